@@ -1,0 +1,294 @@
+// A native client for attic's HTTP API (zhaofengli/attic), so the action needs no attic CLI.
+// Three calls matter: cache-config (public key, upstream key names, delegated API endpoint),
+// get-missing-paths and upload-path. Every failure becomes a PushError that says what the user can
+// do about it; `transient` marks the ones worth retrying.
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import { HttpError, http, isTransientStatus, putStream, redactUrl, withRetry } from '../http.ts';
+import { parsePublicKey, type PublicKey } from '../nix/keys.ts';
+import { baseName, hashPart, type PathInfo } from '../nix/path-info.ts';
+import { PushError } from '../push/target.ts';
+
+/** attic sends the upload info as a body preamble instead of a header from this JSON size on. */
+export const NAR_INFO_PREAMBLE_THRESHOLD = 4096;
+/** Hashes per get-missing-paths request: the server turns them into one SQL `IN (…)`. */
+export const MISSING_PATHS_BATCH = 1000;
+
+export interface AtticCacheConfig {
+  /** What goes into `substituters` (`{endpoint}/{cache}` unless the server delegates it). */
+  readonly substituterEndpoint: string | null;
+  /** Base URL for later API calls, without a trailing slash (null: keep the configured endpoint). */
+  readonly apiEndpoint: string | null;
+  readonly publicKey: PublicKey | null;
+  readonly isPublic: boolean | null;
+  readonly storeDir: string | null;
+  readonly priority: number | null;
+  /** Key names whose signatures mean "already upstream"; empty when the server sends none. */
+  readonly upstreamCacheKeyNames: readonly string[];
+}
+
+export interface AtticUploadResult {
+  readonly kind: 'Uploaded' | 'Deduplicated' | 'Unknown';
+  /** Compressed size stored by the server, when it says. */
+  readonly fileSize: number | null;
+  readonly fracDeduplicated: number | null;
+}
+
+/** A failed attic call; `status` is 0 for connection failures, `kind` is attic's `error` field. */
+export class AtticApiError extends PushError {
+  readonly status: number;
+  readonly kind: string | null;
+  constructor(message: string, transient: boolean, status: number, kind: string | null, options?: { cause?: unknown }) {
+    super(message, transient, options);
+    this.name = 'AtticApiError';
+    this.status = status;
+    this.kind = kind;
+  }
+}
+
+// ---- wire shapes (attic/src/api/v1/*.rs): every CacheConfig field is optional on the wire.
+const CacheConfigJson = z.object({
+  substituter_endpoint: z.string().nullish(),
+  api_endpoint: z.string().nullish(),
+  public_key: z.string().nullish(),
+  is_public: z.boolean().nullish(),
+  store_dir: z.string().nullish(),
+  priority: z.number().int().nullish(),
+  upstream_cache_key_names: z.array(z.string()).nullish(),
+});
+const MissingPathsJson = z.object({ missing_paths: z.array(z.string()) });
+const UploadResultJson = z.object({
+  kind: z.string().optional(),
+  file_size: z.number().nullish(),
+  frac_deduplicated: z.number().nullish(),
+});
+const ErrorJson = z.object({ code: z.number().optional(), error: z.string(), message: z.string() });
+
+/** The JSON attic's upload-path reads (`UploadPathNarInfo`). */
+export interface UploadPathNarInfo {
+  cache: string;
+  store_path_hash: string;
+  store_path: string;
+  /** Base names, like attic's client sends: the server prefixes the store dir when it signs. */
+  references: string[];
+  system: null;
+  deriver: string | null;
+  sigs: string[];
+  ca: string | null;
+  /** `sha256:` + 64 hex digits. */
+  nar_hash: string;
+  nar_size: number;
+}
+
+export function uploadInfo(cache: string, info: PathInfo): UploadPathNarInfo {
+  return {
+    cache,
+    store_path_hash: hashPart(info.path),
+    store_path: info.path,
+    references: info.references.map(baseName),
+    system: null,
+    // attic's own client sends none; the server would print it in the narinfo if it were given.
+    deriver: null,
+    sigs: [...info.sigs],
+    ca: info.ca,
+    nar_hash: `sha256:${info.narHash.hex}`,
+    nar_size: info.narSize,
+  };
+}
+
+/** True when the info must travel as a body preamble (headers that large break proxies). */
+export function needsPreamble(infoJson: string): boolean {
+  return Buffer.byteLength(infoJson) >= NAR_INFO_PREAMBLE_THRESHOLD;
+}
+
+function api(base: string, route: string): string {
+  return `${base.replace(/\/+$/, '')}/_api/v1/${route}`;
+}
+
+function authHeaders(token: string | null): Record<string, string> {
+  return token ? { authorization: `bearer ${token}` } : {};
+}
+
+interface CallContext {
+  cache: string;
+  /** The permission the call needs, for the message. */
+  needs: 'pull' | 'push';
+  /** The store path being uploaded, for upload errors. */
+  storePath?: string;
+  narSize?: number;
+}
+
+function parseErrorBody(body: string): { error: string; message: string } | null {
+  try {
+    const parsed = ErrorJson.safeParse(JSON.parse(body));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Turns whatever a call threw into an AtticApiError the user can act on. */
+export function explain(error: unknown, url: string, ctx: CallContext): unknown {
+  if (error instanceof AtticApiError) return error;
+  const where = `attic cache "${ctx.cache}" at ${redactUrl(url)}`;
+  const what = ctx.storePath ? `uploading ${ctx.storePath}` : ctx.needs === 'pull' ? 'reading the cache configuration' : 'asking which paths are missing';
+  if (!(error instanceof HttpError)) {
+    if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
+      if (error.name === 'AbortError') return error;
+      return new AtticApiError(`${where}: ${what} timed out`, true, 0, null, { cause: error });
+    }
+    if (error instanceof z.ZodError || error instanceof SyntaxError) {
+      return new AtticApiError(`${where}: ${what}: the answer is not attic's JSON (is the endpoint an attic server?): ${String((error as Error).message).slice(0, 200)}`, false, 200, null, { cause: error });
+    }
+    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    return new AtticApiError(`${where}: ${what} failed: ${error instanceof Error ? error.message : String(error)}${cause}`, true, 0, null, { cause: error });
+  }
+  const structured = parseErrorBody(error.body);
+  const detail = structured ? `${structured.error}: ${structured.message}` : error.body.trim().slice(0, 200) || `HTTP ${error.status}`;
+  const kind = structured?.error ?? null;
+  const make = (message: string, transient = false) => new AtticApiError(message, transient, error.status, kind, { cause: error });
+  if (error.status === 401 || error.status === 403) {
+    // attic answers 401 when the token grants nothing on the cache (which also hides whether it
+    // exists) and 403 when it grants something else; a bad token counts as no token at all.
+    const scope = error.status === 401 ? ' (or the cache does not exist)' : '';
+    return make(
+      `${where}: ${what} was refused (HTTP ${error.status} ${detail}): the token lacks "${ctx.needs}" permission on this cache${scope}. ` +
+        `attic treats a missing, expired or invalid token as anonymous: check that attic-token is set and grants ` +
+        `${ctx.needs} on "${ctx.cache}" (atticadm make-token --${ctx.needs} ${ctx.cache})`,
+    );
+  }
+  if (error.status === 404) {
+    if (kind === 'NoSuchCache') return make(`${where}: the cache does not exist (create it with \`attic cache create ${ctx.cache}\`)`);
+    return make(`${where}: ${what}: HTTP 404 ${detail} — is attic-endpoint the attic server's base URL?`);
+  }
+  if (error.status === 413) {
+    const size = ctx.narSize !== undefined ? ` (NAR of ${ctx.narSize} bytes)` : '';
+    return make(
+      `${where}: ${what}${size}: HTTP 413 Request Entity Too Large — a proxy in front of attic limits request body size ` +
+        `(nginx client_max_body_size, Cloudflare's 100 MB); raise the limit for /_api/v1/upload-path`,
+    );
+  }
+  if (/Bad NAR Hash or Size/i.test(error.body)) {
+    return make(
+      `${where}: attic rejected ${ctx.storePath ?? 'a path'}: the NAR it received does not match the path's recorded NAR hash or size ` +
+        `(corrupted store path? check with \`nix-store --verify-path ${ctx.storePath ?? '<path>'}\`)`,
+    );
+  }
+  return make(`${where}: ${what}: HTTP ${error.status} ${detail}`, isTransientStatus(error.status));
+}
+
+/**
+ * GET /_api/v1/cache-config/{cache} (needs pull permission; public caches allow anonymous).
+ * Retries transient failures a few times within `signal`, since the configure step has no retry loop.
+ */
+export async function cacheConfig(endpoint: string, cache: string, token: string | null, signal: AbortSignal): Promise<AtticCacheConfig> {
+  const url = api(endpoint, `cache-config/${encodeURIComponent(cache)}`);
+  const ctx: CallContext = { cache, needs: 'pull' };
+  const raw = await withRetry(
+    async () => {
+      try {
+        const response = await http(url, { headers: { accept: 'application/json', ...authHeaders(token) }, signal });
+        return CacheConfigJson.parse(await response.json());
+      } catch (error) {
+        throw explain(error, url, ctx);
+      }
+    },
+    { signal, attempts: 3 },
+  );
+  let publicKey: PublicKey | null = null;
+  if (raw.public_key) {
+    try {
+      publicKey = parsePublicKey(raw.public_key);
+    } catch (error) {
+      throw new AtticApiError(`attic cache "${cache}": the server's public key "${raw.public_key}" is not a Nix public key: ${(error as Error).message}`, false, 200, null);
+    }
+  }
+  return {
+    substituterEndpoint: raw.substituter_endpoint ? raw.substituter_endpoint.replace(/\/+$/, '') : null,
+    apiEndpoint: raw.api_endpoint ? raw.api_endpoint.replace(/\/+$/, '') : null,
+    publicKey,
+    isPublic: raw.is_public ?? null,
+    storeDir: raw.store_dir ?? null,
+    priority: raw.priority ?? null,
+    upstreamCacheKeyNames: raw.upstream_cache_key_names ?? [],
+  };
+}
+
+/**
+ * POST /_api/v1/get-missing-paths in batches (needs push permission). Takes and returns 32-char
+ * store path hashes. One attempt per batch: the caller retries.
+ */
+export async function getMissingPaths(apiEndpoint: string, cache: string, token: string | null, hashes: readonly string[], signal: AbortSignal): Promise<Set<string>> {
+  const url = api(apiEndpoint, 'get-missing-paths');
+  const unique = [...new Set(hashes)];
+  const missing = new Set<string>();
+  for (let start = 0; start < unique.length; start += MISSING_PATHS_BATCH) {
+    const batch = unique.slice(start, start + MISSING_PATHS_BATCH);
+    try {
+      const response = await http(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...authHeaders(token) },
+        body: JSON.stringify({ cache, store_path_hashes: batch }),
+        signal,
+      });
+      for (const hash of MissingPathsJson.parse(await response.json()).missing_paths) missing.add(hash);
+    } catch (error) {
+      throw explain(error, url, { cache, needs: 'push' });
+    }
+  }
+  return missing;
+}
+
+/**
+ * PUT /_api/v1/upload-path with the raw NAR streamed from `narStream` (never held in memory).
+ * The info goes in `X-Attic-Nar-Info`, or as a body preamble when its JSON reaches 4 KiB.
+ * One attempt: the stream is consumed, so a retry needs a fresh one.
+ */
+export async function uploadPath(
+  apiEndpoint: string,
+  cache: string,
+  token: string | null,
+  info: PathInfo,
+  narStream: Readable,
+  signal: AbortSignal,
+  options: { forcePreamble?: boolean } = {},
+): Promise<AtticUploadResult> {
+  const url = api(apiEndpoint, 'upload-path');
+  const json = JSON.stringify(uploadInfo(cache, info));
+  const preamble = options.forcePreamble || needsPreamble(json) ? Buffer.from(json) : null;
+  const headers: Record<string, string> = { 'content-type': 'application/octet-stream', accept: 'application/json', ...authHeaders(token) };
+  if (preamble) headers['x-attic-nar-info-preamble-size'] = String(preamble.length);
+  else headers['x-attic-nar-info'] = json;
+
+  // A failure reading the store must not look like a network error (which would be retried).
+  let readError: Error | null = null;
+  async function* body(): AsyncGenerator<Uint8Array> {
+    if (preamble) yield preamble;
+    try {
+      for await (const chunk of narStream) yield chunk as Buffer;
+    } catch (error) {
+      readError = error instanceof Error ? error : new Error(String(error));
+      throw readError;
+    }
+  }
+  const ctx: CallContext = { cache, needs: 'push', storePath: info.path, narSize: info.narSize };
+  try {
+    // Whole-request timeout sized for a slow 256 KiB/s link; the step's budget (signal) still bounds it.
+    const timeoutMs = 120_000 + Math.ceil(info.narSize / 262_144) * 1000;
+    const text = await putStream(url, headers, body(), timeoutMs, signal);
+    // attic's client treats an unparsable success body as "Uploaded".
+    let parsed: z.infer<typeof UploadResultJson> = {};
+    try {
+      parsed = UploadResultJson.parse(JSON.parse(text));
+    } catch {
+      /* keep defaults */
+    }
+    const kind = parsed.kind === 'Deduplicated' || parsed.kind === 'Uploaded' ? parsed.kind : parsed.kind === undefined ? 'Uploaded' : 'Unknown';
+    return { kind, fileSize: parsed.file_size ?? null, fracDeduplicated: parsed.frac_deduplicated ?? null };
+  } catch (error) {
+    if (readError) throw new AtticApiError(`reading ${info.path} from the Nix store failed: ${(readError as Error).message}`, false, 0, null, { cause: readError });
+    throw explain(error, url, ctx);
+  } finally {
+    narStream.destroy();
+  }
+}

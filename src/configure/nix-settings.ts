@@ -1,0 +1,24 @@
+// Reads Nix's effective settings (`nix show-config --json`, renamed `nix config show` later).
+import { z } from 'zod';
+import { NIX_COMMAND, run } from '../nix/command.ts';
+
+// Nix 2.8+ prints {name: {value, defaultValue, …}}; keep accepting bare values too.
+const Settings = z.record(z.string(), z.unknown()).transform((doc) => {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(doc)) out[k] = v !== null && typeof v === 'object' && 'value' in v ? (v as { value: unknown }).value : v;
+  return out;
+});
+
+export async function readNixSettings(env: NodeJS.ProcessEnv = process.env): Promise<Record<string, unknown>> {
+  for (const command of [['config', 'show', '--json'], ['show-config', '--json']]) {
+    const { stdout, code } = await run('nix', [...NIX_COMMAND, ...command], { env, allowFailure: true });
+    if (code === 0) return Settings.parse(JSON.parse(stdout));
+  }
+  throw new Error('cannot read Nix settings: neither `nix config show` nor `nix show-config` worked');
+}
+
+export function stringList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
+  return [];
+}

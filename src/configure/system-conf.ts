@@ -1,0 +1,60 @@
+// For a daemon that does not trust the runner user: add our settings to the system nix.conf with
+// sudo, restart the daemon, and undo both in the post step (self-hosted runners are left as found).
+import { readFile } from 'node:fs/promises';
+import { platform } from 'node:os';
+import { run } from '../nix/command.ts';
+
+export const SYSTEM_CONF = '/etc/nix/nix.conf';
+const BEGIN = '# BEGIN nix-substitute-action (removed by its post step)';
+const END = '# END nix-substitute-action';
+
+export async function canSudo(): Promise<boolean> {
+  const { code } = await run('sudo', ['-n', 'true'], { allowFailure: true }).catch(() => ({ code: 1 }));
+  return code === 0;
+}
+
+export function withBlock(conf: string, block: string): string {
+  return `${withoutBlock(conf).replace(/\n*$/, '\n')}${BEGIN}\n${block.replace(/\n*$/, '\n')}${END}\n`;
+}
+
+export function withoutBlock(conf: string): string {
+  const start = conf.indexOf(BEGIN);
+  if (start < 0) return conf;
+  const end = conf.indexOf(END, start);
+  return conf.slice(0, start) + (end < 0 ? '' : conf.slice(end + END.length + 1));
+}
+
+async function sudoWrite(file: string, text: string): Promise<void> {
+  await run('sudo', ['-n', 'tee', file], { input: text });
+}
+
+export async function restartDaemon(): Promise<void> {
+  const attempts: string[][] =
+    platform() === 'darwin'
+      ? [['launchctl', 'kickstart', '-k', 'system/org.nixos.nix-daemon'], ['launchctl', 'kickstart', '-k', 'system/systems.determinate.nix-daemon']]
+      : [['systemctl', 'restart', 'nix-daemon.service']];
+  // Runners without systemd or launchd (containers, this project's tests) name their own command.
+  const custom = process.env.NIX_DAEMON_RESTART_COMMAND;
+  if (custom) attempts.unshift(['sh', '-c', custom]);
+  const errors: string[] = [];
+  for (const cmd of attempts) {
+    const { code, stderr } = await run('sudo', ['-n', ...cmd], { allowFailure: true });
+    if (code === 0) return;
+    errors.push(`${cmd.join(' ')}: ${stderr.trim()}`);
+  }
+  throw new Error(`could not restart the Nix daemon so it reads ${SYSTEM_CONF}: ${errors.join('; ')}`);
+}
+
+export async function addToSystemConf(block: string): Promise<void> {
+  const original = await readFile(SYSTEM_CONF, 'utf8').catch(() => '');
+  await sudoWrite(SYSTEM_CONF, withBlock(original, block));
+  await restartDaemon();
+}
+
+/** Takes our block out again; lines others added after the main step stay. */
+export async function restoreSystemConf(): Promise<void> {
+  const now = await readFile(SYSTEM_CONF, 'utf8').catch(() => '');
+  if (withoutBlock(now) === now) return;
+  await sudoWrite(SYSTEM_CONF, withoutBlock(now));
+  await restartDaemon();
+}

@@ -1,0 +1,6 @@
+// A narrow logging surface so pure modules and tests need not import @actions/core.
+export interface Logger {
+  info(message: string): void;
+  warning(message: string): void;
+  debug(message: string): void;
+}

@@ -1,0 +1,144 @@
+// The post step: push what the job built, then undo what main changed outside RUNNER_TEMP. It
+// runs after failed and cancelled jobs too. A cache that is down, slow or refusing never turns a
+// green job red: every error becomes a warning unless `strict`, and the push stops at `push-timeout`.
+import * as core from '@actions/core';
+import { rm } from 'node:fs/promises';
+import type { Settings } from './config.ts';
+import { restoreSystemConf } from './configure/system-conf.ts';
+import { readRunContext } from './github.ts';
+import { loadSettings } from './inputs.ts';
+import type { Logger } from './log.ts';
+import { newEntries, queryPathInfo, resolveInstallables, validPaths } from './nix/store.ts';
+import { decidePush } from './push/gate.ts';
+import { planPush, selectRoots } from './push/plan.ts';
+import { configuredTargets } from './push/targets.ts';
+import { pushToTarget, type TargetReport } from './push/uploader.ts';
+import { pushSummaryMarkdown, setPushOutputs, writeSummary, type PushSummary } from './report.ts';
+import { loadMainState, type MainState } from './state.ts';
+import { workRoot } from './main-phase.ts';
+import { stopWatcher } from './watch/stop.ts';
+
+const log: Logger = { info: core.info, warning: core.warning, debug: core.debug };
+
+/** Grace after the budget for reporting; past it the process exits whatever still hangs. */
+const GRACE_MS = 5_000;
+
+async function candidatePaths(settings: Settings, state: MainState): Promise<string[]> {
+  if (settings.paths.length > 0) return resolveInstallables(settings.paths);
+  if (!state.snapshotFile) return [];
+  return validPaths(await newEntries(state.snapshotFile));
+}
+
+async function push(settings: Settings, state: MainState, signal: AbortSignal): Promise<PushSummary> {
+  const started = Date.now();
+  const summary = (s: Partial<PushSummary> & Pick<PushSummary, 'status'>): PushSummary => ({
+    reason: null, newPaths: 0, closure: 0, upstream: 0, targets: [], durationMs: Date.now() - started, ...s,
+  });
+  const tempRoot = await workRoot();
+  const slots = configuredTargets(settings, tempRoot);
+  const gate = decidePush(settings.push, settings.pushBranches, readRunContext(), slots.length);
+  if (!gate.push) return summary({ status: 'skipped', reason: gate.reason });
+
+  const roots = selectRoots(await candidatePaths(settings, state), settings);
+  if (roots.length === 0) return summary({ status: 'nothing-new', reason: 'the job added no store paths to push' });
+  const closure = await queryPathInfo(roots, { closure: true });
+  const plan = planPush(closure, settings.upstreamKeys);
+  core.info(`${roots.length} new path(s); closure ${closure.length}; ${plan.upstream.length} already upstream; ${plan.toPush.length} to offer to ${slots.length} target(s)`);
+
+  const ctx = { signal, log };
+  const reports: TargetReport[] = await Promise.all(
+    slots.map(async (slot) => {
+      let target;
+      try {
+        target = await slot.create(signal);
+      } catch (error) {
+        return { label: slot.label, planned: plan.toPush.length, alreadyPresent: 0, uploaded: 0, bytes: 0, failed: [], blocked: 0, error: error instanceof Error ? error.message : String(error), durationMs: 0, pushed: [] };
+      }
+      try {
+        return await pushToTarget(target, plan.toPush, { jobs: settings.jobs, ctx });
+      } finally {
+        await target.dispose?.();
+      }
+    }),
+  );
+  await rm(tempRoot, { recursive: true, force: true });
+  const broken = reports.filter((r) => r.error || r.failed.length > 0 || r.blocked > 0);
+  const uploaded = reports.reduce((n, r) => n + r.uploaded, 0);
+  return summary({
+    status: broken.length > 0 ? 'failed' : uploaded > 0 ? 'pushed' : 'nothing-new',
+    reason: broken.length > 0 ? describeFailures(broken, signal) : uploaded === 0 ? 'every target already has these paths' : null,
+    newPaths: roots.length,
+    closure: closure.length,
+    upstream: plan.upstream.length,
+    targets: reports,
+  });
+}
+
+function describeFailures(reports: readonly TargetReport[], signal: AbortSignal): string {
+  const parts = reports.map((r) => {
+    if (r.error) return `${r.label}: ${r.error}`;
+    const first = r.failed[0];
+    return `${r.label}: ${r.failed.length} path(s) failed${r.blocked ? `, ${r.blocked} not tried because a dependency failed` : ''}${first ? ` (first: ${first.path}: ${first.error})` : ''}`;
+  });
+  return `${signal.aborted ? 'push-timeout reached; ' : ''}${parts.join('; ')}`;
+}
+
+async function cleanUp(state: MainState): Promise<void> {
+  if (state.systemConf) await restoreSystemConf();
+  await Promise.all(state.files.map((f) => rm(f, { force: true })));
+  if (state.snapshotFile) await rm(state.snapshotFile, { force: true });
+}
+
+export async function runPost(): Promise<void> {
+  let strict = false;
+  try {
+    const state = loadMainState();
+    if (!state) {
+      core.info('The main step did not configure anything: nothing to push or restore.');
+      return;
+    }
+    const settings = loadSettings();
+    strict = settings.strict;
+    try {
+      if (state.watcher) await stopWatcher(state.watcher, log);
+      const budget = settings.pushTimeoutSeconds * 1000;
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(new Error(`push-timeout (${settings.pushTimeoutSeconds} s) reached`)), budget);
+      // A last resort against anything that ignores the abort signal: the step must end in budget.
+      const hardStop = setTimeout(() => {
+        core.warning(`push did not stop within push-timeout (${settings.pushTimeoutSeconds} s); giving up`);
+        process.exit(strict ? 1 : 0);
+      }, budget + GRACE_MS);
+      hardStop.unref();
+      let result: PushSummary;
+      try {
+        result = await push(settings, state, controller.signal);
+      } finally {
+        clearTimeout(timer);
+        clearTimeout(hardStop);
+      }
+      await report(result, strict);
+    } finally {
+      await cleanUp(state);
+    }
+  } catch (error) {
+    const message = `push step: ${error instanceof Error ? error.message : String(error)}`;
+    if (strict) core.setFailed(message);
+    else core.warning(message);
+    setPushOutputs({ status: 'failed', reason: message, newPaths: 0, closure: 0, upstream: 0, targets: [], durationMs: 0 });
+  }
+}
+
+async function report(result: PushSummary, strict: boolean): Promise<void> {
+  setPushOutputs(result);
+  if (result.status === 'skipped') core.info(`Not pushing: ${result.reason}`);
+  for (const t of result.targets) {
+    core.info(`${t.label}: ${t.uploaded} uploaded, ${t.alreadyPresent} already present${t.error ? `, error: ${t.error}` : ''}`);
+  }
+  if (result.status === 'failed') {
+    const message = `cache push incomplete: ${result.reason}`;
+    if (strict) core.setFailed(message);
+    else core.warning(message);
+  }
+  await writeSummary(pushSummaryMarkdown(result));
+}

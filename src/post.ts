@@ -1,0 +1,3 @@
+import { runPost } from './post-phase.ts';
+
+await runPost();

@@ -1,0 +1,162 @@
+// A native writer for HTTP(S) and file:// binary caches: streams each NAR (never whole in memory),
+// names it by its NAR hash so it can be uploaded before its file hash is known, then writes the
+// signed narinfo — NAR first, so a narinfo is never visible before its NAR.
+import { createWriteStream } from 'node:fs';
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { toNix32 } from '../nix/base32.ts';
+import type { SecretKey } from '../nix/keys.ts';
+import { renderNarInfo } from '../nix/narinfo.ts';
+import { fingerprint, hashPart, STORE_DIR, type PathInfo } from '../nix/path-info.ts';
+import { http, HttpError, putStream, redactUrl, withRetry } from '../http.ts';
+import { narExtension, narFor, type Compression } from './nar-stream.ts';
+import type { PushContext, PushTarget, UploadResult } from './target.ts';
+
+const CACHE_INFO = `StoreDir: ${STORE_DIR}\nWantMassQuery: 1\nPriority: 40\n`;
+
+interface Sink {
+  exists(name: string, ctx: PushContext): Promise<boolean>;
+  put(name: string, body: Readable | string, contentType: string, ctx: PushContext): Promise<void>;
+}
+
+class HttpSink implements Sink {
+  private readonly base: string;
+  private readonly headers: Record<string, string>;
+  constructor(url: URL) {
+    const auth = url.username || url.password ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}` : null;
+    const clean = new URL(url.href);
+    clean.username = '';
+    clean.password = '';
+    clean.search = '';
+    this.base = clean.href.replace(/\/+$/, '');
+    this.headers = auth ? { authorization: auth } : {};
+  }
+  async exists(name: string, ctx: PushContext): Promise<boolean> {
+    try {
+      await http(`${this.base}/${name}`, { method: 'HEAD', headers: this.headers, signal: ctx.signal, timeoutMs: 20_000 });
+      return true;
+    } catch (error) {
+      if (error instanceof HttpError && (error.status === 404 || error.status === 403)) return false;
+      throw error;
+    }
+  }
+  async put(name: string, body: Readable | string, contentType: string, ctx: PushContext): Promise<void> {
+    const headers = { ...this.headers, 'content-type': contentType };
+    if (typeof body === 'string') {
+      await http(`${this.base}/${name}`, { method: 'PUT', body, headers, signal: ctx.signal });
+      return;
+    }
+    // Large NARs stream for as long as they need; the step's budget (ctx.signal) bounds them.
+    await putStream(`${this.base}/${name}`, headers, body, 6 * 3600_000, ctx.signal);
+  }
+}
+
+class FileSink implements Sink {
+  private readonly dir: string;
+  constructor(url: URL) {
+    this.dir = decodeURIComponent(url.pathname).replace(/\/+$/, '');
+  }
+  async exists(name: string): Promise<boolean> {
+    return access(`${this.dir}/${name}`).then(
+      () => true,
+      () => false,
+    );
+  }
+  async put(name: string, body: Readable | string): Promise<void> {
+    const target = `${this.dir}/${name}`;
+    const partial = `${target}.${process.pid}.partial`;
+    await mkdir(target.slice(0, target.lastIndexOf('/')), { recursive: true });
+    try {
+      if (typeof body === 'string') await writeFile(partial, body);
+      else await pipeline(body, createWriteStream(partial));
+      // rename is atomic: readers see the whole file or none.
+      await rename(partial, target);
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw error;
+    }
+  }
+}
+
+export interface BinaryCacheOptions {
+  signingKey: SecretKey | null;
+  compression: Compression;
+  /** Parallel narinfo existence checks. */
+  queryJobs?: number;
+}
+
+/** True when the native writer can serve this store URL (else `nix copy` does). */
+export function supportsNative(url: string): boolean {
+  const u = new URL(url);
+  if (!['http:', 'https:', 'file:'].includes(u.protocol)) return false;
+  const params = [...u.searchParams.keys()];
+  return params.every((k) => k === 'compression') && ['', 'zstd', 'none'].includes(u.searchParams.get('compression') ?? '');
+}
+
+export class BinaryCacheTarget implements PushTarget {
+  readonly label: string;
+  private readonly sink: Sink;
+  private readonly options: BinaryCacheOptions;
+  private cacheInfoReady: Promise<void> | null = null;
+
+  constructor(url: string, options: BinaryCacheOptions) {
+    const u = new URL(url);
+    this.label = redactUrl(url);
+    this.sink = u.protocol === 'file:' ? new FileSink(u) : new HttpSink(u);
+    this.options = options;
+  }
+
+  private retry<T>(fn: () => Promise<T>, ctx: PushContext, what: string): Promise<T> {
+    return withRetry(fn, { signal: ctx.signal, onRetry: (e, n, ms) => ctx.log.debug(`${this.label}: ${what} failed (${String(e)}), retry ${n} in ${ms} ms`) });
+  }
+
+  async missing(paths: readonly PathInfo[], ctx: PushContext): Promise<ReadonlySet<string>> {
+    const missing = new Set<string>();
+    let next = 0;
+    const worker = async () => {
+      while (next < paths.length) {
+        const info = paths[next++] as PathInfo;
+        const present = await this.retry(() => this.sink.exists(`${hashPart(info.path)}.narinfo`, ctx), ctx, 'narinfo query');
+        if (!present) missing.add(info.path);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.queryJobs ?? 16, paths.length) }, worker));
+    return missing;
+  }
+
+  private ensureCacheInfo(ctx: PushContext): Promise<void> {
+    this.cacheInfoReady ??= this.retry(async () => {
+      if (!(await this.sink.exists('nix-cache-info', ctx))) await this.sink.put('nix-cache-info', CACHE_INFO, 'text/x-nix-cache-info', ctx);
+    }, ctx, 'nix-cache-info');
+    return this.cacheInfoReady;
+  }
+
+  async upload(info: PathInfo, ctx: PushContext): Promise<UploadResult> {
+    await this.ensureCacheInfo(ctx);
+    const { compression, signingKey } = this.options;
+    const url = `nar/${toNix32(info.narHash.bytes)}${narExtension(compression)}`;
+    const file = await this.retry(async () => {
+      const nar = narFor(info, compression, ctx.signal);
+      await this.sink.put(url, nar.body, 'application/x-nix-nar', ctx);
+      return nar.file();
+    }, ctx, `upload of ${info.path}`);
+    const sigs = [...info.sigs];
+    if (signingKey && !sigs.some((s) => s.startsWith(`${signingKey.name}:`))) sigs.push(signingKey.sign(fingerprint(info)));
+    const narinfo = renderNarInfo({
+      storePath: info.path,
+      url,
+      compression,
+      fileHash: file.hash,
+      fileSize: file.size,
+      narHash: info.narHash,
+      narSize: info.narSize,
+      references: [...info.references],
+      deriver: info.deriver,
+      sigs,
+      ca: info.ca,
+    });
+    await this.retry(() => this.sink.put(`${hashPart(info.path)}.narinfo`, narinfo, 'text/x-nix-narinfo', ctx), ctx, `narinfo of ${info.path}`);
+    return { bytes: file.size + narinfo.length };
+  }
+}

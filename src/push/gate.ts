@@ -1,0 +1,35 @@
+// Whether this run pushes at all: by default only on the main branch, never for pull requests,
+// never for forks, and only with credentials for some target.
+import type { PushMode } from '../config.ts';
+import type { RunContext } from '../github.ts';
+
+export type GateDecision = { push: true } | { push: false; reason: string };
+
+/** Glob match for branch names: `*` within a path segment, `**` across `/`. */
+export function branchMatches(branch: string, glob: string): boolean {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i] as string;
+    if (c === '*' && glob[i + 1] === '*') {
+      re += '.*';
+      i++;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`).test(branch);
+}
+
+export function decidePush(mode: PushMode, branches: readonly string[], run: RunContext, targetCount: number): GateDecision {
+  if (mode === 'false') return { push: false, reason: 'push is false' };
+  if (run.isFork) return { push: false, reason: 'pull requests from forks never push' };
+  if (mode === 'auto') {
+    if (run.isPullRequest) return { push: false, reason: `pull requests do not push with push: auto (event ${run.eventName || 'unknown'})` };
+    if (run.branch === null) return { push: false, reason: `${run.ref || 'this ref'} is not a branch; push: auto pushes only on ${branches.join(', ')}` };
+    if (!branches.some((g) => branchMatches(run.branch as string, g))) {
+      return { push: false, reason: `branch ${run.branch} does not match push-branches (${branches.join(', ')})` };
+    }
+  }
+  if (targetCount === 0) return { push: false, reason: 'no push target has credentials (set cachix-auth-token, cachix-signing-key, attic-token or push-to)' };
+  return { push: true };
+}

@@ -1,0 +1,117 @@
+// Pushes a plan to one target: asks once which paths it lacks, then uploads those `jobs` at a time,
+// each only after the paths it refers to have landed, so a consumer never sees a path whose
+// references are missing. A failed path takes its dependents with it; everything else goes on.
+import type { PathInfo } from '../nix/path-info.ts';
+import type { PushContext, PushTarget } from './target.ts';
+
+export interface TargetReport {
+  label: string;
+  planned: number;
+  alreadyPresent: number;
+  uploaded: number;
+  bytes: number;
+  failed: Array<{ path: string; error: string }>;
+  /** Paths not tried because a path they refer to failed. */
+  blocked: number;
+  /** A failure of the target as a whole (missing query, upstream lookup, pins). */
+  error: string | null;
+  durationMs: number;
+  pushed: PathInfo[];
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A counting semaphore: at most `limit` uploads hold a slot at once. */
+class Slots {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+  constructor(limit: number) {
+    this.free = limit;
+  }
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
+export async function pushToTarget(
+  target: PushTarget,
+  plan: readonly PathInfo[],
+  options: { jobs: number; ctx: PushContext; upstreamKeys?: ReadonlySet<string> },
+): Promise<TargetReport> {
+  const started = Date.now();
+  const report: TargetReport = {
+    label: target.label,
+    planned: plan.length,
+    alreadyPresent: 0,
+    uploaded: 0,
+    bytes: 0,
+    failed: [],
+    blocked: 0,
+    error: null,
+    durationMs: 0,
+    pushed: [],
+  };
+  try {
+    let paths = plan;
+    if (target.upstreamKeyNames) {
+      // Some targets (attic) name extra upstream caches of their own.
+      const extra = new Set(await target.upstreamKeyNames(options.ctx));
+      const isExtraUpstream = (i: PathInfo) => i.sigs.some((s) => extra.has(s.slice(0, s.indexOf(':'))));
+      paths = plan.filter((i) => !isExtraUpstream(i));
+    }
+    const missing = paths.length === 0 ? new Set<string>() : await target.missing(paths, options.ctx);
+    const todo = paths.filter((i) => missing.has(i.path));
+    report.alreadyPresent = paths.length - todo.length;
+    await uploadInOrder(target, todo, options.jobs, options.ctx, report);
+    if (target.finish && report.failed.length === 0 && report.blocked === 0) await target.finish(report.pushed, options.ctx);
+  } catch (error) {
+    report.error = message(error);
+  }
+  report.durationMs = Date.now() - started;
+  return report;
+}
+
+async function uploadInOrder(target: PushTarget, todo: readonly PathInfo[], jobs: number, ctx: PushContext, report: TargetReport): Promise<void> {
+  const slots = new Slots(jobs);
+  const outcome = new Map<string, Promise<boolean>>();
+  // `todo` is in dependency order, so every reference's promise exists before its dependents'.
+  for (const info of todo) {
+    const deps = info.references.filter((r) => r !== info.path).map((r) => outcome.get(r)).filter((p) => p !== undefined);
+    outcome.set(
+      info.path,
+      (async () => {
+        const depsOk = (await Promise.all(deps)).every(Boolean);
+        if (!depsOk) {
+          report.blocked++;
+          return false;
+        }
+        await slots.acquire();
+        try {
+          ctx.signal.throwIfAborted();
+          const { bytes } = await target.upload(info, ctx);
+          report.uploaded++;
+          report.bytes += bytes;
+          report.pushed.push(info);
+          return true;
+        } catch (error) {
+          report.failed.push({ path: info.path, error: message(error) });
+          return false;
+        } finally {
+          slots.release();
+        }
+      })(),
+    );
+  }
+  await Promise.all(outcome.values());
+}
