@@ -1,12 +1,19 @@
 // HTTP with the two things every cache call needs: a per-request timeout (a cache that accepts and
 // never answers must not stall the job) and retries with backoff for transient failures, bounded
 // by the caller's AbortSignal (the step's time budget).
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PushError } from './push/target.ts';
+
+// node:http and node:https through require, not `import`: an ESM import builds a facade of every
+// export, and reading node:http's lazy WebSocket getters loads Node's internal undici (~30 ms of
+// every step's start, measured by bench/).
+const nodeRequire = createRequire(import.meta.url);
+const { request: httpRequest } = nodeRequire('node:http') as typeof import('node:http');
+const { request: httpsRequest } = nodeRequire('node:https') as typeof import('node:https');
 
 export const USER_AGENT = 'nix-substitute-action';
 
@@ -55,7 +62,15 @@ export async function http(url: string, options: HttpOptions = {}): Promise<Resp
     body: options.body ?? null,
     signal,
   };
-  const response = await fetch(url, init);
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    // fetch() says only "fetch failed"; the cause (ECONNREFUSED, ENOTFOUND…) is what a user can act on.
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    if (error instanceof TypeError && cause) throw new TypeError(`cannot reach ${redactUrl(url)}: ${cause.code ?? cause.message ?? 'network error'}`, { cause });
+    throw error;
+  }
   if (!response.ok) {
     const text = await response.text().catch(() => '');
     throw new HttpError(response.status, url, text);

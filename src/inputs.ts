@@ -2,7 +2,7 @@
 // anything else can print.
 import * as core from '@actions/core';
 import { Inputs, type InputName, SecretInputs } from './constants.ts';
-import { parseSettings, withEnvFallbacks, type RawInputs, type Settings } from './config.ts';
+import { parseSettings, withEnvFallbacks, words, type RawInputs, type Settings } from './config.ts';
 
 export function readRawInputs(): RawInputs {
   const raw: RawInputs = {};
@@ -27,8 +27,26 @@ export function secretForms(value: string): string[] {
   return [...forms].filter((f) => f.length >= 4);
 }
 
+/** Passwords in cache URLs (`https://user:password@host/…`) and the Basic auth value made from them. */
+export function urlSecretForms(text: string): string[] {
+  const forms: string[] = [];
+  for (const word of words(text)) {
+    let url: URL;
+    try {
+      url = new URL(word);
+    } catch {
+      continue;
+    }
+    if (!url.password) continue;
+    const password = decodeURIComponent(url.password);
+    forms.push(url.password, password, Buffer.from(`${decodeURIComponent(url.username)}:${password}`).toString('base64'));
+  }
+  return forms.filter((f) => f.length >= 4);
+}
+
 export function maskSecrets(raw: RawInputs): void {
   for (const name of SecretInputs) for (const form of secretForms(raw[name] ?? '')) core.setSecret(form);
+  for (const name of [Inputs.Substituters, Inputs.PushTo]) for (const form of urlSecretForms(raw[name] ?? '')) core.setSecret(form);
 }
 
 /** Inputs → settings, masking first. Throws ConfigError naming each bad input. */

@@ -8,6 +8,7 @@ import { restoreSystemConf } from './configure/system-conf.ts';
 import { readRunContext } from './github.ts';
 import { loadSettings } from './inputs.ts';
 import type { Logger } from './log.ts';
+import type { PathInfo } from './nix/path-info.ts';
 import { newEntries, queryPathInfo, resolveInstallables, validPaths } from './nix/store.ts';
 import { decidePush } from './push/gate.ts';
 import { planPush, selectRoots } from './push/plan.ts';
@@ -16,7 +17,7 @@ import { pushToTarget, type TargetReport } from './push/uploader.ts';
 import { pushSummaryMarkdown, setPushOutputs, writeSummary, type PushSummary } from './report.ts';
 import { loadMainState, type MainState } from './state.ts';
 import { workRoot } from './main-phase.ts';
-import { stopWatcher } from './watch/stop.ts';
+import { stopWatcher, type WatchOutcome } from './watch/stop.ts';
 
 const log: Logger = { info: core.info, warning: core.warning, debug: core.debug };
 
@@ -29,7 +30,19 @@ async function candidatePaths(settings: Settings, state: MainState): Promise<str
   return validPaths(await newEntries(state.snapshotFile));
 }
 
-async function push(settings: Settings, state: MainState, signal: AbortSignal): Promise<PushSummary> {
+/**
+ * Path info of the roots' closures. A root can vanish between the diff and the query (a garbage
+ * collection running beside the job): then check validity again and ask once more.
+ */
+async function closureOf(roots: string[]): Promise<PathInfo[]> {
+  try {
+    return await queryPathInfo(roots, { closure: true });
+  } catch {
+    return queryPathInfo(await validPaths(roots), { closure: true });
+  }
+}
+
+async function push(settings: Settings, state: MainState, signal: AbortSignal, watched: WatchOutcome | null): Promise<PushSummary> {
   const started = Date.now();
   const summary = (s: Partial<PushSummary> & Pick<PushSummary, 'status'>): PushSummary => ({
     reason: null, newPaths: 0, closure: 0, upstream: 0, targets: [], durationMs: Date.now() - started, ...s,
@@ -41,7 +54,7 @@ async function push(settings: Settings, state: MainState, signal: AbortSignal): 
 
   const roots = selectRoots(await candidatePaths(settings, state), settings);
   if (roots.length === 0) return summary({ status: 'nothing-new', reason: 'the job added no store paths to push' });
-  const closure = await queryPathInfo(roots, { closure: true });
+  const closure = await closureOf(roots);
   const plan = planPush(closure, settings.upstreamKeys);
   core.info(`${roots.length} new path(s); closure ${closure.length}; ${plan.upstream.length} already upstream; ${plan.toPush.length} to offer to ${slots.length} target(s)`);
 
@@ -55,7 +68,17 @@ async function push(settings: Settings, state: MainState, signal: AbortSignal): 
         return { label: slot.label, planned: plan.toPush.length, alreadyPresent: 0, uploaded: 0, bytes: 0, failed: [], blocked: 0, error: error instanceof Error ? error.message : String(error), durationMs: 0, pushed: [] };
       }
       try {
-        return await pushToTarget(target, plan.toPush, { jobs: settings.jobs, ctx });
+        // What the background uploader confirmed on this target is neither asked about nor sent again.
+        const done = watched?.byTarget.get(slot.label);
+        const offer = done ? plan.toPush.filter((i) => !done.paths.has(i.path)) : plan.toPush;
+        const report = await pushToTarget(target, offer, { jobs: settings.jobs, ctx });
+        if (done) {
+          report.planned = plan.toPush.length;
+          report.uploaded += done.uploaded;
+          report.bytes += done.bytes;
+          report.alreadyPresent += Math.max(0, plan.toPush.length - offer.length - done.uploaded);
+        }
+        return report;
       } finally {
         await target.dispose?.();
       }
@@ -100,7 +123,7 @@ export async function runPost(): Promise<void> {
     const settings = loadSettings();
     strict = settings.strict;
     try {
-      if (state.watcher) await stopWatcher(state.watcher, log);
+      const watched = state.watcher ? await stopWatcher(state.watcher, log) : null;
       const budget = settings.pushTimeoutSeconds * 1000;
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(new Error(`push-timeout (${settings.pushTimeoutSeconds} s) reached`)), budget);
@@ -112,7 +135,7 @@ export async function runPost(): Promise<void> {
       hardStop.unref();
       let result: PushSummary;
       try {
-        result = await push(settings, state, controller.signal);
+        result = await push(settings, state, controller.signal, watched);
       } finally {
         clearTimeout(timer);
         clearTimeout(hardStop);

@@ -141,7 +141,13 @@ export function explain(error: unknown, url: string, ctx: CallContext): unknown 
       return new AtticApiError(`${where}: ${what}: the answer is not attic's JSON (is the endpoint an attic server?): ${String((error as Error).message).slice(0, 200)}`, false, 200, null, { cause: error });
     }
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return new AtticApiError(`${where}: ${what} failed: ${error instanceof Error ? error.message : String(error)}${cause}`, true, 0, null, { cause: error });
+    // nginx answers an oversized body with 413, but some proxies just drop the connection mid-upload.
+    const code = (error as { code?: unknown }).code;
+    const dropped =
+      ctx.storePath && (code === 'EPIPE' || code === 'ECONNRESET')
+        ? ` (the connection was closed while the NAR${ctx.narSize !== undefined ? ` of ${ctx.narSize} bytes` : ''} was being sent; if this repeats for large paths, a proxy in front of attic may limit request body size)`
+        : '';
+    return new AtticApiError(`${where}: ${what} failed: ${error instanceof Error ? error.message : String(error)}${cause}${dropped}`, true, 0, null, { cause: error });
   }
   const structured = parseErrorBody(error.body);
   const detail = structured ? `${structured.error}: ${structured.message}` : error.body.trim().slice(0, 200) || `HTTP ${error.status}`;
@@ -154,7 +160,7 @@ export function explain(error: unknown, url: string, ctx: CallContext): unknown 
     return make(
       `${where}: ${what} was refused (HTTP ${error.status} ${detail}): the token lacks "${ctx.needs}" permission on this cache${scope}. ` +
         `attic treats a missing, expired or invalid token as anonymous: check that attic-token is set and grants ` +
-        `${ctx.needs} on "${ctx.cache}" (atticadm make-token --${ctx.needs} ${ctx.cache})`,
+        `${ctx.needs} on "${ctx.cache}" (on the server: atticadm make-token --${ctx.needs} ${ctx.cache}${ctx.needs === 'push' ? ` --pull ${ctx.cache}` : ''} --sub <name> --validity <period>)`,
     );
   }
   if (error.status === 404) {

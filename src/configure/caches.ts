@@ -56,11 +56,31 @@ async function atticSource(a: NonNullable<Settings['attic']>): Promise<CacheSour
   };
 }
 
+/**
+ * `https://user:password@host/…` → the URL without credentials, and a netrc entry holding them: the
+ * password then never appears in NIX_CONFIG, outputs or the summary (Nix reads netrc-file).
+ */
+export function withoutCredentials(raw: string): { url: string; netrc: NetrcEntry[] } {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { url: raw, netrc: [] };
+  }
+  if (!url.username && !url.password) return { url: raw, netrc: [] };
+  const entry: NetrcEntry = { machine: hostOf(raw), password: decodeURIComponent(url.password) };
+  if (url.username) entry.login = decodeURIComponent(url.username);
+  url.username = '';
+  url.password = '';
+  return { url: url.href.replace(/\/+$/, ''), netrc: [entry] };
+}
+
 export async function resolveCaches(settings: Settings): Promise<ResolvedCaches> {
   const sources: CacheSource[] = [];
   const skipped: ResolvedCaches['skipped'] = [];
   if (settings.substituters.length > 0 || settings.trustedPublicKeys.length > 0) {
-    sources.push({ label: 'substituters', urls: settings.substituters, keys: settings.trustedPublicKeys, netrc: [], how: 'inputs' });
+    const plain = settings.substituters.map(withoutCredentials);
+    sources.push({ label: 'substituters', urls: plain.map((p) => p.url), keys: settings.trustedPublicKeys, netrc: plain.flatMap((p) => p.netrc), how: 'inputs' });
   }
   const lookups: Array<[string, () => Promise<CacheSource>]> = [];
   if (settings.cachix) lookups.push([`cachix:${settings.cachix.name}`, () => cachixSource(settings.cachix!)]);

@@ -9,10 +9,19 @@ const Settings = z.record(z.string(), z.unknown()).transform((doc) => {
   return out;
 });
 
+// `show-config` first: every Nix from 2.8 on still has it (newer ones print a deprecation notice on
+// stderr), while `config show` only exists from 2.20. The spelling that worked is remembered: each
+// failed try costs a whole Nix start (~15–50 ms) in every step.
+const COMMANDS = [['show-config', '--json'], ['config', 'show', '--json']];
+let working: string[] | null = null;
+
 export async function readNixSettings(env: NodeJS.ProcessEnv = process.env): Promise<Record<string, unknown>> {
-  for (const command of [['config', 'show', '--json'], ['show-config', '--json']]) {
+  for (const command of working ? [working] : COMMANDS) {
     const { stdout, code } = await run('nix', [...NIX_COMMAND, ...command], { env, allowFailure: true });
-    if (code === 0) return Settings.parse(JSON.parse(stdout));
+    if (code === 0) {
+      working = command;
+      return Settings.parse(JSON.parse(stdout));
+    }
   }
   throw new Error('cannot read Nix settings: neither `nix config show` nor `nix show-config` worked');
 }

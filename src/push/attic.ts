@@ -15,6 +15,12 @@ export interface AtticTargetOptions {
   config?: AtticCacheConfig | null;
   /** Attempts per request for transient failures (default 6), all within ctx.signal. */
   attempts?: number;
+  /**
+   * Warn about a failed cache-config lookup only once get-missing-paths has worked. When the push
+   * fails too (no such cache, a token granting nothing) its error already says why, and a second
+   * warning about the same cause is noise in the job's annotations.
+   */
+  deferConfigWarning?: boolean;
 }
 
 export class AtticTarget implements PushTarget {
@@ -24,7 +30,10 @@ export class AtticTarget implements PushTarget {
   readonly publicKey: PublicKey | null;
   private readonly token: string | null;
   private readonly attempts: number;
+  private readonly deferConfigWarning: boolean;
   private config: Promise<AtticCacheConfig | null> | null;
+  /** A deferred config-lookup warning, emitted once pushing is known to work. */
+  private configWarning: string | null = null;
 
   constructor(options: AtticTargetOptions) {
     this.endpoint = options.endpoint.replace(/\/+$/, '');
@@ -32,6 +41,7 @@ export class AtticTarget implements PushTarget {
     this.token = options.token;
     this.publicKey = options.publicKey ?? options.config?.publicKey ?? null;
     this.attempts = options.attempts ?? 6;
+    this.deferConfigWarning = options.deferConfigWarning ?? false;
     this.config = options.config ? Promise.resolve(options.config) : null;
     this.label = `attic:${options.cache}`;
   }
@@ -43,7 +53,9 @@ export class AtticTarget implements PushTarget {
   private cacheConfig(ctx: PushContext): Promise<AtticCacheConfig | null> {
     this.config ??= cacheConfig(this.endpoint, this.cache, this.token, ctx.signal).catch((error: unknown) => {
       if (ctx.signal.aborted) throw error;
-      ctx.log.warning(`${this.label}: could not read the cache configuration, pushing without it: ${(error as Error).message}`);
+      const message = `${this.label}: could not read the cache configuration, pushing without it (attic's upstream_cache_key_names are not applied): ${(error as Error).message}`;
+      if (this.deferConfigWarning) this.configWarning = message;
+      else ctx.log.warning(message);
       return null;
     });
     return this.config;
@@ -67,6 +79,8 @@ export class AtticTarget implements PushTarget {
       attempts: this.attempts,
       onRetry: (error, attempt, delay) => ctx.log.info(`${this.label}: retrying get-missing-paths in ${delay} ms (attempt ${attempt} failed: ${(error as Error).message})`),
     });
+    if (this.configWarning) ctx.log.warning(this.configWarning);
+    this.configWarning = null;
     const out = new Set<string>();
     for (const hash of missingHashes) for (const path of byHash.get(hash) ?? []) out.add(path);
     return out;

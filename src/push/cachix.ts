@@ -59,7 +59,7 @@ export class CachixTarget implements PushTarget {
         signal: ctx.signal,
         attempts: this.#options.uploadAttempts ?? 3,
         baseDelayMs: 1_000,
-        onRetry: (error, attempt) => ctx.log.warning(`${this.label}: retrying ${path.path} (attempt ${attempt + 1}): ${(error as Error).message}`),
+        onRetry: (error, attempt) => ctx.log.info(`${this.label}: retrying ${path.path} (attempt ${attempt + 1}): ${(error as Error).message}`),
       },
     );
     return { bytes: result.narInfo.cFileSize };

@@ -51,7 +51,10 @@ export function narFor(info: PathInfo, compression: Compression, signal?: AbortS
   let stream: Readable = source.pipe(nar);
   if (compression === 'zstd') {
     // Level 3 trades a little ratio for speed; CI uploads are bandwidth- and CPU-bound alike.
-    const zstd = createZstdCompress({ params: { [constants.ZSTD_c_compressionLevel]: 3 } });
+    // Up to 1 MiB chunks: zlib's default 16 KiB means a thread-pool round trip per 16 KiB of
+    // output (a third of the time of a large push, bench/); small NARs keep small buffers.
+    const chunkSize = Math.min(1024 * 1024, Math.max(16 * 1024, 2 ** Math.ceil(Math.log2(info.narSize + 1))));
+    const zstd = createZstdCompress({ chunkSize, params: { [constants.ZSTD_c_compressionLevel]: 3 } });
     zstd.on('error', fail);
     stream = stream.pipe(zstd);
   }

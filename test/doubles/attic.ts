@@ -305,6 +305,8 @@ export async function startAtticDouble(options: AtticDoubleOptions): Promise<Att
       record.error = 'Bad NAR Hash or Size';
       throw new ApiFailure('RequestError', 'Bad NAR Hash or Size');
     }
+    // The "proxy" (maxBodyBytes) already refused this body: a real one would never have passed it on.
+    if (res.headersSent) return res.statusCode;
     // Global deduplication by NAR hash, like attic's `nar` table.
     let existing: Buffer | null = null;
     for (const c of caches.values()) for (const o of c.objects.values()) if (o.narHash.equals(actual)) existing = o.nar;
@@ -392,11 +394,15 @@ export async function startAtticDouble(options: AtticDoubleOptions): Promise<Att
     throw new ApiFailure('NotFound');
   }
 
-  /** A proxy's body limit: count bytes as they arrive and answer 413 like nginx once over. */
+  /**
+   * A proxy's body limit: count bytes as they arrive and answer 413 like nginx once over. Like
+   * nginx's lingering close, the rest of the body is read and dropped rather than the socket closed
+   * at once: closing with unread data sends a RST that would destroy the 413 before the client reads it.
+   */
   function limitBody(req: IncomingMessage, res: ServerResponse, max: number): boolean {
     const tooLarge = () => {
       if (res.headersSent) return;
-      res.writeHead(413, { 'content-type': 'text/html', connection: 'close' }).end('<html><head><title>413 Request Entity Too Large</title></head><body><center><h1>413 Request Entity Too Large</h1></center><hr><center>nginx</center></body></html>\n');
+      res.writeHead(413, { 'content-type': 'text/html' }).end('<html><head><title>413 Request Entity Too Large</title></head><body><center><h1>413 Request Entity Too Large</h1></center><hr><center>nginx</center></body></html>\n');
       req.unpipe();
       req.resume();
     };

@@ -2,7 +2,7 @@
 // configured substitutes everything from a real nginx binary cache and builds nothing.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startNginx, type Nginx } from '../harness/nginx.ts';
+import { freePort, startNginx, type Nginx } from '../harness/nginx.ts';
 import { buildFixture, coldStore, copyTo, generateKey, type Fixture, type KeyPair } from '../harness/nix.ts';
 import { Job } from '../harness/runner.ts';
 
@@ -107,7 +107,7 @@ test('bad input fails the main step naming the input, and changes nothing', asyn
 
 test('a key lookup that fails skips that cache with a warning; strict fails', async () => {
   // A port nothing listens on: the Cachix API is "down".
-  const inputs = { cachix: 'downcache', 'cachix-api-url': 'http://127.0.0.1:9/api/v1', substituters: nginx.url, 'trusted-public-keys': key.publicKey };
+  const inputs = { cachix: 'downcache', 'cachix-api-url': `http://127.0.0.1:${await freePort()}/api/v1`, substituters: nginx.url, 'trusted-public-keys': key.publicKey };
   const main = await configured(inputs);
   assert.equal(main.code, 0, main.stderr);
   assert.ok(main.warnings.some((w) => /cachix:downcache/.test(w)), main.warnings.join('\n'));

@@ -37,7 +37,8 @@ process.on('exit', () => {
   for (const c of running) c.kill('SIGKILL');
 });
 
-function freePort(): Promise<number> {
+/** A loopback port nothing listens on (just freed): a cache that refuses connections. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);

@@ -8,7 +8,8 @@
 //     await job.shell('nix-build f.nix');          // the user's build, sees main's GITHUB_ENV
 //     const post = await job.post();               // push step, sees STATE_* from main
 //   } finally { job.dispose(); }
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { evaluateDefault, readActionInputs } from './action-yml.ts';
@@ -41,6 +42,11 @@ export interface JobOptions {
    * steps see only what the action configures. `false`: use the machine's /etc/nix/nix.conf.
    */
   nixConf?: string | false;
+  /**
+   * Run every step as this (non-root) user, as a runner service account would (needs root: the
+   * job dir is chowned to the user and steps start through `setpriv`, which keeps the env).
+   */
+  user?: string;
 }
 
 /** Default job nix.conf: the machine's settings minus substituters/keys. */
@@ -139,7 +145,15 @@ export class Job {
       mkdirSync(this.nixConfDir);
       writeFileSync(path.join(this.nixConfDir, 'nix.conf'), typeof options.nixConf === 'string' ? options.nixConf : JOB_NIX_CONF);
     }
+    if (options.user !== undefined) {
+      const id = (flag: string): number => Number(execFileSync('id', [flag, options.user as string], { encoding: 'utf8' }).trim());
+      this.owner = { uid: id('-u'), gid: id('-g') };
+      execFileSync('chown', ['-R', `${this.owner.uid}:${this.owner.gid}`, this.dir]);
+    }
   }
+
+  /** uid/gid of JobOptions.user, or null when steps run as the test process's user. */
+  private readonly owner: { uid: number; gid: number } | null = null;
 
   private get fileCommandDir(): string {
     return path.join(this.dir, '_runner_file_commands');
@@ -237,8 +251,14 @@ export class Job {
     for (const [variable, prefix] of Object.entries(FILE_COMMANDS) as [FileCommand, string][]) {
       files[variable] = path.join(this.fileCommandDir, `${prefix}_${n}`);
       writeFileSync(files[variable], '');
+      if (this.owner) chownSync(files[variable], this.owner.uid, this.owner.gid);
     }
     const env = { ...this.stepEnv(options.env), ...extraEnv, ...files };
+    if (this.owner) {
+      // setpriv (util-linux) switches user and groups but, unlike su/runuser, leaves the env alone.
+      args = ['--reuid', String(this.owner.uid), '--regid', String(this.owner.gid), '--init-groups', '--', command, ...args];
+      command = 'setpriv';
+    }
     const proc = await runProcess(command, args, {
       env,
       cwd: options.cwd ?? this.workspace,

@@ -1,0 +1,45 @@
+// The main step (configure with keys given + store snapshot) against a bare `node -e ''`.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchContext } from './context.ts';
+import { fmtMs, log, median, mustRun, rows, run } from './lib.ts';
+
+export async function benchMain(ctx: BenchContext): Promise<void> {
+  log('main step vs node -e ""');
+  const dir = join(ctx.scratch, 'main');
+  mkdirSync(join(dir, 'conf'), { recursive: true });
+  writeFileSync(join(dir, 'conf', 'nix.conf'), 'substituters =\ntrusted-public-keys =\nsandbox = false\n');
+  const env = (i: number): NodeJS.ProcessEnv => {
+    const files: Record<string, string> = {};
+    for (const f of ['GITHUB_ENV', 'GITHUB_STATE', 'GITHUB_OUTPUT']) {
+      files[f] = join(dir, `${f}-${i}`);
+      writeFileSync(files[f], '');
+    }
+    return {
+      PATH: process.env.PATH,
+      HOME: dir,
+      NIX_CONF_DIR: join(dir, 'conf'),
+      RUNNER_TEMP: join(dir, 'temp'),
+      INPUT_SUBSTITUTERS: `${ctx.nginx.url} https://example.cachix.org`,
+      'INPUT_TRUSTED-PUBLIC-KEYS': `${ctx.key.publicKey} ${ctx.upstreamKey.publicKey}`,
+      GITHUB_REF: 'refs/heads/main',
+      GITHUB_EVENT_NAME: 'push',
+      ...files,
+    };
+  };
+  const main = join(import.meta.dirname, '..', 'dist', 'main.js');
+  const ours: number[] = [];
+  const bare: number[] = [];
+  // Warm the page cache for both, then alternate them so drift hits both alike.
+  await mustRun(process.execPath, [main], { env: env(0) });
+  await mustRun(process.execPath, ['-e', '']);
+  for (let i = 1; i <= Math.max(ctx.runs, 7); i++) {
+    bare.push((await mustRun(process.execPath, ['-e', ''])).ms);
+    const r = await run(process.execPath, [main], { env: env(i) });
+    if (r.code !== 0) throw new Error(`main step failed: ${r.stdout}${r.stderr}`);
+    ours.push(r.ms);
+  }
+  const o = median(ours);
+  const b = median(bare);
+  rows.push({ what: 'main step (configure with keys given + snapshot)', ours: fmtMs(o), baseline: `${fmtMs(b)} (node -e '')`, ratio: `${(o / b).toFixed(2)}×`, target: '≤ 1.5×', met: o / b <= 1.5 });
+}

@@ -1,0 +1,209 @@
+// A multi-user Nix on this machine: a real nix-daemon (root) with `trusted-users = root`, and the job
+// run as a non-root user the daemon does not trust. The daemon would silently ignore the caches the
+// job passes; with passwordless sudo the action adds them to /etc/nix/nix.conf, restarts the daemon
+// (NIX_DAEMON_RESTART_COMMAND), the user's build substitutes, and the post step restores the file
+// byte for byte. Without sudo the main step fails and says what to change.
+//
+// Changes the machine (a user, a sudoers file, /etc/nix/nix.conf, the daemon socket) and undoes all
+// of it in `finally`; skips when it cannot (not root, a daemon already running, tools missing).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { startNginx } from '../harness/nginx.ts';
+import { buildFixture, copyTo, deletePaths, generateKey, validPaths } from '../harness/nix.ts';
+import { runProcess } from '../harness/process.ts';
+import { Job } from '../harness/runner.ts';
+
+const USER = 'nsa-untrusted-ci';
+const SYSTEM_CONF = '/etc/nix/nix.conf';
+const SOCKET = '/nix/var/nix/daemon-socket/socket';
+const SUDOERS = `/etc/sudoers.d/${USER}`;
+const TOOLS = ['/usr/bin/nix-daemon', '/usr/sbin/useradd', '/usr/sbin/userdel', '/usr/bin/sudo', '/usr/bin/setpriv'];
+
+function whyNot(): string | null {
+  if (process.getuid?.() !== 0) return 'needs root (creates a user, edits /etc/nix/nix.conf, runs nix-daemon)';
+  const missing = TOOLS.filter((t) => !existsSync(t));
+  if (missing.length > 0) return `missing ${missing.join(', ')}`;
+  if (existsSync(SOCKET)) return `a Nix daemon socket already exists (${SOCKET}): not taking over a running daemon`;
+  if (!existsSync(SYSTEM_CONF)) return `no ${SYSTEM_CONF}`;
+  return null;
+}
+
+const sh = (cmd: string, args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+/** The restart script the action runs through sudo: stops the test's daemon, starts a new one. */
+function restartScript(dir: string): string {
+  return `#!/bin/sh
+# Restarts the nix-daemon of test/e2e/untrusted-user.test.ts (the runner has no systemd here).
+pidfile=${dir}/daemon.pid
+if [ -f "$pidfile" ]; then
+  pid=$(cat "$pidfile")
+  kill "$pid" 2>/dev/null
+  i=0; while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+fi
+rm -f ${SOCKET}
+# Its own session: the step's process group is killed when the step ends, the daemon must live on.
+setsid /usr/bin/nix-daemon >>${dir}/daemon.log 2>&1 </dev/null &
+echo $! >"$pidfile"
+i=0; while [ ! -S ${SOCKET} ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+[ -S ${SOCKET} ]
+`;
+}
+
+const LOCK = path.join(tmpdir(), 'untrusted-user-test.lock');
+interface Lock {
+  pid: number;
+  /** /etc/nix/nix.conf as found, base64. */
+  conf: string;
+  dir: string;
+}
+
+/**
+ * One run at a time on a machine (other suites may run in parallel); a lock left by a killed run
+ * carries the original /etc/nix/nix.conf, which is put back before anything else.
+ */
+function takeLock(): string | null {
+  if (existsSync(LOCK)) {
+    const stale = JSON.parse(readFileSync(LOCK, 'utf8')) as Lock;
+    if (existsSync(`/proc/${stale.pid}`)) return `another run (pid ${stale.pid}) holds ${LOCK}`;
+    restoreMachine(stale);
+  }
+  const reason = whyNot();
+  if (reason) return reason;
+  try {
+    writeFileSync(LOCK, JSON.stringify({ pid: process.pid, conf: readFileSync(SYSTEM_CONF).toString('base64'), dir: '' } satisfies Lock), { flag: 'wx' });
+  } catch {
+    return `another run took ${LOCK} just now`;
+  }
+  return null;
+}
+
+function restoreMachine(lock: Lock): void {
+  try {
+    const pid = Number(readFileSync(path.join(lock.dir, 'daemon.pid'), 'utf8').trim());
+    process.kill(pid, 'SIGTERM');
+    execFileSync('/bin/sh', ['-c', `i=0; while kill -0 ${pid} 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done`]);
+  } catch {
+    // never started, or gone
+  }
+  rmSync(SOCKET, { force: true });
+  writeFileSync(SYSTEM_CONF, Buffer.from(lock.conf, 'base64'));
+  rmSync(SUDOERS, { force: true });
+  try {
+    sh('/usr/sbin/userdel', [USER]);
+  } catch {
+    // never created
+  }
+  if (lock.dir) rmSync(lock.dir, { recursive: true, force: true });
+  rmSync(LOCK, { force: true });
+}
+
+test('untrusted runner user: sudo puts the cache into the daemon config, the build substitutes, post restores; without sudo a clear error', async (t) => {
+  const reason = takeLock();
+  if (reason) {
+    t.skip(`cannot set up a multi-user Nix here: ${reason}`);
+    return;
+  }
+  const original = readFileSync(SYSTEM_CONF);
+  const dir = mkdtempSync(path.join(tmpdir(), 'untrusted-'));
+  chmodSync(dir, 0o755);
+  const lock = JSON.parse(readFileSync(LOCK, 'utf8')) as Lock;
+  lock.dir = dir;
+  writeFileSync(LOCK, JSON.stringify(lock));
+  const script = path.join(dir, 'restart-nix-daemon');
+  writeFileSync(script, restartScript(dir), { mode: 0o755 });
+  const nginx = await startNginx();
+  const readPid = () => Number(readFileSync(path.join(dir, 'daemon.pid'), 'utf8').trim());
+  try {
+    // The machine: a daemon that trusts only root, no substituters of its own, and a runner user.
+    const testConf = `${original.toString().replace(/\n*$/, '\n')}trusted-users = root\nsubstituters =\ntrusted-public-keys =\n`;
+    writeFileSync(SYSTEM_CONF, testConf);
+    try {
+      sh('/usr/sbin/userdel', [USER]);
+    } catch {
+      // not left over from an earlier run
+    }
+    sh('/usr/sbin/useradd', ['--system', '--no-create-home', '--gid', 'nix-users', '--shell', '/bin/sh', USER]);
+    writeFileSync(SUDOERS, `${USER} ALL=(ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
+    sh('/bin/sh', [script]);
+    const firstPid = readPid();
+
+    // A signed cache on nginx holding a tool and its toolchain, absent from the store.
+    const key = await generateKey('untrusted-cache-1');
+    const fixture = await buildFixture({ name: 'untrusted' });
+    const cacheDir = path.join(nginx.root, 'cache');
+    await copyTo(`file://${cacheDir}`, [fixture.outPaths.tool!], { secretKeyFile: key.secretFile });
+    await deletePaths([fixture.outPaths.tool!, fixture.outPaths.toolchain!]);
+    const cacheUrl = `${nginx.url}/cache`;
+    const realise = ['--realise', fixture.drvPaths.tool!, '--max-jobs', '0'];
+
+    const job = new Job({
+      user: USER,
+      nixConf: false,
+      inputs: { substituters: cacheUrl, 'trusted-public-keys': key.publicKey },
+      env: { NIX_DAEMON_RESTART_COMMAND: script },
+    });
+    try {
+      // The problem is real: passed by the client, the cache is ignored by the daemon.
+      const ignored = await job.exec('nix-store', [...realise, '--option', 'extra-substituters', cacheUrl, '--option', 'extra-trusted-public-keys', key.publicKey]);
+      assert.notEqual(ignored.code, 0, 'the untrusted user substituted without the action');
+      assert.match(ignored.stderr, /not a trusted user|ignoring untrusted substituter|ignoring the client-specified setting/);
+
+      const main = await job.main();
+      assert.equal(main.code, 0, main.stdout + main.stderr);
+      assert.match(main.stdout, /\/etc\/nix\/nix\.conf with sudo/);
+      const during = readFileSync(SYSTEM_CONF, 'utf8');
+      assert.ok(during.startsWith(testConf), 'the action changed the existing lines');
+      assert.ok(during.includes(cacheUrl) && during.includes(key.publicKey), during);
+      assert.notEqual(readPid(), firstPid, 'the daemon was not restarted');
+      assert.equal(main.exported.NIX_CONFIG, undefined, 'NIX_CONFIG is useless to an untrusted user');
+      assert.match(main.summary, /sudo/);
+
+      const build = await job.exec('nix-store', realise);
+      assert.equal(build.code, 0, build.stderr);
+      assert.match(build.stderr, new RegExp(`copying path '${fixture.outPaths.tool!}' from '${cacheUrl}'`));
+      assert.deepEqual(await validPaths([fixture.outPaths.tool!, fixture.outPaths.toolchain!]), [fixture.outPaths.tool, fixture.outPaths.toolchain]);
+
+      const secondPid = readPid();
+      const post = await job.post();
+      assert.equal(post.code, 0, post.stdout + post.stderr);
+      assert.equal(post.warnings.length, 0, post.warnings.join('\n'));
+      assert.equal(readFileSync(SYSTEM_CONF, 'utf8'), testConf, 'post did not restore /etc/nix/nix.conf exactly');
+      assert.notEqual(readPid(), secondPid, 'the daemon was not restarted after the restore');
+    } finally {
+      job.dispose();
+    }
+
+    // Without sudo: a clear error, nothing changed.
+    rmSync(SUDOERS, { force: true });
+    const nosudo = new Job({ user: USER, nixConf: false, inputs: { substituters: cacheUrl, 'trusted-public-keys': key.publicKey }, env: { NIX_DAEMON_RESTART_COMMAND: script } });
+    try {
+      const main = await nosudo.main();
+      assert.equal(main.code, 1, main.stdout + main.stderr);
+      const error = main.errors.join('\n');
+      assert.match(error, new RegExp(`does not trust user "${USER}"`));
+      assert.ok(error.includes(`trusted-users = root ${USER}`), error);
+      assert.match(error, /\/etc\/nix\/nix\.conf/);
+      assert.match(error, /restart the daemon/);
+      assert.equal(readFileSync(SYSTEM_CONF, 'utf8'), testConf);
+      assert.deepEqual(nosudo.exported, {});
+    } finally {
+      nosudo.dispose();
+    }
+    console.log('untrusted-user: daemon trusts root only; with sudo: cache added to /etc/nix/nix.conf, daemon restarted, 2/2 paths substituted, file restored byte for byte; without sudo: exit 1 naming trusted-users');
+  } finally {
+    restoreMachine(lock);
+    await nginx.stop();
+  }
+});
+
+test('the machine is as before: no daemon socket, no test user, no sudoers file, no lock', async () => {
+  if (existsSync(LOCK)) return; // another run is going on
+  assert.ok(!existsSync(SOCKET));
+  assert.ok(!existsSync(SUDOERS));
+  const r = await runProcess('id', [USER], { env: process.env });
+  assert.notEqual(r.code, 0);
+});
