@@ -2,8 +2,9 @@
 // runs, with the method users would otherwise run measured alongside in the same process.
 // Knobs (env): BENCH_QUICK=1 (small everything), BENCH_ONLY=main,diff,push,repush,memory,watch,
 // BENCH_RUNS, BENCH_STORE_ENTRIES, BENCH_SMALL_N, BENCH_SMALL_KB, BENCH_LARGE_N, BENCH_LARGE_MB,
-// BENCH_REPUSH_N, BENCH_MEM_MB, BENCH_WATCH_PATHS, BENCH_WATCH_SECONDS, BENCH_XZ=0 (skip the
-// slow default-xz `nix copy` rows), BENCH_DIR (kept generated store; default /tmp/nsa-bench).
+// BENCH_REPUSH_N, BENCH_MEM_MB, BENCH_WATCH_PATHS, BENCH_WATCH_SECONDS, BENCH_XZ=0 (no default-xz
+// `nix copy` rows) or =all (also for the large paths: minutes), BENCH_DIR (kept generated store;
+// default /tmp/nsa-bench).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -20933,8 +20933,9 @@ function isTrusted(user, groups, trustedUsers) {
 async function detectAccess(settings, env = process.env) {
   const info2 = userInfo();
   if (!usesDaemon(env, info2.uid === 0, existsSync2(DAEMON_SOCKET))) return { kind: "local" };
-  const trustedUsers = stringList(settings["trusted-users"]);
-  if (info2.uid === 0 || isTrusted(info2.username, await userGroups(), trustedUsers)) return { kind: "trusted-daemon" };
+  if (info2.uid === 0) return { kind: "trusted-daemon" };
+  const trustedUsers = stringList((await settings())["trusted-users"]);
+  if (isTrusted(info2.username, await userGroups(), trustedUsers)) return { kind: "trusted-daemon" };
   return { kind: "untrusted-daemon", user: info2.username, trustedUsers };
 }
 
@@ -22635,6 +22636,14 @@ function watcherScript() {
   return fileURLToPath(new URL("./watch.js", import.meta.url));
 }
 async function startWatcher(settings, snapshotFile, workDir, script = watcherScript()) {
+  try {
+    return await launch(settings, snapshotFile, workDir, script);
+  } catch (error63) {
+    warning(`push-while-building: could not start the background uploader (${error63 instanceof Error ? error63.message : String(error63)}); the post step pushes everything`);
+    return null;
+  }
+}
+async function launch(settings, snapshotFile, workDir, script) {
   const gate = decidePush(settings.push, settings.pushBranches, readRunContext(), configuredTargets(settings, workDir).length);
   if (!gate.push) {
     info(`push-while-building: not started (${gate.reason})`);
@@ -22696,7 +22705,8 @@ async function writeNetrc(dir, entries, currentNetrcFile) {
   return file2;
 }
 async function configure(settings, dir, state) {
-  const nixSettings = await readNixSettings();
+  let current = null;
+  const nixSettings = () => current ??= readNixSettings();
   const access3 = await detectAccess(nixSettings);
   const { sources, skipped } = await resolveCaches(settings);
   for (const s of skipped) {
@@ -22704,7 +22714,7 @@ async function configure(settings, dir, state) {
     warning(`${s.label} is not used for substitution: ${s.reason}`);
   }
   const netrcEntries = sources.flatMap((s) => s.netrc);
-  const netrcFile = netrcEntries.length > 0 ? await writeNetrc(dir, netrcEntries, nixSettings["netrc-file"]) : null;
+  const netrcFile = netrcEntries.length > 0 ? await writeNetrc(dir, netrcEntries, (await nixSettings())["netrc-file"]) : null;
   if (netrcFile) state.files.push(netrcFile);
   const conf = renderNixConf({
     substituters: sources.flatMap((s) => s.urls),

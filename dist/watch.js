@@ -22280,6 +22280,7 @@ var Batcher = class {
   idle = null;
   max = null;
   running = null;
+  closed = false;
   idleMs;
   maxMs;
   flush;
@@ -22291,6 +22292,7 @@ var Batcher = class {
     this.onError = options.onError;
   }
   add(items) {
+    if (this.closed) return;
     let added = false;
     for (const item of items) {
       if (!this.pending.has(item)) added = true;
@@ -22308,14 +22310,19 @@ var Batcher = class {
   get busy() {
     return this.running;
   }
-  /** Stops the timers; items still pending are dropped (the post step's diff picks them up). */
+  /** For good: no further batch starts; items still pending are dropped (post's diff has them). */
   close() {
+    this.closed = true;
+    this.clearTimers();
+  }
+  clearTimers() {
     if (this.idle) clearTimeout(this.idle);
     if (this.max) clearTimeout(this.max);
     this.idle = this.max = null;
   }
   fire() {
-    this.close();
+    this.clearTimers();
+    if (this.closed) return;
     if (this.running) {
       void this.running.then(() => this.pending.size > 0 && this.fire());
       return;

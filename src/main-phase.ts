@@ -44,7 +44,10 @@ async function writeNetrc(dir: string, entries: ReturnType<typeof parseNetrc>, c
 }
 
 async function configure(settings: Settings, dir: string, state: MainState): Promise<void> {
-  const nixSettings = await readNixSettings();
+  // Nix's current settings matter only for a daemon's trust list and an existing netrc: read them
+  // once, and only then (each Nix start costs as much as the rest of the step).
+  let current: Promise<Record<string, unknown>> | null = null;
+  const nixSettings = () => (current ??= readNixSettings());
   const access = await detectAccess(nixSettings);
   const { sources, skipped } = await resolveCaches(settings);
   for (const s of skipped) {
@@ -52,7 +55,7 @@ async function configure(settings: Settings, dir: string, state: MainState): Pro
     core.warning(`${s.label} is not used for substitution: ${s.reason}`);
   }
   const netrcEntries = sources.flatMap((s) => s.netrc);
-  const netrcFile = netrcEntries.length > 0 ? await writeNetrc(dir, netrcEntries, nixSettings['netrc-file']) : null;
+  const netrcFile = netrcEntries.length > 0 ? await writeNetrc(dir, netrcEntries, (await nixSettings())['netrc-file']) : null;
   if (netrcFile) state.files.push(netrcFile);
   const conf = renderNixConf({
     substituters: sources.flatMap((s) => s.urls),

@@ -31,10 +31,11 @@ export function isTrusted(user: string, groups: readonly string[], trustedUsers:
   return trustedUsers.some((t) => t === '*' || t === user || (t.startsWith('@') && groups.includes(t.slice(1))));
 }
 
-export async function detectAccess(settings: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): Promise<NixAccess> {
+export async function detectAccess(settings: () => Promise<Record<string, unknown>>, env: NodeJS.ProcessEnv = process.env): Promise<NixAccess> {
   const info = userInfo();
   if (!usesDaemon(env, info.uid === 0, existsSync(DAEMON_SOCKET))) return { kind: 'local' };
-  const trustedUsers = stringList(settings['trusted-users']);
-  if (info.uid === 0 || isTrusted(info.username, await userGroups(), trustedUsers)) return { kind: 'trusted-daemon' };
+  if (info.uid === 0) return { kind: 'trusted-daemon' };
+  const trustedUsers = stringList((await settings())['trusted-users']);
+  if (isTrusted(info.username, await userGroups(), trustedUsers)) return { kind: 'trusted-daemon' };
   return { kind: 'untrusted-daemon', user: info.username, trustedUsers };
 }

@@ -6,6 +6,7 @@ export class Batcher<T> {
   private idle: NodeJS.Timeout | null = null;
   private max: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private closed = false;
   private readonly idleMs: number;
   private readonly maxMs: number;
   private readonly flush: (items: T[]) => Promise<void>;
@@ -19,6 +20,7 @@ export class Batcher<T> {
   }
 
   add(items: Iterable<T>): void {
+    if (this.closed) return;
     let added = false;
     for (const item of items) {
       if (!this.pending.has(item)) added = true;
@@ -39,15 +41,21 @@ export class Batcher<T> {
     return this.running;
   }
 
-  /** Stops the timers; items still pending are dropped (the post step's diff picks them up). */
+  /** For good: no further batch starts; items still pending are dropped (post's diff has them). */
   close(): void {
+    this.closed = true;
+    this.clearTimers();
+  }
+
+  private clearTimers(): void {
     if (this.idle) clearTimeout(this.idle);
     if (this.max) clearTimeout(this.max);
     this.idle = this.max = null;
   }
 
   private fire(): void {
-    this.close();
+    this.clearTimers();
+    if (this.closed) return;
     if (this.running) {
       // Items wait for the batch in flight; they go out right after it.
       void this.running.then(() => this.pending.size > 0 && this.fire());

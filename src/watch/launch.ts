@@ -25,6 +25,16 @@ export function watcherScript(): string {
 }
 
 export async function startWatcher(settings: Settings, snapshotFile: string, workDir: string, script = watcherScript()): Promise<{ pid: number; dir: string } | null> {
+  try {
+    return await launch(settings, snapshotFile, workDir, script);
+  } catch (error) {
+    // An optimisation only: its failure never fails the step.
+    core.warning(`push-while-building: could not start the background uploader (${error instanceof Error ? error.message : String(error)}); the post step pushes everything`);
+    return null;
+  }
+}
+
+async function launch(settings: Settings, snapshotFile: string, workDir: string, script: string): Promise<{ pid: number; dir: string } | null> {
   const gate = decidePush(settings.push, settings.pushBranches, readRunContext(), configuredTargets(settings, workDir).length);
   if (!gate.push) {
     core.info(`push-while-building: not started (${gate.reason})`);
