@@ -22499,8 +22499,7 @@ async function pushToTarget(target, plan, options) {
     let paths = plan;
     if (target.upstreamKeyNames) {
       const extra = new Set(await target.upstreamKeyNames(options.ctx));
-      const isExtraUpstream = (i) => i.sigs.some((s) => extra.has(s.slice(0, s.indexOf(":"))));
-      paths = plan.filter((i) => !isExtraUpstream(i));
+      paths = plan.filter((i) => !isUpstream(i, extra));
     }
     const missing = paths.length === 0 ? /* @__PURE__ */ new Set() : await target.missing(paths, options.ctx);
     const todo = paths.filter((i) => missing.has(i.path));
@@ -22790,7 +22789,13 @@ async function push(settings, state, signal2, watched) {
     ...s
   });
   const tempRoot = await workRoot();
-  const slots = configuredTargets(settings, tempRoot);
+  try {
+    return await pushWith(settings, state, signal2, watched, configuredTargets(settings, tempRoot), summary2);
+  } finally {
+    await rm5(tempRoot, { recursive: true, force: true });
+  }
+}
+async function pushWith(settings, state, signal2, watched, slots, summary2) {
   const gate = decidePush(settings.push, settings.pushBranches, readRunContext(), slots.length);
   if (!gate.push) return summary2({ status: "skipped", reason: gate.reason });
   const roots = selectRoots(await candidatePaths(settings, state), settings);
@@ -22823,7 +22828,6 @@ async function push(settings, state, signal2, watched) {
       }
     })
   );
-  await rm5(tempRoot, { recursive: true, force: true });
   const broken = reports.filter((r) => r.error || r.failed.length > 0 || r.blocked > 0);
   const uploaded = reports.reduce((n, r) => n + r.uploaded, 0);
   return summary2({

@@ -22227,8 +22227,7 @@ async function pushToTarget(target, plan, options) {
     let paths = plan;
     if (target.upstreamKeyNames) {
       const extra = new Set(await target.upstreamKeyNames(options.ctx));
-      const isExtraUpstream = (i) => i.sigs.some((s) => extra.has(s.slice(0, s.indexOf(":"))));
-      paths = plan.filter((i) => !isExtraUpstream(i));
+      paths = plan.filter((i) => !isUpstream(i, extra));
     }
     const missing = paths.length === 0 ? /* @__PURE__ */ new Set() : await target.missing(paths, options.ctx);
     const todo = paths.filter((i) => missing.has(i.path));

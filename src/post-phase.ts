@@ -47,8 +47,23 @@ async function push(settings: Settings, state: MainState, signal: AbortSignal, w
   const summary = (s: Partial<PushSummary> & Pick<PushSummary, 'status'>): PushSummary => ({
     reason: null, newPaths: 0, closure: 0, upstream: 0, targets: [], durationMs: Date.now() - started, ...s,
   });
+  // Key files for `nix copy` live here for the push only.
   const tempRoot = await workRoot();
-  const slots = configuredTargets(settings, tempRoot);
+  try {
+    return await pushWith(settings, state, signal, watched, configuredTargets(settings, tempRoot), summary);
+  } finally {
+    await rm(tempRoot, { recursive: true, force: true });
+  }
+}
+
+async function pushWith(
+  settings: Settings,
+  state: MainState,
+  signal: AbortSignal,
+  watched: WatchOutcome | null,
+  slots: ReturnType<typeof configuredTargets>,
+  summary: (s: Partial<PushSummary> & Pick<PushSummary, 'status'>) => PushSummary,
+): Promise<PushSummary> {
   const gate = decidePush(settings.push, settings.pushBranches, readRunContext(), slots.length);
   if (!gate.push) return summary({ status: 'skipped', reason: gate.reason });
 
@@ -84,7 +99,6 @@ async function push(settings: Settings, state: MainState, signal: AbortSignal, w
       }
     }),
   );
-  await rm(tempRoot, { recursive: true, force: true });
   const broken = reports.filter((r) => r.error || r.failed.length > 0 || r.blocked > 0);
   const uploaded = reports.reduce((n, r) => n + r.uploaded, 0);
   return summary({

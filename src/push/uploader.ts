@@ -2,6 +2,7 @@
 // each only after the paths it refers to have landed, so a consumer never sees a path whose
 // references are missing. A failed path takes its dependents with it; everything else goes on.
 import type { PathInfo } from '../nix/path-info.ts';
+import { isUpstream } from './plan.ts';
 import type { PushContext, PushTarget } from './target.ts';
 
 export interface TargetReport {
@@ -47,7 +48,7 @@ class Slots {
 export async function pushToTarget(
   target: PushTarget,
   plan: readonly PathInfo[],
-  options: { jobs: number; ctx: PushContext; upstreamKeys?: ReadonlySet<string> },
+  options: { jobs: number; ctx: PushContext },
 ): Promise<TargetReport> {
   const started = Date.now();
   const report: TargetReport = {
@@ -67,8 +68,7 @@ export async function pushToTarget(
     if (target.upstreamKeyNames) {
       // Some targets (attic) name extra upstream caches of their own.
       const extra = new Set(await target.upstreamKeyNames(options.ctx));
-      const isExtraUpstream = (i: PathInfo) => i.sigs.some((s) => extra.has(s.slice(0, s.indexOf(':'))));
-      paths = plan.filter((i) => !isExtraUpstream(i));
+      paths = plan.filter((i) => !isUpstream(i, extra));
     }
     const missing = paths.length === 0 ? new Set<string>() : await target.missing(paths, options.ctx);
     const todo = paths.filter((i) => missing.has(i.path));
