@@ -21428,7 +21428,7 @@ import { Readable as Readable2 } from "node:stream";
 function dumpNar(path, signal) {
   return process.platform === "linux" ? dumpNarDirect(path, signal) : dumpNarWithNix(path, signal);
 }
-var CHUNK = 1024 * 1024;
+var CHUNK = 256 * 1024;
 function strings(...items) {
   const parts = [];
   for (const item of items) {

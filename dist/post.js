@@ -21672,7 +21672,7 @@ import { Readable as Readable2 } from "node:stream";
 function dumpNar(path, signal2) {
   return process.platform === "linux" ? dumpNarDirect(path, signal2) : dumpNarWithNix(path, signal2);
 }
-var CHUNK = 1024 * 1024;
+var CHUNK = 256 * 1024;
 function strings(...items) {
   const parts = [];
   for (const item of items) {
