@@ -21428,7 +21428,7 @@ import { Readable as Readable2 } from "node:stream";
 function dumpNar(path, signal) {
   return process.platform === "linux" ? dumpNarDirect(path, signal) : dumpNarWithNix(path, signal);
 }
-var CHUNK = 256 * 1024;
+var CHUNK = 1024 * 1024;
 function strings(...items) {
   const parts = [];
   for (const item of items) {
@@ -22144,9 +22144,12 @@ var AtticTarget = class {
   publicKey;
   token;
   attempts;
-  deferConfigWarning;
   config;
-  /** A deferred config-lookup warning, emitted once pushing is known to work. */
+  /**
+   * A failed config lookup is reported only once get-missing-paths has worked: when the push fails
+   * too (no such cache, a token granting nothing) its error already says why, and a second warning
+   * about the same cause is noise in the job's annotations.
+   */
   configWarning = null;
   constructor(options) {
     this.endpoint = options.endpoint.replace(/\/+$/, "");
@@ -22154,7 +22157,6 @@ var AtticTarget = class {
     this.token = options.token;
     this.publicKey = options.publicKey ?? options.config?.publicKey ?? null;
     this.attempts = options.attempts ?? 6;
-    this.deferConfigWarning = options.deferConfigWarning ?? false;
     this.config = options.config ? Promise.resolve(options.config) : null;
     this.label = `attic:${options.cache}`;
   }
@@ -22166,8 +22168,7 @@ var AtticTarget = class {
     this.config ??= cacheConfig(this.endpoint, this.cache, this.token, ctx.signal).catch((error63) => {
       if (ctx.signal.aborted) throw error63;
       const message = `${this.label}: could not read the cache configuration, pushing without it (attic's upstream_cache_key_names are not applied): ${error63.message}`;
-      if (this.deferConfigWarning) this.configWarning = message;
-      else ctx.log.warning(message);
+      this.configWarning = message;
       return null;
     });
     return this.config;
@@ -22565,7 +22566,7 @@ function configuredTargets(settings, tempRoot) {
     });
   }
   if (attic?.token) {
-    slots.push({ label: `attic:${attic.cache}`, create: async () => new AtticTarget({ endpoint: attic.endpoint, cache: attic.cache, token: attic.token, publicKey: attic.publicKey, deferConfigWarning: true }) });
+    slots.push({ label: `attic:${attic.cache}`, create: async () => new AtticTarget({ endpoint: attic.endpoint, cache: attic.cache, token: attic.token, publicKey: attic.publicKey }) });
   }
   for (const url2 of settings.pushTo) {
     slots.push({

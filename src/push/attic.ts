@@ -15,12 +15,6 @@ export interface AtticTargetOptions {
   config?: AtticCacheConfig | null;
   /** Attempts per request for transient failures (default 6), all within ctx.signal. */
   attempts?: number;
-  /**
-   * Warn about a failed cache-config lookup only once get-missing-paths has worked. When the push
-   * fails too (no such cache, a token granting nothing) its error already says why, and a second
-   * warning about the same cause is noise in the job's annotations.
-   */
-  deferConfigWarning?: boolean;
 }
 
 export class AtticTarget implements PushTarget {
@@ -30,9 +24,12 @@ export class AtticTarget implements PushTarget {
   readonly publicKey: PublicKey | null;
   private readonly token: string | null;
   private readonly attempts: number;
-  private readonly deferConfigWarning: boolean;
   private config: Promise<AtticCacheConfig | null> | null;
-  /** A deferred config-lookup warning, emitted once pushing is known to work. */
+  /**
+   * A failed config lookup is reported only once get-missing-paths has worked: when the push fails
+   * too (no such cache, a token granting nothing) its error already says why, and a second warning
+   * about the same cause is noise in the job's annotations.
+   */
   private configWarning: string | null = null;
 
   constructor(options: AtticTargetOptions) {
@@ -41,7 +38,6 @@ export class AtticTarget implements PushTarget {
     this.token = options.token;
     this.publicKey = options.publicKey ?? options.config?.publicKey ?? null;
     this.attempts = options.attempts ?? 6;
-    this.deferConfigWarning = options.deferConfigWarning ?? false;
     this.config = options.config ? Promise.resolve(options.config) : null;
     this.label = `attic:${options.cache}`;
   }
@@ -54,8 +50,7 @@ export class AtticTarget implements PushTarget {
     this.config ??= cacheConfig(this.endpoint, this.cache, this.token, ctx.signal).catch((error: unknown) => {
       if (ctx.signal.aborted) throw error;
       const message = `${this.label}: could not read the cache configuration, pushing without it (attic's upstream_cache_key_names are not applied): ${(error as Error).message}`;
-      if (this.deferConfigWarning) this.configWarning = message;
-      else ctx.log.warning(message);
+      this.configWarning = message;
       return null;
     });
     return this.config;

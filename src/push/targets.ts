@@ -24,7 +24,7 @@ export function configuredTargets(settings: Settings, tempRoot: string): TargetS
     });
   }
   if (attic?.token) {
-    slots.push({ label: `attic:${attic.cache}`, create: async () => new AtticTarget({ endpoint: attic.endpoint, cache: attic.cache, token: attic.token, publicKey: attic.publicKey, deferConfigWarning: true }) });
+    slots.push({ label: `attic:${attic.cache}`, create: async () => new AtticTarget({ endpoint: attic.endpoint, cache: attic.cache, token: attic.token, publicKey: attic.publicKey }) });
   }
   for (const url of settings.pushTo) {
     slots.push({
