@@ -121,43 +121,85 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
   }
 }
 
+// One keep-alive agent per protocol for every node:http(s) request of the process: a push of many
+// small paths reuses a few connections instead of opening (and TIME_WAIT-ing) one per request.
+// Idle sockets are unref'd by the agent, so they never keep the process alive.
+const agents = {
+  http: new (nodeRequire('node:http') as typeof import('node:http')).Agent({ keepAlive: true }),
+  https: new (nodeRequire('node:https') as typeof import('node:https')).Agent({ keepAlive: true }),
+};
+
+export interface RawResponse {
+  status: number;
+  text: string;
+}
+
+/**
+ * A system error (ECONNREFUSED, ENOTFOUND, ECONNRESET…) as http() reports it: a TypeError (so
+ * isTransient retries it) naming the redacted URL and the code a user can act on. Other errors
+ * (the body's own, e.g. a NAR that fails its check) pass through.
+ */
+function networkError(url: string, error: Error): Error {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? new TypeError(`network error with ${redactUrl(url)}: ${code}`, { cause: error }) : error;
+}
+
+/**
+ * One request over node:http(s) with the shared keep-alive agent; any status resolves (the caller
+ * decides what a 404 means, without the cost of an exception per absent narinfo). `body` is sent
+ * whole (a string or bytes) or streamed (never held: node:http keeps only what the socket has not taken).
+ * The answer may come before the whole body is sent (401, 413) and wins. A whole-request timeout
+ * rejects with a TimeoutError (transient); an abort of `signal` with its reason (the step's budget).
+ */
+export function request(
+  url: string,
+  options: { method: string; headers?: Record<string, string>; body?: string | Uint8Array | AsyncIterable<Uint8Array>; timeoutMs: number; signal: AbortSignal },
+): Promise<RawResponse> {
+  const { signal } = options;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  const https = new URL(url).protocol === 'https:';
+  const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...options.headers };
+  const body = options.body;
+  if (typeof body === 'string') headers['content-length'] = String(Buffer.byteLength(body));
+  else if (body instanceof Uint8Array) headers['content-length'] = String(body.byteLength);
+  const req = (https ? httpsRequest : httpRequest)(url, { method: options.method, headers, agent: https ? agents.https : agents.http });
+  return new Promise<RawResponse>((resolve, reject) => {
+    let done = false;
+    const finish = (error: unknown, answer?: RawResponse) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      // A socket with a request in an unknown state cannot go back to the pool.
+      if (error || !req.writableFinished) req.destroy();
+      if (error) reject(error);
+      else resolve(answer as RawResponse);
+    };
+    const onAbort = () => finish(signal.reason);
+    const timer = setTimeout(() => finish(new DOMException(`${redactUrl(url)} did not answer within ${options.timeoutMs} ms`, 'TimeoutError')), options.timeoutMs);
+    signal.addEventListener('abort', onAbort, { once: true });
+    req.on('error', (error) => finish(networkError(url, error)));
+    req.on('response', (response: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (c: Buffer) => chunks.push(c));
+      response.on('end', () => finish(null, { status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+      response.on('error', (error) => finish(networkError(url, error)));
+    });
+    if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) req.end(body);
+    // Errors while sending surface through the request's 'error' (or an early answer wins).
+    else pipeline(Readable.from(body), req).catch((error: unknown) => finish(error));
+  });
+}
+
 /**
  * PUT with a streamed body over node:http(s). Not fetch(): Node's fetch keeps every chunk of a
  * streamed request body until the request is done (a 1 GiB NAR cost 1 GiB of memory), while
- * node:http keeps only what the socket has not taken yet. Resolves with the status and text of any
- * answer, also one the server sends before reading the whole body (401, 413); non-2xx becomes
- * HttpError like src/http.ts does.
+ * node:http keeps only what the socket has not taken yet. Resolves with the text of a 2xx answer;
+ * any other, also one the server sends before reading the whole body (401, 413), becomes HttpError
+ * like http() does.
  */
 export async function putStream(url: string, headers: Record<string, string>, body: AsyncIterable<Uint8Array>, timeoutMs: number, signal: AbortSignal): Promise<string> {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const combined = AbortSignal.any([signal, timeout]);
-  const request = (new URL(url).protocol === 'https:' ? httpsRequest : httpRequest)(url, {
-    method: 'PUT',
-    headers: { 'user-agent': USER_AGENT, ...headers },
-    signal: combined,
-  });
-  const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-    request.on('response', (response: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (c: Buffer) => chunks.push(c));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-  });
-  // Errors while sending surface through `answer` (the request emits them); an early answer wins.
-  const sending = pipeline(Readable.from(body), request).catch(() => undefined);
-  try {
-    const { status, text } = await answer;
-    if (status < 200 || status >= 300) throw new HttpError(status, url, text);
-    await sending;
-    return text;
-  } catch (error) {
-    // Which signal fired decides between "timed out" (transient) and "step budget spent" (not).
-    if (combined.aborted) throw signal.aborted ? signal.reason : timeout.reason;
-    throw error;
-  } finally {
-    request.destroy();
-  }
+  const { status, text } = await request(url, { method: 'PUT', headers, body, timeoutMs, signal });
+  if (status < 200 || status >= 300) throw new HttpError(status, url, text);
+  return text;
 }
-
