@@ -15,7 +15,7 @@ const nodeRequire = createRequire(import.meta.url);
 const { request: httpRequest } = nodeRequire('node:http') as typeof import('node:http');
 const { request: httpsRequest } = nodeRequire('node:https') as typeof import('node:https');
 
-export const USER_AGENT = 'nix-substitute-action';
+const USER_AGENT = 'nix-substitute-action';
 
 export interface HttpOptions {
   method?: string;
