@@ -2,7 +2,7 @@
 // then one validity query for the new entries) against two `nix path-info --all --json` (the attic
 // action's method) and a shell glob + `comm` (cachix-action's list-nix-store.sh method).
 import { join } from 'node:path';
-import { newEntries, writeSnapshot } from '../src/nix/store.ts';
+import { listStore, newEntries, writeSnapshot } from '../src/nix/snapshot.ts';
 import type { BenchContext } from './context.ts';
 import { fmtMs, knob, log, median, mustRun, rows, timed } from './lib.ts';
 import { chrootStore } from './store-gen.ts';
@@ -21,7 +21,7 @@ export async function benchDiff(ctx: BenchContext): Promise<void> {
   const listScript = `for f in ${store.storeDir}/*; do case "$f" in *.drv|*.lock) ;; *) echo "$f" ;; esac; done`;
   for (let i = 0; i < ctx.runs; i++) {
     // This action: main's snapshot, post's diff + validity of the new entries.
-    const before = await timed(() => writeSnapshot(snapshot, store.storeDir));
+    const before = await timed(() => writeSnapshot(snapshot, listStore(store.storeDir)));
     const added = await store.addBatch(batch, `ours${i}`);
     const after = await timed(async () => {
       const fresh = (await newEntries(snapshot, store.storeDir)).map((p) => `/nix/store/${p.slice(store.storeDir.length + 1)}`);

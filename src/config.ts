@@ -1,6 +1,7 @@
 // Every input, parsed once by zod into one typed Settings object. A bad value fails here, before
 // anything is changed, with a message that names the input and says what it expects.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-english.ts';
 import { Inputs, type InputName, SecretEnvFallbacks } from './constants.ts';
 import { parsePublicKey, parseSecretKey, secretKeyFromBytes, type PublicKey, type SecretKey } from './nix/keys.ts';
 
@@ -83,49 +84,59 @@ function lines(text: string): string[] {
     .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
-const list = z.string().transform(words);
+/** Records a problem from inside a transform (zod/mini's transform context is the parse payload). */
+function problem(ctx: z.core.ParsePayload, message: string): void {
+  ctx.issues.push({ code: 'custom', message, input: ctx.value });
+}
+
+/** A string input turned into a value by `fn`, which reports problems through `problem(ctx, …)`. */
+function stringTo<O>(fn: (value: string, ctx: z.core.ParsePayload) => O) {
+  return z.pipe(z.string(), z.transform(fn));
+}
+
+const list = stringTo(words);
 
 function fromThrowing<T>(parse: (s: string) => T) {
-  return (value: string, ctx: z.RefinementCtx): T => {
+  return (value: string, ctx: z.core.ParsePayload): T => {
     try {
       return parse(value);
     } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      problem(ctx, (error as Error).message);
       return z.NEVER;
     }
   };
 }
 
-const publicKey = z.string().transform(fromThrowing(parsePublicKey));
-const optionalPublicKey = z.string().transform((s, ctx) => (s.trim() === '' ? null : fromThrowing(parsePublicKey)(s, ctx)));
-const optionalSecretKey = z.string().transform((s, ctx) => (s.trim() === '' ? null : fromThrowing(parseSecretKey)(s, ctx)));
+const publicKey = stringTo(fromThrowing(parsePublicKey));
+const optionalPublicKey = stringTo((s, ctx) => (s.trim() === '' ? null : fromThrowing(parsePublicKey)(s, ctx)));
+const optionalSecretKey = stringTo((s, ctx) => (s.trim() === '' ? null : fromThrowing(parseSecretKey)(s, ctx)));
 
 /** CACHIX_SIGNING_KEY is base64 of the 64-byte secret with no `name:`; the name comes from the cache. */
-const cachixSigningKey = z.string().transform((s, ctx) => {
-  const text = s.trim();
-  if (text === '') return null;
-  if (text.includes(':')) {
-    ctx.addIssue({ code: 'custom', message: 'expected the base64 secret key Cachix shows (no "name:" prefix)' });
+const cachixSigningKey = stringTo((s, ctx) => {
+  const trimmed = s.trim();
+  if (trimmed === '') return null;
+  if (trimmed.includes(':')) {
+    problem(ctx, 'expected the base64 secret key Cachix shows (no "name:" prefix)');
     return z.NEVER;
   }
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) {
-    ctx.addIssue({ code: 'custom', message: 'expected base64 text' });
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed)) {
+    problem(ctx, 'expected base64 text');
     return z.NEVER;
   }
   // The name is a placeholder until the cache's key name is known (cache info lookup).
-  return fromThrowing((t: string) => secretKeyFromBytes('cachix', Buffer.from(t, 'base64')))(text, ctx);
+  return fromThrowing((t: string) => secretKeyFromBytes('cachix', Buffer.from(t, 'base64')))(trimmed, ctx);
 });
 
-const httpUrl = z.string().transform((s, ctx) => {
+const httpUrl = stringTo((s, ctx) => {
   let url: URL;
   try {
     url = new URL(s);
   } catch {
-    ctx.addIssue({ code: 'custom', message: `"${s}" is not a URL` });
+    problem(ctx, `"${s}" is not a URL`);
     return z.NEVER;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    ctx.addIssue({ code: 'custom', message: `"${s}" must be an http:// or https:// URL` });
+    problem(ctx, `"${s}" must be an http:// or https:// URL`);
     return z.NEVER;
   }
   return s.replace(/\/+$/, '');
@@ -134,87 +145,88 @@ const httpUrl = z.string().transform((s, ctx) => {
 const SUBSTITUTER_SCHEMES = ['http:', 'https:', 'file:', 's3:', 'ssh:', 'ssh-ng:', 'daemon:', 'local:'];
 const PUSH_SCHEMES = ['http:', 'https:', 'file:', 's3:', 'ssh:', 'ssh-ng:'];
 function storeUrls(schemes: string[]) {
-  return list.transform((urls, ctx) =>
-    urls.map((s) => {
+  return stringTo((s, ctx) =>
+    words(s).map((u) => {
       let url: URL | null = null;
       try {
-        url = new URL(s);
+        url = new URL(u);
       } catch {
         /* reported below */
       }
       if (!url || !schemes.includes(url.protocol)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `"${s}" is not a supported store URL (expected ${schemes.map((p) => `${p}//…`).join(', ')})`,
-        });
+        problem(ctx, `"${u}" is not a supported store URL (expected ${schemes.map((p) => `${p}//…`).join(', ')})`);
       }
-      return s;
+      return u;
     }),
   );
 }
 
 const CACHE_NAME = /^[A-Za-z0-9][A-Za-z0-9-_+]{0,49}$/;
-const atticCache = z.string().regex(CACHE_NAME, 'an attic cache name is 1–50 letters, digits, "-", "_" or "+", starting with a letter or digit');
+const atticCache = z.string().check(z.regex(CACHE_NAME, 'an attic cache name is 1–50 letters, digits, "-", "_" or "+", starting with a letter or digit'));
 // Cachix names are subdomains: lower-case letters, digits and inner hyphens.
-const cachixName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a Cachix cache name is lower-case letters, digits and inner hyphens (it becomes <name>.cachix.org)');
+const cachixName = z
+  .string()
+  .check(z.regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a Cachix cache name is lower-case letters, digits and inner hyphens (it becomes <name>.cachix.org)'));
 
 /** Empty stays '' (the input is unset); anything else must pass `schema`, whose messages are kept. */
-function optional(schema: z.ZodType<string, string>) {
-  return z.string().transform((s, ctx): string => {
-    const text = s.trim();
-    if (text === '') return '';
-    const result = schema.safeParse(text);
+function optional(schema: z.ZodMiniType<string, string>) {
+  return stringTo((s, ctx): string => {
+    const trimmed = s.trim();
+    if (trimmed === '') return '';
+    const result = schema.safeParse(trimmed);
     if (result.success) return result.data;
-    for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+    for (const issue of result.error.issues) problem(ctx, issue.message);
     return z.NEVER;
   });
 }
 
 const bool = (name: string) =>
-  z.string().transform((s, ctx) => {
+  stringTo((s, ctx) => {
     const v = s.trim().toLowerCase();
     if (v === 'true') return true;
     if (v === 'false') return false;
-    ctx.addIssue({ code: 'custom', message: `${name} takes true or false, not "${s}"` });
+    problem(ctx, `${name} takes true or false, not "${s}"`);
     return z.NEVER;
   });
 
 const integer = (min: number, max: number) =>
-  z.string().transform((s, ctx) => {
+  stringTo((s, ctx) => {
     const n = Number(s.trim());
     if (!/^\d+$/.test(s.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-      ctx.addIssue({ code: 'custom', message: `expected a whole number from ${min} to ${max}, not "${s}"` });
+      problem(ctx, `expected a whole number from ${min} to ${max}, not "${s}"`);
       return z.NEVER;
     }
     return n;
   });
 
-const regexes = z.string().transform((s, ctx) =>
+const regexes = stringTo((s, ctx) =>
   lines(s).map((source) => {
     try {
       return new RegExp(source);
     } catch (error) {
-      ctx.addIssue({ code: 'custom', message: `"${source}" is not a valid regular expression: ${(error as Error).message}` });
+      problem(ctx, `"${source}" is not a valid regular expression: ${(error as Error).message}`);
       return /$^/;
     }
   }),
 );
 
-const branchGlobs = list.transform((globs, ctx) => {
-  for (const g of globs) if (/[\s~^:?\\]|\.\.|@\{/.test(g.replace(/\?/g, ''))) ctx.addIssue({ code: 'custom', message: `"${g}" is not a branch name or glob` });
+const branchGlobs = stringTo((s, ctx) => {
+  const globs = words(s);
+  for (const g of globs) if (/[\s~^:?\\]|\.\.|@\{/.test(g.replace(/\?/g, ''))) problem(ctx, `"${g}" is not a branch name or glob`);
   return globs;
 });
 
-const keyNames = list.transform((names, ctx) => {
-  for (const n of names) if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(n)) ctx.addIssue({ code: 'custom', message: `"${n}" is not a key name (the part before ":" in a key)` });
+const keyNames = stringTo((s, ctx) => {
+  const names = words(s);
+  for (const n of names) if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(n)) problem(ctx, `"${n}" is not a key name (the part before ":" in a key)`);
   return names;
 });
 
-const pins = z.string().transform((s, ctx): CachixPin[] =>
+const pins = stringTo((s, ctx): CachixPin[] =>
   lines(s).map((line) => {
     const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*=\s*(\S+)(?:\s+keep=(\S+))?$/.exec(line);
     if (!m?.[1] || !m[2]) {
-      ctx.addIssue({ code: 'custom', message: `"${line}" is not "name=path-or-installable [keep=days:N|revisions:N|forever]"` });
+      problem(ctx, `"${line}" is not "name=path-or-installable [keep=days:N|revisions:N|forever]"`);
       return { name: '', target: '', keep: null };
     }
     const keepText = m[3];
@@ -222,26 +234,26 @@ const pins = z.string().transform((s, ctx): CachixPin[] =>
     if (keepText === 'forever') keep = { tag: 'Forever' };
     else if (keepText) {
       const k = /^(days|revisions):([1-9]\d*)$/.exec(keepText);
-      if (!k?.[1] || !k[2]) ctx.addIssue({ code: 'custom', message: `keep "${keepText}" must be days:N, revisions:N or forever` });
+      if (!k?.[1] || !k[2]) problem(ctx, `keep "${keepText}" must be days:N, revisions:N or forever`);
       else keep = { tag: k[1] === 'days' ? 'Days' : 'Revisions', contents: Number(k[2]) };
     }
     return { name: m[1], target: m[2], keep };
   }),
 );
 
-const pushMode = z.string().transform((s, ctx): PushMode => {
+const pushMode = stringTo((s, ctx): PushMode => {
   const v = s.trim().toLowerCase();
   if (v === 'auto' || v === 'true' || v === 'false') return v;
-  ctx.addIssue({ code: 'custom', message: `expected auto, true or false, not "${s}"` });
+  problem(ctx, `expected auto, true or false, not "${s}"`);
   return z.NEVER;
 });
 
 // ---- the input table: schema and default for each input.
 const table = {
   [Inputs.Substituters]: [storeUrls(SUBSTITUTER_SCHEMES), ''],
-  [Inputs.TrustedPublicKeys]: [list.pipe(z.array(publicKey)), ''],
+  [Inputs.TrustedPublicKeys]: [z.pipe(list, z.array(publicKey)), ''],
   [Inputs.Cachix]: [optional(cachixName), ''],
-  [Inputs.CachixAuthToken]: [z.string().transform((s) => s.trim()), ''],
+  [Inputs.CachixAuthToken]: [stringTo((s) => s.trim()), ''],
   [Inputs.CachixSigningKey]: [cachixSigningKey, ''],
   [Inputs.CachixPublicKey]: [optionalPublicKey, ''],
   [Inputs.CachixApiUrl]: [httpUrl, DEFAULT_CACHIX_API],
@@ -249,7 +261,7 @@ const table = {
   [Inputs.CachixChunkSize]: [integer(64 * 1024, 5 * 1024 ** 3), String(DEFAULT_CHUNK_SIZE)],
   [Inputs.AtticEndpoint]: [optional(httpUrl), ''],
   [Inputs.AtticCache]: [optional(atticCache), ''],
-  [Inputs.AtticToken]: [z.string().transform((s) => s.trim()), ''],
+  [Inputs.AtticToken]: [stringTo((s) => s.trim()), ''],
   [Inputs.AtticPublicKey]: [optionalPublicKey, ''],
   [Inputs.PushTo]: [storeUrls(PUSH_SCHEMES), ''],
   [Inputs.SigningKey]: [optionalSecretKey, ''],
@@ -265,7 +277,7 @@ const table = {
   [Inputs.Fallback]: [bool('fallback'), 'true'],
   [Inputs.RequireSubstituted]: [list, ''],
   [Inputs.PushWhileBuilding]: [bool('push-while-building'), 'false'],
-} as const satisfies Record<InputName, readonly [z.ZodType<unknown, string>, string]>;
+} as const satisfies Record<InputName, readonly [z.ZodMiniType<unknown, string>, string]>;
 
 type Parsed = { [K in keyof typeof table]: z.output<(typeof table)[K][0]> };
 
@@ -281,7 +293,7 @@ export function withEnvFallbacks(raw: RawInputs, env: NodeJS.ProcessEnv): RawInp
 export function parseSettings(raw: RawInputs): Settings {
   const problems: string[] = [];
   const parsed = {} as Record<string, unknown>;
-  for (const [name, [schema, fallback]] of Object.entries(table) as Array<[InputName, readonly [z.ZodType, string]]>) {
+  for (const [name, [schema, fallback]] of Object.entries(table) as Array<[InputName, readonly [z.ZodMiniType, string]]>) {
     const text = raw[name];
     const result = schema.safeParse(text === undefined || text.trim() === '' ? fallback : text);
     if (result.success) parsed[name] = result.data;

@@ -2,18 +2,15 @@
 // never answers must not stall the job) and retries with backoff for transient failures, bounded
 // by the caller's AbortSignal (the step's time budget).
 import type { IncomingMessage } from 'node:http';
-import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PushError } from './push/target.ts';
 
-// node:http and node:https through require, not `import`: an ESM import builds a facade of every
-// export, and reading node:http's lazy WebSocket getters loads Node's internal undici (~30 ms of
-// every step's start, measured by bench/).
-const nodeRequire = createRequire(import.meta.url);
-const { request: httpRequest } = nodeRequire('node:http') as typeof import('node:http');
-const { request: httpsRequest } = nodeRequire('node:https') as typeof import('node:https');
+// node:http and node:https through process.getBuiltinModule, on first use, not `import`: an ESM
+// import builds a facade of every export, and reading node:http's lazy WebSocket getters loads
+// Node's internal undici (~30 ms of every step's start, measured by bench/); node:https (TLS) is
+// only loaded for an https:// cache (~4 MB less for a push to a plain http:// one).
 
 const USER_AGENT = 'nix-substitute-action';
 
@@ -124,10 +121,18 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
 // One keep-alive agent per protocol for every node:http(s) request of the process: a push of many
 // small paths reuses a few connections instead of opening (and TIME_WAIT-ing) one per request.
 // Idle sockets are unref'd by the agent, so they never keep the process alive.
-const agents = {
-  http: new (nodeRequire('node:http') as typeof import('node:http')).Agent({ keepAlive: true }),
-  https: new (nodeRequire('node:https') as typeof import('node:https')).Agent({ keepAlive: true }),
-};
+let httpAgent: import('node:http').Agent | null = null;
+let httpsAgent: import('node:https').Agent | null = null;
+function client(https: boolean): { request: typeof import('node:http').request; agent: import('node:http').Agent } {
+  if (https) {
+    const m = process.getBuiltinModule('node:https');
+    httpsAgent ??= new m.Agent({ keepAlive: true });
+    return { request: m.request, agent: httpsAgent };
+  }
+  const m = process.getBuiltinModule('node:http');
+  httpAgent ??= new m.Agent({ keepAlive: true });
+  return { request: m.request, agent: httpAgent };
+}
 
 export interface RawResponse {
   status: number;
@@ -162,7 +167,8 @@ export function request(
   const body = options.body;
   if (typeof body === 'string') headers['content-length'] = String(Buffer.byteLength(body));
   else if (body instanceof Uint8Array) headers['content-length'] = String(body.byteLength);
-  const req = (https ? httpsRequest : httpRequest)(url, { method: options.method, headers, agent: https ? agents.https : agents.http });
+  const { request: send, agent } = client(https);
+  const req = send(url, { method: options.method, headers, agent });
   return new Promise<RawResponse>((resolve, reject) => {
     let done = false;
     const finish = (error: unknown, answer?: RawResponse) => {

@@ -1,12 +1,12 @@
 // Reads the action's inputs once and masks every secret, and the forms derived from it, before
 // anything else can print.
-import * as core from '@actions/core';
+import * as runner from './runner.ts';
 import { Inputs, type InputName, SecretInputs } from './constants.ts';
 import { parseSettings, withEnvFallbacks, words, type RawInputs, type Settings } from './config.ts';
 
 export function readRawInputs(): RawInputs {
   const raw: RawInputs = {};
-  for (const name of Object.values(Inputs)) raw[name] = core.getInput(name);
+  for (const name of Object.values(Inputs)) raw[name] = runner.getInput(name);
   return raw;
 }
 
@@ -45,8 +45,8 @@ export function urlSecretForms(text: string): string[] {
 }
 
 export function maskSecrets(raw: RawInputs): void {
-  for (const name of SecretInputs) for (const form of secretForms(raw[name] ?? '')) core.setSecret(form);
-  for (const name of [Inputs.Substituters, Inputs.PushTo]) for (const form of urlSecretForms(raw[name] ?? '')) core.setSecret(form);
+  for (const name of SecretInputs) for (const form of secretForms(raw[name] ?? '')) runner.setSecret(form);
+  for (const name of [Inputs.Substituters, Inputs.PushTo]) for (const form of urlSecretForms(raw[name] ?? '')) runner.setSecret(form);
 }
 
 /** Inputs → settings, masking first. Throws ConfigError naming each bad input. */

@@ -1,4 +1,4 @@
-// A narrow logging surface so pure modules and tests need not import @actions/core.
+// A narrow logging surface so pure modules and tests need not know about the runner.
 export interface Logger {
   info(message: string): void;
   warning(message: string): void;

@@ -1,7 +1,7 @@
 // The post step: push what the job built, then undo what main changed outside RUNNER_TEMP. It
 // runs after failed and cancelled jobs too. A cache that is down, slow or refusing never turns a
 // green job red: every error becomes a warning unless `strict`, and the push stops at `push-timeout`.
-import * as core from '@actions/core';
+import * as runner from './runner.ts';
 import { rm } from 'node:fs/promises';
 import type { Settings } from './config.ts';
 import { restoreSystemConf } from './configure/system-conf.ts';
@@ -9,17 +9,18 @@ import { readRunContext } from './github.ts';
 import { loadSettings } from './inputs.ts';
 import type { Logger } from './log.ts';
 import type { PathInfo } from './nix/path-info.ts';
-import { newEntries, queryPathInfo, resolveInstallables, validPaths } from './nix/store.ts';
+import { newEntries } from './nix/snapshot.ts';
+import { queryPathInfo, resolveInstallables, validPaths } from './nix/store.ts';
 import { decidePush } from './push/gate.ts';
 import { planPush, selectRoots } from './push/plan.ts';
 import { configuredTargets } from './push/targets.ts';
 import { pushToTarget, type TargetReport } from './push/uploader.ts';
-import { pushSummaryMarkdown, setPushOutputs, writeSummary, type PushSummary } from './report.ts';
+import { pushSummaryMarkdown, setPushOutputs, type PushSummary } from './report.ts';
 import { loadMainState, type MainState } from './state.ts';
 import { workRoot } from './main-phase.ts';
 import { stopWatcher, type WatchOutcome } from './watch/stop.ts';
 
-const log: Logger = { info: core.info, warning: core.warning, debug: core.debug };
+const log: Logger = { info: runner.info, warning: runner.warning, debug: runner.debug };
 
 /** Grace after the budget for reporting; past it the process exits whatever still hangs. */
 const GRACE_MS = 5_000;
@@ -71,7 +72,7 @@ async function pushWith(
   if (roots.length === 0) return summary({ status: 'nothing-new', reason: 'the job added no store paths to push' });
   const closure = await closureOf(roots);
   const plan = planPush(closure, settings.upstreamKeys);
-  core.info(`${roots.length} new path(s); closure ${closure.length}; ${plan.upstream.length} already upstream; ${plan.toPush.length} to offer to ${slots.length} target(s)`);
+  runner.info(`${roots.length} new path(s); closure ${closure.length}; ${plan.upstream.length} already upstream; ${plan.toPush.length} to offer to ${slots.length} target(s)`);
 
   const ctx = { signal, log };
   const reports: TargetReport[] = await Promise.all(
@@ -131,7 +132,7 @@ export async function runPost(): Promise<void> {
   try {
     const state = loadMainState();
     if (!state) {
-      core.info('The main step did not configure anything: nothing to push or restore.');
+      runner.info('The main step did not configure anything: nothing to push or restore.');
       return;
     }
     const settings = loadSettings();
@@ -143,7 +144,7 @@ export async function runPost(): Promise<void> {
       const timer = setTimeout(() => controller.abort(new Error(`push-timeout (${settings.pushTimeoutSeconds} s) reached`)), budget);
       // A last resort against anything that ignores the abort signal: the step must end in budget.
       const hardStop = setTimeout(() => {
-        core.warning(`push did not stop within push-timeout (${settings.pushTimeoutSeconds} s); giving up`);
+        runner.warning(`push did not stop within push-timeout (${settings.pushTimeoutSeconds} s); giving up`);
         process.exit(strict ? 1 : 0);
       }, budget + GRACE_MS);
       hardStop.unref();
@@ -160,22 +161,22 @@ export async function runPost(): Promise<void> {
     }
   } catch (error) {
     const message = `push step: ${error instanceof Error ? error.message : String(error)}`;
-    if (strict) core.setFailed(message);
-    else core.warning(message);
+    if (strict) runner.setFailed(message);
+    else runner.warning(message);
     setPushOutputs({ status: 'failed', reason: message, newPaths: 0, closure: 0, upstream: 0, targets: [], durationMs: 0 });
   }
 }
 
 async function report(result: PushSummary, strict: boolean): Promise<void> {
   setPushOutputs(result);
-  if (result.status === 'skipped') core.info(`Not pushing: ${result.reason}`);
+  if (result.status === 'skipped') runner.info(`Not pushing: ${result.reason}`);
   for (const t of result.targets) {
-    core.info(`${t.label}: ${t.uploaded} uploaded, ${t.alreadyPresent} already present${t.error ? `, error: ${t.error}` : ''}`);
+    runner.info(`${t.label}: ${t.uploaded} uploaded, ${t.alreadyPresent} already present${t.error ? `, error: ${t.error}` : ''}`);
   }
   if (result.status === 'failed') {
     const message = `cache push incomplete: ${result.reason}`;
-    if (strict) core.setFailed(message);
-    else core.warning(message);
+    if (strict) runner.setFailed(message);
+    else runner.warning(message);
   }
-  await writeSummary(pushSummaryMarkdown(result));
+  runner.appendSummary(pushSummaryMarkdown(result));
 }

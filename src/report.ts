@@ -1,5 +1,5 @@
 // Outputs and the job summary: what was configured, what was pushed where, and why not.
-import * as core from '@actions/core';
+import * as runner from './runner.ts';
 import { Outputs } from './constants.ts';
 import type { CacheSource } from './configure/caches.ts';
 import type { TargetReport } from './push/uploader.ts';
@@ -55,12 +55,7 @@ export function pushSummaryMarkdown(s: PushSummary): string {
   return `${out.join('\n')}\n`;
 }
 
-export async function writeSummary(markdown: string): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary.addRaw(markdown).write();
-}
-
 export function setPushOutputs(s: PushSummary): void {
-  core.setOutput(Outputs.Pushed, String(s.targets.reduce((n, t) => n + t.uploaded, 0)));
-  core.setOutput(Outputs.PushStatus, s.status);
+  runner.setOutput(Outputs.Pushed, String(s.targets.reduce((n, t) => n + t.uploaded, 0)));
+  runner.setOutput(Outputs.PushStatus, s.status);
 }

@@ -3,7 +3,11 @@
 // get-missing-paths and upload-path. Every failure becomes a PushError that says what the user can
 // do about it; `transient` marks the ones worth retrying.
 import type { Readable } from 'node:stream';
-import { z } from 'zod';
+// $ZodError straight from zod/v4/core: reaching it as `z.core.$ZodError` makes esbuild keep the whole
+// `core` namespace object, every locale included (~650 KB).
+import { $ZodError } from 'zod/v4/core';
+import * as z from 'zod/mini';
+import '../zod-english.ts';
 import { HttpError, http, isTransientStatus, putStream, redactUrl, withRetry } from '../http.ts';
 import { parsePublicKey, type PublicKey } from '../nix/keys.ts';
 import { baseName, hashPart, type PathInfo } from '../nix/path-info.ts';
@@ -48,21 +52,21 @@ export class AtticApiError extends PushError {
 
 // ---- wire shapes (attic/src/api/v1/*.rs): every CacheConfig field is optional on the wire.
 const CacheConfigJson = z.object({
-  substituter_endpoint: z.string().nullish(),
-  api_endpoint: z.string().nullish(),
-  public_key: z.string().nullish(),
-  is_public: z.boolean().nullish(),
-  store_dir: z.string().nullish(),
-  priority: z.number().int().nullish(),
-  upstream_cache_key_names: z.array(z.string()).nullish(),
+  substituter_endpoint: z.nullish(z.string()),
+  api_endpoint: z.nullish(z.string()),
+  public_key: z.nullish(z.string()),
+  is_public: z.nullish(z.boolean()),
+  store_dir: z.nullish(z.string()),
+  priority: z.nullish(z.number().check(z.int())),
+  upstream_cache_key_names: z.nullish(z.array(z.string())),
 });
 const MissingPathsJson = z.object({ missing_paths: z.array(z.string()) });
 const UploadResultJson = z.object({
-  kind: z.string().optional(),
-  file_size: z.number().nullish(),
-  frac_deduplicated: z.number().nullish(),
+  kind: z.optional(z.string()),
+  file_size: z.nullish(z.number()),
+  frac_deduplicated: z.nullish(z.number()),
 });
-const ErrorJson = z.object({ code: z.number().optional(), error: z.string(), message: z.string() });
+const ErrorJson = z.object({ code: z.optional(z.number()), error: z.string(), message: z.string() });
 
 /** The JSON attic's upload-path reads (`UploadPathNarInfo`). */
 export interface UploadPathNarInfo {
@@ -137,7 +141,7 @@ export function explain(error: unknown, url: string, ctx: CallContext): unknown 
       if (error.name === 'AbortError') return error;
       return new AtticApiError(`${where}: ${what} timed out`, true, 0, null, { cause: error });
     }
-    if (error instanceof z.ZodError || error instanceof SyntaxError) {
+    if (error instanceof $ZodError || error instanceof SyntaxError) {
       return new AtticApiError(`${where}: ${what}: the answer is not attic's JSON (is the endpoint an attic server?): ${String((error as Error).message).slice(0, 200)}`, false, 200, null, { cause: error });
     }
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
@@ -283,7 +287,7 @@ export async function uploadPath(
     const timeoutMs = 120_000 + Math.ceil(info.narSize / 262_144) * 1000;
     const text = await putStream(url, headers, body(), timeoutMs, signal);
     // attic's client treats an unparsable success body as "Uploaded".
-    let parsed: z.infer<typeof UploadResultJson> = {};
+    let parsed: z.output<typeof UploadResultJson> = {};
     try {
       parsed = UploadResultJson.parse(JSON.parse(text));
     } catch {

@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants as zlibConstants, createZstdCompress } from 'node:zlib';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.ts';
 import { http, HttpError, httpJson, isTransient, withRetry } from '../http.ts';
 import { Sha256 } from '../nix/hash.ts';
 import type { SecretKey } from '../nix/keys.ts';
@@ -19,12 +20,12 @@ const BinaryCacheJson = z.object({
   uri: z.string(),
   isPublic: z.boolean(),
   publicSigningKeys: z.array(z.string()),
-  githubUsername: z.string().optional(),
+  githubUsername: z.optional(z.string()),
   // Generic aeson encodes nullary constructors as their names.
-  permission: z.enum(['Read', 'Write', 'Admin']).optional(),
-  preferredCompressionMethod: z.enum(['XZ', 'ZSTD']).optional(),
+  permission: z.optional(z.enum(['Read', 'Write', 'Admin'])),
+  preferredCompressionMethod: z.optional(z.enum(['XZ', 'ZSTD'])),
 });
-export type CachixCacheInfo = z.infer<typeof BinaryCacheJson>;
+export type CachixCacheInfo = z.output<typeof BinaryCacheJson>;
 
 const CreateMultipartJson = z.object({ narId: z.string(), uploadId: z.string() });
 const UploadPartJson = z.object({ uploadUrl: z.string() });

@@ -1,13 +1,17 @@
 // Reads Nix's effective settings (`nix show-config --json`, renamed `nix config show` later).
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.ts';
 import { NIX_COMMAND, run } from '../nix/command.ts';
 
 // Nix 2.8+ prints {name: {value, defaultValue, …}}; keep accepting bare values too.
-const Settings = z.record(z.string(), z.unknown()).transform((doc) => {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(doc)) out[k] = v !== null && typeof v === 'object' && 'value' in v ? (v as { value: unknown }).value : v;
-  return out;
-});
+const Settings = z.pipe(
+  z.record(z.string(), z.unknown()),
+  z.transform((doc: Record<string, unknown>) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(doc)) out[k] = v !== null && typeof v === 'object' && 'value' in v ? (v as { value: unknown }).value : v;
+    return out;
+  }),
+);
 
 // `show-config` first: every Nix from 2.8 on still has it (newer ones print a deprecation notice on
 // stderr), while `config show` only exists from 2.20. The spelling that worked is remembered: each

@@ -1,6 +1,5 @@
 // Runs Nix's command-line tools. Output is captured in memory only for small answers (path-info of a
 // batch); NARs are streamed (see nar.ts).
-import { spawn } from 'node:child_process';
 
 export interface CommandResult {
   stdout: string;
@@ -27,7 +26,8 @@ export function run(
   options: { input?: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal; allowFailure?: boolean } = {},
 ): Promise<CommandResult & { code: number | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
+    // Loaded on first use: a main step with nothing to ask Nix never pays for it.
+    const child = process.getBuiltinModule('node:child_process').spawn(command, args, {
       env: options.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
       ...(options.signal ? { signal: options.signal } : {}),

@@ -5,11 +5,14 @@
 // - Nix 2.33+ `--json-format 2`: `{version, storeDir, info}`, `info` keyed by base name, base-name
 //   references and deriver, `ca` as `{method, hash: SRI}`;
 // - Nix 2.35+ `--json-format 3`: format 2 with signatures as `{keyName, sig}`.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.ts';
 import { encodedLength, fromNix32, toNix32 } from './base32.ts';
 import { Sha256 } from './hash.ts';
 
-export const STORE_DIR = '/nix/store';
+import { STORE_DIR } from './snapshot.ts';
+
+export { STORE_DIR };
 
 export interface PathInfo {
   /** Full store path. */
@@ -55,40 +58,58 @@ function hashBytes(algorithm: string, format: string | undefined, body: string):
   return bytes;
 }
 
+/** Records a problem from inside a transform (zod/mini's transform context is the parse payload). */
+function problem(ctx: z.core.ParsePayload, message: string): void {
+  ctx.issues.push({ code: 'custom', message, input: ctx.value });
+}
+
 /** A hash as Nix writes it in JSON: SRI, `algo:<hex|nix32|base64>`, or (unreleased 2.33 previews) an object. */
 const AnyHash = z.union([
-  z.string().transform((text, ctx) => {
-    const m = /^([a-z0-9]+)(?:-(.+)|:(.+))$/.exec(text);
-    const algorithm = m?.[1];
-    try {
-      if (algorithm && m[2] !== undefined) return { algorithm, bytes: hashBytes(algorithm, 'sri', m[2]) };
-      if (algorithm && m[3] !== undefined) return { algorithm, bytes: hashBytes(algorithm, undefined, m[3]) };
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+  z.pipe(
+    z.string(),
+    z.transform((text: string, ctx) => {
+      const m = /^([a-z0-9]+)(?:-(.+)|:(.+))$/.exec(text);
+      const algorithm = m?.[1];
+      try {
+        if (algorithm && m[2] !== undefined) return { algorithm, bytes: hashBytes(algorithm, 'sri', m[2]) };
+        if (algorithm && m[3] !== undefined) return { algorithm, bytes: hashBytes(algorithm, undefined, m[3]) };
+      } catch (e) {
+        problem(ctx, (e as Error).message);
+        return z.NEVER;
+      }
+      problem(ctx, `not a hash: "${text}"`);
       return z.NEVER;
-    }
-    ctx.addIssue({ code: 'custom', message: `not a hash: "${text}"` });
+    }),
+  ),
+  z.pipe(
+    z.object({ algorithm: z.string(), format: z.string(), hash: z.string() }),
+    z.transform((h: { algorithm: string; format: string; hash: string }, ctx) => {
+      try {
+        return { algorithm: h.algorithm, bytes: hashBytes(h.algorithm, h.format, h.hash) };
+      } catch (e) {
+        problem(ctx, (e as Error).message);
+        return z.NEVER;
+      }
+    }),
+  ),
+]);
+type AnyHash = z.output<typeof AnyHash>;
+
+const NarHash = z.pipe(
+  AnyHash,
+  z.transform((h: AnyHash, ctx) => {
+    if (h.algorithm === 'sha256') return Sha256.fromBytes(h.bytes);
+    problem(ctx, `narHash must be sha256, not ${h.algorithm}`);
     return z.NEVER;
   }),
-  z.object({ algorithm: z.string(), format: z.string(), hash: z.string() }).transform((h, ctx) => {
-    try {
-      return { algorithm: h.algorithm, bytes: hashBytes(h.algorithm, h.format, h.hash) };
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', message: (e as Error).message });
-      return z.NEVER;
-    }
-  }),
-]);
-
-const NarHash = AnyHash.transform((h, ctx) => {
-  if (h.algorithm === 'sha256') return Sha256.fromBytes(h.bytes);
-  ctx.addIssue({ code: 'custom', message: `narHash must be sha256, not ${h.algorithm}` });
-  return z.NEVER;
-});
+);
 
 const Signature = z.union([
   z.string(),
-  z.object({ keyName: z.string(), sig: z.string() }).transform((s) => `${s.keyName}:${s.sig}`),
+  z.pipe(
+    z.object({ keyName: z.string(), sig: z.string() }),
+    z.transform((s: { keyName: string; sig: string }) => `${s.keyName}:${s.sig}`),
+  ),
 ]);
 
 // Formats 2+ write `{method, hash}`; narinfo `CA:` and Cachix want the text form, so render it back
@@ -96,30 +117,33 @@ const Signature = z.union([
 const CA_PREFIX: Readonly<Record<string, string>> = { text: 'text:', flat: 'fixed:', nar: 'fixed:r:', git: 'fixed:git:' };
 const ContentAddress = z.union([
   z.string(),
-  z.object({ method: z.string(), hash: AnyHash }).transform((ca, ctx) => {
-    const prefix = CA_PREFIX[ca.method];
-    if (prefix !== undefined) return `${prefix}${ca.hash.algorithm}:${toNix32(ca.hash.bytes)}`;
-    ctx.addIssue({ code: 'custom', message: `unknown content-address method "${ca.method}"` });
-    return z.NEVER;
-  }),
+  z.pipe(
+    z.object({ method: z.string(), hash: AnyHash }),
+    z.transform((ca: { method: string; hash: AnyHash }, ctx) => {
+      const prefix = CA_PREFIX[ca.method];
+      if (prefix !== undefined) return `${prefix}${ca.hash.algorithm}:${toNix32(ca.hash.bytes)}`;
+      problem(ctx, `unknown content-address method "${ca.method}"`);
+      return z.NEVER;
+    }),
+  ),
 ]);
 
 const Entry = z.object({
-  path: z.string().optional(),
-  storeDir: z.string().optional(),
+  path: z.optional(z.string()),
+  storeDir: z.optional(z.string()),
   narHash: NarHash,
-  narSize: z.number().int().nonnegative(),
-  references: z.array(z.string()).default([]),
-  deriver: z.string().nullish(),
-  signatures: z.array(Signature).nullish(),
-  ca: ContentAddress.nullish(),
+  narSize: z.number().check(z.int(), z.nonnegative()),
+  references: z._default(z.array(z.string()), []),
+  deriver: z.nullish(z.string()),
+  signatures: z.nullish(z.array(Signature)),
+  ca: z.nullish(ContentAddress),
 });
-type Entry = z.infer<typeof Entry>;
+type Entry = z.output<typeof Entry>;
 
 // `--json-format 2` and later wrap the map; format 1 and older never have an `info` key (their
 // keys are store paths).
 const Wrapped = z.object({
-  version: z.number().int(),
+  version: z.number().check(z.int()),
   storeDir: z.string(),
   info: z.record(z.string(), z.unknown()),
 });

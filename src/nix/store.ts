@@ -1,38 +1,8 @@
-// The local store as the push side sees it: a cheap snapshot of its entries (one readdir), the
-// diff against it, and batched queries (one Nix call for many paths, never one per path).
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+// The local store as the push side sees it: batched queries (one Nix call for many paths, never
+// one per path). The snapshot and the diff against it are in snapshot.ts.
 import { NIX_COMMAND, run } from './command.ts';
 import { nixOnInstallables } from './installable.ts';
 import { parsePathInfoJson, pathInfoArgs, STORE_DIR, type PathInfo } from './path-info.ts';
-
-/** Entries that are never store paths that could be pushed. */
-export function isCandidateEntry(name: string): boolean {
-  return !(
-    name.startsWith('.') ||
-    name.endsWith('.drv') ||
-    name.endsWith('.lock') ||
-    name.endsWith('.check') ||
-    name.endsWith('.chroot')
-  );
-}
-
-export async function listStore(storeDir = STORE_DIR): Promise<string[]> {
-  return readdir(storeDir);
-}
-
-/** Writes the store's entry names, one per line, for the post step to diff against. */
-export async function writeSnapshot(file: string, storeDir = STORE_DIR): Promise<number> {
-  const entries = await listStore(storeDir);
-  await writeFile(file, entries.join('\n'), { mode: 0o600 });
-  return entries.length;
-}
-
-/** Full paths of entries present now but not in the snapshot, minus non-path entries. */
-export async function newEntries(snapshotFile: string, storeDir = STORE_DIR): Promise<string[]> {
-  const [before, now] = await Promise.all([readFile(snapshotFile, 'utf8'), listStore(storeDir)]);
-  const old = new Set(before.split('\n'));
-  return now.filter((e) => !old.has(e) && isCandidateEntry(e)).map((e) => `${storeDir}/${e}`);
-}
 
 let versionCache: Promise<string> | null = null;
 /** `nix --version` output, asked once per process. */

@@ -2,13 +2,12 @@
 // step: detached (its own process group, which the runner's end-of-step cleanup does not reach),
 // output to a log file, unref'd. Push gating is decided here with the post step's rules, so a run
 // that would not push never starts one.
-import * as core from '@actions/core';
+import * as runner from '../runner.ts';
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import type { Settings } from '../config.ts';
 import { readRunContext } from '../github.ts';
 import { STORE_DIR } from '../nix/path-info.ts';
@@ -19,9 +18,9 @@ import { watchTuning, WatchFiles, type WatchConfig } from './protocol.ts';
 /** How long main waits for the uploader to be watching before it lets the build start anyway. */
 const READY_WAIT_MS = 5_000;
 
-/** The bundled entry point next to this bundle (dist/watch.js). */
+/** The uploader's entry point next to the main step's (dist/watch.js beside dist/main.js; this code itself is in dist/chunks/). */
 export function watcherScript(): string {
-  return fileURLToPath(new URL('./watch.js', import.meta.url));
+  return join(dirname(process.argv[1] ?? ''), 'watch.js');
 }
 
 export async function startWatcher(settings: Settings, snapshotFile: string, workDir: string, script = watcherScript()): Promise<{ pid: number; dir: string } | null> {
@@ -29,7 +28,7 @@ export async function startWatcher(settings: Settings, snapshotFile: string, wor
     return await launch(settings, snapshotFile, workDir, script);
   } catch (error) {
     // An optimisation only: its failure never fails the step.
-    core.warning(`push-while-building: could not start the background uploader (${error instanceof Error ? error.message : String(error)}); the post step pushes everything`);
+    runner.warning(`push-while-building: could not start the background uploader (${error instanceof Error ? error.message : String(error)}); the post step pushes everything`);
     return null;
   }
 }
@@ -37,11 +36,11 @@ export async function startWatcher(settings: Settings, snapshotFile: string, wor
 async function launch(settings: Settings, snapshotFile: string, workDir: string, script: string): Promise<{ pid: number; dir: string } | null> {
   const gate = decidePush(settings.push, settings.pushBranches, readRunContext(), configuredTargets(settings, workDir).length);
   if (!gate.push) {
-    core.info(`push-while-building: not started (${gate.reason})`);
+    runner.info(`push-while-building: not started (${gate.reason})`);
     return null;
   }
   if (!existsSync(script)) {
-    core.warning(`push-while-building: ${script} is missing; the post step pushes everything`);
+    runner.warning(`push-while-building: ${script} is missing; the post step pushes everything`);
     return null;
   }
   const dir = join(workDir, 'watch');
@@ -58,7 +57,7 @@ async function launch(settings: Settings, snapshotFile: string, workDir: string,
   }
   const pid = child.pid;
   if (pid === undefined) {
-    core.warning('push-while-building: could not start the background uploader; the post step pushes everything');
+    runner.warning('push-while-building: could not start the background uploader; the post step pushes everything');
     return null;
   }
   let exited = false;
@@ -69,9 +68,9 @@ async function launch(settings: Settings, snapshotFile: string, workDir: string,
   while (!existsSync(join(dir, WatchFiles.ready)) && !exited && Date.now() < deadline) await sleep(20);
   if (exited) {
     const why = await readFile(join(dir, WatchFiles.error), 'utf8').catch(() => 'it exited at once');
-    core.warning(`push-while-building: the background uploader stopped (${why}); the post step pushes everything`);
+    runner.warning(`push-while-building: the background uploader stopped (${why}); the post step pushes everything`);
     return null;
   }
-  core.info(`push-while-building: background uploader started (pid ${pid}); it uploads new store paths while the build runs`);
+  runner.info(`push-while-building: background uploader started (pid ${pid}); it uploads new store paths while the build runs`);
   return { pid, dir };
 }

@@ -3,7 +3,8 @@
 // environment, like the steps do.
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.ts';
 
 export const WatchFiles = {
   /** WatchConfig as JSON, written by main before the spawn. */
@@ -24,19 +25,19 @@ export const WatchConfig = z.object({
   storeDir: z.string(),
   snapshotFile: z.string(),
   /** The runner process that started main; when it is gone, the job is over. */
-  parentPid: z.number().int(),
+  parentPid: z.number().check(z.int()),
   /** Hard cap on the uploader's life, whatever happens. */
-  maxLifetimeMs: z.number().int().positive(),
+  maxLifetimeMs: z.number().check(z.int(), z.positive()),
   /** A batch is uploaded after this long without new paths… */
-  idleMs: z.number().int().positive(),
+  idleMs: z.number().check(z.int(), z.positive()),
   /** …or this long after its first path, whichever comes first (attic watch-store: 2 s / 10 s). */
-  maxBatchMs: z.number().int().positive(),
+  maxBatchMs: z.number().check(z.int(), z.positive()),
   /** Full readdir of the store, in case a file-system event was missed or fs.watch is unavailable. */
-  rescanMs: z.number().int().positive(),
+  rescanMs: z.number().check(z.int(), z.positive()),
   /** How long an upload in flight may finish after post asked the uploader to stop. */
-  stopGraceMs: z.number().int().positive(),
+  stopGraceMs: z.number().check(z.int(), z.positive()),
 });
-export type WatchConfig = z.infer<typeof WatchConfig>;
+export type WatchConfig = z.output<typeof WatchConfig>;
 
 /** Defaults, each overridable by an environment variable (tests and benchmarks shorten them). */
 export function watchTuning(env: NodeJS.ProcessEnv): Omit<WatchConfig, 'storeDir' | 'snapshotFile' | 'parentPid'> {
@@ -58,11 +59,11 @@ const RecordLine = z.object({
   target: z.string(),
   /** Full store paths the target now has (uploaded, or found present). */
   paths: z.array(z.string()),
-  uploaded: z.number().int(),
-  present: z.number().int(),
+  uploaded: z.number().check(z.int()),
+  present: z.number().check(z.int()),
   bytes: z.number(),
 });
-export type RecordLine = z.infer<typeof RecordLine>;
+export type RecordLine = z.output<typeof RecordLine>;
 
 export interface TargetRecord {
   paths: Set<string>;

@@ -3,7 +3,7 @@
 // periodic readdir in case an event was lost or the file system gives none.
 import { watch, type FSWatcher } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { isCandidateEntry } from '../nix/store.ts';
+import { isCandidateEntry } from '../nix/snapshot.ts';
 
 export interface StoreEvents {
   /** Full readdir now; reports entries not seen before. */

@@ -1,0 +1,26 @@
+import {
+  AtticApiError,
+  MISSING_PATHS_BATCH,
+  NAR_INFO_PREAMBLE_THRESHOLD,
+  cacheConfig,
+  explain,
+  getMissingPaths,
+  needsPreamble,
+  uploadInfo,
+  uploadPath
+} from "./chunk-H23KR2JU.js";
+import "./chunk-AP2QEBBB.js";
+import "./chunk-O5QEBDPB.js";
+import "./chunk-HZFF3K6I.js";
+import "./chunk-PVTLSGZJ.js";
+export {
+  AtticApiError,
+  MISSING_PATHS_BATCH,
+  NAR_INFO_PREAMBLE_THRESHOLD,
+  cacheConfig,
+  explain,
+  getMissingPaths,
+  needsPreamble,
+  uploadInfo,
+  uploadPath
+};

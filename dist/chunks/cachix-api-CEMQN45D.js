@@ -1,0 +1,25 @@
+import {
+  CACHIX_COMPRESSION_LEVEL,
+  CACHIX_MISSING_BATCH,
+  CACHIX_PART_CONCURRENCY,
+  cacheInfo,
+  cachixError,
+  createPin,
+  missingHashes,
+  narInfoCreate,
+  uploadNar
+} from "./chunk-NPQOKDDX.js";
+import "./chunk-AP2QEBBB.js";
+import "./chunk-O5QEBDPB.js";
+import "./chunk-PVTLSGZJ.js";
+export {
+  CACHIX_COMPRESSION_LEVEL,
+  CACHIX_MISSING_BATCH,
+  CACHIX_PART_CONCURRENCY,
+  cacheInfo,
+  cachixError,
+  createPin,
+  missingHashes,
+  narInfoCreate,
+  uploadNar
+};

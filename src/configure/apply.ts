@@ -1,0 +1,84 @@
+// Applies the caches to Nix: resolves them (keys given or looked up), writes the read credentials
+// of private caches to a netrc, and hands the settings to Nix through NIX_CONFIG or, for a daemon
+// that does not trust the runner user, the system nix.conf with sudo.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Settings } from '../config.ts';
+import { Outputs } from '../constants.ts';
+import { configureSummaryMarkdown } from '../report.ts';
+import * as runner from '../runner.ts';
+import type { MainState } from '../state.ts';
+import { detectAccess, type NixAccess } from './access.ts';
+import { resolveCaches } from './caches.ts';
+import { mergeNetrc, parseNetrc, renderNetrc } from './netrc.ts';
+import { mergeNixConfig, renderNixConf } from './nix-conf.ts';
+import { readNixSettings, stringList } from './nix-settings.ts';
+import { addToSystemConf, canSudo } from './system-conf.ts';
+
+function untrustedMessage(access: Extract<NixAccess, { kind: 'untrusted-daemon' }>): string {
+  return [
+    `the Nix daemon does not trust user "${access.user}" (trusted-users = ${access.trustedUsers.join(' ') || '(empty)'}), so it would silently ignore the caches,`,
+    'and sudo is not available to add them to the system configuration. Either:',
+    `  - add "trusted-users = root ${access.user}" to /etc/nix/nix.conf and restart the daemon (the installer option: cachix/install-nix-action "extra_nix_config", DeterminateSystems "extra-conf"), or`,
+    '  - allow passwordless sudo for this user, or',
+    '  - list the caches in the daemon\'s own "substituters"/"trusted-public-keys".',
+  ].join('\n');
+}
+
+async function writeNetrc(dir: string, entries: ReturnType<typeof parseNetrc>, currentNetrcFile: unknown): Promise<string> {
+  const existing = typeof currentNetrcFile === 'string' ? await readFile(currentNetrcFile, 'utf8').catch(() => '') : '';
+  const file = join(dir, 'netrc');
+  await writeFile(file, renderNetrc(mergeNetrc(parseNetrc(existing), entries)), { mode: 0o600 });
+  return file;
+}
+
+async function requireListed(urls: readonly string[]): Promise<void> {
+  const effective = await readNixSettings();
+  const now = new Set(stringList(effective.substituters).map((u) => u.replace(/\/+$/, '')));
+  const lost = urls.filter((u) => !now.has(u.replace(/\/+$/, '')));
+  if (lost.length > 0) throw new Error(`Nix does not list ${lost.join(', ')} in its effective substituters after configuration`);
+}
+
+export async function configure(settings: Settings, dir: string, state: MainState): Promise<void> {
+  // Nix's current settings matter only for a daemon's trust list and an existing netrc: read them
+  // once, and only then (each Nix start costs as much as the rest of the step).
+  let current: Promise<Record<string, unknown>> | null = null;
+  const nixSettings = () => (current ??= readNixSettings());
+  const access = await detectAccess(nixSettings);
+  const { sources, skipped } = await resolveCaches(settings);
+  for (const s of skipped) {
+    if (settings.strict) throw new Error(`${s.label}: ${s.reason}`);
+    runner.warning(`${s.label} is not used for substitution: ${s.reason}`);
+  }
+  const netrcEntries = sources.flatMap((s) => s.netrc);
+  const netrcFile = netrcEntries.length > 0 ? await writeNetrc(dir, netrcEntries, (await nixSettings())['netrc-file']) : null;
+  if (netrcFile) state.files.push(netrcFile);
+  const conf = renderNixConf({
+    substituters: sources.flatMap((s) => s.urls),
+    keys: sources.flatMap((s) => s.keys),
+    fallback: settings.fallback,
+    netrcFile,
+  });
+
+  let appliedVia: string;
+  if (access.kind === 'untrusted-daemon') {
+    if (!(await canSudo())) throw new Error(untrustedMessage(access));
+    await addToSystemConf(conf);
+    state.systemConf = true;
+    appliedVia = '/etc/nix/nix.conf with sudo (the daemon does not trust this user), daemon restarted';
+    runner.info(`Nix settings added through ${appliedVia}:\n${conf}`);
+    // What Nix reads now depends on a file written through sudo, its includes and a restarted
+    // daemon: read it back, and never report success while Nix would ignore the caches.
+    await requireListed(sources.flatMap((s) => s.urls));
+  } else {
+    // NIX_CONFIG is read after every configuration file, so Nix sees exactly this text: no need to
+    // start Nix to read it back (that alone would cost as much as the rest of the step).
+    const merged = mergeNixConfig(process.env.NIX_CONFIG, conf);
+    runner.exportVariable('NIX_CONFIG', merged);
+    appliedVia = access.kind === 'local' ? 'NIX_CONFIG (single-user store)' : 'NIX_CONFIG (the daemon trusts this user)';
+    runner.info(`Nix settings added through ${appliedVia}:\n${conf}`);
+  }
+
+  runner.setOutput(Outputs.Substituters, sources.flatMap((s) => s.urls).join(' '));
+  runner.appendSummary(configureSummaryMarkdown(sources, skipped, appliedVia));
+}
