@@ -9,7 +9,7 @@ import {
   httpJson,
   isTransient,
   withRetry
-} from "./chunk-AP2QEBBB.js";
+} from "./chunk-ZMIZAE2C.js";
 import {
   _enum,
   array,
@@ -46,7 +46,7 @@ function collector() {
   }
   return collect;
 }
-var COLLECT_EVERY = 32 * 1024 * 1024;
+var COLLECT_EVERY = 16 * 1024 * 1024;
 var since = 0;
 function noteStreamed(bytes) {
   since += bytes;

@@ -30,13 +30,9 @@ var PushError = class extends Error {
 };
 
 // src/http.ts
-import { createRequire } from "node:module";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-var nodeRequire = createRequire(import.meta.url);
-var { request: httpRequest } = nodeRequire("node:http");
-var { request: httpsRequest } = nodeRequire("node:https");
 var USER_AGENT = "nix-substitute-action";
 var HttpError = class extends Error {
   status;
@@ -111,10 +107,18 @@ async function withRetry(fn, options) {
     }
   }
 }
-var agents = {
-  http: new (nodeRequire("node:http")).Agent({ keepAlive: true }),
-  https: new (nodeRequire("node:https")).Agent({ keepAlive: true })
-};
+var httpAgent = null;
+var httpsAgent = null;
+function client(https) {
+  if (https) {
+    const m2 = process.getBuiltinModule("node:https");
+    httpsAgent ??= new m2.Agent({ keepAlive: true });
+    return { request: m2.request, agent: httpsAgent };
+  }
+  const m = process.getBuiltinModule("node:http");
+  httpAgent ??= new m.Agent({ keepAlive: true });
+  return { request: m.request, agent: httpAgent };
+}
 function networkError(url, error) {
   const code = error.code;
   return typeof code === "string" && /^E[A-Z]+$/.test(code) ? new TypeError(`network error with ${redactUrl(url)}: ${code}`, { cause: error }) : error;
@@ -127,7 +131,8 @@ function request(url, options) {
   const body = options.body;
   if (typeof body === "string") headers["content-length"] = String(Buffer.byteLength(body));
   else if (body instanceof Uint8Array) headers["content-length"] = String(body.byteLength);
-  const req = (https ? httpsRequest : httpRequest)(url, { method: options.method, headers, agent: https ? agents.https : agents.http });
+  const { request: send, agent } = client(https);
+  const req = send(url, { method: options.method, headers, agent });
   return new Promise((resolve, reject) => {
     let done = false;
     const finish = (error, answer) => {

@@ -7,12 +7,12 @@ import {
   dumpNar,
   missingHashes,
   uploadNar
-} from "./chunk-NPQOKDDX.js";
+} from "./chunk-WCWTGHBP.js";
 import {
   cacheConfig,
   getMissingPaths,
   uploadPath
-} from "./chunk-H23KR2JU.js";
+} from "./chunk-5B2MVUCP.js";
 import {
   HttpError,
   PushError,
@@ -27,7 +27,7 @@ import {
   request,
   toNix32,
   withRetry
-} from "./chunk-AP2QEBBB.js";
+} from "./chunk-ZMIZAE2C.js";
 import {
   STORE_DIR
 } from "./chunk-O5QEBDPB.js";

@@ -8,8 +8,8 @@ import {
   missingHashes,
   narInfoCreate,
   uploadNar
-} from "./chunk-NPQOKDDX.js";
-import "./chunk-AP2QEBBB.js";
+} from "./chunk-WCWTGHBP.js";
+import "./chunk-ZMIZAE2C.js";
 import "./chunk-O5QEBDPB.js";
 import "./chunk-PVTLSGZJ.js";
 export {

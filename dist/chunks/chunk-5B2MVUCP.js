@@ -8,7 +8,7 @@ import {
   putStream,
   redactUrl,
   withRetry
-} from "./chunk-AP2QEBBB.js";
+} from "./chunk-ZMIZAE2C.js";
 import {
   parsePublicKey
 } from "./chunk-HZFF3K6I.js";

@@ -8,8 +8,8 @@ import {
   needsPreamble,
   uploadInfo,
   uploadPath
-} from "./chunk-H23KR2JU.js";
-import "./chunk-AP2QEBBB.js";
+} from "./chunk-5B2MVUCP.js";
+import "./chunk-ZMIZAE2C.js";
 import "./chunk-O5QEBDPB.js";
 import "./chunk-HZFF3K6I.js";
 import "./chunk-PVTLSGZJ.js";

@@ -6,11 +6,11 @@ import {
   WatchFiles,
   configuredTargets,
   watchTuning
-} from "./chunk-JLHNBCFH.js";
+} from "./chunk-WKPYWYX3.js";
 import "./chunk-TQSTTJIX.js";
-import "./chunk-NPQOKDDX.js";
-import "./chunk-H23KR2JU.js";
-import "./chunk-AP2QEBBB.js";
+import "./chunk-WCWTGHBP.js";
+import "./chunk-5B2MVUCP.js";
+import "./chunk-ZMIZAE2C.js";
 import {
   STORE_DIR
 } from "./chunk-O5QEBDPB.js";
@@ -26,12 +26,11 @@ import "./chunk-PVTLSGZJ.js";
 import { spawn } from "node:child_process";
 import { existsSync, openSync, closeSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
 var READY_WAIT_MS = 5e3;
 function watcherScript() {
-  return fileURLToPath(new URL("./watch.js", import.meta.url));
+  return join(dirname(process.argv[1] ?? ""), "watch.js");
 }
 async function startWatcher(settings, snapshotFile, workDir, script = watcherScript()) {
   try {
