@@ -1,7 +1,7 @@
 import {
   runMain
-} from "./chunks/chunk-CLAJIZWD.js";
-import "./chunks/chunk-O5QEBDPB.js";
+} from "./chunks/chunk-6SY3QSVQ.js";
+import "./chunks/chunk-GXO3SPPF.js";
 import "./chunks/chunk-Z7IFXG4U.js";
 
 // src/main.ts

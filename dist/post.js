@@ -7,7 +7,7 @@ import {
 } from "./chunks/chunk-PRBCZI4S.js";
 import {
   workRoot
-} from "./chunks/chunk-CLAJIZWD.js";
+} from "./chunks/chunk-6SY3QSVQ.js";
 import {
   planPush,
   pushToTarget,
@@ -21,18 +21,18 @@ import {
   readRecord,
   resolveInstallables,
   validPaths
-} from "./chunks/chunk-WKPYWYX3.js";
+} from "./chunks/chunk-QRFOBBWD.js";
 import "./chunks/chunk-TQSTTJIX.js";
 import {
   loadSettings
 } from "./chunks/chunk-HKUUXVLD.js";
 import "./chunks/chunk-XK4LID6B.js";
-import "./chunks/chunk-WCWTGHBP.js";
-import "./chunks/chunk-5B2MVUCP.js";
-import "./chunks/chunk-ZMIZAE2C.js";
+import "./chunks/chunk-POEJJ6U5.js";
+import "./chunks/chunk-2B4ACATO.js";
+import "./chunks/chunk-YARB4JS2.js";
 import {
   newEntries
-} from "./chunks/chunk-O5QEBDPB.js";
+} from "./chunks/chunk-GXO3SPPF.js";
 import {
   pushSummaryMarkdown,
   restoreSystemConf,

@@ -11,7 +11,7 @@ import {
   queryPathInfo,
   validPaths,
   writeMarker
-} from "./chunks/chunk-WKPYWYX3.js";
+} from "./chunks/chunk-QRFOBBWD.js";
 import "./chunks/chunk-TQSTTJIX.js";
 import {
   readRawInputs
@@ -20,12 +20,12 @@ import {
   parseSettings,
   withEnvFallbacks
 } from "./chunks/chunk-XK4LID6B.js";
-import "./chunks/chunk-WCWTGHBP.js";
-import "./chunks/chunk-5B2MVUCP.js";
-import "./chunks/chunk-ZMIZAE2C.js";
+import "./chunks/chunk-POEJJ6U5.js";
+import "./chunks/chunk-2B4ACATO.js";
+import "./chunks/chunk-YARB4JS2.js";
 import {
   isCandidateEntry
-} from "./chunks/chunk-O5QEBDPB.js";
+} from "./chunks/chunk-GXO3SPPF.js";
 import "./chunks/chunk-RYJLRJHH.js";
 import "./chunks/chunk-Z7IFXG4U.js";
 import "./chunks/chunk-JISXD36P.js";

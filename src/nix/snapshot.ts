@@ -21,8 +21,8 @@ export function listStore(storeDir = STORE_DIR): Promise<string[]> {
   return readdir(storeDir);
 }
 
-/** Writes the entry names, one per line, for the post step to diff against. */
-export async function writeSnapshot(file: string, entries: Promise<string[]> = listStore()): Promise<number> {
+/** Writes a listing (from listStore, started early), one name per line, for the post step to diff against. */
+export async function writeSnapshot(file: string, entries: Promise<string[]>): Promise<number> {
   const names = await entries;
   // One synchronous write: fs/promises cuts a large file into several thread-pool round trips.
   writeFileSync(file, names.join('\n'), { mode: 0o600 });

@@ -1,6 +1,6 @@
 import {
   STORE_DIR
-} from "./chunk-O5QEBDPB.js";
+} from "./chunk-GXO3SPPF.js";
 import {
   NEVER,
   _default,

@@ -7,12 +7,12 @@ import {
   dumpNar,
   missingHashes,
   uploadNar
-} from "./chunk-WCWTGHBP.js";
+} from "./chunk-POEJJ6U5.js";
 import {
   cacheConfig,
   getMissingPaths,
   uploadPath
-} from "./chunk-5B2MVUCP.js";
+} from "./chunk-2B4ACATO.js";
 import {
   HttpError,
   PushError,
@@ -27,10 +27,10 @@ import {
   request,
   toNix32,
   withRetry
-} from "./chunk-ZMIZAE2C.js";
+} from "./chunk-YARB4JS2.js";
 import {
   STORE_DIR
-} from "./chunk-O5QEBDPB.js";
+} from "./chunk-GXO3SPPF.js";
 import {
   NIX_COMMAND,
   run

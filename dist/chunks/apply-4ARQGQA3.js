@@ -99,7 +99,7 @@ async function cachixSource(c) {
     const url = `https://${c.name}.cachix.org`;
     return { label, urls: [url], keys: [c.publicKey], netrc: c.authToken ? [{ machine: hostOf(url), password: c.authToken }] : [], how: "key given as input" };
   }
-  const { cacheInfo } = await import("./cachix-api-4LCMCZPT.js");
+  const { cacheInfo } = await import("./cachix-api-GBVXL4EK.js");
   const info2 = await cacheInfo(c.apiUrl, c.name, c.authToken, AbortSignal.timeout(LOOKUP_TIMEOUT_MS));
   const keys = info2.publicSigningKeys.map(parsePublicKey);
   const netrc = !info2.isPublic && c.authToken ? [{ machine: hostOf(info2.uri), password: c.authToken }] : [];
@@ -109,7 +109,7 @@ async function atticSource(a) {
   const label = `attic:${a.cache}`;
   const netrc = a.token ? [{ machine: hostOf(a.endpoint), password: a.token }] : [];
   if (a.publicKey) return { label, urls: [`${a.endpoint}/${a.cache}`], keys: [a.publicKey], netrc, how: "key given as input" };
-  const { cacheConfig } = await import("./attic-api-4N5L2ZUU.js");
+  const { cacheConfig } = await import("./attic-api-ROIGXORT.js");
   const config = await cacheConfig(a.endpoint, a.cache, a.token, AbortSignal.timeout(LOOKUP_TIMEOUT_MS));
   if (!config.publicKey) throw new Error(`attic cache ${a.cache} reported no public key`);
   const url = (config.substituterEndpoint ?? `${a.endpoint}/${a.cache}`).replace(/\/+$/, "");

@@ -6,14 +6,14 @@ import {
   WatchFiles,
   configuredTargets,
   watchTuning
-} from "./chunk-WKPYWYX3.js";
+} from "./chunk-QRFOBBWD.js";
 import "./chunk-TQSTTJIX.js";
-import "./chunk-WCWTGHBP.js";
-import "./chunk-5B2MVUCP.js";
-import "./chunk-ZMIZAE2C.js";
+import "./chunk-POEJJ6U5.js";
+import "./chunk-2B4ACATO.js";
+import "./chunk-YARB4JS2.js";
 import {
   STORE_DIR
-} from "./chunk-O5QEBDPB.js";
+} from "./chunk-GXO3SPPF.js";
 import "./chunk-RYJLRJHH.js";
 import {
   info,

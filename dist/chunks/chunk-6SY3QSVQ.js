@@ -1,7 +1,7 @@
 import {
   listStore,
   writeSnapshot
-} from "./chunk-O5QEBDPB.js";
+} from "./chunk-GXO3SPPF.js";
 import {
   info,
   setFailed
@@ -22,7 +22,7 @@ async function runMain() {
   const [{ ConfigError }, { loadSettings }, { configure }, { saveMainState }] = await Promise.all([
     import("./config-6YJLYMOH.js"),
     import("./inputs-2LLHAFEV.js"),
-    import("./apply-NKRCC4D6.js"),
+    import("./apply-4ARQGQA3.js"),
     import("./state-EE4Y6EJY.js")
   ]);
   let settings;
@@ -43,7 +43,7 @@ async function runMain() {
         info(`Store snapshot: ${count} entries`);
       }
       if (settings.pushWhileBuilding && state.snapshotFile) {
-        const { startWatcher } = await import("./launch-IMAEYD6B.js");
+        const { startWatcher } = await import("./launch-Y6JVYLN3.js");
         state.watcher = await startWatcher(settings, state.snapshotFile, dir);
       }
     } finally {

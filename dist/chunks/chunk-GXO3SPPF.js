@@ -8,7 +8,7 @@ function isCandidateEntry(name) {
 function listStore(storeDir = STORE_DIR) {
   return readdir(storeDir);
 }
-async function writeSnapshot(file, entries = listStore()) {
+async function writeSnapshot(file, entries) {
   const names = await entries;
   writeFileSync(file, names.join("\n"), { mode: 384 });
   return names.length;

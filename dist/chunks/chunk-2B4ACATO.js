@@ -8,7 +8,7 @@ import {
   putStream,
   redactUrl,
   withRetry
-} from "./chunk-ZMIZAE2C.js";
+} from "./chunk-YARB4JS2.js";
 import {
   parsePublicKey
 } from "./chunk-HZFF3K6I.js";

@@ -8,9 +8,9 @@ import {
   missingHashes,
   narInfoCreate,
   uploadNar
-} from "./chunk-WCWTGHBP.js";
-import "./chunk-ZMIZAE2C.js";
-import "./chunk-O5QEBDPB.js";
+} from "./chunk-POEJJ6U5.js";
+import "./chunk-YARB4JS2.js";
+import "./chunk-GXO3SPPF.js";
 import "./chunk-PVTLSGZJ.js";
 export {
   CACHIX_COMPRESSION_LEVEL,

@@ -8,9 +8,9 @@ import {
   needsPreamble,
   uploadInfo,
   uploadPath
-} from "./chunk-5B2MVUCP.js";
-import "./chunk-ZMIZAE2C.js";
-import "./chunk-O5QEBDPB.js";
+} from "./chunk-2B4ACATO.js";
+import "./chunk-YARB4JS2.js";
+import "./chunk-GXO3SPPF.js";
 import "./chunk-HZFF3K6I.js";
 import "./chunk-PVTLSGZJ.js";
 export {

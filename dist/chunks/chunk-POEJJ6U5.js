@@ -9,7 +9,7 @@ import {
   httpJson,
   isTransient,
   withRetry
-} from "./chunk-ZMIZAE2C.js";
+} from "./chunk-YARB4JS2.js";
 import {
   _enum,
   array,
