@@ -1,8 +1,9 @@
-// Finding what a job added to a 100k-entry store: the action's snapshot + diff (one readdir each,
-// then one validity query for the new entries) against two `nix path-info --all --json` (the attic
+// Finding what a job added to a 100k-entry store: the action's snapshot + diff (the snapshot is a
+// moment; the diff is one readdir, the ctime of each candidate entry, then one validity query for
+// the new ones) against two `nix path-info --all --json` (the attic
 // action's method) and a shell glob + `comm` (cachix-action's list-nix-store.sh method).
 import { join } from 'node:path';
-import { listStore, newEntries, writeSnapshot } from '../src/nix/snapshot.ts';
+import { newEntries } from '../src/nix/snapshot.ts';
 import type { BenchContext } from './context.ts';
 import { fmtMs, knob, log, median, mustRun, rows, timed } from './lib.ts';
 import { chrootStore } from './store-gen.ts';
@@ -17,14 +18,13 @@ export async function benchDiff(ctx: BenchContext): Promise<void> {
   const ours: number[] = [];
   const attic: number[] = [];
   const cachix: number[] = [];
-  const snapshot = join(ctx.scratch, 'snapshot');
   const listScript = `for f in ${store.storeDir}/*; do case "$f" in *.drv|*.lock) ;; *) echo "$f" ;; esac; done`;
   for (let i = 0; i < ctx.runs; i++) {
     // This action: main's snapshot, post's diff + validity of the new entries.
-    const before = await timed(() => writeSnapshot(snapshot, listStore(store.storeDir)));
+    const before = await timed(async () => Date.now());
     const added = await store.addBatch(batch, `ours${i}`);
     const after = await timed(async () => {
-      const fresh = (await newEntries(snapshot, store.storeDir)).map((p) => `/nix/store/${p.slice(store.storeDir.length + 1)}`);
+      const fresh = (await newEntries(before.value, store.storeDir)).map((p) => `/nix/store/${p.slice(store.storeDir.length + 1)}`);
       const invalid = (await mustRun('nix-store', ['--store', store.root, '--check-validity', '--print-invalid', ...fresh])).stdout;
       return fresh.filter((p) => !invalid.includes(p));
     });

@@ -2,6 +2,7 @@
 // for reference, the least any main step could do here (bench/main-floor.mjs).
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { evaluateDefault, readActionInputs } from '../test/harness/action-yml.ts';
 import type { BenchContext } from './context.ts';
 import { fmtMs, log, median, mustRun, rows, run } from './lib.ts';
 
@@ -17,13 +18,21 @@ export async function benchMain(ctx: BenchContext): Promise<void> {
       files[f] = join(dir, `${f}-${i}`);
       writeFileSync(files[f], '');
     }
+    // Every declared input, as the runner sets them: the value given, else action.yml's default.
+    const given: Record<string, string> = {
+      substituters: `${ctx.nginx.url} https://example.cachix.org`,
+      'trusted-public-keys': `${ctx.key.publicKey} ${ctx.upstreamKey.publicKey}`,
+    };
+    const inputs: Record<string, string> = {};
+    for (const input of readActionInputs(join(import.meta.dirname, '..')) ?? []) {
+      inputs[`INPUT_${input.name.replace(/ /g, '_').toUpperCase()}`] = given[input.name] ?? evaluateDefault(input.default ?? '', {});
+    }
     return {
+      ...inputs,
       PATH: process.env.PATH,
       HOME: dir,
       NIX_CONF_DIR: join(dir, 'conf'),
       RUNNER_TEMP: join(dir, 'temp'),
-      INPUT_SUBSTITUTERS: `${ctx.nginx.url} https://example.cachix.org`,
-      'INPUT_TRUSTED-PUBLIC-KEYS': `${ctx.key.publicKey} ${ctx.upstreamKey.publicKey}`,
       GITHUB_REF: 'refs/heads/main',
       GITHUB_EVENT_NAME: 'push',
       ...files,

@@ -1,63 +1,157 @@
 import {
-  loadMainState
-} from "./chunks/chunk-RU5MLUS3.js";
-import {
-  decidePush,
-  readRunContext
-} from "./chunks/chunk-PRBCZI4S.js";
-import {
-  workRoot
-} from "./chunks/chunk-6SY3QSVQ.js";
-import {
+  Outputs,
+  State,
+  loadSettings,
   planPush,
   pushToTarget,
   selectRoots
-} from "./chunks/chunk-ORGMTIBE.js";
+} from "./chunks/chunk-FVZL3DKL.js";
+import {
+  decidePush,
+  readRunContext
+} from "./chunks/chunk-JB6R32QJ.js";
 import {
   WatchConfig,
   WatchFiles,
+  appendSummary,
   configuredTargets,
+  debug,
+  getState,
+  info,
+  join,
+  platform,
   queryPathInfo,
   readRecord,
   resolveInstallables,
-  validPaths
-} from "./chunks/chunk-QRFOBBWD.js";
-import "./chunks/chunk-TQSTTJIX.js";
-import {
-  loadSettings
-} from "./chunks/chunk-HKUUXVLD.js";
-import "./chunks/chunk-XK4LID6B.js";
-import "./chunks/chunk-POEJJ6U5.js";
-import "./chunks/chunk-2B4ACATO.js";
-import "./chunks/chunk-YARB4JS2.js";
-import {
-  newEntries
-} from "./chunks/chunk-GXO3SPPF.js";
-import {
-  pushSummaryMarkdown,
-  restoreSystemConf,
-  setPushOutputs
-} from "./chunks/chunk-YLXKZHUV.js";
-import "./chunks/chunk-RYJLRJHH.js";
-import {
-  appendSummary,
-  debug,
-  info,
   setFailed,
+  setOutput,
+  tmpdir,
+  validPaths,
   warning
-} from "./chunks/chunk-Z7IFXG4U.js";
-import "./chunks/chunk-JISXD36P.js";
-import "./chunks/chunk-HZFF3K6I.js";
-import "./chunks/chunk-PVTLSGZJ.js";
+} from "./chunks/chunk-XSVMGAPT.js";
+import "./chunks/chunk-76ON23LB.js";
+import "./chunks/chunk-EMWSPLR5.js";
+import {
+  array,
+  boolean,
+  int,
+  mkdirSync,
+  mkdtempSync,
+  newEntries,
+  nullable,
+  number,
+  object,
+  readFile,
+  readFileSync,
+  rm,
+  setTimeout as setTimeout2,
+  string
+} from "./chunks/chunk-OD3WMLVN.js";
+import {
+  run
+} from "./chunks/chunk-2CPB34Y7.js";
 
-// src/post-phase.ts
-import { rm as rm2 } from "node:fs/promises";
+// src/text-file.ts
+function readTextIfPresent(file) {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+// src/configure/system-conf.ts
+var SYSTEM_CONF = "/etc/nix/nix.conf";
+var BEGIN = "# BEGIN nix-substitute-action (removed by its post step)";
+var END = "# END nix-substitute-action";
+function withoutBlock(conf) {
+  const start = conf.indexOf(BEGIN);
+  if (start < 0) return conf;
+  const end = conf.indexOf(END, start);
+  return conf.slice(0, start) + (end < 0 ? "" : conf.slice(end + END.length + 1));
+}
+async function sudoWrite(file, text) {
+  await run("sudo", ["-n", "tee", file], { input: text });
+}
+async function restartDaemon() {
+  const attempts = platform() === "darwin" ? [["launchctl", "kickstart", "-k", "system/org.nixos.nix-daemon"], ["launchctl", "kickstart", "-k", "system/systems.determinate.nix-daemon"]] : [["systemctl", "restart", "nix-daemon.service"]];
+  const custom = process.env.NIX_DAEMON_RESTART_COMMAND;
+  if (custom) attempts.unshift(["sh", "-c", custom]);
+  const errors = [];
+  for (const cmd of attempts) {
+    const { code, stderr } = await run("sudo", ["-n", ...cmd], { allowFailure: true });
+    if (code === 0) return;
+    errors.push(`${cmd.join(" ")}: ${stderr.trim()}`);
+  }
+  throw new Error(`could not restart the Nix daemon so it reads ${SYSTEM_CONF}: ${errors.join("; ")}`);
+}
+async function restoreSystemConf() {
+  const now = readTextIfPresent(SYSTEM_CONF);
+  if (withoutBlock(now) === now) return;
+  await sudoWrite(SYSTEM_CONF, withoutBlock(now));
+  await restartDaemon();
+}
+
+// src/report.ts
+function formatBytes(n) {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}
+function cell(text) {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+function pushSummaryMarkdown(s) {
+  const out = ["### Nix cache push", "", `Status: **${s.status}**${s.reason ? ` \u2014 ${cell(s.reason)}` : ""}`, ""];
+  if (s.status !== "skipped") {
+    out.push(`New paths: ${s.newPaths}; closure to consider: ${s.closure}; already upstream (skipped): ${s.upstream}; time: ${(s.durationMs / 1e3).toFixed(1)} s`, "");
+  }
+  if (s.targets.length > 0) {
+    out.push("| target | already present | uploaded | bytes | failed | time |", "|---|---|---|---|---|---|");
+    for (const t of s.targets) {
+      const failed = t.error ? `error: ${cell(t.error)}` : String(t.failed.length + t.blocked);
+      out.push(`| ${cell(t.label)} | ${t.alreadyPresent} | ${t.uploaded} | ${formatBytes(t.bytes)} | ${failed} | ${(t.durationMs / 1e3).toFixed(1)} s |`);
+    }
+    out.push("");
+  }
+  return `${out.join("\n")}
+`;
+}
+function setPushOutputs(s) {
+  setOutput(Outputs.Pushed, String(s.targets.reduce((n, t) => n + t.uploaded, 0)));
+  setOutput(Outputs.PushStatus, s.status);
+}
+
+// src/state.ts
+var MainState = object({
+  /** When the store snapshot was taken (ms since the epoch; nix/snapshot.ts); absent with `paths`. */
+  snapshotAt: nullable(number()),
+  /** Our block was added to the system nix.conf and must be taken out again. */
+  systemConf: boolean(),
+  /** Files we wrote that hold secrets or settings; removed by post. */
+  files: array(string()),
+  /** Background uploader started by main (push-while-building). */
+  watcher: nullable(object({ pid: number().check(int()), dir: string() }))
+});
+function loadMainState() {
+  const raw = getState(State.Main);
+  if (!raw) return null;
+  return MainState.parse(JSON.parse(raw));
+}
+
+// src/main-phase.ts
+function workRoot() {
+  const base = process.env.RUNNER_TEMP || tmpdir();
+  mkdirSync(base, { recursive: true });
+  return mkdtempSync(join(base, "nix-substitute-action-"));
+}
 
 // src/watch/stop.ts
-import { readFileSync } from "node:fs";
-import { readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 function running(pid, dir) {
   try {
     process.kill(pid, 0);
@@ -82,7 +176,7 @@ async function waitGone(pid, dir, ms) {
   const deadline = Date.now() + ms;
   while (running(pid, dir)) {
     if (Date.now() > deadline) return false;
-    await sleep(25);
+    await setTimeout2(25);
   }
   return true;
 }
@@ -134,8 +228,8 @@ var log = { info, warning, debug };
 var GRACE_MS = 5e3;
 async function candidatePaths(settings, state) {
   if (settings.paths.length > 0) return resolveInstallables(settings.paths);
-  if (!state.snapshotFile) return [];
-  return validPaths(await newEntries(state.snapshotFile));
+  if (state.snapshotAt === null) return [];
+  return validPaths(await newEntries(state.snapshotAt));
 }
 async function closureOf(roots) {
   try {
@@ -155,11 +249,11 @@ async function push(settings, state, signal2, watched) {
     durationMs: Date.now() - started,
     ...s
   });
-  const tempRoot = await workRoot();
+  const tempRoot = workRoot();
   try {
     return await pushWith(settings, state, signal2, watched, configuredTargets(settings, tempRoot), summary);
   } finally {
-    await rm2(tempRoot, { recursive: true, force: true });
+    await rm(tempRoot, { recursive: true, force: true });
   }
 }
 async function pushWith(settings, state, signal2, watched, slots, summary) {
@@ -216,8 +310,7 @@ function describeFailures(reports, signal2) {
 }
 async function cleanUp(state) {
   if (state.systemConf) await restoreSystemConf();
-  await Promise.all(state.files.map((f) => rm2(f, { force: true })));
-  if (state.snapshotFile) await rm2(state.snapshotFile, { force: true });
+  await Promise.all(state.files.map((f) => rm(f, { force: true })));
 }
 async function runPost() {
   let strict = false;

@@ -1,42 +1,35 @@
 import {
+  parseSettings,
   planPush,
   pushToTarget,
-  selectRoots
-} from "./chunks/chunk-ORGMTIBE.js";
+  readRawInputs,
+  selectRoots,
+  withEnvFallbacks
+} from "./chunks/chunk-FVZL3DKL.js";
 import {
   WatchConfig,
   WatchFiles,
   appendRecord,
   configuredTargets,
+  join,
   queryPathInfo,
+  setPriority,
   validPaths,
   writeMarker
-} from "./chunks/chunk-QRFOBBWD.js";
-import "./chunks/chunk-TQSTTJIX.js";
+} from "./chunks/chunk-XSVMGAPT.js";
+import "./chunks/chunk-76ON23LB.js";
+import "./chunks/chunk-EMWSPLR5.js";
 import {
-  readRawInputs
-} from "./chunks/chunk-HKUUXVLD.js";
-import {
-  parseSettings,
-  withEnvFallbacks
-} from "./chunks/chunk-XK4LID6B.js";
-import "./chunks/chunk-POEJJ6U5.js";
-import "./chunks/chunk-2B4ACATO.js";
-import "./chunks/chunk-YARB4JS2.js";
-import {
-  isCandidateEntry
-} from "./chunks/chunk-GXO3SPPF.js";
-import "./chunks/chunk-RYJLRJHH.js";
-import "./chunks/chunk-Z7IFXG4U.js";
-import "./chunks/chunk-JISXD36P.js";
-import "./chunks/chunk-HZFF3K6I.js";
-import "./chunks/chunk-PVTLSGZJ.js";
-
-// src/watch/run.ts
-import { readFileSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { setPriority } from "node:os";
-import { join } from "node:path";
+  changeCutoff,
+  entryState,
+  isCandidateEntry,
+  mkdtemp,
+  readFileSync,
+  readdir,
+  rm,
+  watch
+} from "./chunks/chunk-OD3WMLVN.js";
+import "./chunks/chunk-2CPB34Y7.js";
 
 // src/watch/batcher.ts
 var Batcher = class {
@@ -101,12 +94,17 @@ var Batcher = class {
 };
 
 // src/watch/store-events.ts
-import { watch } from "node:fs";
-import { readdir } from "node:fs/promises";
 function watchStoreEntries(options) {
-  const { storeDir, known, onNames } = options;
+  const { storeDir, cutoff, known, onNames } = options;
+  const old = /* @__PURE__ */ new Set();
+  const isNew = (name) => {
+    if (!isCandidateEntry(name) || known.has(name) || old.has(name)) return false;
+    const state = entryState(storeDir, name, cutoff);
+    if (state === "old") old.add(name);
+    return state === "new";
+  };
   const report = (name) => {
-    if (isCandidateEntry(name) && !known.has(name)) onNames([name]);
+    if (isNew(name)) onNames([name]);
   };
   let watcher = null;
   try {
@@ -125,7 +123,7 @@ function watchStoreEntries(options) {
     options.onError(error);
   }
   const rescan = async () => {
-    const fresh = (await readdir(storeDir)).filter((n) => isCandidateEntry(n) && !known.has(n));
+    const fresh = (await readdir(storeDir)).filter(isNew);
     if (fresh.length > 0) onNames(fresh);
   };
   const timer = setInterval(() => void rescan().catch(options.onError), options.rescanMs);
@@ -182,7 +180,7 @@ async function runWatcher(dir2) {
   const slots = configuredTargets(settings, tempRoot);
   const targets = /* @__PURE__ */ new Map();
   const confirmed = /* @__PURE__ */ new Map();
-  const known = new Set((await readFile(config.snapshotFile, "utf8")).split("\n"));
+  const known = /* @__PURE__ */ new Set();
   let batches = 0;
   let finishing = null;
   const finish = (kind, text) => {
@@ -229,6 +227,7 @@ async function runWatcher(dir2) {
   const batcher = new Batcher({ idleMs: config.idleMs, maxMs: config.maxBatchMs, flush: uploadBatch, onError: fail });
   const events = watchStoreEntries({
     storeDir: config.storeDir,
+    cutoff: changeCutoff(config.snapshotAt, config.storeDir),
     known,
     rescanMs: config.rescanMs,
     onNames: (names) => batcher.add(names),

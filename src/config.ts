@@ -1,7 +1,6 @@
-// Every input, parsed once by zod into one typed Settings object. A bad value fails here, before
-// anything is changed, with a message that names the input and says what it expects.
-import * as z from 'zod/mini';
-import './zod-english.ts';
+// Every input, parsed once into one typed Settings object. A bad value fails here, before anything
+// is changed, with a message that names the input and says what it expects; every problem of every
+// input is reported at once.
 import { Inputs, type InputName, SecretEnvFallbacks } from './constants.ts';
 import { parsePublicKey, parseSecretKey, secretKeyFromBytes, type PublicKey, type SecretKey } from './nix/keys.ts';
 
@@ -66,7 +65,17 @@ export class ConfigError extends Error {
   }
 }
 
-// ---- value schemas: each turns one input's text into a typed value or explains what it expects.
+// ---- value parsers: each turns one input's text into a typed value, or reports what it expects.
+//
+// Plain functions, not a schema library: every input is one string and each needs its own check
+// anyway. This runs in the main step before every build, where zod's start-up alone (~4 ms) and
+// its parse (~2 ms) were half of all the step added to Node's own start (bench/, "main step").
+// zod checks what other programs answer (state.ts, Cachix, attic, Nix's JSON) in the post step.
+
+/** Reports what is wrong with the input's value; the parser's result is then not used. */
+export type Problem = (message: string) => void;
+/** Turns one input's text into its value, reporting each problem through `problem`. */
+export type InputParser<T> = (text: string, problem: Problem) => T;
 
 /** Space- or newline-separated list; `#` starts a comment on multi-line inputs. */
 export function words(text: string): string[] {
@@ -84,149 +93,121 @@ function lines(text: string): string[] {
     .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
-/** Records a problem from inside a transform (zod/mini's transform context is the parse payload). */
-function problem(ctx: z.core.ParsePayload, message: string): void {
-  ctx.issues.push({ code: 'custom', message, input: ctx.value });
+/** `parse`'s result, or null with its error message reported. */
+function attempt<T>(parse: (s: string) => T, text: string, problem: Problem): T | null {
+  try {
+    return parse(text);
+  } catch (error) {
+    problem((error as Error).message);
+    return null;
+  }
 }
 
-/** A string input turned into a value by `fn`, which reports problems through `problem(ctx, …)`. */
-function stringTo<O>(fn: (value: string, ctx: z.core.ParsePayload) => O) {
-  return z.pipe(z.string(), z.transform(fn));
-}
-
-const list = stringTo(words);
-
-function fromThrowing<T>(parse: (s: string) => T) {
-  return (value: string, ctx: z.core.ParsePayload): T => {
-    try {
-      return parse(value);
-    } catch (error) {
-      problem(ctx, (error as Error).message);
-      return z.NEVER;
-    }
-  };
-}
-
-const publicKey = stringTo(fromThrowing(parsePublicKey));
-const optionalPublicKey = stringTo((s, ctx) => (s.trim() === '' ? null : fromThrowing(parsePublicKey)(s, ctx)));
-const optionalSecretKey = stringTo((s, ctx) => (s.trim() === '' ? null : fromThrowing(parseSecretKey)(s, ctx)));
+const trimmed: InputParser<string> = (s) => s.trim();
+const list: InputParser<string[]> = (s) => words(s);
+const publicKeys: InputParser<PublicKey[]> = (s, problem) => words(s).flatMap((k) => attempt(parsePublicKey, k, problem) ?? []);
+const optionalPublicKey: InputParser<PublicKey | null> = (s, problem) => (s.trim() === '' ? null : attempt(parsePublicKey, s, problem));
+const optionalSecretKey: InputParser<SecretKey | null> = (s, problem) => (s.trim() === '' ? null : attempt(parseSecretKey, s, problem));
 
 /** CACHIX_SIGNING_KEY is base64 of the 64-byte secret with no `name:`; the name comes from the cache. */
-const cachixSigningKey = stringTo((s, ctx) => {
-  const trimmed = s.trim();
-  if (trimmed === '') return null;
-  if (trimmed.includes(':')) {
-    problem(ctx, 'expected the base64 secret key Cachix shows (no "name:" prefix)');
-    return z.NEVER;
+const cachixSigningKey: InputParser<SecretKey | null> = (s, problem) => {
+  const text = s.trim();
+  if (text === '') return null;
+  if (text.includes(':')) {
+    problem('expected the base64 secret key Cachix shows (no "name:" prefix)');
+    return null;
   }
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed)) {
-    problem(ctx, 'expected base64 text');
-    return z.NEVER;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) {
+    problem('expected base64 text');
+    return null;
   }
   // The name is a placeholder until the cache's key name is known (cache info lookup).
-  return fromThrowing((t: string) => secretKeyFromBytes('cachix', Buffer.from(t, 'base64')))(trimmed, ctx);
-});
+  return attempt((t) => secretKeyFromBytes('cachix', Buffer.from(t, 'base64')), text, problem);
+};
 
-const httpUrl = stringTo((s, ctx) => {
+const httpUrl: InputParser<string> = (s, problem) => {
   let url: URL;
   try {
     url = new URL(s);
   } catch {
-    problem(ctx, `"${s}" is not a URL`);
-    return z.NEVER;
+    problem(`"${s}" is not a URL`);
+    return '';
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    problem(ctx, `"${s}" must be an http:// or https:// URL`);
-    return z.NEVER;
-  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') problem(`"${s}" must be an http:// or https:// URL`);
   return s.replace(/\/+$/, '');
-});
+};
 
 const SUBSTITUTER_SCHEMES = ['http:', 'https:', 'file:', 's3:', 'ssh:', 'ssh-ng:', 'daemon:', 'local:'];
 const PUSH_SCHEMES = ['http:', 'https:', 'file:', 's3:', 'ssh:', 'ssh-ng:'];
-function storeUrls(schemes: string[]) {
-  return stringTo((s, ctx) =>
+function storeUrls(schemes: string[]): InputParser<string[]> {
+  return (s, problem) =>
     words(s).map((u) => {
-      let url: URL | null = null;
-      try {
-        url = new URL(u);
-      } catch {
-        /* reported below */
-      }
-      if (!url || !schemes.includes(url.protocol)) {
-        problem(ctx, `"${u}" is not a supported store URL (expected ${schemes.map((p) => `${p}//…`).join(', ')})`);
+      if (!schemes.includes(URL.parse(u)?.protocol ?? '')) {
+        problem(`"${u}" is not a supported store URL (expected ${schemes.map((p) => `${p}//…`).join(', ')})`);
       }
       return u;
-    }),
-  );
+    });
 }
 
-const CACHE_NAME = /^[A-Za-z0-9][A-Za-z0-9-_+]{0,49}$/;
-const atticCache = z.string().check(z.regex(CACHE_NAME, 'an attic cache name is 1–50 letters, digits, "-", "_" or "+", starting with a letter or digit'));
+/** Empty stays '' (the input is unset); anything else must pass `parse`. */
+function optional(parse: InputParser<string>): InputParser<string> {
+  return (s, problem) => (s.trim() === '' ? '' : parse(s.trim(), problem));
+}
+
+function matching(pattern: RegExp, expected: string): InputParser<string> {
+  return (s, problem) => {
+    if (!pattern.test(s)) problem(expected);
+    return s;
+  };
+}
+
+const atticCache = matching(/^[A-Za-z0-9][A-Za-z0-9-_+]{0,49}$/, 'an attic cache name is 1–50 letters, digits, "-", "_" or "+", starting with a letter or digit');
 // Cachix names are subdomains: lower-case letters, digits and inner hyphens.
-const cachixName = z
-  .string()
-  .check(z.regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a Cachix cache name is lower-case letters, digits and inner hyphens (it becomes <name>.cachix.org)'));
+const cachixName = matching(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a Cachix cache name is lower-case letters, digits and inner hyphens (it becomes <name>.cachix.org)');
 
-/** Empty stays '' (the input is unset); anything else must pass `schema`, whose messages are kept. */
-function optional(schema: z.ZodMiniType<string, string>) {
-  return stringTo((s, ctx): string => {
-    const trimmed = s.trim();
-    if (trimmed === '') return '';
-    const result = schema.safeParse(trimmed);
-    if (result.success) return result.data;
-    for (const issue of result.error.issues) problem(ctx, issue.message);
-    return z.NEVER;
-  });
-}
-
-const bool = (name: string) =>
-  stringTo((s, ctx) => {
+const bool =
+  (name: string): InputParser<boolean> =>
+  (s, problem) => {
     const v = s.trim().toLowerCase();
-    if (v === 'true') return true;
-    if (v === 'false') return false;
-    problem(ctx, `${name} takes true or false, not "${s}"`);
-    return z.NEVER;
-  });
+    if (v !== 'true' && v !== 'false') problem(`${name} takes true or false, not "${s}"`);
+    return v === 'true';
+  };
 
-const integer = (min: number, max: number) =>
-  stringTo((s, ctx) => {
+const integer =
+  (min: number, max: number): InputParser<number> =>
+  (s, problem) => {
     const n = Number(s.trim());
-    if (!/^\d+$/.test(s.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-      problem(ctx, `expected a whole number from ${min} to ${max}, not "${s}"`);
-      return z.NEVER;
-    }
+    if (!/^\d+$/.test(s.trim()) || !Number.isSafeInteger(n) || n < min || n > max) problem(`expected a whole number from ${min} to ${max}, not "${s}"`);
     return n;
-  });
+  };
 
-const regexes = stringTo((s, ctx) =>
+const regexes: InputParser<RegExp[]> = (s, problem) =>
   lines(s).map((source) => {
     try {
       return new RegExp(source);
     } catch (error) {
-      problem(ctx, `"${source}" is not a valid regular expression: ${(error as Error).message}`);
+      problem(`"${source}" is not a valid regular expression: ${(error as Error).message}`);
       return /$^/;
     }
-  }),
-);
+  });
 
-const branchGlobs = stringTo((s, ctx) => {
+const branchGlobs: InputParser<string[]> = (s, problem) => {
   const globs = words(s);
-  for (const g of globs) if (/[\s~^:?\\]|\.\.|@\{/.test(g.replace(/\?/g, ''))) problem(ctx, `"${g}" is not a branch name or glob`);
+  for (const g of globs) if (/[\s~^:?\\]|\.\.|@\{/.test(g.replace(/\?/g, ''))) problem(`"${g}" is not a branch name or glob`);
   return globs;
-});
+};
 
-const keyNames = stringTo((s, ctx) => {
+const keyNames: InputParser<string[]> = (s, problem) => {
   const names = words(s);
-  for (const n of names) if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(n)) problem(ctx, `"${n}" is not a key name (the part before ":" in a key)`);
+  for (const n of names) if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(n)) problem(`"${n}" is not a key name (the part before ":" in a key)`);
   return names;
-});
+};
 
-const pins = stringTo((s, ctx): CachixPin[] =>
+const pins: InputParser<CachixPin[]> = (s, problem) =>
   lines(s).map((line) => {
     const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*=\s*(\S+)(?:\s+keep=(\S+))?$/.exec(line);
     if (!m?.[1] || !m[2]) {
-      problem(ctx, `"${line}" is not "name=path-or-installable [keep=days:N|revisions:N|forever]"`);
+      problem(`"${line}" is not "name=path-or-installable [keep=days:N|revisions:N|forever]"`);
       return { name: '', target: '', keep: null };
     }
     const keepText = m[3];
@@ -234,26 +215,25 @@ const pins = stringTo((s, ctx): CachixPin[] =>
     if (keepText === 'forever') keep = { tag: 'Forever' };
     else if (keepText) {
       const k = /^(days|revisions):([1-9]\d*)$/.exec(keepText);
-      if (!k?.[1] || !k[2]) problem(ctx, `keep "${keepText}" must be days:N, revisions:N or forever`);
+      if (!k?.[1] || !k[2]) problem(`keep "${keepText}" must be days:N, revisions:N or forever`);
       else keep = { tag: k[1] === 'days' ? 'Days' : 'Revisions', contents: Number(k[2]) };
     }
     return { name: m[1], target: m[2], keep };
-  }),
-);
+  });
 
-const pushMode = stringTo((s, ctx): PushMode => {
+const pushMode: InputParser<PushMode> = (s, problem) => {
   const v = s.trim().toLowerCase();
   if (v === 'auto' || v === 'true' || v === 'false') return v;
-  problem(ctx, `expected auto, true or false, not "${s}"`);
-  return z.NEVER;
-});
+  problem(`expected auto, true or false, not "${s}"`);
+  return 'auto';
+};
 
-// ---- the input table: schema and default for each input.
+// ---- the input table: parser and default for each input.
 const table = {
   [Inputs.Substituters]: [storeUrls(SUBSTITUTER_SCHEMES), ''],
-  [Inputs.TrustedPublicKeys]: [z.pipe(list, z.array(publicKey)), ''],
+  [Inputs.TrustedPublicKeys]: [publicKeys, ''],
   [Inputs.Cachix]: [optional(cachixName), ''],
-  [Inputs.CachixAuthToken]: [stringTo((s) => s.trim()), ''],
+  [Inputs.CachixAuthToken]: [trimmed, ''],
   [Inputs.CachixSigningKey]: [cachixSigningKey, ''],
   [Inputs.CachixPublicKey]: [optionalPublicKey, ''],
   [Inputs.CachixApiUrl]: [httpUrl, DEFAULT_CACHIX_API],
@@ -261,7 +241,7 @@ const table = {
   [Inputs.CachixChunkSize]: [integer(64 * 1024, 5 * 1024 ** 3), String(DEFAULT_CHUNK_SIZE)],
   [Inputs.AtticEndpoint]: [optional(httpUrl), ''],
   [Inputs.AtticCache]: [optional(atticCache), ''],
-  [Inputs.AtticToken]: [stringTo((s) => s.trim()), ''],
+  [Inputs.AtticToken]: [trimmed, ''],
   [Inputs.AtticPublicKey]: [optionalPublicKey, ''],
   [Inputs.PushTo]: [storeUrls(PUSH_SCHEMES), ''],
   [Inputs.SigningKey]: [optionalSecretKey, ''],
@@ -277,9 +257,9 @@ const table = {
   [Inputs.Fallback]: [bool('fallback'), 'true'],
   [Inputs.RequireSubstituted]: [list, ''],
   [Inputs.PushWhileBuilding]: [bool('push-while-building'), 'false'],
-} as const satisfies Record<InputName, readonly [z.ZodMiniType<unknown, string>, string]>;
+} as const satisfies Record<InputName, readonly [InputParser<unknown>, string]>;
 
-type Parsed = { [K in keyof typeof table]: z.output<(typeof table)[K][0]> };
+type Parsed = { [K in keyof typeof table]: ReturnType<(typeof table)[K][0]> };
 
 /** Fills secrets from their environment fallbacks (CACHIX_AUTH_TOKEN, …) when the input is empty. */
 export function withEnvFallbacks(raw: RawInputs, env: NodeJS.ProcessEnv): RawInputs {
@@ -293,11 +273,9 @@ export function withEnvFallbacks(raw: RawInputs, env: NodeJS.ProcessEnv): RawInp
 export function parseSettings(raw: RawInputs): Settings {
   const problems: string[] = [];
   const parsed = {} as Record<string, unknown>;
-  for (const [name, [schema, fallback]] of Object.entries(table) as Array<[InputName, readonly [z.ZodMiniType, string]]>) {
+  for (const [name, [parse, fallback]] of Object.entries(table) as Array<[InputName, readonly [InputParser<unknown>, string]]>) {
     const text = raw[name];
-    const result = schema.safeParse(text === undefined || text.trim() === '' ? fallback : text);
-    if (result.success) parsed[name] = result.data;
-    else for (const issue of result.error.issues) problems.push(`${name}: ${issue.message}`);
+    parsed[name] = parse(text === undefined || text.trim() === '' ? fallback : text, (message) => problems.push(`${name}: ${message}`));
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const p = parsed as Parsed;

@@ -2,34 +2,30 @@
 // store for the post step, and run the verify gate. Any failure here fails the step (it runs before
 // the build, so a misconfiguration is seen at once), but nothing is changed before inputs are valid.
 //
-// This module loads almost nothing itself: the store listing starts first, in the thread pool, and
-// the rest of the step (input validation, configuration) loads while it runs. Every job waits for
-// this step before its build (bench/, "main step").
-import { mkdir, mkdtemp } from 'node:fs/promises';
+// Every job waits for this step before its build, so it does only what the build needs first
+// (bench/, "main step"): the snapshot is the moment the step started (nix/snapshot.ts), not a
+// listing of the store, and what only some jobs need loads only for them.
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listStore, writeSnapshot } from './nix/snapshot.ts';
-import * as runner from './runner.ts';
 import type { Settings } from './config.ts';
+import { ConfigError } from './config.ts';
+import { configure } from './configure/apply.ts';
+import { loadSettings } from './inputs.ts';
+import { State } from './constants.ts';
+import * as runner from './runner.ts';
 import type { MainState } from './state.ts';
 
-export async function workRoot(): Promise<string> {
+/** A fresh private directory under RUNNER_TEMP (removed by the runner when the job ends). */
+export function workRoot(): string {
   const base = process.env.RUNNER_TEMP || tmpdir();
-  await mkdir(base, { recursive: true });
-  return mkdtemp(join(base, 'nix-substitute-action-'));
+  mkdirSync(base, { recursive: true });
+  return mkdtempSync(join(base, 'nix-substitute-action-'));
 }
 
 export async function runMain(): Promise<void> {
-  // Reading only; dropped unread when `paths` makes a snapshot unnecessary or the inputs are bad.
-  const listing = listStore();
-  listing.catch(() => undefined);
-  // One round of module loading for the whole step, not one per module.
-  const [{ ConfigError }, { loadSettings }, { configure }, { saveMainState }] = await Promise.all([
-    import('./config.ts'),
-    import('./inputs.ts'),
-    import('./configure/apply.ts'),
-    import('./state.ts'),
-  ]);
+  // Before anything else: a path that becomes valid from here on is the job's.
+  const snapshotAt = Date.now();
   let settings: Settings;
   try {
     settings = loadSettings();
@@ -38,22 +34,18 @@ export async function runMain(): Promise<void> {
     return;
   }
   try {
-    const dir = await workRoot();
-    const state: MainState = { snapshotFile: null, systemConf: false, files: [], watcher: null, startedAt: Date.now() };
+    const dir = workRoot();
+    const state: MainState = { snapshotAt: settings.paths.length === 0 ? snapshotAt : null, systemConf: false, files: [], watcher: null };
     try {
       await configure(settings, dir, state);
-      if (settings.paths.length === 0) {
-        state.snapshotFile = join(dir, 'store-snapshot');
-        const count = await writeSnapshot(state.snapshotFile, listing);
-        runner.info(`Store snapshot: ${count} entries`);
-      }
-      if (settings.pushWhileBuilding && state.snapshotFile) {
+      if (state.snapshotAt !== null) runner.info(`Store snapshot: paths that become valid from ${new Date(snapshotAt).toISOString()} on are this job's`);
+      if (settings.pushWhileBuilding && state.snapshotAt !== null) {
         const { startWatcher } = await import('./watch/launch.ts');
-        state.watcher = await startWatcher(settings, state.snapshotFile, dir);
+        state.watcher = await startWatcher(settings, state.snapshotAt, dir);
       }
     } finally {
       // Saved even on failure, so post can undo the system configuration.
-      saveMainState(state);
+      runner.saveState(State.Main, JSON.stringify(state));
     }
     if (settings.requireSubstituted.length > 0) {
       const { verifySubstituted } = await import('./verify.ts');

@@ -27,8 +27,8 @@ const GRACE_MS = 5_000;
 
 async function candidatePaths(settings: Settings, state: MainState): Promise<string[]> {
   if (settings.paths.length > 0) return resolveInstallables(settings.paths);
-  if (!state.snapshotFile) return [];
-  return validPaths(await newEntries(state.snapshotFile));
+  if (state.snapshotAt === null) return [];
+  return validPaths(await newEntries(state.snapshotAt));
 }
 
 /**
@@ -49,7 +49,7 @@ async function push(settings: Settings, state: MainState, signal: AbortSignal, w
     reason: null, newPaths: 0, closure: 0, upstream: 0, targets: [], durationMs: Date.now() - started, ...s,
   });
   // Key files for `nix copy` live here for the push only.
-  const tempRoot = await workRoot();
+  const tempRoot = workRoot();
   try {
     return await pushWith(settings, state, signal, watched, configuredTargets(settings, tempRoot), summary);
   } finally {
@@ -124,7 +124,6 @@ function describeFailures(reports: readonly TargetReport[], signal: AbortSignal)
 async function cleanUp(state: MainState): Promise<void> {
   if (state.systemConf) await restoreSystemConf();
   await Promise.all(state.files.map((f) => rm(f, { force: true })));
-  if (state.snapshotFile) await rm(state.snapshotFile, { force: true });
 }
 
 export async function runPost(): Promise<void> {

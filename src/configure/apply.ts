@@ -1,12 +1,13 @@
 // Applies the caches to Nix: resolves them (keys given or looked up), writes the read credentials
 // of private caches to a netrc, and hands the settings to Nix through NIX_CONFIG or, for a daemon
 // that does not trust the runner user, the system nix.conf with sudo.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../config.ts';
 import { Outputs } from '../constants.ts';
 import { configureSummaryMarkdown } from '../report.ts';
 import * as runner from '../runner.ts';
+import { readTextIfPresent } from '../text-file.ts';
 import type { MainState } from '../state.ts';
 import { detectAccess, type NixAccess } from './access.ts';
 import { resolveCaches } from './caches.ts';
@@ -25,10 +26,10 @@ function untrustedMessage(access: Extract<NixAccess, { kind: 'untrusted-daemon' 
   ].join('\n');
 }
 
-async function writeNetrc(dir: string, entries: ReturnType<typeof parseNetrc>, currentNetrcFile: unknown): Promise<string> {
-  const existing = typeof currentNetrcFile === 'string' ? await readFile(currentNetrcFile, 'utf8').catch(() => '') : '';
+function writeNetrc(dir: string, entries: ReturnType<typeof parseNetrc>, currentNetrcFile: unknown): string {
+  const existing = typeof currentNetrcFile === 'string' ? readTextIfPresent(currentNetrcFile) : '';
   const file = join(dir, 'netrc');
-  await writeFile(file, renderNetrc(mergeNetrc(parseNetrc(existing), entries)), { mode: 0o600 });
+  writeFileSync(file, renderNetrc(mergeNetrc(parseNetrc(existing), entries)), { mode: 0o600 });
   return file;
 }
 
@@ -51,7 +52,7 @@ export async function configure(settings: Settings, dir: string, state: MainStat
     runner.warning(`${s.label} is not used for substitution: ${s.reason}`);
   }
   const netrcEntries = sources.flatMap((s) => s.netrc);
-  const netrcFile = netrcEntries.length > 0 ? await writeNetrc(dir, netrcEntries, (await nixSettings())['netrc-file']) : null;
+  const netrcFile = netrcEntries.length > 0 ? writeNetrc(dir, netrcEntries, (await nixSettings())['netrc-file']) : null;
   if (netrcFile) state.files.push(netrcFile);
   const conf = renderNixConf({
     substituters: sources.flatMap((s) => s.urls),

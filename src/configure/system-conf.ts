@@ -1,8 +1,8 @@
 // For a daemon that does not trust the runner user: add our settings to the system nix.conf with
 // sudo, restart the daemon, and undo both in the post step (self-hosted runners are left as found).
-import { readFile } from 'node:fs/promises';
 import { platform } from 'node:os';
 import { run } from '../nix/command.ts';
+import { readTextIfPresent } from '../text-file.ts';
 
 export const SYSTEM_CONF = '/etc/nix/nix.conf';
 const BEGIN = '# BEGIN nix-substitute-action (removed by its post step)';
@@ -46,14 +46,14 @@ export async function restartDaemon(): Promise<void> {
 }
 
 export async function addToSystemConf(block: string): Promise<void> {
-  const original = await readFile(SYSTEM_CONF, 'utf8').catch(() => '');
+  const original = readTextIfPresent(SYSTEM_CONF);
   await sudoWrite(SYSTEM_CONF, withBlock(original, block));
   await restartDaemon();
 }
 
 /** Takes our block out again; lines others added after the main step stay. */
 export async function restoreSystemConf(): Promise<void> {
-  const now = await readFile(SYSTEM_CONF, 'utf8').catch(() => '');
+  const now = readTextIfPresent(SYSTEM_CONF);
   if (withoutBlock(now) === now) return;
   await sudoWrite(SYSTEM_CONF, withoutBlock(now));
   await restartDaemon();

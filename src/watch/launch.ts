@@ -23,9 +23,9 @@ export function watcherScript(): string {
   return join(dirname(process.argv[1] ?? ''), 'watch.js');
 }
 
-export async function startWatcher(settings: Settings, snapshotFile: string, workDir: string, script = watcherScript()): Promise<{ pid: number; dir: string } | null> {
+export async function startWatcher(settings: Settings, snapshotAt: number, workDir: string, script = watcherScript()): Promise<{ pid: number; dir: string } | null> {
   try {
-    return await launch(settings, snapshotFile, workDir, script);
+    return await launch(settings, snapshotAt, workDir, script);
   } catch (error) {
     // An optimisation only: its failure never fails the step.
     runner.warning(`push-while-building: could not start the background uploader (${error instanceof Error ? error.message : String(error)}); the post step pushes everything`);
@@ -33,7 +33,7 @@ export async function startWatcher(settings: Settings, snapshotFile: string, wor
   }
 }
 
-async function launch(settings: Settings, snapshotFile: string, workDir: string, script: string): Promise<{ pid: number; dir: string } | null> {
+async function launch(settings: Settings, snapshotAt: number, workDir: string, script: string): Promise<{ pid: number; dir: string } | null> {
   const gate = decidePush(settings.push, settings.pushBranches, readRunContext(), configuredTargets(settings, workDir).length);
   if (!gate.push) {
     runner.info(`push-while-building: not started (${gate.reason})`);
@@ -45,7 +45,7 @@ async function launch(settings: Settings, snapshotFile: string, workDir: string,
   }
   const dir = join(workDir, 'watch');
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const config: WatchConfig = { storeDir: STORE_DIR, snapshotFile, parentPid: process.ppid, ...watchTuning(process.env) };
+  const config: WatchConfig = { storeDir: STORE_DIR, snapshotAt, parentPid: process.ppid, ...watchTuning(process.env) };
   await writeFile(join(dir, WatchFiles.config), JSON.stringify(config), { mode: 0o600 });
   const logFd = openSync(join(dir, WatchFiles.log), 'a', 0o600);
   let child;

@@ -23,7 +23,8 @@ export const WatchFiles = {
 
 export const WatchConfig = z.object({
   storeDir: z.string(),
-  snapshotFile: z.string(),
+  /** When main took the store snapshot (nix/snapshot.ts): entries unchanged since are not the job's. */
+  snapshotAt: z.number(),
   /** The runner process that started main; when it is gone, the job is over. */
   parentPid: z.number().check(z.int()),
   /** Hard cap on the uploader's life, whatever happens. */
@@ -40,7 +41,7 @@ export const WatchConfig = z.object({
 export type WatchConfig = z.output<typeof WatchConfig>;
 
 /** Defaults, each overridable by an environment variable (tests and benchmarks shorten them). */
-export function watchTuning(env: NodeJS.ProcessEnv): Omit<WatchConfig, 'storeDir' | 'snapshotFile' | 'parentPid'> {
+export function watchTuning(env: NodeJS.ProcessEnv): Omit<WatchConfig, 'storeDir' | 'snapshotAt' | 'parentPid'> {
   const ms = (name: string, fallback: number): number => {
     const n = Number(env[name]);
     return Number.isSafeInteger(n) && n > 0 ? n : fallback;

@@ -7,12 +7,13 @@
 // post then pushes everything itself. Its log holds no secret: inputs are read from the
 // environment without echoing (no ::add-mask:: here), and URLs in messages are redacted.
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { parseSettings, withEnvFallbacks, type Settings } from '../config.ts';
 import { readRawInputs } from '../inputs.ts';
 import type { Logger } from '../log.ts';
+import { changeCutoff } from '../nix/snapshot.ts';
 import { queryPathInfo, validPaths } from '../nix/store.ts';
 import { planPush, selectRoots } from '../push/plan.ts';
 import type { PushTarget } from '../push/target.ts';
@@ -66,7 +67,8 @@ export async function runWatcher(dir: string): Promise<void> {
   const targets = new Map<string, Promise<PushTarget>>();
   /** Per target label: paths it is known to have, so a later batch does not ask again. */
   const confirmed = new Map<string, Set<string>>();
-  const known = new Set((await readFile(config.snapshotFile, 'utf8')).split('\n'));
+  /** Entries confirmed valid and handed to the plan (whatever the targets then said). */
+  const known = new Set<string>();
   let batches = 0;
 
   // One way out, whatever asks first (stop request, error, parent gone): markers, cleanup, exit.
@@ -118,6 +120,7 @@ export async function runWatcher(dir: string): Promise<void> {
   const batcher = new Batcher<string>({ idleMs: config.idleMs, maxMs: config.maxBatchMs, flush: uploadBatch, onError: fail });
   const events = watchStoreEntries({
     storeDir: config.storeDir,
+    cutoff: changeCutoff(config.snapshotAt, config.storeDir),
     known,
     rescanMs: config.rescanMs,
     onNames: (names) => batcher.add(names),

@@ -1,9 +1,10 @@
 // Notices store entries as they appear or become valid: fs.watch on the store directory (the
 // removal of `<path>.lock` is the moment Nix has registered a built or substituted path), plus a
-// periodic readdir in case an event was lost or the file system gives none.
+// periodic readdir in case an event was lost or the file system gives none. Entries that did not
+// change since the snapshot (nix/snapshot.ts) are the store as it was: never reported.
 import { watch, type FSWatcher } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { isCandidateEntry } from '../nix/snapshot.ts';
+import { entryState, isCandidateEntry } from '../nix/snapshot.ts';
 
 export interface StoreEvents {
   /** Full readdir now; reports entries not seen before. */
@@ -14,20 +15,30 @@ export interface StoreEvents {
 }
 
 /**
- * Calls `onNames` with entry names (`<hash>-<name>`) that may have become valid paths: new since
- * `known` or since the last call. The caller checks validity; it calls `forget` for names that
- * were not valid yet so that a later event or rescan reports them again.
+ * Calls `onNames` with entry names (`<hash>-<name>`) that may have become valid paths: changed at
+ * or after `cutoff` (a ctime, changeCutoff) and not in `known`. The caller checks validity and adds
+ * the valid ones to `known`; the others are reported again by a later event or rescan.
  */
 export function watchStoreEntries(options: {
   storeDir: string;
+  cutoff: number;
   known: Set<string>;
   rescanMs: number;
   onNames: (names: string[]) => void;
   onError: (error: unknown) => void;
 }): StoreEvents {
-  const { storeDir, known, onNames } = options;
+  const { storeDir, cutoff, known, onNames } = options;
+  /** Entries found unchanged since the snapshot: looked at once, then ignored. */
+  const old = new Set<string>();
+  const isNew = (name: string): boolean => {
+    if (!isCandidateEntry(name) || known.has(name) || old.has(name)) return false;
+    const state = entryState(storeDir, name, cutoff);
+    // Not there yet (its lock appeared first): a later event or rescan looks again.
+    if (state === 'old') old.add(name);
+    return state === 'new';
+  };
   const report = (name: string): void => {
-    if (isCandidateEntry(name) && !known.has(name)) onNames([name]);
+    if (isNew(name)) onNames([name]);
   };
   let watcher: FSWatcher | null = null;
   try {
@@ -49,7 +60,7 @@ export function watchStoreEntries(options: {
     options.onError(error);
   }
   const rescan = async (): Promise<void> => {
-    const fresh = (await readdir(storeDir)).filter((n) => isCandidateEntry(n) && !known.has(n));
+    const fresh = (await readdir(storeDir)).filter(isNew);
     if (fresh.length > 0) onNames(fresh);
   };
   const timer = setInterval(() => void rescan().catch(options.onError), options.rescanMs);

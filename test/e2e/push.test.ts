@@ -77,6 +77,24 @@ test('producer on main pushes toolchain, tool and source; a cold consumer substi
   assert.equal(nginx.requests().filter((r) => r.method === 'PUT').length, before, 'no uploads on the second run');
 });
 
+test('the snapshot: a path built before the main step is not pushed; one built after it is', async () => {
+  const fixture = await buildFixture({ name: 'snap', build: false, graph: { earlier: {}, later: {} } });
+  const job = new Job({ inputs: producerInputs({ include: '^/nix/store/[a-z0-9]{32}-snap-' }) });
+  try {
+    assert.equal((await job.exec('nix-build', [fixture.nixFile, '-A', 'earlier', '--no-out-link'])).code, 0);
+    const main = await job.main();
+    assert.equal(main.code, 0, main.stderr + main.stdout);
+    assert.equal((await job.exec('nix-build', [fixture.nixFile, '-A', 'later', '--no-out-link'])).code, 0);
+    const post = await job.post();
+    assert.equal(post.code, 0, post.stderr);
+    assert.equal(post.outputs.pushed, '1', post.stdout);
+    assert.ok(inCache(fixture.outPaths.later ?? ''), 'the path built after the snapshot is in the cache');
+    assert.ok(!inCache(fixture.outPaths.earlier ?? ''), 'the path built before the snapshot was pushed');
+  } finally {
+    job.dispose();
+  }
+});
+
 test('a dependency signed by cache.nixos.org-1 is not uploaded; the path that refers to it is', async () => {
   const fixture = await buildFixture({ name: 'upstream', build: false });
   const job = new Job({ inputs: producerInputs() });

@@ -18,9 +18,8 @@ const SECRET = `k1:${Buffer.concat([Buffer.from(jwk.d ?? '', 'base64url'), Buffe
 function start(parentPid: number) {
   const dir = mkdtempSync(join(tmpdir(), 'watch-proc-'));
   const store = join(dir, 'store');
-  writeFileSync(join(dir, 'snapshot'), '');
   mkdirSync(store);
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ storeDir: store, snapshotFile: join(dir, 'snapshot'), parentPid, maxLifetimeMs: 60_000, idleMs: 100, maxBatchMs: 500, rescanMs: 60_000, stopGraceMs: 1_000 }));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ storeDir: store, snapshotAt: Date.now(), parentPid, maxLifetimeMs: 60_000, idleMs: 100, maxBatchMs: 500, rescanMs: 60_000, stopGraceMs: 1_000 }));
   const child = spawn(process.execPath, [ENTRY, dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH, 'INPUT_PUSH-TO': `file://${dir}/cache`, 'INPUT_SIGNING-KEY': SECRET },

@@ -5,29 +5,35 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
+import { changeCutoff } from '../../src/nix/snapshot.ts';
 import { watchStoreEntries } from '../../src/watch/store-events.ts';
 import { appendRecord, readRecord } from '../../src/watch/protocol.ts';
 
 const H = (c: string) => c.repeat(32);
 
-function setup(rescanMs = 60_000) {
+/** A store with one entry from before the snapshot, watched from the snapshot on. */
+async function setup(rescanMs = 60_000) {
   const dir = mkdtempSync(join(tmpdir(), 'watch-store-'));
   const seen: string[] = [];
-  const known = new Set([`${H('a')}-old`]);
+  const known = new Set<string>();
   writeFileSync(join(dir, `${H('a')}-old`), '');
-  const events = watchStoreEntries({ storeDir: dir, known, rescanMs, onNames: (n) => seen.push(...n), onError: (e) => assert.fail(String(e)) });
+  await sleep(100); // past the clock margin
+  const cutoff = changeCutoff(Date.now(), dir);
+  const events = watchStoreEntries({ storeDir: dir, cutoff, known, rescanMs, onNames: (n) => seen.push(...n), onError: (e) => assert.fail(String(e)) });
   return { dir, seen, known, events, dispose: () => (events.close(), rmSync(dir, { recursive: true, force: true })) };
 }
 
-test('a path whose lock goes away is reported; .drv, .lock names and known entries are not', async () => {
-  const s = setup();
+test('a path whose lock goes away is reported; .drv, .lock names and entries from before the snapshot are not', async () => {
+  const s = await setup();
   try {
     assert.ok(s.events.watching);
     const name = `${H('b')}-hello`;
     writeFileSync(join(s.dir, `${name}.lock`), '');
+    await sleep(100); // Nix takes the lock before the path exists: that event finds nothing yet
     mkdirSync(join(s.dir, name));
     writeFileSync(join(s.dir, `${H('c')}-x.drv`), '');
-    writeFileSync(join(s.dir, `${H('a')}-old`), 'touched');
+    writeFileSync(join(s.dir, `${H('a')}-old.lock`), ''); // events for the old entry's name
+    rmSync(join(s.dir, `${H('a')}-old.lock`));
     rmSync(join(s.dir, `${name}.lock`));
     await sleep(100);
     assert.ok(s.seen.length > 0);
@@ -37,8 +43,8 @@ test('a path whose lock goes away is reported; .drv, .lock names and known entri
   }
 });
 
-test('a rescan finds entries made without events, once', async () => {
-  const s = setup();
+test('a rescan finds entries made without events, once; never the ones from before the snapshot', async () => {
+  const s = await setup();
   try {
     s.events.close(); // no fs events from here: only rescans
     writeFileSync(join(s.dir, `${H('d')}-quiet`), '');

@@ -1,46 +1,46 @@
 import {
   decidePush,
   readRunContext
-} from "./chunk-PRBCZI4S.js";
+} from "./chunk-JB6R32QJ.js";
 import {
   WatchFiles,
   configuredTargets,
-  watchTuning
-} from "./chunk-QRFOBBWD.js";
-import "./chunk-TQSTTJIX.js";
-import "./chunk-POEJJ6U5.js";
-import "./chunk-2B4ACATO.js";
-import "./chunk-YARB4JS2.js";
-import {
-  STORE_DIR
-} from "./chunk-GXO3SPPF.js";
-import "./chunk-RYJLRJHH.js";
-import {
+  dirname,
   info,
-  warning
-} from "./chunk-Z7IFXG4U.js";
-import "./chunk-HZFF3K6I.js";
-import "./chunk-PVTLSGZJ.js";
+  join,
+  warning,
+  watchTuning
+} from "./chunk-XSVMGAPT.js";
+import "./chunk-76ON23LB.js";
+import {
+  spawn
+} from "./chunk-EMWSPLR5.js";
+import {
+  STORE_DIR,
+  closeSync,
+  existsSync,
+  mkdir,
+  openSync,
+  readFile,
+  setTimeout,
+  writeFile
+} from "./chunk-OD3WMLVN.js";
+import "./chunk-2CPB34Y7.js";
 
 // src/watch/launch.ts
-import { spawn } from "node:child_process";
-import { existsSync, openSync, closeSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 var READY_WAIT_MS = 5e3;
 function watcherScript() {
   return join(dirname(process.argv[1] ?? ""), "watch.js");
 }
-async function startWatcher(settings, snapshotFile, workDir, script = watcherScript()) {
+async function startWatcher(settings, snapshotAt, workDir, script = watcherScript()) {
   try {
-    return await launch(settings, snapshotFile, workDir, script);
+    return await launch(settings, snapshotAt, workDir, script);
   } catch (error) {
     warning(`push-while-building: could not start the background uploader (${error instanceof Error ? error.message : String(error)}); the post step pushes everything`);
     return null;
   }
 }
-async function launch(settings, snapshotFile, workDir, script) {
+async function launch(settings, snapshotAt, workDir, script) {
   const gate = decidePush(settings.push, settings.pushBranches, readRunContext(), configuredTargets(settings, workDir).length);
   if (!gate.push) {
     info(`push-while-building: not started (${gate.reason})`);
@@ -52,7 +52,7 @@ async function launch(settings, snapshotFile, workDir, script) {
   }
   const dir = join(workDir, "watch");
   await mkdir(dir, { recursive: true, mode: 448 });
-  const config = { storeDir: STORE_DIR, snapshotFile, parentPid: process.ppid, ...watchTuning(process.env) };
+  const config = { storeDir: STORE_DIR, snapshotAt, parentPid: process.ppid, ...watchTuning(process.env) };
   await writeFile(join(dir, WatchFiles.config), JSON.stringify(config), { mode: 384 });
   const logFd = openSync(join(dir, WatchFiles.log), "a", 384);
   let child;
@@ -70,7 +70,7 @@ async function launch(settings, snapshotFile, workDir, script) {
   child.on("exit", () => exited = true);
   child.unref();
   const deadline = Date.now() + READY_WAIT_MS;
-  while (!existsSync(join(dir, WatchFiles.ready)) && !exited && Date.now() < deadline) await sleep(20);
+  while (!existsSync(join(dir, WatchFiles.ready)) && !exited && Date.now() < deadline) await setTimeout(20);
   if (exited) {
     const why = await readFile(join(dir, WatchFiles.error), "utf8").catch(() => "it exited at once");
     warning(`push-while-building: the background uploader stopped (${why}); the post step pushes everything`);

@@ -1,28 +1,73 @@
 import {
+  $ZodError,
   HttpError,
   PushError,
+  array,
   baseName,
+  boolean,
   hashPart,
   http,
-  isTransientStatus,
-  putStream,
-  redactUrl,
-  withRetry
-} from "./chunk-YARB4JS2.js";
-import {
-  parsePublicKey
-} from "./chunk-HZFF3K6I.js";
-import {
-  $ZodError,
-  array,
-  boolean,
   int,
+  isTransientStatus,
   nullish,
   number,
   object,
   optional,
-  string
-} from "./chunk-PVTLSGZJ.js";
+  putStream,
+  redactUrl,
+  string,
+  withRetry
+} from "./chunk-OD3WMLVN.js";
+
+// src/nix/keys.ts
+var crypto = () => process.getBuiltinModule("node:crypto");
+var NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+function split(text, what) {
+  const at = text.indexOf(":");
+  if (at <= 0) throw new Error(`a ${what} looks like "name:base64", with a name before the colon`);
+  const name = text.slice(0, at);
+  const body = text.slice(at + 1);
+  if (!NAME.test(name)) throw new Error(`"${name}" is not a valid key name`);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) throw new Error(`the part after "${name}:" is not base64`);
+  return { name, bytes: Buffer.from(body, "base64") };
+}
+function b64url(bytes) {
+  return bytes.toString("base64url");
+}
+function parsePublicKey(text) {
+  const { name, bytes } = split(text.trim(), "public key");
+  if (bytes.length === 64) throw new Error(`this is a secret key (64 bytes), not a public key: never publish it`);
+  if (bytes.length !== 32) throw new Error(`a public key has 32 bytes after the name, this one has ${bytes.length}`);
+  return { name, raw: bytes, text: `${name}:${bytes.toString("base64")}` };
+}
+function keyObjects(seed, pub) {
+  const jwk = { kty: "OKP", crv: "Ed25519", d: b64url(seed), x: b64url(pub) };
+  return { priv: crypto().createPrivateKey({ key: jwk, format: "jwk" }) };
+}
+function secretKeyFromBytes(name, bytes) {
+  if (bytes.length === 32) throw new Error(`this is a public key (32 bytes), not a secret key`);
+  if (bytes.length !== 64) throw new Error(`a secret key has 64 bytes, this one has ${bytes.length}`);
+  const seed = bytes.subarray(0, 32);
+  const pub = bytes.subarray(32);
+  const { priv } = keyObjects(seed, pub);
+  const derived = crypto().createPublicKey(priv).export({ format: "jwk" }).x;
+  if (derived !== b64url(pub)) throw new Error(`the secret key's two halves do not belong together`);
+  const publicKey = { name, raw: Buffer.from(pub), text: `${name}:${pub.toString("base64")}` };
+  return {
+    name,
+    publicKey,
+    text: `${name}:${Buffer.from(bytes).toString("base64")}`,
+    sign: (message) => `${name}:${crypto().sign(null, Buffer.from(message), priv).toString("base64")}`
+  };
+}
+function parseSecretKey(text) {
+  const { name, bytes } = split(text.trim(), "secret key");
+  return secretKeyFromBytes(name, bytes);
+}
+function signatureKeyName(signature) {
+  const at = signature.indexOf(":");
+  return at < 0 ? "" : signature.slice(0, at);
+}
 
 // src/caches/attic-api.ts
 var NAR_INFO_PREAMBLE_THRESHOLD = 4096;
@@ -218,6 +263,10 @@ async function uploadPath(apiEndpoint, cache, token, info, narStream, signal, op
 }
 
 export {
+  parsePublicKey,
+  secretKeyFromBytes,
+  parseSecretKey,
+  signatureKeyName,
   NAR_INFO_PREAMBLE_THRESHOLD,
   MISSING_PATHS_BATCH,
   AtticApiError,

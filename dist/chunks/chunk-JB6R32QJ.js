@@ -1,5 +1,8 @@
+import {
+  readFileSync
+} from "./chunk-OD3WMLVN.js";
+
 // src/github.ts
-import { readFileSync } from "node:fs";
 var PR_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"]);
 function readRunContext(env = process.env) {
   const eventName = env.GITHUB_EVENT_NAME ?? "";

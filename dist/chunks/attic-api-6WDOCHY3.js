@@ -8,11 +8,8 @@ import {
   needsPreamble,
   uploadInfo,
   uploadPath
-} from "./chunk-2B4ACATO.js";
-import "./chunk-YARB4JS2.js";
-import "./chunk-GXO3SPPF.js";
-import "./chunk-HZFF3K6I.js";
-import "./chunk-PVTLSGZJ.js";
+} from "./chunk-76ON23LB.js";
+import "./chunk-OD3WMLVN.js";
 export {
   AtticApiError,
   MISSING_PATHS_BATCH,

@@ -1,51 +1,134 @@
 import {
-  nixOnInstallables
-} from "./chunk-TQSTTJIX.js";
-import {
-  cacheInfo,
-  createPin,
-  dumpNar,
-  missingHashes,
-  uploadNar
-} from "./chunk-POEJJ6U5.js";
-import {
   cacheConfig,
   getMissingPaths,
+  parsePublicKey,
   uploadPath
-} from "./chunk-2B4ACATO.js";
+} from "./chunk-76ON23LB.js";
+import {
+  cacheInfo,
+  constants,
+  createHash,
+  createPin,
+  createZstdCompress,
+  dumpNar,
+  missingHashes,
+  uploadNar,
+  zstdCompressSync
+} from "./chunk-EMWSPLR5.js";
 import {
   HttpError,
   PushError,
+  STORE_DIR,
   Sha256,
+  Transform,
+  _positive,
+  access,
+  appendFile,
+  appendFileSync,
+  array,
   baseName,
+  chmod,
+  createWriteStream,
   fingerprint,
   hashPart,
   http,
-  parsePathInfoJson,
-  pathInfoArgs,
-  redactUrl,
-  request,
-  toNix32,
-  withRetry
-} from "./chunk-YARB4JS2.js";
-import {
-  STORE_DIR
-} from "./chunk-GXO3SPPF.js";
-import {
-  NIX_COMMAND,
-  run
-} from "./chunk-RYJLRJHH.js";
-import {
-  parsePublicKey
-} from "./chunk-HZFF3K6I.js";
-import {
-  _positive,
-  array,
   int,
+  mkdir,
+  mkdtemp,
   number,
   object,
-  string
-} from "./chunk-PVTLSGZJ.js";
+  parsePathInfoJson,
+  pathInfoArgs,
+  pipeline,
+  readFile,
+  redactUrl,
+  rename,
+  request,
+  rm,
+  string,
+  toNix32,
+  withRetry,
+  writeFile,
+  writeSync
+} from "./chunk-OD3WMLVN.js";
+import {
+  NIX_COMMAND,
+  nixOnInstallables,
+  run
+} from "./chunk-2CPB34Y7.js";
+
+// builtin:node:os
+var m = process.getBuiltinModule("node:os");
+var get = (name) => m[name];
+var platform = /* @__PURE__ */ get("platform");
+var setPriority = /* @__PURE__ */ get("setPriority");
+var tmpdir = /* @__PURE__ */ get("tmpdir");
+var EOL = /* @__PURE__ */ get("EOL");
+
+// src/runner.ts
+var pause = new Int32Array(new SharedArrayBuffer(4));
+function print(text) {
+  let rest = Buffer.from(text, "utf8");
+  while (rest.length > 0) {
+    try {
+      rest = rest.subarray(writeSync(1, rest));
+    } catch (error2) {
+      if (error2.code !== "EAGAIN") throw error2;
+      Atomics.wait(pause, 0, 0, 5);
+    }
+  }
+}
+function escapeData(text) {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function command(name, message) {
+  print(`::${name}::${escapeData(message)}${EOL}`);
+}
+function getInput(name) {
+  return (process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+}
+function setSecret(secret) {
+  command("add-mask", secret);
+}
+function info(message) {
+  print(`${message}${EOL}`);
+}
+function debug(message) {
+  command("debug", message);
+}
+function warning(message) {
+  command("warning", message);
+}
+function error(message) {
+  command("error", message);
+}
+function setFailed(message) {
+  process.exitCode = 1;
+  error(message);
+}
+function fileCommand(envVar, name, value) {
+  const file = process.env[envVar];
+  if (!file) throw new Error(`${envVar} is not set: this step is not running under a GitHub Actions runner`);
+  const delimiter = `ghadelimiter_${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`;
+  if (name.includes(delimiter) || value.includes(delimiter)) throw new Error(`${name}: the value contains the file-command delimiter`);
+  appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, "utf8");
+}
+function setOutput(name, value) {
+  fileCommand("GITHUB_OUTPUT", name, value);
+}
+function getState(name) {
+  return process.env[`STATE_${name}`] ?? "";
+}
+function appendSummary(markdown) {
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (file) appendFileSync(file, markdown, "utf8");
+}
+
+// builtin:node:path
+var m2 = process.getBuiltinModule("node:path");
+var get2 = (name) => m2[name];
+var join = /* @__PURE__ */ get2("join");
+var dirname = /* @__PURE__ */ get2("dirname");
 
 // src/nix/store.ts
 var versionCache = null;
@@ -76,7 +159,7 @@ async function queryPathInfo(paths, options = {}) {
     if (options.closure) args.push("--recursive");
     if (options.store) args.push("--store", options.store);
     const { stdout } = await run("nix", [...args, ...batch]);
-    for (const info of parsePathInfoJson(stdout)) byPath.set(info.path, info);
+    for (const info2 of parsePathInfoJson(stdout)) byPath.set(info2.path, info2);
   }
   return [...byPath.values()];
 }
@@ -120,9 +203,9 @@ var AtticTarget = class {
    * and it only adds hints, so a failure is logged and pushing goes on with the configured endpoint.
    */
   cacheConfig(ctx) {
-    this.config ??= cacheConfig(this.endpoint, this.cache, this.token, ctx.signal).catch((error) => {
-      if (ctx.signal.aborted) throw error;
-      const message = `${this.label}: could not read the cache configuration, pushing without it (attic's upstream_cache_key_names are not applied): ${error.message}`;
+    this.config ??= cacheConfig(this.endpoint, this.cache, this.token, ctx.signal).catch((error2) => {
+      if (ctx.signal.aborted) throw error2;
+      const message = `${this.label}: could not read the cache configuration, pushing without it (attic's upstream_cache_key_names are not applied): ${error2.message}`;
       this.configWarning = message;
       return null;
     });
@@ -142,7 +225,7 @@ var AtticTarget = class {
     const missingHashes2 = await withRetry(() => getMissingPaths(endpoint, this.cache, this.token, [...byHash.keys()], ctx.signal), {
       signal: ctx.signal,
       attempts: this.attempts,
-      onRetry: (error, attempt, delay) => ctx.log.info(`${this.label}: retrying get-missing-paths in ${delay} ms (attempt ${attempt} failed: ${error.message})`)
+      onRetry: (error2, attempt, delay) => ctx.log.info(`${this.label}: retrying get-missing-paths in ${delay} ms (attempt ${attempt} failed: ${error2.message})`)
     });
     if (this.configWarning) ctx.log.warning(this.configWarning);
     this.configWarning = null;
@@ -158,18 +241,13 @@ var AtticTarget = class {
       {
         signal: ctx.signal,
         attempts: this.attempts,
-        onRetry: (error, attempt, delay) => ctx.log.info(`${this.label}: retrying ${path.path} in ${delay} ms (attempt ${attempt} failed: ${error.message})`)
+        onRetry: (error2, attempt, delay) => ctx.log.info(`${this.label}: retrying ${path.path} in ${delay} ms (attempt ${attempt} failed: ${error2.message})`)
       }
     );
     if (result.kind === "Deduplicated") ctx.log.debug(`${this.label}: ${path.path} deduplicated by the server`);
     return { bytes: path.narSize };
   }
 };
-
-// src/push/binary-cache.ts
-import { createWriteStream } from "node:fs";
-import { access, mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { pipeline } from "node:stream/promises";
 
 // src/nix/narinfo.ts
 function renderNarInfo(n) {
@@ -186,9 +264,6 @@ function renderNarInfo(n) {
 }
 
 // src/push/nar-stream.ts
-import { createHash } from "node:crypto";
-import { Transform } from "node:stream";
-import { constants, createZstdCompress, zstdCompressSync } from "node:zlib";
 var Meter = class extends Transform {
   hash = createHash("sha256");
   size = 0;
@@ -209,38 +284,38 @@ var Meter = class extends Transform {
   }
 };
 var SMALL_NAR = 64 * 1024;
-function corrupt(info) {
-  return new Error(`the NAR of ${info.path} does not match its registered hash/size: the local store may be corrupt (run nix-store --verify --check-contents)`);
+function corrupt(info2) {
+  return new Error(`the NAR of ${info2.path} does not match its registered hash/size: the local store may be corrupt (run nix-store --verify --check-contents)`);
 }
-async function narFor(info, compression, signal) {
-  return info.narSize <= SMALL_NAR ? smallNar(info, compression, signal) : streamedNar(info, compression, signal);
+async function narFor(info2, compression, signal) {
+  return info2.narSize <= SMALL_NAR ? smallNar(info2, compression, signal) : streamedNar(info2, compression, signal);
 }
-async function smallNar(info, compression, signal) {
+async function smallNar(info2, compression, signal) {
   const chunks = [];
   let size = 0;
   const hash = createHash("sha256");
-  for await (const chunk of dumpNar(info.path, signal)) {
+  for await (const chunk of dumpNar(info2.path, signal)) {
     size += chunk.length;
-    if (size > info.narSize) throw corrupt(info);
+    if (size > info2.narSize) throw corrupt(info2);
     hash.update(chunk);
     chunks.push(chunk);
   }
-  if (size !== info.narSize || !Sha256.fromBytes(hash.digest()).equals(info.narHash)) throw corrupt(info);
+  if (size !== info2.narSize || !Sha256.fromBytes(hash.digest()).equals(info2.narHash)) throw corrupt(info2);
   const nar = Buffer.concat(chunks, size);
   const body = compression === "zstd" ? zstdCompressSync(nar, { pledgedSrcSize: size, params: { [constants.ZSTD_c_compressionLevel]: 3 } }) : nar;
   const file = { hash: Sha256.fromBytes(createHash("sha256").update(body).digest()), size: body.length };
   return { body, file: () => file };
 }
-function streamedNar(info, compression, signal) {
-  const nar = new Meter((m) => m.size !== info.narSize || !m.digest?.equals(info.narHash) ? corrupt(info) : null);
+function streamedNar(info2, compression, signal) {
+  const nar = new Meter((m3) => m3.size !== info2.narSize || !m3.digest?.equals(info2.narHash) ? corrupt(info2) : null);
   const file = new Meter();
-  const source = dumpNar(info.path, signal);
-  const fail = (error) => file.destroy(error);
+  const source = dumpNar(info2.path, signal);
+  const fail = (error2) => file.destroy(error2);
   source.on("error", fail);
   nar.on("error", fail);
   let stream = source.pipe(nar);
   if (compression === "zstd") {
-    const chunkSize = Math.min(1024 * 1024, Math.max(16 * 1024, 2 ** Math.ceil(Math.log2(info.narSize + 1))));
+    const chunkSize = Math.min(1024 * 1024, Math.max(16 * 1024, 2 ** Math.ceil(Math.log2(info2.narSize + 1))));
     const zstd = createZstdCompress({ chunkSize, params: { [constants.ZSTD_c_compressionLevel]: 3 } });
     zstd.on("error", fail);
     stream = stream.pipe(zstd);
@@ -289,9 +364,9 @@ var HttpSink = class {
     try {
       await http(url, { method: "HEAD", headers: this.headers, signal: ctx.signal, timeoutMs: 2e4 });
       return true;
-    } catch (error) {
-      if (error instanceof HttpError && (error.status === 404 || error.status === 403)) return false;
-      throw error;
+    } catch (error2) {
+      if (error2 instanceof HttpError && (error2.status === 404 || error2.status === 403)) return false;
+      throw error2;
     }
   }
   async put(name, body, contentType, ctx) {
@@ -321,9 +396,9 @@ var FileSink = class {
       if (typeof body === "string" || Buffer.isBuffer(body)) await writeFile(partial, body);
       else await pipeline(body, createWriteStream(partial));
       await rename(partial, target);
-    } catch (error) {
+    } catch (error2) {
       await rm(partial, { force: true });
-      throw error;
+      throw error2;
     }
   }
 };
@@ -352,9 +427,9 @@ var BinaryCacheTarget = class {
     let next = 0;
     const worker = async () => {
       while (next < paths.length) {
-        const info = paths[next++];
-        const present = await this.retry(() => this.sink.exists(`${hashPart(info.path)}.narinfo`, ctx), ctx, "narinfo query");
-        if (!present) missing.add(info.path);
+        const info2 = paths[next++];
+        const present = await this.retry(() => this.sink.exists(`${hashPart(info2.path)}.narinfo`, ctx), ctx, "narinfo query");
+        if (!present) missing.add(info2.path);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.queryJobs ?? 16, paths.length) }, worker));
@@ -366,31 +441,31 @@ var BinaryCacheTarget = class {
     }, ctx, "nix-cache-info");
     return this.cacheInfoReady;
   }
-  async upload(info, ctx) {
+  async upload(info2, ctx) {
     await this.ensureCacheInfo(ctx);
     const { compression, signingKey } = this.options;
-    const url = `nar/${toNix32(info.narHash.bytes)}${narExtension(compression)}`;
+    const url = `nar/${toNix32(info2.narHash.bytes)}${narExtension(compression)}`;
     const file = await this.retry(async () => {
-      const nar = await narFor(info, compression, ctx.signal);
+      const nar = await narFor(info2, compression, ctx.signal);
       await this.sink.put(url, nar.body, "application/x-nix-nar", ctx);
       return nar.file();
-    }, ctx, `upload of ${info.path}`);
-    const sigs = [...info.sigs];
-    if (signingKey && !sigs.some((s) => s.startsWith(`${signingKey.name}:`))) sigs.push(signingKey.sign(fingerprint(info)));
+    }, ctx, `upload of ${info2.path}`);
+    const sigs = [...info2.sigs];
+    if (signingKey && !sigs.some((s) => s.startsWith(`${signingKey.name}:`))) sigs.push(signingKey.sign(fingerprint(info2)));
     const narinfo = renderNarInfo({
-      storePath: info.path,
+      storePath: info2.path,
       url,
       compression,
       fileHash: file.hash,
       fileSize: file.size,
-      narHash: info.narHash,
-      narSize: info.narSize,
-      references: [...info.references],
-      deriver: info.deriver,
+      narHash: info2.narHash,
+      narSize: info2.narSize,
+      references: [...info2.references],
+      deriver: info2.deriver,
       sigs,
-      ca: info.ca
+      ca: info2.ca
     });
-    await this.retry(() => this.sink.put(`${hashPart(info.path)}.narinfo`, narinfo, "text/x-nix-narinfo", ctx), ctx, `narinfo of ${info.path}`);
+    await this.retry(() => this.sink.put(`${hashPart(info2.path)}.narinfo`, narinfo, "text/x-nix-narinfo", ctx), ctx, `narinfo of ${info2.path}`);
     return { bytes: file.size + narinfo.length };
   }
 };
@@ -402,18 +477,18 @@ var CachixTarget = class _CachixTarget {
   info;
   #options;
   #endpoint;
-  constructor(settings, info, options = {}) {
+  constructor(settings, info2, options = {}) {
     this.settings = settings;
-    this.info = info;
+    this.info = info2;
     this.#options = options;
     this.label = `cachix:${settings.name}`;
     this.#endpoint = { apiUrl: settings.apiUrl, name: settings.name, token: settings.authToken };
-    checkCredentials(settings, info);
+    checkCredentials(settings, info2);
   }
   /** Looks the cache up (fails with a PushError users can act on) and builds the target. */
   static async create(settings, signal, options = {}) {
-    const info = await cacheInfo(settings.apiUrl, settings.name, settings.authToken, signal);
-    return new _CachixTarget(settings, info, options);
+    const info2 = await cacheInfo(settings.apiUrl, settings.name, settings.authToken, signal);
+    return new _CachixTarget(settings, info2, options);
   }
   async missing(paths, ctx) {
     const { apiUrl, name, token } = this.#endpoint;
@@ -432,7 +507,7 @@ var CachixTarget = class _CachixTarget {
         signal: ctx.signal,
         attempts: this.#options.uploadAttempts ?? 3,
         baseDelayMs: 1e3,
-        onRetry: (error, attempt) => ctx.log.info(`${this.label}: retrying ${path.path} (attempt ${attempt + 1}): ${error.message}`)
+        onRetry: (error2, attempt) => ctx.log.info(`${this.label}: retrying ${path.path} (attempt ${attempt + 1}): ${error2.message}`)
       }
     );
     return { bytes: result.narInfo.cFileSize };
@@ -444,8 +519,8 @@ var CachixTarget = class _CachixTarget {
       let storePath;
       try {
         storePath = await this.#resolve(pin.target);
-      } catch (error) {
-        throw new PushError(`${this.label}: cannot resolve pin "${pin.name}" target "${pin.target}": ${error.message}`, false, { cause: error });
+      } catch (error2) {
+        throw new PushError(`${this.label}: cannot resolve pin "${pin.name}" target "${pin.target}": ${error2.message}`, false, { cause: error2 });
       }
       await createPin(apiUrl, name, token, { name: pin.name, storePath, artifacts: [], keep: pin.keep }, ctx.signal);
       ctx.log.info(`${this.label}: pinned ${pin.name} \u2192 ${storePath}`);
@@ -464,14 +539,14 @@ function topLevel(path) {
   const slash = rest.indexOf("/");
   return `${STORE_DIR}/${slash < 0 ? rest : rest.slice(0, slash)}`;
 }
-function checkCredentials(settings, info) {
+function checkCredentials(settings, info2) {
   const cache = `Cachix cache "${settings.name}"`;
   if (!settings.authToken && !settings.signingKey) {
     throw new PushError(`${cache}: pushing needs cachix-auth-token (CACHIX_AUTH_TOKEN) or cachix-signing-key (CACHIX_SIGNING_KEY)`, false);
   }
-  if (settings.signingKey && info.publicSigningKeys.length > 0) {
+  if (settings.signingKey && info2.publicSigningKeys.length > 0) {
     const mine = settings.signingKey.publicKey.raw;
-    const known = info.publicSigningKeys.flatMap((k) => {
+    const known = info2.publicSigningKeys.flatMap((k) => {
       try {
         return [parsePublicKey(k).raw];
       } catch {
@@ -480,19 +555,17 @@ function checkCredentials(settings, info) {
     });
     if (!known.some((raw) => raw.equals(mine))) {
       throw new PushError(
-        `${cache}: cachix-signing-key does not belong to this cache (its public key is not among ${info.publicSigningKeys.join(", ")}); use the cache's own signing key, or only an auth token if Cachix signs for this cache`,
+        `${cache}: cachix-signing-key does not belong to this cache (its public key is not among ${info2.publicSigningKeys.join(", ")}); use the cache's own signing key, or only an auth token if Cachix signs for this cache`,
         false
       );
     }
   }
-  if (settings.authToken && !settings.signingKey && info.permission === "Read") {
+  if (settings.authToken && !settings.signingKey && info2.permission === "Read") {
     throw new PushError(`${cache}: the auth token can only read this cache; pushing needs a token with write access`, false);
   }
 }
 
 // src/push/nix-copy.ts
-import { chmod, mkdtemp, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import { join } from "node:path";
 var NixCopyTarget = class {
   label;
   url;
@@ -511,7 +584,7 @@ var NixCopyTarget = class {
     if (!this.keyDir) {
       this.keyDir = await mkdtemp(join(this.tempRoot, "sign-"));
       const file = join(this.keyDir, "key");
-      await writeFile2(file, this.signingKey.text, { mode: 384 });
+      await writeFile(file, this.signingKey.text, { mode: 384 });
       await chmod(file, 384);
     }
     const u = new URL(this.url);
@@ -526,14 +599,14 @@ var NixCopyTarget = class {
     if (code !== 0) throw new PushError(`cannot query ${this.label}: ${stderr.trim().split("\n").pop() ?? ""}`, true);
     return new Set(stdout.split("\n").filter(Boolean));
   }
-  async upload(info, ctx) {
-    const { code, stderr } = await run("nix", [...NIX_COMMAND, "copy", "--to", await this.storeUrl(), info.path], { signal: ctx.signal, allowFailure: true });
-    if (code !== 0) throw new PushError(`nix copy of ${info.path} to ${this.label} failed: ${stderr.trim().split("\n").slice(-3).join(" ")}`, false);
-    return { bytes: info.narSize };
+  async upload(info2, ctx) {
+    const { code, stderr } = await run("nix", [...NIX_COMMAND, "copy", "--to", await this.storeUrl(), info2.path], { signal: ctx.signal, allowFailure: true });
+    if (code !== 0) throw new PushError(`nix copy of ${info2.path} to ${this.label} failed: ${stderr.trim().split("\n").slice(-3).join(" ")}`, false);
+    return { bytes: info2.narSize };
   }
   /** Removes the key file; called after the push whatever happened. */
   async dispose() {
-    if (this.keyDir) await rm2(this.keyDir, { recursive: true, force: true });
+    if (this.keyDir) await rm(this.keyDir, { recursive: true, force: true });
     this.keyDir = null;
   }
 };
@@ -563,8 +636,6 @@ function configuredTargets(settings, tempRoot) {
 }
 
 // src/watch/protocol.ts
-import { appendFile, readFile, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join2 } from "node:path";
 var WatchFiles = {
   /** WatchConfig as JSON, written by main before the spawn. */
   config: "config.json",
@@ -581,7 +652,8 @@ var WatchFiles = {
 };
 var WatchConfig = object({
   storeDir: string(),
-  snapshotFile: string(),
+  /** When main took the store snapshot (nix/snapshot.ts): entries unchanged since are not the job's. */
+  snapshotAt: number(),
   /** The runner process that started main; when it is gone, the job is over. */
   parentPid: number().check(int()),
   /** Hard cap on the uploader's life, whatever happens. */
@@ -618,11 +690,11 @@ var RecordLine = object({
   bytes: number()
 });
 async function appendRecord(dir, line) {
-  await appendFile(join2(dir, WatchFiles.record), `${JSON.stringify(line)}
+  await appendFile(join(dir, WatchFiles.record), `${JSON.stringify(line)}
 `, { mode: 384 });
 }
 async function readRecord(dir) {
-  const text = await readFile(join2(dir, WatchFiles.record), "utf8").catch(() => "");
+  const text = await readFile(join(dir, WatchFiles.record), "utf8").catch(() => "");
   const out = /* @__PURE__ */ new Map();
   for (const raw of text.split("\n")) {
     if (raw === "") continue;
@@ -644,13 +716,27 @@ async function readRecord(dir) {
   return out;
 }
 async function writeMarker(dir, name, text) {
-  await writeFile3(join2(dir, name), text, { mode: 384 });
+  await writeFile(join(dir, name), text, { mode: 384 });
 }
 
 export {
+  platform,
+  setPriority,
+  tmpdir,
+  getInput,
+  setSecret,
+  info,
+  debug,
+  warning,
+  setFailed,
+  setOutput,
+  getState,
+  appendSummary,
   validPaths,
   queryPathInfo,
   resolveInstallables,
+  join,
+  dirname,
   configuredTargets,
   WatchFiles,
   WatchConfig,

@@ -1,7 +1,6 @@
 import {
   nixOnInstallables
-} from "./chunk-TQSTTJIX.js";
-import "./chunk-RYJLRJHH.js";
+} from "./chunk-2CPB34Y7.js";
 
 // src/verify.ts
 function parseDryRun(stderr) {

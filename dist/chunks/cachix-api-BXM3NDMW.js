@@ -8,10 +8,8 @@ import {
   missingHashes,
   narInfoCreate,
   uploadNar
-} from "./chunk-POEJJ6U5.js";
-import "./chunk-YARB4JS2.js";
-import "./chunk-GXO3SPPF.js";
-import "./chunk-PVTLSGZJ.js";
+} from "./chunk-EMWSPLR5.js";
+import "./chunk-OD3WMLVN.js";
 export {
   CACHIX_COMPRESSION_LEVEL,
   CACHIX_MISSING_BATCH,

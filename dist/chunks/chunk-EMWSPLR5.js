@@ -1,38 +1,57 @@
 import {
   HttpError,
   PushError,
+  Readable,
   Sha256,
+  Transform,
+  _enum,
+  array,
   baseName,
+  boolean,
   fingerprint,
   hashPart,
   http,
   httpJson,
   isTransient,
-  withRetry
-} from "./chunk-YARB4JS2.js";
-import {
-  _enum,
-  array,
-  boolean,
+  lstat,
   object,
+  open,
   optional,
-  string
-} from "./chunk-PVTLSGZJ.js";
+  pipeline,
+  readdir,
+  readlink,
+  string,
+  withRetry
+} from "./chunk-OD3WMLVN.js";
 
-// src/caches/cachix-api.ts
-import { createHash } from "node:crypto";
-import { Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { constants as zlibConstants, createZstdCompress } from "node:zlib";
+// builtin:node:crypto
+var m = process.getBuiltinModule("node:crypto");
+var get = (name) => m[name];
+var createHash = /* @__PURE__ */ get("createHash");
 
-// src/nix/nar.ts
-import { spawn } from "node:child_process";
-import { lstat, open, readdir, readlink } from "node:fs/promises";
-import { Readable } from "node:stream";
+// builtin:node:zlib
+var m2 = process.getBuiltinModule("node:zlib");
+var get2 = (name) => m2[name];
+var zstdCompressSync = /* @__PURE__ */ get2("zstdCompressSync");
+var createZstdCompress = /* @__PURE__ */ get2("createZstdCompress");
+var constants = /* @__PURE__ */ get2("constants");
+
+// builtin:node:child_process
+var m3 = process.getBuiltinModule("node:child_process");
+var get3 = (name) => m3[name];
+var spawn = /* @__PURE__ */ get3("spawn");
+
+// builtin:node:v8
+var m4 = process.getBuiltinModule("node:v8");
+var get4 = (name) => m4[name];
+var setFlagsFromString = /* @__PURE__ */ get4("setFlagsFromString");
+
+// builtin:node:vm
+var m5 = process.getBuiltinModule("node:vm");
+var get5 = (name) => m5[name];
+var runInNewContext = /* @__PURE__ */ get5("runInNewContext");
 
 // src/nix/spent-buffers.ts
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 var collect;
 function collector() {
   if (collect === void 0) {
@@ -306,7 +325,7 @@ async function streamParts(e, info, options, narUrl, uploadQuery) {
   const concurrency = Math.max(1, options.partConcurrency ?? CACHIX_PART_CONCURRENCY);
   const narTap = new HashTap();
   const fileTap = new HashTap();
-  const zstd = createZstdCompress({ params: { [zlibConstants.ZSTD_c_compressionLevel]: options.compressionLevel ?? CACHIX_COMPRESSION_LEVEL } });
+  const zstd = createZstdCompress({ params: { [constants.ZSTD_c_compressionLevel]: options.compressionLevel ?? CACHIX_COMPRESSION_LEVEL } });
   const parts = [];
   const inFlight = /* @__PURE__ */ new Set();
   let failure = null;
@@ -404,7 +423,12 @@ function narInfoCreate(info, file, signingKey) {
 }
 
 export {
+  spawn,
   dumpNar,
+  createHash,
+  zstdCompressSync,
+  createZstdCompress,
+  constants,
   CACHIX_COMPRESSION_LEVEL,
   CACHIX_PART_CONCURRENCY,
   CACHIX_MISSING_BATCH,
