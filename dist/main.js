@@ -2693,13 +2693,19 @@ var init_nar = __esm({
 });
 
 // src/nix/snapshot.ts
-var STORE_DIR;
+function changedAmong(job) {
+  const { lstatSync: stat } = process.getBuiltinModule("node:fs");
+  return job.names.filter((name) => (stat(`${job.storeDir}/${name}`, { throwIfNoEntry: false })?.ctimeMs ?? -Infinity) >= job.cutoff);
+}
+var STORE_DIR, HELPER_SOURCE;
 var init_snapshot = __esm({
   "src/nix/snapshot.ts"() {
     "use strict";
     init_node_fs();
     init_promises3();
     STORE_DIR = "/nix/store";
+    HELPER_SOURCE = `const { parentPort } = require('node:worker_threads');
+parentPort.once('message', (job) => parentPort.postMessage((${changedAmong.toString()})(job)));`;
   }
 });
 
@@ -4499,9 +4505,10 @@ function isTrusted(user, groups, trustedUsers) {
   return trustedUsers.some((t) => t === "*" || t === user || t.startsWith("@") && groups.includes(t.slice(1)));
 }
 async function detectAccess(settings, env = process.env) {
+  const isRoot = process.getuid?.() === 0;
+  if (!usesDaemon(env, isRoot, existsSync(DAEMON_SOCKET))) return { kind: "local" };
+  if (isRoot) return { kind: "trusted-daemon" };
   const info2 = userInfo();
-  if (!usesDaemon(env, info2.uid === 0, existsSync(DAEMON_SOCKET))) return { kind: "local" };
-  if (info2.uid === 0) return { kind: "trusted-daemon" };
   const trustedUsers = stringList((await settings())["trusted-users"]);
   if (isTrusted(info2.username, await userGroups(), trustedUsers)) return { kind: "trusted-daemon" };
   return { kind: "untrusted-daemon", user: info2.username, trustedUsers };

@@ -5,11 +5,11 @@ import {
   planPush,
   pushToTarget,
   selectRoots
-} from "./chunks/chunk-FVZL3DKL.js";
+} from "./chunks/chunk-KK3ACXMI.js";
 import {
   decidePush,
   readRunContext
-} from "./chunks/chunk-JB6R32QJ.js";
+} from "./chunks/chunk-26J34PZK.js";
 import {
   WatchConfig,
   WatchFiles,
@@ -28,9 +28,9 @@ import {
   tmpdir,
   validPaths,
   warning
-} from "./chunks/chunk-XSVMGAPT.js";
-import "./chunks/chunk-76ON23LB.js";
-import "./chunks/chunk-EMWSPLR5.js";
+} from "./chunks/chunk-R67F7O24.js";
+import "./chunks/chunk-TDCCGBFO.js";
+import "./chunks/chunk-RXZNTVLC.js";
 import {
   array,
   boolean,
@@ -46,7 +46,7 @@ import {
   rm,
   setTimeout as setTimeout2,
   string
-} from "./chunks/chunk-OD3WMLVN.js";
+} from "./chunks/chunk-5GDXQZW7.js";
 import {
   run
 } from "./chunks/chunk-2CPB34Y7.js";

@@ -5,7 +5,7 @@ import {
   readRawInputs,
   selectRoots,
   withEnvFallbacks
-} from "./chunks/chunk-FVZL3DKL.js";
+} from "./chunks/chunk-KK3ACXMI.js";
 import {
   WatchConfig,
   WatchFiles,
@@ -16,9 +16,9 @@ import {
   setPriority,
   validPaths,
   writeMarker
-} from "./chunks/chunk-XSVMGAPT.js";
-import "./chunks/chunk-76ON23LB.js";
-import "./chunks/chunk-EMWSPLR5.js";
+} from "./chunks/chunk-R67F7O24.js";
+import "./chunks/chunk-TDCCGBFO.js";
+import "./chunks/chunk-RXZNTVLC.js";
 import {
   changeCutoff,
   entryState,
@@ -28,7 +28,7 @@ import {
   readdir,
   rm,
   watch
-} from "./chunks/chunk-OD3WMLVN.js";
+} from "./chunks/chunk-5GDXQZW7.js";
 import "./chunks/chunk-2CPB34Y7.js";
 
 // src/watch/batcher.ts

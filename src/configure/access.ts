@@ -32,9 +32,11 @@ export function isTrusted(user: string, groups: readonly string[], trustedUsers:
 }
 
 export async function detectAccess(settings: () => Promise<Record<string, unknown>>, env: NodeJS.ProcessEnv = process.env): Promise<NixAccess> {
+  // process.getuid first: userInfo() reads the user database, which only the daemon case needs.
+  const isRoot = process.getuid?.() === 0;
+  if (!usesDaemon(env, isRoot, existsSync(DAEMON_SOCKET))) return { kind: 'local' };
+  if (isRoot) return { kind: 'trusted-daemon' };
   const info = userInfo();
-  if (!usesDaemon(env, info.uid === 0, existsSync(DAEMON_SOCKET))) return { kind: 'local' };
-  if (info.uid === 0) return { kind: 'trusted-daemon' };
   const trustedUsers = stringList((await settings())['trusted-users']);
   if (isTrusted(info.username, await userGroups(), trustedUsers)) return { kind: 'trusted-daemon' };
   return { kind: 'untrusted-daemon', user: info.username, trustedUsers };

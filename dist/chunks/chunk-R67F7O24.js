@@ -3,7 +3,7 @@ import {
   getMissingPaths,
   parsePublicKey,
   uploadPath
-} from "./chunk-76ON23LB.js";
+} from "./chunk-TDCCGBFO.js";
 import {
   cacheInfo,
   constants,
@@ -14,7 +14,7 @@ import {
   missingHashes,
   uploadNar,
   zstdCompressSync
-} from "./chunk-EMWSPLR5.js";
+} from "./chunk-RXZNTVLC.js";
 import {
   HttpError,
   PushError,
@@ -50,7 +50,7 @@ import {
   withRetry,
   writeFile,
   writeSync
-} from "./chunk-OD3WMLVN.js";
+} from "./chunk-5GDXQZW7.js";
 import {
   NIX_COMMAND,
   nixOnInstallables,

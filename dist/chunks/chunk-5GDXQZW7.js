@@ -49,10 +49,36 @@ function entryState(storeDir, name, cutoff) {
   if (stat === void 0) return "absent";
   return stat.ctimeMs >= cutoff ? "new" : "old";
 }
+function changedAmong(job) {
+  const { lstatSync: stat } = process.getBuiltinModule("node:fs");
+  return job.names.filter((name) => (stat(`${job.storeDir}/${name}`, { throwIfNoEntry: false })?.ctimeMs ?? -Infinity) >= job.cutoff);
+}
+var HELPER_SOURCE = `const { parentPort } = require('node:worker_threads');
+parentPort.once('message', (job) => parentPort.postMessage((${changedAmong.toString()})(job)));`;
+var PARALLEL_FROM = 2e4;
+async function changedEntries(job) {
+  const { availableParallelism } = process.getBuiltinModule("node:os");
+  const from = Number(process.env.NSA_SCAN_PARALLEL_FROM) || PARALLEL_FROM;
+  const helpers = job.names.length < from ? 0 : Math.min(availableParallelism() - 1, 3);
+  if (helpers <= 0) return changedAmong(job);
+  const { Worker } = process.getBuiltinModule("node:worker_threads");
+  const share = Math.ceil(job.names.length / (helpers + 1));
+  const theirs = Array.from({ length: helpers }, (_, i) => {
+    const worker = new Worker(HELPER_SOURCE, { eval: true });
+    return new Promise((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+      worker.once("exit", (code) => reject(new Error(`store scan thread exited (${code})`)));
+      worker.postMessage({ ...job, names: job.names.slice((i + 1) * share, (i + 2) * share) });
+    }).finally(() => void worker.terminate());
+  });
+  const mine = changedAmong({ ...job, names: job.names.slice(0, share) });
+  return mine.concat(...await Promise.all(theirs));
+}
 async function newEntries(since, storeDir = STORE_DIR) {
   const cutoff = changeCutoff(since, storeDir);
-  const names = await readdir(storeDir);
-  return names.filter((n) => isCandidateEntry(n) && entryState(storeDir, n, cutoff) === "new").map((n) => `${storeDir}/${n}`);
+  const names = (await readdir(storeDir)).filter(isCandidateEntry);
+  return (await changedEntries({ storeDir, names, cutoff })).map((n) => `${storeDir}/${n}`);
 }
 
 // node_modules/zod/v4/core/util.js

@@ -17,7 +17,7 @@ import {
   redactUrl,
   string,
   withRetry
-} from "./chunk-OD3WMLVN.js";
+} from "./chunk-5GDXQZW7.js";
 
 // src/nix/keys.ts
 var crypto = () => process.getBuiltinModule("node:crypto");

@@ -1,13 +1,13 @@
 import {
   getInput,
   setSecret
-} from "./chunk-XSVMGAPT.js";
+} from "./chunk-R67F7O24.js";
 import {
   parsePublicKey,
   parseSecretKey,
   secretKeyFromBytes,
   signatureKeyName
-} from "./chunk-76ON23LB.js";
+} from "./chunk-TDCCGBFO.js";
 
 // src/constants.ts
 var Inputs = {

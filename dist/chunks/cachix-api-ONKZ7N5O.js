@@ -8,8 +8,8 @@ import {
   missingHashes,
   narInfoCreate,
   uploadNar
-} from "./chunk-EMWSPLR5.js";
-import "./chunk-OD3WMLVN.js";
+} from "./chunk-RXZNTVLC.js";
+import "./chunk-5GDXQZW7.js";
 export {
   CACHIX_COMPRESSION_LEVEL,
   CACHIX_MISSING_BATCH,

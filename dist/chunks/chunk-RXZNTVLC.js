@@ -22,7 +22,7 @@ import {
   readlink,
   string,
   withRetry
-} from "./chunk-OD3WMLVN.js";
+} from "./chunk-5GDXQZW7.js";
 
 // builtin:node:crypto
 var m = process.getBuiltinModule("node:crypto");

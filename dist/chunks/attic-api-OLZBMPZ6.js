@@ -8,8 +8,8 @@ import {
   needsPreamble,
   uploadInfo,
   uploadPath
-} from "./chunk-76ON23LB.js";
-import "./chunk-OD3WMLVN.js";
+} from "./chunk-TDCCGBFO.js";
+import "./chunk-5GDXQZW7.js";
 export {
   AtticApiError,
   MISSING_PATHS_BATCH,

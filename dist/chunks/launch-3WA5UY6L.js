@@ -1,7 +1,7 @@
 import {
   decidePush,
   readRunContext
-} from "./chunk-JB6R32QJ.js";
+} from "./chunk-26J34PZK.js";
 import {
   WatchFiles,
   configuredTargets,
@@ -10,11 +10,11 @@ import {
   join,
   warning,
   watchTuning
-} from "./chunk-XSVMGAPT.js";
-import "./chunk-76ON23LB.js";
+} from "./chunk-R67F7O24.js";
+import "./chunk-TDCCGBFO.js";
 import {
   spawn
-} from "./chunk-EMWSPLR5.js";
+} from "./chunk-RXZNTVLC.js";
 import {
   STORE_DIR,
   closeSync,
@@ -24,7 +24,7 @@ import {
   readFile,
   setTimeout,
   writeFile
-} from "./chunk-OD3WMLVN.js";
+} from "./chunk-5GDXQZW7.js";
 import "./chunk-2CPB34Y7.js";
 
 // src/watch/launch.ts
