@@ -1,5 +1,5 @@
-// zod/mini loads no locale, so every built-in issue would read just "Invalid input". Settings
-// problems all carry their own messages (src/config.ts); this gives the wire and state schemas
+// zod/mini loads no locale, so every built-in issue would read just "Invalid input". Inputs are not
+// parsed with zod (src/config.ts); this gives the wire and state schemas
 // (Cachix and attic answers, `nix path-info --json`, the watcher's files) zod's English wording
 // back for the issues they can raise, without bundling zod's locale (~6 KB per bundle).
 // Imported for its effect by every module that parses with zod.
