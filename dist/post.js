@@ -5,11 +5,11 @@ import {
   planPush,
   pushToTarget,
   selectRoots
-} from "./chunks/chunk-KK3ACXMI.js";
+} from "./chunks/chunk-3YMJDBQK.js";
 import {
   decidePush,
   readRunContext
-} from "./chunks/chunk-26J34PZK.js";
+} from "./chunks/chunk-Y34HXBMJ.js";
 import {
   WatchConfig,
   WatchFiles,
@@ -28,9 +28,9 @@ import {
   tmpdir,
   validPaths,
   warning
-} from "./chunks/chunk-R67F7O24.js";
-import "./chunks/chunk-TDCCGBFO.js";
-import "./chunks/chunk-RXZNTVLC.js";
+} from "./chunks/chunk-A7N4CZIB.js";
+import "./chunks/chunk-D6XC7FMD.js";
+import "./chunks/chunk-3S66FOFW.js";
 import {
   array,
   boolean,
@@ -46,7 +46,7 @@ import {
   rm,
   setTimeout as setTimeout2,
   string
-} from "./chunks/chunk-5GDXQZW7.js";
+} from "./chunks/chunk-CK5QPQ2P.js";
 import {
   run
 } from "./chunks/chunk-2CPB34Y7.js";
@@ -229,7 +229,7 @@ var GRACE_MS = 5e3;
 async function candidatePaths(settings, state) {
   if (settings.paths.length > 0) return resolveInstallables(settings.paths);
   if (state.snapshotAt === null) return [];
-  return validPaths(await newEntries(state.snapshotAt));
+  return validPaths(await newEntries(state.snapshotAt, void 0, (error) => log.debug(`store scan thread: ${String(error)}`)));
 }
 async function closureOf(roots) {
   try {

@@ -5,7 +5,7 @@ import {
   readRawInputs,
   selectRoots,
   withEnvFallbacks
-} from "./chunks/chunk-KK3ACXMI.js";
+} from "./chunks/chunk-3YMJDBQK.js";
 import {
   WatchConfig,
   WatchFiles,
@@ -16,9 +16,9 @@ import {
   setPriority,
   validPaths,
   writeMarker
-} from "./chunks/chunk-R67F7O24.js";
-import "./chunks/chunk-TDCCGBFO.js";
-import "./chunks/chunk-RXZNTVLC.js";
+} from "./chunks/chunk-A7N4CZIB.js";
+import "./chunks/chunk-D6XC7FMD.js";
+import "./chunks/chunk-3S66FOFW.js";
 import {
   changeCutoff,
   entryState,
@@ -28,7 +28,7 @@ import {
   readdir,
   rm,
   watch
-} from "./chunks/chunk-5GDXQZW7.js";
+} from "./chunks/chunk-CK5QPQ2P.js";
 import "./chunks/chunk-2CPB34Y7.js";
 
 // src/watch/batcher.ts

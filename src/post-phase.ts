@@ -28,7 +28,7 @@ const GRACE_MS = 5_000;
 async function candidatePaths(settings: Settings, state: MainState): Promise<string[]> {
   if (settings.paths.length > 0) return resolveInstallables(settings.paths);
   if (state.snapshotAt === null) return [];
-  return validPaths(await newEntries(state.snapshotAt));
+  return validPaths(await newEntries(state.snapshotAt, undefined, (error) => log.debug(`store scan thread: ${String(error)}`)));
 }
 
 /**

@@ -84,7 +84,7 @@ parentPort.once('message', (job) => parentPort.postMessage((${changedAmong.toStr
  */
 export const PARALLEL_FROM = 20_000;
 
-async function changedEntries(job: ScanJob): Promise<string[]> {
+async function changedEntries(job: ScanJob, onThreadError: (error: unknown) => void): Promise<string[]> {
   const { availableParallelism } = process.getBuiltinModule('node:os');
   const from = Number(process.env.NSA_SCAN_PARALLEL_FROM) || PARALLEL_FROM;
   const helpers = job.names.length < from ? 0 : Math.min(availableParallelism() - 1, 3);
@@ -92,21 +92,32 @@ async function changedEntries(job: ScanJob): Promise<string[]> {
   const { Worker } = process.getBuiltinModule('node:worker_threads');
   const share = Math.ceil(job.names.length / (helpers + 1));
   const theirs = Array.from({ length: helpers }, (_, i) => {
-    const worker = new Worker(HELPER_SOURCE, { eval: true });
+    const part = { ...job, names: job.names.slice((i + 1) * share, (i + 2) * share) };
+    let worker: InstanceType<typeof Worker> | null = null;
     return new Promise<string[]>((resolve, reject) => {
+      worker = new Worker(HELPER_SOURCE, { eval: true });
       worker.once('message', resolve);
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`store scan thread exited (${code})`)));
-      worker.postMessage({ ...job, names: job.names.slice((i + 1) * share, (i + 2) * share) });
-    }).finally(() => void worker.terminate());
+      worker.postMessage(part);
+    })
+      .finally(() => void worker?.terminate())
+      .catch((error: unknown) => {
+        // A thread that cannot start or fails: this one does its share.
+        onThreadError(error);
+        return changedAmong(part);
+      });
   });
   const mine = changedAmong({ ...job, names: job.names.slice(0, share) });
   return mine.concat(...(await Promise.all(theirs)));
 }
 
-/** Full paths of candidate entries that changed after a snapshot taken at `since` (Date.now()). */
-export async function newEntries(since: number, storeDir = STORE_DIR): Promise<string[]> {
+/**
+ * Full paths of candidate entries that changed after a snapshot taken at `since` (Date.now()).
+ * `onThreadError` hears of a helper thread that failed (its share was scanned here instead).
+ */
+export async function newEntries(since: number, storeDir = STORE_DIR, onThreadError: (error: unknown) => void = () => undefined): Promise<string[]> {
   const cutoff = changeCutoff(since, storeDir);
   const names = (await readdir(storeDir)).filter(isCandidateEntry);
-  return (await changedEntries({ storeDir, names, cutoff })).map((n) => `${storeDir}/${n}`);
+  return (await changedEntries({ storeDir, names, cutoff }, onThreadError)).map((n) => `${storeDir}/${n}`);
 }

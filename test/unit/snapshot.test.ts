@@ -52,7 +52,7 @@ test('a large store is scanned by several threads with the same result', async (
     for (const name of fresh) writeFileSync(join(store, name), '');
     const oneThread = await newEntries(since, store);
     process.env.NSA_SCAN_PARALLEL_FROM = '1';
-    const threads = await newEntries(since, store);
+    const threads = await newEntries(since, store, (error) => assert.fail(`a scan thread failed: ${String(error)}`));
     assert.deepEqual(new Set(oneThread), new Set(fresh.map((n) => `${store}/${n}`)));
     assert.deepEqual(new Set(threads), new Set(oneThread));
     assert.equal(threads.length, fresh.length, 'no entry is reported twice');

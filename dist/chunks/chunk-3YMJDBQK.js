@@ -1,13 +1,13 @@
 import {
   getInput,
   setSecret
-} from "./chunk-R67F7O24.js";
+} from "./chunk-A7N4CZIB.js";
 import {
   parsePublicKey,
   parseSecretKey,
   secretKeyFromBytes,
   signatureKeyName
-} from "./chunk-TDCCGBFO.js";
+} from "./chunk-D6XC7FMD.js";
 
 // src/constants.ts
 var Inputs = {

@@ -8,8 +8,8 @@ import {
   needsPreamble,
   uploadInfo,
   uploadPath
-} from "./chunk-TDCCGBFO.js";
-import "./chunk-5GDXQZW7.js";
+} from "./chunk-D6XC7FMD.js";
+import "./chunk-CK5QPQ2P.js";
 export {
   AtticApiError,
   MISSING_PATHS_BATCH,

@@ -8,8 +8,8 @@ import {
   missingHashes,
   narInfoCreate,
   uploadNar
-} from "./chunk-RXZNTVLC.js";
-import "./chunk-5GDXQZW7.js";
+} from "./chunk-3S66FOFW.js";
+import "./chunk-CK5QPQ2P.js";
 export {
   CACHIX_COMPRESSION_LEVEL,
   CACHIX_MISSING_BATCH,

@@ -17,7 +17,7 @@ import {
   redactUrl,
   string,
   withRetry
-} from "./chunk-5GDXQZW7.js";
+} from "./chunk-CK5QPQ2P.js";
 
 // src/nix/keys.ts
 var crypto = () => process.getBuiltinModule("node:crypto");

@@ -1,6 +1,6 @@
 import {
   readFileSync
-} from "./chunk-5GDXQZW7.js";
+} from "./chunk-CK5QPQ2P.js";
 
 // src/github.ts
 var PR_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"]);

@@ -22,7 +22,7 @@ import {
   readlink,
   string,
   withRetry
-} from "./chunk-5GDXQZW7.js";
+} from "./chunk-CK5QPQ2P.js";
 
 // builtin:node:crypto
 var m = process.getBuiltinModule("node:crypto");

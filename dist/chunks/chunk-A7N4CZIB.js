@@ -3,7 +3,7 @@ import {
   getMissingPaths,
   parsePublicKey,
   uploadPath
-} from "./chunk-TDCCGBFO.js";
+} from "./chunk-D6XC7FMD.js";
 import {
   cacheInfo,
   constants,
@@ -14,7 +14,7 @@ import {
   missingHashes,
   uploadNar,
   zstdCompressSync
-} from "./chunk-RXZNTVLC.js";
+} from "./chunk-3S66FOFW.js";
 import {
   HttpError,
   PushError,
@@ -50,7 +50,7 @@ import {
   withRetry,
   writeFile,
   writeSync
-} from "./chunk-5GDXQZW7.js";
+} from "./chunk-CK5QPQ2P.js";
 import {
   NIX_COMMAND,
   nixOnInstallables,

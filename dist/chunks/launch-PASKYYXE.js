@@ -1,7 +1,7 @@
 import {
   decidePush,
   readRunContext
-} from "./chunk-26J34PZK.js";
+} from "./chunk-Y34HXBMJ.js";
 import {
   WatchFiles,
   configuredTargets,
@@ -10,11 +10,11 @@ import {
   join,
   warning,
   watchTuning
-} from "./chunk-R67F7O24.js";
-import "./chunk-TDCCGBFO.js";
+} from "./chunk-A7N4CZIB.js";
+import "./chunk-D6XC7FMD.js";
 import {
   spawn
-} from "./chunk-RXZNTVLC.js";
+} from "./chunk-3S66FOFW.js";
 import {
   STORE_DIR,
   closeSync,
@@ -24,7 +24,7 @@ import {
   readFile,
   setTimeout,
   writeFile
-} from "./chunk-5GDXQZW7.js";
+} from "./chunk-CK5QPQ2P.js";
 import "./chunk-2CPB34Y7.js";
 
 // src/watch/launch.ts

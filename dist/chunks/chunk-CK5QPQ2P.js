@@ -56,7 +56,7 @@ function changedAmong(job) {
 var HELPER_SOURCE = `const { parentPort } = require('node:worker_threads');
 parentPort.once('message', (job) => parentPort.postMessage((${changedAmong.toString()})(job)));`;
 var PARALLEL_FROM = 2e4;
-async function changedEntries(job) {
+async function changedEntries(job, onThreadError) {
   const { availableParallelism } = process.getBuiltinModule("node:os");
   const from = Number(process.env.NSA_SCAN_PARALLEL_FROM) || PARALLEL_FROM;
   const helpers = job.names.length < from ? 0 : Math.min(availableParallelism() - 1, 3);
@@ -64,21 +64,26 @@ async function changedEntries(job) {
   const { Worker } = process.getBuiltinModule("node:worker_threads");
   const share = Math.ceil(job.names.length / (helpers + 1));
   const theirs = Array.from({ length: helpers }, (_, i) => {
-    const worker = new Worker(HELPER_SOURCE, { eval: true });
+    const part = { ...job, names: job.names.slice((i + 1) * share, (i + 2) * share) };
+    let worker = null;
     return new Promise((resolve, reject) => {
+      worker = new Worker(HELPER_SOURCE, { eval: true });
       worker.once("message", resolve);
       worker.once("error", reject);
       worker.once("exit", (code) => reject(new Error(`store scan thread exited (${code})`)));
-      worker.postMessage({ ...job, names: job.names.slice((i + 1) * share, (i + 2) * share) });
-    }).finally(() => void worker.terminate());
+      worker.postMessage(part);
+    }).finally(() => void worker?.terminate()).catch((error) => {
+      onThreadError(error);
+      return changedAmong(part);
+    });
   });
   const mine = changedAmong({ ...job, names: job.names.slice(0, share) });
   return mine.concat(...await Promise.all(theirs));
 }
-async function newEntries(since, storeDir = STORE_DIR) {
+async function newEntries(since, storeDir = STORE_DIR, onThreadError = () => void 0) {
   const cutoff = changeCutoff(since, storeDir);
   const names = (await readdir(storeDir)).filter(isCandidateEntry);
-  return (await changedEntries({ storeDir, names, cutoff })).map((n) => `${storeDir}/${n}`);
+  return (await changedEntries({ storeDir, names, cutoff }, onThreadError)).map((n) => `${storeDir}/${n}`);
 }
 
 // node_modules/zod/v4/core/util.js
