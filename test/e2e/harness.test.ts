@@ -297,7 +297,7 @@ describe('nginx binary cache + cold consumer', () => {
     assert.equal(await get.text(), 'payload');
     assert.equal((await fetch(`${nginx.url}/missing.narinfo`)).status, 404);
     assert.deepEqual(
-      nginx.requests().slice(-3).map((r) => `${r.method} ${r.path} ${r.status}`),
+      (await nginx.requestsWhen((logged) => logged.some((r) => r.path === '/missing.narinfo'))).slice(-3).map((r) => `${r.method} ${r.path} ${r.status}`),
       ['PUT /deep/dir/file.txt 201', 'GET /deep/dir/file.txt 200', 'GET /missing.narinfo 404'],
     );
   });

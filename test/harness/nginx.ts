@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const NGINX = '/usr/sbin/nginx';
 
@@ -28,6 +29,11 @@ export interface Nginx {
   port: number;
   /** Requests served so far, in order (from the access log). */
   requests(): NginxRequest[];
+  /**
+   * The requests once `done(logged)` holds (or after `timeoutMs`): nginx logs a request after it
+   * has sent the answer, so a client can read the log before its last request's line is there.
+   */
+  requestsWhen(done: (logged: NginxRequest[]) => boolean, timeoutMs?: number): Promise<NginxRequest[]>;
   /** Kills nginx; removes its temp dir (and the root, unless the caller gave it). */
   stop(): Promise<void>;
 }
@@ -142,6 +148,14 @@ export async function startNginx(options: { root?: string } = {}): Promise<Nginx
       root,
       port,
       requests: () => parseAccessLog(readFileSync(path.join(dir, 'access.log'), 'utf8')),
+      async requestsWhen(done, timeoutMs = 2_000) {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          const logged = parseAccessLog(readFileSync(path.join(dir, 'access.log'), 'utf8'));
+          if (done(logged) || Date.now() > deadline) return logged;
+          await sleep(10);
+        }
+      },
       async stop() {
         await stopChild(child);
         running.delete(child);
