@@ -8,8 +8,7 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Settings } from './config.ts';
-import { ConfigError } from './config.ts';
+import { ConfigError, type Settings } from './config.ts';
 import { configure } from './configure/apply.ts';
 import { loadSettings } from './inputs.ts';
 import { State } from './constants.ts';

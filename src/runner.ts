@@ -10,13 +10,14 @@
 import { appendFileSync, writeSync } from 'node:fs';
 import { EOL } from 'node:os';
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
 /**
  * Writes to the step log (fd 1) directly. `process.stdout` on the runner's pipe builds a net.Socket
- * and loads the stream modules (~4 ms, bench/ "main step"); a synchronous write also keeps log lines
+ * and loads the stream modules (~3 ms, bench/ "main step"); a synchronous write also keeps log lines
  * in order with file commands on every platform. EAGAIN (a non-blocking pipe that is full) is
  * retried: a log line is never dropped.
  */
-const pause = new Int32Array(new SharedArrayBuffer(4));
 function print(text: string): void {
   let rest = Buffer.from(text, 'utf8');
   while (rest.length > 0) {

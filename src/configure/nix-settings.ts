@@ -2,7 +2,7 @@
 import { NIX_COMMAND, run } from '../nix/command.ts';
 
 /** Setting name → value. Nix 2.8+ prints {name: {value, defaultValue, …}}; bare values are kept too. */
-export function settingValues(doc: unknown): Record<string, unknown> {
+function settingValues(doc: unknown): Record<string, unknown> {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new Error('Nix printed its settings as something other than a JSON object');
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(doc)) out[k] = v !== null && typeof v === 'object' && 'value' in v ? (v as { value: unknown }).value : v;

@@ -69,22 +69,7 @@ test('30% random 500/503/429 on every push path (nginx, attic, Cachix): every pa
   const flaky = randomStatuses({ seed: 42, share: 0.3, statuses: [500, 503, 429] });
   const [toNginx, toAttic, toCachix] = [await proxy(nginx.url, flaky), await proxy(attic.url, flaky), await proxy(cachix.apiUrl.replace(/\/api\/v1$/, ''), flaky)];
 
-  const job = new Job({
-    inputs: {
-      'push-to': `${toNginx.url}/flaky`,
-      'signing-key': key.secretKey,
-      'attic-endpoint': toAttic.url,
-      'attic-cache': 'main',
-      'attic-token': 'attic-secret',
-      'attic-public-key': attic.publicKey('main'),
-      cachix: 'pub',
-      'cachix-auth-token': 'cachix-secret',
-      'cachix-public-key': cachix.publicKey('pub'),
-      'cachix-api-url': `${toCachix.url}/api/v1`,
-      paths: paths.join(' '),
-      'push-timeout': '60',
-    },
-  });
+  const job = new Job({ inputs: allBackends({ pushTo: `${toNginx.url}/flaky`, attic: toAttic.url, cachix: toCachix.url }, paths, 60) });
   try {
     const main = await job.main();
     assert.equal(main.code, 0, main.stdout + main.stderr);
@@ -125,19 +110,19 @@ test('30% random 500/503/429 on every push path (nginx, attic, Cachix): every pa
   }
 });
 
-/** Inputs sending every backend's push traffic to `base` (a refused or hanging proxy). */
-function allBackendsAt(base: string, paths: string[], pushTimeout: number): Record<string, string> {
+/** Inputs pushing `paths` to all three backends, each at the given base URL (a proxy in front of it). */
+function allBackends(at: { pushTo: string; attic: string; cachix: string }, paths: string[], pushTimeout: number): Record<string, string> {
   return {
-    'push-to': `${base}/cache`,
+    'push-to': at.pushTo,
     'signing-key': key.secretKey,
-    'attic-endpoint': base,
+    'attic-endpoint': at.attic,
     'attic-cache': 'main',
     'attic-token': 'attic-secret',
     'attic-public-key': attic.publicKey('main'),
     cachix: 'pub',
     'cachix-auth-token': 'cachix-secret',
     'cachix-public-key': cachix.publicKey('pub'),
-    'cachix-api-url': `${base}/api/v1`,
+    'cachix-api-url': `${at.cachix}/api/v1`,
     paths: paths.join(' '),
     'push-timeout': String(pushTimeout),
   };
@@ -149,7 +134,7 @@ for (const mode of ['refused', 'hanging'] as const) {
     const p = await proxy(nginx.url, () => ({ kind: 'hang' }));
     if (mode === 'refused') await p.refuse();
     const pushTimeout = mode === 'refused' ? 15 : 4;
-    const job = new Job({ inputs: allBackendsAt(p.url, Object.values(fixture.outPaths), pushTimeout) });
+    const job = new Job({ inputs: allBackends({ pushTo: `${p.url}/cache`, attic: p.url, cachix: p.url }, Object.values(fixture.outPaths), pushTimeout) });
     try {
       const main = await job.main();
       assert.equal(main.code, 0, main.stdout + main.stderr);
