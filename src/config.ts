@@ -1,8 +1,15 @@
-// Every input, parsed once into one typed Settings object. A bad value fails here, before anything
-// is changed, with a message that names the input and says what it expects; every problem of every
+// Every input, parsed once into one typed Settings object by one zod schema keyed by the input
+// names (as release-drafter's action-input schema). A bad value fails here, before anything is
+// changed: each issue's path is the input, so every message names it, and every problem of every
 // input is reported at once.
+import * as core from '@actions/core';
+import { z } from 'zod';
 import { Inputs, type InputName, SecretEnvFallbacks } from './constants.ts';
+import { ConfigError } from './errors.ts';
+import { maskSecrets, words } from './inputs.ts';
 import { parsePublicKey, parseSecretKey, secretKeyFromBytes, type PublicKey, type SecretKey } from './nix/keys.ts';
+
+export { ConfigError };
 
 export type PushMode = 'auto' | 'true' | 'false';
 
@@ -54,134 +61,82 @@ export const DEFAULT_CACHIX_API = 'https://app.cachix.org/api/v1';
 export const DEFAULT_PUSH_TIMEOUT_SECONDS = 600;
 export const DEFAULT_CHUNK_SIZE = 32 * 1024 * 1024;
 
+/** Input texts by name; an input that is unset or blank is absent. */
 export type RawInputs = Partial<Record<InputName, string>>;
 
-export class ConfigError extends Error {
-  readonly problems: string[];
-  constructor(problems: string[]) {
-    super(`invalid input:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-    this.problems = problems;
-  }
-}
+// ---- one input's text → its value. Each reports problems through zod, so they carry the input's path.
 
-// ---- value parsers: each turns one input's text into a typed value, or reports what it expects.
-//
-// Plain functions, not a schema library: every input is one string and each needs its own check
-// anyway. This runs in the main step before every build, where zod's start-up alone (~4 ms) and
-// its parse (~2 ms) were half of all the step added to Node's own start (bench/, "main step").
-// zod checks what other programs answer (state.ts, Cachix, attic, Nix's JSON) in the post step.
+type Problem = (message: string) => void;
 
-/** Reports what is wrong with the input's value; the parser's result is then not used. */
-export type Problem = (message: string) => void;
-/** Turns one input's text into its value, reporting each problem through `problem`. */
-export type InputParser<T> = (text: string, problem: Problem) => T;
-
-/** Space- or newline-separated list; `#` starts a comment on multi-line inputs. */
-export function words(text: string): string[] {
-  return text
-    .split('\n')
-    .map((line) => line.replace(/(^|\s)#.*$/, ''))
-    .join(' ')
-    .split(/\s+/)
-    .filter(Boolean);
-}
-function lines(text: string): string[] {
-  return text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
+/** An input whose text `parse` turns into a value, reporting what it expects through `problem`. */
+function text<T>(parse: (s: string, problem: Problem) => T) {
+  return z.string().transform((s, ctx) => parse(s, (message) => ctx.addIssue({ code: 'custom', message })));
 }
 
 /** `parse`'s result, or null with its error message reported. */
-function attempt<T>(parse: (s: string) => T, text: string, problem: Problem): T | null {
+function attempt<T>(parse: (s: string) => T, s: string, problem: Problem): T | null {
   try {
-    return parse(text);
+    return parse(s);
   } catch (error) {
     problem((error as Error).message);
     return null;
   }
 }
 
-const trimmed: InputParser<string> = (s) => s.trim();
-const list: InputParser<string[]> = (s) => words(s);
-const publicKeys: InputParser<PublicKey[]> = (s, problem) => words(s).flatMap((k) => attempt(parsePublicKey, k, problem) ?? []);
-const optionalPublicKey: InputParser<PublicKey | null> = (s, problem) => (s.trim() === '' ? null : attempt(parsePublicKey, s, problem));
-const optionalSecretKey: InputParser<SecretKey | null> = (s, problem) => (s.trim() === '' ? null : attempt(parseSecretKey, s, problem));
+/** Lines of a multi-line input; blank lines and `#` comments dropped. */
+function lines(s: string): string[] {
+  return s
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+const list = text((s) => words(s));
+const publicKey = text((s, problem) => attempt(parsePublicKey, s, problem));
+const publicKeys = text((s, problem) => words(s).flatMap((k) => attempt(parsePublicKey, k, problem) ?? []));
+const secretKey = text((s, problem) => attempt(parseSecretKey, s, problem));
 
 /** CACHIX_SIGNING_KEY is base64 of the 64-byte secret with no `name:`; the name comes from the cache. */
-const cachixSigningKey: InputParser<SecretKey | null> = (s, problem) => {
-  const text = s.trim();
-  if (text === '') return null;
-  if (text.includes(':')) {
-    problem('expected the base64 secret key Cachix shows (no "name:" prefix)');
-    return null;
-  }
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) {
-    problem('expected base64 text');
-    return null;
-  }
+const cachixSigningKey = z
+  .string()
+  .refine((s) => !s.includes(':'), 'expected the base64 secret key Cachix shows (no "name:" prefix)')
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'expected base64 text')
   // The name is a placeholder until the cache's key name is known (cache info lookup).
-  return attempt((t) => secretKeyFromBytes('cachix', Buffer.from(t, 'base64')), text, problem);
-};
+  .transform((s, ctx) => attempt((t) => secretKeyFromBytes('cachix', Buffer.from(t, 'base64')), s, (message) => ctx.addIssue({ code: 'custom', message })));
 
-const httpUrl: InputParser<string> = (s, problem) => {
-  let url: URL;
-  try {
-    url = new URL(s);
-  } catch {
-    problem(`"${s}" is not a URL`);
-    return '';
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') problem(`"${s}" must be an http:// or https:// URL`);
-  return s.replace(/\/+$/, '');
-};
+const httpUrl = z
+  .string()
+  .refine((s) => URL.canParse(s), { error: (issue) => `"${String(issue.input)}" is not a URL`, abort: true })
+  .refine((s) => /^https?:$/.test(new URL(s).protocol), { error: (issue) => `"${String(issue.input)}" must be an http:// or https:// URL` })
+  .transform((s) => s.replace(/\/+$/, ''));
 
 const SUBSTITUTER_SCHEMES = ['http:', 'https:', 'file:', 's3:', 'ssh:', 'ssh-ng:', 'daemon:', 'local:'];
 const PUSH_SCHEMES = ['http:', 'https:', 'file:', 's3:', 'ssh:', 'ssh-ng:'];
-function storeUrls(schemes: string[]): InputParser<string[]> {
-  return (s, problem) =>
+function storeUrls(schemes: string[]) {
+  return text((s, problem) =>
     words(s).map((u) => {
-      if (!schemes.includes(URL.parse(u)?.protocol ?? '')) {
-        problem(`"${u}" is not a supported store URL (expected ${schemes.map((p) => `${p}//…`).join(', ')})`);
-      }
+      if (!schemes.includes(URL.parse(u)?.protocol ?? '')) problem(`"${u}" is not a supported store URL (expected ${schemes.map((p) => `${p}//…`).join(', ')})`);
       return u;
-    });
+    }),
+  );
 }
 
-/** Empty stays '' (the input is unset); anything else must pass `parse`. */
-function optional(parse: InputParser<string>): InputParser<string> {
-  return (s, problem) => (s.trim() === '' ? '' : parse(s.trim(), problem));
-}
-
-function matching(pattern: RegExp, expected: string): InputParser<string> {
-  return (s, problem) => {
-    if (!pattern.test(s)) problem(expected);
-    return s;
-  };
-}
-
-const atticCache = matching(/^[A-Za-z0-9][A-Za-z0-9-_+]{0,49}$/, 'an attic cache name is 1–50 letters, digits, "-", "_" or "+", starting with a letter or digit');
+const atticCache = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-_+]{0,49}$/, 'an attic cache name is 1–50 letters, digits, "-", "_" or "+", starting with a letter or digit');
 // Cachix names are subdomains: lower-case letters, digits and inner hyphens.
-const cachixName = matching(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a Cachix cache name is lower-case letters, digits and inner hyphens (it becomes <name>.cachix.org)');
+const cachixName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a Cachix cache name is lower-case letters, digits and inner hyphens (it becomes <name>.cachix.org)');
 
-const bool =
-  (name: string): InputParser<boolean> =>
-  (s, problem) => {
-    const v = s.trim().toLowerCase();
-    if (v !== 'true' && v !== 'false') problem(`${name} takes true or false, not "${s}"`);
-    return v === 'true';
-  };
+const bool = z.stringbool({ truthy: ['true'], falsy: ['false'], case: 'insensitive', error: (issue) => `takes true or false, not "${String(issue.input)}"` });
 
-const integer =
-  (min: number, max: number): InputParser<number> =>
-  (s, problem) => {
-    const n = Number(s.trim());
-    if (!/^\d+$/.test(s.trim()) || !Number.isSafeInteger(n) || n < min || n > max) problem(`expected a whole number from ${min} to ${max}, not "${s}"`);
-    return n;
-  };
+function wholeNumber(min: number, max: number) {
+  const expected = (issue: { input?: unknown }) => `expected a whole number from ${min} to ${max}, not "${String(issue.input)}"`;
+  return z
+    .string()
+    .regex(/^\d+$/, { error: expected })
+    .transform(Number)
+    .pipe(z.number().int().min(min, { error: expected }).max(max, { error: expected }));
+}
 
-const regexes: InputParser<RegExp[]> = (s, problem) =>
+const regexes = text((s, problem) =>
   lines(s).map((source) => {
     try {
       return new RegExp(source);
@@ -189,22 +144,23 @@ const regexes: InputParser<RegExp[]> = (s, problem) =>
       problem(`"${source}" is not a valid regular expression: ${(error as Error).message}`);
       return /$^/;
     }
-  });
+  }),
+);
 
-const branchGlobs: InputParser<string[]> = (s, problem) => {
+const branchGlobs = text((s, problem) => {
   const globs = words(s);
   for (const g of globs) if (/[\s~^:?\\]|\.\.|@\{/.test(g.replace(/\?/g, ''))) problem(`"${g}" is not a branch name or glob`);
   return globs;
-};
+});
 
-const keyNames: InputParser<string[]> = (s, problem) => {
+const keyNames = text((s, problem) => {
   const names = words(s);
   for (const n of names) if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(n)) problem(`"${n}" is not a key name (the part before ":" in a key)`);
   return names;
-};
+});
 
-const pins: InputParser<CachixPin[]> = (s, problem) =>
-  lines(s).map((line) => {
+const pins = text((s, problem) =>
+  lines(s).map((line): CachixPin => {
     const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*=\s*(\S+)(?:\s+keep=(\S+))?$/.exec(line);
     if (!m?.[1] || !m[2]) {
       problem(`"${line}" is not "name=path-or-installable [keep=days:N|revisions:N|forever]"`);
@@ -219,104 +175,90 @@ const pins: InputParser<CachixPin[]> = (s, problem) =>
       else keep = { tag: k[1] === 'days' ? 'Days' : 'Revisions', contents: Number(k[2]) };
     }
     return { name: m[1], target: m[2], keep };
-  });
+  }),
+);
 
-const pushMode: InputParser<PushMode> = (s, problem) => {
-  const v = s.trim().toLowerCase();
-  if (v === 'auto' || v === 'true' || v === 'false') return v;
-  problem(`expected auto, true or false, not "${s}"`);
-  return 'auto';
-};
+const pushMode = z
+  .string()
+  .transform((s) => s.toLowerCase())
+  .pipe(z.enum(['auto', 'true', 'false'], { error: (issue) => `expected auto, true or false, not "${String(issue.input)}"` }));
 
-// ---- the input table: parser and default for each input.
-const table = {
-  [Inputs.Substituters]: [storeUrls(SUBSTITUTER_SCHEMES), ''],
-  [Inputs.TrustedPublicKeys]: [publicKeys, ''],
-  [Inputs.Cachix]: [optional(cachixName), ''],
-  [Inputs.CachixAuthToken]: [trimmed, ''],
-  [Inputs.CachixSigningKey]: [cachixSigningKey, ''],
-  [Inputs.CachixPublicKey]: [optionalPublicKey, ''],
-  [Inputs.CachixApiUrl]: [httpUrl, DEFAULT_CACHIX_API],
-  [Inputs.CachixPins]: [pins, ''],
-  [Inputs.CachixChunkSize]: [integer(64 * 1024, 5 * 1024 ** 3), String(DEFAULT_CHUNK_SIZE)],
-  [Inputs.AtticEndpoint]: [optional(httpUrl), ''],
-  [Inputs.AtticCache]: [optional(atticCache), ''],
-  [Inputs.AtticToken]: [trimmed, ''],
-  [Inputs.AtticPublicKey]: [optionalPublicKey, ''],
-  [Inputs.PushTo]: [storeUrls(PUSH_SCHEMES), ''],
-  [Inputs.SigningKey]: [optionalSecretKey, ''],
-  [Inputs.Push]: [pushMode, 'auto'],
-  [Inputs.PushBranches]: [branchGlobs, 'main'],
-  [Inputs.Paths]: [list, ''],
-  [Inputs.Include]: [regexes, ''],
-  [Inputs.Exclude]: [regexes, ''],
-  [Inputs.UpstreamKeys]: [keyNames, 'cache.nixos.org-1'],
-  [Inputs.Jobs]: [integer(1, 64), '8'],
-  [Inputs.PushTimeout]: [integer(1, 6 * 3600), String(DEFAULT_PUSH_TIMEOUT_SECONDS)],
-  [Inputs.Strict]: [bool('strict'), 'false'],
-  [Inputs.Fallback]: [bool('fallback'), 'true'],
-  [Inputs.RequireSubstituted]: [list, ''],
-  [Inputs.PushWhileBuilding]: [bool('push-while-building'), 'false'],
-} as const satisfies Record<InputName, readonly [InputParser<unknown>, string]>;
+// ---- the schema: one entry per input, defaults as in action.yml (a test keeps them equal).
 
-type Parsed = { [K in keyof typeof table]: ReturnType<(typeof table)[K][0]> };
+const InputsSchema = z.object({
+  [Inputs.Substituters]: storeUrls(SUBSTITUTER_SCHEMES).default([]),
+  [Inputs.TrustedPublicKeys]: publicKeys.default([]),
+  [Inputs.Cachix]: cachixName.optional(),
+  [Inputs.CachixAuthToken]: z.string().optional(),
+  [Inputs.CachixSigningKey]: cachixSigningKey.optional(),
+  [Inputs.CachixPublicKey]: publicKey.optional(),
+  [Inputs.CachixApiUrl]: httpUrl.default(DEFAULT_CACHIX_API),
+  [Inputs.CachixPins]: pins.default([]),
+  [Inputs.CachixChunkSize]: wholeNumber(64 * 1024, 5 * 1024 ** 3).default(DEFAULT_CHUNK_SIZE),
+  [Inputs.AtticEndpoint]: httpUrl.optional(),
+  [Inputs.AtticCache]: atticCache.optional(),
+  [Inputs.AtticToken]: z.string().optional(),
+  [Inputs.AtticPublicKey]: publicKey.optional(),
+  [Inputs.PushTo]: storeUrls(PUSH_SCHEMES).default([]),
+  [Inputs.SigningKey]: secretKey.optional(),
+  [Inputs.Push]: pushMode.default('auto'),
+  [Inputs.PushBranches]: branchGlobs.default(['main']),
+  [Inputs.Paths]: list.default([]),
+  [Inputs.Include]: regexes.default([]),
+  [Inputs.Exclude]: regexes.default([]),
+  [Inputs.UpstreamKeys]: keyNames.default(['cache.nixos.org-1']),
+  [Inputs.Jobs]: wholeNumber(1, 64).default(8),
+  [Inputs.PushTimeout]: wholeNumber(1, 6 * 3600).default(DEFAULT_PUSH_TIMEOUT_SECONDS),
+  [Inputs.Strict]: bool.default(false),
+  [Inputs.Fallback]: bool.default(true),
+  [Inputs.RequireSubstituted]: list.default([]),
+  [Inputs.PushWhileBuilding]: bool.default(false),
+});
+type Parsed = z.output<typeof InputsSchema>;
 
-/** Fills secrets from their environment fallbacks (CACHIX_AUTH_TOKEN, …) when the input is empty. */
-export function withEnvFallbacks(raw: RawInputs, env: NodeJS.ProcessEnv): RawInputs {
-  const out: RawInputs = { ...raw };
-  for (const [input, variable] of Object.entries(SecretEnvFallbacks) as Array<[InputName, string]>) {
-    if (!out[input]?.trim() && env[variable]) out[input] = env[variable];
-  }
-  return out;
-}
-
-export function parseSettings(raw: RawInputs): Settings {
-  const problems: string[] = [];
-  const parsed = {} as Record<string, unknown>;
-  for (const [name, [parse, fallback]] of Object.entries(table) as Array<[InputName, readonly [InputParser<unknown>, string]]>) {
-    const text = raw[name];
-    parsed[name] = parse(text === undefined || text.trim() === '' ? fallback : text, (message) => problems.push(`${name}: ${message}`));
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-  const p = parsed as Parsed;
-
-  if (p[Inputs.AtticEndpoint] !== '' && p[Inputs.AtticCache] === '') problems.push(`${Inputs.AtticCache}: required when ${Inputs.AtticEndpoint} is set`);
-  if (p[Inputs.AtticCache] !== '' && p[Inputs.AtticEndpoint] === '') problems.push(`${Inputs.AtticEndpoint}: required when ${Inputs.AtticCache} is set`);
-  for (const input of [Inputs.CachixAuthToken, Inputs.CachixSigningKey, Inputs.CachixPublicKey, Inputs.CachixPins] as const) {
-    if (p[input] && (!Array.isArray(p[input]) || p[input].length > 0) && p[Inputs.Cachix] === '') problems.push(`${input}: needs the cache name in ${Inputs.Cachix}`);
+/** Rules between inputs; each issue names the input to fix. Runs only when every input is valid. */
+function crossInputProblems(p: Parsed, problem: (input: InputName, message: string) => void): void {
+  if (p[Inputs.AtticEndpoint] && !p[Inputs.AtticCache]) problem(Inputs.AtticCache, `required when ${Inputs.AtticEndpoint} is set`);
+  if (p[Inputs.AtticCache] && !p[Inputs.AtticEndpoint]) problem(Inputs.AtticEndpoint, `required when ${Inputs.AtticCache} is set`);
+  const cachixInputs = [Inputs.CachixAuthToken, Inputs.CachixSigningKey, Inputs.CachixPublicKey] as const;
+  if (!p[Inputs.Cachix]) {
+    for (const input of cachixInputs) if (p[input]) problem(input, `needs the cache name in ${Inputs.Cachix}`);
+    if (p[Inputs.CachixPins].length > 0) problem(Inputs.CachixPins, `needs the cache name in ${Inputs.Cachix}`);
   }
   for (const input of [Inputs.AtticToken, Inputs.AtticPublicKey] as const) {
-    if (p[input] && p[Inputs.AtticCache] === '') problems.push(`${input}: needs ${Inputs.AtticEndpoint} and ${Inputs.AtticCache}`);
+    if (p[input] && !p[Inputs.AtticCache]) problem(input, `needs ${Inputs.AtticEndpoint} and ${Inputs.AtticCache}`);
   }
-  if (p[Inputs.SigningKey] && p[Inputs.PushTo].length === 0) problems.push(`${Inputs.SigningKey}: only signs uploads to ${Inputs.PushTo}, which is empty`);
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (p[Inputs.SigningKey] && p[Inputs.PushTo].length === 0) problem(Inputs.SigningKey, `only signs uploads to ${Inputs.PushTo}, which is empty`);
+}
 
+const SettingsSchema = InputsSchema.superRefine((p, ctx) => crossInputProblems(p, (input, message) => ctx.addIssue({ code: 'custom', path: [input], message }))).transform(
+  (p): Settings => settingsOf(p),
+);
+
+function settingsOf(p: Parsed): Settings {
+  const cachix = p[Inputs.Cachix];
+  const endpoint = p[Inputs.AtticEndpoint];
+  const cache = p[Inputs.AtticCache];
   return {
     substituters: p[Inputs.Substituters],
     trustedPublicKeys: p[Inputs.TrustedPublicKeys],
-    cachix:
-      p[Inputs.Cachix] === ''
-        ? null
-        : {
-            name: p[Inputs.Cachix],
-            authToken: p[Inputs.CachixAuthToken] || null,
-            signingKey: p[Inputs.CachixSigningKey],
-            publicKey: p[Inputs.CachixPublicKey],
-            apiUrl: p[Inputs.CachixApiUrl],
-            pins: p[Inputs.CachixPins],
-            chunkSize: p[Inputs.CachixChunkSize],
-          },
+    cachix: cachix
+      ? {
+          name: cachix,
+          authToken: p[Inputs.CachixAuthToken] ?? null,
+          signingKey: p[Inputs.CachixSigningKey] ?? null,
+          publicKey: p[Inputs.CachixPublicKey] ?? null,
+          apiUrl: p[Inputs.CachixApiUrl],
+          pins: p[Inputs.CachixPins],
+          chunkSize: p[Inputs.CachixChunkSize],
+        }
+      : null,
     attic:
-      p[Inputs.AtticEndpoint] === ''
-        ? null
-        : {
-            endpoint: p[Inputs.AtticEndpoint],
-            cache: p[Inputs.AtticCache],
-            token: p[Inputs.AtticToken] || null,
-            publicKey: p[Inputs.AtticPublicKey],
-          },
+      endpoint && cache
+        ? { endpoint, cache, token: p[Inputs.AtticToken] ?? null, publicKey: p[Inputs.AtticPublicKey] ?? null }
+        : null,
     pushTo: p[Inputs.PushTo],
-    signingKey: p[Inputs.SigningKey],
+    signingKey: p[Inputs.SigningKey] ?? null,
     push: p[Inputs.Push],
     pushBranches: p[Inputs.PushBranches],
     paths: p[Inputs.Paths],
@@ -330,4 +272,34 @@ export function parseSettings(raw: RawInputs): Settings {
     requireSubstituted: p[Inputs.RequireSubstituted],
     pushWhileBuilding: p[Inputs.PushWhileBuilding],
   };
+}
+
+/** Fills secrets from their environment fallbacks (CACHIX_AUTH_TOKEN, …) when the input is empty. */
+export function withEnvFallbacks(raw: RawInputs, env: NodeJS.ProcessEnv): RawInputs {
+  const out: RawInputs = { ...raw };
+  for (const [input, variable] of Object.entries(SecretEnvFallbacks) as Array<[InputName, string]>) {
+    if (!out[input]?.trim() && env[variable]) out[input] = env[variable];
+  }
+  return out;
+}
+
+/** Input texts → Settings; throws ConfigError with one `input: problem` line per issue. */
+export function parseSettings(raw: RawInputs): Settings {
+  // Blank is unset, as core.getInput gives '' for an input not given; values are trimmed as core does.
+  const present = Object.fromEntries(Object.entries(raw).flatMap(([k, v]) => (v?.trim() ? [[k, v.trim()]] : [])));
+  const result = SettingsSchema.safeParse(present);
+  if (!result.success) throw new ConfigError(result.error.issues.map((i) => `${String(i.path[0] ?? 'inputs')}: ${i.message}`));
+  return result.data;
+}
+
+/** Every input as given, secrets filled from their env fallbacks. Not masked: see loadSettings. */
+export function readRawInputs(env: NodeJS.ProcessEnv = process.env): RawInputs {
+  return withEnvFallbacks(Object.fromEntries(Object.values(Inputs).map((name) => [name, core.getInput(name)])), env);
+}
+
+/** Inputs → settings, every secret masked first (main and post start here). */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const raw = readRawInputs(env);
+  maskSecrets(raw);
+  return parseSettings(raw);
 }

@@ -1,16 +1,13 @@
 // HTTP with the two things every cache call needs: a per-request timeout (a cache that accepts and
 // never answers must not stall the job) and retries with backoff for transient failures, bounded
 // by the caller's AbortSignal (the step's time budget).
+import * as nodeHttp from 'node:http';
 import type { IncomingMessage } from 'node:http';
+import * as nodeHttps from 'node:https';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PushError } from './push/target.ts';
-
-// node:http and node:https through process.getBuiltinModule, on first use, not `import`: an ESM
-// import builds a facade of every export, and reading node:http's lazy WebSocket getters loads
-// Node's internal undici (~30 ms of every step's start, measured by bench/); node:https (TLS) is
-// only loaded for an https:// cache (~4 MB less for a push to a plain http:// one).
+import { PushError } from './errors.ts';
 
 const USER_AGENT = 'nix-substitute-action';
 
@@ -121,17 +118,10 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
 // One keep-alive agent per protocol for every node:http(s) request of the process: a push of many
 // small paths reuses a few connections instead of opening (and TIME_WAIT-ing) one per request.
 // Idle sockets are unref'd by the agent, so they never keep the process alive.
-let httpAgent: import('node:http').Agent | null = null;
-let httpsAgent: import('node:https').Agent | null = null;
-function client(https: boolean): { request: typeof import('node:http').request; agent: import('node:http').Agent } {
-  if (https) {
-    const m = process.getBuiltinModule('node:https');
-    httpsAgent ??= new m.Agent({ keepAlive: true });
-    return { request: m.request, agent: httpsAgent };
-  }
-  const m = process.getBuiltinModule('node:http');
-  httpAgent ??= new m.Agent({ keepAlive: true });
-  return { request: m.request, agent: httpAgent };
+const httpAgent = new nodeHttp.Agent({ keepAlive: true });
+const httpsAgent = new nodeHttps.Agent({ keepAlive: true });
+function client(https: boolean): { request: typeof nodeHttp.request; agent: nodeHttp.Agent } {
+  return https ? { request: nodeHttps.request, agent: httpsAgent } : { request: nodeHttp.request, agent: httpAgent };
 }
 
 export interface RawResponse {

@@ -1,13 +1,17 @@
-// Reads the action's inputs once and masks every secret, and the forms derived from it, before
-// anything else can print.
-import * as runner from './runner.ts';
-import { Inputs, type InputName, SecretInputs } from './constants.ts';
-import { parseSettings, withEnvFallbacks, words, type RawInputs, type Settings } from './config.ts';
+// Secret masking for the inputs: every secret, and the forms derived from it, is masked with
+// core.setSecret before anything else can print. Also the word-splitting rule of list inputs, which
+// both masking and the settings schema (config.ts) use.
+import * as core from '@actions/core';
+import { Inputs, SecretInputs, type InputName } from './constants.ts';
 
-export function readRawInputs(): RawInputs {
-  const raw: RawInputs = {};
-  for (const name of Object.values(Inputs)) raw[name] = runner.getInput(name);
-  return raw;
+/** Space- or newline-separated list; `#` starts a comment on multi-line inputs. */
+export function words(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.replace(/(^|\s)#.*$/, ''))
+    .join(' ')
+    .split(/\s+/)
+    .filter(Boolean);
 }
 
 /** Values a secret can show up as in a log: itself, trimmed, its lines, and its base64 forms. */
@@ -31,29 +35,15 @@ export function secretForms(value: string): string[] {
 export function urlSecretForms(text: string): string[] {
   const forms: string[] = [];
   for (const word of words(text)) {
-    let url: URL;
-    try {
-      url = new URL(word);
-    } catch {
-      continue;
-    }
-    if (!url.password) continue;
+    const url = URL.parse(word);
+    if (!url?.password) continue;
     const password = decodeURIComponent(url.password);
     forms.push(url.password, password, Buffer.from(`${decodeURIComponent(url.username)}:${password}`).toString('base64'));
   }
   return forms.filter((f) => f.length >= 4);
 }
 
-export function maskSecrets(raw: RawInputs): void {
-  for (const name of SecretInputs) for (const form of secretForms(raw[name] ?? '')) runner.setSecret(form);
-  for (const name of [Inputs.Substituters, Inputs.PushTo]) for (const form of urlSecretForms(raw[name] ?? '')) runner.setSecret(form);
+export function maskSecrets(raw: Partial<Record<InputName, string>>): void {
+  for (const name of SecretInputs) for (const form of secretForms(raw[name] ?? '')) core.setSecret(form);
+  for (const name of [Inputs.Substituters, Inputs.PushTo]) for (const form of urlSecretForms(raw[name] ?? '')) core.setSecret(form);
 }
-
-/** Inputs → settings, masking first. Throws ConfigError naming each bad input. */
-export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const raw = withEnvFallbacks(readRawInputs(), env);
-  maskSecrets(raw);
-  return parseSettings(raw);
-}
-
-export type { InputName };

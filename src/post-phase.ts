@@ -1,12 +1,11 @@
 // The post step: push what the job built, then undo what main changed outside RUNNER_TEMP. It
 // runs after failed and cancelled jobs too. A cache that is down, slow or refusing never turns a
 // green job red: every error becomes a warning unless `strict`, and the push stops at `push-timeout`.
-import * as runner from './runner.ts';
+import * as core from '@actions/core';
 import { rm } from 'node:fs/promises';
-import type { Settings } from './config.ts';
+import { loadSettings, type Settings } from './config.ts';
 import { restoreSystemConf } from './configure/system-conf.ts';
 import { readRunContext } from './github.ts';
-import { loadSettings } from './inputs.ts';
 import type { Logger } from './log.ts';
 import type { PathInfo } from './nix/path-info.ts';
 import { newEntries } from './nix/snapshot.ts';
@@ -15,12 +14,18 @@ import { decidePush } from './push/gate.ts';
 import { planPush, selectRoots } from './push/plan.ts';
 import { configuredTargets } from './push/targets.ts';
 import { pushToTarget, type TargetReport } from './push/uploader.ts';
-import { pushSummaryMarkdown, setPushOutputs, type PushSummary } from './report.ts';
+import { addPushSummary, writeSummary, type PushSummary } from './report.ts';
+import { Outputs } from './constants.ts';
 import { loadMainState, type MainState } from './state.ts';
-import { workRoot } from './main-phase.ts';
+import { workRoot } from './work-dir.ts';
 import { stopWatcher, type WatchOutcome } from './watch/stop.ts';
 
-const log: Logger = { info: runner.info, warning: runner.warning, debug: runner.debug };
+const log: Logger = { info: core.info, warning: core.warning, debug: core.debug };
+
+function setPushOutputs(s: Pick<PushSummary, 'status' | 'targets'>): void {
+  core.setOutput(Outputs.Pushed, String(s.targets.reduce((n, t) => n + t.uploaded, 0)));
+  core.setOutput(Outputs.PushStatus, s.status);
+}
 
 /** Grace after the budget for reporting; past it the process exits whatever still hangs. */
 const GRACE_MS = 5_000;
@@ -28,7 +33,7 @@ const GRACE_MS = 5_000;
 async function candidatePaths(settings: Settings, state: MainState): Promise<string[]> {
   if (settings.paths.length > 0) return resolveInstallables(settings.paths);
   if (state.snapshotAt === null) return [];
-  return validPaths(await newEntries(state.snapshotAt, undefined, (error) => log.debug(`store scan thread: ${String(error)}`)));
+  return validPaths(await newEntries(state.snapshotAt));
 }
 
 /**
@@ -72,7 +77,7 @@ async function pushWith(
   if (roots.length === 0) return summary({ status: 'nothing-new', reason: 'the job added no store paths to push' });
   const closure = await closureOf(roots);
   const plan = planPush(closure, settings.upstreamKeys);
-  runner.info(`${roots.length} new path(s); closure ${closure.length}; ${plan.upstream.length} already upstream; ${plan.toPush.length} to offer to ${slots.length} target(s)`);
+  core.info(`${roots.length} new path(s); closure ${closure.length}; ${plan.upstream.length} already upstream; ${plan.toPush.length} to offer to ${slots.length} target(s)`);
 
   const ctx = { signal, log };
   const reports: TargetReport[] = await Promise.all(
@@ -131,51 +136,53 @@ export async function runPost(): Promise<void> {
   try {
     const state = loadMainState();
     if (!state) {
-      runner.info('The main step did not configure anything: nothing to push or restore.');
+      core.info('The main step did not configure anything: nothing to push or restore.');
       return;
     }
     const settings = loadSettings();
     strict = settings.strict;
     try {
       const watched = state.watcher ? await stopWatcher(state.watcher, log) : null;
-      const budget = settings.pushTimeoutSeconds * 1000;
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(new Error(`push-timeout (${settings.pushTimeoutSeconds} s) reached`)), budget);
-      // A last resort against anything that ignores the abort signal: the step must end in budget.
-      const hardStop = setTimeout(() => {
-        runner.warning(`push did not stop within push-timeout (${settings.pushTimeoutSeconds} s); giving up`);
-        process.exit(strict ? 1 : 0);
-      }, budget + GRACE_MS);
-      hardStop.unref();
-      let result: PushSummary;
-      try {
-        result = await push(settings, state, controller.signal, watched);
-      } finally {
-        clearTimeout(timer);
-        clearTimeout(hardStop);
-      }
-      await report(result, strict);
+      const result = await withinBudget(settings, strict, (signal) => push(settings, state, signal, watched));
+      await report(result);
+      if (result.status === 'failed') throw new Error(`cache push incomplete: ${result.reason}`);
     } finally {
       await cleanUp(state);
     }
   } catch (error) {
+    // The one error policy of this step: a cache problem never turns a green job red unless strict.
     const message = `push step: ${error instanceof Error ? error.message : String(error)}`;
-    if (strict) runner.setFailed(message);
-    else runner.warning(message);
-    setPushOutputs({ status: 'failed', reason: message, newPaths: 0, closure: 0, upstream: 0, targets: [], durationMs: 0 });
+    if (strict) core.setFailed(message);
+    else core.warning(message);
+    setPushOutputs({ status: 'failed', targets: [] });
   }
 }
 
-async function report(result: PushSummary, strict: boolean): Promise<void> {
+/** Runs the push within `push-timeout`: aborted at the budget, and the process ends soon after whatever hangs. */
+async function withinBudget<T>(settings: Settings, strict: boolean, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const budget = settings.pushTimeoutSeconds * 1000;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`push-timeout (${settings.pushTimeoutSeconds} s) reached`)), budget);
+  // A last resort against anything that ignores the abort signal: the step must end in budget.
+  const hardStop = setTimeout(() => {
+    core.warning(`push did not stop within push-timeout (${settings.pushTimeoutSeconds} s); giving up`);
+    process.exit(strict ? 1 : 0);
+  }, budget + GRACE_MS);
+  hardStop.unref();
+  try {
+    return await body(controller.signal);
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(hardStop);
+  }
+}
+
+async function report(result: PushSummary): Promise<void> {
   setPushOutputs(result);
-  if (result.status === 'skipped') runner.info(`Not pushing: ${result.reason}`);
+  if (result.status === 'skipped') core.info(`Not pushing: ${result.reason}`);
   for (const t of result.targets) {
-    runner.info(`${t.label}: ${t.uploaded} uploaded, ${t.alreadyPresent} already present${t.error ? `, error: ${t.error}` : ''}`);
+    core.info(`${t.label}: ${t.uploaded} uploaded, ${t.alreadyPresent} already present${t.error ? `, error: ${t.error}` : ''}`);
   }
-  if (result.status === 'failed') {
-    const message = `cache push incomplete: ${result.reason}`;
-    if (strict) runner.setFailed(message);
-    else runner.warning(message);
-  }
-  runner.appendSummary(pushSummaryMarkdown(result));
+  addPushSummary(result);
+  await writeSummary();
 }

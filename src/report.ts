@@ -1,8 +1,8 @@
-// Outputs and the job summary: what was configured, what was pushed where, and why not.
-import * as runner from './runner.ts';
-import { Outputs } from './constants.ts';
-import type { CacheSource } from './configure/caches.ts';
+// The job summary: what was configured, what was pushed where, and why not. Filled into
+// core.summary; the phase writes it once (main-phase.ts, post-phase.ts).
+import * as core from '@actions/core';
 import type { TargetReport } from './push/uploader.ts';
+import type { CacheSource } from './types.ts';
 
 export type PushStatus = 'pushed' | 'nothing-new' | 'skipped' | 'failed';
 
@@ -27,35 +27,48 @@ export function formatBytes(n: number): string {
   return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** Summary text is HTML: server or user text must not become markup. */
+function text(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, ' ');
 }
 
-export function configureSummaryMarkdown(sources: readonly CacheSource[], skipped: ReadonlyArray<{ label: string; reason: string }>, appliedVia: string): string {
-  const rows = sources.map((s) => `| ${cell(s.label)} | ${cell(s.urls.join(' '))} | ${cell(s.keys.map((k) => k.name).join(' '))} | ${cell(s.how)}${s.netrc.length ? ', read auth via netrc' : ''} |`);
-  const out = ['### Nix binary caches', '', `Applied through ${appliedVia}.`, ''];
-  if (rows.length > 0) out.push('| cache | substituter | keys | how |', '|---|---|---|---|', ...rows, '');
-  for (const s of skipped) out.push(`- :warning: ${cell(s.label)} skipped: ${cell(s.reason)}`);
-  return `${out.join('\n')}\n`;
+export function addConfigureSummary(sources: readonly CacheSource[], skipped: ReadonlyArray<{ label: string; reason: string }>, appliedVia: string): void {
+  core.summary.addHeading('Nix binary caches', 3).addRaw(`Applied through ${text(appliedVia)}.`, true);
+  if (sources.length > 0) {
+    core.summary.addTable([
+      [{ data: 'cache', header: true }, { data: 'substituter', header: true }, { data: 'keys', header: true }, { data: 'how', header: true }],
+      ...sources.map((s) => [text(s.label), text(s.urls.join(' ')), text(s.keys.map((k) => k.name).join(' ')), `${text(s.how)}${s.netrc.length ? ', read auth via netrc' : ''}`]),
+    ]);
+  }
+  if (skipped.length > 0) core.summary.addList(skipped.map((s) => `:warning: ${text(s.label)} skipped: ${text(s.reason)}`));
 }
 
-export function pushSummaryMarkdown(s: PushSummary): string {
-  const out = ['### Nix cache push', '', `Status: **${s.status}**${s.reason ? ` — ${cell(s.reason)}` : ''}`, ''];
+export function addPushSummary(s: PushSummary): void {
+  core.summary.addHeading('Nix cache push', 3).addRaw(`Status: <b>${s.status}</b>${s.reason ? ` — ${text(s.reason)}` : ''}`, true);
   if (s.status !== 'skipped') {
-    out.push(`New paths: ${s.newPaths}; closure to consider: ${s.closure}; already upstream (skipped): ${s.upstream}; time: ${(s.durationMs / 1000).toFixed(1)} s`, '');
+    core.summary.addRaw(`New paths: ${s.newPaths}; closure to consider: ${s.closure}; already upstream (skipped): ${s.upstream}; time: ${(s.durationMs / 1000).toFixed(1)} s`, true);
   }
   if (s.targets.length > 0) {
-    out.push('| target | already present | uploaded | bytes | failed | time |', '|---|---|---|---|---|---|');
-    for (const t of s.targets) {
-      const failed = t.error ? `error: ${cell(t.error)}` : String(t.failed.length + t.blocked);
-      out.push(`| ${cell(t.label)} | ${t.alreadyPresent} | ${t.uploaded} | ${formatBytes(t.bytes)} | ${failed} | ${(t.durationMs / 1000).toFixed(1)} s |`);
-    }
-    out.push('');
+    const head = ['target', 'already present', 'uploaded', 'bytes', 'failed', 'time'].map((data) => ({ data, header: true }));
+    core.summary.addTable([
+      head,
+      ...s.targets.map((t) => [
+        text(t.label),
+        String(t.alreadyPresent),
+        String(t.uploaded),
+        formatBytes(t.bytes),
+        t.error ? `error: ${text(t.error)}` : String(t.failed.length + t.blocked),
+        `${(t.durationMs / 1000).toFixed(1)} s`,
+      ]),
+    ]);
   }
-  return `${out.join('\n')}\n`;
 }
 
-export function setPushOutputs(s: PushSummary): void {
-  runner.setOutput(Outputs.Pushed, String(s.targets.reduce((n, t) => n + t.uploaded, 0)));
-  runner.setOutput(Outputs.PushStatus, s.status);
+/** Writes what was added, once; a summary that cannot be written (no runner file) is only noted. */
+export async function writeSummary(): Promise<void> {
+  try {
+    await core.summary.write();
+  } catch (error) {
+    core.debug(`job summary not written: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

@@ -3,15 +3,11 @@
 // get-missing-paths and upload-path. Every failure becomes a PushError that says what the user can
 // do about it; `transient` marks the ones worth retrying.
 import type { Readable } from 'node:stream';
-// $ZodError straight from zod/v4/core: reaching it as `z.core.$ZodError` makes esbuild keep the whole
-// `core` namespace object, every locale included (~650 KB).
-import { $ZodError } from 'zod/v4/core';
-import * as z from 'zod/mini';
-import '../zod-english.ts';
+import { z } from 'zod';
 import { HttpError, http, isTransientStatus, putStream, redactUrl, withRetry } from '../http.ts';
 import { parsePublicKey, type PublicKey } from '../nix/keys.ts';
 import { baseName, hashPart, type PathInfo } from '../nix/path-info.ts';
-import { PushError } from '../push/target.ts';
+import { PushError } from '../errors.ts';
 
 /** attic sends the upload info as a body preamble instead of a header from this JSON size on. */
 export const NAR_INFO_PREAMBLE_THRESHOLD = 4096;
@@ -57,7 +53,7 @@ const CacheConfigJson = z.object({
   public_key: z.nullish(z.string()),
   is_public: z.nullish(z.boolean()),
   store_dir: z.nullish(z.string()),
-  priority: z.nullish(z.number().check(z.int())),
+  priority: z.nullish(z.number().int()),
   upstream_cache_key_names: z.nullish(z.array(z.string())),
 });
 const MissingPathsJson = z.object({ missing_paths: z.array(z.string()) });
@@ -141,7 +137,7 @@ export function explain(error: unknown, url: string, ctx: CallContext): unknown 
       if (error.name === 'AbortError') return error;
       return new AtticApiError(`${where}: ${what} timed out`, true, 0, null, { cause: error });
     }
-    if (error instanceof $ZodError || error instanceof SyntaxError) {
+    if (error instanceof z.ZodError || error instanceof SyntaxError) {
       return new AtticApiError(`${where}: ${what}: the answer is not attic's JSON (is the endpoint an attic server?): ${String((error as Error).message).slice(0, 200)}`, false, 200, null, { cause: error });
     }
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';

@@ -5,14 +5,13 @@ import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants as zlibConstants, createZstdCompress } from 'node:zlib';
-import * as z from 'zod/mini';
-import '../zod-english.ts';
+import { z } from 'zod';
 import { http, HttpError, httpJson, isTransient, withRetry } from '../http.ts';
 import { Sha256 } from '../nix/hash.ts';
 import type { SecretKey } from '../nix/keys.ts';
 import { dumpNar } from '../nix/nar.ts';
 import { baseName, fingerprint, hashPart, type PathInfo } from '../nix/path-info.ts';
-import { PushError } from '../push/target.ts';
+import { PushError } from '../errors.ts';
 
 /** `Cachix.Types.BinaryCache.BinaryCache`; only the fields we rely on are required. */
 const BinaryCacheJson = z.object({

@@ -4,13 +4,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../config.ts';
-import { Outputs } from '../constants.ts';
-import { configureSummaryMarkdown } from '../report.ts';
-import * as runner from '../runner.ts';
+import * as core from '@actions/core';
 import { readTextIfPresent } from '../text-file.ts';
 import type { MainState } from '../state.ts';
 import { detectAccess, type NixAccess } from './access.ts';
-import { resolveCaches } from './caches.ts';
+import type { ResolvedCaches } from './caches.ts';
 import { mergeNetrc, parseNetrc, renderNetrc } from './netrc.ts';
 import { mergeNixConfig, renderNixConf } from './nix-conf.ts';
 import { readNixSettings, stringList } from './nix-settings.ts';
@@ -40,17 +38,19 @@ async function requireListed(urls: readonly string[]): Promise<void> {
   if (lost.length > 0) throw new Error(`Nix does not list ${lost.join(', ')} in its effective substituters after configuration`);
 }
 
-export async function configure(settings: Settings, dir: string, state: MainState): Promise<void> {
+/** How the settings reached Nix, for the log and the job summary. */
+export type AppliedVia = string;
+
+/**
+ * Hands the resolved caches to Nix. The caller resolved them (caches.ts) and decided what a skipped
+ * one means (main-phase.ts); it also sets the output and the summary from what this returns.
+ */
+export async function applyCaches(settings: Settings, { sources }: ResolvedCaches, dir: string, state: MainState): Promise<AppliedVia> {
   // Nix's current settings matter only for a daemon's trust list and an existing netrc: read them
   // once, and only then (each Nix start costs as much as the rest of the step).
   let current: Promise<Record<string, unknown>> | null = null;
   const nixSettings = () => (current ??= readNixSettings());
   const access = await detectAccess(nixSettings);
-  const { sources, skipped } = await resolveCaches(settings);
-  for (const s of skipped) {
-    if (settings.strict) throw new Error(`${s.label}: ${s.reason}`);
-    runner.warning(`${s.label} is not used for substitution: ${s.reason}`);
-  }
   const netrcEntries = sources.flatMap((s) => s.netrc);
   const netrcFile = netrcEntries.length > 0 ? writeNetrc(dir, netrcEntries, (await nixSettings())['netrc-file']) : null;
   if (netrcFile) state.files.push(netrcFile);
@@ -67,7 +67,7 @@ export async function configure(settings: Settings, dir: string, state: MainStat
     await addToSystemConf(conf);
     state.systemConf = true;
     appliedVia = '/etc/nix/nix.conf with sudo (the daemon does not trust this user), daemon restarted';
-    runner.info(`Nix settings added through ${appliedVia}:\n${conf}`);
+    core.info(`Nix settings added through ${appliedVia}:\n${conf}`);
     // What Nix reads now depends on a file written through sudo, its includes and a restarted
     // daemon: read it back, and never report success while Nix would ignore the caches.
     await requireListed(sources.flatMap((s) => s.urls));
@@ -75,11 +75,9 @@ export async function configure(settings: Settings, dir: string, state: MainStat
     // NIX_CONFIG is read after every configuration file, so Nix sees exactly this text: no need to
     // start Nix to read it back (that alone would cost as much as the rest of the step).
     const merged = mergeNixConfig(process.env.NIX_CONFIG, conf);
-    runner.exportVariable('NIX_CONFIG', merged);
+    core.exportVariable('NIX_CONFIG', merged);
     appliedVia = access.kind === 'local' ? 'NIX_CONFIG (single-user store)' : 'NIX_CONFIG (the daemon trusts this user)';
-    runner.info(`Nix settings added through ${appliedVia}:\n${conf}`);
+    core.info(`Nix settings added through ${appliedVia}:\n${conf}`);
   }
-
-  runner.setOutput(Outputs.Substituters, sources.flatMap((s) => s.urls).join(' '));
-  runner.appendSummary(configureSummaryMarkdown(sources, skipped, appliedVia));
+  return appliedVia;
 }

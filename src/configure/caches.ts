@@ -1,18 +1,13 @@
 // Which caches to substitute from, with their keys: explicit URLs, Cachix and attic. A key lookup
 // that fails (service down) skips that cache with a warning instead of failing the build, unless
 // `strict`; giving the key as an input skips the lookup and needs no network.
+import { cacheConfig } from '../caches/attic-api.ts';
+import { cacheInfo } from '../caches/cachix-api.ts';
 import type { Settings } from '../config.ts';
 import { parsePublicKey, type PublicKey } from '../nix/keys.ts';
-import type { NetrcEntry } from './netrc.ts';
+import type { CacheSource, NetrcEntry } from '../types.ts';
 
-export interface CacheSource {
-  label: string;
-  urls: string[];
-  keys: PublicKey[];
-  /** Read credentials for private caches. */
-  netrc: NetrcEntry[];
-  how: string;
-}
+export type { CacheSource };
 
 export interface ResolvedCaches {
   sources: CacheSource[];
@@ -32,8 +27,6 @@ async function cachixSource(c: NonNullable<Settings['cachix']>): Promise<CacheSo
     const url = `https://${c.name}.cachix.org`;
     return { label, urls: [url], keys: [c.publicKey], netrc: c.authToken ? [{ machine: hostOf(url), password: c.authToken }] : [], how: 'key given as input' };
   }
-  // Loaded only when a lookup is needed: with keys given, the main step never pays for the API clients.
-  const { cacheInfo } = await import('../caches/cachix-api.ts');
   const info = await cacheInfo(c.apiUrl, c.name, c.authToken, AbortSignal.timeout(LOOKUP_TIMEOUT_MS));
   const keys = info.publicSigningKeys.map(parsePublicKey);
   const netrc = !info.isPublic && c.authToken ? [{ machine: hostOf(info.uri), password: c.authToken }] : [];
@@ -44,7 +37,6 @@ async function atticSource(a: NonNullable<Settings['attic']>): Promise<CacheSour
   const label = `attic:${a.cache}`;
   const netrc = a.token ? [{ machine: hostOf(a.endpoint), password: a.token }] : [];
   if (a.publicKey) return { label, urls: [`${a.endpoint}/${a.cache}`], keys: [a.publicKey], netrc, how: 'key given as input' };
-  const { cacheConfig } = await import('../caches/attic-api.ts');
   const config = await cacheConfig(a.endpoint, a.cache, a.token, AbortSignal.timeout(LOOKUP_TIMEOUT_MS));
   if (!config.publicKey) throw new Error(`attic cache ${a.cache} reported no public key`);
   const url = (config.substituterEndpoint ?? `${a.endpoint}/${a.cache}`).replace(/\/+$/, '');

@@ -1,10 +1,8 @@
 // Read auth for private caches: Nix sends netrc credentials as HTTP Basic auth (Cachix and attic
 // take the token as the password). Our file keeps the job's existing entries for other hosts.
-export interface NetrcEntry {
-  machine: string;
-  login?: string;
-  password: string;
-}
+import type { NetrcEntry } from '../types.ts';
+
+export type { NetrcEntry };
 
 /** Parses the netrc subset Nix/curl use: machine/login/password tokens, any whitespace. */
 export function parseNetrc(text: string): NetrcEntry[] {

@@ -1,50 +1,67 @@
-// Runs Nix's command-line tools. Output is captured in memory only for small answers (path-info of a
-// batch); NARs are streamed (see nar.ts).
+// Runs the commands the action waits on (nix, nix-store, sudo, id) through one wrapper around
+// @actions/exec's getExecOutput, as actions/checkout sends every git call through `execGit`:
+// silent (Nix's stderr can carry server text, which must not reach the log as commands), our own
+// CommandError carrying stderr, and an explicit environment without the step's INPUT_* variables
+// (they hold the inputs' secrets). NARs are streamed by nar.ts and the background uploader is
+// started by watch/launch.ts; both spawn directly because they are not "run and wait" commands.
+import { spawn } from 'node:child_process';
+import { getExecOutput } from '@actions/exec';
+import { CommandError } from '../errors.ts';
+
+export { CommandError };
 
 export interface CommandResult {
   stdout: string;
   stderr: string;
+  code: number | null;
 }
 
-export class CommandError extends Error {
-  readonly code: number | null;
-  readonly stderr: string;
-  constructor(command: string, code: number | null, stderr: string) {
-    super(`${command} failed (exit ${code ?? 'signal'}): ${stderr.trim().split('\n').slice(-5).join('\n')}`);
-    this.name = 'CommandError';
-    this.code = code;
-    this.stderr = stderr;
-  }
+export interface RunOptions {
+  input?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Resolve with the exit code instead of throwing CommandError on a non-zero exit. */
+  allowFailure?: boolean;
 }
 
 /** Nix 2.8–2.3x need this for `nix path-info` & co.; harmless where already enabled. */
 export const NIX_COMMAND = ['--extra-experimental-features', 'nix-command'];
 
-export function run(
-  command: string,
-  args: readonly string[],
-  options: { input?: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal; allowFailure?: boolean } = {},
-): Promise<CommandResult & { code: number | null }> {
+/** The step's environment minus INPUT_* (the inputs, secrets among them, are no child's business). */
+export function commandEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && !k.startsWith('INPUT_')) out[k] = v;
+  return out;
+}
+
+function label(command: string, args: readonly string[]): string {
+  return `${command} ${args.filter((a) => !NIX_COMMAND.includes(a)).slice(0, 3).join(' ')}`.trim();
+}
+
+export async function run(command: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
+  const r = await getExecOutput(command, [...args], {
+    silent: true,
+    ignoreReturnCode: true,
+    env: commandEnv(options.env),
+    // Only when there is one: exec writes it whether or not the child reads, and a child that
+    // exits first would fail the call with EPIPE. No command here reads stdin otherwise.
+    ...(options.input === undefined ? {} : { input: Buffer.from(options.input) }),
+  });
+  if (r.exitCode !== 0 && !options.allowFailure) throw new CommandError(label(command, args), r.exitCode, r.stderr);
+  return { stdout: r.stdout, stderr: r.stderr, code: r.exitCode };
+}
+
+/**
+ * Like run, but stopped when `signal` aborts. Raw spawn because @actions/exec has no way to stop
+ * a command: `nix copy` to a store URL must end at `push-timeout` (push/nix-copy.ts).
+ */
+export function runAbortable(command: string, args: readonly string[], signal: AbortSignal): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    // Loaded on first use: a main step with nothing to ask Nix never pays for it.
-    const child = process.getBuiltinModule('node:child_process').spawn(command, args, {
-      env: options.env ?? process.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    const child = spawn(command, args, { env: commandEnv(), stdio: ['ignore', 'pipe', 'pipe'], signal });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
     child.on('error', reject);
-    child.on('close', (code) => {
-      const result = { stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), code };
-      if (code !== 0 && !options.allowFailure) reject(new CommandError(`${command} ${args.slice(0, 3).join(' ')}`, code, result.stderr));
-      else resolve(result);
-    });
-    // A child that exits without reading its input makes the write fail with EPIPE; its exit code
-    // already tells the caller what happened, so that error must not crash the process.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(options.input ?? '');
+    child.on('close', (code) => resolve({ stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), code }));
   });
 }

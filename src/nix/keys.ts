@@ -1,10 +1,7 @@
 // Nix signing keys: public `name:base64(32-byte ed25519 key)`, secret `name:base64(64 bytes:
 // seed then public key)`. Signatures are ed25519 over a narinfo fingerprint.
+import * as crypto from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-
-// node:crypto takes ~4 ms to load, a tenth of the main step (bench/); parsing a public key needs
-// none of it, so it is loaded on first use (signing, verifying, checking a secret key).
-const crypto = () => process.getBuiltinModule('node:crypto');
 
 export interface PublicKey {
   readonly name: string;
@@ -46,7 +43,7 @@ export function parsePublicKey(text: string): PublicKey {
 
 function keyObjects(seed: Buffer, pub: Buffer): { priv: KeyObject } {
   const jwk = { kty: 'OKP', crv: 'Ed25519', d: b64url(seed), x: b64url(pub) };
-  return { priv: crypto().createPrivateKey({ key: jwk, format: 'jwk' }) };
+  return { priv: crypto.createPrivateKey({ key: jwk, format: 'jwk' }) };
 }
 
 /** Builds a secret key from its 64 raw bytes; checks that the public half matches the seed. */
@@ -56,14 +53,14 @@ export function secretKeyFromBytes(name: string, bytes: Buffer): SecretKey {
   const seed = bytes.subarray(0, 32);
   const pub = bytes.subarray(32);
   const { priv } = keyObjects(seed, pub);
-  const derived = crypto().createPublicKey(priv).export({ format: 'jwk' }).x;
+  const derived = crypto.createPublicKey(priv).export({ format: 'jwk' }).x;
   if (derived !== b64url(pub)) throw new Error(`the secret key's two halves do not belong together`);
   const publicKey = { name, raw: Buffer.from(pub), text: `${name}:${pub.toString('base64')}` };
   return {
     name,
     publicKey,
     text: `${name}:${Buffer.from(bytes).toString('base64')}`,
-    sign: (message) => `${name}:${crypto().sign(null, Buffer.from(message), priv).toString('base64')}`,
+    sign: (message) => `${name}:${crypto.sign(null, Buffer.from(message), priv).toString('base64')}`,
   };
 }
 
@@ -75,8 +72,8 @@ export function parseSecretKey(text: string): SecretKey {
 export function verifySignature(key: PublicKey, message: string, signature: string): boolean {
   const prefix = `${key.name}:`;
   if (!signature.startsWith(prefix)) return false;
-  const pub = crypto().createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(key.raw) }, format: 'jwk' });
-  return crypto().verify(null, Buffer.from(message), pub, Buffer.from(signature.slice(prefix.length), 'base64'));
+  const pub = crypto.createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(key.raw) }, format: 'jwk' });
+  return crypto.verify(null, Buffer.from(message), pub, Buffer.from(signature.slice(prefix.length), 'base64'));
 }
 
 /** The key name of a `name:signature` string. */

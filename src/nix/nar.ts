@@ -9,7 +9,6 @@
 import { spawn } from 'node:child_process';
 import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { noteStreamed } from './spent-buffers.ts';
 
 /**
  * The NAR of `path` as a stream. The stream errors if reading fails, so a consumer that pipes it
@@ -49,7 +48,6 @@ async function* regular(path: Buffer, size: number): AsyncGenerator<Buffer> {
       const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
       if (bytesRead === 0) throw new Error(`${path.toString()} shrank while being read`);
       left -= bytesRead;
-      noteStreamed(bytesRead);
       yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
     }
   } finally {
@@ -107,7 +105,6 @@ export function dumpNarWithNix(path: string, signal?: AbortSignal): Readable {
   child.stderr.on('data', (d: Buffer) => stderr.push(d));
   const out = new Readable({ read() {} });
   child.stdout.on('data', (chunk: Buffer) => {
-    noteStreamed(chunk.length);
     if (!out.push(chunk)) child.stdout.pause();
   });
   out._read = () => child.stdout.resume();

@@ -5,8 +5,7 @@
 // - Nix 2.33+ `--json-format 2`: `{version, storeDir, info}`, `info` keyed by base name, base-name
 //   references and deriver, `ca` as `{method, hash: SRI}`;
 // - Nix 2.35+ `--json-format 3`: format 2 with signatures as `{keyName, sig}`.
-import * as z from 'zod/mini';
-import '../zod-english.ts';
+import { z } from 'zod';
 import { encodedLength, fromNix32, toNix32 } from './base32.ts';
 import { Sha256 } from './hash.ts';
 
@@ -58,9 +57,9 @@ function hashBytes(algorithm: string, format: string | undefined, body: string):
   return bytes;
 }
 
-/** Records a problem from inside a transform (zod/mini's transform context is the parse payload). */
-function problem(ctx: z.core.ParsePayload, message: string): void {
-  ctx.issues.push({ code: 'custom', message, input: ctx.value });
+/** Records a problem from inside a transform. */
+function problem(ctx: z.RefinementCtx, message: string): void {
+  ctx.addIssue({ code: 'custom', message });
 }
 
 /** A hash as Nix writes it in JSON: SRI, `algo:<hex|nix32|base64>`, or (unreleased 2.33 previews) an object. */
@@ -132,7 +131,7 @@ const Entry = z.object({
   path: z.optional(z.string()),
   storeDir: z.optional(z.string()),
   narHash: NarHash,
-  narSize: z.number().check(z.int(), z.nonnegative()),
+  narSize: z.number().int().nonnegative(),
   references: z._default(z.array(z.string()), []),
   deriver: z.nullish(z.string()),
   signatures: z.nullish(z.array(Signature)),
@@ -143,7 +142,7 @@ type Entry = z.output<typeof Entry>;
 // `--json-format 2` and later wrap the map; format 1 and older never have an `info` key (their
 // keys are store paths).
 const Wrapped = z.object({
-  version: z.number().check(z.int()),
+  version: z.number().int(),
   storeDir: z.string(),
   info: z.record(z.string(), z.unknown()),
 });

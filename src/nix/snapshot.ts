@@ -58,66 +58,9 @@ export function entryState(storeDir: string, name: string, cutoff: number): 'new
   return stat.ctimeMs >= cutoff ? 'new' : 'old';
 }
 
-interface ScanJob {
-  storeDir: string;
-  names: string[];
-  cutoff: number;
-}
-
-/**
- * The names among `job.names` whose entry changed at or after `job.cutoff`. Self-contained: worker
- * threads run it from its source text.
- */
-function changedAmong(job: ScanJob): string[] {
-  const { lstatSync: stat } = process.getBuiltinModule('node:fs');
-  return job.names.filter((name) => (stat(`${job.storeDir}/${name}`, { throwIfNoEntry: false })?.ctimeMs ?? -Infinity) >= job.cutoff);
-}
-
-const HELPER_SOURCE = `const { parentPort } = require('node:worker_threads');
-parentPort.once('message', (job) => parentPort.postMessage((${changedAmong.toString()})(job)));`;
-
-/**
- * From this many candidates on, other cores take a share of the lstat calls. An lstat is a few
- * microseconds, mostly in the kernel; a helper thread takes ~25 ms to start, so below this one
- * thread is as quick (bench/, "diff": 60,000 candidates of a 100,000-entry store). Env
- * NSA_SCAN_PARALLEL_FROM lowers it for tests.
- */
-export const PARALLEL_FROM = 20_000;
-
-async function changedEntries(job: ScanJob, onThreadError: (error: unknown) => void): Promise<string[]> {
-  const { availableParallelism } = process.getBuiltinModule('node:os');
-  const from = Number(process.env.NSA_SCAN_PARALLEL_FROM) || PARALLEL_FROM;
-  const helpers = job.names.length < from ? 0 : Math.min(availableParallelism() - 1, 3);
-  if (helpers <= 0) return changedAmong(job);
-  const { Worker } = process.getBuiltinModule('node:worker_threads');
-  const share = Math.ceil(job.names.length / (helpers + 1));
-  const theirs = Array.from({ length: helpers }, (_, i) => {
-    const part = { ...job, names: job.names.slice((i + 1) * share, (i + 2) * share) };
-    let worker: InstanceType<typeof Worker> | null = null;
-    return new Promise<string[]>((resolve, reject) => {
-      worker = new Worker(HELPER_SOURCE, { eval: true });
-      worker.once('message', resolve);
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`store scan thread exited (${code})`)));
-      worker.postMessage(part);
-    })
-      .finally(() => void worker?.terminate())
-      .catch((error: unknown) => {
-        // A thread that cannot start or fails: this one does its share.
-        onThreadError(error);
-        return changedAmong(part);
-      });
-  });
-  const mine = changedAmong({ ...job, names: job.names.slice(0, share) });
-  return mine.concat(...(await Promise.all(theirs)));
-}
-
-/**
- * Full paths of candidate entries that changed after a snapshot taken at `since` (Date.now()).
- * `onThreadError` hears of a helper thread that failed (its share was scanned here instead).
- */
-export async function newEntries(since: number, storeDir = STORE_DIR, onThreadError: (error: unknown) => void = () => undefined): Promise<string[]> {
+/** Full paths of candidate entries that changed after a snapshot taken at `since` (Date.now()). */
+export async function newEntries(since: number, storeDir = STORE_DIR): Promise<string[]> {
   const cutoff = changeCutoff(since, storeDir);
   const names = (await readdir(storeDir)).filter(isCandidateEntry);
-  return (await changedEntries({ storeDir, names, cutoff }, onThreadError)).map((n) => `${storeDir}/${n}`);
+  return names.filter((name) => entryState(storeDir, name, cutoff) === 'new').map((n) => `${storeDir}/${n}`);
 }

@@ -5,7 +5,8 @@ import { cacheInfo, createPin, missingHashes, uploadNar, type CachixCacheInfo, t
 import { withRetry } from '../http.ts';
 import { parsePublicKey } from '../nix/keys.ts';
 import { hashPart, STORE_DIR, type PathInfo } from '../nix/path-info.ts';
-import { PushError, type PushContext, type PushTarget, type UploadResult } from './target.ts';
+import { PushError } from '../errors.ts';
+import type { PushContext, PushTarget, UploadResult } from './target.ts';
 
 export interface CachixTargetOptions {
   /** Turns a pin target that is not a store path (an installable) into a store path. */

@@ -4,11 +4,12 @@
 // target lacks: the one place where the upstream filter cannot hold.
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NIX_COMMAND, run } from '../nix/command.ts';
+import { NIX_COMMAND, runAbortable } from '../nix/command.ts';
 import type { SecretKey } from '../nix/keys.ts';
 import type { PathInfo } from '../nix/path-info.ts';
 import { redactUrl } from '../http.ts';
-import { PushError, type PushContext, type PushTarget, type UploadResult } from './target.ts';
+import { PushError } from '../errors.ts';
+import type { PushContext, PushTarget, UploadResult } from './target.ts';
 
 export class NixCopyTarget implements PushTarget {
   readonly label: string;
@@ -39,16 +40,13 @@ export class NixCopyTarget implements PushTarget {
   }
 
   async missing(paths: readonly PathInfo[], ctx: PushContext): Promise<ReadonlySet<string>> {
-    const { stdout, stderr, code } = await run('nix-store', ['--store', this.url, '--check-validity', '--print-invalid', ...paths.map((p) => p.path)], {
-      signal: ctx.signal,
-      allowFailure: true,
-    });
+    const { stdout, stderr, code } = await runAbortable('nix-store', ['--store', this.url, '--check-validity', '--print-invalid', ...paths.map((p) => p.path)], ctx.signal);
     if (code !== 0) throw new PushError(`cannot query ${this.label}: ${stderr.trim().split('\n').pop() ?? ''}`, true);
     return new Set(stdout.split('\n').filter(Boolean));
   }
 
   async upload(info: PathInfo, ctx: PushContext): Promise<UploadResult> {
-    const { code, stderr } = await run('nix', [...NIX_COMMAND, 'copy', '--to', await this.storeUrl(), info.path], { signal: ctx.signal, allowFailure: true });
+    const { code, stderr } = await runAbortable('nix', [...NIX_COMMAND, 'copy', '--to', await this.storeUrl(), info.path], ctx.signal);
     if (code !== 0) throw new PushError(`nix copy of ${info.path} to ${this.label} failed: ${stderr.trim().split('\n').slice(-3).join(' ')}`, false);
     return { bytes: info.narSize };
   }

@@ -28,13 +28,3 @@ export interface PushTarget {
   /** Removes anything the target wrote (key files); called after the push whatever happened. */
   dispose?(): Promise<void>;
 }
-
-/** An error the user can act on; `transient` ones are retried within the time budget. */
-export class PushError extends Error {
-  readonly transient: boolean;
-  constructor(message: string, transient: boolean, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PushError';
-    this.transient = transient;
-  }
-}

@@ -2,7 +2,7 @@
 // step: detached (its own process group, which the runner's end-of-step cleanup does not reach),
 // output to a log file, unref'd. Push gating is decided here with the post step's rules, so a run
 // that would not push never starts one.
-import * as runner from '../runner.ts';
+import * as core from '@actions/core';
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -18,7 +18,7 @@ import { watchTuning, WatchFiles, type WatchConfig } from './protocol.ts';
 /** How long main waits for the uploader to be watching before it lets the build start anyway. */
 const READY_WAIT_MS = 5_000;
 
-/** The uploader's entry point next to the main step's (dist/watch.js beside dist/main.js; this code itself is in dist/chunks/). */
+/** The uploader's entry point next to the main step's (dist/watch.js beside dist/main.js). */
 export function watcherScript(): string {
   return join(dirname(process.argv[1] ?? ''), 'watch.js');
 }
@@ -28,7 +28,7 @@ export async function startWatcher(settings: Settings, snapshotAt: number, workD
     return await launch(settings, snapshotAt, workDir, script);
   } catch (error) {
     // An optimisation only: its failure never fails the step.
-    runner.warning(`push-while-building: could not start the background uploader (${error instanceof Error ? error.message : String(error)}); the post step pushes everything`);
+    core.warning(`push-while-building: could not start the background uploader (${error instanceof Error ? error.message : String(error)}); the post step pushes everything`);
     return null;
   }
 }
@@ -36,11 +36,11 @@ export async function startWatcher(settings: Settings, snapshotAt: number, workD
 async function launch(settings: Settings, snapshotAt: number, workDir: string, script: string): Promise<{ pid: number; dir: string } | null> {
   const gate = decidePush(settings.push, settings.pushBranches, readRunContext(), configuredTargets(settings, workDir).length);
   if (!gate.push) {
-    runner.info(`push-while-building: not started (${gate.reason})`);
+    core.info(`push-while-building: not started (${gate.reason})`);
     return null;
   }
   if (!existsSync(script)) {
-    runner.warning(`push-while-building: ${script} is missing; the post step pushes everything`);
+    core.warning(`push-while-building: ${script} is missing; the post step pushes everything`);
     return null;
   }
   const dir = join(workDir, 'watch');
@@ -57,7 +57,7 @@ async function launch(settings: Settings, snapshotAt: number, workDir: string, s
   }
   const pid = child.pid;
   if (pid === undefined) {
-    runner.warning('push-while-building: could not start the background uploader; the post step pushes everything');
+    core.warning('push-while-building: could not start the background uploader; the post step pushes everything');
     return null;
   }
   let exited = false;
@@ -68,9 +68,9 @@ async function launch(settings: Settings, snapshotAt: number, workDir: string, s
   while (!existsSync(join(dir, WatchFiles.ready)) && !exited && Date.now() < deadline) await sleep(20);
   if (exited) {
     const why = await readFile(join(dir, WatchFiles.error), 'utf8').catch(() => 'it exited at once');
-    runner.warning(`push-while-building: the background uploader stopped (${why}); the post step pushes everything`);
+    core.warning(`push-while-building: the background uploader stopped (${why}); the post step pushes everything`);
     return null;
   }
-  runner.info(`push-while-building: background uploader started (pid ${pid}); it uploads new store paths while the build runs`);
+  core.info(`push-while-building: background uploader started (pid ${pid}); it uploads new store paths while the build runs`);
   return { pid, dir };
 }

@@ -3,8 +3,7 @@
 // environment, like the steps do.
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as z from 'zod/mini';
-import '../zod-english.ts';
+import { z } from 'zod';
 
 export const WatchFiles = {
   /** WatchConfig as JSON, written by main before the spawn. */
@@ -26,17 +25,17 @@ export const WatchConfig = z.object({
   /** When main took the store snapshot (nix/snapshot.ts): entries unchanged since are not the job's. */
   snapshotAt: z.number(),
   /** The runner process that started main; when it is gone, the job is over. */
-  parentPid: z.number().check(z.int()),
+  parentPid: z.number().int(),
   /** Hard cap on the uploader's life, whatever happens. */
-  maxLifetimeMs: z.number().check(z.int(), z.positive()),
+  maxLifetimeMs: z.number().int().positive(),
   /** A batch is uploaded after this long without new paths… */
-  idleMs: z.number().check(z.int(), z.positive()),
+  idleMs: z.number().int().positive(),
   /** …or this long after its first path, whichever comes first (attic watch-store: 2 s / 10 s). */
-  maxBatchMs: z.number().check(z.int(), z.positive()),
+  maxBatchMs: z.number().int().positive(),
   /** Full readdir of the store, in case a file-system event was missed or fs.watch is unavailable. */
-  rescanMs: z.number().check(z.int(), z.positive()),
+  rescanMs: z.number().int().positive(),
   /** How long an upload in flight may finish after post asked the uploader to stop. */
-  stopGraceMs: z.number().check(z.int(), z.positive()),
+  stopGraceMs: z.number().int().positive(),
 });
 export type WatchConfig = z.output<typeof WatchConfig>;
 
@@ -60,8 +59,8 @@ const RecordLine = z.object({
   target: z.string(),
   /** Full store paths the target now has (uploaded, or found present). */
   paths: z.array(z.string()),
-  uploaded: z.number().check(z.int()),
-  present: z.number().check(z.int()),
+  uploaded: z.number().int(),
+  present: z.number().int(),
   bytes: z.number(),
 });
 export type RecordLine = z.output<typeof RecordLine>;

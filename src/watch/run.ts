@@ -10,8 +10,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
-import { parseSettings, withEnvFallbacks, type Settings } from '../config.ts';
-import { readRawInputs } from '../inputs.ts';
+import { parseSettings, readRawInputs, type Settings } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { changeCutoff } from '../nix/snapshot.ts';
 import { queryPathInfo, validPaths } from '../nix/store.ts';
@@ -59,7 +58,8 @@ export async function runWatcher(dir: string): Promise<void> {
   } catch {
     log.info('could not lower the CPU priority');
   }
-  const settings: Settings = parseSettings(withEnvFallbacks(readRawInputs(), process.env));
+  // Not loadSettings: masking prints the secrets as commands, and this log is a file, not the runner's.
+  const settings: Settings = parseSettings(readRawInputs());
   const controller = new AbortController();
   const ctx = { signal: controller.signal, log };
   const tempRoot = await mkdtemp(join(dir, 'tmp-'));

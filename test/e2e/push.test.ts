@@ -79,8 +79,7 @@ test('producer on main pushes toolchain, tool and source; a cold consumer substi
 
 test('the snapshot: a path built before the main step is not pushed; one built after it is', async () => {
   const fixture = await buildFixture({ name: 'snap', build: false, graph: { earlier: {}, later: {} } });
-  // Every store scan split between threads, as on a store of 20,000+ paths.
-  const job = new Job({ inputs: producerInputs({ include: '^/nix/store/[a-z0-9]{32}-snap-' }), env: { NSA_SCAN_PARALLEL_FROM: '1' } });
+  const job = new Job({ inputs: producerInputs({ include: '^/nix/store/[a-z0-9]{32}-snap-' }) });
   try {
     assert.equal((await job.exec('nix-build', [fixture.nixFile, '-A', 'earlier', '--no-out-link'])).code, 0);
     const main = await job.main();

@@ -10,7 +10,8 @@ import { Sha256 } from '../../src/nix/hash.ts';
 import { parsePublicKey, secretKeyFromBytes, verifySignature } from '../../src/nix/keys.ts';
 import { fingerprint, hashPart } from '../../src/nix/path-info.ts';
 import { CachixTarget } from '../../src/push/cachix.ts';
-import { PushError, type PushContext } from '../../src/push/target.ts';
+import { PushError } from '../../src/errors.ts';
+import type { PushContext } from '../../src/push/target.ts';
 import { startCachixDouble, type CachixDouble } from '../doubles/cachix.ts';
 import { buildFixture, type Fixture } from './cachix-fixtures.ts';
 

@@ -1,7 +1,8 @@
 // Every input rule, good and bad values: bad ones must fail with a message naming the input.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, parseSettings, withEnvFallbacks, words, type RawInputs } from '../../src/config.ts';
+import { ConfigError, parseSettings, withEnvFallbacks, type RawInputs } from '../../src/config.ts';
+import { words } from '../../src/inputs.ts';
 
 // A real key pair made by `nix-store --generate-binary-cache-key unit-1`.
 const PK = 'unit-1:kEBgl7rsyXt4pNWdLpSZAjCSPO3dmLxVruB2WyldR2s=';

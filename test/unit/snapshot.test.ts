@@ -39,30 +39,6 @@ test('entries changed after the snapshot are new; unchanged ones and never-pushe
   }
 });
 
-test('a large store is scanned by several threads with the same result', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'snapshot-par-'));
-  const store = join(root, 'store');
-  mkdirSync(store);
-  const previous = process.env.NSA_SCAN_PARALLEL_FROM;
-  try {
-    for (let i = 0; i < 300; i++) writeFileSync(join(store, `${String(i).padStart(32, '0')}-old`), '');
-    await sleep(CLOCK_MARGIN_MS * 5);
-    const since = Date.now();
-    const fresh = Array.from({ length: 40 }, (_, i) => `${String(i * 7).padStart(32, '1')}-new`);
-    for (const name of fresh) writeFileSync(join(store, name), '');
-    const oneThread = await newEntries(since, store);
-    process.env.NSA_SCAN_PARALLEL_FROM = '1';
-    const threads = await newEntries(since, store, (error) => assert.fail(`a scan thread failed: ${String(error)}`));
-    assert.deepEqual(new Set(oneThread), new Set(fresh.map((n) => `${store}/${n}`)));
-    assert.deepEqual(new Set(threads), new Set(oneThread));
-    assert.equal(threads.length, fresh.length, 'no entry is reported twice');
-  } finally {
-    if (previous === undefined) delete process.env.NSA_SCAN_PARALLEL_FROM;
-    else process.env.NSA_SCAN_PARALLEL_FROM = previous;
-    rmSync(root, { recursive: true, force: true });
-  }
-});
-
 test('the margin is the clock tick on fine-grained file systems and a second on whole-second ones', () => {
   assert.equal(marginFor({ mtimeNs: 1_700_000_000_123_456_789n, ctimeNs: 1_700_000_000_000_000_000n }), CLOCK_MARGIN_MS);
   assert.equal(marginFor({ mtimeNs: 1_700_000_000_000_000_000n, ctimeNs: 1_700_000_001_000_000_000n }), 1000);
