@@ -1,8 +1,7 @@
 // The least any main step can do, for reference in bench/main-step.ts: no validation library, no
 // logging, no Nix: read two inputs, write NIX_CONFIG, the output and the state (with the snapshot
-// moment) like the action. Plain JavaScript so nothing is compiled at its start, and built-in
-// modules taken like dist/ takes them (scripts/build.ts: no ESM facade for node:fs).
-const { appendFileSync } = process.getBuiltinModule('node:fs');
+// moment) like the action. Plain JavaScript so nothing is compiled at its start.
+import { appendFileSync } from 'node:fs';
 
 const snapshotAt = Date.now();
 const words = (name) => (process.env[`INPUT_${name}`] ?? '').split(/\s+/).filter(Boolean);

@@ -107,16 +107,18 @@ export interface RealPathSpec {
   bytes: number;
   /** Indexes of earlier specs this one refers to. */
   refs?: number[];
+  /** Random bytes (no compressor can shrink them) instead of base64 text. */
+  incompressible?: boolean;
 }
 
 /** Compressible-like content: base64 text of random bytes (about what binaries and sources give zstd). */
-function writeContent(file: string, bytes: number): void {
+function writeContent(file: string, bytes: number, incompressible = false): void {
   const fd = openSync(file, 'w', 0o444);
   const raw = Buffer.alloc(3 * 1024 * 1024);
   let left = bytes;
   while (left > 0) {
     randomFillSync(raw);
-    const text = Buffer.from(raw.toString('base64'));
+    const text = incompressible ? raw : Buffer.from(raw.toString('base64'));
     const n = Math.min(left, text.length);
     writeSync(fd, text, 0, n);
     left -= n;
@@ -127,7 +129,7 @@ function writeContent(file: string, bytes: number): void {
 /** Creates and registers real store paths; returns their full paths (dependency order). */
 export async function realPaths(specs: readonly RealPathSpec[]): Promise<string[]> {
   const paths = specs.map((s) => `/nix/store/${randomHash()}-${s.name}`);
-  specs.forEach((s, i) => writeContent(paths[i] as string, s.bytes));
+  specs.forEach((s, i) => writeContent(paths[i] as string, s.bytes, s.incompressible));
   const chunk = 2_000;
   for (let i = 0; i < specs.length; i += chunk) {
     const text = specs

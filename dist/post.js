@@ -19184,6 +19184,9 @@ function issueCommand(command, properties, message2) {
   const cmd = new Command(command, properties, message2);
   process.stdout.write(cmd.toString() + os.EOL);
 }
+function issue(name, message2 = "") {
+  issueCommand(name, {}, message2);
+}
 var CMD_STRING = "::";
 var Command = class {
   constructor(command, properties, message2) {
@@ -20353,6 +20356,33 @@ var platform = os4.platform();
 var arch = os4.arch();
 
 // node_modules/@actions/core/lib/core.js
+var __awaiter6 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve2, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
 var ExitCode;
 (function(ExitCode2) {
   ExitCode2[ExitCode2["Success"] = 0] = "Success";
@@ -20394,6 +20424,24 @@ function warning(message2, properties = {}) {
 }
 function info(message2) {
   process.stdout.write(message2 + os5.EOL);
+}
+function startGroup(name) {
+  issue("group", name);
+}
+function endGroup() {
+  issue("endgroup");
+}
+function group(name, fn) {
+  return __awaiter6(this, void 0, void 0, function* () {
+    startGroup(name);
+    let result;
+    try {
+      result = yield fn();
+    } finally {
+      endGroup();
+    }
+    return result;
+  });
 }
 function getState(name) {
   return process.env[`STATE_${name}`] || "";
@@ -42146,10 +42194,14 @@ async function pushToTarget(target, plan, options) {
       const extra = new Set(await target.upstreamKeyNames(options.ctx));
       paths = plan.filter((i) => !isUpstream(i, extra));
     }
+    const asked = Date.now();
     const missing = paths.length === 0 ? /* @__PURE__ */ new Set() : await target.missing(paths, options.ctx);
     const todo = paths.filter((i) => missing.has(i.path));
     report2.alreadyPresent = paths.length - todo.length;
+    const uploading = Date.now();
+    options.ctx.log.debug(`timing: ${target.label}: missing query: ${uploading - asked} ms`);
     await uploadInOrder(target, todo, options.jobs, options.ctx, report2);
+    options.ctx.log.debug(`timing: ${target.label}: ${todo.length} upload(s), ${options.jobs} at a time: ${Date.now() - uploading} ms`);
     if (target.finish && report2.failed.length === 0 && report2.blocked === 0) await target.finish(report2.pushed, options.ctx);
   } catch (error63) {
     report2.error = message(error63);
@@ -42346,9 +42398,9 @@ function running(pid, dir) {
     return true;
   }
 }
-function signal(pid, sig, group) {
+function signal(pid, sig, group2) {
   try {
-    process.kill(group ? -pid : pid, sig);
+    process.kill(group2 ? -pid : pid, sig);
   } catch {
   }
 }
@@ -42409,6 +42461,14 @@ function setPushOutputs(s) {
   setOutput(Outputs.Pushed, String(s.targets.reduce((n, t) => n + t.uploaded, 0)));
   setOutput(Outputs.PushStatus, s.status);
 }
+async function timed(stage, body) {
+  const started = performance.now();
+  try {
+    return await body();
+  } finally {
+    debug(`timing: ${stage}: ${(performance.now() - started).toFixed(0)} ms`);
+  }
+}
 var GRACE_MS = 5e3;
 async function candidatePaths(settings, state) {
   if (settings.paths.length > 0) return resolveInstallables(settings.paths);
@@ -42443,11 +42503,15 @@ async function push(settings, state, signal2, watched) {
 async function pushWith(settings, state, signal2, watched, slots, summary2) {
   const gate = decidePush(settings.push, settings.pushBranches, readRunContext(), slots.length);
   if (!gate.push) return summary2({ status: "skipped", reason: gate.reason });
-  const roots = selectRoots(await candidatePaths(settings, state), settings);
+  const { roots, closure, plan } = await group("Plan the push", async () => {
+    const roots2 = selectRoots(await timed("new paths (store diff + validity)", () => candidatePaths(settings, state)), settings);
+    if (roots2.length === 0) return { roots: roots2, closure: [], plan: planPush([], settings.upstreamKeys) };
+    const closure2 = await timed("closure path-info", () => closureOf(roots2));
+    const plan2 = planPush(closure2, settings.upstreamKeys);
+    info(`${roots2.length} new path(s); closure ${closure2.length}; ${plan2.upstream.length} already upstream; ${plan2.toPush.length} to offer to ${slots.length} target(s)`);
+    return { roots: roots2, closure: closure2, plan: plan2 };
+  });
   if (roots.length === 0) return summary2({ status: "nothing-new", reason: "the job added no store paths to push" });
-  const closure = await closureOf(roots);
-  const plan = planPush(closure, settings.upstreamKeys);
-  info(`${roots.length} new path(s); closure ${closure.length}; ${plan.upstream.length} already upstream; ${plan.toPush.length} to offer to ${slots.length} target(s)`);
   const ctx = { signal: signal2, log };
   const reports = await Promise.all(
     slots.map(async (slot) => {
@@ -42460,7 +42524,7 @@ async function pushWith(settings, state, signal2, watched, slots, summary2) {
       try {
         const done = watched?.byTarget.get(slot.label);
         const offer = done ? plan.toPush.filter((i) => !done.paths.has(i.path)) : plan.toPush;
-        const report2 = await pushToTarget(target, offer, { jobs: settings.jobs, ctx });
+        const report2 = await group(`Push to ${slot.label}`, () => pushToTarget(target, offer, { jobs: settings.jobs, ctx }));
         if (done) {
           report2.planned = plan.toPush.length;
           report2.uploaded += done.uploaded;

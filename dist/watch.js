@@ -41875,10 +41875,14 @@ async function pushToTarget(target, plan, options) {
       const extra = new Set(await target.upstreamKeyNames(options.ctx));
       paths = plan.filter((i) => !isUpstream(i, extra));
     }
+    const asked = Date.now();
     const missing = paths.length === 0 ? /* @__PURE__ */ new Set() : await target.missing(paths, options.ctx);
     const todo = paths.filter((i) => missing.has(i.path));
     report.alreadyPresent = paths.length - todo.length;
+    const uploading = Date.now();
+    options.ctx.log.debug(`timing: ${target.label}: missing query: ${uploading - asked} ms`);
     await uploadInOrder(target, todo, options.jobs, options.ctx, report);
+    options.ctx.log.debug(`timing: ${target.label}: ${todo.length} upload(s), ${options.jobs} at a time: ${Date.now() - uploading} ms`);
     if (target.finish && report.failed.length === 0 && report.blocked === 0) await target.finish(report.pushed, options.ctx);
   } catch (error62) {
     report.error = message(error62);

@@ -27,6 +27,16 @@ function setPushOutputs(s: Pick<PushSummary, 'status' | 'targets'>): void {
   core.setOutput(Outputs.PushStatus, s.status);
 }
 
+/** Runs one stage and notes its time at debug level (bench/post-step.ts reads it for docs/performance.md). */
+async function timed<T>(stage: string, body: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await body();
+  } finally {
+    core.debug(`timing: ${stage}: ${(performance.now() - started).toFixed(0)} ms`);
+  }
+}
+
 /** Grace after the budget for reporting; past it the process exits whatever still hangs. */
 const GRACE_MS = 5_000;
 
@@ -73,11 +83,15 @@ async function pushWith(
   const gate = decidePush(settings.push, settings.pushBranches, readRunContext(), slots.length);
   if (!gate.push) return summary({ status: 'skipped', reason: gate.reason });
 
-  const roots = selectRoots(await candidatePaths(settings, state), settings);
+  const { roots, closure, plan } = await core.group('Plan the push', async () => {
+    const roots = selectRoots(await timed('new paths (store diff + validity)', () => candidatePaths(settings, state)), settings);
+    if (roots.length === 0) return { roots, closure: [], plan: planPush([], settings.upstreamKeys) };
+    const closure = await timed('closure path-info', () => closureOf(roots));
+    const plan = planPush(closure, settings.upstreamKeys);
+    core.info(`${roots.length} new path(s); closure ${closure.length}; ${plan.upstream.length} already upstream; ${plan.toPush.length} to offer to ${slots.length} target(s)`);
+    return { roots, closure, plan };
+  });
   if (roots.length === 0) return summary({ status: 'nothing-new', reason: 'the job added no store paths to push' });
-  const closure = await closureOf(roots);
-  const plan = planPush(closure, settings.upstreamKeys);
-  core.info(`${roots.length} new path(s); closure ${closure.length}; ${plan.upstream.length} already upstream; ${plan.toPush.length} to offer to ${slots.length} target(s)`);
 
   const ctx = { signal, log };
   const reports: TargetReport[] = await Promise.all(
@@ -92,7 +106,7 @@ async function pushWith(
         // What the background uploader confirmed on this target is neither asked about nor sent again.
         const done = watched?.byTarget.get(slot.label);
         const offer = done ? plan.toPush.filter((i) => !done.paths.has(i.path)) : plan.toPush;
-        const report = await pushToTarget(target, offer, { jobs: settings.jobs, ctx });
+        const report = await core.group(`Push to ${slot.label}`, () => pushToTarget(target, offer, { jobs: settings.jobs, ctx }));
         if (done) {
           report.planned = plan.toPush.length;
           report.uploaded += done.uploaded;

@@ -70,10 +70,14 @@ export async function pushToTarget(
       const extra = new Set(await target.upstreamKeyNames(options.ctx));
       paths = plan.filter((i) => !isUpstream(i, extra));
     }
+    const asked = Date.now();
     const missing = paths.length === 0 ? new Set<string>() : await target.missing(paths, options.ctx);
     const todo = paths.filter((i) => missing.has(i.path));
     report.alreadyPresent = paths.length - todo.length;
+    const uploading = Date.now();
+    options.ctx.log.debug(`timing: ${target.label}: missing query: ${uploading - asked} ms`);
     await uploadInOrder(target, todo, options.jobs, options.ctx, report);
+    options.ctx.log.debug(`timing: ${target.label}: ${todo.length} upload(s), ${options.jobs} at a time: ${Date.now() - uploading} ms`);
     if (target.finish && report.failed.length === 0 && report.blocked === 0) await target.finish(report.pushed, options.ctx);
   } catch (error) {
     report.error = message(error);
