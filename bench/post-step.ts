@@ -21,7 +21,7 @@ interface Measured {
 async function postStep(ctx: BenchContext, specs: (tag: string) => RealPathSpec[], url: string): Promise<Measured & { step: StepResult; paths: string[] }> {
   const tag = `bp${randomUUID().slice(0, 8)}`;
   const job = new Job({
-    inputs: { 'push-to': url, 'signing-key': ctx.key.secretKey, include: `^/nix/store/[a-z0-9]{32}-${tag}-` },
+    inputs: { 'push-to': url, 'signing-key': ctx.key.secretKey, include: `^/nix/store/[a-z0-9]{32}-${tag}-`, ...(process.env.BENCH_POST_JOBS ? { jobs: process.env.BENCH_POST_JOBS } : {}) },
     timeoutMs: 30 * 60_000,
   });
   try {

@@ -3,7 +3,7 @@
 // changed: each issue's path is the input, so every message names it, and every problem of every
 // input is reported at once.
 import * as core from '@actions/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Inputs, type InputName, SecretEnvFallbacks } from './constants.ts';
 import { ConfigError } from './errors.ts';
 import { maskSecrets, words } from './inputs.ts';

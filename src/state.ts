@@ -1,7 +1,7 @@
 // What the main step hands to the post step: one key, one JSON record, one zod schema, so no
 // string like "false" is ever mistaken for true. Writer and reader live here together.
 import * as core from '@actions/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { State } from './constants.ts';
 
 const MainState = z.object({

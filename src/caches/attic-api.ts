@@ -3,7 +3,7 @@
 // get-missing-paths and upload-path. Every failure becomes a PushError that says what the user can
 // do about it; `transient` marks the ones worth retrying.
 import type { Readable } from 'node:stream';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HttpError, http, isTransientStatus, putStream, redactUrl, withRetry } from '../http.ts';
 import { parsePublicKey, type PublicKey } from '../nix/keys.ts';
 import { baseName, hashPart, type PathInfo } from '../nix/path-info.ts';

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants as zlibConstants, createZstdCompress } from 'node:zlib';
-import { z } from 'zod';
+import * as z from 'zod';
 import { http, HttpError, httpJson, isTransient, withRetry } from '../http.ts';
 import { Sha256 } from '../nix/hash.ts';
 import type { SecretKey } from '../nix/keys.ts';

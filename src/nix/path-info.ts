@@ -5,7 +5,7 @@
 // - Nix 2.33+ `--json-format 2`: `{version, storeDir, info}`, `info` keyed by base name, base-name
 //   references and deriver, `ca` as `{method, hash: SRI}`;
 // - Nix 2.35+ `--json-format 3`: format 2 with signatures as `{keyName, sig}`.
-import { z } from 'zod';
+import * as z from 'zod';
 import { encodedLength, fromNix32, toNix32 } from './base32.ts';
 import { Sha256 } from './hash.ts';
 

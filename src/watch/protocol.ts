@@ -3,7 +3,7 @@
 // environment, like the steps do.
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const WatchFiles = {
   /** WatchConfig as JSON, written by main before the spawn. */
