@@ -46,7 +46,9 @@ async function producerRun(fixture: Fixture, attrs: string[], options: JobOption
 
 test('producer on main pushes toolchain, tool and source; a cold consumer substitutes them all; a second run uploads nothing', async () => {
   const fixture = await buildFixture({ name: 'prod', build: false });
-  const { post } = await producerRun(fixture, ['tool', 'source']);
+  // Only this test's paths: other processes on the machine may add store paths meanwhile.
+  const only = { inputs: producerInputs({ include: '^/nix/store/[a-z0-9]{32}-prod-' }) };
+  const { post } = await producerRun(fixture, ['tool', 'source'], only);
   assert.equal(post.code, 0, post.stderr);
   assert.equal(post.outputs['push-status'], 'pushed', post.stdout);
   assert.equal(post.outputs.pushed, '3');
@@ -70,7 +72,7 @@ test('producer on main pushes toolchain, tool and source; a cold consumer substi
   // new in the store diff — and the target already has every one of them.
   await deletePaths([fixture.outPaths.tool!, fixture.outPaths.toolchain!, fixture.outPaths.source!]);
   const before = nginx.requests().filter((r) => r.method === 'PUT').length;
-  const second = await producerRun(fixture, ['tool', 'source']);
+  const second = await producerRun(fixture, ['tool', 'source'], only);
   assert.equal(second.post.code, 0, second.post.stderr);
   assert.equal(second.post.outputs.pushed, '0');
   assert.equal(second.post.outputs['push-status'], 'nothing-new');
