@@ -26539,7 +26539,10 @@ var Inputs = {
   Strict: "strict",
   Fallback: "fallback",
   RequireSubstituted: "require-substituted",
-  PushWhileBuilding: "push-while-building"
+  PushWhileBuilding: "push-while-building",
+  // GitHub Actions cache target (docs/github-cache.md)
+  GitHubCache: "github-cache",
+  GitHubCacheSize: "github-cache-size"
 };
 var SecretInputs = [
   Inputs.CachixAuthToken,
@@ -26641,6 +26644,7 @@ function signatureKeyName(signature) {
 var DEFAULT_CACHIX_API = "https://app.cachix.org/api/v1";
 var DEFAULT_PUSH_TIMEOUT_SECONDS = 600;
 var DEFAULT_CHUNK_SIZE = 32 * 1024 * 1024;
+var DEFAULT_GITHUB_CACHE_SIZE = 2 * 1024 ** 3;
 function text(parse2) {
   return string2().transform((s, ctx) => parse2(s, (message3) => ctx.addIssue({ code: "custom", message: message3 })));
 }
@@ -26716,6 +26720,13 @@ var pins = text(
     return { name: m[1], target: m[2], keep };
   })
 );
+var UNITS = { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+var byteSize = text((s, problem2) => {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMG]?)i?B?$/i.exec(s);
+  const n = m ? Math.floor(Number(m[1]) * UNITS[m[2].toUpperCase()]) : NaN;
+  if (!(n >= UNITS.M && n <= 10 * UNITS.G)) problem2(`expected a size from 1M to 10G (like 2G or 500M), not "${s}"`);
+  return n;
+});
 var pushMode = string2().transform((s) => s.toLowerCase()).pipe(_enum(["auto", "true", "false"], { error: (issue3) => `expected auto, true or false, not "${String(issue3.input)}"` }));
 var InputsSchema = object({
   [Inputs.Substituters]: storeUrls(SUBSTITUTER_SCHEMES).default([]),
@@ -26744,7 +26755,10 @@ var InputsSchema = object({
   [Inputs.Strict]: bool.default(false),
   [Inputs.Fallback]: bool.default(true),
   [Inputs.RequireSubstituted]: list.default([]),
-  [Inputs.PushWhileBuilding]: bool.default(false)
+  [Inputs.PushWhileBuilding]: bool.default(false),
+  // GitHub Actions cache target
+  [Inputs.GitHubCache]: bool.default(false),
+  [Inputs.GitHubCacheSize]: byteSize.default(DEFAULT_GITHUB_CACHE_SIZE)
 });
 function crossInputProblems(p, problem2) {
   if (p[Inputs.AtticEndpoint] && !p[Inputs.AtticCache]) problem2(Inputs.AtticCache, `required when ${Inputs.AtticEndpoint} is set`);
@@ -26757,7 +26771,9 @@ function crossInputProblems(p, problem2) {
   for (const input of [Inputs.AtticToken, Inputs.AtticPublicKey]) {
     if (p[input] && !p[Inputs.AtticCache]) problem2(input, `needs ${Inputs.AtticEndpoint} and ${Inputs.AtticCache}`);
   }
-  if (p[Inputs.SigningKey] && p[Inputs.PushTo].length === 0) problem2(Inputs.SigningKey, `only signs uploads to ${Inputs.PushTo}, which is empty`);
+  if (p[Inputs.SigningKey] && p[Inputs.PushTo].length === 0 && !p[Inputs.GitHubCache]) {
+    problem2(Inputs.SigningKey, `only signs uploads to ${Inputs.PushTo} and ${Inputs.GitHubCache}, which are not set`);
+  }
 }
 var SettingsSchema = InputsSchema.superRefine((p, ctx) => crossInputProblems(p, (input, message3) => ctx.addIssue({ code: "custom", path: [input], message: message3 }))).transform(
   (p) => settingsOf(p)
@@ -26792,7 +26808,9 @@ function settingsOf(p) {
     strict: p[Inputs.Strict],
     fallback: p[Inputs.Fallback],
     requireSubstituted: p[Inputs.RequireSubstituted],
-    pushWhileBuilding: p[Inputs.PushWhileBuilding]
+    pushWhileBuilding: p[Inputs.PushWhileBuilding],
+    githubCache: p[Inputs.GitHubCache],
+    githubCacheSize: p[Inputs.GitHubCacheSize]
   };
 }
 function withEnvFallbacks(raw, env) {

@@ -55,11 +55,17 @@ export interface Settings {
   fallback: boolean;
   requireSubstituted: string[];
   pushWhileBuilding: boolean;
+  /** GitHub Actions cache target (docs/github-cache.md). */
+  githubCache: boolean;
+  /** Bytes the saved binary cache folder may hold. */
+  githubCacheSize: number;
 }
 
 export const DEFAULT_CACHIX_API = 'https://app.cachix.org/api/v1';
 export const DEFAULT_PUSH_TIMEOUT_SECONDS = 600;
 export const DEFAULT_CHUNK_SIZE = 32 * 1024 * 1024;
+/** action.yml's `2G`. */
+export const DEFAULT_GITHUB_CACHE_SIZE = 2 * 1024 ** 3;
 
 /** Input texts by name; an input that is unset or blank is absent. */
 export type RawInputs = Partial<Record<InputName, string>>;
@@ -178,6 +184,15 @@ const pins = text((s, problem) =>
   }),
 );
 
+const UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+/** `2G`, `500M`, `1.5G` or plain bytes (binary units), from 1M to the repository's 10G. */
+const byteSize = text((s, problem) => {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMG]?)i?B?$/i.exec(s);
+  const n = m ? Math.floor(Number(m[1]) * (UNITS[(m[2] as string).toUpperCase()] as number)) : NaN;
+  if (!(n >= UNITS.M! && n <= 10 * UNITS.G!)) problem(`expected a size from 1M to 10G (like 2G or 500M), not "${s}"`);
+  return n;
+});
+
 const pushMode = z
   .string()
   .transform((s) => s.toLowerCase())
@@ -213,6 +228,9 @@ const InputsSchema = z.object({
   [Inputs.Fallback]: bool.default(true),
   [Inputs.RequireSubstituted]: list.default([]),
   [Inputs.PushWhileBuilding]: bool.default(false),
+  // GitHub Actions cache target
+  [Inputs.GitHubCache]: bool.default(false),
+  [Inputs.GitHubCacheSize]: byteSize.default(DEFAULT_GITHUB_CACHE_SIZE),
 });
 type Parsed = z.output<typeof InputsSchema>;
 
@@ -228,7 +246,9 @@ function crossInputProblems(p: Parsed, problem: (input: InputName, message: stri
   for (const input of [Inputs.AtticToken, Inputs.AtticPublicKey] as const) {
     if (p[input] && !p[Inputs.AtticCache]) problem(input, `needs ${Inputs.AtticEndpoint} and ${Inputs.AtticCache}`);
   }
-  if (p[Inputs.SigningKey] && p[Inputs.PushTo].length === 0) problem(Inputs.SigningKey, `only signs uploads to ${Inputs.PushTo}, which is empty`);
+  if (p[Inputs.SigningKey] && p[Inputs.PushTo].length === 0 && !p[Inputs.GitHubCache]) {
+    problem(Inputs.SigningKey, `only signs uploads to ${Inputs.PushTo} and ${Inputs.GitHubCache}, which are not set`);
+  }
 }
 
 const SettingsSchema = InputsSchema.superRefine((p, ctx) => crossInputProblems(p, (input, message) => ctx.addIssue({ code: 'custom', path: [input], message }))).transform(
@@ -271,6 +291,8 @@ function settingsOf(p: Parsed): Settings {
     fallback: p[Inputs.Fallback],
     requireSubstituted: p[Inputs.RequireSubstituted],
     pushWhileBuilding: p[Inputs.PushWhileBuilding],
+    githubCache: p[Inputs.GitHubCache],
+    githubCacheSize: p[Inputs.GitHubCacheSize],
   };
 }
 

@@ -28,6 +28,9 @@ export const Inputs = {
   Fallback: 'fallback',
   RequireSubstituted: 'require-substituted',
   PushWhileBuilding: 'push-while-building',
+  // GitHub Actions cache target (docs/github-cache.md)
+  GitHubCache: 'github-cache',
+  GitHubCacheSize: 'github-cache-size',
 } as const;
 export type InputName = (typeof Inputs)[keyof typeof Inputs];
 
@@ -50,6 +53,13 @@ export const Outputs = {
   Substituters: 'substituters',
   Pushed: 'pushed',
   PushStatus: 'push-status',
+  // GitHub Actions cache target: main restores, post saves
+  GitHubCacheRestored: 'github-cache-restored',
+  GitHubCacheRestoredPaths: 'github-cache-restored-paths',
+  GitHubCacheRestoredSize: 'github-cache-restored-size',
+  GitHubCacheSaved: 'github-cache-saved',
+  GitHubCacheSavedPaths: 'github-cache-saved-paths',
+  GitHubCacheSavedSize: 'github-cache-saved-size',
 } as const;
 
 export const State = {

@@ -14,19 +14,40 @@ import { saveMainState, type MainState } from './state.ts';
 import { verifySubstituted } from './verify.ts';
 import { startWatcher } from './watch/launch.ts';
 import { workRoot } from './work-dir.ts';
+import type { Logger } from './log.ts';
+
+const log: Logger = { info: core.info, warning: core.warning, debug: core.debug };
+
+/**
+ * github-cache: restores the entry. Imported only when the input is on: @actions/cache and the
+ * Azure SDK under it take ~130 ms to initialise, more than the rest of this step.
+ */
+async function restoreFromGitHubCache(settings: Settings, dir: string) {
+  const [{ restoreGitHubCache }, summary] = await Promise.all([import('./github-cache/restore.ts'), import('./github-cache/summary.ts')]);
+  const restored = await restoreGitHubCache(dir, settings.trustedPublicKeys, log);
+  for (const [name, value] of Object.entries(summary.restoreOutputs(restored))) core.setOutput(name, value);
+  return { ...restored, addSummary: () => summary.addRestoreSummary(restored) };
+}
 
 async function configureAndSnapshot(settings: Settings, snapshotAt: number): Promise<void> {
   const dir = workRoot();
-  const state: MainState = { snapshotAt: settings.paths.length === 0 ? snapshotAt : null, systemConf: false, files: [], watcher: null };
+  const state: MainState = { snapshotAt: settings.paths.length === 0 ? snapshotAt : null, systemConf: false, files: [], watcher: null, githubCache: null };
   try {
     const resolved = await resolveCaches(settings);
     for (const s of resolved.skipped) {
       if (settings.strict) throw new Error(`${s.label}: ${s.reason}`);
       core.warning(`${s.label} is not used for substitution: ${s.reason}`);
     }
+    // github-cache: the restored entry is one more substituter, applied like the others.
+    const restored = settings.githubCache ? await restoreFromGitHubCache(settings, dir) : null;
+    if (restored) {
+      state.githubCache = restored.state;
+      if (restored.source) resolved.sources.push(restored.source);
+    }
     const appliedVia = await applyCaches(settings, resolved, dir, state);
     core.setOutput(Outputs.Substituters, resolved.sources.flatMap((s) => s.urls).join(' '));
     addConfigureSummary(resolved.sources, resolved.skipped, appliedVia);
+    restored?.addSummary();
     await writeSummary();
     if (state.snapshotAt !== null) core.info(`Store snapshot: paths that become valid from ${new Date(snapshotAt).toISOString()} on are this job's`);
     if (settings.pushWhileBuilding && state.snapshotAt !== null) state.watcher = await startWatcher(settings, state.snapshotAt, dir);

@@ -19,11 +19,18 @@ import { Outputs } from './constants.ts';
 import { loadMainState, type MainState } from './state.ts';
 import { workRoot } from './work-dir.ts';
 import { stopWatcher, type WatchOutcome } from './watch/stop.ts';
+import { gitHubCacheSaver, notSaved, type SaveReport } from './github-cache/save.ts';
+import { addSaveSummary, saveOutputs, saveSentence } from './github-cache/summary.ts';
 
 const log: Logger = { info: core.info, warning: core.warning, debug: core.debug };
 
-function setPushOutputs(s: Pick<PushSummary, 'status' | 'targets'>): void {
-  core.setOutput(Outputs.Pushed, String(s.targets.reduce((n, t) => n + t.uploaded, 0)));
+/** New paths a saved GitHub cache entry holds (they count as pushed). */
+function githubAdded(save: SaveReport | null | undefined): number {
+  return save?.status === 'saved' ? save.added : 0;
+}
+
+function setPushOutputs(s: Pick<PushSummary, 'status' | 'targets' | 'githubCache'>): void {
+  core.setOutput(Outputs.Pushed, String(s.targets.reduce((n, t) => n + t.uploaded, 0) + githubAdded(s.githubCache)));
   core.setOutput(Outputs.PushStatus, s.status);
 }
 
@@ -80,8 +87,11 @@ async function pushWith(
   slots: ReturnType<typeof configuredTargets>,
   summary: (s: Partial<PushSummary> & Pick<PushSummary, 'status'>) => PushSummary,
 ): Promise<PushSummary> {
-  const gate = decidePush(settings.push, settings.pushBranches, readRunContext(), slots.length);
-  if (!gate.push) return summary({ status: 'skipped', reason: gate.reason });
+  // The GitHub cache counts as a target when it can sign what it saves.
+  const github = gitHubCacheSaver(settings, state.githubCache, workRoot);
+  const githubNot = (status: 'skipped' | 'nothing-new', reason: string) => github && notSaved(status, github.ready ? reason : github.reason);
+  const gate = decidePush(settings.push, settings.pushBranches, readRunContext(), slots.length + (github?.ready ? 1 : 0));
+  if (!gate.push) return summary({ status: 'skipped', reason: gate.reason, githubCache: githubNot('skipped', gate.reason) });
 
   const { roots, closure, plan } = await core.group('Plan the push', async () => {
     const roots = selectRoots(await timed('new paths (store diff + validity)', () => candidatePaths(settings, state)), settings);
@@ -91,7 +101,7 @@ async function pushWith(
     core.info(`${roots.length} new path(s); closure ${closure.length}; ${plan.upstream.length} already upstream; ${plan.toPush.length} to offer to ${slots.length} target(s)`);
     return { roots, closure, plan };
   });
-  if (roots.length === 0) return summary({ status: 'nothing-new', reason: 'the job added no store paths to push' });
+  if (roots.length === 0) return summary({ status: 'nothing-new', reason: 'the job added no store paths to push', githubCache: githubNot('nothing-new', 'the job added no store paths') });
 
   const ctx = { signal, log };
   const reports: TargetReport[] = await Promise.all(
@@ -119,9 +129,12 @@ async function pushWith(
       }
     }),
   );
+  // After the other targets: saving moves the working directory (github-cache/service.ts).
+  const githubCache = github?.ready ? await core.group('Save to the GitHub Actions cache', () => github.save(plan.toPush, ctx)) : githubNot('skipped', '');
   const broken = reports.filter((r) => r.error || r.failed.length > 0 || r.blocked > 0);
-  const uploaded = reports.reduce((n, r) => n + r.uploaded, 0);
+  const uploaded = reports.reduce((n, r) => n + r.uploaded, 0) + githubAdded(githubCache);
   return summary({
+    githubCache,
     status: broken.length > 0 ? 'failed' : uploaded > 0 ? 'pushed' : 'nothing-new',
     reason: broken.length > 0 ? describeFailures(broken, signal) : uploaded === 0 ? 'every target already has these paths' : null,
     newPaths: roots.length,
@@ -191,6 +204,14 @@ async function withinBudget<T>(settings: Settings, strict: boolean, body: (signa
   }
 }
 
+/** The GitHub cache is best effort (docs/github-cache.md): its failures warn, even with `strict`. */
+function reportGitHubCache(save: SaveReport): void {
+  for (const [name, value] of Object.entries(saveOutputs(save))) core.setOutput(name, value);
+  if (save.status === 'failed') core.warning(`github-cache: not saved: ${save.reason}`);
+  else core.info(`github-cache: ${saveSentence(save)}`);
+  addSaveSummary(save);
+}
+
 async function report(result: PushSummary): Promise<void> {
   setPushOutputs(result);
   if (result.status === 'skipped') core.info(`Not pushing: ${result.reason}`);
@@ -198,5 +219,6 @@ async function report(result: PushSummary): Promise<void> {
     core.info(`${t.label}: ${t.uploaded} uploaded, ${t.alreadyPresent} already present${t.error ? `, error: ${t.error}` : ''}`);
   }
   addPushSummary(result);
+  if (result.githubCache) reportGitHubCache(result.githubCache);
   await writeSummary();
 }

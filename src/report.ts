@@ -2,6 +2,7 @@
 // core.summary; the phase writes it once (main-phase.ts, post-phase.ts).
 import * as core from '@actions/core';
 import type { TargetReport } from './push/uploader.ts';
+import type { SaveReport } from './github-cache/save.ts';
 import type { CacheSource } from './types.ts';
 
 export type PushStatus = 'pushed' | 'nothing-new' | 'skipped' | 'failed';
@@ -14,6 +15,8 @@ export interface PushSummary {
   upstream: number;
   targets: TargetReport[];
   durationMs: number;
+  /** github-cache: what the post step saved, or null when the input is off. */
+  githubCache?: SaveReport | null;
 }
 
 export function formatBytes(n: number): string {

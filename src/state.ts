@@ -13,6 +13,8 @@ const MainState = z.object({
   files: z.array(z.string()),
   /** Background uploader started by main (push-while-building). */
   watcher: z.object({ pid: z.number().int(), dir: z.string() }).nullable(),
+  /** github-cache: the folder's root and the entry main restored into it. */
+  githubCache: z.object({ root: z.string(), restoredKey: z.string().nullable() }).nullable().optional(),
 });
 export type MainState = z.infer<typeof MainState>;
 

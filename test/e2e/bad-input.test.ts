@@ -63,6 +63,9 @@ const cases: Case[] = [
   ['strict', 'not a boolean', () => ({ strict: 'yes' })],
   ['fallback', 'not a boolean', () => ({ fallback: 'maybe' })],
   ['push-while-building', 'not a boolean', () => ({ 'push-while-building': 'on' })],
+  ['github-cache', 'not a boolean', () => ({ 'github-cache': 'yes' })],
+  ['github-cache-size', 'over the repository\'s 10 GB', () => ({ 'github-cache': 'true', 'github-cache-size': '20G' })],
+  ['github-cache-size', 'not a size', () => ({ 'github-cache-size': 'lots' })],
 ];
 
 for (const [input, what, inputs] of cases) {

@@ -12,6 +12,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { READ, WRITE, startGitHubCache } from '../doubles/github-cache.ts';
 import { startNginx } from '../harness/nginx.ts';
 import { buildFixture, copyTo, deletePaths, generateKey, validPaths } from '../harness/nix.ts';
 import { runProcess } from '../harness/process.ts';
@@ -116,6 +117,7 @@ test('untrusted runner user: sudo puts the cache into the daemon config, the bui
   const script = path.join(dir, 'restart-nix-daemon');
   writeFileSync(script, restartScript(dir), { mode: 0o755 });
   const nginx = await startNginx();
+  const gha = await startGitHubCache();
   const readPid = () => Number(readFileSync(path.join(dir, 'daemon.pid'), 'utf8').trim());
   try {
     // The machine: a daemon that trusts only root, no substituters of its own, and a runner user.
@@ -140,11 +142,25 @@ test('untrusted runner user: sudo puts the cache into the daemon config, the bui
     const cacheUrl = `${nginx.url}/cache`;
     const realise = ['--realise', fixture.drvPaths.tool!, '--max-jobs', '0'];
 
+    // github-cache: an entry saved on main (by root, as any producer), its paths absent here; the
+    // restored folder goes into the daemon's config the same way (file://).
+    const onMain = [{ scope: 'refs/heads/main', permission: READ | WRITE }];
+    const saved = await buildFixture({ name: 'untrusted-gha' });
+    const producer = new Job({ inputs: { 'github-cache': 'true', 'signing-key': key.secretKey, 'trusted-public-keys': key.publicKey, paths: saved.outPaths.tool! }, env: gha.env(onMain) });
+    try {
+      assert.equal((await producer.main()).code, 0);
+      const post = await producer.post();
+      assert.match(post.outputs['github-cache-saved'] ?? '', /^nix-binary-cache-v1-/, post.stdout);
+    } finally {
+      producer.dispose();
+    }
+    await deletePaths([saved.outPaths.tool!, saved.outPaths.toolchain!]);
+
     const job = new Job({
       user: USER,
       nixConf: false,
-      inputs: { substituters: cacheUrl, 'trusted-public-keys': key.publicKey },
-      env: { NIX_DAEMON_RESTART_COMMAND: script },
+      inputs: { substituters: cacheUrl, 'trusted-public-keys': key.publicKey, 'github-cache': 'true' },
+      env: { NIX_DAEMON_RESTART_COMMAND: script, ...gha.env(onMain) },
     });
     try {
       // The problem is real: passed by the client, the cache is ignored by the daemon.
@@ -166,6 +182,10 @@ test('untrusted runner user: sudo puts the cache into the daemon config, the bui
       assert.equal(build.code, 0, build.stderr);
       assert.match(build.stderr, new RegExp(`copying path '${fixture.outPaths.tool!}' from '${cacheUrl}'`));
       assert.deepEqual(await validPaths([fixture.outPaths.tool!, fixture.outPaths.toolchain!]), [fixture.outPaths.tool, fixture.outPaths.toolchain]);
+      assert.match(during, /file:\/\/\S+\/nix-binary-cache/);
+      const fromGha = await job.exec('nix-store', ['--realise', saved.drvPaths.tool!, '--max-jobs', '0']);
+      assert.equal(fromGha.code, 0, fromGha.stderr);
+      assert.match(fromGha.stderr, new RegExp(`copying path '${saved.outPaths.tool!}' from 'file://`));
 
       const secondPid = readPid();
       const post = await job.post();
@@ -197,6 +217,7 @@ test('untrusted runner user: sudo puts the cache into the daemon config, the bui
   } finally {
     restoreMachine(lock);
     await nginx.stop();
+    await gha.stop();
   }
 });
 
