@@ -156,3 +156,30 @@ test('a throttling cache service (429, Retry-After) leaves the job green with wa
     j.dispose();
   }
 });
+
+test('github-cache-size drops the least recently pushed closure whole', async () => {
+  // Two closures of ~600 KiB of incompressible data each: a 1M budget holds one.
+  const first = await buildFixture({ name: 'ghb1', graph: { blob: { bytes: 600 * 1024 } } });
+  const second = await buildFixture({ name: 'ghb2', graph: { blob: { bytes: 600 * 1024 } } });
+  const scopes: CacheScope[] = [{ scope: 'refs/heads/budget', permission: READ | WRITE }];
+  const save = async (runId: number, fixture: Fixture) => {
+    const j = job(runId, svc.env(scopes), { paths: fixture.outPaths.blob!, 'github-cache-size': '1M' });
+    try {
+      const main = await j.main();
+      assert.equal(main.code, 0, main.stderr);
+      const post = await j.post();
+      assert.equal(post.code, 0, post.stderr);
+      return { main, post };
+    } finally {
+      j.dispose();
+    }
+  };
+  const one = await save(501, first);
+  assert.equal(one.post.outputs['github-cache-saved-paths'], '1', one.post.stdout);
+  const two = await save(502, second);
+  assert.equal(two.main.outputs['github-cache-restored'], `${prefix}501-1`);
+  assert.equal(two.post.outputs['github-cache-saved'], `${prefix}502-1`, two.post.stdout);
+  assert.equal(two.post.outputs['github-cache-saved-paths'], '1', 'the older closure was dropped');
+  assert.ok(Number(two.post.outputs['github-cache-saved-size']) <= 1024 * 1024);
+  assert.match(two.post.summary, /1 closure\(s\) dropped by github-cache-size/);
+});
