@@ -183,3 +183,22 @@ test('github-cache-size drops the least recently pushed closure whole', async ()
   assert.ok(Number(two.post.outputs['github-cache-saved-size']) <= 1024 * 1024);
   assert.match(two.post.summary, /1 closure\(s\) dropped by github-cache-size/);
 });
+
+test('a pull request from a fork never saves, even with push: true', async () => {
+  const fixture = await buildFixture({ name: 'ghf' });
+  const forkEvent = { pull_request: { number: 8, head: { repo: { full_name: 'someone/repo' } }, base: { repo: { full_name: 'owner/repo' } } } };
+  const scopes: CacheScope[] = [{ scope: 'refs/pull/8/merge', permission: READ | WRITE }, { scope: 'refs/heads/main', permission: READ }];
+  const j = job(601, svc.env(scopes), { push: 'true', paths: fixture.outPaths.tool! }, { eventName: 'pull_request', ref: 'refs/pull/8/merge', event: forkEvent });
+  const creates = () => svc.requests.filter((r) => r.method === 'CreateCacheEntry').length;
+  const before = creates();
+  try {
+    assert.equal((await j.main()).code, 0);
+    const post = await j.post();
+    assert.equal(post.code, 0, post.stderr);
+    assert.equal(post.outputs['github-cache-saved'], '');
+    assert.match(post.summary, /Not saved \(skipped\): pull requests from forks never push/);
+    assert.equal(creates(), before);
+  } finally {
+    j.dispose();
+  }
+});
