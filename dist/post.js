@@ -77617,7 +77617,7 @@ async function saveGitHubCache(plan, options) {
       return report2({ status: "failed", reason: `writing the folder: ${written.error ?? written.failed[0]?.error ?? "a dependency failed"}` });
     }
     const index = await readFolder(folder, keys);
-    const now = options.now ?? Date.now();
+    const now = Date.now();
     for (const root2 of rootsOf(plan)) if (index.paths.has(root2)) index.roots.set(root2, now);
     const keep = selectWithinBudget(index, options.budget);
     await prune(folder, index, keep);

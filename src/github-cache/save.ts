@@ -59,7 +59,6 @@ export interface SaveOptions {
   budget: number;
   jobs: number;
   ctx: PushContext;
-  now?: number;
 }
 
 /** Paths of the plan no other plan path refers to: one closure each. */
@@ -89,7 +88,7 @@ export async function saveGitHubCache(plan: readonly PathInfo[], options: SaveOp
       return report({ status: 'failed', reason: `writing the folder: ${written.error ?? written.failed[0]?.error ?? 'a dependency failed'}` });
     }
     const index = await readFolder(folder, keys);
-    const now = options.now ?? Date.now();
+    const now = Date.now();
     for (const root of rootsOf(plan)) if (index.paths.has(root)) index.roots.set(root, now);
     const keep = selectWithinBudget(index, options.budget);
     await prune(folder, index, keep);
