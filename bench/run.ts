@@ -1,7 +1,7 @@
 // `npm run bench`: figures for README (not timed tests). Each measurement is the median of several
 // runs, with the method users would otherwise run measured alongside in the same process.
-// Knobs (env): BENCH_QUICK=1 (small everything), BENCH_ONLY=main,diff,post,postmem,push,repush,memory,watch,
-// BENCH_POST_N, BENCH_MEM_SMALL_MB,
+// Knobs (env): BENCH_QUICK=1 (small everything), BENCH_ONLY=main,diff,post,postmem,push,repush,memory,watch,pins,
+// BENCH_POST_N, BENCH_MEM_SMALL_MB, BENCH_PINS_EVAL_N (evaluation work of the pins baseline),
 // BENCH_RUNS, BENCH_STORE_ENTRIES, BENCH_SMALL_N, BENCH_SMALL_KB, BENCH_LARGE_N, BENCH_LARGE_MB,
 // BENCH_REPUSH_N, BENCH_MEM_MB, BENCH_WATCH_PATHS, BENCH_WATCH_SECONDS, BENCH_XZ=0 (no default-xz
 // `nix copy` rows) or =all (also for the large paths: minutes), BENCH_DIR (kept generated store;
@@ -14,6 +14,7 @@ import { generateKey, type KeyPair } from '../test/harness/nix.ts';
 import { benchDiff } from './diff.ts';
 import { fmtMs, knob, log, only, printTable, rows, run } from './lib.ts';
 import { benchMain } from './main-step.ts';
+import { benchPins } from './pins.ts';
 import { benchPostMemory, benchPostSmall } from './post-step.ts';
 import { benchMemory, benchPush, benchRepush } from './push.ts';
 import { benchWatch } from './watch.ts';
@@ -42,6 +43,7 @@ try {
   if (only('repush')) await benchRepush(ctx);
   if (only('memory')) await benchMemory(ctx);
   if (only('watch')) await benchWatch(ctx);
+  if (only('pins')) await benchPins(ctx);
 } finally {
   await nginx?.stop();
   rmSync(scratch, { recursive: true, force: true });

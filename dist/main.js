@@ -143,15 +143,15 @@ function issueFileCommand(command, message) {
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter3 = `ghadelimiter_${crypto.randomUUID()}`;
+  const delimiter4 = `ghadelimiter_${crypto.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter3)) {
-    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter3}"`);
+  if (key.includes(delimiter4)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter4}"`);
   }
-  if (convertedValue.includes(delimiter3)) {
-    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter3}"`);
+  if (convertedValue.includes(delimiter4)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter4}"`);
   }
-  return `${key}<<${delimiter3}${os2.EOL}${convertedValue}${os2.EOL}${delimiter3}`;
+  return `${key}<<${delimiter4}${os2.EOL}${convertedValue}${os2.EOL}${delimiter4}`;
 }
 var init_file_command = __esm({
   "node_modules/@actions/core/lib/file-command.js"() {
@@ -222,8 +222,8 @@ var DecodedURL;
 var init_proxy = __esm({
   "node_modules/@actions/http-client/lib/proxy.js"() {
     DecodedURL = class extends URL {
-      constructor(url2, base) {
-        super(url2, base);
+      constructor(url3, base) {
+        super(url3, base);
         this._decodedUsername = decodeURIComponent(super.username);
         this._decodedPassword = decodeURIComponent(super.password);
       }
@@ -1227,15 +1227,15 @@ var require_util = __commonJS({
         return (sTag === "Blob" || sTag === "File") && ("stream" in object3 && typeof object3.stream === "function" || "arrayBuffer" in object3 && typeof object3.arrayBuffer === "function");
       }
     }
-    function buildURL(url2, queryParams) {
-      if (url2.includes("?") || url2.includes("#")) {
+    function buildURL(url3, queryParams) {
+      if (url3.includes("?") || url3.includes("#")) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
       const stringified = stringify(queryParams);
       if (stringified) {
-        url2 += "?" + stringified;
+        url3 += "?" + stringified;
       }
-      return url2;
+      return url3;
     }
     function isValidPort(port) {
       const value = parseInt(port, 10);
@@ -1244,58 +1244,58 @@ var require_util = __commonJS({
     function isHttpOrHttpsPrefixed(value) {
       return value != null && value[0] === "h" && value[1] === "t" && value[2] === "t" && value[3] === "p" && (value[4] === ":" || value[4] === "s" && value[5] === ":");
     }
-    function parseURL(url2) {
-      if (typeof url2 === "string") {
-        url2 = new URL(url2);
-        if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
+    function parseURL(url3) {
+      if (typeof url3 === "string") {
+        url3 = new URL(url3);
+        if (!isHttpOrHttpsPrefixed(url3.origin || url3.protocol)) {
           throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
         }
-        return url2;
+        return url3;
       }
-      if (!url2 || typeof url2 !== "object") {
+      if (!url3 || typeof url3 !== "object") {
         throw new InvalidArgumentError("Invalid URL: The URL argument must be a non-null object.");
       }
-      if (!(url2 instanceof URL)) {
-        if (url2.port != null && url2.port !== "" && isValidPort(url2.port) === false) {
+      if (!(url3 instanceof URL)) {
+        if (url3.port != null && url3.port !== "" && isValidPort(url3.port) === false) {
           throw new InvalidArgumentError("Invalid URL: port must be a valid integer or a string representation of an integer.");
         }
-        if (url2.path != null && typeof url2.path !== "string") {
+        if (url3.path != null && typeof url3.path !== "string") {
           throw new InvalidArgumentError("Invalid URL path: the path must be a string or null/undefined.");
         }
-        if (url2.pathname != null && typeof url2.pathname !== "string") {
+        if (url3.pathname != null && typeof url3.pathname !== "string") {
           throw new InvalidArgumentError("Invalid URL pathname: the pathname must be a string or null/undefined.");
         }
-        if (url2.hostname != null && typeof url2.hostname !== "string") {
+        if (url3.hostname != null && typeof url3.hostname !== "string") {
           throw new InvalidArgumentError("Invalid URL hostname: the hostname must be a string or null/undefined.");
         }
-        if (url2.origin != null && typeof url2.origin !== "string") {
+        if (url3.origin != null && typeof url3.origin !== "string") {
           throw new InvalidArgumentError("Invalid URL origin: the origin must be a string or null/undefined.");
         }
-        if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
+        if (!isHttpOrHttpsPrefixed(url3.origin || url3.protocol)) {
           throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
         }
-        const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
-        let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path8 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        const port = url3.port != null ? url3.port : url3.protocol === "https:" ? 443 : 80;
+        let origin = url3.origin != null ? url3.origin : `${url3.protocol || ""}//${url3.hostname || ""}:${port}`;
+        let path9 = url3.path != null ? url3.path : `${url3.pathname || ""}${url3.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path8 && path8[0] !== "/") {
-          path8 = `/${path8}`;
+        if (path9 && path9[0] !== "/") {
+          path9 = `/${path9}`;
         }
-        return new URL(`${origin}${path8}`);
+        return new URL(`${origin}${path9}`);
       }
-      if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
+      if (!isHttpOrHttpsPrefixed(url3.origin || url3.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
       }
-      return url2;
+      return url3;
     }
-    function parseOrigin(url2) {
-      url2 = parseURL(url2);
-      if (url2.pathname !== "/" || url2.search || url2.hash) {
+    function parseOrigin(url3) {
+      url3 = parseURL(url3);
+      if (url3.pathname !== "/" || url3.search || url3.hash) {
         throw new InvalidArgumentError("invalid url");
       }
-      return url2;
+      return url3;
     }
     function getHostname(host) {
       if (host[0] === "[") {
@@ -1734,39 +1734,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin }
+          request: { method, path: path9, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path8);
+        debuglog("sending request to %s %s/%s", method, origin, path9);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin },
+          request: { method, path: path9, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path8,
+          path9,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin }
+          request: { method, path: path9, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path8);
+        debuglog("trailers received from %s %s/%s", method, origin, path9);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path8, origin },
+          request: { method, path: path9, origin },
           error: error3
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path8,
+          path9,
           error3.message
         );
       });
@@ -1815,9 +1815,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path8, origin }
+            request: { method, path: path9, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path8);
+          debuglog("sending request to %s %s/%s", method, origin, path9);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1880,7 +1880,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path8,
+        path: path9,
         method,
         body: body2,
         headers: headers2,
@@ -1895,11 +1895,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path8 !== "string") {
+        if (typeof path9 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path8[0] !== "/" && !(path8.startsWith("http://") || path8.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path9[0] !== "/" && !(path9.startsWith("http://") || path9.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path8)) {
+        } else if (invalidPathRegex.test(path9)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1965,7 +1965,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path8, query) : path8;
+        this.path = query ? buildURL(path9, query) : path9;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -3550,12 +3550,12 @@ var require_data_url = __commonJS({
       }
       return { mimeType: mimeTypeRecord, body: body2 };
     }
-    function URLSerializer(url2, excludeFragment = false) {
+    function URLSerializer(url3, excludeFragment = false) {
       if (!excludeFragment) {
-        return url2.href;
+        return url3.href;
       }
-      const href = url2.href;
-      const hashLength = url2.hash.length;
+      const href = url3.href;
+      const hashLength = url3.hash.length;
       const serialized = hashLength === 0 ? href : href.substring(0, href.length - hashLength);
       if (!hashLength && href.endsWith("#")) {
         return serialized.slice(0, -1);
@@ -4317,9 +4317,9 @@ var require_util2 = __commonJS({
       }
       return location;
     }
-    function isValidEncodedURL(url2) {
-      for (let i = 0; i < url2.length; ++i) {
-        const code = url2.charCodeAt(i);
+    function isValidEncodedURL(url3) {
+      for (let i = 0; i < url3.length; ++i) {
+        const code = url3.charCodeAt(i);
         if (code > 126 || // Non-US-ASCII + DEL
         code < 32) {
           return false;
@@ -4334,8 +4334,8 @@ var require_util2 = __commonJS({
       return request4.urlList[request4.urlList.length - 1];
     }
     function requestBadPort(request4) {
-      const url2 = requestCurrentURL(request4);
-      if (urlIsHttpHttpsScheme(url2) && badPortsSet.has(url2.port)) {
+      const url3 = requestCurrentURL(request4);
+      if (urlIsHttpHttpsScheme(url3) && badPortsSet.has(url3.port)) {
         return "blocked";
       }
       return "allowed";
@@ -4528,31 +4528,31 @@ var require_util2 = __commonJS({
           return isNonPotentiallyTrustWorthy ? "no-referrer" : referrerOrigin;
       }
     }
-    function stripURLForReferrer(url2, originOnly) {
-      assert2(url2 instanceof URL);
-      url2 = new URL(url2);
-      if (url2.protocol === "file:" || url2.protocol === "about:" || url2.protocol === "blank:") {
+    function stripURLForReferrer(url3, originOnly) {
+      assert2(url3 instanceof URL);
+      url3 = new URL(url3);
+      if (url3.protocol === "file:" || url3.protocol === "about:" || url3.protocol === "blank:") {
         return "no-referrer";
       }
-      url2.username = "";
-      url2.password = "";
-      url2.hash = "";
+      url3.username = "";
+      url3.password = "";
+      url3.hash = "";
       if (originOnly) {
-        url2.pathname = "";
-        url2.search = "";
+        url3.pathname = "";
+        url3.search = "";
       }
-      return url2;
+      return url3;
     }
-    function isURLPotentiallyTrustworthy(url2) {
-      if (!(url2 instanceof URL)) {
+    function isURLPotentiallyTrustworthy(url3) {
+      if (!(url3 instanceof URL)) {
         return false;
       }
-      if (url2.href === "about:blank" || url2.href === "about:srcdoc") {
+      if (url3.href === "about:blank" || url3.href === "about:srcdoc") {
         return true;
       }
-      if (url2.protocol === "data:") return true;
-      if (url2.protocol === "file:") return true;
-      return isOriginPotentiallyTrustworthy(url2.origin);
+      if (url3.protocol === "data:") return true;
+      if (url3.protocol === "file:") return true;
+      return isOriginPotentiallyTrustworthy(url3.origin);
       function isOriginPotentiallyTrustworthy(origin) {
         if (origin == null || origin === "null") return false;
         const originAsURL = new URL(origin);
@@ -4873,17 +4873,17 @@ var require_util2 = __commonJS({
         byteLength += chunk.length;
       }
     }
-    function urlIsLocal(url2) {
-      assert2("protocol" in url2);
-      const protocol = url2.protocol;
+    function urlIsLocal(url3) {
+      assert2("protocol" in url3);
+      const protocol = url3.protocol;
       return protocol === "about:" || protocol === "blob:" || protocol === "data:";
     }
-    function urlHasHttpsScheme(url2) {
-      return typeof url2 === "string" && url2[5] === ":" && url2[0] === "h" && url2[1] === "t" && url2[2] === "t" && url2[3] === "p" && url2[4] === "s" || url2.protocol === "https:";
+    function urlHasHttpsScheme(url3) {
+      return typeof url3 === "string" && url3[5] === ":" && url3[0] === "h" && url3[1] === "t" && url3[2] === "t" && url3[3] === "p" && url3[4] === "s" || url3.protocol === "https:";
     }
-    function urlIsHttpHttpsScheme(url2) {
-      assert2("protocol" in url2);
-      const protocol = url2.protocol;
+    function urlIsHttpHttpsScheme(url3) {
+      assert2("protocol" in url3);
+      const protocol = url3.protocol;
       return protocol === "http:" || protocol === "https:";
     }
     function simpleRangeHeaderValue(value, allowWhitespace) {
@@ -6658,7 +6658,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client2, request4) {
-      const { method, path: path8, host, upgrade, blocking, reset } = request4;
+      const { method, path: path9, host, upgrade, blocking, reset } = request4;
       let { body: body2, headers: headers2, contentLength: contentLength2 } = request4;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util5.isFormDataLike(body2)) {
@@ -6739,7 +6739,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path8} HTTP/1.1\r
+      let header = `${method} ${path9} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7268,7 +7268,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client2, request4) {
       const session = client2[kHTTP2Session];
-      const { method, path: path8, host, upgrade, expectContinue, signal, headers: reqHeaders } = request4;
+      const { method, path: path9, host, upgrade, expectContinue, signal, headers: reqHeaders } = request4;
       let { body: body2 } = request4;
       if (upgrade) {
         util5.errorRequest(client2, request4, new Error("Upgrade not supported for H2"));
@@ -7365,7 +7365,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers2[HTTP2_HEADER_PATH] = path8;
+      headers2[HTTP2_HEADER_PATH] = path9;
       headers2[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body2 && typeof body2.read === "function") {
@@ -7718,9 +7718,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers2, resume, statusText);
         }
         const { origin, pathname, search } = util5.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path8 = search ? `${pathname}${search}` : pathname;
+        const path9 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path8;
+        this.opts.path = path9;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -7892,7 +7892,7 @@ var require_client = __commonJS({
        * @param {string|URL} url
        * @param {import('../../types/client.js').Client.Options} options
        */
-      constructor(url2, {
+      constructor(url3, {
         interceptors,
         maxHeaderSize,
         headersTimeout,
@@ -8010,7 +8010,7 @@ var require_client = __commonJS({
         } else {
           this[kInterceptors] = [createRedirectInterceptor({ maxRedirections })];
         }
-        this[kUrl] = util5.parseOrigin(url2);
+        this[kUrl] = util5.parseOrigin(url3);
         this[kConnector] = connect2;
         this[kPipelining] = pipelining != null ? pipelining : 1;
         this[kMaxHeadersSize] = maxHeaderSize || http4.maxHeaderSize;
@@ -8959,10 +8959,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path8 = "/",
+          path: path9 = "/",
           headers: headers2 = {}
         } = opts;
-        opts.path = origin + path8;
+        opts.path = origin + path9;
         if (!("host" in headers2) && !("Host" in headers2)) {
           const { host } = new URL3(origin);
           headers2.host = host;
@@ -8988,8 +8988,8 @@ var require_proxy_agent = __commonJS({
           throw new InvalidArgumentError("Proxy opts.clientFactory must be a function.");
         }
         const { proxyTunnel = true } = opts;
-        const url2 = this.#getUrl(opts);
-        const { href, origin, port, protocol, username, password, hostname: proxyHostname } = url2;
+        const url3 = this.#getUrl(opts);
+        const { href, origin, port, protocol, username, password, hostname: proxyHostname } = url3;
         this[kProxy] = { uri: href, protocol };
         this[kInterceptors] = opts.interceptors?.ProxyAgent && Array.isArray(opts.interceptors.ProxyAgent) ? opts.interceptors.ProxyAgent : [];
         this[kRequestTls] = opts.requestTls;
@@ -9019,7 +9019,7 @@ var require_proxy_agent = __commonJS({
           }
           return agentFactory(origin2, options);
         };
-        this[kClient] = clientFactory(url2, { connect });
+        this[kClient] = clientFactory(url3, { connect });
         this[kAgent] = new Agent5({
           ...opts,
           factory,
@@ -9165,8 +9165,8 @@ var require_env_http_proxy_agent = __commonJS({
         this.#parseNoProxy();
       }
       [kDispatch](opts, handler) {
-        const url2 = new URL(opts.origin);
-        const agent = this.#getProxyAgentForUrl(url2);
+        const url3 = new URL(opts.origin);
+        const agent = this.#getProxyAgentForUrl(url3);
         return agent.dispatch(opts, handler);
       }
       async [kClose]() {
@@ -9187,8 +9187,8 @@ var require_env_http_proxy_agent = __commonJS({
           await this[kHttpsProxyAgent].destroy(err);
         }
       }
-      #getProxyAgentForUrl(url2) {
-        let { protocol, host: hostname, port } = url2;
+      #getProxyAgentForUrl(url3) {
+        let { protocol, host: hostname, port } = url3;
         hostname = hostname.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
         if (!this.#shouldProxy(hostname, port)) {
@@ -10934,20 +10934,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path8) {
-      if (typeof path8 !== "string") {
-        return path8;
+    function safeUrl(path9) {
+      if (typeof path9 !== "string") {
+        return path9;
       }
-      const pathSegments = path8.split("?");
+      const pathSegments = path9.split("?");
       if (pathSegments.length !== 2) {
-        return path8;
+        return path9;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path8, method, body: body2, headers: headers2 }) {
-      const pathMatch = matchValue(mockDispatch2.path, path8);
+    function matchKey(mockDispatch2, { path: path9, method, body: body2, headers: headers2 }) {
+      const pathMatch = matchValue(mockDispatch2.path, path9);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers2);
@@ -10969,7 +10969,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path8 }) => matchValue(safeUrl(path8), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path9 }) => matchValue(safeUrl(path9), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -11007,9 +11007,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path8, method, body: body2, headers: headers2, query } = opts;
+      const { path: path9, method, body: body2, headers: headers2, query } = opts;
       return {
-        path: path8,
+        path: path9,
         method,
         body: body2,
         headers: headers2,
@@ -11115,10 +11115,10 @@ var require_mock_utils = __commonJS({
       };
     }
     function checkNetConnect(netConnect, origin) {
-      const url2 = new URL(origin);
+      const url3 = new URL(origin);
       if (netConnect === true) {
         return true;
-      } else if (Array.isArray(netConnect) && netConnect.some((matcher) => matchValue(matcher, url2.host))) {
+      } else if (Array.isArray(netConnect) && netConnect.some((matcher) => matchValue(matcher, url3.host))) {
         return true;
       }
       return false;
@@ -11472,10 +11472,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path8, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path9, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path8,
+            Path: path9,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -12238,10 +12238,10 @@ var require_headers = __commonJS({
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
-          const delimiter3 = lowercaseName === "cookie" ? "; " : ", ";
+          const delimiter4 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
             name: exists2.name,
-            value: `${exists2.value}${delimiter3}${value}`
+            value: `${exists2.value}${delimiter4}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -12623,15 +12623,15 @@ var require_response = __commonJS({
         return responseObject;
       }
       // Creates a redirect Response that redirects to url with status status.
-      static redirect(url2, status = 302) {
+      static redirect(url3, status = 302) {
         webidl.argumentLengthCheck(arguments, 1, "Response.redirect");
-        url2 = webidl.converters.USVString(url2);
+        url3 = webidl.converters.USVString(url3);
         status = webidl.converters["unsigned short"](status);
         let parsedURL;
         try {
-          parsedURL = new URL(url2, relevantRealm.settingsObject.baseUrl);
+          parsedURL = new URL(url3, relevantRealm.settingsObject.baseUrl);
         } catch (err) {
-          throw new TypeError(`Failed to parse URL from ${url2}`, { cause: err });
+          throw new TypeError(`Failed to parse URL from ${url3}`, { cause: err });
         }
         if (!redirectStatusSet.has(status)) {
           throw new RangeError(`Invalid status code ${status}`);
@@ -12672,11 +12672,11 @@ var require_response = __commonJS({
       get url() {
         webidl.brandCheck(this, _Response);
         const urlList = this[kState].urlList;
-        const url2 = urlList[urlList.length - 1] ?? null;
-        if (url2 === null) {
+        const url3 = urlList[urlList.length - 1] ?? null;
+        if (url3 === null) {
           return "";
         }
-        return URLSerializer(url2, true);
+        return URLSerializer(url3, true);
       }
       // Returns whether response was obtained through a redirect.
       get redirected() {
@@ -14630,12 +14630,12 @@ var require_fetch = __commonJS({
       }
       return response;
       function dispatch({ body: body2 }) {
-        const url2 = requestCurrentURL(request4);
+        const url3 = requestCurrentURL(request4);
         const agent = fetchParams.controller.dispatcher;
         return new Promise((resolve3, reject) => agent.dispatch(
           {
-            path: url2.pathname + url2.search,
-            origin: url2.origin,
+            path: url3.pathname + url3.search,
+            origin: url3.origin,
             method: request4.method,
             body: agent.isMockActive ? request4.body && (request4.body.source || request4.body.stream) : body2,
             headers: request4.headersList.entries,
@@ -16354,9 +16354,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path8) {
-      for (let i = 0; i < path8.length; ++i) {
-        const code = path8.charCodeAt(i);
+    function validateCookiePath(path9) {
+      for (let i = 0; i < path9.length; ++i) {
+        const code = path9.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -17381,9 +17381,9 @@ var require_connection = __commonJS({
       crypto4 = __require("node:crypto");
     } catch {
     }
-    function establishWebSocketConnection(url2, protocols, client2, ws, onEstablish, options) {
-      const requestURL = url2;
-      requestURL.protocol = url2.protocol === "ws:" ? "http:" : "https:";
+    function establishWebSocketConnection(url3, protocols, client2, ws, onEstablish, options) {
+      const requestURL = url3;
+      requestURL.protocol = url3.protocol === "ws:" ? "http:" : "https:";
       const request4 = makeRequest({
         urlList: [requestURL],
         client: client2,
@@ -18134,18 +18134,18 @@ var require_websocket = __commonJS({
        * @param {string} url
        * @param {string|string[]} protocols
        */
-      constructor(url2, protocols = []) {
+      constructor(url3, protocols = []) {
         super();
         webidl.util.markAsUncloneable(this);
         const prefix2 = "WebSocket constructor";
         webidl.argumentLengthCheck(arguments, 1, prefix2);
         const options = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix2, "options");
-        url2 = webidl.converters.USVString(url2, prefix2, "url");
+        url3 = webidl.converters.USVString(url3, prefix2, "url");
         protocols = options.protocols;
         const baseURL = environmentSettingsObject.settingsObject.baseUrl;
         let urlRecord;
         try {
-          urlRecord = new URL(url2, baseURL);
+          urlRecord = new URL(url3, baseURL);
         } catch (e) {
           throw new DOMException(e, "SyntaxError");
         }
@@ -18954,7 +18954,7 @@ var require_eventsource = __commonJS({
        * @param {EventSourceInit} [eventSourceInitDict]
        * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#the-eventsource-interface
        */
-      constructor(url2, eventSourceInitDict = {}) {
+      constructor(url3, eventSourceInitDict = {}) {
         super();
         webidl.util.markAsUncloneable(this);
         const prefix2 = "EventSource constructor";
@@ -18965,7 +18965,7 @@ var require_eventsource = __commonJS({
             code: "UNDICI-ES"
           });
         }
-        url2 = webidl.converters.USVString(url2, prefix2, "url");
+        url3 = webidl.converters.USVString(url3, prefix2, "url");
         eventSourceInitDict = webidl.converters.EventSourceInitDict(eventSourceInitDict, prefix2, "eventSourceInitDict");
         this.#dispatcher = eventSourceInitDict.dispatcher;
         this.#state = {
@@ -18975,7 +18975,7 @@ var require_eventsource = __commonJS({
         const settings = environmentSettingsObject;
         let urlRecord;
         try {
-          urlRecord = new URL(url2, settings.settingsObject.baseUrl);
+          urlRecord = new URL(url3, settings.settingsObject.baseUrl);
           this.#state.origin = urlRecord.origin;
         } catch (e) {
           throw new DOMException(e, "SyntaxError");
@@ -19261,12 +19261,12 @@ var require_undici = __commonJS({
       headerNameToString: util5.headerNameToString
     };
     function makeDispatcher(fn) {
-      return (url2, opts, handler) => {
+      return (url3, opts, handler) => {
         if (typeof opts === "function") {
           handler = opts;
           opts = null;
         }
-        if (!url2 || typeof url2 !== "string" && typeof url2 !== "object" && !(url2 instanceof URL)) {
+        if (!url3 || typeof url3 !== "string" && typeof url3 !== "object" && !(url3 instanceof URL)) {
           throw new InvalidArgumentError("invalid url");
         }
         if (opts != null && typeof opts !== "object") {
@@ -19276,16 +19276,16 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path8 = opts.path;
+          let path9 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path8 = `/${path8}`;
+            path9 = `/${path9}`;
           }
-          url2 = new URL(util5.parseOrigin(url2).origin + path8);
+          url3 = new URL(util5.parseOrigin(url3).origin + path9);
         } else {
           if (!opts) {
-            opts = typeof url2 === "object" ? url2 : {};
+            opts = typeof url3 === "object" ? url3 : {};
           }
-          url2 = util5.parseURL(url2);
+          url3 = util5.parseURL(url3);
         }
         const { agent, dispatcher = getGlobalDispatcher() } = opts;
         if (agent) {
@@ -19293,8 +19293,8 @@ var require_undici = __commonJS({
         }
         return fn.call(dispatcher, {
           ...opts,
-          origin: url2.origin,
-          path: url2.search ? `${url2.pathname}${url2.search}` : url2.pathname,
+          origin: url3.origin,
+          path: url3.search ? `${url3.pathname}${url3.search}` : url3.pathname,
           method: opts.method || (opts.body ? "PUT" : "GET")
         }, handler);
       };
@@ -21155,6 +21155,7 @@ var init_platform = __esm({
 
 // node_modules/@actions/core/lib/core.js
 import * as os5 from "os";
+import * as path4 from "path";
 function exportVariable(name, val) {
   const convertedVal = toCommandValue(val);
   process.env[name] = convertedVal;
@@ -21166,6 +21167,15 @@ function exportVariable(name, val) {
 }
 function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
+}
+function addPath(inputPath) {
+  const filePath = process.env["GITHUB_PATH"] || "";
+  if (filePath) {
+    issueFileCommand("PATH", inputPath);
+  } else {
+    issueCommand("add-path", {}, inputPath);
+  }
+  process.env["PATH"] = `${inputPath}${path4.delimiter}${process.env["PATH"]}`;
 }
 function getInput(name, options) {
   const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
@@ -21451,10 +21461,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path8) {
-  if (!path8)
+function getElementAtPath(obj, path9) {
+  if (!path9)
     return obj;
-  return path8.reduce((acc, key) => acc?.[key], obj);
+  return path9.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -21713,11 +21723,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path8, issues) {
+function prefixIssues(path9, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path8);
+    iss.path.unshift(path9);
     return iss;
   });
 }
@@ -22249,16 +22259,16 @@ function flattenError(error3, mapper = (issue3) => issue3.message) {
 }
 function formatError(error3, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error4, path8 = []) => {
+  const processError = (error4, path9 = []) => {
     for (const issue3 of error4.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path8, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path9, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path8, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path9, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path8, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path9, ...issue3.path]);
       } else {
-        const fullpath = [...path8, ...issue3.path];
+        const fullpath = [...path9, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -23002,13 +23012,13 @@ function parseURLObject(trimmed, def) {
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname) {
+function urlHostnameOk(url3, hostname) {
   hostname.lastIndex = 0;
-  return hostname.test(url2.hostname);
+  return hostname.test(url3.hostname);
 }
-function urlProtocolOk(url2, protocol) {
+function urlProtocolOk(url3, protocol) {
   protocol.lastIndex = 0;
-  return protocol.test(url2.protocol.endsWith(":") ? url2.protocol.slice(0, -1) : url2.protocol);
+  return protocol.test(url3.protocol.endsWith(":") ? url3.protocol.slice(0, -1) : url3.protocol);
 }
 function isValidIPv6(value) {
   if (!ipv6Alphabet.test(value))
@@ -23591,8 +23601,8 @@ var init_schemas = __esm({
       inst._zod.check = (payload) => {
         try {
           const trimmed = payload.value.trim();
-          const url2 = validateURL(trimmed, def);
-          if (url2 === URL_BAD_FORMAT) {
+          const url3 = validateURL(trimmed, def);
+          if (url3 === URL_BAD_FORMAT) {
             payload.issues.push({
               code: "invalid_format",
               format: "url",
@@ -23603,7 +23613,7 @@ var init_schemas = __esm({
             });
             return;
           }
-          if (url2 === URL_UNPARSEABLE) {
+          if (url3 === URL_UNPARSEABLE) {
             payload.issues.push({
               code: "invalid_format",
               format: "url",
@@ -23613,11 +23623,11 @@ var init_schemas = __esm({
             });
             return;
           }
-          if (url2 === true) {
+          if (url3 === true) {
             payload.value = stripTabAndNewline(trimmed);
             return;
           }
-          if (def.hostname && !urlHostnameOk(url2, def.hostname)) {
+          if (def.hostname && !urlHostnameOk(url3, def.hostname)) {
             payload.issues.push({
               code: "invalid_format",
               format: "url",
@@ -23628,7 +23638,7 @@ var init_schemas = __esm({
               continue: !def.abort
             });
           }
-          if (def.protocol && !urlProtocolOk(url2, def.protocol)) {
+          if (def.protocol && !urlProtocolOk(url3, def.protocol)) {
             payload.issues.push({
               code: "invalid_format",
               format: "url",
@@ -23639,7 +23649,7 @@ var init_schemas = __esm({
               continue: !def.abort
             });
           }
-          payload.value = def.normalize ? url2.href : stripTabAndNewline(trimmed);
+          payload.value = def.normalize ? url3.href : stripTabAndNewline(trimmed);
           return;
         } catch (_) {
           payload.issues.push({
@@ -26267,7 +26277,7 @@ function serializeDefaultValue(value, schema, ctx, json, params) {
   handleUnrepresentable(schema, ctx, json, params, "BigInt defaults cannot be represented in JSON Schema");
   return UNREPRESENTABLE_DEFAULT;
 }
-var narrowMin, narrowMax, narrowBoth, addDivisor, addPattern, intersectMime, setFormat, minContributor, maxContributor, formatContributor, contributors, formatMap, exactPatterns, exactPattern, stringProcessor, numberProcessor, booleanProcessor, neverProcessor, unknownProcessor, enumProcessor, customProcessor, transformProcessor, arrayProcessor, objectProcessor, unionProcessor, intersectionProcessor, pendingRecords, recordProcessor, nullableProcessor, nonoptionalProcessor, UNREPRESENTABLE_DEFAULT, defaultProcessor, prefaultProcessor, catchProcessor, pipeProcessor, readonlyProcessor, optionalProcessor;
+var narrowMin, narrowMax, narrowBoth, addDivisor, addPattern, intersectMime, setFormat, minContributor, maxContributor, formatContributor, contributors, formatMap, exactPatterns, exactPattern, stringProcessor, numberProcessor, booleanProcessor, neverProcessor, unknownProcessor, enumProcessor, literalProcessor, customProcessor, transformProcessor, arrayProcessor, objectProcessor, unionProcessor, intersectionProcessor, pendingRecords, recordProcessor, nullableProcessor, nonoptionalProcessor, UNREPRESENTABLE_DEFAULT, defaultProcessor, prefaultProcessor, catchProcessor, pipeProcessor, readonlyProcessor, optionalProcessor;
 var init_json_schema_processors = __esm({
   "node_modules/zod/v4/core/json-schema-processors.js"() {
     init_regexes();
@@ -26441,6 +26451,46 @@ var init_json_schema_processors = __esm({
       if (values.every((v) => typeof v === "string"))
         json.type = "string";
       json.enum = values;
+    };
+    literalProcessor = (schema, ctx, json, params) => {
+      const def = schema._zod.def;
+      if (def.values.length === 0) {
+        json.not = {};
+        return;
+      }
+      const vals = [];
+      for (const val of def.values) {
+        if (val === void 0) {
+          if (handleUnrepresentable(schema, ctx, json, params, "Literal `undefined` cannot be represented in JSON Schema"))
+            return;
+        } else if (typeof val === "bigint") {
+          if (handleUnrepresentable(schema, ctx, json, params, "BigInt literals cannot be represented in JSON Schema"))
+            return;
+          vals.push(Number(val));
+        } else {
+          vals.push(val);
+        }
+      }
+      if (vals.length === 0) {
+      } else if (vals.length === 1) {
+        const val = vals[0];
+        json.type = val === null ? "null" : typeof val;
+        if (ctx.target === "draft-04" || ctx.target === "openapi-3.0") {
+          json.enum = [val];
+        } else {
+          json.const = val;
+        }
+      } else {
+        if (vals.every((v) => typeof v === "number"))
+          json.type = "number";
+        if (vals.every((v) => typeof v === "string"))
+          json.type = "string";
+        if (vals.every((v) => typeof v === "boolean"))
+          json.type = "boolean";
+        if (vals.every((v) => v === null))
+          json.type = "null";
+        json.enum = vals;
+      }
     };
     customProcessor = (schema, ctx, json, params) => {
       handleUnrepresentable(schema, ctx, json, params, "Custom types cannot be represented in JSON Schema");
@@ -26774,6 +26824,9 @@ function _ensureDefaultMemoizer() {
 function string2(params) {
   return _string(ZodString, params);
 }
+function url(params) {
+  return _url(ZodURL, params);
+}
 function number2(params) {
   return _number(ZodNumber, params);
 }
@@ -26835,6 +26888,13 @@ function _enum(values, params) {
   return new ZodEnum({
     type: "enum",
     entries,
+    ...util_exports.normalizeParams(params)
+  });
+}
+function literal(value, params) {
+  return new ZodLiteral({
+    type: "literal",
+    values: Array.isArray(value) ? value : [value],
     ...util_exports.normalizeParams(params)
   });
 }
@@ -26917,7 +26977,7 @@ function refine(fn, _params = {}) {
 function superRefine(fn, params) {
   return _superRefine(fn, params);
 }
-var ZodType, _ZodString, ZodString, ZodStringFormat, ZodISODateTime, ZodISODate, ZodISOTime, ZodISODuration, ZodEmail, ZodGUID, ZodUUID, ZodURL, ZodEmoji, ZodNanoID, ZodCUID, ZodCUID2, ZodULID, ZodXID, ZodKSUID, ZodIPv4, ZodIPv6, ZodCIDRv4, ZodCIDRv6, ZodBase64, ZodBase64URL, ZodE164, ZodJWT, ZodNumber, ZodNumberFormat, ZodBoolean, ZodUnknown, ZodNever, ZodArray, ZodObject, ZodUnion, ZodIntersection, ZodRecord, ZodEnum, ZodTransform, ZodOptional, ZodExactOptional, ZodNullable, ZodDefault, ZodPrefault, ZodNonOptional, ZodCatch, ZodPipe, ZodCodec, ZodReadonly, ZodCustom, stringbool;
+var ZodType, _ZodString, ZodString, ZodStringFormat, ZodISODateTime, ZodISODate, ZodISOTime, ZodISODuration, ZodEmail, ZodGUID, ZodUUID, ZodURL, ZodEmoji, ZodNanoID, ZodCUID, ZodCUID2, ZodULID, ZodXID, ZodKSUID, ZodIPv4, ZodIPv6, ZodCIDRv4, ZodCIDRv6, ZodBase64, ZodBase64URL, ZodE164, ZodJWT, ZodNumber, ZodNumberFormat, ZodBoolean, ZodUnknown, ZodNever, ZodArray, ZodObject, ZodUnion, ZodIntersection, ZodRecord, ZodEnum, ZodLiteral, ZodTransform, ZodOptional, ZodExactOptional, ZodNullable, ZodDefault, ZodPrefault, ZodNonOptional, ZodCatch, ZodPipe, ZodCodec, ZodReadonly, ZodCustom, stringbool;
 var init_schemas2 = __esm({
   "node_modules/zod/v4/classic/schemas.js"() {
     init_core3();
@@ -27559,6 +27619,20 @@ var init_schemas2 = __esm({
         });
       };
     });
+    ZodLiteral = /* @__PURE__ */ $constructor("ZodLiteral", (inst, def) => {
+      $ZodLiteral.init(inst, def);
+      ZodType.init(inst, def);
+      inst._zod.processJSONSchema = (ctx, json, params) => literalProcessor(inst, ctx, json, params);
+      inst.values = new Set(def.values);
+      Object.defineProperty(inst, "value", {
+        get() {
+          if (def.values.length > 1) {
+            throw new Error("This schema contains multiple valid literal values. Use `.values` instead.");
+          }
+          return def.values[0];
+        }
+      });
+    });
     ZodTransform = /* @__PURE__ */ $constructor("ZodTransform", (inst, def) => {
       _ensureDefaultMemoizer();
       $ZodTransform.init(inst, def);
@@ -27746,7 +27820,12 @@ var init_constants = __esm({
       PushWhileBuilding: "push-while-building",
       // GitHub Actions cache target (docs/github-cache.md)
       GitHubCache: "github-cache",
-      GitHubCacheSize: "github-cache-size"
+      GitHubCacheSize: "github-cache-size",
+      // Pin sets (docs/pins.md): producer, then consumer.
+      Pins: "pins",
+      PinsTo: "pins-to",
+      PinsFrom: "pins-from",
+      Install: "install"
     };
     SecretInputs = [
       Inputs.CachixAuthToken,
@@ -27769,7 +27848,10 @@ var init_constants = __esm({
       GitHubCacheRestoredSize: "github-cache-restored-size",
       GitHubCacheSaved: "github-cache-saved",
       GitHubCacheSavedPaths: "github-cache-saved-paths",
-      GitHubCacheSavedSize: "github-cache-saved-size"
+      GitHubCacheSavedSize: "github-cache-saved-size",
+      // Pin sets
+      Installed: "installed",
+      PinsStatus: "pins-status"
     };
     State = {
       /** The main step's hand-over to post (JSON, see state.ts); absent means post has nothing to do. */
@@ -27931,11 +28013,11 @@ var init_snapshot = __esm({
 });
 
 // src/nix/path-info.ts
-function hashPart(path8) {
-  return baseName(path8).slice(0, 32);
+function hashPart(path9) {
+  return baseName(path9).slice(0, 32);
 }
-function baseName(path8) {
-  return path8.slice(path8.lastIndexOf("/") + 1);
+function baseName(path9) {
+  return path9.slice(path9.lastIndexOf("/") + 1);
 }
 function hashBytes(algorithm, format, body2) {
   const size2 = HASH_BYTES[algorithm];
@@ -28201,7 +28283,7 @@ function record2(keyType, valueType, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function literal(value, params) {
+function literal2(value, params) {
   return new ZodMiniLiteral({
     type: "literal",
     values: Array.isArray(value) ? value : [value],
@@ -28327,8 +28409,8 @@ var init_mini = __esm({
 });
 
 // src/github-cache/folder.ts
-import { lstat as lstat3, readdir as readdir3, readFile as readFile2, rm as rm4, writeFile as writeFile5 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { lstat as lstat3, readdir as readdir3, readFile as readFile3, rm as rm4, writeFile as writeFile5 } from "node:fs/promises";
+import { join as join9 } from "node:path";
 function trusted(info2, keys) {
   const message = fingerprint({ path: info2.storePath, narHash: info2.narHash, narSize: info2.narSize, references: info2.references });
   return info2.sigs.some((sig) => keys.some((k) => verifySignature(k, message, sig)));
@@ -28341,13 +28423,13 @@ async function size(file) {
 }
 async function readOne(dir, name, keys) {
   try {
-    if (await size(join7(dir, name)) === null) return null;
-    const text4 = await readFile2(join7(dir, name), "utf8");
+    if (await size(join9(dir, name)) === null) return null;
+    const text4 = await readFile3(join9(dir, name), "utf8");
     const info2 = parseNarInfo(text4);
     const nar2 = /^nar\/([0-9a-z]{52}\.nar(?:\.zst)?)$/.exec(info2.url)?.[1];
-    if (!nar2 || !STORE_PATH.test(info2.storePath) || `${hashPart(info2.storePath)}.narinfo` !== name) return null;
-    if (!info2.references.every((r) => STORE_PATH.test(r)) || !trusted(info2, keys)) return null;
-    const narBytes = await size(join7(dir, "nar", nar2));
+    if (!nar2 || !STORE_PATH2.test(info2.storePath) || `${hashPart(info2.storePath)}.narinfo` !== name) return null;
+    if (!info2.references.every((r) => STORE_PATH2.test(r)) || !trusted(info2, keys)) return null;
+    const narBytes = await size(join9(dir, "nar", nar2));
     return narBytes === null ? null : { info: info2, nar: nar2, bytes: narBytes + Buffer.byteLength(text4) };
   } catch {
     return null;
@@ -28362,13 +28444,13 @@ async function readFolder(dir, keys) {
     if (entry) paths.set(entry.info.storePath, entry);
     else {
       rejected++;
-      await rm4(join7(dir, name), { force: true });
+      await rm4(join9(dir, name), { force: true });
     }
   }
   await removeStrays(dir, names, paths);
   const roots = /* @__PURE__ */ new Map();
   try {
-    const manifest = Manifest.parse(JSON.parse(await readFile2(join7(dir, MANIFEST), "utf8")));
+    const manifest = Manifest.parse(JSON.parse(await readFile3(join9(dir, MANIFEST), "utf8")));
     for (const [root, at] of Object.entries(manifest.roots)) if (paths.has(root)) roots.set(root, at);
   } catch {
   }
@@ -28379,10 +28461,10 @@ async function readFolder(dir, keys) {
 }
 async function removeStrays(dir, names, paths) {
   const named = /* @__PURE__ */ new Set(["nix-cache-info", MANIFEST, "nar", ...[...paths.keys()].map((p) => `${hashPart(p)}.narinfo`)]);
-  for (const name of names) if (!named.has(name)) await rm4(join7(dir, name), { recursive: true, force: true });
+  for (const name of names) if (!named.has(name)) await rm4(join9(dir, name), { recursive: true, force: true });
   const nars = new Set([...paths.values()].map((p) => p.nar));
-  for (const name of await readdir3(join7(dir, "nar")).catch(() => [])) {
-    if (!nars.has(name)) await rm4(join7(dir, "nar", name), { recursive: true, force: true });
+  for (const name of await readdir3(join9(dir, "nar")).catch(() => [])) {
+    if (!nars.has(name)) await rm4(join9(dir, "nar", name), { recursive: true, force: true });
   }
 }
 function closureIn(paths, root) {
@@ -28397,7 +28479,7 @@ function closureIn(paths, root) {
   }
   return out;
 }
-var Manifest, STORE_PATH;
+var Manifest, STORE_PATH2;
 var init_folder = __esm({
   "src/github-cache/folder.ts"() {
     "use strict";
@@ -28406,8 +28488,8 @@ var init_folder = __esm({
     init_narinfo();
     init_path_info();
     init_entry();
-    Manifest = object2({ version: literal(1), roots: record2(string3(), number3()) });
-    STORE_PATH = new RegExp(`^${STORE_DIR.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/[0-9a-df-np-sv-z]{32}-[A-Za-z0-9+\\-._?=]+$`);
+    Manifest = object2({ version: literal2(1), roots: record2(string3(), number3()) });
+    STORE_PATH2 = new RegExp(`^${STORE_DIR.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/[0-9a-df-np-sv-z]{32}-[A-Za-z0-9+\\-._?=]+$`);
   }
 });
 
@@ -28713,7 +28795,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
       masked = maskUnmatchedOpens(masked, budget);
     }
     const pre = m.pre;
-    const literal2 = () => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max, maxLength, dropEmpties, budget);
+    const literal3 = () => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max, maxLength, dropEmpties, budget);
     if (/\$$/.test(pre)) {
       acc = combine(acc, pre + "{" + m.body + "}", [""], max, maxLength, dropEmpties && !m.post.length, budget);
       firstGroup = false;
@@ -28735,7 +28817,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
         isTop = true;
         continue;
       }
-      return literal2();
+      return literal3();
     }
     if (firstGroup) {
       dropEmpties = isTop && !isSequence;
@@ -28745,22 +28827,22 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
     if (isSequence) {
       values = expandSequence(m.body, isAlphaSequence, max, maxLength, budget);
       if (!values) {
-        return literal2();
+        return literal3();
       }
     } else {
       let n = parseCommaParts(m.body, budget);
       if (!n) {
-        return literal2();
+        return literal3();
       }
       if (n.length === 1 && n[0] !== void 0) {
         n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
         if (budget.remaining < 0) {
-          return literal2();
+          return literal3();
         }
         if (n.length === 1) {
           const next2 = combine(acc, pre + n[0], [""], max, maxLength, dropEmpties && !m.post.length, budget);
           if (budget.remaining < 0) {
-            return literal2();
+            return literal3();
           }
           acc = next2;
           if (!m.post.length)
@@ -28781,7 +28863,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
       outer: for (let j = 0; j < n.length; j++) {
         const expanded = expand_(n[j], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
         if (budget.remaining < 0) {
-          return literal2();
+          return literal3();
         }
         for (let k = 0; k < expanded.length; k++) {
           const v = expanded[k];
@@ -28797,7 +28879,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
     }
     const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
     if (budget.remaining < 0) {
-      return literal2();
+      return literal3();
     }
     acc = next;
     if (!m.post.length)
@@ -29642,7 +29724,7 @@ var init_escape = __esm({
 });
 
 // node_modules/minimatch/dist/esm/index.js
-var minimatch, starDotExtRE, starDotExtTest, starDotExtTestDot, starDotExtTestNocase, starDotExtTestNocaseDot, starDotStarRE, starDotStarTest, starDotStarTestDot, dotStarRE, dotStarTest, starRE, starTest, starTestDot, qmarksRE, qmarksTestNocase, qmarksTestNocaseDot, qmarksTestDot, qmarksTest, qmarksTestNoExt, qmarksTestNoExtDot, defaultPlatform, path4, sep2, GLOBSTAR, qmark2, star2, twoStarDot, twoStarNoDot, filter, ext, defaults, braceExpand, makeRe, match, globMagic, regExpEscape2, Minimatch;
+var minimatch, starDotExtRE, starDotExtTest, starDotExtTestDot, starDotExtTestNocase, starDotExtTestNocaseDot, starDotStarRE, starDotStarTest, starDotStarTestDot, dotStarRE, dotStarTest, starRE, starTest, starTestDot, qmarksRE, qmarksTestNocase, qmarksTestNocaseDot, qmarksTestDot, qmarksTest, qmarksTestNoExt, qmarksTestNoExtDot, defaultPlatform, path5, sep2, GLOBSTAR, qmark2, star2, twoStarDot, twoStarNoDot, filter, ext, defaults, braceExpand, makeRe, match, globMagic, regExpEscape2, Minimatch;
 var init_esm3 = __esm({
   "node_modules/minimatch/dist/esm/index.js"() {
     init_esm2();
@@ -29711,11 +29793,11 @@ var init_esm3 = __esm({
       return (f) => f.length === len && f !== "." && f !== "..";
     };
     defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    path4 = {
+    path5 = {
       win32: { sep: "\\" },
       posix: { sep: "/" }
     };
-    sep2 = defaultPlatform === "win32" ? path4.win32.sep : path4.posix.sep;
+    sep2 = defaultPlatform === "win32" ? path5.win32.sep : path5.posix.sep;
     minimatch.sep = sep2;
     GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     minimatch.GLOBSTAR = GLOBSTAR;
@@ -32764,7 +32846,7 @@ var init_constants2 = __esm({
 // node_modules/@actions/cache/lib/internal/cacheUtils.js
 import * as crypto3 from "crypto";
 import * as fs3 from "fs";
-import * as path5 from "path";
+import * as path6 from "path";
 import * as util from "util";
 function createTempDirectory() {
   return __awaiter8(this, void 0, void 0, function* () {
@@ -32781,9 +32863,9 @@ function createTempDirectory() {
           baseLocation = "/home";
         }
       }
-      tempDirectory = path5.join(baseLocation, "actions", "temp");
+      tempDirectory = path6.join(baseLocation, "actions", "temp");
     }
-    const dest = path5.join(tempDirectory, crypto3.randomUUID());
+    const dest = path6.join(tempDirectory, crypto3.randomUUID());
     yield mkdirP(dest);
     return dest;
   });
@@ -33674,16 +33756,16 @@ var init_sanitizer = __esm({
         if (typeof value !== "string" || value === null || value === "") {
           return value;
         }
-        const url2 = new URL(value);
-        if (!url2.search) {
+        const url3 = new URL(value);
+        if (!url3.search) {
           return value;
         }
-        for (const [key] of url2.searchParams) {
+        for (const [key] of url3.searchParams) {
           if (!this.allowedQueryParameters.has(key.toLowerCase())) {
-            url2.searchParams.set(key, RedactedString);
+            url3.searchParams.set(key, RedactedString);
           }
         }
-        return url2.toString();
+        return url3.toString();
       }
       sanitizeHeaders(obj) {
         const sanitized = {};
@@ -34608,8 +34690,8 @@ var init_nodeHttpClient = __esm({
         });
       }
       getRequestOptions(request4) {
-        const url2 = new URL(request4.url);
-        const isInsecure = url2.protocol !== "https:";
+        const url3 = new URL(request4.url);
+        const isInsecure = url3.protocol !== "https:";
         if (isInsecure && !request4.allowInsecureConnection) {
           throw new Error(`Cannot connect to ${request4.url} while allowInsecureConnection is false.`);
         }
@@ -34618,9 +34700,9 @@ var init_nodeHttpClient = __esm({
           isInsecure,
           options: {
             agent,
-            hostname: url2.hostname,
-            path: `${url2.pathname}${url2.search}`,
-            port: url2.port,
+            hostname: url3.hostname,
+            path: `${url3.pathname}${url3.search}`,
+            port: url3.port,
             method: request4.method,
             headers: request4.headers.toJSON({ preserveCase: true }),
             ...request4.requestOverrides
@@ -35370,8 +35452,8 @@ var require_common = __commonJS({
         }
         return debug2;
       }
-      function extend3(namespace, delimiter3) {
-        const newDebug = createDebug(this.namespace + (typeof delimiter3 === "undefined" ? ":" : delimiter3) + namespace);
+      function extend3(namespace, delimiter4) {
+        const newDebug = createDebug(this.namespace + (typeof delimiter4 === "undefined" ? ":" : delimiter4) + namespace);
         newDebug.log = this.log;
         return newDebug;
       }
@@ -35866,9 +35948,9 @@ var require_helpers = __commonJS({
       }
     }
     exports2.json = json;
-    function req(url2, opts = {}) {
-      const href = typeof url2 === "string" ? url2 : url2.href;
-      const req2 = (href.startsWith("https:") ? https3 : http4).request(url2, opts);
+    function req(url3, opts = {}) {
+      const href = typeof url3 === "string" ? url3 : url3.href;
+      const req2 = (href.startsWith("https:") ? https3 : http4).request(url3, opts);
       const promise = new Promise((resolve3, reject) => {
         req2.once("response", resolve3).once("error", reject).end();
       });
@@ -36348,11 +36430,11 @@ var require_dist3 = __commonJS({
         const protocol = opts.secureEndpoint ? "https:" : "http:";
         const hostname = req.getHeader("host") || "localhost";
         const base = `${protocol}//${hostname}`;
-        const url2 = new url_1.URL(req.path, base);
+        const url3 = new url_1.URL(req.path, base);
         if (opts.port !== 80) {
-          url2.port = String(opts.port);
+          url3.port = String(opts.port);
         }
-        req.path = String(url2);
+        req.path = String(url3);
         const headers2 = typeof this.proxyHeaders === "function" ? this.proxyHeaders() : { ...this.proxyHeaders };
         if (proxy.username || proxy.password) {
           const auth = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
@@ -36504,8 +36586,8 @@ function setProxyAgentOnRequest(request4, cachedAgents, proxyUrl) {
   if (request4.agent) {
     return;
   }
-  const url2 = new URL(request4.url);
-  const isInsecure = url2.protocol !== "https:";
+  const url3 = new URL(request4.url);
+  const isInsecure = url3.protocol !== "https:";
   if (request4.tlsSettings) {
     logger.warning("TLS settings are not supported in combination with custom Proxy, certificates provided to the client will be ignored.");
   }
@@ -36590,15 +36672,15 @@ async function handleRedirect(next, response, maxRetries, allowCrossOriginRedire
   const { request: request4, status, headers: headers2 } = response;
   const locationHeader = headers2.get("location");
   if (locationHeader && (status === 300 || status === 301 && allowedRedirect.includes(request4.method) || status === 302 && allowedRedirect.includes(request4.method) || status === 303 && request4.method === "POST" || status === 307) && currentRetries < maxRetries) {
-    const url2 = new URL(locationHeader, request4.url);
+    const url3 = new URL(locationHeader, request4.url);
     if (!allowCrossOriginRedirects) {
       const originalUrl = new URL(request4.url);
-      if (url2.origin !== originalUrl.origin) {
-        logger.verbose(`Skipping cross-origin redirect from ${originalUrl.origin} to ${url2.origin}.`);
+      if (url3.origin !== originalUrl.origin) {
+        logger.verbose(`Skipping cross-origin redirect from ${originalUrl.origin} to ${url3.origin}.`);
         return response;
       }
     }
-    request4.url = url2.toString();
+    request4.url = url3.toString();
     if (status === 303) {
       request4.method = "GET";
       if (request4.requestOverrides && "method" in request4.requestOverrides) {
@@ -39710,15 +39792,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path8 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path8.startsWith("/")) {
-      path8 = path8.substring(1);
+    let path9 = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path9.startsWith("/")) {
+      path9 = path9.substring(1);
     }
-    if (isAbsoluteUrl(path8)) {
-      requestUrl = path8;
+    if (isAbsoluteUrl(path9)) {
+      requestUrl = path9;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path8);
+      requestUrl = appendPath(requestUrl, path9);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -39747,14 +39829,14 @@ function calculateUrlReplacements(operationSpec, operationArguments, fallbackObj
   }
   return result;
 }
-function isAbsoluteUrl(url2) {
-  return url2.includes("://");
+function isAbsoluteUrl(url3) {
+  return url3.includes("://");
 }
-function appendPath(url2, pathToAppend) {
+function appendPath(url3, pathToAppend) {
   if (!pathToAppend) {
-    return url2;
+    return url3;
   }
-  const parsedUrl = new URL(url2);
+  const parsedUrl = new URL(url3);
   let newPath = parsedUrl.pathname;
   if (!newPath.endsWith("/")) {
     newPath = `${newPath}/`;
@@ -39764,9 +39846,9 @@ function appendPath(url2, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path8 = pathToAppend.substring(0, searchStart);
+    const path9 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path8;
+    newPath = newPath + path9;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -39787,7 +39869,7 @@ function calculateQueryParameters(operationSpec, operationArguments, fallbackObj
       let queryParameterValue = getOperationArgumentValueFromParameter(operationArguments, queryParameter, fallbackObject);
       if (queryParameterValue !== void 0 && queryParameterValue !== null || queryParameter.mapper.required) {
         queryParameterValue = operationSpec.serializer.serialize(queryParameter.mapper, queryParameterValue, getPathStringFromParameter(queryParameter));
-        const delimiter3 = queryParameter.collectionFormat ? CollectionFormatToDelimiterMap[queryParameter.collectionFormat] : "";
+        const delimiter4 = queryParameter.collectionFormat ? CollectionFormatToDelimiterMap[queryParameter.collectionFormat] : "";
         if (Array.isArray(queryParameterValue)) {
           queryParameterValue = queryParameterValue.map((item) => {
             if (item === null || item === void 0) {
@@ -39799,7 +39881,7 @@ function calculateQueryParameters(operationSpec, operationArguments, fallbackObj
         if (queryParameter.collectionFormat === "Multi" && queryParameterValue.length === 0) {
           continue;
         } else if (Array.isArray(queryParameterValue) && (queryParameter.collectionFormat === "SSV" || queryParameter.collectionFormat === "TSV")) {
-          queryParameterValue = queryParameterValue.join(delimiter3);
+          queryParameterValue = queryParameterValue.join(delimiter4);
         }
         if (!queryParameter.skipEncoding) {
           if (Array.isArray(queryParameterValue)) {
@@ -39811,7 +39893,7 @@ function calculateQueryParameters(operationSpec, operationArguments, fallbackObj
           }
         }
         if (Array.isArray(queryParameterValue) && (queryParameter.collectionFormat === "CSV" || queryParameter.collectionFormat === "Pipes")) {
-          queryParameterValue = queryParameterValue.join(delimiter3);
+          queryParameterValue = queryParameterValue.join(delimiter4);
         }
         result.set(queryParameter.mapper.serializedName || getPathStringFromParameter(queryParameter), queryParameterValue);
       }
@@ -39844,11 +39926,11 @@ function simpleParseQueryParams(queryString) {
   }
   return result;
 }
-function appendQueryParams(url2, queryParams, sequenceParams, noOverwrite = false) {
+function appendQueryParams(url3, queryParams, sequenceParams, noOverwrite = false) {
   if (queryParams.size === 0) {
-    return url2;
+    return url3;
   }
-  const parsedUrl = new URL(url2);
+  const parsedUrl = new URL(url3);
   const combinedParams = simpleParseQueryParams(parsedUrl.search);
   for (const [name, value] of queryParams) {
     const existingValue = combinedParams.get(name);
@@ -40009,9 +40091,9 @@ var init_serviceClient = __esm({
         if (!endpoint) {
           throw new Error("If operationSpec.baseUrl is not specified, then the ServiceClient must have a endpoint string property that contains the base URL to use.");
         }
-        const url2 = getRequestUrl(endpoint, operationSpec, operationArguments, this);
+        const url3 = getRequestUrl(endpoint, operationSpec, operationArguments, this);
         const request4 = createPipelineRequest2({
-          url: url2
+          url: url3
         });
         request4.method = operationSpec.httpMethod;
         const operationInfo = getOperationRequestInfo(request4);
@@ -42838,16 +42920,16 @@ var init_Matcher = __esm({
        * @returns {string|undefined}
        */
       getCurrentTag() {
-        const path8 = this._matcher.path;
-        return path8.length > 0 ? path8[path8.length - 1].tag : void 0;
+        const path9 = this._matcher.path;
+        return path9.length > 0 ? path9[path9.length - 1].tag : void 0;
       }
       /**
        * Get current namespace.
        * @returns {string|undefined}
        */
       getCurrentNamespace() {
-        const path8 = this._matcher.path;
-        return path8.length > 0 ? path8[path8.length - 1].namespace : void 0;
+        const path9 = this._matcher.path;
+        return path9.length > 0 ? path9[path9.length - 1].namespace : void 0;
       }
       /**
        * Get current node's attribute value.
@@ -42855,9 +42937,9 @@ var init_Matcher = __esm({
        * @returns {*}
        */
       getAttrValue(attrName) {
-        const path8 = this._matcher.path;
-        if (path8.length === 0) return void 0;
-        return path8[path8.length - 1].values?.[attrName];
+        const path9 = this._matcher.path;
+        if (path9.length === 0) return void 0;
+        return path9[path9.length - 1].values?.[attrName];
       }
       /**
        * Check if current node has an attribute.
@@ -42865,9 +42947,9 @@ var init_Matcher = __esm({
        * @returns {boolean}
        */
       hasAttr(attrName) {
-        const path8 = this._matcher.path;
-        if (path8.length === 0) return false;
-        const current = path8[path8.length - 1];
+        const path9 = this._matcher.path;
+        if (path9.length === 0) return false;
+        const current = path9[path9.length - 1];
         return current.values !== void 0 && attrName in current.values;
       }
       /**
@@ -42893,18 +42975,18 @@ var init_Matcher = __esm({
        * @returns {number}
        */
       getPosition() {
-        const path8 = this._matcher.path;
-        if (path8.length === 0) return -1;
-        return path8[path8.length - 1].position ?? 0;
+        const path9 = this._matcher.path;
+        if (path9.length === 0) return -1;
+        return path9[path9.length - 1].position ?? 0;
       }
       /**
        * Get current node's repeat counter (occurrence count of this tag name).
        * @returns {number}
        */
       getCounter() {
-        const path8 = this._matcher.path;
-        if (path8.length === 0) return -1;
-        return path8[path8.length - 1].counter ?? 0;
+        const path9 = this._matcher.path;
+        if (path9.length === 0) return -1;
+        return path9[path9.length - 1].counter ?? 0;
       }
       /**
        * Get current node's sibling index (alias for getPosition).
@@ -46363,11 +46445,11 @@ var init_crc64 = __esm({
           throw new Error("Module.ENVIRONMENT has been deprecated. To force the environment, use the ENVIRONMENT compile-time option (for example, -sENVIRONMENT=web or -sENVIRONMENT=node)");
         }
         var scriptDirectory = "";
-        function locateFile(path8) {
+        function locateFile(path9) {
           if (Module["locateFile"]) {
-            return Module["locateFile"](path8, scriptDirectory);
+            return Module["locateFile"](path9, scriptDirectory);
           }
-          return scriptDirectory + path8;
+          return scriptDirectory + path9;
         }
         var read_, readAsync, readBinary, setWindowTitle;
         function logExceptionOnExit(e) {
@@ -49204,8 +49286,8 @@ var init_constants6 = __esm({
 });
 
 // node_modules/@azure/storage-common/dist/esm/utils/utils.common.js
-function setURLParameter(url2, name, value) {
-  const urlParsed = new URL(url2);
+function setURLParameter(url3, name, value) {
+  const urlParsed = new URL(url3);
   const encodedName = encodeURIComponent(name);
   const encodedValue = value ? encodeURIComponent(value) : void 0;
   const searchString = urlParsed.search === "" ? "?" : urlParsed.search;
@@ -49224,21 +49306,21 @@ function setURLParameter(url2, name, value) {
   urlParsed.search = searchPieces.length ? `?${searchPieces.join("&")}` : "";
   return urlParsed.toString();
 }
-function setURLHost(url2, host) {
-  const urlParsed = new URL(url2);
+function setURLHost(url3, host) {
+  const urlParsed = new URL(url3);
   urlParsed.hostname = host;
   return urlParsed.toString();
 }
-function getURLPath(url2) {
+function getURLPath(url3) {
   try {
-    const urlParsed = new URL(url2);
+    const urlParsed = new URL(url3);
     return urlParsed.pathname;
   } catch (e) {
     return void 0;
   }
 }
-function getURLQueries(url2) {
-  let queryString = new URL(url2).search;
+function getURLQueries(url3) {
+  let queryString = new URL(url3).search;
   if (!queryString) {
     return {};
   }
@@ -49825,9 +49907,9 @@ var init_StorageSharedKeyCredentialPolicy = __esm({
        * @param request -
        */
       getCanonicalizedResourceString(request4) {
-        const path8 = getURLPath(request4.url) || "/";
+        const path9 = getURLPath(request4.url) || "/";
         let canonicalizedResourceString = "";
-        canonicalizedResourceString += `/${this.factory.accountName}${path8}`;
+        canonicalizedResourceString += `/${this.factory.accountName}${path9}`;
         const queries = getURLQueries(request4.url);
         const lowercaseQueries = {};
         if (queries) {
@@ -50369,9 +50451,9 @@ function storageSharedKeyCredentialPolicy(options) {
     return canonicalizedHeadersStringToSign;
   }
   function getCanonicalizedResourceString(request4) {
-    const path8 = getURLPath(request4.url) || "/";
+    const path9 = getURLPath(request4.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${options.accountName}${path8}`;
+    canonicalizedResourceString += `/${options.accountName}${path9}`;
     const queries = getURLQueries(request4.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -59596,7 +59678,7 @@ var init_mappers = __esm({
 });
 
 // node_modules/@azure/storage-blob/dist/esm/generated/src/models/parameters.js
-var contentType, blobServiceProperties, accept, url, restype, comp, timeoutInSeconds, version2, requestId, accept1, comp1, comp2, prefix, marker, maxPageSize, include, keyInfo, comp3, restype1, body, comp4, contentLength, multipartContentType, comp5, where, restype2, metadata, access3, defaultEncryptionScope, preventEncryptionScopeOverride, leaseId, ifModifiedSince, ifUnmodifiedSince, comp6, comp7, containerAcl, comp8, deletedContainerName, deletedContainerVersion, comp9, sourceContainerName, sourceLeaseId, comp10, action, duration2, proposedLeaseId, action1, leaseId1, action2, action3, breakPeriod, action4, proposedLeaseId1, include1, startFrom, delimiter2, snapshot, versionId, range2, rangeGetContentMD5, rangeGetContentCRC64, encryptionKey, encryptionKeySha256, encryptionAlgorithm, ifMatch, ifNoneMatch, ifTags, deleteSnapshots, blobDeleteType, comp11, expiryOptions, expiresOn, blobCacheControl, blobContentType, blobContentMD5, blobContentEncoding, blobContentLanguage, blobContentDisposition, comp12, immutabilityPolicyExpiry, immutabilityPolicyMode, comp13, legalHold, encryptionScope, comp14, tier, rehydratePriority, sourceIfModifiedSince, sourceIfUnmodifiedSince, sourceIfMatch, sourceIfNoneMatch, sourceIfTags, copySource, blobTagsString, sealBlob, legalHold1, xMsRequiresSync, sourceContentMD5, copySourceAuthorization, copySourceTags, fileRequestIntent, comp15, copyActionAbortConstant, copyId, comp16, tier1, queryRequest, comp17, comp18, ifModifiedSince1, ifUnmodifiedSince1, ifMatch1, ifNoneMatch1, tags, transactionalContentMD5, transactionalContentCrc64, blobType, blobContentLength, blobSequenceNumber, contentType1, body1, accept2, comp19, pageWrite, ifSequenceNumberLessThanOrEqualTo, ifSequenceNumberLessThan, ifSequenceNumberEqualTo, pageWrite1, sourceUrl, sourceRange, sourceContentCrc64, range1, comp20, prevsnapshot, prevSnapshotUrl, sequenceNumberAction, comp21, blobType1, comp22, maxSize, appendPosition, sourceRange1, comp23, blobType2, copySourceBlobProperties, comp24, blockId, blocks, comp25, listType;
+var contentType, blobServiceProperties, accept, url2, restype, comp, timeoutInSeconds, version2, requestId, accept1, comp1, comp2, prefix, marker, maxPageSize, include, keyInfo, comp3, restype1, body, comp4, contentLength, multipartContentType, comp5, where, restype2, metadata, access3, defaultEncryptionScope, preventEncryptionScopeOverride, leaseId, ifModifiedSince, ifUnmodifiedSince, comp6, comp7, containerAcl, comp8, deletedContainerName, deletedContainerVersion, comp9, sourceContainerName, sourceLeaseId, comp10, action, duration2, proposedLeaseId, action1, leaseId1, action2, action3, breakPeriod, action4, proposedLeaseId1, include1, startFrom, delimiter3, snapshot, versionId, range2, rangeGetContentMD5, rangeGetContentCRC64, encryptionKey, encryptionKeySha256, encryptionAlgorithm, ifMatch, ifNoneMatch, ifTags, deleteSnapshots, blobDeleteType, comp11, expiryOptions, expiresOn, blobCacheControl, blobContentType, blobContentMD5, blobContentEncoding, blobContentLanguage, blobContentDisposition, comp12, immutabilityPolicyExpiry, immutabilityPolicyMode, comp13, legalHold, encryptionScope, comp14, tier, rehydratePriority, sourceIfModifiedSince, sourceIfUnmodifiedSince, sourceIfMatch, sourceIfNoneMatch, sourceIfTags, copySource, blobTagsString, sealBlob, legalHold1, xMsRequiresSync, sourceContentMD5, copySourceAuthorization, copySourceTags, fileRequestIntent, comp15, copyActionAbortConstant, copyId, comp16, tier1, queryRequest, comp17, comp18, ifModifiedSince1, ifUnmodifiedSince1, ifMatch1, ifNoneMatch1, tags, transactionalContentMD5, transactionalContentCrc64, blobType, blobContentLength, blobSequenceNumber, contentType1, body1, accept2, comp19, pageWrite, ifSequenceNumberLessThanOrEqualTo, ifSequenceNumberLessThan, ifSequenceNumberEqualTo, pageWrite1, sourceUrl, sourceRange, sourceContentCrc64, range1, comp20, prevsnapshot, prevSnapshotUrl, sequenceNumberAction, comp21, blobType1, comp22, maxSize, appendPosition, sourceRange1, comp23, blobType2, copySourceBlobProperties, comp24, blockId, blocks, comp25, listType;
 var init_parameters = __esm({
   "node_modules/@azure/storage-blob/dist/esm/generated/src/models/parameters.js"() {
     init_mappers();
@@ -59626,7 +59708,7 @@ var init_parameters = __esm({
         }
       }
     };
-    url = {
+    url2 = {
       parameterPath: "url",
       mapper: {
         serializedName: "url",
@@ -60221,7 +60303,7 @@ var init_parameters = __esm({
         }
       }
     };
-    delimiter2 = {
+    delimiter3 = {
       parameterPath: "delimiter",
       mapper: {
         serializedName: "delimiter",
@@ -61377,7 +61459,7 @@ var init_service = __esm({
         comp,
         timeoutInSeconds
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         contentType,
         accept,
@@ -61407,7 +61489,7 @@ var init_service = __esm({
         comp,
         timeoutInSeconds
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -61434,7 +61516,7 @@ var init_service = __esm({
         timeoutInSeconds,
         comp1
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -61464,7 +61546,7 @@ var init_service = __esm({
         maxPageSize,
         include
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -61492,7 +61574,7 @@ var init_service = __esm({
         timeoutInSeconds,
         comp3
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         contentType,
         accept,
@@ -61521,7 +61603,7 @@ var init_service = __esm({
         timeoutInSeconds,
         restype1
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -61548,7 +61630,7 @@ var init_service = __esm({
       },
       requestBody: body,
       queryParameters: [timeoutInSeconds, comp4],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         accept,
         version2,
@@ -61581,7 +61663,7 @@ var init_service = __esm({
         comp5,
         where
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -61751,8 +61833,8 @@ var init_container = __esm({
        *                  character or a string.
        * @param options The options parameters.
        */
-      listBlobHierarchySegment(delimiter3, options) {
-        return this.client.sendOperationRequest({ delimiter: delimiter3, options }, listBlobHierarchySegmentOperationSpec);
+      listBlobHierarchySegment(delimiter4, options) {
+        return this.client.sendOperationRequest({ delimiter: delimiter4, options }, listBlobHierarchySegmentOperationSpec);
       }
       /**
        * Returns the sku name and account kind
@@ -61780,7 +61862,7 @@ var init_container = __esm({
         }
       },
       queryParameters: [timeoutInSeconds, restype2],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -61806,7 +61888,7 @@ var init_container = __esm({
         }
       },
       queryParameters: [timeoutInSeconds, restype2],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -61829,7 +61911,7 @@ var init_container = __esm({
         }
       },
       queryParameters: [timeoutInSeconds, restype2],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -61858,7 +61940,7 @@ var init_container = __esm({
         restype2,
         comp6
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -61899,7 +61981,7 @@ var init_container = __esm({
         restype2,
         comp7
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -61927,7 +62009,7 @@ var init_container = __esm({
         restype2,
         comp7
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         contentType,
         accept,
@@ -61960,7 +62042,7 @@ var init_container = __esm({
         restype2,
         comp8
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -61988,7 +62070,7 @@ var init_container = __esm({
         restype2,
         comp9
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62021,7 +62103,7 @@ var init_container = __esm({
         comp4,
         restype2
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         accept,
         version2,
@@ -62055,7 +62137,7 @@ var init_container = __esm({
         where,
         restype2
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62081,7 +62163,7 @@ var init_container = __esm({
         restype2,
         comp10
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62112,7 +62194,7 @@ var init_container = __esm({
         restype2,
         comp10
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62142,7 +62224,7 @@ var init_container = __esm({
         restype2,
         comp10
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62172,7 +62254,7 @@ var init_container = __esm({
         restype2,
         comp10
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62202,7 +62284,7 @@ var init_container = __esm({
         restype2,
         comp10
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62239,7 +62321,7 @@ var init_container = __esm({
         include1,
         startFrom
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62270,9 +62352,9 @@ var init_container = __esm({
         restype2,
         include1,
         startFrom,
-        delimiter2
+        delimiter3
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62298,7 +62380,7 @@ var init_container = __esm({
         timeoutInSeconds,
         restype1
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62573,7 +62655,7 @@ var init_blob = __esm({
         snapshot,
         versionId
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62611,7 +62693,7 @@ var init_blob = __esm({
         snapshot,
         versionId
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62647,7 +62729,7 @@ var init_blob = __esm({
         versionId,
         blobDeleteType
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62676,7 +62758,7 @@ var init_blob = __esm({
         }
       },
       queryParameters: [timeoutInSeconds, comp8],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62698,7 +62780,7 @@ var init_blob = __esm({
         }
       },
       queryParameters: [timeoutInSeconds, comp11],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62722,7 +62804,7 @@ var init_blob = __esm({
         }
       },
       queryParameters: [comp, timeoutInSeconds],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62761,7 +62843,7 @@ var init_blob = __esm({
         versionId,
         comp12
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62791,7 +62873,7 @@ var init_blob = __esm({
         versionId,
         comp12
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62818,7 +62900,7 @@ var init_blob = __esm({
         versionId,
         comp13
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62841,7 +62923,7 @@ var init_blob = __esm({
         }
       },
       queryParameters: [timeoutInSeconds, comp6],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62874,7 +62956,7 @@ var init_blob = __esm({
         }
       },
       queryParameters: [timeoutInSeconds, comp10],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62904,7 +62986,7 @@ var init_blob = __esm({
         }
       },
       queryParameters: [timeoutInSeconds, comp10],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62933,7 +63015,7 @@ var init_blob = __esm({
         }
       },
       queryParameters: [timeoutInSeconds, comp10],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62962,7 +63044,7 @@ var init_blob = __esm({
         }
       },
       queryParameters: [timeoutInSeconds, comp10],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -62992,7 +63074,7 @@ var init_blob = __esm({
         }
       },
       queryParameters: [timeoutInSeconds, comp10],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -63021,7 +63103,7 @@ var init_blob = __esm({
         }
       },
       queryParameters: [timeoutInSeconds, comp14],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -63054,7 +63136,7 @@ var init_blob = __esm({
         }
       },
       queryParameters: [timeoutInSeconds],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -63096,7 +63178,7 @@ var init_blob = __esm({
         }
       },
       queryParameters: [timeoutInSeconds],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -63145,7 +63227,7 @@ var init_blob = __esm({
         comp15,
         copyId
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -63177,7 +63259,7 @@ var init_blob = __esm({
         versionId,
         comp16
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -63207,7 +63289,7 @@ var init_blob = __esm({
         timeoutInSeconds,
         restype1
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -63245,7 +63327,7 @@ var init_blob = __esm({
         snapshot,
         comp17
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         contentType,
         accept,
@@ -63285,7 +63367,7 @@ var init_blob = __esm({
         versionId,
         comp18
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -63318,7 +63400,7 @@ var init_blob = __esm({
         versionId,
         comp18
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         contentType,
         accept,
@@ -63467,7 +63549,7 @@ var init_pageBlob = __esm({
         }
       },
       queryParameters: [timeoutInSeconds],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -63516,7 +63598,7 @@ var init_pageBlob = __esm({
       },
       requestBody: body1,
       queryParameters: [timeoutInSeconds, comp19],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -63559,7 +63641,7 @@ var init_pageBlob = __esm({
         }
       },
       queryParameters: [timeoutInSeconds, comp19],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -63597,7 +63679,7 @@ var init_pageBlob = __esm({
         }
       },
       queryParameters: [timeoutInSeconds, comp19],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -63652,7 +63734,7 @@ var init_pageBlob = __esm({
         snapshot,
         comp20
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -63689,7 +63771,7 @@ var init_pageBlob = __esm({
         comp20,
         prevsnapshot
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -63719,7 +63801,7 @@ var init_pageBlob = __esm({
         }
       },
       queryParameters: [comp, timeoutInSeconds],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -63752,7 +63834,7 @@ var init_pageBlob = __esm({
         }
       },
       queryParameters: [comp, timeoutInSeconds],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -63782,7 +63864,7 @@ var init_pageBlob = __esm({
         }
       },
       queryParameters: [timeoutInSeconds, comp21],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -63874,7 +63956,7 @@ var init_appendBlob = __esm({
         }
       },
       queryParameters: [timeoutInSeconds],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -63920,7 +64002,7 @@ var init_appendBlob = __esm({
       },
       requestBody: body1,
       queryParameters: [timeoutInSeconds, comp22],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -63960,7 +64042,7 @@ var init_appendBlob = __esm({
         }
       },
       queryParameters: [timeoutInSeconds, comp22],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -64006,7 +64088,7 @@ var init_appendBlob = __esm({
         }
       },
       queryParameters: [timeoutInSeconds, comp23],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -64137,7 +64219,7 @@ var init_blockBlob = __esm({
       },
       requestBody: body1,
       queryParameters: [timeoutInSeconds],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -64188,7 +64270,7 @@ var init_blockBlob = __esm({
         }
       },
       queryParameters: [timeoutInSeconds],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -64248,7 +64330,7 @@ var init_blockBlob = __esm({
         comp24,
         blockId
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -64285,7 +64367,7 @@ var init_blockBlob = __esm({
         comp24,
         blockId
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -64324,7 +64406,7 @@ var init_blockBlob = __esm({
       },
       requestBody: blocks,
       queryParameters: [timeoutInSeconds, comp25],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         contentType,
         accept,
@@ -64379,7 +64461,7 @@ var init_blockBlob = __esm({
         comp25,
         listType
       ],
-      urlParameters: [url],
+      urlParameters: [url2],
       headerParameters: [
         version2,
         requestId,
@@ -64420,8 +64502,8 @@ var init_storageClient = __esm({
        *            operation.
        * @param options The parameter options
        */
-      constructor(url2, options) {
-        if (url2 === void 0) {
+      constructor(url3, options) {
+        if (url3 === void 0) {
           throw new Error("'url' cannot be null");
         }
         if (!options) {
@@ -64441,7 +64523,7 @@ var init_storageClient = __esm({
           endpoint: options.endpoint ?? options.baseUri ?? "{url}"
         };
         super(optionsWithDefaults);
-        this.url = url2;
+        this.url = url3;
         this.version = options.version || "2026-02-06";
         this.service = new ServiceImpl(this);
         this.container = new ContainerImpl(this);
@@ -64535,12 +64617,12 @@ var init_StorageContextClient = __esm({
 });
 
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
-function escapeURLPath(url2) {
-  const urlParsed = new URL(url2);
-  let path8 = urlParsed.pathname;
-  path8 = path8 || "/";
-  path8 = escape2(path8);
-  urlParsed.pathname = path8;
+function escapeURLPath(url3) {
+  const urlParsed = new URL(url3);
+  let path9 = urlParsed.pathname;
+  path9 = path9 || "/";
+  path9 = escape2(path9);
+  urlParsed.pathname = path9;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -64623,15 +64705,15 @@ function extractConnectionStringParts(connectionString) {
 function escape2(text4) {
   return encodeURIComponent(text4).replace(/%2F/g, "/").replace(/'/g, "%27").replace(/\+/g, "%20").replace(/%25/g, "%");
 }
-function appendToURLPath(url2, name) {
-  const urlParsed = new URL(url2);
-  let path8 = urlParsed.pathname;
-  path8 = path8 ? path8.endsWith("/") ? `${path8}${name}` : `${path8}/${name}` : name;
-  urlParsed.pathname = path8;
+function appendToURLPath(url3, name) {
+  const urlParsed = new URL(url3);
+  let path9 = urlParsed.pathname;
+  path9 = path9 ? path9.endsWith("/") ? `${path9}${name}` : `${path9}/${name}` : name;
+  urlParsed.pathname = path9;
   return urlParsed.toString();
 }
-function setURLParameter2(url2, name, value) {
-  const urlParsed = new URL(url2);
+function setURLParameter2(url3, name, value) {
+  const urlParsed = new URL(url3);
   const encodedName = encodeURIComponent(name);
   const encodedValue = value ? encodeURIComponent(value) : void 0;
   const searchString = urlParsed.search === "" ? "?" : urlParsed.search;
@@ -64650,20 +64732,20 @@ function setURLParameter2(url2, name, value) {
   urlParsed.search = searchPieces.length ? `?${searchPieces.join("&")}` : "";
   return urlParsed.toString();
 }
-function getURLParameter(url2, name) {
-  const urlParsed = new URL(url2);
+function getURLParameter(url3, name) {
+  const urlParsed = new URL(url3);
   return urlParsed.searchParams.get(name) ?? void 0;
 }
-function getURLScheme(url2) {
+function getURLScheme(url3) {
   try {
-    const urlParsed = new URL(url2);
+    const urlParsed = new URL(url3);
     return urlParsed.protocol.endsWith(":") ? urlParsed.protocol.slice(0, -1) : urlParsed.protocol;
   } catch (e) {
     return void 0;
   }
 }
-function appendToURLQuery(url2, queryParts) {
-  const urlParsed = new URL(url2);
+function appendToURLQuery(url3, queryParts) {
+  const urlParsed = new URL(url3);
   let query = urlParsed.search;
   if (query) {
     query += "&" + queryParts;
@@ -64708,8 +64790,8 @@ function padStart(currentString, targetLength, padString = " ") {
 function iEqual(str1, str2) {
   return str1.toLocaleLowerCase() === str2.toLocaleLowerCase();
 }
-function getAccountNameFromUrl(url2) {
-  const parsedUrl = new URL(url2);
+function getAccountNameFromUrl(url3) {
+  const parsedUrl = new URL(url3);
   let accountName;
   try {
     if (parsedUrl.hostname.split(".")[1] === "blob") {
@@ -64939,9 +65021,9 @@ var init_StorageClient = __esm({
        * @param url - url to resource
        * @param pipeline - request policy pipeline.
        */
-      constructor(url2, pipeline5) {
-        this.url = escapeURLPath(url2);
-        this.accountName = getAccountNameFromUrl(url2);
+      constructor(url3, pipeline5) {
+        this.url = escapeURLPath(url3);
+        this.accountName = getAccountNameFromUrl(url3);
         this.pipeline = pipeline5;
         this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline5));
         this.isHttps = iEqual(getURLScheme(this.url) || "", "https");
@@ -68810,16 +68892,16 @@ var init_Clients = __esm({
       constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
         options = options || {};
         let pipeline5;
-        let url2;
+        let url3;
         if (isPipelineLike(credentialOrPipelineOrContainerName)) {
-          url2 = urlOrConnectionString;
+          url3 = urlOrConnectionString;
           pipeline5 = credentialOrPipelineOrContainerName;
         } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
-          url2 = urlOrConnectionString;
+          url3 = urlOrConnectionString;
           options = blobNameOrOptions;
           pipeline5 = newPipeline(credentialOrPipelineOrContainerName, options);
         } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
-          url2 = urlOrConnectionString;
+          url3 = urlOrConnectionString;
           if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
             options = blobNameOrOptions;
           }
@@ -68831,7 +68913,7 @@ var init_Clients = __esm({
           if (extractedCreds.kind === "AccountConnString") {
             if (isNodeLike2) {
               const sharedKeyCredential = new StorageSharedKeyCredential(extractedCreds.accountName, extractedCreds.accountKey);
-              url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName));
+              url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName));
               if (!options.proxyOptions) {
                 options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
               }
@@ -68840,7 +68922,7 @@ var init_Clients = __esm({
               throw new Error("Account connection string is only supported in Node.js environment");
             }
           } else if (extractedCreds.kind === "SASConnString") {
-            url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
+            url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
             pipeline5 = newPipeline(new AnonymousCredential(), options);
           } else {
             throw new Error("Connection string must be either an Account connection string or a SAS connection string");
@@ -68848,7 +68930,7 @@ var init_Clients = __esm({
         } else {
           throw new Error("Expecting non-empty strings for containerName and blobName parameters");
         }
-        super(url2, pipeline5);
+        super(url3, pipeline5);
         ({ blobName: this._name, containerName: this._containerName } = this.getBlobAndContainerNamesFromUrl());
         this.blobContext = this.storageClientContext.blob;
         this._snapshot = getURLParameter(this.url, URLConstants2.Parameters.SNAPSHOT);
@@ -69836,17 +69918,17 @@ var init_Clients = __esm({
       appendBlobContext;
       constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
         let pipeline5;
-        let url2;
+        let url3;
         options = options || {};
         if (isPipelineLike(credentialOrPipelineOrContainerName)) {
-          url2 = urlOrConnectionString;
+          url3 = urlOrConnectionString;
           pipeline5 = credentialOrPipelineOrContainerName;
         } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
-          url2 = urlOrConnectionString;
+          url3 = urlOrConnectionString;
           options = blobNameOrOptions;
           pipeline5 = newPipeline(credentialOrPipelineOrContainerName, options);
         } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
-          url2 = urlOrConnectionString;
+          url3 = urlOrConnectionString;
           pipeline5 = newPipeline(new AnonymousCredential(), options);
         } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
           const containerName = credentialOrPipelineOrContainerName;
@@ -69855,7 +69937,7 @@ var init_Clients = __esm({
           if (extractedCreds.kind === "AccountConnString") {
             if (isNodeLike2) {
               const sharedKeyCredential = new StorageSharedKeyCredential(extractedCreds.accountName, extractedCreds.accountKey);
-              url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName));
+              url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName));
               if (!options.proxyOptions) {
                 options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
               }
@@ -69864,7 +69946,7 @@ var init_Clients = __esm({
               throw new Error("Account connection string is only supported in Node.js environment");
             }
           } else if (extractedCreds.kind === "SASConnString") {
-            url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
+            url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
             pipeline5 = newPipeline(new AnonymousCredential(), options);
           } else {
             throw new Error("Connection string must be either an Account connection string or a SAS connection string");
@@ -69872,7 +69954,7 @@ var init_Clients = __esm({
         } else {
           throw new Error("Expecting non-empty strings for containerName and blobName parameters");
         }
-        super(url2, pipeline5);
+        super(url3, pipeline5);
         this.appendBlobContext = this.storageClientContext.appendBlob;
       }
       /**
@@ -70108,17 +70190,17 @@ var init_Clients = __esm({
       blockBlobContext;
       constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
         let pipeline5;
-        let url2;
+        let url3;
         options = options || {};
         if (isPipelineLike(credentialOrPipelineOrContainerName)) {
-          url2 = urlOrConnectionString;
+          url3 = urlOrConnectionString;
           pipeline5 = credentialOrPipelineOrContainerName;
         } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
-          url2 = urlOrConnectionString;
+          url3 = urlOrConnectionString;
           options = blobNameOrOptions;
           pipeline5 = newPipeline(credentialOrPipelineOrContainerName, options);
         } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
-          url2 = urlOrConnectionString;
+          url3 = urlOrConnectionString;
           if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
             options = blobNameOrOptions;
           }
@@ -70130,7 +70212,7 @@ var init_Clients = __esm({
           if (extractedCreds.kind === "AccountConnString") {
             if (isNodeLike2) {
               const sharedKeyCredential = new StorageSharedKeyCredential(extractedCreds.accountName, extractedCreds.accountKey);
-              url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName));
+              url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName));
               if (!options.proxyOptions) {
                 options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
               }
@@ -70139,7 +70221,7 @@ var init_Clients = __esm({
               throw new Error("Account connection string is only supported in Node.js environment");
             }
           } else if (extractedCreds.kind === "SASConnString") {
-            url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
+            url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
             pipeline5 = newPipeline(new AnonymousCredential(), options);
           } else {
             throw new Error("Connection string must be either an Account connection string or a SAS connection string");
@@ -70147,7 +70229,7 @@ var init_Clients = __esm({
         } else {
           throw new Error("Expecting non-empty strings for containerName and blobName parameters");
         }
-        super(url2, pipeline5);
+        super(url3, pipeline5);
         this.blockBlobContext = this.storageClientContext.blockBlob;
         this._blobContext = this.storageClientContext.blob;
       }
@@ -70719,17 +70801,17 @@ var init_Clients = __esm({
       pageBlobContext;
       constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
         let pipeline5;
-        let url2;
+        let url3;
         options = options || {};
         if (isPipelineLike(credentialOrPipelineOrContainerName)) {
-          url2 = urlOrConnectionString;
+          url3 = urlOrConnectionString;
           pipeline5 = credentialOrPipelineOrContainerName;
         } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
-          url2 = urlOrConnectionString;
+          url3 = urlOrConnectionString;
           options = blobNameOrOptions;
           pipeline5 = newPipeline(credentialOrPipelineOrContainerName, options);
         } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
-          url2 = urlOrConnectionString;
+          url3 = urlOrConnectionString;
           pipeline5 = newPipeline(new AnonymousCredential(), options);
         } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
           const containerName = credentialOrPipelineOrContainerName;
@@ -70738,7 +70820,7 @@ var init_Clients = __esm({
           if (extractedCreds.kind === "AccountConnString") {
             if (isNodeLike2) {
               const sharedKeyCredential = new StorageSharedKeyCredential(extractedCreds.accountName, extractedCreds.accountKey);
-              url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName));
+              url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName));
               if (!options.proxyOptions) {
                 options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
               }
@@ -70747,7 +70829,7 @@ var init_Clients = __esm({
               throw new Error("Account connection string is only supported in Node.js environment");
             }
           } else if (extractedCreds.kind === "SASConnString") {
-            url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
+            url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
             pipeline5 = newPipeline(new AnonymousCredential(), options);
           } else {
             throw new Error("Connection string must be either an Account connection string or a SAS connection string");
@@ -70755,7 +70837,7 @@ var init_Clients = __esm({
         } else {
           throw new Error("Expecting non-empty strings for containerName and blobName parameters");
         }
-        super(url2, pipeline5);
+        super(url3, pipeline5);
         this.pageBlobContext = this.storageClientContext.pageBlob;
       }
       /**
@@ -72319,9 +72401,9 @@ function getCacheApiUrl(resource) {
   if (!baseUrl) {
     throw new Error("Cache Service Url not found, unable to restore cache.");
   }
-  const url2 = `${baseUrl}_apis/artifactcache/${resource}`;
-  debug(`Resource Url: ${url2}`);
-  return url2;
+  const url3 = `${baseUrl}_apis/artifactcache/${resource}`;
+  debug(`Resource Url: ${url3}`);
+  return url3;
 }
 function createAcceptHeader(type, apiVersion) {
   return `${type};api-version=${apiVersion}`;
@@ -77346,18 +77428,18 @@ var init_cache_twirp_client = __esm({
 });
 
 // node_modules/@actions/cache/lib/internal/shared/util.js
-function maskSigUrl(url2) {
-  if (!url2)
+function maskSigUrl(url3) {
+  if (!url3)
     return;
   try {
-    const parsedUrl = new URL(url2);
+    const parsedUrl = new URL(url3);
     const signature = parsedUrl.searchParams.get("sig");
     if (signature) {
       setSecret(signature);
       setSecret(encodeURIComponent(signature));
     }
   } catch (error3) {
-    debug(`Failed to parse URL: ${url2} ${error3 instanceof Error ? error3.message : String(error3)}`);
+    debug(`Failed to parse URL: ${url3} ${error3 instanceof Error ? error3.message : String(error3)}`);
   }
 }
 function maskSecretUrls(body2) {
@@ -77446,14 +77528,14 @@ var init_cacheTwirpClient = __esm({
       // JSON generated client.
       request(service, method, contentType2, data) {
         return __awaiter12(this, void 0, void 0, function* () {
-          const url2 = new URL(`/twirp/${service}/${method}`, this.baseUrl).href;
-          debug(`[Request] ${method} ${url2}`);
+          const url3 = new URL(`/twirp/${service}/${method}`, this.baseUrl).href;
+          debug(`[Request] ${method} ${url3}`);
           const headers2 = {
             "Content-Type": contentType2
           };
           try {
             const { body: body2 } = yield this.retryableRequest(() => __awaiter12(this, void 0, void 0, function* () {
-              return this.httpClient.post(url2, JSON.stringify(data), headers2);
+              return this.httpClient.post(url3, JSON.stringify(data), headers2);
             }));
             return body2;
           } catch (error3) {
@@ -77565,8 +77647,8 @@ var init_cacheTwirpClient = __esm({
 });
 
 // node_modules/@actions/cache/lib/internal/tar.js
-import { existsSync as existsSync5, writeFileSync as writeFileSync3 } from "fs";
-import * as path6 from "path";
+import { existsSync as existsSync6, writeFileSync as writeFileSync3 } from "fs";
+import * as path7 from "path";
 function getTarPath() {
   return __awaiter13(this, void 0, void 0, function* () {
     switch (process.platform) {
@@ -77575,7 +77657,7 @@ function getTarPath() {
         const systemTar = SystemTarPathOnWindows;
         if (gnuTar) {
           return { path: gnuTar, type: ArchiveToolType.GNU };
-        } else if (existsSync5(systemTar)) {
+        } else if (existsSync6(systemTar)) {
           return { path: systemTar, type: ArchiveToolType.BSD };
         }
         break;
@@ -77609,13 +77691,13 @@ function getTarArgs(tarPath_1, compressionMethod_1, type_1) {
     const BSD_TAR_ZSTD = tarPath.type === ArchiveToolType.BSD && compressionMethod !== CompressionMethod.Gzip && IS_WINDOWS8;
     switch (type) {
       case "create":
-        args.push("--posix", "-cf", BSD_TAR_ZSTD ? tarFile : cacheFileName.replace(new RegExp(`\\${path6.sep}`, "g"), "/"), "--exclude", BSD_TAR_ZSTD ? tarFile : cacheFileName.replace(new RegExp(`\\${path6.sep}`, "g"), "/"), "-P", "-C", workingDirectory.replace(new RegExp(`\\${path6.sep}`, "g"), "/"), "--files-from", ManifestFilename);
+        args.push("--posix", "-cf", BSD_TAR_ZSTD ? tarFile : cacheFileName.replace(new RegExp(`\\${path7.sep}`, "g"), "/"), "--exclude", BSD_TAR_ZSTD ? tarFile : cacheFileName.replace(new RegExp(`\\${path7.sep}`, "g"), "/"), "-P", "-C", workingDirectory.replace(new RegExp(`\\${path7.sep}`, "g"), "/"), "--files-from", ManifestFilename);
         break;
       case "extract":
-        args.push("-xf", BSD_TAR_ZSTD ? tarFile : archivePath.replace(new RegExp(`\\${path6.sep}`, "g"), "/"), "-P", "-C", BSD_TAR_ZSTD ? quoteAbsolutePath(workingDirectory) : workingDirectory.replace(new RegExp(`\\${path6.sep}`, "g"), "/"));
+        args.push("-xf", BSD_TAR_ZSTD ? tarFile : archivePath.replace(new RegExp(`\\${path7.sep}`, "g"), "/"), "-P", "-C", BSD_TAR_ZSTD ? quoteAbsolutePath(workingDirectory) : workingDirectory.replace(new RegExp(`\\${path7.sep}`, "g"), "/"));
         break;
       case "list":
-        args.push("-tf", BSD_TAR_ZSTD ? tarFile : archivePath.replace(new RegExp(`\\${path6.sep}`, "g"), "/"), "-P");
+        args.push("-tf", BSD_TAR_ZSTD ? tarFile : archivePath.replace(new RegExp(`\\${path7.sep}`, "g"), "/"), "-P");
         break;
     }
     if (tarPath.type === ArchiveToolType.GNU) {
@@ -77654,7 +77736,7 @@ function getWorkingDirectory() {
   return (_a4 = process.env["GITHUB_WORKSPACE"]) !== null && _a4 !== void 0 ? _a4 : process.cwd();
 }
 function quoteAbsolutePath(filePath) {
-  return `"${path6.resolve(filePath).replace(new RegExp(`\\${path6.sep}`, "g"), "/")}"`;
+  return `"${path7.resolve(filePath).replace(new RegExp(`\\${path7.sep}`, "g"), "/")}"`;
 }
 function getDecompressionProgram(tarPath, compressionMethod, archivePath) {
   return __awaiter13(this, void 0, void 0, function* () {
@@ -77684,7 +77766,7 @@ function getCompressionProgram(tarPath, compressionMethod) {
       case CompressionMethod.Zstd:
         return BSD_TAR_ZSTD ? [
           "zstd -T0 --long=30 --force -o",
-          cacheFileName.replace(new RegExp(`\\${path6.sep}`, "g"), "/"),
+          cacheFileName.replace(new RegExp(`\\${path7.sep}`, "g"), "/"),
           TarFilename
         ] : [
           "--use-compress-program",
@@ -77693,7 +77775,7 @@ function getCompressionProgram(tarPath, compressionMethod) {
       case CompressionMethod.ZstdWithoutLong:
         return BSD_TAR_ZSTD ? [
           "zstd -T0 --force -o",
-          cacheFileName.replace(new RegExp(`\\${path6.sep}`, "g"), "/"),
+          cacheFileName.replace(new RegExp(`\\${path7.sep}`, "g"), "/"),
           TarFilename
         ] : ["--use-compress-program", IS_WINDOWS8 ? '"zstd -T0"' : "zstdmt"];
       default:
@@ -77784,7 +77866,7 @@ var init_tar = __esm({
 });
 
 // node_modules/@actions/cache/lib/cache.js
-import * as path7 from "path";
+import * as path8 from "path";
 function checkPaths(paths) {
   if (!paths || paths.length === 0) {
     throw new ValidationError(`Path Validation Error: At least one directory or file path is required`);
@@ -77865,7 +77947,7 @@ function restoreCacheV1(paths_1, primaryKey_1, restoreKeys_1, options_1) {
         info("Lookup only - skipping download");
         return cacheEntry.cacheKey;
       }
-      archivePath = path7.join(yield createTempDirectory(), getCacheFileName(compressionMethod));
+      archivePath = path8.join(yield createTempDirectory(), getCacheFileName(compressionMethod));
       debug(`Archive Path: ${archivePath}`);
       yield downloadCache(cacheEntry.archiveLocation, archivePath, options);
       if (isDebug()) {
@@ -77944,7 +78026,7 @@ function restoreCacheV2(paths_1, primaryKey_1, restoreKeys_1, options_1) {
         info("Lookup only - skipping download");
         return response.matchedKey;
       }
-      archivePath = path7.join(yield createTempDirectory(), getCacheFileName(compressionMethod));
+      archivePath = path8.join(yield createTempDirectory(), getCacheFileName(compressionMethod));
       debug(`Archive path: ${archivePath}`);
       debug(`Starting download of archive to: ${archivePath}`);
       yield downloadCache(response.signedDownloadUrl, archivePath, options);
@@ -78077,9 +78159,9 @@ __export(restore_exports, {
   restoreGitHubCache: () => restoreGitHubCache
 });
 import { mkdir as mkdir4 } from "node:fs/promises";
-import { join as join11 } from "node:path";
+import { join as join13 } from "node:path";
 async function restoreGitHubCache(workDir, trustedKeys, log3) {
-  const root = join11(workDir, "github-cache");
+  const root = join13(workDir, "github-cache");
   try {
     return await restore(root, trustedKeys, log3);
   } catch (error3) {
@@ -78099,7 +78181,7 @@ async function restore(root, trustedKeys, log3) {
   const system = nixSystem();
   const key = await restoreEntry(root, entryKey(system) ?? `${entryPrefix(system)}0-0`, entryPrefix(system));
   if (!key) return empty(`no entry ${entryPrefix(system)}* readable by this run (or the service failed: see above)`);
-  const folder = join11(root, FOLDER);
+  const folder = join13(root, FOLDER);
   const index = await readFolder(folder, trustedKeys);
   if (index.paths.size === 0) {
     const reason = index.rejected > 0 ? `none of its ${index.rejected} path(s) is signed by a key in trusted-public-keys: add the public key of the signing-key that saves it` : "it holds no store paths";
@@ -78108,11 +78190,11 @@ async function restore(root, trustedKeys, log3) {
   }
   if (index.rejected > 0) log3.warning(`github-cache: entry ${key}: ${index.rejected} path(s) without a signature by a trusted key were removed`);
   const bytes = [...index.paths.values()].reduce((n, p) => n + p.bytes, 0);
-  const url2 = `file://${folder}`;
-  log3.info(`github-cache: restored ${key}: ${index.paths.size} path(s) as substituter ${url2}`);
+  const url3 = `file://${folder}`;
+  log3.info(`github-cache: restored ${key}: ${index.paths.size} path(s) as substituter ${url3}`);
   return {
     state: { root, restoredKey: key },
-    source: { label: "github-cache", urls: [url2], keys: [], netrc: [], how: `entry ${key}, ${index.paths.size} path(s)` },
+    source: { label: "github-cache", urls: [url3], keys: [], netrc: [], how: `entry ${key}, ${index.paths.size} path(s)` },
     key,
     paths: index.paths.size,
     bytes,
@@ -78239,20 +78321,170 @@ function secretForms(value) {
 function urlSecretForms(text4) {
   const forms = [];
   for (const word of words(text4)) {
-    const url2 = URL.parse(word);
-    if (!url2?.password) continue;
-    const password = decodeURIComponent(url2.password);
-    forms.push(url2.password, password, Buffer.from(`${decodeURIComponent(url2.username)}:${password}`).toString("base64"));
+    const url3 = URL.parse(word);
+    if (!url3?.password) continue;
+    const password = decodeURIComponent(url3.password);
+    forms.push(url3.password, password, Buffer.from(`${decodeURIComponent(url3.username)}:${password}`).toString("base64"));
   }
   return forms.filter((f) => f.length >= 4);
 }
 function maskSecrets(raw) {
   for (const name of SecretInputs) for (const form of secretForms(raw[name] ?? "")) setSecret(form);
-  for (const name of [Inputs.Substituters, Inputs.PushTo]) for (const form of urlSecretForms(raw[name] ?? "")) setSecret(form);
+  for (const name of [Inputs.Substituters, Inputs.PushTo, Inputs.PinsTo, Inputs.PinsFrom]) for (const form of urlSecretForms(raw[name] ?? "")) setSecret(form);
 }
 
 // src/config.ts
 init_keys();
+
+// src/pins/names.ts
+var PIN_NAME = /^[A-Za-z_][A-Za-z0-9_'-]*$/;
+var PLAIN_BRANCH = /^(?!.*\.\.)(?!.*\/\/)(?![/-])(?!.*\/$)(?!.*\.lock$)[A-Za-z0-9._/-]{1,200}$/;
+
+// src/http.ts
+import * as nodeHttp from "node:http";
+import * as nodeHttps from "node:https";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+var USER_AGENT = "nix-substitute-action";
+var HttpError = class extends Error {
+  status;
+  body;
+  constructor(status, url3, body2) {
+    super(`HTTP ${status} from ${redactUrl(url3)}${body2 ? `: ${body2.slice(0, 300)}` : ""}`);
+    this.name = "HttpError";
+    this.status = status;
+    this.body = body2;
+  }
+};
+function redactUrl(url3) {
+  try {
+    const u = new URL(url3);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return "<url>";
+  }
+}
+function isTransientStatus(status) {
+  return status === 429 || status === 408 || status >= 500;
+}
+async function http2(url3, options = {}) {
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 3e4);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const init = {
+    method: options.method ?? "GET",
+    headers: { "user-agent": USER_AGENT, ...options.headers },
+    body: options.body ?? null,
+    signal
+  };
+  let response;
+  try {
+    response = await fetch(url3, init);
+  } catch (error3) {
+    const cause = error3.cause;
+    if (error3 instanceof TypeError && cause) throw new TypeError(`cannot reach ${redactUrl(url3)}: ${cause.code ?? cause.message ?? "network error"}`, { cause });
+    throw error3;
+  }
+  if (!response.ok) {
+    const text4 = await response.text().catch(() => "");
+    throw new HttpError(response.status, url3, text4);
+  }
+  return response;
+}
+async function httpJson(url3, options = {}) {
+  const response = await http2(url3, { ...options, headers: { accept: "application/json", ...options.headers } });
+  return await response.json();
+}
+function isTransient(error3) {
+  if (error3 instanceof PushError) return error3.transient;
+  if (error3 instanceof HttpError) return isTransientStatus(error3.status);
+  if (error3 instanceof Error) {
+    if (error3.name === "TimeoutError") return true;
+    if (error3.name === "AbortError") return false;
+    return error3 instanceof TypeError || /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket|terminated/i.test(String(error3.message));
+  }
+  return false;
+}
+async function withRetry(fn, options) {
+  const attempts = options.attempts ?? 6;
+  const base = options.baseDelayMs ?? 250;
+  for (let attempt2 = 1; ; attempt2++) {
+    options.signal.throwIfAborted();
+    try {
+      return await fn(attempt2);
+    } catch (error3) {
+      if (attempt2 >= attempts || !isTransient(error3) || options.signal.aborted) throw error3;
+      const delay4 = Math.round(Math.random() * Math.min(8e3, base * 2 ** (attempt2 - 1)));
+      options.onRetry?.(error3, attempt2, delay4);
+      await sleep(delay4, void 0, { signal: options.signal });
+    }
+  }
+}
+var httpAgent = new nodeHttp.Agent({ keepAlive: true });
+var httpsAgent = new nodeHttps.Agent({ keepAlive: true });
+function client(https3) {
+  return https3 ? { request: nodeHttps.request, agent: httpsAgent } : { request: nodeHttp.request, agent: httpAgent };
+}
+function networkError(url3, error3) {
+  const code = error3.code;
+  return typeof code === "string" && /^E[A-Z]+$/.test(code) ? new TypeError(`network error with ${redactUrl(url3)}: ${code}`, { cause: error3 }) : error3;
+}
+function request3(url3, options) {
+  const { signal } = options;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  const https3 = new URL(url3).protocol === "https:";
+  const headers2 = { "user-agent": USER_AGENT, ...options.headers };
+  const body2 = options.body;
+  if (typeof body2 === "string") headers2["content-length"] = String(Buffer.byteLength(body2));
+  else if (body2 instanceof Uint8Array) headers2["content-length"] = String(body2.byteLength);
+  const { request: send, agent } = client(https3);
+  const req = send(url3, { method: options.method, headers: headers2, agent });
+  return new Promise((resolve3, reject) => {
+    let done = false;
+    const finish = (error3, answer) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      if (error3 || !req.writableFinished) req.destroy();
+      if (error3) reject(error3);
+      else resolve3(answer);
+    };
+    const onAbort = () => finish(signal.reason);
+    const timer = setTimeout(() => finish(new DOMException(`${redactUrl(url3)} did not answer within ${options.timeoutMs} ms`, "TimeoutError")), options.timeoutMs);
+    signal.addEventListener("abort", onAbort, { once: true });
+    req.on("error", (error3) => finish(networkError(url3, error3)));
+    req.on("response", (response) => {
+      const chunks = [];
+      response.on("data", (c) => chunks.push(c));
+      response.on("end", () => finish(null, { status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+      response.on("error", (error3) => finish(networkError(url3, error3)));
+    });
+    if (body2 === void 0 || typeof body2 === "string" || body2 instanceof Uint8Array) req.end(body2);
+    else pipeline(Readable.from(body2), req).catch((error3) => finish(error3));
+  });
+}
+async function putStream(url3, headers2, body2, timeoutMs, signal) {
+  const { status, text: text4 } = await request3(url3, { method: "PUT", headers: headers2, body: body2, timeoutMs, signal });
+  if (status < 200 || status >= 300) throw new HttpError(status, url3, text4);
+  return text4;
+}
+
+// src/pins/s3.ts
+function parseS3Url(url3) {
+  const u = new URL(url3);
+  if (u.protocol !== "s3:" || !u.hostname) throw new Error("expected s3://bucket[/prefix]");
+  const region = u.searchParams.get("region") || "us-east-1";
+  const endpoint = u.searchParams.get("endpoint");
+  const scheme = u.searchParams.get("scheme") || "https";
+  if (scheme !== "http" && scheme !== "https") throw new Error(`scheme must be http or https, not ${scheme}`);
+  if (!/^[a-z0-9-]+$/.test(region)) throw new Error(`"${region}" is not an AWS region`);
+  const prefix2 = decodeURIComponent(u.pathname).replace(/^\/+|\/+$/g, "");
+  const origin = endpoint ? `${scheme}://${endpoint.replace(/^https?:\/\//, "").replace(/\/+$/, "")}` : `${scheme}://${u.hostname}.s3.${region}.amazonaws.com`;
+  return { bucket: u.hostname, prefix: prefix2, region, origin, pathStyle: endpoint !== null };
+}
+
+// src/config.ts
 var DEFAULT_CACHIX_API = "https://app.cachix.org/api/v1";
 var DEFAULT_PUSH_TIMEOUT_SECONDS = 600;
 var DEFAULT_CHUNK_SIZE = 32 * 1024 * 1024;
@@ -78314,24 +78546,52 @@ var keyNames = text((s, problem2) => {
   for (const n of names) if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(n)) problem2(`"${n}" is not a key name (the part before ":" in a key)`);
   return names;
 });
-var pins = text(
-  (s, problem2) => lines(s).map((line) => {
-    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*=\s*(\S+)(?:\s+keep=(\S+))?$/.exec(line);
-    if (!m?.[1] || !m[2]) {
-      problem2(`"${line}" is not "name=path-or-installable [keep=days:N|revisions:N|forever]"`);
-      return { name: "", target: "", keep: null };
-    }
-    const keepText = m[3];
-    let keep = null;
-    if (keepText === "forever") keep = { tag: "Forever" };
-    else if (keepText) {
-      const k = /^(days|revisions):([1-9]\d*)$/.exec(keepText);
-      if (!k?.[1] || !k[2]) problem2(`keep "${keepText}" must be days:N, revisions:N or forever`);
-      else keep = { tag: k[1] === "days" ? "Days" : "Revisions", contents: Number(k[2]) };
-    }
-    return { name: m[1], target: m[2], keep };
-  })
-);
+function pinLines(names, what) {
+  return text(
+    (s, problem2) => lines(s).map((line) => {
+      const m = /^(\S+?)\s*=\s*(\S+)(?:\s+keep=(\S+))?$/.exec(line);
+      if (m?.[1] && !names.test(m[1])) {
+        problem2(`pin name "${m[1]}" is not ${what}`);
+        return { name: "", target: "", keep: null };
+      }
+      if (!m?.[1] || !m[2]) {
+        problem2(`"${line}" is not "name=path-or-installable [keep=days:N|revisions:N|forever]"`);
+        return { name: "", target: "", keep: null };
+      }
+      const keepText = m[3];
+      let keep = null;
+      if (keepText === "forever") keep = { tag: "Forever" };
+      else if (keepText) {
+        const k = /^(days|revisions):([1-9]\d*)$/.exec(keepText);
+        if (!k?.[1] || !k[2]) problem2(`keep "${keepText}" must be days:N, revisions:N or forever`);
+        else keep = { tag: k[1] === "days" ? "Days" : "Revisions", contents: Number(k[2]) };
+      }
+      return { name: m[1], target: m[2], keep };
+    })
+  );
+}
+var cachixPins = pinLines(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a Cachix pin name (letters, digits, ".", "_", "-")');
+var attrPins = pinLines(PIN_NAME, `a Nix attribute name (letters, digits, "_", "'", "-", not starting with a digit or "-")`);
+function pinFolder(s, problem2) {
+  const protocol = URL.parse(s)?.protocol;
+  if (protocol !== "file:" && protocol !== "http:" && protocol !== "https:") problem2(`"${s}" is not a file:// or http(s):// folder URL`);
+  return s.replace(/\/+$/, "");
+}
+var pinsTo = text((s, problem2) => {
+  if (s.startsWith("s3:")) return attempt((u) => (parseS3Url(u), u), s, problem2) ?? s;
+  if (!s.startsWith("branch:")) return pinFolder(s, problem2);
+  if (!PLAIN_BRANCH.test(s.slice("branch:".length))) problem2(`"${s}" is not branch:NAME with a plain branch name`);
+  return s;
+});
+var pinNames = text((s, problem2) => {
+  const names = words(s);
+  for (const n of names) if (!PIN_NAME.test(n)) problem2(`"${n}" is not a pin name (a Nix attribute name)`);
+  return names;
+});
+function mergePins(pins, cachixPins2) {
+  const seen = /* @__PURE__ */ new Set();
+  return [...pins, ...cachixPins2].filter((p) => !seen.has(p.name) && seen.add(p.name));
+}
 var UNITS = { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
 var byteSize = text((s, problem2) => {
   const m = /^(\d+(?:\.\d+)?)\s*([KMG]?)i?B?$/i.exec(s);
@@ -78348,7 +78608,7 @@ var InputsSchema = object({
   [Inputs.CachixSigningKey]: cachixSigningKey.optional(),
   [Inputs.CachixPublicKey]: publicKey.optional(),
   [Inputs.CachixApiUrl]: httpUrl.default(DEFAULT_CACHIX_API),
-  [Inputs.CachixPins]: pins.default([]),
+  [Inputs.CachixPins]: cachixPins.default([]),
   [Inputs.CachixChunkSize]: wholeNumber(64 * 1024, 5 * 1024 ** 3).default(DEFAULT_CHUNK_SIZE),
   [Inputs.AtticEndpoint]: httpUrl.optional(),
   [Inputs.AtticCache]: atticCache.optional(),
@@ -78357,7 +78617,8 @@ var InputsSchema = object({
   [Inputs.PushTo]: storeUrls(PUSH_SCHEMES).default([]),
   [Inputs.SigningKey]: secretKey.optional(),
   [Inputs.Push]: pushMode.default("auto"),
-  [Inputs.PushBranches]: branchGlobs.default(["main"]),
+  // Empty: the default branch the event names (push/gate.ts).
+  [Inputs.PushBranches]: branchGlobs.default([]),
   [Inputs.Paths]: list.default([]),
   [Inputs.Include]: regexes.default([]),
   [Inputs.Exclude]: regexes.default([]),
@@ -78370,7 +78631,12 @@ var InputsSchema = object({
   [Inputs.PushWhileBuilding]: bool.default(false),
   // GitHub Actions cache target
   [Inputs.GitHubCache]: bool.default(false),
-  [Inputs.GitHubCacheSize]: byteSize.default(DEFAULT_GITHUB_CACHE_SIZE)
+  [Inputs.GitHubCacheSize]: byteSize.default(DEFAULT_GITHUB_CACHE_SIZE),
+  // Pin sets
+  [Inputs.Pins]: attrPins.default([]),
+  [Inputs.PinsTo]: pinsTo.optional(),
+  [Inputs.PinsFrom]: text(pinFolder).optional(),
+  [Inputs.Install]: pinNames.default([])
 });
 function crossInputProblems(p, problem2) {
   if (p[Inputs.AtticEndpoint] && !p[Inputs.AtticCache]) problem2(Inputs.AtticCache, `required when ${Inputs.AtticEndpoint} is set`);
@@ -78379,7 +78645,14 @@ function crossInputProblems(p, problem2) {
   if (!p[Inputs.Cachix]) {
     for (const input of cachixInputs) if (p[input]) problem2(input, `needs the cache name in ${Inputs.Cachix}`);
     if (p[Inputs.CachixPins].length > 0) problem2(Inputs.CachixPins, `needs the cache name in ${Inputs.Cachix}`);
+    if (p[Inputs.Pins].length > 0 && !p[Inputs.PinsTo]) problem2(Inputs.Pins, `needs ${Inputs.PinsTo} (where to publish) or ${Inputs.Cachix} (Cachix pins)`);
   }
+  if (p[Inputs.PinsTo]) {
+    if (p[Inputs.Pins].length + p[Inputs.CachixPins].length === 0) problem2(Inputs.PinsTo, `there is nothing to publish; list names in ${Inputs.Pins}`);
+    for (const pin of p[Inputs.CachixPins]) if (!PIN_NAME.test(pin.name)) problem2(Inputs.CachixPins, `"${pin.name}" cannot be published to ${Inputs.PinsTo}: pin names there are Nix attribute names`);
+  }
+  if (p[Inputs.Install].length > 0 && !p[Inputs.PinsFrom]) problem2(Inputs.Install, `needs ${Inputs.PinsFrom}, the pin set to install from`);
+  if (p[Inputs.PinsFrom] && p[Inputs.Install].length === 0) problem2(Inputs.PinsFrom, `name the pins to install in ${Inputs.Install}`);
   for (const input of [Inputs.AtticToken, Inputs.AtticPublicKey]) {
     if (p[input] && !p[Inputs.AtticCache]) problem2(input, `needs ${Inputs.AtticEndpoint} and ${Inputs.AtticCache}`);
   }
@@ -78403,7 +78676,7 @@ function settingsOf(p) {
       signingKey: p[Inputs.CachixSigningKey] ?? null,
       publicKey: p[Inputs.CachixPublicKey] ?? null,
       apiUrl: p[Inputs.CachixApiUrl],
-      pins: p[Inputs.CachixPins],
+      pins: mergePins(p[Inputs.Pins], p[Inputs.CachixPins]),
       chunkSize: p[Inputs.CachixChunkSize]
     } : null,
     attic: endpoint && cache ? { endpoint, cache, token: p[Inputs.AtticToken] ?? null, publicKey: p[Inputs.AtticPublicKey] ?? null } : null,
@@ -78422,7 +78695,11 @@ function settingsOf(p) {
     requireSubstituted: p[Inputs.RequireSubstituted],
     pushWhileBuilding: p[Inputs.PushWhileBuilding],
     githubCache: p[Inputs.GitHubCache],
-    githubCacheSize: p[Inputs.GitHubCacheSize]
+    githubCacheSize: p[Inputs.GitHubCacheSize],
+    pins: mergePins(p[Inputs.Pins], p[Inputs.CachixPins]),
+    pinsTo: p[Inputs.PinsTo] ?? null,
+    pinsFrom: p[Inputs.PinsFrom] ?? null,
+    install: p[Inputs.Install]
   };
 }
 function withEnvFallbacks(raw, env) {
@@ -78695,140 +78972,134 @@ ${conf}`);
   return appliedVia;
 }
 
+// src/pins/install-step.ts
+init_core();
+init_constants();
+import { mkdirSync } from "node:fs";
+import { join as join5 } from "node:path";
+
+// src/pins/consumer.ts
+import { existsSync as existsSync3 } from "node:fs";
+import { readFile, stat as stat2 } from "node:fs/promises";
+import { join as join4 } from "node:path";
+import { fileURLToPath } from "node:url";
+init_path_info();
+
+// src/pins/format.ts
+init_zod();
+init_path_info();
+var PINS_JSON = "pins.json";
+var MAX_PINS_JSON_BYTES = 1024 * 1024;
+var STORE_PATH = new RegExp(`^${STORE_DIR.replace(/\//g, "\\/")}\\/[0-9a-df-np-sv-z]{32}-[A-Za-z0-9+\\-._?=]{1,211}$`);
+function isStorePath(text4) {
+  return STORE_PATH.test(text4) && !text4.endsWith("/.") && !text4.endsWith("/..");
+}
+var Pin = object({
+  path: string2().refine(isStorePath, "expected a store path (/nix/store/<hash>-<name>)"),
+  devShell: boolean2().optional(),
+  system: string2().regex(/^[a-z0-9_]+-[a-z0-9_]+$/, "expected a Nix system such as x86_64-linux").optional()
+});
+var PinSetSchema = object({
+  version: literal(1),
+  pins: record(string2(), Pin).refine((r) => Object.keys(r).every((k) => PIN_NAME.test(k)), "pin names are Nix attribute names"),
+  substituters: array(url({ protocol: /^(https?|s3|file)$/ }).refine((u) => !/^[a-z0-9]+:\/\/[^/]*@/.test(u), "a published URL carries no credentials")),
+  publicKeys: array(string2().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*:[A-Za-z0-9+/]+={0,2}$/, "expected name:base64"))
+});
+function parsePinSet(text4, source) {
+  let json;
+  try {
+    json = JSON.parse(text4);
+  } catch (error3) {
+    throw new Error(`${source} is not JSON: ${error3.message}`);
+  }
+  const r = PinSetSchema.safeParse(json);
+  if (!r.success) {
+    const problems = r.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
+    throw new Error(`${source} is not a pin set: ${problems.join("; ")}`);
+  }
+  return r.data;
+}
+
+// src/pins/publish.ts
+function fileUrl(folder, name) {
+  const u = new URL(folder);
+  u.pathname = `${u.pathname.replace(/\/+$/, "")}/${name}`;
+  return u.toString();
+}
+
+// src/pins/store.ts
+async function realiseByPath(paths, rootBase) {
+  const r = await run("nix-store", ["--realise", "--max-jobs", "0", "--add-root", rootBase, "--indirect", ...paths], { allowFailure: true });
+  return { ok: r.code === 0, stderr: r.stderr };
+}
+async function invalidPaths(paths) {
+  if (paths.length === 0) return [];
+  const r = await run("nix-store", ["--check-validity", "--print-invalid", ...paths], { allowFailure: true });
+  return r.stdout.split("\n").filter((l) => l !== "");
+}
+async function localClosure(paths) {
+  if (paths.length === 0) return [];
+  const r = await run("nix-store", ["--query", "--requisites", ...paths]);
+  return r.stdout.split("\n").filter((l) => l !== "");
+}
+
+// src/pins/consumer.ts
+async function readCapped(response, url3) {
+  const declared = Number(response.headers.get("content-length") ?? "0");
+  if (declared > MAX_PINS_JSON_BYTES) throw new Error(`${url3} is ${declared} bytes; a pin set is at most ${MAX_PINS_JSON_BYTES}`);
+  const chunks = [];
+  let size2 = 0;
+  for await (const chunk of response.body ?? []) {
+    size2 += chunk.length;
+    if (size2 > MAX_PINS_JSON_BYTES) throw new Error(`${url3} is over ${MAX_PINS_JSON_BYTES} bytes; a pin set is not that large`);
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+async function fetchPinSet(from, signal) {
+  const url3 = fileUrl(from, PINS_JSON);
+  const shown = redactUrl(url3);
+  let text4;
+  try {
+    if (url3.startsWith("file:")) {
+      const file = fileURLToPath(url3);
+      if ((await stat2(file)).size > MAX_PINS_JSON_BYTES) throw new Error(`over ${MAX_PINS_JSON_BYTES} bytes; a pin set is not that large`);
+      text4 = await readFile(file, "utf8");
+    } else {
+      text4 = await readCapped(await http2(url3, { timeoutMs: 3e4, ...signal ? { signal } : {} }), shown);
+    }
+  } catch (error3) {
+    throw new Error(`pins-from: cannot read the pin set at ${shown}: ${error3.message}`, { cause: error3 });
+  }
+  return parsePinSet(text4, `pins-from ${shown}`);
+}
+function selectPins(set, names, from) {
+  const unknown2 = names.filter((n) => !Object.hasOwn(set.pins, n));
+  if (unknown2.length > 0) {
+    throw new Error(`install: ${unknown2.map((n) => `"${n}"`).join(", ")} not in the pin set at ${redactUrl(from)} (it has: ${Object.keys(set.pins).sort().join(", ") || "nothing"})`);
+  }
+  return names.map((name) => ({ name, path: set.pins[name].path }));
+}
+async function installPins(set, names, from, configured, rootDir) {
+  const wanted = selectPins(set, names, from);
+  const paths = [...new Set(wanted.map((w) => w.path))];
+  const result = await realiseByPath(paths, join4(rootDir, "pin"));
+  if (!result.ok) {
+    const invalid = new Set(await invalidPaths(paths));
+    const failed = wanted.filter((w) => invalid.has(w.path));
+    const served = set.substituters.filter((s) => !configured.includes(s));
+    const hint = served.length > 0 ? `; the pin set names ${served.join(", ")}, which this job does not substitute from (add it with its key to substituters / trusted-public-keys if you trust it)` : "";
+    const which2 = failed.length > 0 ? failed.map((f) => `${f.name} (${f.path})`).join(", ") : paths.join(", ");
+    throw new Error(`install: no configured cache could serve ${which2}${hint}. Nix said: ${result.stderr.trim().split("\n").slice(-3).join(" ")}`);
+  }
+  const binDirs = wanted.map((w) => join4(w.path, "bin")).filter((d, i, all) => all.indexOf(d) === i && existsSync3(d));
+  const closure = await localClosure(paths);
+  const servedNames = [...new Set([...closure, ...Object.values(set.pins).map((p) => p.path)].map((p) => baseName(p).slice(33)))].sort();
+  return { paths: wanted, binDirs, servedNames };
+}
+
 // src/caches/attic-api.ts
 init_zod();
-
-// src/http.ts
-import * as nodeHttp from "node:http";
-import * as nodeHttps from "node:https";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { setTimeout as sleep } from "node:timers/promises";
-var USER_AGENT = "nix-substitute-action";
-var HttpError = class extends Error {
-  status;
-  body;
-  constructor(status, url2, body2) {
-    super(`HTTP ${status} from ${redactUrl(url2)}${body2 ? `: ${body2.slice(0, 300)}` : ""}`);
-    this.name = "HttpError";
-    this.status = status;
-    this.body = body2;
-  }
-};
-function redactUrl(url2) {
-  try {
-    const u = new URL(url2);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return "<url>";
-  }
-}
-function isTransientStatus(status) {
-  return status === 429 || status === 408 || status >= 500;
-}
-async function http2(url2, options = {}) {
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? 3e4);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  const init = {
-    method: options.method ?? "GET",
-    headers: { "user-agent": USER_AGENT, ...options.headers },
-    body: options.body ?? null,
-    signal
-  };
-  let response;
-  try {
-    response = await fetch(url2, init);
-  } catch (error3) {
-    const cause = error3.cause;
-    if (error3 instanceof TypeError && cause) throw new TypeError(`cannot reach ${redactUrl(url2)}: ${cause.code ?? cause.message ?? "network error"}`, { cause });
-    throw error3;
-  }
-  if (!response.ok) {
-    const text4 = await response.text().catch(() => "");
-    throw new HttpError(response.status, url2, text4);
-  }
-  return response;
-}
-async function httpJson(url2, options = {}) {
-  const response = await http2(url2, { ...options, headers: { accept: "application/json", ...options.headers } });
-  return await response.json();
-}
-function isTransient(error3) {
-  if (error3 instanceof PushError) return error3.transient;
-  if (error3 instanceof HttpError) return isTransientStatus(error3.status);
-  if (error3 instanceof Error) {
-    if (error3.name === "TimeoutError") return true;
-    if (error3.name === "AbortError") return false;
-    return error3 instanceof TypeError || /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket|terminated/i.test(String(error3.message));
-  }
-  return false;
-}
-async function withRetry(fn, options) {
-  const attempts = options.attempts ?? 6;
-  const base = options.baseDelayMs ?? 250;
-  for (let attempt2 = 1; ; attempt2++) {
-    options.signal.throwIfAborted();
-    try {
-      return await fn(attempt2);
-    } catch (error3) {
-      if (attempt2 >= attempts || !isTransient(error3) || options.signal.aborted) throw error3;
-      const delay4 = Math.round(Math.random() * Math.min(8e3, base * 2 ** (attempt2 - 1)));
-      options.onRetry?.(error3, attempt2, delay4);
-      await sleep(delay4, void 0, { signal: options.signal });
-    }
-  }
-}
-var httpAgent = new nodeHttp.Agent({ keepAlive: true });
-var httpsAgent = new nodeHttps.Agent({ keepAlive: true });
-function client(https3) {
-  return https3 ? { request: nodeHttps.request, agent: httpsAgent } : { request: nodeHttp.request, agent: httpAgent };
-}
-function networkError(url2, error3) {
-  const code = error3.code;
-  return typeof code === "string" && /^E[A-Z]+$/.test(code) ? new TypeError(`network error with ${redactUrl(url2)}: ${code}`, { cause: error3 }) : error3;
-}
-function request3(url2, options) {
-  const { signal } = options;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  const https3 = new URL(url2).protocol === "https:";
-  const headers2 = { "user-agent": USER_AGENT, ...options.headers };
-  const body2 = options.body;
-  if (typeof body2 === "string") headers2["content-length"] = String(Buffer.byteLength(body2));
-  else if (body2 instanceof Uint8Array) headers2["content-length"] = String(body2.byteLength);
-  const { request: send, agent } = client(https3);
-  const req = send(url2, { method: options.method, headers: headers2, agent });
-  return new Promise((resolve3, reject) => {
-    let done = false;
-    const finish = (error3, answer) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-      if (error3 || !req.writableFinished) req.destroy();
-      if (error3) reject(error3);
-      else resolve3(answer);
-    };
-    const onAbort = () => finish(signal.reason);
-    const timer = setTimeout(() => finish(new DOMException(`${redactUrl(url2)} did not answer within ${options.timeoutMs} ms`, "TimeoutError")), options.timeoutMs);
-    signal.addEventListener("abort", onAbort, { once: true });
-    req.on("error", (error3) => finish(networkError(url2, error3)));
-    req.on("response", (response) => {
-      const chunks = [];
-      response.on("data", (c) => chunks.push(c));
-      response.on("end", () => finish(null, { status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      response.on("error", (error3) => finish(networkError(url2, error3)));
-    });
-    if (body2 === void 0 || typeof body2 === "string" || body2 instanceof Uint8Array) req.end(body2);
-    else pipeline(Readable.from(body2), req).catch((error3) => finish(error3));
-  });
-}
-async function putStream(url2, headers2, body2, timeoutMs, signal) {
-  const { status, text: text4 } = await request3(url2, { method: "PUT", headers: headers2, body: body2, timeoutMs, signal });
-  if (status < 200 || status >= 300) throw new HttpError(status, url2, text4);
-  return text4;
-}
-
-// src/caches/attic-api.ts
 init_keys();
 init_path_info();
 var NAR_INFO_PREAMBLE_THRESHOLD = 4096;
@@ -78891,9 +79162,9 @@ function parseErrorBody(body2) {
     return null;
   }
 }
-function explain(error3, url2, ctx) {
+function explain(error3, url3, ctx) {
   if (error3 instanceof AtticApiError) return error3;
-  const where2 = `attic cache "${ctx.cache}" at ${redactUrl(url2)}`;
+  const where2 = `attic cache "${ctx.cache}" at ${redactUrl(url3)}`;
   const what = ctx.storePath ? `uploading ${ctx.storePath}` : ctx.needs === "pull" ? "reading the cache configuration" : "asking which paths are missing";
   if (!(error3 instanceof HttpError)) {
     if (error3 instanceof Error && (error3.name === "AbortError" || error3.name === "TimeoutError")) {
@@ -78936,15 +79207,15 @@ function explain(error3, url2, ctx) {
   return make(`${where2}: ${what}: HTTP ${error3.status} ${detail}`, isTransientStatus(error3.status));
 }
 async function cacheConfig(endpoint, cache, token, signal) {
-  const url2 = api(endpoint, `cache-config/${encodeURIComponent(cache)}`);
+  const url3 = api(endpoint, `cache-config/${encodeURIComponent(cache)}`);
   const ctx = { cache, needs: "pull" };
   const raw = await withRetry(
     async () => {
       try {
-        const response = await http2(url2, { headers: { accept: "application/json", ...authHeaders(token) }, signal });
+        const response = await http2(url3, { headers: { accept: "application/json", ...authHeaders(token) }, signal });
         return CacheConfigJson.parse(await response.json());
       } catch (error3) {
-        throw explain(error3, url2, ctx);
+        throw explain(error3, url3, ctx);
       }
     },
     { signal, attempts: 3 }
@@ -78968,13 +79239,13 @@ async function cacheConfig(endpoint, cache, token, signal) {
   };
 }
 async function getMissingPaths(apiEndpoint, cache, token, hashes, signal) {
-  const url2 = api(apiEndpoint, "get-missing-paths");
+  const url3 = api(apiEndpoint, "get-missing-paths");
   const unique = [...new Set(hashes)];
   const missing = /* @__PURE__ */ new Set();
   for (let start = 0; start < unique.length; start += MISSING_PATHS_BATCH) {
     const batch = unique.slice(start, start + MISSING_PATHS_BATCH);
     try {
-      const response = await http2(url2, {
+      const response = await http2(url3, {
         method: "POST",
         headers: { "content-type": "application/json", accept: "application/json", ...authHeaders(token) },
         body: JSON.stringify({ cache, store_path_hashes: batch }),
@@ -78982,13 +79253,13 @@ async function getMissingPaths(apiEndpoint, cache, token, hashes, signal) {
       });
       for (const hash of MissingPathsJson.parse(await response.json()).missing_paths) missing.add(hash);
     } catch (error3) {
-      throw explain(error3, url2, { cache, needs: "push" });
+      throw explain(error3, url3, { cache, needs: "push" });
     }
   }
   return missing;
 }
 async function uploadPath(apiEndpoint, cache, token, info2, narStream, signal, options = {}) {
-  const url2 = api(apiEndpoint, "upload-path");
+  const url3 = api(apiEndpoint, "upload-path");
   const json = JSON.stringify(uploadInfo(cache, info2));
   const preamble = options.forcePreamble || needsPreamble(json) ? Buffer.from(json) : null;
   const headers2 = { "content-type": "application/octet-stream", accept: "application/json", ...authHeaders(token) };
@@ -79007,7 +79278,7 @@ async function uploadPath(apiEndpoint, cache, token, info2, narStream, signal, o
   const ctx = { cache, needs: "push", storePath: info2.path, narSize: info2.narSize };
   try {
     const timeoutMs = 12e4 + Math.ceil(info2.narSize / 262144) * 1e3;
-    const text4 = await putStream(url2, headers2, body2(), timeoutMs, signal);
+    const text4 = await putStream(url3, headers2, body2(), timeoutMs, signal);
     let parsed = {};
     try {
       parsed = UploadResultJson.parse(JSON.parse(text4));
@@ -79017,7 +79288,7 @@ async function uploadPath(apiEndpoint, cache, token, info2, narStream, signal, o
     return { kind, fileSize: parsed.file_size ?? null, fracDeduplicated: parsed.frac_deduplicated ?? null };
   } catch (error3) {
     if (readError) throw new AtticApiError(`reading ${info2.path} from the Nix store failed: ${readError.message}`, false, 0, null, { cause: readError });
-    throw explain(error3, url2, ctx);
+    throw explain(error3, url3, ctx);
   } finally {
     narStream.destroy();
   }
@@ -79035,8 +79306,8 @@ init_hash();
 import { spawn as spawn3 } from "node:child_process";
 import { lstat as lstat2, open as open3, readdir as readdir2, readlink as readlink2 } from "node:fs/promises";
 import { Readable as Readable2 } from "node:stream";
-function dumpNar(path8, signal) {
-  return process.platform === "linux" ? dumpNarDirect(path8, signal) : dumpNarWithNix(path8, signal);
+function dumpNar(path9, signal) {
+  return process.platform === "linux" ? dumpNarDirect(path9, signal) : dumpNarWithNix(path9, signal);
 }
 var CHUNK = 1024 * 1024;
 function strings(...items) {
@@ -79055,14 +79326,14 @@ function u64(n) {
 function padding(n) {
   return Buffer.alloc((8 - n % 8) % 8);
 }
-async function* regular(path8, size2) {
-  const file = await open3(path8, "r");
+async function* regular(path9, size2) {
+  const file = await open3(path9, "r");
   try {
     let left = size2;
     while (left > 0) {
       const buffer3 = Buffer.allocUnsafe(Math.min(CHUNK, left));
       const { bytesRead } = await file.read(buffer3, 0, buffer3.length, null);
-      if (bytesRead === 0) throw new Error(`${path8.toString()} shrank while being read`);
+      if (bytesRead === 0) throw new Error(`${path9.toString()} shrank while being read`);
       left -= bytesRead;
       yield bytesRead === buffer3.length ? buffer3 : buffer3.subarray(0, bytesRead);
     }
@@ -79070,34 +79341,34 @@ async function* regular(path8, size2) {
     await file.close();
   }
 }
-async function* node2(path8) {
-  const st = await lstat2(path8);
+async function* node2(path9) {
+  const st = await lstat2(path9);
   if (st.isSymbolicLink()) {
-    yield strings("(", "type", "symlink", "target", await readlink2(path8, { encoding: "buffer" }), ")");
+    yield strings("(", "type", "symlink", "target", await readlink2(path9, { encoding: "buffer" }), ")");
   } else if (st.isFile()) {
     const head = (st.mode & 64) !== 0 ? ["(", "type", "regular", "executable", "", "contents"] : ["(", "type", "regular", "contents"];
     yield Buffer.concat([strings(...head), u64(st.size)]);
-    yield* regular(path8, st.size);
+    yield* regular(path9, st.size);
     yield Buffer.concat([padding(st.size), strings(")")]);
   } else if (st.isDirectory()) {
     yield strings("(", "type", "directory");
-    const names = (await readdir2(path8, { encoding: "buffer" })).sort(Buffer.compare);
+    const names = (await readdir2(path9, { encoding: "buffer" })).sort(Buffer.compare);
     for (const name of names) {
       yield strings("entry", "(", "name", name, "node");
-      yield* node2(Buffer.concat([path8, Buffer.from("/"), name]));
+      yield* node2(Buffer.concat([path9, Buffer.from("/"), name]));
       yield strings(")");
     }
     yield strings(")");
   } else {
-    throw new Error(`${path8.toString()}: not a regular file, directory or symlink; cannot be in a NAR`);
+    throw new Error(`${path9.toString()}: not a regular file, directory or symlink; cannot be in a NAR`);
   }
 }
-async function* nar(path8) {
+async function* nar(path9) {
   yield strings("nix-archive-1");
-  yield* node2(Buffer.from(path8));
+  yield* node2(Buffer.from(path9));
 }
-function dumpNarDirect(path8, signal) {
-  const stream2 = Readable2.from(nar(path8), { objectMode: false, highWaterMark: CHUNK });
+function dumpNarDirect(path9, signal) {
+  const stream2 = Readable2.from(nar(path9), { objectMode: false, highWaterMark: CHUNK });
   if (signal) {
     const abort = () => stream2.destroy(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
     if (signal.aborted) abort();
@@ -79108,8 +79379,8 @@ function dumpNarDirect(path8, signal) {
   }
   return stream2;
 }
-function dumpNarWithNix(path8, signal) {
-  const child2 = spawn3("nix-store", ["--dump", path8], { stdio: ["ignore", "pipe", "pipe"], ...signal ? { signal } : {} });
+function dumpNarWithNix(path9, signal) {
+  const child2 = spawn3("nix-store", ["--dump", path9], { stdio: ["ignore", "pipe", "pipe"], ...signal ? { signal } : {} });
   const stderr = [];
   child2.stderr.on("data", (d) => stderr.push(d));
   const out = new Readable2({ read() {
@@ -79125,7 +79396,7 @@ function dumpNarWithNix(path8, signal) {
   child2.on("error", (error3) => out.destroy(error3));
   child2.on("close", (code) => {
     if (code === 0) out.push(null);
-    else out.destroy(new Error(`nix-store --dump ${path8} failed (exit ${code}): ${Buffer.concat(stderr).toString().trim()}`));
+    else out.destroy(new Error(`nix-store --dump ${path9} failed (exit ${code}): ${Buffer.concat(stderr).toString().trim()}`));
   });
   return out;
 }
@@ -79275,9 +79546,9 @@ async function uploadNar(e, info2, options) {
     throw error3 instanceof PushError ? error3 : cachixError(error3, e, "upload");
   }
 }
-async function abortUpload(e, url2) {
+async function abortUpload(e, url3) {
   const signal = AbortSignal.timeout(3e4);
-  await withRetry(() => http2(url2, { method: "POST", headers: headers(e), signal }).then((r) => r.arrayBuffer()), { signal, attempts: 3 }).catch(() => void 0);
+  await withRetry(() => http2(url3, { method: "POST", headers: headers(e), signal }).then((r) => r.arrayBuffer()), { signal, attempts: 3 }).catch(() => void 0);
 }
 async function streamParts(e, info2, options, narUrl, uploadQuery) {
   const { signal, chunkSize } = options;
@@ -79384,14 +79655,14 @@ function narInfoCreate(info2, file, signingKey) {
 // src/configure/caches.ts
 init_keys();
 var LOOKUP_TIMEOUT_MS = 15e3;
-function hostOf(url2) {
-  return new URL(url2).host.replace(/:\d+$/, "");
+function hostOf(url3) {
+  return new URL(url3).host.replace(/:\d+$/, "");
 }
 async function cachixSource(c) {
   const label2 = `cachix:${c.name}`;
   if (c.publicKey) {
-    const url2 = `https://${c.name}.cachix.org`;
-    return { label: label2, urls: [url2], keys: [c.publicKey], netrc: c.authToken ? [{ machine: hostOf(url2), password: c.authToken }] : [], how: "key given as input" };
+    const url3 = `https://${c.name}.cachix.org`;
+    return { label: label2, urls: [url3], keys: [c.publicKey], netrc: c.authToken ? [{ machine: hostOf(url3), password: c.authToken }] : [], how: "key given as input" };
   }
   const info2 = await cacheInfo(c.apiUrl, c.name, c.authToken, AbortSignal.timeout(LOOKUP_TIMEOUT_MS));
   const keys = info2.publicSigningKeys.map(parsePublicKey);
@@ -79404,28 +79675,28 @@ async function atticSource(a) {
   if (a.publicKey) return { label: label2, urls: [`${a.endpoint}/${a.cache}`], keys: [a.publicKey], netrc, how: "key given as input" };
   const config2 = await cacheConfig(a.endpoint, a.cache, a.token, AbortSignal.timeout(LOOKUP_TIMEOUT_MS));
   if (!config2.publicKey) throw new Error(`attic cache ${a.cache} reported no public key`);
-  const url2 = (config2.substituterEndpoint ?? `${a.endpoint}/${a.cache}`).replace(/\/+$/, "");
+  const url3 = (config2.substituterEndpoint ?? `${a.endpoint}/${a.cache}`).replace(/\/+$/, "");
   return {
     label: label2,
-    urls: [url2],
+    urls: [url3],
     keys: [config2.publicKey],
-    netrc: a.token ? [{ machine: hostOf(url2), password: a.token }] : [],
+    netrc: a.token ? [{ machine: hostOf(url3), password: a.token }] : [],
     how: `key from attic's cache config (${config2.isPublic === false ? "private" : "public"} cache)`
   };
 }
 function withoutCredentials(raw) {
-  let url2;
+  let url3;
   try {
-    url2 = new URL(raw);
+    url3 = new URL(raw);
   } catch {
     return { url: raw, netrc: [] };
   }
-  if (!url2.username && !url2.password) return { url: raw, netrc: [] };
-  const entry = { machine: hostOf(raw), password: decodeURIComponent(url2.password) };
-  if (url2.username) entry.login = decodeURIComponent(url2.username);
-  url2.username = "";
-  url2.password = "";
-  return { url: url2.href.replace(/\/+$/, ""), netrc: [entry] };
+  if (!url3.username && !url3.password) return { url: raw, netrc: [] };
+  const entry = { machine: hostOf(raw), password: decodeURIComponent(url3.password) };
+  if (url3.username) entry.login = decodeURIComponent(url3.username);
+  url3.username = "";
+  url3.password = "";
+  return { url: url3.href.replace(/\/+$/, ""), netrc: [entry] };
 }
 async function resolveCaches(settings) {
   const sources = [];
@@ -79443,30 +79714,6 @@ async function resolveCaches(settings) {
     else skipped.push({ label: lookups[i][0], reason: r.reason instanceof Error ? r.reason.message : String(r.reason) });
   });
   return { sources, skipped };
-}
-
-// src/main-phase.ts
-init_constants();
-init_report();
-
-// src/state.ts
-init_core();
-init_zod();
-init_constants();
-var MainState = object({
-  /** When the store snapshot was taken (ms since the epoch; nix/snapshot.ts); absent with `paths`. */
-  snapshotAt: number2().nullable(),
-  /** Our block was added to the system nix.conf and must be taken out again. */
-  systemConf: boolean2(),
-  /** Files we wrote that hold secrets or settings; removed by post. */
-  files: array(string2()),
-  /** Background uploader started by main (push-while-building). */
-  watcher: object({ pid: number2().int(), dir: string2() }).nullable(),
-  /** github-cache: the folder's root and the entry main restored into it. */
-  githubCache: object({ root: string2(), restoredKey: string2().nullable() }).nullable().optional()
-});
-function saveMainState(state3) {
-  saveState(State.Main, JSON.stringify(state3));
 }
 
 // src/nix/installable.ts
@@ -79489,6 +79736,65 @@ async function nixOnInstallables(subcommand, installables, env) {
     results.push(await run("nix", [...NIX_FLAGS, ...subcommand, ...prefix2, ...items], { allowFailure: true, ...env ? { env } : {} }));
   }
   return results;
+}
+
+// src/nix/store.ts
+init_path_info();
+async function resolveInstallables(targets) {
+  const isPath = (t) => t.startsWith(`${STORE_DIR}/`);
+  const out = targets.filter(isPath).map((p) => p.split("/").slice(0, 4).join("/"));
+  const installables = targets.filter((t) => !isPath(t));
+  for (const result of installables.length > 0 ? await nixOnInstallables(["path-info"], installables) : []) {
+    if (result.code !== 0) throw new Error(`cannot resolve ${installables.join(" ")}: ${result.stderr.trim().split("\n").pop() ?? ""}`);
+    out.push(...result.stdout.split("\n").filter(Boolean));
+  }
+  return [...new Set(out)];
+}
+
+// src/pins/producer.ts
+function publicUrl(url3) {
+  const u = new URL(url3);
+  if (u.protocol === "s3:") return `s3://${u.host}${u.pathname}`.replace(/\/+$/, "");
+  return redactUrl(url3).replace(/\/+$/, "");
+}
+
+// src/pins/install-step.ts
+async function installFromSettings(settings, configured, workDir) {
+  const from = settings.pinsFrom;
+  const set = await fetchPinSet(from);
+  const rootDir = join5(workDir, "pins");
+  mkdirSync(rootDir, { recursive: true });
+  const done = await installPins(set, settings.install, from, configured.map(publicUrl), rootDir);
+  for (const dir of [...done.binDirs].reverse()) addPath(dir);
+  setOutput(Outputs.Installed, done.paths.map((p) => p.path).join("\n"));
+  for (const p of done.paths) info(`install: ${p.name} \u2192 ${p.path}`);
+  return done.servedNames;
+}
+
+// src/main-phase.ts
+init_constants();
+init_report();
+
+// src/state.ts
+init_core();
+init_zod();
+init_constants();
+var MainState = object({
+  /** When the store snapshot was taken (ms since the epoch; nix/snapshot.ts); absent with `paths`. */
+  snapshotAt: number2().nullable(),
+  /** Our block was added to the system nix.conf and must be taken out again. */
+  systemConf: boolean2(),
+  /** Files we wrote that hold secrets or settings; removed by post. */
+  files: array(string2()),
+  /** Background uploader started by main (push-while-building). */
+  watcher: object({ pid: number2().int(), dir: string2() }).nullable(),
+  /** github-cache: the folder's root and the entry main restored into it. */
+  githubCache: object({ root: string2(), restoredKey: string2().nullable() }).nullable().optional(),
+  /** Names of paths the caches were expected to serve (pins, require-substituted): post reports rebuilds. */
+  expectedNames: array(string2()).optional()
+});
+function saveMainState(state3) {
+  saveState(State.Main, JSON.stringify(state3));
 }
 
 // src/verify.ts
@@ -79529,29 +79835,47 @@ ${total.toBuild.map((d) => `  ${d}`).join("\n")}`
 // src/watch/launch.ts
 init_core();
 import { spawn as spawn4 } from "node:child_process";
-import { existsSync as existsSync3, openSync, closeSync } from "node:fs";
-import { mkdir as mkdir3, readFile, writeFile as writeFile4 } from "node:fs/promises";
-import { dirname as dirname3, join as join5 } from "node:path";
+import { existsSync as existsSync4, openSync, closeSync } from "node:fs";
+import { mkdir as mkdir3, readFile as readFile2, writeFile as writeFile4 } from "node:fs/promises";
+import { dirname as dirname3, join as join7 } from "node:path";
 import { setTimeout as sleep2 } from "node:timers/promises";
 
 // src/github.ts
+init_zod();
 import { readFileSync as readFileSync2 } from "node:fs";
 var PR_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"]);
+var Repo = object({ full_name: string2().optional() }).nullable();
+var EventPayload = object({
+  pull_request: object({ head: object({ repo: Repo.optional() }).optional(), base: object({ repo: Repo.optional() }).optional() }).optional(),
+  // Git refuses branch names with spaces, control characters, `..`, `~^:?*[\`; so does this.
+  repository: object({ default_branch: string2().regex(/^(?!.*\.\.)[^\s~^:?*[\\\x00-\x1f\x7f]{1,255}$/).optional() }).optional()
+});
+function readEvent(file) {
+  if (!file) return {};
+  let json;
+  try {
+    json = JSON.parse(readFileSync2(file, "utf8"));
+  } catch {
+    return {};
+  }
+  const parsed = EventPayload.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const parts = typeof json === "object" && json !== null ? json : {};
+  const pr = EventPayload.pick({ pull_request: true }).safeParse({ pull_request: parts.pull_request });
+  const repo = EventPayload.pick({ repository: true }).safeParse({ repository: parts.repository });
+  return { pull_request: pr.success ? pr.data.pull_request : { head: { repo: null } }, ...repo.success ? repo.data : {} };
+}
 function readRunContext(env = process.env) {
   const eventName = env.GITHUB_EVENT_NAME ?? "";
   const ref = env.GITHUB_REF ?? "";
-  let event = {};
-  try {
-    if (env.GITHUB_EVENT_PATH) event = JSON.parse(readFileSync2(env.GITHUB_EVENT_PATH, "utf8"));
-  } catch {
-  }
+  const event = readEvent(env.GITHUB_EVENT_PATH);
   const pr = event.pull_request;
   const isPullRequest = PR_EVENTS.has(eventName) || ref.startsWith("refs/pull/") || pr !== void 0;
   const head = pr?.head?.repo?.full_name;
   const base = pr?.base?.repo?.full_name;
   const isFork = isPullRequest && pr !== void 0 && (pr.head?.repo === null || head !== void 0 && base !== void 0 && head !== base);
   const branch = ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : null;
-  return { eventName, ref, branch, isPullRequest, isFork };
+  return { eventName, ref, branch, isPullRequest, isFork, defaultBranch: event.repository?.default_branch ?? null };
 }
 
 // src/watch/launch.ts
@@ -79571,7 +79895,12 @@ function branchMatches(branch, glob) {
   }
   return new RegExp(`^${re}$`).test(branch);
 }
-function decidePush(mode, branches, run2, targetCount) {
+function autoPushBranches(given, run2) {
+  if (given.length > 0) return [...given];
+  return [run2.defaultBranch ?? "main"];
+}
+function decidePush(mode, given, run2, targetCount) {
+  const branches = autoPushBranches(given, run2);
   if (mode === "false") return { push: false, reason: "push is false" };
   if (run2.isFork) return { push: false, reason: "pull requests from forks never push" };
   if (mode === "auto") {
@@ -79583,19 +79912,6 @@ function decidePush(mode, branches, run2, targetCount) {
   }
   if (targetCount === 0) return { push: false, reason: "no push target has credentials (set cachix-auth-token, cachix-signing-key, attic-token or push-to)" };
   return { push: true };
-}
-
-// src/nix/store.ts
-init_path_info();
-async function resolveInstallables(targets) {
-  const isPath = (t) => t.startsWith(`${STORE_DIR}/`);
-  const out = targets.filter(isPath).map((p) => p.split("/").slice(0, 4).join("/"));
-  const installables = targets.filter((t) => !isPath(t));
-  for (const result of installables.length > 0 ? await nixOnInstallables(["path-info"], installables) : []) {
-    if (result.code !== 0) throw new Error(`cannot resolve ${installables.join(" ")}: ${result.stderr.trim().split("\n").pop() ?? ""}`);
-    out.push(...result.stdout.split("\n").filter(Boolean));
-  }
-  return [...new Set(out)];
 }
 
 // src/push/attic.ts
@@ -79655,22 +79971,22 @@ var AtticTarget = class {
     if (this.configWarning) ctx.log.warning(this.configWarning);
     this.configWarning = null;
     const out = /* @__PURE__ */ new Set();
-    for (const hash of missingHashes2) for (const path8 of byHash.get(hash) ?? []) out.add(path8);
+    for (const hash of missingHashes2) for (const path9 of byHash.get(hash) ?? []) out.add(path9);
     return out;
   }
-  async upload(path8, ctx) {
+  async upload(path9, ctx) {
     const endpoint = await this.apiEndpoint(ctx);
     const result = await withRetry(
       // A fresh `nix-store --dump` per attempt: the previous stream was consumed.
-      () => uploadPath(endpoint, this.cache, this.token, path8, dumpNar(path8.path, ctx.signal), ctx.signal),
+      () => uploadPath(endpoint, this.cache, this.token, path9, dumpNar(path9.path, ctx.signal), ctx.signal),
       {
         signal: ctx.signal,
         attempts: this.attempts,
-        onRetry: (error3, attempt2, delay4) => ctx.log.info(`${this.label}: retrying ${path8.path} in ${delay4} ms (attempt ${attempt2} failed: ${error3.message})`)
+        onRetry: (error3, attempt2, delay4) => ctx.log.info(`${this.label}: retrying ${path9.path} in ${delay4} ms (attempt ${attempt2} failed: ${error3.message})`)
       }
     );
-    if (result.kind === "Deduplicated") ctx.log.debug(`${this.label}: ${path8.path} deduplicated by the server`);
-    return { bytes: path8.narSize };
+    if (result.kind === "Deduplicated") ctx.log.debug(`${this.label}: ${path9.path} deduplicated by the server`);
+    return { bytes: path9.narSize };
   }
 };
 
@@ -79764,9 +80080,9 @@ Priority: 40
 var HttpSink = class {
   base;
   headers;
-  constructor(url2) {
-    const auth = url2.username || url2.password ? `Basic ${Buffer.from(`${decodeURIComponent(url2.username)}:${decodeURIComponent(url2.password)}`).toString("base64")}` : null;
-    const clean2 = new URL(url2.href);
+  constructor(url3) {
+    const auth = url3.username || url3.password ? `Basic ${Buffer.from(`${decodeURIComponent(url3.username)}:${decodeURIComponent(url3.password)}`).toString("base64")}` : null;
+    const clean2 = new URL(url3.href);
     clean2.username = "";
     clean2.password = "";
     clean2.search = "";
@@ -79776,16 +80092,16 @@ var HttpSink = class {
   // Through node:http with the shared keep-alive agent, not fetch(): per request it costs a third
   // of fetch's time, and an absent narinfo is a status to read, not an exception to build (bench/).
   async exists(name, ctx) {
-    const url2 = `${this.base}/${name}`;
-    const { status, text: text4 } = await request3(url2, { method: "HEAD", headers: this.headers, signal: ctx.signal, timeoutMs: 2e4 });
+    const url3 = `${this.base}/${name}`;
+    const { status, text: text4 } = await request3(url3, { method: "HEAD", headers: this.headers, signal: ctx.signal, timeoutMs: 2e4 });
     if (status >= 200 && status < 300) return true;
     if (status === 404 || status === 403) return false;
-    if (status >= 300 && status < 400) return this.existsFollowing(url2, ctx);
-    throw new HttpError(status, url2, text4);
+    if (status >= 300 && status < 400) return this.existsFollowing(url3, ctx);
+    throw new HttpError(status, url3, text4);
   }
-  async existsFollowing(url2, ctx) {
+  async existsFollowing(url3, ctx) {
     try {
-      await http2(url2, { method: "HEAD", headers: this.headers, signal: ctx.signal, timeoutMs: 2e4 });
+      await http2(url3, { method: "HEAD", headers: this.headers, signal: ctx.signal, timeoutMs: 2e4 });
       return true;
     } catch (error3) {
       if (error3 instanceof HttpError && (error3.status === 404 || error3.status === 403)) return false;
@@ -79793,17 +80109,17 @@ var HttpSink = class {
     }
   }
   async put(name, body2, contentType2, ctx) {
-    const url2 = `${this.base}/${name}`;
+    const url3 = `${this.base}/${name}`;
     const headers2 = { ...this.headers, "content-type": contentType2 };
     const timeoutMs = typeof body2 === "string" || Buffer.isBuffer(body2) ? 6e4 : 6 * 36e5;
-    const { status, text: text4 } = await request3(url2, { method: "PUT", headers: headers2, body: body2, signal: ctx.signal, timeoutMs });
-    if (status < 200 || status >= 300) throw new HttpError(status, url2, text4);
+    const { status, text: text4 } = await request3(url3, { method: "PUT", headers: headers2, body: body2, signal: ctx.signal, timeoutMs });
+    if (status < 200 || status >= 300) throw new HttpError(status, url3, text4);
   }
 };
 var FileSink = class {
   dir;
-  constructor(url2) {
-    this.dir = decodeURIComponent(url2.pathname).replace(/\/+$/, "");
+  constructor(url3) {
+    this.dir = decodeURIComponent(url3.pathname).replace(/\/+$/, "");
   }
   async exists(name) {
     return access2(`${this.dir}/${name}`).then(
@@ -79825,8 +80141,8 @@ var FileSink = class {
     }
   }
 };
-function supportsNative(url2) {
-  const u = new URL(url2);
+function supportsNative(url3) {
+  const u = new URL(url3);
   if (!["http:", "https:", "file:"].includes(u.protocol)) return false;
   const params = [...u.searchParams.keys()];
   return params.every((k) => k === "compression") && ["", "zstd", "none"].includes(u.searchParams.get("compression") ?? "");
@@ -79836,9 +80152,9 @@ var BinaryCacheTarget = class {
   sink;
   options;
   cacheInfoReady = null;
-  constructor(url2, options) {
-    const u = new URL(url2);
-    this.label = redactUrl(url2);
+  constructor(url3, options) {
+    const u = new URL(url3);
+    this.label = redactUrl(url3);
     this.sink = u.protocol === "file:" ? new FileSink(u) : new HttpSink(u);
     this.options = options;
   }
@@ -79867,17 +80183,17 @@ var BinaryCacheTarget = class {
   async upload(info2, ctx) {
     await this.ensureCacheInfo(ctx);
     const { compression, signingKey } = this.options;
-    const url2 = `nar/${toNix32(info2.narHash.bytes)}${narExtension(compression)}`;
+    const url3 = `nar/${toNix32(info2.narHash.bytes)}${narExtension(compression)}`;
     const file = await this.retry(async () => {
       const nar2 = await narFor(info2, compression, ctx.signal);
-      await this.sink.put(url2, nar2.body, "application/x-nix-nar", ctx);
+      await this.sink.put(url3, nar2.body, "application/x-nix-nar", ctx);
       return nar2.file();
     }, ctx, `upload of ${info2.path}`);
     const sigs = [...info2.sigs];
     if (signingKey && !sigs.some((s) => s.startsWith(`${signingKey.name}:`))) sigs.push(signingKey.sign(fingerprint(info2)));
     const narinfo = renderNarInfo({
       storePath: info2.path,
-      url: url2,
+      url: url3,
       compression,
       fileHash: file.hash,
       fileSize: file.size,
@@ -79920,9 +80236,9 @@ var CachixTarget = class _CachixTarget {
     const lacking = await missingHashes(apiUrl, name, token, paths.map((p) => hashPart(p.path)), ctx.signal);
     return new Set(paths.filter((p) => lacking.has(hashPart(p.path))).map((p) => p.path));
   }
-  async upload(path8, ctx) {
+  async upload(path9, ctx) {
     const result = await withRetry(
-      () => uploadNar(this.#endpoint, path8, {
+      () => uploadNar(this.#endpoint, path9, {
         signal: ctx.signal,
         chunkSize: this.settings.chunkSize,
         signingKey: this.settings.signingKey,
@@ -79932,7 +80248,7 @@ var CachixTarget = class _CachixTarget {
         signal: ctx.signal,
         attempts: this.#options.uploadAttempts ?? 3,
         baseDelayMs: 1e3,
-        onRetry: (error3, attempt2) => ctx.log.info(`${this.label}: retrying ${path8.path} (attempt ${attempt2 + 1}): ${error3.message}`)
+        onRetry: (error3, attempt2) => ctx.log.info(`${this.label}: retrying ${path9.path} (attempt ${attempt2 + 1}): ${error3.message}`)
       }
     );
     return { bytes: result.narInfo.cFileSize };
@@ -79959,8 +80275,8 @@ var CachixTarget = class _CachixTarget {
     return topLevel(resolved);
   }
 };
-function topLevel(path8) {
-  const rest = path8.slice(STORE_DIR.length + 1);
+function topLevel(path9) {
+  const rest = path9.slice(STORE_DIR.length + 1);
   const slash = rest.indexOf("/");
   return `${STORE_DIR}/${slash < 0 ? rest : rest.slice(0, slash)}`;
 }
@@ -79992,7 +80308,7 @@ function checkCredentials(settings, info2) {
 
 // src/push/nix-copy.ts
 import { chmod as chmod2, mkdtemp, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { join as join6 } from "node:path";
 var NixCopyTarget = class {
   label;
   url;
@@ -80000,22 +80316,22 @@ var NixCopyTarget = class {
   tempRoot;
   keyDir = null;
   /** Nix reads the signing key from a 0600 file that lives only for the push. */
-  constructor(url2, options) {
-    this.url = url2;
-    this.label = redactUrl(url2);
+  constructor(url3, options) {
+    this.url = url3;
+    this.label = redactUrl(url3);
     this.signingKey = options.signingKey;
     this.tempRoot = options.tempRoot;
   }
   async storeUrl() {
     if (!this.signingKey) return this.url;
     if (!this.keyDir) {
-      this.keyDir = await mkdtemp(join4(this.tempRoot, "sign-"));
-      const file = join4(this.keyDir, "key");
+      this.keyDir = await mkdtemp(join6(this.tempRoot, "sign-"));
+      const file = join6(this.keyDir, "key");
       await writeFile3(file, this.signingKey.text, { mode: 384 });
       await chmod2(file, 384);
     }
     const u = new URL(this.url);
-    u.searchParams.set("secret-key", join4(this.keyDir, "key"));
+    u.searchParams.set("secret-key", join6(this.keyDir, "key"));
     return u.href;
   }
   async missing(paths, ctx) {
@@ -80050,10 +80366,10 @@ function configuredTargets(settings, tempRoot) {
   if (attic?.token) {
     slots.push({ label: `attic:${attic.cache}`, create: async () => new AtticTarget({ endpoint: attic.endpoint, cache: attic.cache, token: attic.token, publicKey: attic.publicKey }) });
   }
-  for (const url2 of settings.pushTo) {
+  for (const url3 of settings.pushTo) {
     slots.push({
-      label: redactUrl(url2),
-      create: async () => supportsNative(url2) ? new BinaryCacheTarget(url2, { signingKey: settings.signingKey, compression: new URL(url2).searchParams.get("compression") ?? "zstd" }) : new NixCopyTarget(url2, { signingKey: settings.signingKey, tempRoot })
+      label: redactUrl(url3),
+      create: async () => supportsNative(url3) ? new BinaryCacheTarget(url3, { signingKey: settings.signingKey, compression: new URL(url3).searchParams.get("compression") ?? "zstd" }) : new NixCopyTarget(url3, { signingKey: settings.signingKey, tempRoot })
     });
   }
   return slots;
@@ -80118,7 +80434,7 @@ var RecordLine = object({
 // src/watch/launch.ts
 var READY_WAIT_MS = 5e3;
 function watcherScript() {
-  return join5(dirname3(process.argv[1] ?? ""), "watch.js");
+  return join7(dirname3(process.argv[1] ?? ""), "watch.js");
 }
 async function startWatcher(settings, snapshotAt, workDir, script = watcherScript()) {
   try {
@@ -80134,15 +80450,15 @@ async function launch(settings, snapshotAt, workDir, script) {
     info(`push-while-building: not started (${gate.reason})`);
     return null;
   }
-  if (!existsSync3(script)) {
+  if (!existsSync4(script)) {
     warning(`push-while-building: ${script} is missing; the post step pushes everything`);
     return null;
   }
-  const dir = join5(workDir, "watch");
+  const dir = join7(workDir, "watch");
   await mkdir3(dir, { recursive: true, mode: 448 });
   const config2 = { storeDir: STORE_DIR, snapshotAt, parentPid: process.ppid, ...watchTuning(process.env) };
-  await writeFile4(join5(dir, WatchFiles.config), JSON.stringify(config2), { mode: 384 });
-  const logFd = openSync(join5(dir, WatchFiles.log), "a", 384);
+  await writeFile4(join7(dir, WatchFiles.config), JSON.stringify(config2), { mode: 384 });
+  const logFd = openSync(join7(dir, WatchFiles.log), "a", 384);
   let child2;
   try {
     child2 = spawn4(process.execPath, [script, dir], { detached: true, stdio: ["ignore", logFd, logFd], env: process.env });
@@ -80158,9 +80474,9 @@ async function launch(settings, snapshotAt, workDir, script) {
   child2.on("exit", () => exited = true);
   child2.unref();
   const deadline = Date.now() + READY_WAIT_MS;
-  while (!existsSync3(join5(dir, WatchFiles.ready)) && !exited && Date.now() < deadline) await sleep2(20);
+  while (!existsSync4(join7(dir, WatchFiles.ready)) && !exited && Date.now() < deadline) await sleep2(20);
   if (exited) {
-    const why = await readFile(join5(dir, WatchFiles.error), "utf8").catch(() => "it exited at once");
+    const why = await readFile2(join7(dir, WatchFiles.error), "utf8").catch(() => "it exited at once");
     warning(`push-while-building: the background uploader stopped (${why}); the post step pushes everything`);
     return null;
   }
@@ -80169,13 +80485,13 @@ async function launch(settings, snapshotAt, workDir, script) {
 }
 
 // src/work-dir.ts
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync as mkdirSync2, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join6 } from "node:path";
+import { join as join8 } from "node:path";
 function workRoot() {
   const base = process.env.RUNNER_TEMP || tmpdir();
-  mkdirSync(base, { recursive: true });
-  return mkdtempSync(join6(base, "nix-substitute-action-"));
+  mkdirSync2(base, { recursive: true });
+  return mkdtempSync(join8(base, "nix-substitute-action-"));
 }
 
 // src/main-phase.ts
@@ -80188,7 +80504,8 @@ async function restoreFromGitHubCache(settings, dir) {
 }
 async function configureAndSnapshot(settings, snapshotAt) {
   const dir = workRoot();
-  const state3 = { snapshotAt: settings.paths.length === 0 ? snapshotAt : null, systemConf: false, files: [], watcher: null, githubCache: null };
+  const state3 = { snapshotAt: settings.paths.length === 0 ? snapshotAt : null, systemConf: false, files: [], watcher: null, githubCache: null, expectedNames: [] };
+  const expected = (names) => state3.expectedNames?.push(...names);
   try {
     const resolved = await resolveCaches(settings);
     for (const s of resolved.skipped) {
@@ -80207,6 +80524,12 @@ async function configureAndSnapshot(settings, snapshotAt) {
     await writeSummary();
     if (state3.snapshotAt !== null) info(`Store snapshot: paths that become valid from ${new Date(snapshotAt).toISOString()} on are this job's`);
     if (settings.pushWhileBuilding && state3.snapshotAt !== null) state3.watcher = await startWatcher(settings, state3.snapshotAt, dir);
+    if (settings.requireSubstituted.length > 0) {
+      const dry = await verifySubstituted(settings.requireSubstituted);
+      info(`require-substituted: nothing to build; ${dry.toFetch.length} path(s) will be fetched`);
+      expected(dry.toFetch.map((p) => p.slice(p.lastIndexOf("/") + 34)));
+    }
+    if (settings.pinsFrom !== null) expected(await installFromSettings(settings, resolved.sources.flatMap((s) => s.urls), dir));
   } finally {
     saveMainState(state3);
   }
@@ -80216,10 +80539,6 @@ async function runMain() {
   try {
     const settings = loadSettings();
     await configureAndSnapshot(settings, snapshotAt);
-    if (settings.requireSubstituted.length > 0) {
-      const dry = await verifySubstituted(settings.requireSubstituted);
-      info(`require-substituted: nothing to build; ${dry.toFetch.length} path(s) will be fetched`);
-    }
   } catch (error3) {
     setFailed(error3 instanceof Error ? error3.message : String(error3));
   }

@@ -1029,15 +1029,15 @@ var require_util = __commonJS({
         return (sTag === "Blob" || sTag === "File") && ("stream" in object3 && typeof object3.stream === "function" || "arrayBuffer" in object3 && typeof object3.arrayBuffer === "function");
       }
     }
-    function buildURL(url2, queryParams) {
-      if (url2.includes("?") || url2.includes("#")) {
+    function buildURL(url3, queryParams) {
+      if (url3.includes("?") || url3.includes("#")) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
       const stringified = stringify(queryParams);
       if (stringified) {
-        url2 += "?" + stringified;
+        url3 += "?" + stringified;
       }
-      return url2;
+      return url3;
     }
     function isValidPort(port) {
       const value = parseInt(port, 10);
@@ -1046,39 +1046,39 @@ var require_util = __commonJS({
     function isHttpOrHttpsPrefixed(value) {
       return value != null && value[0] === "h" && value[1] === "t" && value[2] === "t" && value[3] === "p" && (value[4] === ":" || value[4] === "s" && value[5] === ":");
     }
-    function parseURL(url2) {
-      if (typeof url2 === "string") {
-        url2 = new URL(url2);
-        if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
+    function parseURL(url3) {
+      if (typeof url3 === "string") {
+        url3 = new URL(url3);
+        if (!isHttpOrHttpsPrefixed(url3.origin || url3.protocol)) {
           throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
         }
-        return url2;
+        return url3;
       }
-      if (!url2 || typeof url2 !== "object") {
+      if (!url3 || typeof url3 !== "object") {
         throw new InvalidArgumentError("Invalid URL: The URL argument must be a non-null object.");
       }
-      if (!(url2 instanceof URL)) {
-        if (url2.port != null && url2.port !== "" && isValidPort(url2.port) === false) {
+      if (!(url3 instanceof URL)) {
+        if (url3.port != null && url3.port !== "" && isValidPort(url3.port) === false) {
           throw new InvalidArgumentError("Invalid URL: port must be a valid integer or a string representation of an integer.");
         }
-        if (url2.path != null && typeof url2.path !== "string") {
+        if (url3.path != null && typeof url3.path !== "string") {
           throw new InvalidArgumentError("Invalid URL path: the path must be a string or null/undefined.");
         }
-        if (url2.pathname != null && typeof url2.pathname !== "string") {
+        if (url3.pathname != null && typeof url3.pathname !== "string") {
           throw new InvalidArgumentError("Invalid URL pathname: the pathname must be a string or null/undefined.");
         }
-        if (url2.hostname != null && typeof url2.hostname !== "string") {
+        if (url3.hostname != null && typeof url3.hostname !== "string") {
           throw new InvalidArgumentError("Invalid URL hostname: the hostname must be a string or null/undefined.");
         }
-        if (url2.origin != null && typeof url2.origin !== "string") {
+        if (url3.origin != null && typeof url3.origin !== "string") {
           throw new InvalidArgumentError("Invalid URL origin: the origin must be a string or null/undefined.");
         }
-        if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
+        if (!isHttpOrHttpsPrefixed(url3.origin || url3.protocol)) {
           throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
         }
-        const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
-        let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path12 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        const port = url3.port != null ? url3.port : url3.protocol === "https:" ? 443 : 80;
+        let origin = url3.origin != null ? url3.origin : `${url3.protocol || ""}//${url3.hostname || ""}:${port}`;
+        let path12 = url3.path != null ? url3.path : `${url3.pathname || ""}${url3.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
@@ -1087,17 +1087,17 @@ var require_util = __commonJS({
         }
         return new URL(`${origin}${path12}`);
       }
-      if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
+      if (!isHttpOrHttpsPrefixed(url3.origin || url3.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
       }
-      return url2;
+      return url3;
     }
-    function parseOrigin(url2) {
-      url2 = parseURL(url2);
-      if (url2.pathname !== "/" || url2.search || url2.hash) {
+    function parseOrigin(url3) {
+      url3 = parseURL(url3);
+      if (url3.pathname !== "/" || url3.search || url3.hash) {
         throw new InvalidArgumentError("invalid url");
       }
-      return url2;
+      return url3;
     }
     function getHostname(host) {
       if (host[0] === "[") {
@@ -1786,11 +1786,11 @@ var require_request = __commonJS({
           }
         } else if (headers2 && typeof headers2 === "object") {
           if (headers2[Symbol.iterator]) {
-            for (const header of headers2) {
-              if (!Array.isArray(header) || header.length !== 2) {
+            for (const header2 of headers2) {
+              if (!Array.isArray(header2) || header2.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header[0], header[1]);
+              processHeader(this, header2[0], header2[1]);
             }
           } else {
             const keys = Object.keys(headers2);
@@ -3352,12 +3352,12 @@ var require_data_url = __commonJS({
       }
       return { mimeType: mimeTypeRecord, body: body2 };
     }
-    function URLSerializer(url2, excludeFragment = false) {
+    function URLSerializer(url3, excludeFragment = false) {
       if (!excludeFragment) {
-        return url2.href;
+        return url3.href;
       }
-      const href = url2.href;
-      const hashLength = url2.hash.length;
+      const href = url3.href;
+      const hashLength = url3.hash.length;
       const serialized = hashLength === 0 ? href : href.substring(0, href.length - hashLength);
       if (!hashLength && href.endsWith("#")) {
         return serialized.slice(0, -1);
@@ -4119,9 +4119,9 @@ var require_util2 = __commonJS({
       }
       return location;
     }
-    function isValidEncodedURL(url2) {
-      for (let i = 0; i < url2.length; ++i) {
-        const code = url2.charCodeAt(i);
+    function isValidEncodedURL(url3) {
+      for (let i = 0; i < url3.length; ++i) {
+        const code = url3.charCodeAt(i);
         if (code > 126 || // Non-US-ASCII + DEL
         code < 32) {
           return false;
@@ -4136,8 +4136,8 @@ var require_util2 = __commonJS({
       return request4.urlList[request4.urlList.length - 1];
     }
     function requestBadPort(request4) {
-      const url2 = requestCurrentURL(request4);
-      if (urlIsHttpHttpsScheme(url2) && badPortsSet.has(url2.port)) {
+      const url3 = requestCurrentURL(request4);
+      if (urlIsHttpHttpsScheme(url3) && badPortsSet.has(url3.port)) {
         return "blocked";
       }
       return "allowed";
@@ -4187,9 +4187,9 @@ var require_util2 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest) {
-      let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+      let header2 = null;
+      header2 = httpRequest.mode;
+      httpRequest.headersList.set("sec-fetch-mode", header2, true);
     }
     function appendRequestOriginHeader(request4) {
       let serializedOrigin = request4.origin;
@@ -4330,31 +4330,31 @@ var require_util2 = __commonJS({
           return isNonPotentiallyTrustWorthy ? "no-referrer" : referrerOrigin;
       }
     }
-    function stripURLForReferrer(url2, originOnly) {
-      assert5(url2 instanceof URL);
-      url2 = new URL(url2);
-      if (url2.protocol === "file:" || url2.protocol === "about:" || url2.protocol === "blank:") {
+    function stripURLForReferrer(url3, originOnly) {
+      assert5(url3 instanceof URL);
+      url3 = new URL(url3);
+      if (url3.protocol === "file:" || url3.protocol === "about:" || url3.protocol === "blank:") {
         return "no-referrer";
       }
-      url2.username = "";
-      url2.password = "";
-      url2.hash = "";
+      url3.username = "";
+      url3.password = "";
+      url3.hash = "";
       if (originOnly) {
-        url2.pathname = "";
-        url2.search = "";
+        url3.pathname = "";
+        url3.search = "";
       }
-      return url2;
+      return url3;
     }
-    function isURLPotentiallyTrustworthy(url2) {
-      if (!(url2 instanceof URL)) {
+    function isURLPotentiallyTrustworthy(url3) {
+      if (!(url3 instanceof URL)) {
         return false;
       }
-      if (url2.href === "about:blank" || url2.href === "about:srcdoc") {
+      if (url3.href === "about:blank" || url3.href === "about:srcdoc") {
         return true;
       }
-      if (url2.protocol === "data:") return true;
-      if (url2.protocol === "file:") return true;
-      return isOriginPotentiallyTrustworthy(url2.origin);
+      if (url3.protocol === "data:") return true;
+      if (url3.protocol === "file:") return true;
+      return isOriginPotentiallyTrustworthy(url3.origin);
       function isOriginPotentiallyTrustworthy(origin) {
         if (origin == null || origin === "null") return false;
         const originAsURL = new URL(origin);
@@ -4675,17 +4675,17 @@ var require_util2 = __commonJS({
         byteLength += chunk.length;
       }
     }
-    function urlIsLocal(url2) {
-      assert5("protocol" in url2);
-      const protocol = url2.protocol;
+    function urlIsLocal(url3) {
+      assert5("protocol" in url3);
+      const protocol = url3.protocol;
       return protocol === "about:" || protocol === "blob:" || protocol === "data:";
     }
-    function urlHasHttpsScheme(url2) {
-      return typeof url2 === "string" && url2[5] === ":" && url2[0] === "h" && url2[1] === "t" && url2[2] === "t" && url2[3] === "p" && url2[4] === "s" || url2.protocol === "https:";
+    function urlHasHttpsScheme(url3) {
+      return typeof url3 === "string" && url3[5] === ":" && url3[0] === "h" && url3[1] === "t" && url3[2] === "t" && url3[3] === "p" && url3[4] === "s" || url3.protocol === "https:";
     }
-    function urlIsHttpHttpsScheme(url2) {
-      assert5("protocol" in url2);
-      const protocol = url2.protocol;
+    function urlIsHttpHttpsScheme(url3) {
+      assert5("protocol" in url3);
+      const protocol = url3.protocol;
       return protocol === "http:" || protocol === "https:";
     }
     function simpleRangeHeaderValue(value, allowWhitespace) {
@@ -6541,22 +6541,22 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path12} HTTP/1.1\r
+      let header2 = `${method} ${path12} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header += `host: ${host}\r
+        header2 += `host: ${host}\r
 `;
       } else {
-        header += client2[kHostHeader];
+        header2 += client2[kHostHeader];
       }
       if (upgrade) {
-        header += `connection: upgrade\r
+        header2 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client2[kPipelining] && !socket[kReset]) {
-        header += "connection: keep-alive\r\n";
+        header2 += "connection: keep-alive\r\n";
       } else {
-        header += "connection: close\r\n";
+        header2 += "connection: close\r\n";
       }
       if (Array.isArray(headers2)) {
         for (let n = 0; n < headers2.length; n += 2) {
@@ -6564,41 +6564,41 @@ upgrade: ${upgrade}\r
           const val = headers2[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key}: ${val[i]}\r
+              header2 += `${key}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header2 += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request4, headers: header, socket });
+        channels.sendHeaders.publish({ request: request4, headers: header2, socket });
       }
       if (!body2 || bodyLength === 0) {
-        writeBuffer(abort, null, client2, request4, socket, contentLength2, header, expectsPayload);
+        writeBuffer(abort, null, client2, request4, socket, contentLength2, header2, expectsPayload);
       } else if (util4.isBuffer(body2)) {
-        writeBuffer(abort, body2, client2, request4, socket, contentLength2, header, expectsPayload);
+        writeBuffer(abort, body2, client2, request4, socket, contentLength2, header2, expectsPayload);
       } else if (util4.isBlobLike(body2)) {
         if (typeof body2.stream === "function") {
-          writeIterable(abort, body2.stream(), client2, request4, socket, contentLength2, header, expectsPayload);
+          writeIterable(abort, body2.stream(), client2, request4, socket, contentLength2, header2, expectsPayload);
         } else {
-          writeBlob(abort, body2, client2, request4, socket, contentLength2, header, expectsPayload);
+          writeBlob(abort, body2, client2, request4, socket, contentLength2, header2, expectsPayload);
         }
       } else if (util4.isStream(body2)) {
-        writeStream(abort, body2, client2, request4, socket, contentLength2, header, expectsPayload);
+        writeStream(abort, body2, client2, request4, socket, contentLength2, header2, expectsPayload);
       } else if (util4.isIterable(body2)) {
-        writeIterable(abort, body2, client2, request4, socket, contentLength2, header, expectsPayload);
+        writeIterable(abort, body2, client2, request4, socket, contentLength2, header2, expectsPayload);
       } else {
         assert5(false);
       }
       return true;
     }
-    function writeStream(abort, body2, client2, request4, socket, contentLength2, header, expectsPayload) {
+    function writeStream(abort, body2, client2, request4, socket, contentLength2, header2, expectsPayload) {
       assert5(contentLength2 !== 0 || client2[kRunning] === 0, "stream body cannot be pipelined");
       let finished2 = false;
-      const writer = new AsyncWriter({ abort, socket, request: request4, contentLength: contentLength2, client: client2, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request4, contentLength: contentLength2, client: client2, expectsPayload, header: header2 });
       const onData = function(chunk) {
         if (finished2) {
           return;
@@ -6664,22 +6664,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body2, client2, request4, socket, contentLength2, header, expectsPayload) {
+    function writeBuffer(abort, body2, client2, request4, socket, contentLength2, header2, expectsPayload) {
       try {
         if (!body2) {
           if (contentLength2 === 0) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert5(contentLength2 === null, "no body must not have content length");
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (util4.isBuffer(body2)) {
           assert5(contentLength2 === body2.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header}content-length: ${contentLength2}\r
+          socket.write(`${header2}content-length: ${contentLength2}\r
 \r
 `, "latin1");
           socket.write(body2);
@@ -6695,7 +6695,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body2, client2, request4, socket, contentLength2, header, expectsPayload) {
+    async function writeBlob(abort, body2, client2, request4, socket, contentLength2, header2, expectsPayload) {
       assert5(contentLength2 === body2.size, "blob body must have content length");
       try {
         if (contentLength2 != null && contentLength2 !== body2.size) {
@@ -6703,7 +6703,7 @@ upgrade: ${upgrade}\r
         }
         const buffer2 = Buffer.from(await body2.arrayBuffer());
         socket.cork();
-        socket.write(`${header}content-length: ${contentLength2}\r
+        socket.write(`${header2}content-length: ${contentLength2}\r
 \r
 `, "latin1");
         socket.write(buffer2);
@@ -6718,7 +6718,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body2, client2, request4, socket, contentLength2, header, expectsPayload) {
+    async function writeIterable(abort, body2, client2, request4, socket, contentLength2, header2, expectsPayload) {
       assert5(contentLength2 !== 0 || client2[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6737,7 +6737,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request4, contentLength: contentLength2, client: client2, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request4, contentLength: contentLength2, client: client2, expectsPayload, header: header2 });
       try {
         for await (const chunk of body2) {
           if (socket[kError]) {
@@ -6755,19 +6755,19 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request: request4, contentLength: contentLength2, client: client2, expectsPayload, header }) {
+      constructor({ abort, socket, request: request4, contentLength: contentLength2, client: client2, expectsPayload, header: header2 }) {
         this.socket = socket;
         this.request = request4;
         this.contentLength = contentLength2;
         this.client = client2;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header;
+        this.header = header2;
         this.abort = abort;
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request: request4, contentLength: contentLength2, client: client2, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request4, contentLength: contentLength2, client: client2, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6790,10 +6790,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength2 === null) {
-            socket.write(`${header}transfer-encoding: chunked\r
+            socket.write(`${header2}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header}content-length: ${contentLength2}\r
+            socket.write(`${header2}content-length: ${contentLength2}\r
 \r
 `, "latin1");
           }
@@ -6817,7 +6817,7 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength: contentLength2, client: client2, bytesWritten, expectsPayload, header, request: request4 } = this;
+        const { socket, contentLength: contentLength2, client: client2, bytesWritten, expectsPayload, header: header2, request: request4 } = this;
         request4.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -6828,11 +6828,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (contentLength2 === null) {
@@ -7562,15 +7562,15 @@ var require_redirect_handler = __commonJS({
         }
       }
     }
-    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
-      if (header.length === 4) {
-        return util4.headerNameToString(header) === "host";
+    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
+      if (header2.length === 4) {
+        return util4.headerNameToString(header2) === "host";
       }
-      if (removeContent && util4.headerNameToString(header).startsWith("content-")) {
+      if (removeContent && util4.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name = util4.headerNameToString(header);
+      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
+        const name = util4.headerNameToString(header2);
         return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return false;
@@ -7694,7 +7694,7 @@ var require_client = __commonJS({
        * @param {string|URL} url
        * @param {import('../../types/client.js').Client.Options} options
        */
-      constructor(url2, {
+      constructor(url3, {
         interceptors,
         maxHeaderSize,
         headersTimeout,
@@ -7812,7 +7812,7 @@ var require_client = __commonJS({
         } else {
           this[kInterceptors] = [createRedirectInterceptor({ maxRedirections })];
         }
-        this[kUrl] = util4.parseOrigin(url2);
+        this[kUrl] = util4.parseOrigin(url3);
         this[kConnector] = connect2;
         this[kPipelining] = pipelining != null ? pipelining : 1;
         this[kMaxHeadersSize] = maxHeaderSize || http4.maxHeaderSize;
@@ -8790,8 +8790,8 @@ var require_proxy_agent = __commonJS({
           throw new InvalidArgumentError("Proxy opts.clientFactory must be a function.");
         }
         const { proxyTunnel = true } = opts;
-        const url2 = this.#getUrl(opts);
-        const { href, origin, port, protocol, username, password, hostname: proxyHostname } = url2;
+        const url3 = this.#getUrl(opts);
+        const { href, origin, port, protocol, username, password, hostname: proxyHostname } = url3;
         this[kProxy] = { uri: href, protocol };
         this[kInterceptors] = opts.interceptors?.ProxyAgent && Array.isArray(opts.interceptors.ProxyAgent) ? opts.interceptors.ProxyAgent : [];
         this[kRequestTls] = opts.requestTls;
@@ -8821,7 +8821,7 @@ var require_proxy_agent = __commonJS({
           }
           return agentFactory(origin2, options);
         };
-        this[kClient] = clientFactory(url2, { connect });
+        this[kClient] = clientFactory(url3, { connect });
         this[kAgent] = new Agent5({
           ...opts,
           factory,
@@ -8967,8 +8967,8 @@ var require_env_http_proxy_agent = __commonJS({
         this.#parseNoProxy();
       }
       [kDispatch](opts, handler) {
-        const url2 = new URL(opts.origin);
-        const agent = this.#getProxyAgentForUrl(url2);
+        const url3 = new URL(opts.origin);
+        const agent = this.#getProxyAgentForUrl(url3);
         return agent.dispatch(opts, handler);
       }
       async [kClose]() {
@@ -8989,8 +8989,8 @@ var require_env_http_proxy_agent = __commonJS({
           await this[kHttpsProxyAgent].destroy(err);
         }
       }
-      #getProxyAgentForUrl(url2) {
-        let { protocol, host: hostname, port } = url2;
+      #getProxyAgentForUrl(url3) {
+        let { protocol, host: hostname, port } = url3;
         hostname = hostname.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
         if (!this.#shouldProxy(hostname, port)) {
@@ -10917,10 +10917,10 @@ var require_mock_utils = __commonJS({
       };
     }
     function checkNetConnect(netConnect, origin) {
-      const url2 = new URL(origin);
+      const url3 = new URL(origin);
       if (netConnect === true) {
         return true;
-      } else if (Array.isArray(netConnect) && netConnect.some((matcher) => matchValue(matcher, url2.host))) {
+      } else if (Array.isArray(netConnect) && netConnect.some((matcher) => matchValue(matcher, url3.host))) {
         return true;
       }
       return false;
@@ -11958,14 +11958,14 @@ var require_headers = __commonJS({
     function fill(headers2, object3) {
       if (Array.isArray(object3)) {
         for (let i = 0; i < object3.length; ++i) {
-          const header = object3[i];
-          if (header.length !== 2) {
+          const header2 = object3[i];
+          if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header.length}.`
+              message: `expected name/value pair to be length 2, found ${header2.length}.`
             });
           }
-          appendHeader(headers2, header[0], header[1]);
+          appendHeader(headers2, header2[0], header2[1]);
         }
       } else if (typeof object3 === "object" && object3 !== null) {
         const keys = Object.keys(object3);
@@ -12425,15 +12425,15 @@ var require_response = __commonJS({
         return responseObject;
       }
       // Creates a redirect Response that redirects to url with status status.
-      static redirect(url2, status = 302) {
+      static redirect(url3, status = 302) {
         webidl.argumentLengthCheck(arguments, 1, "Response.redirect");
-        url2 = webidl.converters.USVString(url2);
+        url3 = webidl.converters.USVString(url3);
         status = webidl.converters["unsigned short"](status);
         let parsedURL;
         try {
-          parsedURL = new URL(url2, relevantRealm.settingsObject.baseUrl);
+          parsedURL = new URL(url3, relevantRealm.settingsObject.baseUrl);
         } catch (err) {
-          throw new TypeError(`Failed to parse URL from ${url2}`, { cause: err });
+          throw new TypeError(`Failed to parse URL from ${url3}`, { cause: err });
         }
         if (!redirectStatusSet.has(status)) {
           throw new RangeError(`Invalid status code ${status}`);
@@ -12474,11 +12474,11 @@ var require_response = __commonJS({
       get url() {
         webidl.brandCheck(this, _Response);
         const urlList = this[kState].urlList;
-        const url2 = urlList[urlList.length - 1] ?? null;
-        if (url2 === null) {
+        const url3 = urlList[urlList.length - 1] ?? null;
+        if (url3 === null) {
           return "";
         }
-        return URLSerializer(url2, true);
+        return URLSerializer(url3, true);
       }
       // Returns whether response was obtained through a redirect.
       get redirected() {
@@ -13907,16 +13907,16 @@ var require_fetch = __commonJS({
           if (blobURLEntry.search.length !== 0) {
             return Promise.resolve(makeNetworkError("NetworkError when attempting to fetch resource."));
           }
-          const blob = resolveObjectURL(blobURLEntry.toString());
-          if (request4.method !== "GET" || !isBlobLike(blob)) {
+          const blob2 = resolveObjectURL(blobURLEntry.toString());
+          if (request4.method !== "GET" || !isBlobLike(blob2)) {
             return Promise.resolve(makeNetworkError("invalid method"));
           }
           const response = makeResponse();
-          const fullLength = blob.size;
+          const fullLength = blob2.size;
           const serializedFullLength = isomorphicEncode(`${fullLength}`);
-          const type = blob.type;
+          const type = blob2.type;
           if (!request4.headersList.contains("range", true)) {
-            const bodyWithType = extractBody(blob);
+            const bodyWithType = extractBody(blob2);
             response.statusText = "OK";
             response.body = bodyWithType[0];
             response.headersList.set("content-length", serializedFullLength, true);
@@ -13940,7 +13940,7 @@ var require_fetch = __commonJS({
                 rangeEnd = fullLength - 1;
               }
             }
-            const slicedBlob = blob.slice(rangeStart, rangeEnd, type);
+            const slicedBlob = blob2.slice(rangeStart, rangeEnd, type);
             const slicedBodyWithType = extractBody(slicedBlob);
             response.body = slicedBodyWithType[0];
             const serializedSlicedLength = isomorphicEncode(`${slicedBlob.size}`);
@@ -14432,12 +14432,12 @@ var require_fetch = __commonJS({
       }
       return response;
       function dispatch({ body: body2 }) {
-        const url2 = requestCurrentURL(request4);
+        const url3 = requestCurrentURL(request4);
         const agent = fetchParams.controller.dispatcher;
         return new Promise((resolve3, reject) => agent.dispatch(
           {
-            path: url2.pathname + url2.search,
-            origin: url2.origin,
+            path: url3.pathname + url3.search,
+            origin: url3.origin,
             method: request4.method,
             body: agent.isMockActive ? request4.body && (request4.body.source || request4.body.stream) : body2,
             headers: request4.headersList.entries,
@@ -14965,14 +14965,14 @@ var require_util4 = __commonJS({
       writable: false,
       configurable: false
     };
-    function readOperation(fr, blob, type, encodingName) {
+    function readOperation(fr, blob2, type, encodingName) {
       if (fr[kState] === "loading") {
         throw new DOMException("Invalid state", "InvalidStateError");
       }
       fr[kState] = "loading";
       fr[kResult] = null;
       fr[kError] = null;
-      const stream = blob.stream();
+      const stream = blob2.stream();
       const reader = stream.getReader();
       const bytes = [];
       let chunkPromise = reader.read();
@@ -15000,7 +15000,7 @@ var require_util4 = __commonJS({
               queueMicrotask(() => {
                 fr[kState] = "done";
                 try {
-                  const result = packageData(bytes, type, blob.type, encodingName);
+                  const result = packageData(bytes, type, blob2.type, encodingName);
                   if (fr[kAborted]) {
                     return;
                   }
@@ -15165,45 +15165,45 @@ var require_filereader = __commonJS({
        * @see https://w3c.github.io/FileAPI/#dfn-readAsArrayBuffer
        * @param {import('buffer').Blob} blob
        */
-      readAsArrayBuffer(blob) {
+      readAsArrayBuffer(blob2) {
         webidl.brandCheck(this, _FileReader);
         webidl.argumentLengthCheck(arguments, 1, "FileReader.readAsArrayBuffer");
-        blob = webidl.converters.Blob(blob, { strict: false });
-        readOperation(this, blob, "ArrayBuffer");
+        blob2 = webidl.converters.Blob(blob2, { strict: false });
+        readOperation(this, blob2, "ArrayBuffer");
       }
       /**
        * @see https://w3c.github.io/FileAPI/#readAsBinaryString
        * @param {import('buffer').Blob} blob
        */
-      readAsBinaryString(blob) {
+      readAsBinaryString(blob2) {
         webidl.brandCheck(this, _FileReader);
         webidl.argumentLengthCheck(arguments, 1, "FileReader.readAsBinaryString");
-        blob = webidl.converters.Blob(blob, { strict: false });
-        readOperation(this, blob, "BinaryString");
+        blob2 = webidl.converters.Blob(blob2, { strict: false });
+        readOperation(this, blob2, "BinaryString");
       }
       /**
        * @see https://w3c.github.io/FileAPI/#readAsDataText
        * @param {import('buffer').Blob} blob
        * @param {string?} encoding
        */
-      readAsText(blob, encoding = void 0) {
+      readAsText(blob2, encoding = void 0) {
         webidl.brandCheck(this, _FileReader);
         webidl.argumentLengthCheck(arguments, 1, "FileReader.readAsText");
-        blob = webidl.converters.Blob(blob, { strict: false });
+        blob2 = webidl.converters.Blob(blob2, { strict: false });
         if (encoding !== void 0) {
           encoding = webidl.converters.DOMString(encoding, "FileReader.readAsText", "encoding");
         }
-        readOperation(this, blob, "Text", encoding);
+        readOperation(this, blob2, "Text", encoding);
       }
       /**
        * @see https://w3c.github.io/FileAPI/#dfn-readAsDataURL
        * @param {import('buffer').Blob} blob
        */
-      readAsDataURL(blob) {
+      readAsDataURL(blob2) {
         webidl.brandCheck(this, _FileReader);
         webidl.argumentLengthCheck(arguments, 1, "FileReader.readAsDataURL");
-        blob = webidl.converters.Blob(blob, { strict: false });
-        readOperation(this, blob, "DataURL");
+        blob2 = webidl.converters.Blob(blob2, { strict: false });
+        readOperation(this, blob2, "DataURL");
       }
       /**
        * @see https://w3c.github.io/FileAPI/#dfn-abort
@@ -15409,10 +15409,10 @@ var require_util5 = __commonJS({
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header) {
-      assert5(header !== null);
+    function getFieldValues(header2) {
+      assert5(header2 !== null);
       const values = [];
-      for (let value of header.split(",")) {
+      for (let value of header2.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -16311,20 +16311,20 @@ var require_parse = __commonJS({
     var { isCTLExcludingHtab } = require_util6();
     var { collectASequenceOfCodePointsFast } = require_data_url();
     var assert5 = __require("node:assert");
-    function parseSetCookie(header) {
-      if (isCTLExcludingHtab(header)) {
+    function parseSetCookie(header2) {
+      if (isCTLExcludingHtab(header2)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
       let value = "";
-      if (header.includes(";")) {
+      if (header2.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
+        unparsedAttributes = header2.slice(position.position);
       } else {
-        nameValuePair = header;
+        nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -17183,9 +17183,9 @@ var require_connection = __commonJS({
       crypto4 = __require("node:crypto");
     } catch {
     }
-    function establishWebSocketConnection(url2, protocols, client2, ws, onEstablish, options) {
-      const requestURL = url2;
-      requestURL.protocol = url2.protocol === "ws:" ? "http:" : "https:";
+    function establishWebSocketConnection(url3, protocols, client2, ws, onEstablish, options) {
+      const requestURL = url3;
+      requestURL.protocol = url3.protocol === "ws:" ? "http:" : "https:";
       const request4 = makeRequest({
         urlList: [requestURL],
         client: client2,
@@ -17936,18 +17936,18 @@ var require_websocket = __commonJS({
        * @param {string} url
        * @param {string|string[]} protocols
        */
-      constructor(url2, protocols = []) {
+      constructor(url3, protocols = []) {
         super();
         webidl.util.markAsUncloneable(this);
         const prefix2 = "WebSocket constructor";
         webidl.argumentLengthCheck(arguments, 1, prefix2);
         const options = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix2, "options");
-        url2 = webidl.converters.USVString(url2, prefix2, "url");
+        url3 = webidl.converters.USVString(url3, prefix2, "url");
         protocols = options.protocols;
         const baseURL = environmentSettingsObject.settingsObject.baseUrl;
         let urlRecord;
         try {
-          urlRecord = new URL(url2, baseURL);
+          urlRecord = new URL(url3, baseURL);
         } catch (e) {
           throw new DOMException(e, "SyntaxError");
         }
@@ -18756,7 +18756,7 @@ var require_eventsource = __commonJS({
        * @param {EventSourceInit} [eventSourceInitDict]
        * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#the-eventsource-interface
        */
-      constructor(url2, eventSourceInitDict = {}) {
+      constructor(url3, eventSourceInitDict = {}) {
         super();
         webidl.util.markAsUncloneable(this);
         const prefix2 = "EventSource constructor";
@@ -18767,7 +18767,7 @@ var require_eventsource = __commonJS({
             code: "UNDICI-ES"
           });
         }
-        url2 = webidl.converters.USVString(url2, prefix2, "url");
+        url3 = webidl.converters.USVString(url3, prefix2, "url");
         eventSourceInitDict = webidl.converters.EventSourceInitDict(eventSourceInitDict, prefix2, "eventSourceInitDict");
         this.#dispatcher = eventSourceInitDict.dispatcher;
         this.#state = {
@@ -18777,7 +18777,7 @@ var require_eventsource = __commonJS({
         const settings = environmentSettingsObject;
         let urlRecord;
         try {
-          urlRecord = new URL(url2, settings.settingsObject.baseUrl);
+          urlRecord = new URL(url3, settings.settingsObject.baseUrl);
           this.#state.origin = urlRecord.origin;
         } catch (e) {
           throw new DOMException(e, "SyntaxError");
@@ -19063,12 +19063,12 @@ var require_undici = __commonJS({
       headerNameToString: util4.headerNameToString
     };
     function makeDispatcher(fn) {
-      return (url2, opts, handler) => {
+      return (url3, opts, handler) => {
         if (typeof opts === "function") {
           handler = opts;
           opts = null;
         }
-        if (!url2 || typeof url2 !== "string" && typeof url2 !== "object" && !(url2 instanceof URL)) {
+        if (!url3 || typeof url3 !== "string" && typeof url3 !== "object" && !(url3 instanceof URL)) {
           throw new InvalidArgumentError("invalid url");
         }
         if (opts != null && typeof opts !== "object") {
@@ -19082,12 +19082,12 @@ var require_undici = __commonJS({
           if (!opts.path.startsWith("/")) {
             path12 = `/${path12}`;
           }
-          url2 = new URL(util4.parseOrigin(url2).origin + path12);
+          url3 = new URL(util4.parseOrigin(url3).origin + path12);
         } else {
           if (!opts) {
-            opts = typeof url2 === "object" ? url2 : {};
+            opts = typeof url3 === "object" ? url3 : {};
           }
-          url2 = util4.parseURL(url2);
+          url3 = util4.parseURL(url3);
         }
         const { agent, dispatcher = getGlobalDispatcher() } = opts;
         if (agent) {
@@ -19095,8 +19095,8 @@ var require_undici = __commonJS({
         }
         return fn.call(dispatcher, {
           ...opts,
-          origin: url2.origin,
-          path: url2.search ? `${url2.pathname}${url2.search}` : url2.pathname,
+          origin: url3.origin,
+          path: url3.search ? `${url3.pathname}${url3.search}` : url3.pathname,
           method: opts.method || (opts.body ? "PUT" : "GET")
         }, handler);
       };
@@ -22071,9 +22071,9 @@ var require_helpers = __commonJS({
       }
     }
     exports2.json = json;
-    function req(url2, opts = {}) {
-      const href = typeof url2 === "string" ? url2 : url2.href;
-      const req2 = (href.startsWith("https:") ? https3 : http4).request(url2, opts);
+    function req(url3, opts = {}) {
+      const href = typeof url3 === "string" ? url3 : url3.href;
+      const req2 = (href.startsWith("https:") ? https3 : http4).request(url3, opts);
       const promise = new Promise((resolve3, reject) => {
         req2.once("response", resolve3).once("error", reject).end();
       });
@@ -22297,16 +22297,16 @@ var require_parse_proxy_response = __commonJS({
           const statusCode = +firstLineParts[1];
           const statusText = firstLineParts.slice(2).join(" ");
           const headers2 = {};
-          for (const header of headerParts) {
-            if (!header)
+          for (const header2 of headerParts) {
+            if (!header2)
               continue;
-            const firstColon = header.indexOf(":");
+            const firstColon = header2.indexOf(":");
             if (firstColon === -1) {
               socket.destroy();
-              return reject(new Error(`Invalid header from proxy CONNECT response: "${header}"`));
+              return reject(new Error(`Invalid header from proxy CONNECT response: "${header2}"`));
             }
-            const key = header.slice(0, firstColon).toLowerCase();
-            const value = header.slice(firstColon + 1).trimStart();
+            const key = header2.slice(0, firstColon).toLowerCase();
+            const value = header2.slice(firstColon + 1).trimStart();
             const current = headers2[key];
             if (typeof current === "string") {
               headers2[key] = [current, value];
@@ -22553,11 +22553,11 @@ var require_dist3 = __commonJS({
         const protocol = opts.secureEndpoint ? "https:" : "http:";
         const hostname = req.getHeader("host") || "localhost";
         const base = `${protocol}//${hostname}`;
-        const url2 = new url_1.URL(req.path, base);
+        const url3 = new url_1.URL(req.path, base);
         if (opts.port !== 80) {
-          url2.port = String(opts.port);
+          url3.port = String(opts.port);
         }
-        req.path = String(url2);
+        req.path = String(url3);
         const headers2 = typeof this.proxyHeaders === "function" ? this.proxyHeaders() : { ...this.proxyHeaders };
         if (proxy.username || proxy.password) {
           const auth = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
@@ -27115,8 +27115,8 @@ function isLoopbackAddress(host) {
   return hostLower === "localhost" || hostLower.startsWith("127.") || hostLower.startsWith("[::1]") || hostLower.startsWith("[0:0:0:0:0:0:0:1]");
 }
 var DecodedURL = class extends URL {
-  constructor(url2, base) {
-    super(url2, base);
+  constructor(url3, base) {
+    super(url3, base);
     this._decodedUsername = decodeURIComponent(super.username);
     this._decodedPassword = decodeURIComponent(super.password);
   }
@@ -27410,9 +27410,9 @@ var HttpClient = class {
           }
           yield response.readBody();
           if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-            for (const header in headers2) {
-              if (header.toLowerCase() === "authorization") {
-                delete headers2[header];
+            for (const header2 in headers2) {
+              if (header2.toLowerCase() === "authorization") {
+                delete headers2[header2];
               }
             }
           }
@@ -27565,15 +27565,15 @@ var HttpClient = class {
    * For headers that must always be a single string (like Content-Type), use the
    * specialized _getExistingOrDefaultContentTypeHeader method instead.
    */
-  _getExistingOrDefaultHeader(additionalHeaders, header, _default2) {
+  _getExistingOrDefaultHeader(additionalHeaders, header2, _default2) {
     let clientHeader;
     if (this.requestOptions && this.requestOptions.headers) {
-      const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+      const headerValue = lowercaseKeys(this.requestOptions.headers)[header2];
       if (headerValue) {
         clientHeader = typeof headerValue === "number" ? headerValue.toString() : headerValue;
       }
     }
-    const additionalValue = additionalHeaders[header];
+    const additionalValue = additionalHeaders[header2];
     if (additionalValue !== void 0) {
       return typeof additionalValue === "number" ? additionalValue.toString() : additionalValue;
     }
@@ -27997,8 +27997,8 @@ var Summary = class {
         if (typeof cell === "string") {
           return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell;
-        const tag = header ? "th" : "td";
+        const { header: header2, data, colspan, rowspan } = cell;
+        const tag = header2 ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
       }).join("");
@@ -28974,7 +28974,7 @@ function getState(name) {
 }
 
 // src/post-phase.ts
-import { rm as rm6 } from "node:fs/promises";
+import { rm as rm7 } from "node:fs/promises";
 
 // node_modules/zod/v4/core/util.js
 var util_exports = {};
@@ -30866,21 +30866,21 @@ var asciiTabOrNewline = /[\t\n\r]/g;
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url2, hostname) {
+function urlHostnameOk(url3, hostname) {
   hostname.lastIndex = 0;
-  return hostname.test(url2.hostname);
+  return hostname.test(url3.hostname);
 }
-function urlProtocolOk(url2, protocol) {
+function urlProtocolOk(url3, protocol) {
   protocol.lastIndex = 0;
-  return protocol.test(url2.protocol.endsWith(":") ? url2.protocol.slice(0, -1) : url2.protocol);
+  return protocol.test(url3.protocol.endsWith(":") ? url3.protocol.slice(0, -1) : url3.protocol);
 }
 var $ZodURL = /* @__PURE__ */ $constructor("$ZodURL", (inst, def) => {
   $ZodStringFormat.init(inst, def);
   inst._zod.check = (payload) => {
     try {
       const trimmed = payload.value.trim();
-      const url2 = validateURL(trimmed, def);
-      if (url2 === URL_BAD_FORMAT) {
+      const url3 = validateURL(trimmed, def);
+      if (url3 === URL_BAD_FORMAT) {
         payload.issues.push({
           code: "invalid_format",
           format: "url",
@@ -30891,7 +30891,7 @@ var $ZodURL = /* @__PURE__ */ $constructor("$ZodURL", (inst, def) => {
         });
         return;
       }
-      if (url2 === URL_UNPARSEABLE) {
+      if (url3 === URL_UNPARSEABLE) {
         payload.issues.push({
           code: "invalid_format",
           format: "url",
@@ -30901,11 +30901,11 @@ var $ZodURL = /* @__PURE__ */ $constructor("$ZodURL", (inst, def) => {
         });
         return;
       }
-      if (url2 === true) {
+      if (url3 === true) {
         payload.value = stripTabAndNewline(trimmed);
         return;
       }
-      if (def.hostname && !urlHostnameOk(url2, def.hostname)) {
+      if (def.hostname && !urlHostnameOk(url3, def.hostname)) {
         payload.issues.push({
           code: "invalid_format",
           format: "url",
@@ -30916,7 +30916,7 @@ var $ZodURL = /* @__PURE__ */ $constructor("$ZodURL", (inst, def) => {
           continue: !def.abort
         });
       }
-      if (def.protocol && !urlProtocolOk(url2, def.protocol)) {
+      if (def.protocol && !urlProtocolOk(url3, def.protocol)) {
         payload.issues.push({
           code: "invalid_format",
           format: "url",
@@ -30927,7 +30927,7 @@ var $ZodURL = /* @__PURE__ */ $constructor("$ZodURL", (inst, def) => {
           continue: !def.abort
         });
       }
-      payload.value = def.normalize ? url2.href : stripTabAndNewline(trimmed);
+      payload.value = def.normalize ? url3.href : stripTabAndNewline(trimmed);
       return;
     } catch (_) {
       payload.issues.push({
@@ -31106,10 +31106,10 @@ function isValidJWT(token, algorithm = null) {
     const tokensParts = token.split(".");
     if (tokensParts.length !== 3)
       return false;
-    const [header] = tokensParts;
-    if (!header)
+    const [header2] = tokensParts;
+    if (!header2)
       return false;
-    const parsedHeader = JSON.parse(atob(header));
+    const parsedHeader = JSON.parse(atob(header2));
     if ("typ" in parsedHeader && parsedHeader?.typ !== "JWT")
       return false;
     if (!parsedHeader.alg)
@@ -33996,6 +33996,46 @@ var enumProcessor = (schema, _ctx, json, _params) => {
     json.type = "string";
   json.enum = values;
 };
+var literalProcessor = (schema, ctx, json, params) => {
+  const def = schema._zod.def;
+  if (def.values.length === 0) {
+    json.not = {};
+    return;
+  }
+  const vals = [];
+  for (const val of def.values) {
+    if (val === void 0) {
+      if (handleUnrepresentable(schema, ctx, json, params, "Literal `undefined` cannot be represented in JSON Schema"))
+        return;
+    } else if (typeof val === "bigint") {
+      if (handleUnrepresentable(schema, ctx, json, params, "BigInt literals cannot be represented in JSON Schema"))
+        return;
+      vals.push(Number(val));
+    } else {
+      vals.push(val);
+    }
+  }
+  if (vals.length === 0) {
+  } else if (vals.length === 1) {
+    const val = vals[0];
+    json.type = val === null ? "null" : typeof val;
+    if (ctx.target === "draft-04" || ctx.target === "openapi-3.0") {
+      json.enum = [val];
+    } else {
+      json.const = val;
+    }
+  } else {
+    if (vals.every((v) => typeof v === "number"))
+      json.type = "number";
+    if (vals.every((v) => typeof v === "string"))
+      json.type = "string";
+    if (vals.every((v) => typeof v === "boolean"))
+      json.type = "boolean";
+    if (vals.every((v) => v === null))
+      json.type = "null";
+    json.enum = vals;
+  }
+};
 var customProcessor = (schema, ctx, json, params) => {
   handleUnrepresentable(schema, ctx, json, params, "Custom types cannot be represented in JSON Schema");
 };
@@ -34713,6 +34753,9 @@ var ZodURL = /* @__PURE__ */ $constructor("ZodURL", (inst, def) => {
   $ZodURL.init(inst, def);
   ZodStringFormat.init(inst, def);
 });
+function url(params) {
+  return _url(ZodURL, params);
+}
 var ZodEmoji = /* @__PURE__ */ $constructor("ZodEmoji", (inst, def) => {
   $ZodEmoji.init(inst, def);
   ZodStringFormat.init(inst, def);
@@ -35056,6 +35099,27 @@ function _enum(values, params) {
     ...util_exports.normalizeParams(params)
   });
 }
+var ZodLiteral = /* @__PURE__ */ $constructor("ZodLiteral", (inst, def) => {
+  $ZodLiteral.init(inst, def);
+  ZodType.init(inst, def);
+  inst._zod.processJSONSchema = (ctx, json, params) => literalProcessor(inst, ctx, json, params);
+  inst.values = new Set(def.values);
+  Object.defineProperty(inst, "value", {
+    get() {
+      if (def.values.length > 1) {
+        throw new Error("This schema contains multiple valid literal values. Use `.values` instead.");
+      }
+      return def.values[0];
+    }
+  });
+});
+function literal(value, params) {
+  return new ZodLiteral({
+    type: "literal",
+    values: Array.isArray(value) ? value : [value],
+    ...util_exports.normalizeParams(params)
+  });
+}
 var ZodTransform = /* @__PURE__ */ $constructor("ZodTransform", (inst, def) => {
   _ensureDefaultMemoizer();
   $ZodTransform.init(inst, def);
@@ -35272,7 +35336,12 @@ var Inputs = {
   PushWhileBuilding: "push-while-building",
   // GitHub Actions cache target (docs/github-cache.md)
   GitHubCache: "github-cache",
-  GitHubCacheSize: "github-cache-size"
+  GitHubCacheSize: "github-cache-size",
+  // Pin sets (docs/pins.md): producer, then consumer.
+  Pins: "pins",
+  PinsTo: "pins-to",
+  PinsFrom: "pins-from",
+  Install: "install"
 };
 var SecretInputs = [
   Inputs.CachixAuthToken,
@@ -35295,7 +35364,10 @@ var Outputs = {
   GitHubCacheRestoredSize: "github-cache-restored-size",
   GitHubCacheSaved: "github-cache-saved",
   GitHubCacheSavedPaths: "github-cache-saved-paths",
-  GitHubCacheSavedSize: "github-cache-saved-size"
+  GitHubCacheSavedSize: "github-cache-saved-size",
+  // Pin sets
+  Installed: "installed",
+  PinsStatus: "pins-status"
 };
 var State = {
   /** The main step's hand-over to post (JSON, see state.ts); absent means post has nothing to do. */
@@ -35352,16 +35424,16 @@ function secretForms(value) {
 function urlSecretForms(text4) {
   const forms = [];
   for (const word of words(text4)) {
-    const url2 = URL.parse(word);
-    if (!url2?.password) continue;
-    const password = decodeURIComponent(url2.password);
-    forms.push(url2.password, password, Buffer.from(`${decodeURIComponent(url2.username)}:${password}`).toString("base64"));
+    const url3 = URL.parse(word);
+    if (!url3?.password) continue;
+    const password = decodeURIComponent(url3.password);
+    forms.push(url3.password, password, Buffer.from(`${decodeURIComponent(url3.username)}:${password}`).toString("base64"));
   }
   return forms.filter((f) => f.length >= 4);
 }
 function maskSecrets(raw) {
   for (const name of SecretInputs) for (const form of secretForms(raw[name] ?? "")) setSecret(form);
-  for (const name of [Inputs.Substituters, Inputs.PushTo]) for (const form of urlSecretForms(raw[name] ?? "")) setSecret(form);
+  for (const name of [Inputs.Substituters, Inputs.PushTo, Inputs.PinsTo, Inputs.PinsFrom]) for (const form of urlSecretForms(raw[name] ?? "")) setSecret(form);
 }
 
 // src/nix/keys.ts
@@ -35418,6 +35490,205 @@ function verifySignature(key, message2, signature) {
 function signatureKeyName(signature) {
   const at = signature.indexOf(":");
   return at < 0 ? "" : signature.slice(0, at);
+}
+
+// src/pins/names.ts
+var PIN_NAME = /^[A-Za-z_][A-Za-z0-9_'-]*$/;
+var PLAIN_BRANCH = /^(?!.*\.\.)(?!.*\/\/)(?![/-])(?!.*\/$)(?!.*\.lock$)[A-Za-z0-9._/-]{1,200}$/;
+
+// src/pins/s3.ts
+import { createHash, createHmac } from "node:crypto";
+
+// src/http.ts
+import * as nodeHttp from "node:http";
+import * as nodeHttps from "node:https";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+var USER_AGENT = "nix-substitute-action";
+var HttpError = class extends Error {
+  status;
+  body;
+  constructor(status, url3, body2) {
+    super(`HTTP ${status} from ${redactUrl(url3)}${body2 ? `: ${body2.slice(0, 300)}` : ""}`);
+    this.name = "HttpError";
+    this.status = status;
+    this.body = body2;
+  }
+};
+function redactUrl(url3) {
+  try {
+    const u = new URL(url3);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return "<url>";
+  }
+}
+function isTransientStatus(status) {
+  return status === 429 || status === 408 || status >= 500;
+}
+async function http2(url3, options = {}) {
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 3e4);
+  const signal2 = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const init = {
+    method: options.method ?? "GET",
+    headers: { "user-agent": USER_AGENT, ...options.headers },
+    body: options.body ?? null,
+    signal: signal2
+  };
+  let response;
+  try {
+    response = await fetch(url3, init);
+  } catch (error3) {
+    const cause = error3.cause;
+    if (error3 instanceof TypeError && cause) throw new TypeError(`cannot reach ${redactUrl(url3)}: ${cause.code ?? cause.message ?? "network error"}`, { cause });
+    throw error3;
+  }
+  if (!response.ok) {
+    const text4 = await response.text().catch(() => "");
+    throw new HttpError(response.status, url3, text4);
+  }
+  return response;
+}
+async function httpJson(url3, options = {}) {
+  const response = await http2(url3, { ...options, headers: { accept: "application/json", ...options.headers } });
+  return await response.json();
+}
+function isTransient(error3) {
+  if (error3 instanceof PushError) return error3.transient;
+  if (error3 instanceof HttpError) return isTransientStatus(error3.status);
+  if (error3 instanceof Error) {
+    if (error3.name === "TimeoutError") return true;
+    if (error3.name === "AbortError") return false;
+    return error3 instanceof TypeError || /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket|terminated/i.test(String(error3.message));
+  }
+  return false;
+}
+async function withRetry(fn, options) {
+  const attempts = options.attempts ?? 6;
+  const base = options.baseDelayMs ?? 250;
+  for (let attempt2 = 1; ; attempt2++) {
+    options.signal.throwIfAborted();
+    try {
+      return await fn(attempt2);
+    } catch (error3) {
+      if (attempt2 >= attempts || !isTransient(error3) || options.signal.aborted) throw error3;
+      const delay4 = Math.round(Math.random() * Math.min(8e3, base * 2 ** (attempt2 - 1)));
+      options.onRetry?.(error3, attempt2, delay4);
+      await sleep(delay4, void 0, { signal: options.signal });
+    }
+  }
+}
+var httpAgent = new nodeHttp.Agent({ keepAlive: true });
+var httpsAgent = new nodeHttps.Agent({ keepAlive: true });
+function client(https3) {
+  return https3 ? { request: nodeHttps.request, agent: httpsAgent } : { request: nodeHttp.request, agent: httpAgent };
+}
+function networkError(url3, error3) {
+  const code = error3.code;
+  return typeof code === "string" && /^E[A-Z]+$/.test(code) ? new TypeError(`network error with ${redactUrl(url3)}: ${code}`, { cause: error3 }) : error3;
+}
+function request3(url3, options) {
+  const { signal: signal2 } = options;
+  if (signal2.aborted) return Promise.reject(signal2.reason);
+  const https3 = new URL(url3).protocol === "https:";
+  const headers2 = { "user-agent": USER_AGENT, ...options.headers };
+  const body2 = options.body;
+  if (typeof body2 === "string") headers2["content-length"] = String(Buffer.byteLength(body2));
+  else if (body2 instanceof Uint8Array) headers2["content-length"] = String(body2.byteLength);
+  const { request: send, agent } = client(https3);
+  const req = send(url3, { method: options.method, headers: headers2, agent });
+  return new Promise((resolve3, reject) => {
+    let done = false;
+    const finish = (error3, answer) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      signal2.removeEventListener("abort", onAbort);
+      if (error3 || !req.writableFinished) req.destroy();
+      if (error3) reject(error3);
+      else resolve3(answer);
+    };
+    const onAbort = () => finish(signal2.reason);
+    const timer = setTimeout(() => finish(new DOMException(`${redactUrl(url3)} did not answer within ${options.timeoutMs} ms`, "TimeoutError")), options.timeoutMs);
+    signal2.addEventListener("abort", onAbort, { once: true });
+    req.on("error", (error3) => finish(networkError(url3, error3)));
+    req.on("response", (response) => {
+      const chunks = [];
+      response.on("data", (c) => chunks.push(c));
+      response.on("end", () => finish(null, { status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+      response.on("error", (error3) => finish(networkError(url3, error3)));
+    });
+    if (body2 === void 0 || typeof body2 === "string" || body2 instanceof Uint8Array) req.end(body2);
+    else pipeline(Readable.from(body2), req).catch((error3) => finish(error3));
+  });
+}
+async function putStream(url3, headers2, body2, timeoutMs, signal2) {
+  const { status, text: text4 } = await request3(url3, { method: "PUT", headers: headers2, body: body2, timeoutMs, signal: signal2 });
+  if (status < 200 || status >= 300) throw new HttpError(status, url3, text4);
+  return text4;
+}
+
+// src/pins/s3.ts
+function parseS3Url(url3) {
+  const u = new URL(url3);
+  if (u.protocol !== "s3:" || !u.hostname) throw new Error("expected s3://bucket[/prefix]");
+  const region = u.searchParams.get("region") || "us-east-1";
+  const endpoint = u.searchParams.get("endpoint");
+  const scheme = u.searchParams.get("scheme") || "https";
+  if (scheme !== "http" && scheme !== "https") throw new Error(`scheme must be http or https, not ${scheme}`);
+  if (!/^[a-z0-9-]+$/.test(region)) throw new Error(`"${region}" is not an AWS region`);
+  const prefix2 = decodeURIComponent(u.pathname).replace(/^\/+|\/+$/g, "");
+  const origin = endpoint ? `${scheme}://${endpoint.replace(/^https?:\/\//, "").replace(/\/+$/, "")}` : `${scheme}://${u.hostname}.s3.${region}.amazonaws.com`;
+  return { bucket: u.hostname, prefix: prefix2, region, origin, pathStyle: endpoint !== null };
+}
+function credentialsFromEnv(env = process.env) {
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) throw new Error("publishing to s3:// needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment");
+  return { accessKeyId, secretAccessKey, ...env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {} };
+}
+var sha256 = (data) => createHash("sha256").update(data).digest("hex");
+var hmac = (key, data) => createHmac("sha256", key).update(data).digest();
+function encodeKeyPath(path12) {
+  return path12.split("/").map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+}
+function sigV4Authorization(r) {
+  const headers2 = { ...r.headers, host: r.host, "x-amz-content-sha256": r.payloadHash, "x-amz-date": r.amzDate };
+  if (r.credentials.sessionToken) headers2["x-amz-security-token"] = r.credentials.sessionToken;
+  const names = Object.keys(headers2).map((n) => n.toLowerCase()).sort();
+  const canonicalHeaders = names.map((n) => `${n}:${String(headers2[n]).trim().replace(/\s+/g, " ")}
+`).join("");
+  const signedHeaders = names.join(";");
+  const canonical = [r.method, r.path, "", canonicalHeaders, signedHeaders, r.payloadHash].join("\n");
+  const day = r.amzDate.slice(0, 8);
+  const scope = `${day}/${r.region}/s3/aws4_request`;
+  const toSign = ["AWS4-HMAC-SHA256", r.amzDate, scope, sha256(canonical)].join("\n");
+  const key = hmac(hmac(hmac(hmac(`AWS4${r.credentials.secretAccessKey}`, day), r.region), "s3"), "aws4_request");
+  const signature = createHmac("sha256", key).update(toSign).digest("hex");
+  return `AWS4-HMAC-SHA256 Credential=${r.credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+}
+async function s3Put(location, name, body2, contentType2, credentials, signal2) {
+  const key = [location.prefix, name].filter(Boolean).join("/");
+  const path12 = encodeKeyPath(location.pathStyle ? `/${location.bucket}/${key}` : `/${key}`);
+  const host = new URL(location.origin).host;
+  const payloadHash = sha256(body2);
+  const amzDate = (/* @__PURE__ */ new Date()).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const headers2 = { "content-type": contentType2 };
+  const authorization = sigV4Authorization({ method: "PUT", host, path: path12, headers: headers2, payloadHash, region: location.region, amzDate, credentials });
+  await http2(`${location.origin}${path12}`, {
+    method: "PUT",
+    signal: signal2,
+    timeoutMs: 6e4,
+    body: body2,
+    headers: {
+      ...headers2,
+      "x-amz-content-sha256": payloadHash,
+      "x-amz-date": amzDate,
+      ...credentials.sessionToken ? { "x-amz-security-token": credentials.sessionToken } : {},
+      authorization
+    }
+  });
 }
 
 // src/config.ts
@@ -35482,24 +35753,52 @@ var keyNames = text((s, problem2) => {
   for (const n of names) if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(n)) problem2(`"${n}" is not a key name (the part before ":" in a key)`);
   return names;
 });
-var pins = text(
-  (s, problem2) => lines(s).map((line) => {
-    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*=\s*(\S+)(?:\s+keep=(\S+))?$/.exec(line);
-    if (!m?.[1] || !m[2]) {
-      problem2(`"${line}" is not "name=path-or-installable [keep=days:N|revisions:N|forever]"`);
-      return { name: "", target: "", keep: null };
-    }
-    const keepText = m[3];
-    let keep = null;
-    if (keepText === "forever") keep = { tag: "Forever" };
-    else if (keepText) {
-      const k = /^(days|revisions):([1-9]\d*)$/.exec(keepText);
-      if (!k?.[1] || !k[2]) problem2(`keep "${keepText}" must be days:N, revisions:N or forever`);
-      else keep = { tag: k[1] === "days" ? "Days" : "Revisions", contents: Number(k[2]) };
-    }
-    return { name: m[1], target: m[2], keep };
-  })
-);
+function pinLines(names, what) {
+  return text(
+    (s, problem2) => lines(s).map((line) => {
+      const m = /^(\S+?)\s*=\s*(\S+)(?:\s+keep=(\S+))?$/.exec(line);
+      if (m?.[1] && !names.test(m[1])) {
+        problem2(`pin name "${m[1]}" is not ${what}`);
+        return { name: "", target: "", keep: null };
+      }
+      if (!m?.[1] || !m[2]) {
+        problem2(`"${line}" is not "name=path-or-installable [keep=days:N|revisions:N|forever]"`);
+        return { name: "", target: "", keep: null };
+      }
+      const keepText = m[3];
+      let keep = null;
+      if (keepText === "forever") keep = { tag: "Forever" };
+      else if (keepText) {
+        const k = /^(days|revisions):([1-9]\d*)$/.exec(keepText);
+        if (!k?.[1] || !k[2]) problem2(`keep "${keepText}" must be days:N, revisions:N or forever`);
+        else keep = { tag: k[1] === "days" ? "Days" : "Revisions", contents: Number(k[2]) };
+      }
+      return { name: m[1], target: m[2], keep };
+    })
+  );
+}
+var cachixPins = pinLines(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a Cachix pin name (letters, digits, ".", "_", "-")');
+var attrPins = pinLines(PIN_NAME, `a Nix attribute name (letters, digits, "_", "'", "-", not starting with a digit or "-")`);
+function pinFolder(s, problem2) {
+  const protocol = URL.parse(s)?.protocol;
+  if (protocol !== "file:" && protocol !== "http:" && protocol !== "https:") problem2(`"${s}" is not a file:// or http(s):// folder URL`);
+  return s.replace(/\/+$/, "");
+}
+var pinsTo = text((s, problem2) => {
+  if (s.startsWith("s3:")) return attempt((u) => (parseS3Url(u), u), s, problem2) ?? s;
+  if (!s.startsWith("branch:")) return pinFolder(s, problem2);
+  if (!PLAIN_BRANCH.test(s.slice("branch:".length))) problem2(`"${s}" is not branch:NAME with a plain branch name`);
+  return s;
+});
+var pinNames = text((s, problem2) => {
+  const names = words(s);
+  for (const n of names) if (!PIN_NAME.test(n)) problem2(`"${n}" is not a pin name (a Nix attribute name)`);
+  return names;
+});
+function mergePins(pins, cachixPins2) {
+  const seen = /* @__PURE__ */ new Set();
+  return [...pins, ...cachixPins2].filter((p) => !seen.has(p.name) && seen.add(p.name));
+}
 var UNITS = { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
 var byteSize = text((s, problem2) => {
   const m = /^(\d+(?:\.\d+)?)\s*([KMG]?)i?B?$/i.exec(s);
@@ -35516,7 +35815,7 @@ var InputsSchema = object({
   [Inputs.CachixSigningKey]: cachixSigningKey.optional(),
   [Inputs.CachixPublicKey]: publicKey.optional(),
   [Inputs.CachixApiUrl]: httpUrl.default(DEFAULT_CACHIX_API),
-  [Inputs.CachixPins]: pins.default([]),
+  [Inputs.CachixPins]: cachixPins.default([]),
   [Inputs.CachixChunkSize]: wholeNumber(64 * 1024, 5 * 1024 ** 3).default(DEFAULT_CHUNK_SIZE),
   [Inputs.AtticEndpoint]: httpUrl.optional(),
   [Inputs.AtticCache]: atticCache.optional(),
@@ -35525,7 +35824,8 @@ var InputsSchema = object({
   [Inputs.PushTo]: storeUrls(PUSH_SCHEMES).default([]),
   [Inputs.SigningKey]: secretKey.optional(),
   [Inputs.Push]: pushMode.default("auto"),
-  [Inputs.PushBranches]: branchGlobs.default(["main"]),
+  // Empty: the default branch the event names (push/gate.ts).
+  [Inputs.PushBranches]: branchGlobs.default([]),
   [Inputs.Paths]: list.default([]),
   [Inputs.Include]: regexes.default([]),
   [Inputs.Exclude]: regexes.default([]),
@@ -35538,7 +35838,12 @@ var InputsSchema = object({
   [Inputs.PushWhileBuilding]: bool.default(false),
   // GitHub Actions cache target
   [Inputs.GitHubCache]: bool.default(false),
-  [Inputs.GitHubCacheSize]: byteSize.default(DEFAULT_GITHUB_CACHE_SIZE)
+  [Inputs.GitHubCacheSize]: byteSize.default(DEFAULT_GITHUB_CACHE_SIZE),
+  // Pin sets
+  [Inputs.Pins]: attrPins.default([]),
+  [Inputs.PinsTo]: pinsTo.optional(),
+  [Inputs.PinsFrom]: text(pinFolder).optional(),
+  [Inputs.Install]: pinNames.default([])
 });
 function crossInputProblems(p, problem2) {
   if (p[Inputs.AtticEndpoint] && !p[Inputs.AtticCache]) problem2(Inputs.AtticCache, `required when ${Inputs.AtticEndpoint} is set`);
@@ -35547,7 +35852,14 @@ function crossInputProblems(p, problem2) {
   if (!p[Inputs.Cachix]) {
     for (const input of cachixInputs) if (p[input]) problem2(input, `needs the cache name in ${Inputs.Cachix}`);
     if (p[Inputs.CachixPins].length > 0) problem2(Inputs.CachixPins, `needs the cache name in ${Inputs.Cachix}`);
+    if (p[Inputs.Pins].length > 0 && !p[Inputs.PinsTo]) problem2(Inputs.Pins, `needs ${Inputs.PinsTo} (where to publish) or ${Inputs.Cachix} (Cachix pins)`);
   }
+  if (p[Inputs.PinsTo]) {
+    if (p[Inputs.Pins].length + p[Inputs.CachixPins].length === 0) problem2(Inputs.PinsTo, `there is nothing to publish; list names in ${Inputs.Pins}`);
+    for (const pin of p[Inputs.CachixPins]) if (!PIN_NAME.test(pin.name)) problem2(Inputs.CachixPins, `"${pin.name}" cannot be published to ${Inputs.PinsTo}: pin names there are Nix attribute names`);
+  }
+  if (p[Inputs.Install].length > 0 && !p[Inputs.PinsFrom]) problem2(Inputs.Install, `needs ${Inputs.PinsFrom}, the pin set to install from`);
+  if (p[Inputs.PinsFrom] && p[Inputs.Install].length === 0) problem2(Inputs.PinsFrom, `name the pins to install in ${Inputs.Install}`);
   for (const input of [Inputs.AtticToken, Inputs.AtticPublicKey]) {
     if (p[input] && !p[Inputs.AtticCache]) problem2(input, `needs ${Inputs.AtticEndpoint} and ${Inputs.AtticCache}`);
   }
@@ -35571,7 +35883,7 @@ function settingsOf(p) {
       signingKey: p[Inputs.CachixSigningKey] ?? null,
       publicKey: p[Inputs.CachixPublicKey] ?? null,
       apiUrl: p[Inputs.CachixApiUrl],
-      pins: p[Inputs.CachixPins],
+      pins: mergePins(p[Inputs.Pins], p[Inputs.CachixPins]),
       chunkSize: p[Inputs.CachixChunkSize]
     } : null,
     attic: endpoint && cache ? { endpoint, cache, token: p[Inputs.AtticToken] ?? null, publicKey: p[Inputs.AtticPublicKey] ?? null } : null,
@@ -35590,7 +35902,11 @@ function settingsOf(p) {
     requireSubstituted: p[Inputs.RequireSubstituted],
     pushWhileBuilding: p[Inputs.PushWhileBuilding],
     githubCache: p[Inputs.GitHubCache],
-    githubCacheSize: p[Inputs.GitHubCacheSize]
+    githubCacheSize: p[Inputs.GitHubCacheSize],
+    pins: mergePins(p[Inputs.Pins], p[Inputs.CachixPins]),
+    pinsTo: p[Inputs.PinsTo] ?? null,
+    pinsFrom: p[Inputs.PinsFrom] ?? null,
+    install: p[Inputs.Install]
   };
 }
 function withEnvFallbacks(raw, env) {
@@ -35698,21 +36014,38 @@ async function restoreSystemConf() {
 // src/github.ts
 import { readFileSync as readFileSync2 } from "node:fs";
 var PR_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"]);
+var Repo = object({ full_name: string2().optional() }).nullable();
+var EventPayload = object({
+  pull_request: object({ head: object({ repo: Repo.optional() }).optional(), base: object({ repo: Repo.optional() }).optional() }).optional(),
+  // Git refuses branch names with spaces, control characters, `..`, `~^:?*[\`; so does this.
+  repository: object({ default_branch: string2().regex(/^(?!.*\.\.)[^\s~^:?*[\\\x00-\x1f\x7f]{1,255}$/).optional() }).optional()
+});
+function readEvent(file) {
+  if (!file) return {};
+  let json;
+  try {
+    json = JSON.parse(readFileSync2(file, "utf8"));
+  } catch {
+    return {};
+  }
+  const parsed = EventPayload.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const parts = typeof json === "object" && json !== null ? json : {};
+  const pr = EventPayload.pick({ pull_request: true }).safeParse({ pull_request: parts.pull_request });
+  const repo = EventPayload.pick({ repository: true }).safeParse({ repository: parts.repository });
+  return { pull_request: pr.success ? pr.data.pull_request : { head: { repo: null } }, ...repo.success ? repo.data : {} };
+}
 function readRunContext(env = process.env) {
   const eventName = env.GITHUB_EVENT_NAME ?? "";
   const ref = env.GITHUB_REF ?? "";
-  let event = {};
-  try {
-    if (env.GITHUB_EVENT_PATH) event = JSON.parse(readFileSync2(env.GITHUB_EVENT_PATH, "utf8"));
-  } catch {
-  }
+  const event = readEvent(env.GITHUB_EVENT_PATH);
   const pr = event.pull_request;
   const isPullRequest = PR_EVENTS.has(eventName) || ref.startsWith("refs/pull/") || pr !== void 0;
   const head = pr?.head?.repo?.full_name;
   const base = pr?.base?.repo?.full_name;
   const isFork = isPullRequest && pr !== void 0 && (pr.head?.repo === null || head !== void 0 && base !== void 0 && head !== base);
   const branch = ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : null;
-  return { eventName, ref, branch, isPullRequest, isFork };
+  return { eventName, ref, branch, isPullRequest, isFork, defaultBranch: event.repository?.default_branch ?? null };
 }
 
 // src/nix/snapshot.ts
@@ -36056,7 +36389,12 @@ function branchMatches(branch, glob) {
   }
   return new RegExp(`^${re}$`).test(branch);
 }
-function decidePush(mode, branches, run2, targetCount) {
+function autoPushBranches(given, run2) {
+  if (given.length > 0) return [...given];
+  return [run2.defaultBranch ?? "main"];
+}
+function decidePush(mode, given, run2, targetCount) {
+  const branches = autoPushBranches(given, run2);
   if (mode === "false") return { push: false, reason: "push is false" };
   if (run2.isFork) return { push: false, reason: "pull requests from forks never push" };
   if (mode === "auto") {
@@ -36110,136 +36448,6 @@ function topoSort(infos) {
     }
   }
   return out;
-}
-
-// src/http.ts
-import * as nodeHttp from "node:http";
-import * as nodeHttps from "node:https";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { setTimeout as sleep } from "node:timers/promises";
-var USER_AGENT = "nix-substitute-action";
-var HttpError = class extends Error {
-  status;
-  body;
-  constructor(status, url2, body2) {
-    super(`HTTP ${status} from ${redactUrl(url2)}${body2 ? `: ${body2.slice(0, 300)}` : ""}`);
-    this.name = "HttpError";
-    this.status = status;
-    this.body = body2;
-  }
-};
-function redactUrl(url2) {
-  try {
-    const u = new URL(url2);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return "<url>";
-  }
-}
-function isTransientStatus(status) {
-  return status === 429 || status === 408 || status >= 500;
-}
-async function http2(url2, options = {}) {
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? 3e4);
-  const signal2 = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  const init = {
-    method: options.method ?? "GET",
-    headers: { "user-agent": USER_AGENT, ...options.headers },
-    body: options.body ?? null,
-    signal: signal2
-  };
-  let response;
-  try {
-    response = await fetch(url2, init);
-  } catch (error3) {
-    const cause = error3.cause;
-    if (error3 instanceof TypeError && cause) throw new TypeError(`cannot reach ${redactUrl(url2)}: ${cause.code ?? cause.message ?? "network error"}`, { cause });
-    throw error3;
-  }
-  if (!response.ok) {
-    const text4 = await response.text().catch(() => "");
-    throw new HttpError(response.status, url2, text4);
-  }
-  return response;
-}
-async function httpJson(url2, options = {}) {
-  const response = await http2(url2, { ...options, headers: { accept: "application/json", ...options.headers } });
-  return await response.json();
-}
-function isTransient(error3) {
-  if (error3 instanceof PushError) return error3.transient;
-  if (error3 instanceof HttpError) return isTransientStatus(error3.status);
-  if (error3 instanceof Error) {
-    if (error3.name === "TimeoutError") return true;
-    if (error3.name === "AbortError") return false;
-    return error3 instanceof TypeError || /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket|terminated/i.test(String(error3.message));
-  }
-  return false;
-}
-async function withRetry(fn, options) {
-  const attempts = options.attempts ?? 6;
-  const base = options.baseDelayMs ?? 250;
-  for (let attempt2 = 1; ; attempt2++) {
-    options.signal.throwIfAborted();
-    try {
-      return await fn(attempt2);
-    } catch (error3) {
-      if (attempt2 >= attempts || !isTransient(error3) || options.signal.aborted) throw error3;
-      const delay4 = Math.round(Math.random() * Math.min(8e3, base * 2 ** (attempt2 - 1)));
-      options.onRetry?.(error3, attempt2, delay4);
-      await sleep(delay4, void 0, { signal: options.signal });
-    }
-  }
-}
-var httpAgent = new nodeHttp.Agent({ keepAlive: true });
-var httpsAgent = new nodeHttps.Agent({ keepAlive: true });
-function client(https3) {
-  return https3 ? { request: nodeHttps.request, agent: httpsAgent } : { request: nodeHttp.request, agent: httpAgent };
-}
-function networkError(url2, error3) {
-  const code = error3.code;
-  return typeof code === "string" && /^E[A-Z]+$/.test(code) ? new TypeError(`network error with ${redactUrl(url2)}: ${code}`, { cause: error3 }) : error3;
-}
-function request3(url2, options) {
-  const { signal: signal2 } = options;
-  if (signal2.aborted) return Promise.reject(signal2.reason);
-  const https3 = new URL(url2).protocol === "https:";
-  const headers2 = { "user-agent": USER_AGENT, ...options.headers };
-  const body2 = options.body;
-  if (typeof body2 === "string") headers2["content-length"] = String(Buffer.byteLength(body2));
-  else if (body2 instanceof Uint8Array) headers2["content-length"] = String(body2.byteLength);
-  const { request: send, agent } = client(https3);
-  const req = send(url2, { method: options.method, headers: headers2, agent });
-  return new Promise((resolve3, reject) => {
-    let done = false;
-    const finish = (error3, answer) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      signal2.removeEventListener("abort", onAbort);
-      if (error3 || !req.writableFinished) req.destroy();
-      if (error3) reject(error3);
-      else resolve3(answer);
-    };
-    const onAbort = () => finish(signal2.reason);
-    const timer = setTimeout(() => finish(new DOMException(`${redactUrl(url2)} did not answer within ${options.timeoutMs} ms`, "TimeoutError")), options.timeoutMs);
-    signal2.addEventListener("abort", onAbort, { once: true });
-    req.on("error", (error3) => finish(networkError(url2, error3)));
-    req.on("response", (response) => {
-      const chunks = [];
-      response.on("data", (c) => chunks.push(c));
-      response.on("end", () => finish(null, { status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      response.on("error", (error3) => finish(networkError(url2, error3)));
-    });
-    if (body2 === void 0 || typeof body2 === "string" || body2 instanceof Uint8Array) req.end(body2);
-    else pipeline(Readable.from(body2), req).catch((error3) => finish(error3));
-  });
-}
-async function putStream(url2, headers2, body2, timeoutMs, signal2) {
-  const { status, text: text4 } = await request3(url2, { method: "PUT", headers: headers2, body: body2, timeoutMs, signal: signal2 });
-  if (status < 200 || status >= 300) throw new HttpError(status, url2, text4);
-  return text4;
 }
 
 // src/caches/attic-api.ts
@@ -36303,9 +36511,9 @@ function parseErrorBody(body2) {
     return null;
   }
 }
-function explain(error3, url2, ctx) {
+function explain(error3, url3, ctx) {
   if (error3 instanceof AtticApiError) return error3;
-  const where2 = `attic cache "${ctx.cache}" at ${redactUrl(url2)}`;
+  const where2 = `attic cache "${ctx.cache}" at ${redactUrl(url3)}`;
   const what = ctx.storePath ? `uploading ${ctx.storePath}` : ctx.needs === "pull" ? "reading the cache configuration" : "asking which paths are missing";
   if (!(error3 instanceof HttpError)) {
     if (error3 instanceof Error && (error3.name === "AbortError" || error3.name === "TimeoutError")) {
@@ -36348,15 +36556,15 @@ function explain(error3, url2, ctx) {
   return make(`${where2}: ${what}: HTTP ${error3.status} ${detail}`, isTransientStatus(error3.status));
 }
 async function cacheConfig(endpoint, cache, token, signal2) {
-  const url2 = api(endpoint, `cache-config/${encodeURIComponent(cache)}`);
+  const url3 = api(endpoint, `cache-config/${encodeURIComponent(cache)}`);
   const ctx = { cache, needs: "pull" };
   const raw = await withRetry(
     async () => {
       try {
-        const response = await http2(url2, { headers: { accept: "application/json", ...authHeaders(token) }, signal: signal2 });
+        const response = await http2(url3, { headers: { accept: "application/json", ...authHeaders(token) }, signal: signal2 });
         return CacheConfigJson.parse(await response.json());
       } catch (error3) {
-        throw explain(error3, url2, ctx);
+        throw explain(error3, url3, ctx);
       }
     },
     { signal: signal2, attempts: 3 }
@@ -36380,13 +36588,13 @@ async function cacheConfig(endpoint, cache, token, signal2) {
   };
 }
 async function getMissingPaths(apiEndpoint, cache, token, hashes, signal2) {
-  const url2 = api(apiEndpoint, "get-missing-paths");
+  const url3 = api(apiEndpoint, "get-missing-paths");
   const unique = [...new Set(hashes)];
   const missing = /* @__PURE__ */ new Set();
   for (let start = 0; start < unique.length; start += MISSING_PATHS_BATCH) {
     const batch = unique.slice(start, start + MISSING_PATHS_BATCH);
     try {
-      const response = await http2(url2, {
+      const response = await http2(url3, {
         method: "POST",
         headers: { "content-type": "application/json", accept: "application/json", ...authHeaders(token) },
         body: JSON.stringify({ cache, store_path_hashes: batch }),
@@ -36394,13 +36602,13 @@ async function getMissingPaths(apiEndpoint, cache, token, hashes, signal2) {
       });
       for (const hash of MissingPathsJson.parse(await response.json()).missing_paths) missing.add(hash);
     } catch (error3) {
-      throw explain(error3, url2, { cache, needs: "push" });
+      throw explain(error3, url3, { cache, needs: "push" });
     }
   }
   return missing;
 }
 async function uploadPath(apiEndpoint, cache, token, info2, narStream, signal2, options = {}) {
-  const url2 = api(apiEndpoint, "upload-path");
+  const url3 = api(apiEndpoint, "upload-path");
   const json = JSON.stringify(uploadInfo(cache, info2));
   const preamble = options.forcePreamble || needsPreamble(json) ? Buffer.from(json) : null;
   const headers2 = { "content-type": "application/octet-stream", accept: "application/json", ...authHeaders(token) };
@@ -36419,7 +36627,7 @@ async function uploadPath(apiEndpoint, cache, token, info2, narStream, signal2, 
   const ctx = { cache, needs: "push", storePath: info2.path, narSize: info2.narSize };
   try {
     const timeoutMs = 12e4 + Math.ceil(info2.narSize / 262144) * 1e3;
-    const text4 = await putStream(url2, headers2, body2(), timeoutMs, signal2);
+    const text4 = await putStream(url3, headers2, body2(), timeoutMs, signal2);
     let parsed = {};
     try {
       parsed = UploadResultJson.parse(JSON.parse(text4));
@@ -36429,7 +36637,7 @@ async function uploadPath(apiEndpoint, cache, token, info2, narStream, signal2, 
     return { kind, fileSize: parsed.file_size ?? null, fracDeduplicated: parsed.frac_deduplicated ?? null };
   } catch (error3) {
     if (readError) throw new AtticApiError(`reading ${info2.path} from the Nix store failed: ${readError.message}`, false, 0, null, { cause: readError });
-    throw explain(error3, url2, ctx);
+    throw explain(error3, url3, ctx);
   } finally {
     narStream.destroy();
   }
@@ -36661,11 +36869,11 @@ function parseNarInfo(text4, storeDir = "/nix/store") {
 }
 
 // src/push/nar-stream.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 import { Transform } from "node:stream";
 import { constants as constants3, createZstdCompress, zstdCompressSync } from "node:zlib";
 var Meter = class extends Transform {
-  hash = createHash("sha256");
+  hash = createHash2("sha256");
   size = 0;
   digest = null;
   check;
@@ -36693,7 +36901,7 @@ async function narFor(info2, compression, signal2) {
 async function smallNar(info2, compression, signal2) {
   const chunks = [];
   let size2 = 0;
-  const hash = createHash("sha256");
+  const hash = createHash2("sha256");
   for await (const chunk of dumpNar(info2.path, signal2)) {
     size2 += chunk.length;
     if (size2 > info2.narSize) throw corrupt(info2);
@@ -36703,7 +36911,7 @@ async function smallNar(info2, compression, signal2) {
   if (size2 !== info2.narSize || !Sha256.fromBytes(hash.digest()).equals(info2.narHash)) throw corrupt(info2);
   const nar2 = Buffer.concat(chunks, size2);
   const body2 = compression === "zstd" ? zstdCompressSync(nar2, { pledgedSrcSize: size2, params: { [constants3.ZSTD_c_compressionLevel]: 3 } }) : nar2;
-  const file = { hash: Sha256.fromBytes(createHash("sha256").update(body2).digest()), size: body2.length };
+  const file = { hash: Sha256.fromBytes(createHash2("sha256").update(body2).digest()), size: body2.length };
   return { body: body2, file: () => file };
 }
 function streamedNar(info2, compression, signal2) {
@@ -36741,9 +36949,9 @@ Priority: 40
 var HttpSink = class {
   base;
   headers;
-  constructor(url2) {
-    const auth = url2.username || url2.password ? `Basic ${Buffer.from(`${decodeURIComponent(url2.username)}:${decodeURIComponent(url2.password)}`).toString("base64")}` : null;
-    const clean2 = new URL(url2.href);
+  constructor(url3) {
+    const auth = url3.username || url3.password ? `Basic ${Buffer.from(`${decodeURIComponent(url3.username)}:${decodeURIComponent(url3.password)}`).toString("base64")}` : null;
+    const clean2 = new URL(url3.href);
     clean2.username = "";
     clean2.password = "";
     clean2.search = "";
@@ -36753,16 +36961,16 @@ var HttpSink = class {
   // Through node:http with the shared keep-alive agent, not fetch(): per request it costs a third
   // of fetch's time, and an absent narinfo is a status to read, not an exception to build (bench/).
   async exists(name, ctx) {
-    const url2 = `${this.base}/${name}`;
-    const { status, text: text4 } = await request3(url2, { method: "HEAD", headers: this.headers, signal: ctx.signal, timeoutMs: 2e4 });
+    const url3 = `${this.base}/${name}`;
+    const { status, text: text4 } = await request3(url3, { method: "HEAD", headers: this.headers, signal: ctx.signal, timeoutMs: 2e4 });
     if (status >= 200 && status < 300) return true;
     if (status === 404 || status === 403) return false;
-    if (status >= 300 && status < 400) return this.existsFollowing(url2, ctx);
-    throw new HttpError(status, url2, text4);
+    if (status >= 300 && status < 400) return this.existsFollowing(url3, ctx);
+    throw new HttpError(status, url3, text4);
   }
-  async existsFollowing(url2, ctx) {
+  async existsFollowing(url3, ctx) {
     try {
-      await http2(url2, { method: "HEAD", headers: this.headers, signal: ctx.signal, timeoutMs: 2e4 });
+      await http2(url3, { method: "HEAD", headers: this.headers, signal: ctx.signal, timeoutMs: 2e4 });
       return true;
     } catch (error3) {
       if (error3 instanceof HttpError && (error3.status === 404 || error3.status === 403)) return false;
@@ -36770,17 +36978,17 @@ var HttpSink = class {
     }
   }
   async put(name, body2, contentType2, ctx) {
-    const url2 = `${this.base}/${name}`;
+    const url3 = `${this.base}/${name}`;
     const headers2 = { ...this.headers, "content-type": contentType2 };
     const timeoutMs = typeof body2 === "string" || Buffer.isBuffer(body2) ? 6e4 : 6 * 36e5;
-    const { status, text: text4 } = await request3(url2, { method: "PUT", headers: headers2, body: body2, signal: ctx.signal, timeoutMs });
-    if (status < 200 || status >= 300) throw new HttpError(status, url2, text4);
+    const { status, text: text4 } = await request3(url3, { method: "PUT", headers: headers2, body: body2, signal: ctx.signal, timeoutMs });
+    if (status < 200 || status >= 300) throw new HttpError(status, url3, text4);
   }
 };
 var FileSink = class {
   dir;
-  constructor(url2) {
-    this.dir = decodeURIComponent(url2.pathname).replace(/\/+$/, "");
+  constructor(url3) {
+    this.dir = decodeURIComponent(url3.pathname).replace(/\/+$/, "");
   }
   async exists(name) {
     return access2(`${this.dir}/${name}`).then(
@@ -36802,8 +37010,8 @@ var FileSink = class {
     }
   }
 };
-function supportsNative(url2) {
-  const u = new URL(url2);
+function supportsNative(url3) {
+  const u = new URL(url3);
   if (!["http:", "https:", "file:"].includes(u.protocol)) return false;
   const params = [...u.searchParams.keys()];
   return params.every((k) => k === "compression") && ["", "zstd", "none"].includes(u.searchParams.get("compression") ?? "");
@@ -36813,9 +37021,9 @@ var BinaryCacheTarget = class {
   sink;
   options;
   cacheInfoReady = null;
-  constructor(url2, options) {
-    const u = new URL(url2);
-    this.label = redactUrl(url2);
+  constructor(url3, options) {
+    const u = new URL(url3);
+    this.label = redactUrl(url3);
     this.sink = u.protocol === "file:" ? new FileSink(u) : new HttpSink(u);
     this.options = options;
   }
@@ -36844,17 +37052,17 @@ var BinaryCacheTarget = class {
   async upload(info2, ctx) {
     await this.ensureCacheInfo(ctx);
     const { compression, signingKey } = this.options;
-    const url2 = `nar/${toNix32(info2.narHash.bytes)}${narExtension(compression)}`;
+    const url3 = `nar/${toNix32(info2.narHash.bytes)}${narExtension(compression)}`;
     const file = await this.retry(async () => {
       const nar2 = await narFor(info2, compression, ctx.signal);
-      await this.sink.put(url2, nar2.body, "application/x-nix-nar", ctx);
+      await this.sink.put(url3, nar2.body, "application/x-nix-nar", ctx);
       return nar2.file();
     }, ctx, `upload of ${info2.path}`);
     const sigs = [...info2.sigs];
     if (signingKey && !sigs.some((s) => s.startsWith(`${signingKey.name}:`))) sigs.push(signingKey.sign(fingerprint(info2)));
     const narinfo = renderNarInfo({
       storePath: info2.path,
-      url: url2,
+      url: url3,
       compression,
       fileHash: file.hash,
       fileSize: file.size,
@@ -36871,7 +37079,7 @@ var BinaryCacheTarget = class {
 };
 
 // src/caches/cachix-api.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { Transform as Transform2 } from "node:stream";
 import { pipeline as pipeline3 } from "node:stream/promises";
 import { constants as zlibConstants, createZstdCompress as createZstdCompress2 } from "node:zlib";
@@ -36982,7 +37190,7 @@ async function createPin(apiUrl, name, token, pin, signal2) {
   });
 }
 var HashTap = class extends Transform2 {
-  hash = createHash2("sha256");
+  hash = createHash3("sha256");
   size = 0;
   _transform(chunk, _enc, done) {
     this.hash.update(chunk);
@@ -37018,9 +37226,9 @@ async function uploadNar(e, info2, options) {
     throw error3 instanceof PushError ? error3 : cachixError(error3, e, "upload");
   }
 }
-async function abortUpload(e, url2) {
+async function abortUpload(e, url3) {
   const signal2 = AbortSignal.timeout(3e4);
-  await withRetry(() => http2(url2, { method: "POST", headers: headers(e), signal: signal2 }).then((r) => r.arrayBuffer()), { signal: signal2, attempts: 3 }).catch(() => void 0);
+  await withRetry(() => http2(url3, { method: "POST", headers: headers(e), signal: signal2 }).then((r) => r.arrayBuffer()), { signal: signal2, attempts: 3 }).catch(() => void 0);
 }
 async function streamParts(e, info2, options, narUrl, uploadQuery) {
   const { signal: signal2, chunkSize } = options;
@@ -37080,7 +37288,7 @@ async function streamParts(e, info2, options, narUrl, uploadQuery) {
   return { parts, narTap, fileTap };
 }
 async function uploadPart(e, narUrl, uploadQuery, partNumber, body2, signal2) {
-  const contentMD5 = createHash2("md5").update(body2).digest("base64");
+  const contentMD5 = createHash3("md5").update(body2).digest("base64");
   return call(e, "upload", signal2, async () => {
     const presigned = UploadPartJson.parse(
       await httpJson(`${narUrl}?${uploadQuery}&partNumber=${partNumber}`, {
@@ -37229,9 +37437,9 @@ var NixCopyTarget = class {
   tempRoot;
   keyDir = null;
   /** Nix reads the signing key from a 0600 file that lives only for the push. */
-  constructor(url2, options) {
-    this.url = url2;
-    this.label = redactUrl(url2);
+  constructor(url3, options) {
+    this.url = url3;
+    this.label = redactUrl(url3);
     this.signingKey = options.signingKey;
     this.tempRoot = options.tempRoot;
   }
@@ -37279,10 +37487,10 @@ function configuredTargets(settings, tempRoot) {
   if (attic?.token) {
     slots.push({ label: `attic:${attic.cache}`, create: async () => new AtticTarget({ endpoint: attic.endpoint, cache: attic.cache, token: attic.token, publicKey: attic.publicKey }) });
   }
-  for (const url2 of settings.pushTo) {
+  for (const url3 of settings.pushTo) {
     slots.push({
-      label: redactUrl(url2),
-      create: async () => supportsNative(url2) ? new BinaryCacheTarget(url2, { signingKey: settings.signingKey, compression: new URL(url2).searchParams.get("compression") ?? "zstd" }) : new NixCopyTarget(url2, { signingKey: settings.signingKey, tempRoot })
+      label: redactUrl(url3),
+      create: async () => supportsNative(url3) ? new BinaryCacheTarget(url3, { signingKey: settings.signingKey, compression: new URL(url3).searchParams.get("compression") ?? "zstd" }) : new NixCopyTarget(url3, { signingKey: settings.signingKey, tempRoot })
     });
   }
   return slots;
@@ -37432,7 +37640,9 @@ var MainState = object({
   /** Background uploader started by main (push-while-building). */
   watcher: object({ pid: number2().int(), dir: string2() }).nullable(),
   /** github-cache: the folder's root and the entry main restored into it. */
-  githubCache: object({ root: string2(), restoredKey: string2().nullable() }).nullable().optional()
+  githubCache: object({ root: string2(), restoredKey: string2().nullable() }).nullable().optional(),
+  /** Names of paths the caches were expected to serve (pins, require-substituted): post reports rebuilds. */
+  expectedNames: array(string2()).optional()
 });
 function loadMainState() {
   const raw = getState(State.Main);
@@ -37727,7 +37937,7 @@ var ZodMiniLiteral = /* @__PURE__ */ $constructor("ZodMiniLiteral", (inst, def) 
   ZodMiniType.init(inst, def);
 });
 // @__NO_SIDE_EFFECTS__
-function literal(value, params) {
+function literal2(value, params) {
   return new ZodMiniLiteral({
     type: "literal",
     values: Array.isArray(value) ? value : [value],
@@ -37736,7 +37946,7 @@ function literal(value, params) {
 }
 
 // src/github-cache/folder.ts
-var Manifest = object2({ version: literal(1), roots: record2(string3(), number3()) });
+var Manifest = object2({ version: literal2(1), roots: record2(string3(), number3()) });
 var STORE_PATH = new RegExp(`^${STORE_DIR.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/[0-9a-df-np-sv-z]{32}-[A-Za-z0-9+\\-._?=]+$`);
 function trusted(info2, keys) {
   const message2 = fingerprint({ path: info2.storePath, narHash: info2.narHash, narSize: info2.narSize, references: info2.references });
@@ -38310,7 +38520,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
       masked = maskUnmatchedOpens(masked, budget);
     }
     const pre = m.pre;
-    const literal2 = () => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max, maxLength, dropEmpties, budget);
+    const literal3 = () => combine(acc, pre + "{" + m.body + "}" + m.post, [""], max, maxLength, dropEmpties, budget);
     if (/\$$/.test(pre)) {
       acc = combine(acc, pre + "{" + m.body + "}", [""], max, maxLength, dropEmpties && !m.post.length, budget);
       firstGroup = false;
@@ -38332,7 +38542,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
         isTop = true;
         continue;
       }
-      return literal2();
+      return literal3();
     }
     if (firstGroup) {
       dropEmpties = isTop && !isSequence;
@@ -38342,22 +38552,22 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
     if (isSequence) {
       values = expandSequence(m.body, isAlphaSequence, max, maxLength, budget);
       if (!values) {
-        return literal2();
+        return literal3();
       }
     } else {
       let n = parseCommaParts(m.body, budget);
       if (!n) {
-        return literal2();
+        return literal3();
       }
       if (n.length === 1 && n[0] !== void 0) {
         n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
         if (budget.remaining < 0) {
-          return literal2();
+          return literal3();
         }
         if (n.length === 1) {
           const next2 = combine(acc, pre + n[0], [""], max, maxLength, dropEmpties && !m.post.length, budget);
           if (budget.remaining < 0) {
-            return literal2();
+            return literal3();
           }
           acc = next2;
           if (!m.post.length)
@@ -38378,7 +38588,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
       outer: for (let j = 0; j < n.length; j++) {
         const expanded = expand_(n[j], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
         if (budget.remaining < 0) {
-          return literal2();
+          return literal3();
         }
         for (let k = 0; k < expanded.length; k++) {
           const v = expanded[k];
@@ -38394,7 +38604,7 @@ function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTo
     }
     const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
     if (budget.remaining < 0) {
-      return literal2();
+      return literal3();
     }
     acc = next;
     if (!m.post.length)
@@ -40169,11 +40379,11 @@ var Pattern = class _Pattern {
    * Otherwise returns empty string.
    */
   static getLiteral(segment) {
-    let literal2 = "";
+    let literal3 = "";
     for (let i = 0; i < segment.length; i++) {
       const c = segment[i];
       if (c === "\\" && !IS_WINDOWS6 && i + 1 < segment.length) {
-        literal2 += segment[++i];
+        literal3 += segment[++i];
         continue;
       } else if (c === "*" || c === "?") {
         return "";
@@ -40197,15 +40407,15 @@ var Pattern = class _Pattern {
             return "";
           }
           if (set) {
-            literal2 += set;
+            literal3 += set;
             i = closed;
             continue;
           }
         }
       }
-      literal2 += c;
+      literal3 += c;
     }
-    return literal2;
+    return literal3;
   }
   /**
    * Escapes regexp special characters
@@ -41421,16 +41631,16 @@ var Sanitizer = class {
     if (typeof value !== "string" || value === null || value === "") {
       return value;
     }
-    const url2 = new URL(value);
-    if (!url2.search) {
+    const url3 = new URL(value);
+    if (!url3.search) {
       return value;
     }
-    for (const [key] of url2.searchParams) {
+    for (const [key] of url3.searchParams) {
       if (!this.allowedQueryParameters.has(key.toLowerCase())) {
-        url2.searchParams.set(key, RedactedString);
+        url3.searchParams.set(key, RedactedString);
       }
     }
-    return url2.toString();
+    return url3.toString();
   }
   sanitizeHeaders(obj) {
     const sanitized = {};
@@ -42201,8 +42411,8 @@ var NodeHttpClient = class {
     });
   }
   getRequestOptions(request4) {
-    const url2 = new URL(request4.url);
-    const isInsecure = url2.protocol !== "https:";
+    const url3 = new URL(request4.url);
+    const isInsecure = url3.protocol !== "https:";
     if (isInsecure && !request4.allowInsecureConnection) {
       throw new Error(`Cannot connect to ${request4.url} while allowInsecureConnection is false.`);
     }
@@ -42211,9 +42421,9 @@ var NodeHttpClient = class {
       isInsecure,
       options: {
         agent,
-        hostname: url2.hostname,
-        path: `${url2.pathname}${url2.search}`,
-        port: url2.port,
+        hostname: url3.hostname,
+        path: `${url3.pathname}${url3.search}`,
+        port: url3.port,
         method: request4.method,
         headers: request4.headers.toJSON({ preserveCase: true }),
         ...request4.requestOverrides
@@ -42253,14 +42463,14 @@ var NodeHttpClient = class {
 };
 function getResponseHeaders(res) {
   const headers2 = createHttpHeaders();
-  for (const header of Object.keys(res.headers)) {
-    const value = res.headers[header];
+  for (const header2 of Object.keys(res.headers)) {
+    const value = res.headers[header2];
     if (Array.isArray(value)) {
       if (value.length > 0) {
-        headers2.set(header, value[0]);
+        headers2.set(header2, value[0]);
       }
     } else if (value) {
-      headers2.set(header, value);
+      headers2.set(header2, value);
     }
   }
   return headers2;
@@ -42471,10 +42681,10 @@ function getRetryAfterInMs(response) {
   if (!(response && [429, 503].includes(response.status)))
     return void 0;
   try {
-    for (const header of AllRetryAfterHeaders) {
-      const retryAfterValue = parseHeaderValueAsNumber(response, header);
+    for (const header2 of AllRetryAfterHeaders) {
+      const retryAfterValue = parseHeaderValueAsNumber(response, header2);
       if (retryAfterValue === 0 || retryAfterValue) {
-        const multiplyingFactor = header === RetryAfterHeader ? 1e3 : 1;
+        const multiplyingFactor = header2 === RetryAfterHeader ? 1e3 : 1;
         return retryAfterValue * multiplyingFactor;
       }
     }
@@ -42861,8 +43071,8 @@ function setProxyAgentOnRequest(request4, cachedAgents, proxyUrl) {
   if (request4.agent) {
     return;
   }
-  const url2 = new URL(request4.url);
-  const isInsecure = url2.protocol !== "https:";
+  const url3 = new URL(request4.url);
+  const isInsecure = url3.protocol !== "https:";
   if (request4.tlsSettings) {
     logger.warning("TLS settings are not supported in combination with custom Proxy, certificates provided to the client will be ignored.");
   }
@@ -42928,15 +43138,15 @@ async function handleRedirect(next, response, maxRetries, allowCrossOriginRedire
   const { request: request4, status, headers: headers2 } = response;
   const locationHeader = headers2.get("location");
   if (locationHeader && (status === 300 || status === 301 && allowedRedirect.includes(request4.method) || status === 302 && allowedRedirect.includes(request4.method) || status === 303 && request4.method === "POST" || status === 307) && currentRetries < maxRetries) {
-    const url2 = new URL(locationHeader, request4.url);
+    const url3 = new URL(locationHeader, request4.url);
     if (!allowCrossOriginRedirects) {
       const originalUrl = new URL(request4.url);
-      if (url2.origin !== originalUrl.origin) {
-        logger.verbose(`Skipping cross-origin redirect from ${originalUrl.origin} to ${url2.origin}.`);
+      if (url3.origin !== originalUrl.origin) {
+        logger.verbose(`Skipping cross-origin redirect from ${originalUrl.origin} to ${url3.origin}.`);
         return response;
       }
     }
-    request4.url = url2.toString();
+    request4.url = url3.toString();
     if (status === 303) {
       request4.method = "GET";
       if (request4.requestOverrides && "method" in request4.requestOverrides) {
@@ -43295,11 +43505,11 @@ var rawContent = /* @__PURE__ */ Symbol("rawContent");
 function hasRawContent(x) {
   return typeof x[rawContent] === "function";
 }
-function getRawContent(blob) {
-  if (hasRawContent(blob)) {
-    return blob[rawContent]();
+function getRawContent(blob2) {
+  if (hasRawContent(blob2)) {
+    return blob2[rawContent]();
   } else {
-    return blob;
+    return blob2;
   }
 }
 
@@ -43453,11 +43663,11 @@ function getInstrumenter() {
 
 // node_modules/@azure/core-tracing/dist/esm/tracingClient.js
 function createTracingClient(options) {
-  const { namespace, packageName, packageVersion } = options;
+  const { namespace, packageName: packageName2, packageVersion } = options;
   function startSpan(name, operationOptions, spanOptions) {
     const startSpanResult = getInstrumenter().startSpan(name, {
       ...spanOptions,
-      packageName,
+      packageName: packageName2,
       packageVersion,
       tracingContext: operationOptions?.tracingOptions?.tracingContext
     });
@@ -45353,14 +45563,14 @@ function calculateUrlReplacements(operationSpec, operationArguments, fallbackObj
   }
   return result;
 }
-function isAbsoluteUrl(url2) {
-  return url2.includes("://");
+function isAbsoluteUrl(url3) {
+  return url3.includes("://");
 }
-function appendPath(url2, pathToAppend) {
+function appendPath(url3, pathToAppend) {
   if (!pathToAppend) {
-    return url2;
+    return url3;
   }
-  const parsedUrl = new URL(url2);
+  const parsedUrl = new URL(url3);
   let newPath = parsedUrl.pathname;
   if (!newPath.endsWith("/")) {
     newPath = `${newPath}/`;
@@ -45450,11 +45660,11 @@ function simpleParseQueryParams(queryString) {
   }
   return result;
 }
-function appendQueryParams(url2, queryParams, sequenceParams, noOverwrite = false) {
+function appendQueryParams(url3, queryParams, sequenceParams, noOverwrite = false) {
   if (queryParams.size === 0) {
-    return url2;
+    return url3;
   }
-  const parsedUrl = new URL(url2);
+  const parsedUrl = new URL(url3);
   const combinedParams = simpleParseQueryParams(parsedUrl.search);
   for (const [name, value] of queryParams) {
     const existingValue = combinedParams.get(name);
@@ -45561,9 +45771,9 @@ var ServiceClient = class {
     if (!endpoint) {
       throw new Error("If operationSpec.baseUrl is not specified, then the ServiceClient must have a endpoint string property that contains the base URL to use.");
     }
-    const url2 = getRequestUrl(endpoint, operationSpec, operationArguments, this);
+    const url3 = getRequestUrl(endpoint, operationSpec, operationArguments, this);
     const request4 = createPipelineRequest2({
-      url: url2
+      url: url3
     });
     request4.method = operationSpec.httpMethod;
     const operationInfo = getOperationRequestInfo(request4);
@@ -45873,8 +46083,8 @@ var HttpHeaders = class _HttpHeaders {
    * @param headerName - The name of the header.
    */
   get(headerName) {
-    const header = this._headersMap[getHeaderKey(headerName)];
-    return !header ? void 0 : header.value;
+    const header2 = this._headersMap[getHeaderKey(headerName)];
+    return !header2 ? void 0 : header2.value;
   }
   /**
    * Get whether or not this header collection contains a header entry for the provided header name.
@@ -45937,13 +46147,13 @@ var HttpHeaders = class _HttpHeaders {
     const result = {};
     if (options.preserveCase) {
       for (const headerKey in this._headersMap) {
-        const header = this._headersMap[headerKey];
-        result[header.name] = header.value;
+        const header2 = this._headersMap[headerKey];
+        result[header2.name] = header2.value;
       }
     } else {
       for (const headerKey in this._headersMap) {
-        const header = this._headersMap[headerKey];
-        result[getHeaderKey(header.name)] = header.value;
+        const header2 = this._headersMap[headerKey];
+        result[getHeaderKey(header2.name)] = header2.value;
       }
     }
     return result;
@@ -45960,8 +46170,8 @@ var HttpHeaders = class _HttpHeaders {
   clone() {
     const resultPreservingCasing = {};
     for (const headerKey in this._headersMap) {
-      const header = this._headersMap[headerKey];
-      resultPreservingCasing[header.name] = header.value;
+      const header2 = this._headersMap[headerKey];
+      resultPreservingCasing[header2.name] = header2.value;
     }
     return new _HttpHeaders(resultPreservingCasing);
   }
@@ -53980,7 +54190,7 @@ var AnonymousCredential = class extends Credential {
 };
 
 // node_modules/@azure/storage-common/dist/esm/credentials/StorageSharedKeyCredential.js
-import { createHmac } from "node:crypto";
+import { createHmac as createHmac2 } from "node:crypto";
 
 // node_modules/@azure/storage-common/dist/esm/utils/constants.js
 var URLConstants = {
@@ -54020,8 +54230,8 @@ var HeaderConstants = {
 };
 
 // node_modules/@azure/storage-common/dist/esm/utils/utils.common.js
-function setURLParameter(url2, name, value) {
-  const urlParsed = new URL(url2);
+function setURLParameter(url3, name, value) {
+  const urlParsed = new URL(url3);
   const encodedName = encodeURIComponent(name);
   const encodedValue = value ? encodeURIComponent(value) : void 0;
   const searchString = urlParsed.search === "" ? "?" : urlParsed.search;
@@ -54040,21 +54250,21 @@ function setURLParameter(url2, name, value) {
   urlParsed.search = searchPieces.length ? `?${searchPieces.join("&")}` : "";
   return urlParsed.toString();
 }
-function setURLHost(url2, host) {
-  const urlParsed = new URL(url2);
+function setURLHost(url3, host) {
+  const urlParsed = new URL(url3);
   urlParsed.hostname = host;
   return urlParsed.toString();
 }
-function getURLPath(url2) {
+function getURLPath(url3) {
   try {
-    const urlParsed = new URL(url2);
+    const urlParsed = new URL(url3);
     return urlParsed.pathname;
   } catch (e) {
     return void 0;
   }
 }
-function getURLQueries(url2) {
-  let queryString = new URL(url2).search;
+function getURLQueries(url3) {
+  let queryString = new URL(url3).search;
   if (!queryString) {
     return {};
   }
@@ -54610,8 +54820,8 @@ var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
       return true;
     });
     let canonicalizedHeadersStringToSign = "";
-    headersArray.forEach((header) => {
-      canonicalizedHeadersStringToSign += `${header.name.toLowerCase().trimRight()}:${header.value.trimLeft()}
+    headersArray.forEach((header2) => {
+      canonicalizedHeadersStringToSign += `${header2.name.toLowerCase().trimRight()}:${header2.value.trimLeft()}
 `;
     });
     return canonicalizedHeadersStringToSign;
@@ -54681,7 +54891,7 @@ var StorageSharedKeyCredential = class extends Credential {
    * @param stringToSign -
    */
   computeHMACSHA256(stringToSign) {
-    return createHmac("sha256", this.accountKey).update(stringToSign, "utf8").digest("base64");
+    return createHmac2("sha256", this.accountKey).update(stringToSign, "utf8").digest("base64");
   }
 };
 
@@ -55047,7 +55257,7 @@ function storageRetryPolicy(options = {}) {
 }
 
 // node_modules/@azure/storage-common/dist/esm/policies/StorageSharedKeyCredentialPolicyV2.js
-import { createHmac as createHmac2 } from "node:crypto";
+import { createHmac as createHmac3 } from "node:crypto";
 var storageSharedKeyCredentialPolicyName = "storageSharedKeyCredentialPolicy";
 function storageSharedKeyCredentialPolicy(options) {
   function signRequest(request4) {
@@ -55069,7 +55279,7 @@ function storageSharedKeyCredentialPolicy(options) {
       getHeaderValueToSign(request4, HeaderConstants.IF_UNMODIFIED_SINCE),
       getHeaderValueToSign(request4, HeaderConstants.RANGE)
     ].join("\n") + "\n" + getCanonicalizedHeadersString(request4) + getCanonicalizedResourceString(request4);
-    const signature = createHmac2("sha256", options.accountKey).update(stringToSign, "utf8").digest("base64");
+    const signature = createHmac3("sha256", options.accountKey).update(stringToSign, "utf8").digest("base64");
     request4.headers.set(HeaderConstants.AUTHORIZATION, `SharedKey ${options.accountName}:${signature}`);
   }
   function getHeaderValueToSign(request4, headerName) {
@@ -55099,8 +55309,8 @@ function storageSharedKeyCredentialPolicy(options) {
       return true;
     });
     let canonicalizedHeadersStringToSign = "";
-    headersArray.forEach((header) => {
-      canonicalizedHeadersStringToSign += `${header.name.toLowerCase().trimRight()}:${header.value.trimLeft()}
+    headersArray.forEach((header2) => {
+      canonicalizedHeadersStringToSign += `${header2.name.toLowerCase().trimRight()}:${header2.value.trimLeft()}
 `;
     });
     return canonicalizedHeadersStringToSign;
@@ -55162,7 +55372,7 @@ function storageRequestFailureDetailsParserPolicy() {
 }
 
 // node_modules/@azure/storage-common/dist/esm/credentials/UserDelegationKeyCredential.js
-import { createHmac as createHmac3 } from "node:crypto";
+import { createHmac as createHmac4 } from "node:crypto";
 var UserDelegationKeyCredential = class {
   /**
    * Azure Storage account name; readonly.
@@ -55192,7 +55402,7 @@ var UserDelegationKeyCredential = class {
    * @param stringToSign -
    */
   computeHMACSHA256(stringToSign) {
-    return createHmac3("sha256", this.key).update(stringToSign, "utf8").digest("base64");
+    return createHmac4("sha256", this.key).update(stringToSign, "utf8").digest("base64");
   }
 };
 
@@ -64273,7 +64483,7 @@ var accept = {
     }
   }
 };
-var url = {
+var url2 = {
   parameterPath: "url",
   mapper: {
     serializedName: "url",
@@ -66016,7 +66226,7 @@ var setPropertiesOperationSpec = {
     comp,
     timeoutInSeconds
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     contentType,
     accept,
@@ -66046,7 +66256,7 @@ var getPropertiesOperationSpec = {
     comp,
     timeoutInSeconds
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -66073,7 +66283,7 @@ var getStatisticsOperationSpec = {
     timeoutInSeconds,
     comp1
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -66103,7 +66313,7 @@ var listContainersSegmentOperationSpec = {
     maxPageSize,
     include
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -66131,7 +66341,7 @@ var getUserDelegationKeyOperationSpec = {
     timeoutInSeconds,
     comp3
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     contentType,
     accept,
@@ -66160,7 +66370,7 @@ var getAccountInfoOperationSpec = {
     timeoutInSeconds,
     restype1
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -66187,7 +66397,7 @@ var submitBatchOperationSpec = {
   },
   requestBody: body,
   queryParameters: [timeoutInSeconds, comp4],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     accept,
     version2,
@@ -66220,7 +66430,7 @@ var filterBlobsOperationSpec = {
     comp5,
     where
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -66411,7 +66621,7 @@ var createOperationSpec = {
     }
   },
   queryParameters: [timeoutInSeconds, restype2],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -66437,7 +66647,7 @@ var getPropertiesOperationSpec2 = {
     }
   },
   queryParameters: [timeoutInSeconds, restype2],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -66460,7 +66670,7 @@ var deleteOperationSpec = {
     }
   },
   queryParameters: [timeoutInSeconds, restype2],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -66489,7 +66699,7 @@ var setMetadataOperationSpec = {
     restype2,
     comp6
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -66530,7 +66740,7 @@ var getAccessPolicyOperationSpec = {
     restype2,
     comp7
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -66558,7 +66768,7 @@ var setAccessPolicyOperationSpec = {
     restype2,
     comp7
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     contentType,
     accept,
@@ -66591,7 +66801,7 @@ var restoreOperationSpec = {
     restype2,
     comp8
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -66619,7 +66829,7 @@ var renameOperationSpec = {
     restype2,
     comp9
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -66652,7 +66862,7 @@ var submitBatchOperationSpec2 = {
     comp4,
     restype2
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     accept,
     version2,
@@ -66686,7 +66896,7 @@ var filterBlobsOperationSpec2 = {
     where,
     restype2
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -66712,7 +66922,7 @@ var acquireLeaseOperationSpec = {
     restype2,
     comp10
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -66743,7 +66953,7 @@ var releaseLeaseOperationSpec = {
     restype2,
     comp10
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -66773,7 +66983,7 @@ var renewLeaseOperationSpec = {
     restype2,
     comp10
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -66803,7 +67013,7 @@ var breakLeaseOperationSpec = {
     restype2,
     comp10
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -66833,7 +67043,7 @@ var changeLeaseOperationSpec = {
     restype2,
     comp10
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -66870,7 +67080,7 @@ var listBlobFlatSegmentOperationSpec = {
     include1,
     startFrom
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -66903,7 +67113,7 @@ var listBlobHierarchySegmentOperationSpec = {
     startFrom,
     delimiter2
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -66929,7 +67139,7 @@ var getAccountInfoOperationSpec2 = {
     timeoutInSeconds,
     restype1
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67196,7 +67406,7 @@ var downloadOperationSpec = {
     snapshot,
     versionId
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67234,7 +67444,7 @@ var getPropertiesOperationSpec3 = {
     snapshot,
     versionId
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67270,7 +67480,7 @@ var deleteOperationSpec2 = {
     versionId,
     blobDeleteType
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67299,7 +67509,7 @@ var undeleteOperationSpec = {
     }
   },
   queryParameters: [timeoutInSeconds, comp8],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67321,7 +67531,7 @@ var setExpiryOperationSpec = {
     }
   },
   queryParameters: [timeoutInSeconds, comp11],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67345,7 +67555,7 @@ var setHttpHeadersOperationSpec = {
     }
   },
   queryParameters: [comp, timeoutInSeconds],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67384,7 +67594,7 @@ var setImmutabilityPolicyOperationSpec = {
     versionId,
     comp12
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67414,7 +67624,7 @@ var deleteImmutabilityPolicyOperationSpec = {
     versionId,
     comp12
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67441,7 +67651,7 @@ var setLegalHoldOperationSpec = {
     versionId,
     comp13
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67464,7 +67674,7 @@ var setMetadataOperationSpec2 = {
     }
   },
   queryParameters: [timeoutInSeconds, comp6],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67497,7 +67707,7 @@ var acquireLeaseOperationSpec2 = {
     }
   },
   queryParameters: [timeoutInSeconds, comp10],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67527,7 +67737,7 @@ var releaseLeaseOperationSpec2 = {
     }
   },
   queryParameters: [timeoutInSeconds, comp10],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67556,7 +67766,7 @@ var renewLeaseOperationSpec2 = {
     }
   },
   queryParameters: [timeoutInSeconds, comp10],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67585,7 +67795,7 @@ var changeLeaseOperationSpec2 = {
     }
   },
   queryParameters: [timeoutInSeconds, comp10],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67615,7 +67825,7 @@ var breakLeaseOperationSpec2 = {
     }
   },
   queryParameters: [timeoutInSeconds, comp10],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67644,7 +67854,7 @@ var createSnapshotOperationSpec = {
     }
   },
   queryParameters: [timeoutInSeconds, comp14],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67677,7 +67887,7 @@ var startCopyFromURLOperationSpec = {
     }
   },
   queryParameters: [timeoutInSeconds],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67719,7 +67929,7 @@ var copyFromURLOperationSpec = {
     }
   },
   queryParameters: [timeoutInSeconds],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67768,7 +67978,7 @@ var abortCopyFromURLOperationSpec = {
     comp15,
     copyId
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67800,7 +68010,7 @@ var setTierOperationSpec = {
     versionId,
     comp16
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67830,7 +68040,7 @@ var getAccountInfoOperationSpec3 = {
     timeoutInSeconds,
     restype1
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67868,7 +68078,7 @@ var queryOperationSpec = {
     snapshot,
     comp17
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     contentType,
     accept,
@@ -67908,7 +68118,7 @@ var getTagsOperationSpec = {
     versionId,
     comp18
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -67941,7 +68151,7 @@ var setTagsOperationSpec = {
     versionId,
     comp18
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     contentType,
     accept,
@@ -68082,7 +68292,7 @@ var createOperationSpec2 = {
     }
   },
   queryParameters: [timeoutInSeconds],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -68131,7 +68341,7 @@ var uploadPagesOperationSpec = {
   },
   requestBody: body1,
   queryParameters: [timeoutInSeconds, comp19],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -68174,7 +68384,7 @@ var clearPagesOperationSpec = {
     }
   },
   queryParameters: [timeoutInSeconds, comp19],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -68212,7 +68422,7 @@ var uploadPagesFromURLOperationSpec = {
     }
   },
   queryParameters: [timeoutInSeconds, comp19],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -68267,7 +68477,7 @@ var getPageRangesOperationSpec = {
     snapshot,
     comp20
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -68304,7 +68514,7 @@ var getPageRangesDiffOperationSpec = {
     comp20,
     prevsnapshot
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -68334,7 +68544,7 @@ var resizeOperationSpec = {
     }
   },
   queryParameters: [comp, timeoutInSeconds],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -68367,7 +68577,7 @@ var updateSequenceNumberOperationSpec = {
     }
   },
   queryParameters: [comp, timeoutInSeconds],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -68397,7 +68607,7 @@ var copyIncrementalOperationSpec = {
     }
   },
   queryParameters: [timeoutInSeconds, comp21],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -68481,7 +68691,7 @@ var createOperationSpec3 = {
     }
   },
   queryParameters: [timeoutInSeconds],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -68527,7 +68737,7 @@ var appendBlockOperationSpec = {
   },
   requestBody: body1,
   queryParameters: [timeoutInSeconds, comp22],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -68567,7 +68777,7 @@ var appendBlockFromUrlOperationSpec = {
     }
   },
   queryParameters: [timeoutInSeconds, comp22],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -68613,7 +68823,7 @@ var sealOperationSpec = {
     }
   },
   queryParameters: [timeoutInSeconds, comp23],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -68736,7 +68946,7 @@ var uploadOperationSpec = {
   },
   requestBody: body1,
   queryParameters: [timeoutInSeconds],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -68787,7 +68997,7 @@ var putBlobFromUrlOperationSpec = {
     }
   },
   queryParameters: [timeoutInSeconds],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -68847,7 +69057,7 @@ var stageBlockOperationSpec = {
     comp24,
     blockId
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -68884,7 +69094,7 @@ var stageBlockFromURLOperationSpec = {
     comp24,
     blockId
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -68923,7 +69133,7 @@ var commitBlockListOperationSpec = {
   },
   requestBody: blocks,
   queryParameters: [timeoutInSeconds, comp25],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     contentType,
     accept,
@@ -68978,7 +69188,7 @@ var getBlockListOperationSpec = {
     comp25,
     listType
   ],
-  urlParameters: [url],
+  urlParameters: [url2],
   headerParameters: [
     version2,
     requestId,
@@ -69000,8 +69210,8 @@ var StorageClient = class extends ExtendedServiceClient {
    *            operation.
    * @param options The parameter options
    */
-  constructor(url2, options) {
-    if (url2 === void 0) {
+  constructor(url3, options) {
+    if (url3 === void 0) {
       throw new Error("'url' cannot be null");
     }
     if (!options) {
@@ -69021,7 +69231,7 @@ var StorageClient = class extends ExtendedServiceClient {
       endpoint: options.endpoint ?? options.baseUri ?? "{url}"
     };
     super(optionsWithDefaults);
-    this.url = url2;
+    this.url = url3;
     this.version = options.version || "2026-02-06";
     this.service = new ServiceImpl(this);
     this.container = new ContainerImpl(this);
@@ -69050,8 +69260,8 @@ var StorageContextClient = class extends StorageClient {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
-function escapeURLPath(url2) {
-  const urlParsed = new URL(url2);
+function escapeURLPath(url3) {
+  const urlParsed = new URL(url3);
   let path12 = urlParsed.pathname;
   path12 = path12 || "/";
   path12 = escape2(path12);
@@ -69138,15 +69348,15 @@ function extractConnectionStringParts(connectionString) {
 function escape2(text4) {
   return encodeURIComponent(text4).replace(/%2F/g, "/").replace(/'/g, "%27").replace(/\+/g, "%20").replace(/%25/g, "%");
 }
-function appendToURLPath(url2, name) {
-  const urlParsed = new URL(url2);
+function appendToURLPath(url3, name) {
+  const urlParsed = new URL(url3);
   let path12 = urlParsed.pathname;
   path12 = path12 ? path12.endsWith("/") ? `${path12}${name}` : `${path12}/${name}` : name;
   urlParsed.pathname = path12;
   return urlParsed.toString();
 }
-function setURLParameter2(url2, name, value) {
-  const urlParsed = new URL(url2);
+function setURLParameter2(url3, name, value) {
+  const urlParsed = new URL(url3);
   const encodedName = encodeURIComponent(name);
   const encodedValue = value ? encodeURIComponent(value) : void 0;
   const searchString = urlParsed.search === "" ? "?" : urlParsed.search;
@@ -69165,20 +69375,20 @@ function setURLParameter2(url2, name, value) {
   urlParsed.search = searchPieces.length ? `?${searchPieces.join("&")}` : "";
   return urlParsed.toString();
 }
-function getURLParameter(url2, name) {
-  const urlParsed = new URL(url2);
+function getURLParameter(url3, name) {
+  const urlParsed = new URL(url3);
   return urlParsed.searchParams.get(name) ?? void 0;
 }
-function getURLScheme(url2) {
+function getURLScheme(url3) {
   try {
-    const urlParsed = new URL(url2);
+    const urlParsed = new URL(url3);
     return urlParsed.protocol.endsWith(":") ? urlParsed.protocol.slice(0, -1) : urlParsed.protocol;
   } catch (e) {
     return void 0;
   }
 }
-function appendToURLQuery(url2, queryParts) {
-  const urlParsed = new URL(url2);
+function appendToURLQuery(url3, queryParts) {
+  const urlParsed = new URL(url3);
   let query = urlParsed.search;
   if (query) {
     query += "&" + queryParts;
@@ -69223,8 +69433,8 @@ function padStart(currentString, targetLength, padString = " ") {
 function iEqual(str1, str2) {
   return str1.toLocaleLowerCase() === str2.toLocaleLowerCase();
 }
-function getAccountNameFromUrl(url2) {
-  const parsedUrl = new URL(url2);
+function getAccountNameFromUrl(url3) {
+  const parsedUrl = new URL(url3);
   let accountName;
   try {
     if (parsedUrl.hostname.split(".")[1] === "blob") {
@@ -69441,9 +69651,9 @@ var StorageClient2 = class {
    * @param url - url to resource
    * @param pipeline - request policy pipeline.
    */
-  constructor(url2, pipeline4) {
-    this.url = escapeURLPath(url2);
-    this.accountName = getAccountNameFromUrl(url2);
+  constructor(url3, pipeline4) {
+    this.url = escapeURLPath(url3);
+    this.accountName = getAccountNameFromUrl(url3);
     this.pipeline = pipeline4;
     this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline4));
     this.isHttps = iEqual(getURLScheme(this.url) || "", "https");
@@ -71753,10 +71963,10 @@ var AvroReader = class {
     this._initialBlockOffset = currentBlockOffset || 0;
   }
   async initialize(options = {}) {
-    const header = await AvroParser.readFixedBytes(this._headerStream, AVRO_INIT_BYTES.length, {
+    const header2 = await AvroParser.readFixedBytes(this._headerStream, AVRO_INIT_BYTES.length, {
       abortSignal: options.abortSignal
     });
-    if (!arraysEqual(header, AVRO_INIT_BYTES)) {
+    if (!arraysEqual(header2, AVRO_INIT_BYTES)) {
       throw new Error("Stream is not an Avro file.");
     }
     this._metadata = await AvroParser.readMap(this._headerStream, AvroParser.readString, {
@@ -73054,16 +73264,16 @@ var BlobClient = class _BlobClient extends StorageClient2 {
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
     options = options || {};
     let pipeline4;
-    let url2;
+    let url3;
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
-      url2 = urlOrConnectionString;
+      url3 = urlOrConnectionString;
       pipeline4 = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
-      url2 = urlOrConnectionString;
+      url3 = urlOrConnectionString;
       options = blobNameOrOptions;
       pipeline4 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
-      url2 = urlOrConnectionString;
+      url3 = urlOrConnectionString;
       if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
         options = blobNameOrOptions;
       }
@@ -73075,7 +73285,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
       if (extractedCreds.kind === "AccountConnString") {
         if (isNodeLike2) {
           const sharedKeyCredential = new StorageSharedKeyCredential(extractedCreds.accountName, extractedCreds.accountKey);
-          url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName));
+          url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName));
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
@@ -73084,7 +73294,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
-        url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
+        url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
         pipeline4 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
@@ -73092,7 +73302,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline4);
+    super(url3, pipeline4);
     ({ blobName: this._name, containerName: this._containerName } = this.getBlobAndContainerNamesFromUrl());
     this.blobContext = this.storageClientContext.blob;
     this._snapshot = getURLParameter(this.url, URLConstants2.Parameters.SNAPSHOT);
@@ -74080,17 +74290,17 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
   appendBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
     let pipeline4;
-    let url2;
+    let url3;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
-      url2 = urlOrConnectionString;
+      url3 = urlOrConnectionString;
       pipeline4 = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
-      url2 = urlOrConnectionString;
+      url3 = urlOrConnectionString;
       options = blobNameOrOptions;
       pipeline4 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
-      url2 = urlOrConnectionString;
+      url3 = urlOrConnectionString;
       pipeline4 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
@@ -74099,7 +74309,7 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
       if (extractedCreds.kind === "AccountConnString") {
         if (isNodeLike2) {
           const sharedKeyCredential = new StorageSharedKeyCredential(extractedCreds.accountName, extractedCreds.accountKey);
-          url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName));
+          url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName));
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
@@ -74108,7 +74318,7 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
-        url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
+        url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
         pipeline4 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
@@ -74116,7 +74326,7 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline4);
+    super(url3, pipeline4);
     this.appendBlobContext = this.storageClientContext.appendBlob;
   }
   /**
@@ -74352,17 +74562,17 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
   blockBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
     let pipeline4;
-    let url2;
+    let url3;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
-      url2 = urlOrConnectionString;
+      url3 = urlOrConnectionString;
       pipeline4 = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
-      url2 = urlOrConnectionString;
+      url3 = urlOrConnectionString;
       options = blobNameOrOptions;
       pipeline4 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
-      url2 = urlOrConnectionString;
+      url3 = urlOrConnectionString;
       if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
         options = blobNameOrOptions;
       }
@@ -74374,7 +74584,7 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
       if (extractedCreds.kind === "AccountConnString") {
         if (isNodeLike2) {
           const sharedKeyCredential = new StorageSharedKeyCredential(extractedCreds.accountName, extractedCreds.accountKey);
-          url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName));
+          url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName));
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
@@ -74383,7 +74593,7 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
-        url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
+        url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
         pipeline4 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
@@ -74391,7 +74601,7 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline4);
+    super(url3, pipeline4);
     this.blockBlobContext = this.storageClientContext.blockBlob;
     this._blobContext = this.storageClientContext.blob;
   }
@@ -74963,17 +75173,17 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
   pageBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
     let pipeline4;
-    let url2;
+    let url3;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
-      url2 = urlOrConnectionString;
+      url3 = urlOrConnectionString;
       pipeline4 = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
-      url2 = urlOrConnectionString;
+      url3 = urlOrConnectionString;
       options = blobNameOrOptions;
       pipeline4 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
-      url2 = urlOrConnectionString;
+      url3 = urlOrConnectionString;
       pipeline4 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
@@ -74982,7 +75192,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
       if (extractedCreds.kind === "AccountConnString") {
         if (isNodeLike2) {
           const sharedKeyCredential = new StorageSharedKeyCredential(extractedCreds.accountName, extractedCreds.accountKey);
-          url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName));
+          url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName));
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
@@ -74991,7 +75201,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
-        url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
+        url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
         pipeline4 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
@@ -74999,7 +75209,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline4);
+    super(url3, pipeline4);
     this.pageBlobContext = this.storageClientContext.pageBlob;
   }
   /**
@@ -76109,9 +76319,9 @@ function getCacheApiUrl(resource) {
   if (!baseUrl) {
     throw new Error("Cache Service Url not found, unable to restore cache.");
   }
-  const url2 = `${baseUrl}_apis/artifactcache/${resource}`;
-  debug(`Resource Url: ${url2}`);
-  return url2;
+  const url3 = `${baseUrl}_apis/artifactcache/${resource}`;
+  debug(`Resource Url: ${url3}`);
+  return url3;
 }
 function createAcceptHeader(type, apiVersion) {
   return `${type};api-version=${apiVersion}`;
@@ -76877,18 +77087,18 @@ var CacheServiceClientJSON = class {
 };
 
 // node_modules/@actions/cache/lib/internal/shared/util.js
-function maskSigUrl(url2) {
-  if (!url2)
+function maskSigUrl(url3) {
+  if (!url3)
     return;
   try {
-    const parsedUrl = new URL(url2);
+    const parsedUrl = new URL(url3);
     const signature = parsedUrl.searchParams.get("sig");
     if (signature) {
       setSecret(signature);
       setSecret(encodeURIComponent(signature));
     }
   } catch (error3) {
-    debug(`Failed to parse URL: ${url2} ${error3 instanceof Error ? error3.message : String(error3)}`);
+    debug(`Failed to parse URL: ${url3} ${error3 instanceof Error ? error3.message : String(error3)}`);
   }
 }
 function maskSecretUrls(body2) {
@@ -76956,14 +77166,14 @@ var CacheServiceClient = class {
   // JSON generated client.
   request(service, method, contentType2, data) {
     return __awaiter15(this, void 0, void 0, function* () {
-      const url2 = new URL(`/twirp/${service}/${method}`, this.baseUrl).href;
-      debug(`[Request] ${method} ${url2}`);
+      const url3 = new URL(`/twirp/${service}/${method}`, this.baseUrl).href;
+      debug(`[Request] ${method} ${url3}`);
       const headers2 = {
         "Content-Type": contentType2
       };
       try {
         const { body: body2 } = yield this.retryableRequest(() => __awaiter15(this, void 0, void 0, function* () {
-          return this.httpClient.post(url2, JSON.stringify(data), headers2);
+          return this.httpClient.post(url3, JSON.stringify(data), headers2);
         }));
         return body2;
       } catch (error3) {
@@ -77657,6 +77867,366 @@ function addSaveSummary(s) {
   summary.addHeading("GitHub Actions cache save", 3).addRaw(text3(saveSentence(s)), true);
 }
 
+// src/pins/report.ts
+function packageName(name) {
+  return name.replace(/-[0-9].*$/, "");
+}
+function storeName(path12) {
+  return baseName(path12).slice(33);
+}
+function unexpectedBuilds(newPaths, expectedNames) {
+  const expected = new Set(expectedNames.map(packageName));
+  return newPaths.filter((i) => !i.path.endsWith(".drv") && i.sigs.length === 0 && expected.has(packageName(storeName(i.path)))).map((i) => i.path).sort();
+}
+function addRebuildSummary(paths) {
+  summary.addHeading("Built locally, expected from a cache", 3).addRaw(
+    "These have the names of paths the configured caches serve (installed pins, their closures, require-substituted), yet this job built them: the caches held a different version or build of them.",
+    true
+  ).addList(paths.map((p) => `<code>${text2(p)}</code>`));
+}
+function addPinPublishSummary(r) {
+  summary.addHeading("Pin set", 3).addRaw(`Status: <b>${r.status}</b> (${text2(r.url)})${r.reason ? ` \u2014 ${text2(r.reason)}` : ""}`, true);
+  const names = Object.keys(r.pins).sort();
+  if (r.status === "published" && names.length > 0) {
+    summary.addTable([
+      [{ data: "name", header: true }, { data: "store path", header: true }],
+      ...names.map((n) => [text2(n), `<code>${text2(r.pins[n] ?? "")}</code>`])
+    ]);
+  }
+}
+
+// src/pins/rebuilds.ts
+async function findRebuilds(state3) {
+  const expected = state3.expectedNames ?? [];
+  if (expected.length === 0 || state3.snapshotAt === null) return [];
+  const added = (await validPaths(await newEntries(state3.snapshotAt))).filter((p) => !p.endsWith(".drv"));
+  return unexpectedBuilds(await queryPathInfo(added), expected);
+}
+
+// src/configure/caches.ts
+var LOOKUP_TIMEOUT_MS = 15e3;
+function hostOf(url3) {
+  return new URL(url3).host.replace(/:\d+$/, "");
+}
+async function cachixSource(c) {
+  const label2 = `cachix:${c.name}`;
+  if (c.publicKey) {
+    const url3 = `https://${c.name}.cachix.org`;
+    return { label: label2, urls: [url3], keys: [c.publicKey], netrc: c.authToken ? [{ machine: hostOf(url3), password: c.authToken }] : [], how: "key given as input" };
+  }
+  const info2 = await cacheInfo(c.apiUrl, c.name, c.authToken, AbortSignal.timeout(LOOKUP_TIMEOUT_MS));
+  const keys = info2.publicSigningKeys.map(parsePublicKey);
+  const netrc = !info2.isPublic && c.authToken ? [{ machine: hostOf(info2.uri), password: c.authToken }] : [];
+  return { label: label2, urls: [info2.uri.replace(/\/+$/, "")], keys, netrc, how: `key from Cachix (${info2.isPublic ? "public" : "private"} cache)` };
+}
+async function atticSource(a) {
+  const label2 = `attic:${a.cache}`;
+  const netrc = a.token ? [{ machine: hostOf(a.endpoint), password: a.token }] : [];
+  if (a.publicKey) return { label: label2, urls: [`${a.endpoint}/${a.cache}`], keys: [a.publicKey], netrc, how: "key given as input" };
+  const config2 = await cacheConfig(a.endpoint, a.cache, a.token, AbortSignal.timeout(LOOKUP_TIMEOUT_MS));
+  if (!config2.publicKey) throw new Error(`attic cache ${a.cache} reported no public key`);
+  const url3 = (config2.substituterEndpoint ?? `${a.endpoint}/${a.cache}`).replace(/\/+$/, "");
+  return {
+    label: label2,
+    urls: [url3],
+    keys: [config2.publicKey],
+    netrc: a.token ? [{ machine: hostOf(url3), password: a.token }] : [],
+    how: `key from attic's cache config (${config2.isPublic === false ? "private" : "public"} cache)`
+  };
+}
+function withoutCredentials(raw) {
+  let url3;
+  try {
+    url3 = new URL(raw);
+  } catch {
+    return { url: raw, netrc: [] };
+  }
+  if (!url3.username && !url3.password) return { url: raw, netrc: [] };
+  const entry = { machine: hostOf(raw), password: decodeURIComponent(url3.password) };
+  if (url3.username) entry.login = decodeURIComponent(url3.username);
+  url3.username = "";
+  url3.password = "";
+  return { url: url3.href.replace(/\/+$/, ""), netrc: [entry] };
+}
+async function resolveCaches(settings) {
+  const sources = [];
+  const skipped = [];
+  if (settings.substituters.length > 0 || settings.trustedPublicKeys.length > 0) {
+    const plain = settings.substituters.map(withoutCredentials);
+    sources.push({ label: "substituters", urls: plain.map((p) => p.url), keys: settings.trustedPublicKeys, netrc: plain.flatMap((p) => p.netrc), how: "inputs" });
+  }
+  const lookups = [];
+  if (settings.cachix) lookups.push([`cachix:${settings.cachix.name}`, () => cachixSource(settings.cachix)]);
+  if (settings.attic) lookups.push([`attic:${settings.attic.cache}`, () => atticSource(settings.attic)]);
+  const results = await Promise.allSettled(lookups.map(([, f]) => f()));
+  results.forEach((r, i) => {
+    if (r.status === "fulfilled") sources.push(r.value);
+    else skipped.push({ label: lookups[i][0], reason: r.reason instanceof Error ? r.reason.message : String(r.reason) });
+  });
+  return { sources, skipped };
+}
+
+// src/pins/format.ts
+var PINS_JSON = "pins.json";
+var PINS_TARBALL = "pins.tar.gz";
+var MAX_PINS_JSON_BYTES = 1024 * 1024;
+var STORE_PATH2 = new RegExp(`^${STORE_DIR.replace(/\//g, "\\/")}\\/[0-9a-df-np-sv-z]{32}-[A-Za-z0-9+\\-._?=]{1,211}$`);
+function isStorePath(text4) {
+  return STORE_PATH2.test(text4) && !text4.endsWith("/.") && !text4.endsWith("/..");
+}
+var Pin = object({
+  path: string2().refine(isStorePath, "expected a store path (/nix/store/<hash>-<name>)"),
+  devShell: boolean2().optional(),
+  system: string2().regex(/^[a-z0-9_]+-[a-z0-9_]+$/, "expected a Nix system such as x86_64-linux").optional()
+});
+var PinSetSchema = object({
+  version: literal(1),
+  pins: record(string2(), Pin).refine((r) => Object.keys(r).every((k) => PIN_NAME.test(k)), "pin names are Nix attribute names"),
+  substituters: array(url({ protocol: /^(https?|s3|file)$/ }).refine((u) => !/^[a-z0-9]+:\/\/[^/]*@/.test(u), "a published URL carries no credentials")),
+  publicKeys: array(string2().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*:[A-Za-z0-9+/]+={0,2}$/, "expected name:base64"))
+});
+function renderPinSet(set) {
+  const pins = Object.fromEntries(Object.keys(set.pins).sort().map((n) => [n, set.pins[n]]));
+  return `${JSON.stringify({ version: 1, pins, substituters: set.substituters, publicKeys: set.publicKeys }, null, 2)}
+`;
+}
+
+// src/pins/tar.ts
+import { gzipSync } from "node:zlib";
+var BLOCK = 512;
+function octal(value, width) {
+  return `${value.toString(8).padStart(width - 1, "0")}\0`;
+}
+function header(name, size2, mode, type) {
+  if (!/^[\x21-\x7e]{1,99}$/.test(name)) throw new Error(`tar: unsupported file name ${JSON.stringify(name)}`);
+  const h = Buffer.alloc(BLOCK, 0);
+  h.write(name, 0, "ascii");
+  h.write(octal(mode, 8), 100, "ascii");
+  h.write(octal(0, 8), 108, "ascii");
+  h.write(octal(0, 8), 116, "ascii");
+  h.write(octal(size2, 12), 124, "ascii");
+  h.write(octal(0, 12), 136, "ascii");
+  h.write("        ", 148, "ascii");
+  h.write(type, 156, "ascii");
+  h.write("ustar\0", 257, "ascii");
+  h.write("00", 263, "ascii");
+  let sum = 0;
+  for (const byte of h) sum += byte;
+  h.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, "ascii");
+  return h;
+}
+function tarGz(folder, files) {
+  const parts = [header(`${folder}/`, 0, 493, "5")];
+  for (const f of files) {
+    parts.push(header(`${folder}/${f.name}`, f.content.length, f.mode ?? 420, "0"), f.content);
+    const pad = (BLOCK - f.content.length % BLOCK) % BLOCK;
+    if (pad > 0) parts.push(Buffer.alloc(pad, 0));
+  }
+  parts.push(Buffer.alloc(BLOCK * 2, 0));
+  return gzipSync(Buffer.concat(parts), { level: 9 });
+}
+
+// src/pins/nix-files.ts
+var TARBALL_FOLDER = "pins";
+function defaultNixText(fromStore) {
+  if (fromStore !== null && !/^[a-z0-9+]+:\/\/[^"\\$\s]+$/.test(fromStore)) throw new Error(`cannot embed store URL ${fromStore}`);
+  return `# Generated by nix-substitute-action: pin names -> prebuilt store paths (pins.json).
+# Nothing here builds: each name realises its path from a binary cache the user trusts.
+let
+  set = builtins.fromJSON (builtins.readFile ./pins.json);
+  fromStore = ${fromStore === null ? "null" : JSON.stringify(fromStore)};
+  # Nix 2.17+ wants input-addressed paths declared; older releases refuse the attribute.
+  declared = if builtins.compareVersions builtins.nixVersion "2.17" >= 0 then { inputAddressed = true; } else { };
+  realise = pin:
+    if builtins ? fetchClosure && fromStore != null
+    then builtins.fetchClosure ({ inherit fromStore; fromPath = pin.path; } // declared)
+    else builtins.storePath pin.path;
+in
+builtins.mapAttrs (_: realise) set.pins
+`;
+}
+var FLAKE_NIX = `{
+  description = "Pinned store paths published by nix-substitute-action";
+  outputs = { self }:
+    let
+      pins = import ./default.nix;
+      systems = [ "x86_64-linux" "aarch64-linux" "x86_64-darwin" "aarch64-darwin" ];
+      perSystem = value: builtins.listToAttrs (map (system: { name = system; inherit value; }) systems);
+    in
+    {
+      inherit pins;
+      legacyPackages = perSystem pins;
+      apps = perSystem (builtins.mapAttrs (name: path: { type = "app"; program = "\${path}/bin/\${name}"; }) pins);
+    };
+}
+`;
+function pinTarball(set, fromStore) {
+  return tarGz(TARBALL_FOLDER, [
+    { name: "default.nix", content: Buffer.from(defaultNixText(fromStore)) },
+    { name: "flake.nix", content: Buffer.from(FLAKE_NIX) },
+    { name: "pins.json", content: Buffer.from(renderPinSet(set)) }
+  ]);
+}
+
+// src/pins/publish.ts
+import { randomBytes } from "node:crypto";
+import { mkdir as mkdir4, rename as rename3, rm as rm6, writeFile as writeFile6 } from "node:fs/promises";
+import { join as join14 } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// src/pins/git-branch.ts
+import { mkdtempSync as mkdtempSync2, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join13 } from "node:path";
+var BRANCH_PREFIX = "branch:";
+function branchOf(folder) {
+  if (!folder.startsWith(BRANCH_PREFIX)) return null;
+  const name = folder.slice(BRANCH_PREFIX.length);
+  return PLAIN_BRANCH.test(name) ? name : null;
+}
+async function git(cwd, args, input) {
+  const env = { ...process.env, GIT_TERMINAL_PROMPT: "0" };
+  const r = await run("git", ["-C", cwd, ...args], { env, ...input === void 0 ? {} : { input } });
+  return r.stdout.trim();
+}
+async function blob(cwd, content) {
+  if (typeof content === "string") return git(cwd, ["hash-object", "-w", "--stdin"], content);
+  const dir = mkdtempSync2(join13(process.env.RUNNER_TEMP || tmpdir2(), "pins-blob-"));
+  try {
+    writeFileSync2(join13(dir, "blob"), content);
+    return await git(cwd, ["hash-object", "-w", join13(dir, "blob")]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+async function publishToBranch(branch, files, workspace) {
+  const entries = [
+    ["default.nix", defaultNixText(files.fromStore)],
+    ["flake.nix", FLAKE_NIX],
+    [PINS_JSON, files.json],
+    [PINS_TARBALL, files.tarball]
+  ];
+  const lines2 = [];
+  for (const [name, content] of entries) lines2.push(`100644 blob ${await blob(workspace, content)}	${name}`);
+  const tree = await git(workspace, ["mktree"], `${lines2.join("\n")}
+`);
+  const identity = ["-c", "user.name=nix-substitute-action", "-c", "user.email=nix-substitute-action@users.noreply.github.com"];
+  const commit = await git(workspace, [...identity, "commit-tree", tree, "-m", `Pin set (${process.env.GITHUB_SHA ?? "local"})`]);
+  await git(workspace, ["push", "--force", "--quiet", "origin", `${commit}:refs/heads/${branch}`]);
+}
+
+// src/pins/publish.ts
+var PIN_FOLDER_SCHEMES = ["file:", "http:", "https:", "s3:", "branch:"];
+function fileUrl(folder, name) {
+  const u = new URL(folder);
+  u.pathname = `${u.pathname.replace(/\/+$/, "")}/${name}`;
+  return u.toString();
+}
+async function replaceFile(dir, name, content) {
+  const temp = join14(dir, `.${name}.tmp-${randomBytes(6).toString("hex")}`);
+  try {
+    await writeFile6(temp, content, { mode: 420 });
+    await rename3(temp, join14(dir, name));
+  } finally {
+    await rm6(temp, { force: true });
+  }
+}
+function basicAuth(u) {
+  if (!u.username && !u.password) return {};
+  const pair = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+  return { authorization: `Basic ${Buffer.from(pair).toString("base64")}` };
+}
+async function put(folder, name, body2, contentType2, signal2) {
+  const u = new URL(fileUrl(folder, name));
+  const headers2 = { "content-type": contentType2, ...basicAuth(u) };
+  u.username = "";
+  u.password = "";
+  await http2(u.toString(), { method: "PUT", headers: headers2, body: body2, signal: signal2, timeoutMs: 6e4 });
+}
+async function publishPinFiles(folder, files, signal2) {
+  const branch = branchOf(folder);
+  if (branch !== null) return publishToBranch(branch, files, process.env.GITHUB_WORKSPACE || process.cwd());
+  const u = new URL(folder);
+  if (u.protocol === "file:") {
+    const dir = fileURLToPath(u);
+    await mkdir4(dir, { recursive: true });
+    await replaceFile(dir, PINS_TARBALL, files.tarball);
+    await replaceFile(dir, PINS_JSON, files.json);
+  } else if (u.protocol === "http:" || u.protocol === "https:") {
+    await put(folder, PINS_TARBALL, files.tarball, "application/gzip", signal2);
+    await put(folder, PINS_JSON, files.json, "application/json", signal2);
+  } else if (u.protocol === "s3:") {
+    const location = parseS3Url(folder);
+    const credentials = credentialsFromEnv();
+    await s3Put(location, PINS_TARBALL, files.tarball, "application/gzip", credentials, signal2);
+    await s3Put(location, PINS_JSON, files.json, "application/json", credentials, signal2);
+  } else {
+    throw new Error(`cannot publish a pin set to ${redactUrl(folder)}: supported are ${PIN_FOLDER_SCHEMES.join(", ")}`);
+  }
+}
+
+// src/pins/store.ts
+async function cacheHas(url3, paths, options = {}) {
+  if (paths.length === 0) return true;
+  const fresh = ["--option", "narinfo-cache-negative-ttl", "0"];
+  const r = await run("nix", [...NIX_COMMAND, "path-info", ...fresh, "--store", url3, ...options.closure ? ["--recursive"] : [], ...paths], { allowFailure: true });
+  return r.code === 0;
+}
+
+// src/pins/producer.ts
+function publicUrl(url3) {
+  const u = new URL(url3);
+  if (u.protocol === "s3:") return `s3://${u.host}${u.pathname}`.replace(/\/+$/, "");
+  return redactUrl(url3).replace(/\/+$/, "");
+}
+async function publishedCaches(settings) {
+  const { sources } = await resolveCaches(settings);
+  const caches = sources.flatMap((s) => s.urls).map((u) => ({ check: u, published: publicUrl(u) }));
+  for (const url3 of settings.pushTo) {
+    if (/^(https?|s3|file):/.test(url3)) caches.push({ check: url3, published: publicUrl(url3) });
+  }
+  const keys = [...sources.flatMap((s) => s.keys.map((k) => k.text)), ...settings.signingKey ? [settings.signingKey.publicKey.text] : []];
+  const seen = /* @__PURE__ */ new Set();
+  return { caches: caches.filter((c) => !seen.has(c.published) && seen.add(c.published)), keys: [...new Set(keys)] };
+}
+async function publishPins(settings, signal2, extra = {}) {
+  const folder = settings.pinsTo;
+  const report2 = (status, reason, pins2 = {}) => ({ status, reason, url: redactUrl(folder), pins: pins2 });
+  const pins = Object.fromEntries(Object.entries(extra).map(([n, p]) => [n, p.path]));
+  for (const pin of settings.pins) {
+    try {
+      const [path12] = await resolveInstallables([pin.target]);
+      if (!path12) throw new Error("resolved to nothing");
+      pins[pin.name] = path12;
+    } catch (error3) {
+      return report2("failed", `pin ${pin.name} (${pin.target}): ${error3.message}`);
+    }
+  }
+  const { caches, keys } = await publishedCaches(settings);
+  if (caches.length === 0) return report2("failed", "no cache to publish: set substituters, cachix, attic or push-to", pins);
+  const missing = [];
+  for (const [name, path12] of Object.entries(pins)) {
+    let found = false;
+    for (const c of caches) if (!found && await cacheHas(c.check, [path12])) found = true;
+    if (!found) missing.push(`${name} (${path12})`);
+  }
+  if (missing.length > 0) return report2("failed", `not published: no cache holds ${missing.join(", ")}`, pins);
+  let fromStore = null;
+  const infos = await queryPathInfo(Object.values(pins)).catch(() => null);
+  const inputAddressed = infos !== null && infos.every((i) => i.ca === null);
+  for (const c of inputAddressed ? caches : []) {
+    if (fromStore === null && /^https?:/.test(c.published) && await cacheHas(c.check, Object.values(pins), { closure: true })) fromStore = c.published;
+  }
+  const set = {
+    version: 1,
+    pins: Object.fromEntries(Object.entries(pins).map(([n, p]) => [n, extra[n]?.path === p ? extra[n] : { path: p }])),
+    substituters: caches.map((c) => c.published),
+    publicKeys: keys
+  };
+  await publishPinFiles(folder, { tarball: pinTarball(set, fromStore), json: renderPinSet(set), fromStore }, signal2);
+  return report2("published", null, pins);
+}
+
 // src/post-phase.ts
 var log2 = { info, warning, debug };
 function githubAdded(save) {
@@ -77702,7 +78272,7 @@ async function push(settings, state3, signal2, watched) {
   try {
     return await pushWith(settings, state3, signal2, watched, configuredTargets(settings, tempRoot), summary2);
   } finally {
-    await rm6(tempRoot, { recursive: true, force: true });
+    await rm7(tempRoot, { recursive: true, force: true });
   }
 }
 async function pushWith(settings, state3, signal2, watched, slots, summary2) {
@@ -77767,7 +78337,7 @@ function describeFailures(reports, signal2) {
 }
 async function cleanUp(state3) {
   if (state3.systemConf) await restoreSystemConf();
-  await Promise.all(state3.files.map((f) => rm6(f, { force: true })));
+  await Promise.all(state3.files.map((f) => rm7(f, { force: true })));
 }
 async function runPost() {
   let strict = false;
@@ -77782,8 +78352,10 @@ async function runPost() {
     try {
       const watched = state3.watcher ? await stopWatcher(state3.watcher, log2) : null;
       const result = await withinBudget(settings, strict, (signal2) => push(settings, state3, signal2, watched));
-      await report(result);
+      const pins = settings.pinsTo === null ? null : await pinsAfterPush(settings, result);
+      await report(result, pins, await rebuildsSeen(state3));
       if (result.status === "failed") throw new Error(`cache push incomplete: ${result.reason}`);
+      if (pins?.status === "failed") throw new Error(`pin set not published: ${pins.reason ?? ""}`);
     } finally {
       await cleanUp(state3);
     }
@@ -77816,7 +78388,26 @@ function reportGitHubCache(save) {
   else info(`github-cache: ${saveSentence(save)}`);
   addSaveSummary(save);
 }
-async function report(result) {
+async function pinsAfterPush(settings, result) {
+  const url3 = settings.pinsTo;
+  const skipped = (reason) => ({ status: "skipped", reason, url: url3, pins: {} });
+  if (result.status === "skipped") return skipped(`not a push run: ${result.reason ?? ""}`);
+  if (result.status === "failed") return skipped("the push did not complete");
+  try {
+    return await publishPins(settings, AbortSignal.timeout(12e4));
+  } catch (error3) {
+    return { status: "failed", reason: error3 instanceof Error ? error3.message : String(error3), url: url3, pins: {} };
+  }
+}
+async function rebuildsSeen(state3) {
+  try {
+    return await findRebuilds(state3);
+  } catch (error3) {
+    debug(`rebuild report: ${String(error3)}`);
+    return [];
+  }
+}
+async function report(result, pins, rebuilt) {
   setPushOutputs(result);
   if (result.status === "skipped") info(`Not pushing: ${result.reason}`);
   for (const t of result.targets) {
@@ -77824,6 +78415,16 @@ async function report(result) {
   }
   addPushSummary(result);
   if (result.githubCache) reportGitHubCache(result.githubCache);
+  if (pins) {
+    setOutput(Outputs.PinsStatus, pins.status);
+    if (pins.status === "published") info(`Pin set published to ${pins.url}: ${Object.keys(pins.pins).join(", ")}`);
+    else if (pins.status === "skipped") info(`Pin set not published: ${pins.reason ?? ""}`);
+    addPinPublishSummary(pins);
+  }
+  if (rebuilt.length > 0) {
+    warning(`${rebuilt.length} path(s) were built in this job although the configured caches serve paths of the same name (a cache miss): ${rebuilt.map((p) => p.slice(p.lastIndexOf("/") + 34)).join(", ")}`);
+    addRebuildSummary(rebuilt);
+  }
   await writeSummary();
 }
 

@@ -26542,7 +26542,12 @@ var Inputs = {
   PushWhileBuilding: "push-while-building",
   // GitHub Actions cache target (docs/github-cache.md)
   GitHubCache: "github-cache",
-  GitHubCacheSize: "github-cache-size"
+  GitHubCacheSize: "github-cache-size",
+  // Pin sets (docs/pins.md): producer, then consumer.
+  Pins: "pins",
+  PinsTo: "pins-to",
+  PinsFrom: "pins-from",
+  Install: "install"
 };
 var SecretInputs = [
   Inputs.CachixAuthToken,
@@ -26640,6 +26645,154 @@ function signatureKeyName(signature) {
   return at < 0 ? "" : signature.slice(0, at);
 }
 
+// src/pins/names.ts
+var PIN_NAME = /^[A-Za-z_][A-Za-z0-9_'-]*$/;
+var PLAIN_BRANCH = /^(?!.*\.\.)(?!.*\/\/)(?![/-])(?!.*\/$)(?!.*\.lock$)[A-Za-z0-9._/-]{1,200}$/;
+
+// src/http.ts
+import * as nodeHttp from "node:http";
+import * as nodeHttps from "node:https";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+var USER_AGENT = "nix-substitute-action";
+var HttpError = class extends Error {
+  status;
+  body;
+  constructor(status, url, body) {
+    super(`HTTP ${status} from ${redactUrl(url)}${body ? `: ${body.slice(0, 300)}` : ""}`);
+    this.name = "HttpError";
+    this.status = status;
+    this.body = body;
+  }
+};
+function redactUrl(url) {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return "<url>";
+  }
+}
+function isTransientStatus(status) {
+  return status === 429 || status === 408 || status >= 500;
+}
+async function http(url, options = {}) {
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 3e4);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const init = {
+    method: options.method ?? "GET",
+    headers: { "user-agent": USER_AGENT, ...options.headers },
+    body: options.body ?? null,
+    signal
+  };
+  let response;
+  try {
+    response = await fetch(url, init);
+  } catch (error2) {
+    const cause = error2.cause;
+    if (error2 instanceof TypeError && cause) throw new TypeError(`cannot reach ${redactUrl(url)}: ${cause.code ?? cause.message ?? "network error"}`, { cause });
+    throw error2;
+  }
+  if (!response.ok) {
+    const text2 = await response.text().catch(() => "");
+    throw new HttpError(response.status, url, text2);
+  }
+  return response;
+}
+async function httpJson(url, options = {}) {
+  const response = await http(url, { ...options, headers: { accept: "application/json", ...options.headers } });
+  return await response.json();
+}
+function isTransient(error2) {
+  if (error2 instanceof PushError) return error2.transient;
+  if (error2 instanceof HttpError) return isTransientStatus(error2.status);
+  if (error2 instanceof Error) {
+    if (error2.name === "TimeoutError") return true;
+    if (error2.name === "AbortError") return false;
+    return error2 instanceof TypeError || /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket|terminated/i.test(String(error2.message));
+  }
+  return false;
+}
+async function withRetry(fn, options) {
+  const attempts = options.attempts ?? 6;
+  const base = options.baseDelayMs ?? 250;
+  for (let attempt2 = 1; ; attempt2++) {
+    options.signal.throwIfAborted();
+    try {
+      return await fn(attempt2);
+    } catch (error2) {
+      if (attempt2 >= attempts || !isTransient(error2) || options.signal.aborted) throw error2;
+      const delay = Math.round(Math.random() * Math.min(8e3, base * 2 ** (attempt2 - 1)));
+      options.onRetry?.(error2, attempt2, delay);
+      await sleep(delay, void 0, { signal: options.signal });
+    }
+  }
+}
+var httpAgent = new nodeHttp.Agent({ keepAlive: true });
+var httpsAgent = new nodeHttps.Agent({ keepAlive: true });
+function client(https) {
+  return https ? { request: nodeHttps.request, agent: httpsAgent } : { request: nodeHttp.request, agent: httpAgent };
+}
+function networkError(url, error2) {
+  const code = error2.code;
+  return typeof code === "string" && /^E[A-Z]+$/.test(code) ? new TypeError(`network error with ${redactUrl(url)}: ${code}`, { cause: error2 }) : error2;
+}
+function request3(url, options) {
+  const { signal } = options;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  const https = new URL(url).protocol === "https:";
+  const headers2 = { "user-agent": USER_AGENT, ...options.headers };
+  const body = options.body;
+  if (typeof body === "string") headers2["content-length"] = String(Buffer.byteLength(body));
+  else if (body instanceof Uint8Array) headers2["content-length"] = String(body.byteLength);
+  const { request: send, agent } = client(https);
+  const req = send(url, { method: options.method, headers: headers2, agent });
+  return new Promise((resolve2, reject) => {
+    let done = false;
+    const finish = (error2, answer) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      if (error2 || !req.writableFinished) req.destroy();
+      if (error2) reject(error2);
+      else resolve2(answer);
+    };
+    const onAbort = () => finish(signal.reason);
+    const timer = setTimeout(() => finish(new DOMException(`${redactUrl(url)} did not answer within ${options.timeoutMs} ms`, "TimeoutError")), options.timeoutMs);
+    signal.addEventListener("abort", onAbort, { once: true });
+    req.on("error", (error2) => finish(networkError(url, error2)));
+    req.on("response", (response) => {
+      const chunks = [];
+      response.on("data", (c) => chunks.push(c));
+      response.on("end", () => finish(null, { status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+      response.on("error", (error2) => finish(networkError(url, error2)));
+    });
+    if (body === void 0 || typeof body === "string" || body instanceof Uint8Array) req.end(body);
+    else pipeline(Readable.from(body), req).catch((error2) => finish(error2));
+  });
+}
+async function putStream(url, headers2, body, timeoutMs, signal) {
+  const { status, text: text2 } = await request3(url, { method: "PUT", headers: headers2, body, timeoutMs, signal });
+  if (status < 200 || status >= 300) throw new HttpError(status, url, text2);
+  return text2;
+}
+
+// src/pins/s3.ts
+function parseS3Url(url) {
+  const u = new URL(url);
+  if (u.protocol !== "s3:" || !u.hostname) throw new Error("expected s3://bucket[/prefix]");
+  const region = u.searchParams.get("region") || "us-east-1";
+  const endpoint = u.searchParams.get("endpoint");
+  const scheme = u.searchParams.get("scheme") || "https";
+  if (scheme !== "http" && scheme !== "https") throw new Error(`scheme must be http or https, not ${scheme}`);
+  if (!/^[a-z0-9-]+$/.test(region)) throw new Error(`"${region}" is not an AWS region`);
+  const prefix = decodeURIComponent(u.pathname).replace(/^\/+|\/+$/g, "");
+  const origin = endpoint ? `${scheme}://${endpoint.replace(/^https?:\/\//, "").replace(/\/+$/, "")}` : `${scheme}://${u.hostname}.s3.${region}.amazonaws.com`;
+  return { bucket: u.hostname, prefix, region, origin, pathStyle: endpoint !== null };
+}
+
 // src/config.ts
 var DEFAULT_CACHIX_API = "https://app.cachix.org/api/v1";
 var DEFAULT_PUSH_TIMEOUT_SECONDS = 600;
@@ -26702,24 +26855,52 @@ var keyNames = text((s, problem2) => {
   for (const n of names) if (!/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(n)) problem2(`"${n}" is not a key name (the part before ":" in a key)`);
   return names;
 });
-var pins = text(
-  (s, problem2) => lines(s).map((line) => {
-    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*=\s*(\S+)(?:\s+keep=(\S+))?$/.exec(line);
-    if (!m?.[1] || !m[2]) {
-      problem2(`"${line}" is not "name=path-or-installable [keep=days:N|revisions:N|forever]"`);
-      return { name: "", target: "", keep: null };
-    }
-    const keepText = m[3];
-    let keep = null;
-    if (keepText === "forever") keep = { tag: "Forever" };
-    else if (keepText) {
-      const k = /^(days|revisions):([1-9]\d*)$/.exec(keepText);
-      if (!k?.[1] || !k[2]) problem2(`keep "${keepText}" must be days:N, revisions:N or forever`);
-      else keep = { tag: k[1] === "days" ? "Days" : "Revisions", contents: Number(k[2]) };
-    }
-    return { name: m[1], target: m[2], keep };
-  })
-);
+function pinLines(names, what) {
+  return text(
+    (s, problem2) => lines(s).map((line) => {
+      const m = /^(\S+?)\s*=\s*(\S+)(?:\s+keep=(\S+))?$/.exec(line);
+      if (m?.[1] && !names.test(m[1])) {
+        problem2(`pin name "${m[1]}" is not ${what}`);
+        return { name: "", target: "", keep: null };
+      }
+      if (!m?.[1] || !m[2]) {
+        problem2(`"${line}" is not "name=path-or-installable [keep=days:N|revisions:N|forever]"`);
+        return { name: "", target: "", keep: null };
+      }
+      const keepText = m[3];
+      let keep = null;
+      if (keepText === "forever") keep = { tag: "Forever" };
+      else if (keepText) {
+        const k = /^(days|revisions):([1-9]\d*)$/.exec(keepText);
+        if (!k?.[1] || !k[2]) problem2(`keep "${keepText}" must be days:N, revisions:N or forever`);
+        else keep = { tag: k[1] === "days" ? "Days" : "Revisions", contents: Number(k[2]) };
+      }
+      return { name: m[1], target: m[2], keep };
+    })
+  );
+}
+var cachixPins = pinLines(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a Cachix pin name (letters, digits, ".", "_", "-")');
+var attrPins = pinLines(PIN_NAME, `a Nix attribute name (letters, digits, "_", "'", "-", not starting with a digit or "-")`);
+function pinFolder(s, problem2) {
+  const protocol = URL.parse(s)?.protocol;
+  if (protocol !== "file:" && protocol !== "http:" && protocol !== "https:") problem2(`"${s}" is not a file:// or http(s):// folder URL`);
+  return s.replace(/\/+$/, "");
+}
+var pinsTo = text((s, problem2) => {
+  if (s.startsWith("s3:")) return attempt((u) => (parseS3Url(u), u), s, problem2) ?? s;
+  if (!s.startsWith("branch:")) return pinFolder(s, problem2);
+  if (!PLAIN_BRANCH.test(s.slice("branch:".length))) problem2(`"${s}" is not branch:NAME with a plain branch name`);
+  return s;
+});
+var pinNames = text((s, problem2) => {
+  const names = words(s);
+  for (const n of names) if (!PIN_NAME.test(n)) problem2(`"${n}" is not a pin name (a Nix attribute name)`);
+  return names;
+});
+function mergePins(pins, cachixPins2) {
+  const seen = /* @__PURE__ */ new Set();
+  return [...pins, ...cachixPins2].filter((p) => !seen.has(p.name) && seen.add(p.name));
+}
 var UNITS = { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
 var byteSize = text((s, problem2) => {
   const m = /^(\d+(?:\.\d+)?)\s*([KMG]?)i?B?$/i.exec(s);
@@ -26736,7 +26917,7 @@ var InputsSchema = object({
   [Inputs.CachixSigningKey]: cachixSigningKey.optional(),
   [Inputs.CachixPublicKey]: publicKey.optional(),
   [Inputs.CachixApiUrl]: httpUrl.default(DEFAULT_CACHIX_API),
-  [Inputs.CachixPins]: pins.default([]),
+  [Inputs.CachixPins]: cachixPins.default([]),
   [Inputs.CachixChunkSize]: wholeNumber(64 * 1024, 5 * 1024 ** 3).default(DEFAULT_CHUNK_SIZE),
   [Inputs.AtticEndpoint]: httpUrl.optional(),
   [Inputs.AtticCache]: atticCache.optional(),
@@ -26745,7 +26926,8 @@ var InputsSchema = object({
   [Inputs.PushTo]: storeUrls(PUSH_SCHEMES).default([]),
   [Inputs.SigningKey]: secretKey.optional(),
   [Inputs.Push]: pushMode.default("auto"),
-  [Inputs.PushBranches]: branchGlobs.default(["main"]),
+  // Empty: the default branch the event names (push/gate.ts).
+  [Inputs.PushBranches]: branchGlobs.default([]),
   [Inputs.Paths]: list.default([]),
   [Inputs.Include]: regexes.default([]),
   [Inputs.Exclude]: regexes.default([]),
@@ -26758,7 +26940,12 @@ var InputsSchema = object({
   [Inputs.PushWhileBuilding]: bool.default(false),
   // GitHub Actions cache target
   [Inputs.GitHubCache]: bool.default(false),
-  [Inputs.GitHubCacheSize]: byteSize.default(DEFAULT_GITHUB_CACHE_SIZE)
+  [Inputs.GitHubCacheSize]: byteSize.default(DEFAULT_GITHUB_CACHE_SIZE),
+  // Pin sets
+  [Inputs.Pins]: attrPins.default([]),
+  [Inputs.PinsTo]: pinsTo.optional(),
+  [Inputs.PinsFrom]: text(pinFolder).optional(),
+  [Inputs.Install]: pinNames.default([])
 });
 function crossInputProblems(p, problem2) {
   if (p[Inputs.AtticEndpoint] && !p[Inputs.AtticCache]) problem2(Inputs.AtticCache, `required when ${Inputs.AtticEndpoint} is set`);
@@ -26767,7 +26954,14 @@ function crossInputProblems(p, problem2) {
   if (!p[Inputs.Cachix]) {
     for (const input of cachixInputs) if (p[input]) problem2(input, `needs the cache name in ${Inputs.Cachix}`);
     if (p[Inputs.CachixPins].length > 0) problem2(Inputs.CachixPins, `needs the cache name in ${Inputs.Cachix}`);
+    if (p[Inputs.Pins].length > 0 && !p[Inputs.PinsTo]) problem2(Inputs.Pins, `needs ${Inputs.PinsTo} (where to publish) or ${Inputs.Cachix} (Cachix pins)`);
   }
+  if (p[Inputs.PinsTo]) {
+    if (p[Inputs.Pins].length + p[Inputs.CachixPins].length === 0) problem2(Inputs.PinsTo, `there is nothing to publish; list names in ${Inputs.Pins}`);
+    for (const pin of p[Inputs.CachixPins]) if (!PIN_NAME.test(pin.name)) problem2(Inputs.CachixPins, `"${pin.name}" cannot be published to ${Inputs.PinsTo}: pin names there are Nix attribute names`);
+  }
+  if (p[Inputs.Install].length > 0 && !p[Inputs.PinsFrom]) problem2(Inputs.Install, `needs ${Inputs.PinsFrom}, the pin set to install from`);
+  if (p[Inputs.PinsFrom] && p[Inputs.Install].length === 0) problem2(Inputs.PinsFrom, `name the pins to install in ${Inputs.Install}`);
   for (const input of [Inputs.AtticToken, Inputs.AtticPublicKey]) {
     if (p[input] && !p[Inputs.AtticCache]) problem2(input, `needs ${Inputs.AtticEndpoint} and ${Inputs.AtticCache}`);
   }
@@ -26791,7 +26985,7 @@ function settingsOf(p) {
       signingKey: p[Inputs.CachixSigningKey] ?? null,
       publicKey: p[Inputs.CachixPublicKey] ?? null,
       apiUrl: p[Inputs.CachixApiUrl],
-      pins: p[Inputs.CachixPins],
+      pins: mergePins(p[Inputs.Pins], p[Inputs.CachixPins]),
       chunkSize: p[Inputs.CachixChunkSize]
     } : null,
     attic: endpoint && cache ? { endpoint, cache, token: p[Inputs.AtticToken] ?? null, publicKey: p[Inputs.AtticPublicKey] ?? null } : null,
@@ -26810,7 +27004,11 @@ function settingsOf(p) {
     requireSubstituted: p[Inputs.RequireSubstituted],
     pushWhileBuilding: p[Inputs.PushWhileBuilding],
     githubCache: p[Inputs.GitHubCache],
-    githubCacheSize: p[Inputs.GitHubCacheSize]
+    githubCacheSize: p[Inputs.GitHubCacheSize],
+    pins: mergePins(p[Inputs.Pins], p[Inputs.CachixPins]),
+    pinsTo: p[Inputs.PinsTo] ?? null,
+    pinsFrom: p[Inputs.PinsFrom] ?? null,
+    install: p[Inputs.Install]
   };
 }
 function withEnvFallbacks(raw, env) {
@@ -27226,136 +27424,6 @@ function topoSort(infos) {
     }
   }
   return out;
-}
-
-// src/http.ts
-import * as nodeHttp from "node:http";
-import * as nodeHttps from "node:https";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { setTimeout as sleep } from "node:timers/promises";
-var USER_AGENT = "nix-substitute-action";
-var HttpError = class extends Error {
-  status;
-  body;
-  constructor(status, url, body) {
-    super(`HTTP ${status} from ${redactUrl(url)}${body ? `: ${body.slice(0, 300)}` : ""}`);
-    this.name = "HttpError";
-    this.status = status;
-    this.body = body;
-  }
-};
-function redactUrl(url) {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return "<url>";
-  }
-}
-function isTransientStatus(status) {
-  return status === 429 || status === 408 || status >= 500;
-}
-async function http(url, options = {}) {
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? 3e4);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  const init = {
-    method: options.method ?? "GET",
-    headers: { "user-agent": USER_AGENT, ...options.headers },
-    body: options.body ?? null,
-    signal
-  };
-  let response;
-  try {
-    response = await fetch(url, init);
-  } catch (error2) {
-    const cause = error2.cause;
-    if (error2 instanceof TypeError && cause) throw new TypeError(`cannot reach ${redactUrl(url)}: ${cause.code ?? cause.message ?? "network error"}`, { cause });
-    throw error2;
-  }
-  if (!response.ok) {
-    const text2 = await response.text().catch(() => "");
-    throw new HttpError(response.status, url, text2);
-  }
-  return response;
-}
-async function httpJson(url, options = {}) {
-  const response = await http(url, { ...options, headers: { accept: "application/json", ...options.headers } });
-  return await response.json();
-}
-function isTransient(error2) {
-  if (error2 instanceof PushError) return error2.transient;
-  if (error2 instanceof HttpError) return isTransientStatus(error2.status);
-  if (error2 instanceof Error) {
-    if (error2.name === "TimeoutError") return true;
-    if (error2.name === "AbortError") return false;
-    return error2 instanceof TypeError || /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket|terminated/i.test(String(error2.message));
-  }
-  return false;
-}
-async function withRetry(fn, options) {
-  const attempts = options.attempts ?? 6;
-  const base = options.baseDelayMs ?? 250;
-  for (let attempt2 = 1; ; attempt2++) {
-    options.signal.throwIfAborted();
-    try {
-      return await fn(attempt2);
-    } catch (error2) {
-      if (attempt2 >= attempts || !isTransient(error2) || options.signal.aborted) throw error2;
-      const delay = Math.round(Math.random() * Math.min(8e3, base * 2 ** (attempt2 - 1)));
-      options.onRetry?.(error2, attempt2, delay);
-      await sleep(delay, void 0, { signal: options.signal });
-    }
-  }
-}
-var httpAgent = new nodeHttp.Agent({ keepAlive: true });
-var httpsAgent = new nodeHttps.Agent({ keepAlive: true });
-function client(https) {
-  return https ? { request: nodeHttps.request, agent: httpsAgent } : { request: nodeHttp.request, agent: httpAgent };
-}
-function networkError(url, error2) {
-  const code = error2.code;
-  return typeof code === "string" && /^E[A-Z]+$/.test(code) ? new TypeError(`network error with ${redactUrl(url)}: ${code}`, { cause: error2 }) : error2;
-}
-function request3(url, options) {
-  const { signal } = options;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  const https = new URL(url).protocol === "https:";
-  const headers2 = { "user-agent": USER_AGENT, ...options.headers };
-  const body = options.body;
-  if (typeof body === "string") headers2["content-length"] = String(Buffer.byteLength(body));
-  else if (body instanceof Uint8Array) headers2["content-length"] = String(body.byteLength);
-  const { request: send, agent } = client(https);
-  const req = send(url, { method: options.method, headers: headers2, agent });
-  return new Promise((resolve2, reject) => {
-    let done = false;
-    const finish = (error2, answer) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-      if (error2 || !req.writableFinished) req.destroy();
-      if (error2) reject(error2);
-      else resolve2(answer);
-    };
-    const onAbort = () => finish(signal.reason);
-    const timer = setTimeout(() => finish(new DOMException(`${redactUrl(url)} did not answer within ${options.timeoutMs} ms`, "TimeoutError")), options.timeoutMs);
-    signal.addEventListener("abort", onAbort, { once: true });
-    req.on("error", (error2) => finish(networkError(url, error2)));
-    req.on("response", (response) => {
-      const chunks = [];
-      response.on("data", (c) => chunks.push(c));
-      response.on("end", () => finish(null, { status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      response.on("error", (error2) => finish(networkError(url, error2)));
-    });
-    if (body === void 0 || typeof body === "string" || body instanceof Uint8Array) req.end(body);
-    else pipeline(Readable.from(body), req).catch((error2) => finish(error2));
-  });
-}
-async function putStream(url, headers2, body, timeoutMs, signal) {
-  const { status, text: text2 } = await request3(url, { method: "PUT", headers: headers2, body, timeoutMs, signal });
-  if (status < 200 || status >= 300) throw new HttpError(status, url, text2);
-  return text2;
 }
 
 // src/caches/attic-api.ts

@@ -8,6 +8,8 @@ import { Inputs, type InputName, SecretEnvFallbacks } from './constants.ts';
 import { ConfigError } from './errors.ts';
 import { maskSecrets, words } from './inputs.ts';
 import { parsePublicKey, parseSecretKey, secretKeyFromBytes, type PublicKey, type SecretKey } from './nix/keys.ts';
+import { PIN_NAME, PLAIN_BRANCH } from './pins/names.ts';
+import { parseS3Url } from './pins/s3.ts';
 
 export { ConfigError };
 
@@ -59,6 +61,12 @@ export interface Settings {
   githubCache: boolean;
   /** Bytes the saved binary cache folder may hold. */
   githubCacheSize: number;
+  // Pin sets (docs/pins.md): producer side, then consumer side.
+  /** `pins` and `cachix-pins` lines together (Cachix pins them all; `pins-to` publishes them). */
+  pins: CachixPin[];
+  pinsTo: string | null;
+  pinsFrom: string | null;
+  install: string[];
 }
 
 export const DEFAULT_CACHIX_API = 'https://app.cachix.org/api/v1';
@@ -165,24 +173,60 @@ const keyNames = text((s, problem) => {
   return names;
 });
 
-const pins = text((s, problem) =>
-  lines(s).map((line): CachixPin => {
-    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*=\s*(\S+)(?:\s+keep=(\S+))?$/.exec(line);
-    if (!m?.[1] || !m[2]) {
-      problem(`"${line}" is not "name=path-or-installable [keep=days:N|revisions:N|forever]"`);
-      return { name: '', target: '', keep: null };
-    }
-    const keepText = m[3];
-    let keep: CachixPin['keep'] = null;
-    if (keepText === 'forever') keep = { tag: 'Forever' };
-    else if (keepText) {
-      const k = /^(days|revisions):([1-9]\d*)$/.exec(keepText);
-      if (!k?.[1] || !k[2]) problem(`keep "${keepText}" must be days:N, revisions:N or forever`);
-      else keep = { tag: k[1] === 'days' ? 'Days' : 'Revisions', contents: Number(k[2]) };
-    }
-    return { name: m[1], target: m[2], keep };
-  }),
-);
+/** `name=target [keep=…]` lines; `name` must match `names` (Cachix's rule, or Nix attribute names). */
+function pinLines(names: RegExp, what: string) {
+  return text((s, problem) =>
+    lines(s).map((line): CachixPin => {
+      const m = /^(\S+?)\s*=\s*(\S+)(?:\s+keep=(\S+))?$/.exec(line);
+      if (m?.[1] && !names.test(m[1])) {
+        problem(`pin name "${m[1]}" is not ${what}`);
+        return { name: '', target: '', keep: null };
+      }
+      if (!m?.[1] || !m[2]) {
+        problem(`"${line}" is not "name=path-or-installable [keep=days:N|revisions:N|forever]"`);
+        return { name: '', target: '', keep: null };
+      }
+      const keepText = m[3];
+      let keep: CachixPin['keep'] = null;
+      if (keepText === 'forever') keep = { tag: 'Forever' };
+      else if (keepText) {
+        const k = /^(days|revisions):([1-9]\d*)$/.exec(keepText);
+        if (!k?.[1] || !k[2]) problem(`keep "${keepText}" must be days:N, revisions:N or forever`);
+        else keep = { tag: k[1] === 'days' ? 'Days' : 'Revisions', contents: Number(k[2]) };
+      }
+      return { name: m[1], target: m[2], keep };
+    }),
+  );
+}
+// Cachix accepts names Nix could not use as attributes; `pins` are published, so they must be.
+const cachixPins = pinLines(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a Cachix pin name (letters, digits, ".", "_", "-")');
+const attrPins = pinLines(PIN_NAME, 'a Nix attribute name (letters, digits, "_", "\'", "-", not starting with a digit or "-")');
+
+/** A pin-set folder to read or write: file:// or http(s)://. */
+function pinFolder(s: string, problem: Problem): string {
+  const protocol = URL.parse(s)?.protocol;
+  if (protocol !== 'file:' && protocol !== 'http:' && protocol !== 'https:') problem(`"${s}" is not a file:// or http(s):// folder URL`);
+  return s.replace(/\/+$/, '');
+}
+/** Where a pin set is published: a folder, an S3 prefix, or `branch:NAME` of this repository. */
+const pinsTo = text((s, problem) => {
+  if (s.startsWith('s3:')) return attempt((u) => (parseS3Url(u), u), s, problem) ?? s;
+  if (!s.startsWith('branch:')) return pinFolder(s, problem);
+  if (!PLAIN_BRANCH.test(s.slice('branch:'.length))) problem(`"${s}" is not branch:NAME with a plain branch name`);
+  return s;
+});
+
+const pinNames = text((s, problem) => {
+  const names = words(s);
+  for (const n of names) if (!PIN_NAME.test(n)) problem(`"${n}" is not a pin name (a Nix attribute name)`);
+  return names;
+});
+
+/** `pins` then `cachix-pins` (its alias); a name given twice keeps its first line. */
+function mergePins(pins: CachixPin[], cachixPins: CachixPin[]): CachixPin[] {
+  const seen = new Set<string>();
+  return [...pins, ...cachixPins].filter((p) => !seen.has(p.name) && seen.add(p.name));
+}
 
 const UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
 /** `2G`, `500M`, `1.5G` or plain bytes (binary units), from 1M to the repository's 10G. */
@@ -208,7 +252,7 @@ const InputsSchema = z.object({
   [Inputs.CachixSigningKey]: cachixSigningKey.optional(),
   [Inputs.CachixPublicKey]: publicKey.optional(),
   [Inputs.CachixApiUrl]: httpUrl.default(DEFAULT_CACHIX_API),
-  [Inputs.CachixPins]: pins.default([]),
+  [Inputs.CachixPins]: cachixPins.default([]),
   [Inputs.CachixChunkSize]: wholeNumber(64 * 1024, 5 * 1024 ** 3).default(DEFAULT_CHUNK_SIZE),
   [Inputs.AtticEndpoint]: httpUrl.optional(),
   [Inputs.AtticCache]: atticCache.optional(),
@@ -217,7 +261,8 @@ const InputsSchema = z.object({
   [Inputs.PushTo]: storeUrls(PUSH_SCHEMES).default([]),
   [Inputs.SigningKey]: secretKey.optional(),
   [Inputs.Push]: pushMode.default('auto'),
-  [Inputs.PushBranches]: branchGlobs.default(['main']),
+  // Empty: the default branch the event names (push/gate.ts).
+  [Inputs.PushBranches]: branchGlobs.default([]),
   [Inputs.Paths]: list.default([]),
   [Inputs.Include]: regexes.default([]),
   [Inputs.Exclude]: regexes.default([]),
@@ -231,6 +276,11 @@ const InputsSchema = z.object({
   // GitHub Actions cache target
   [Inputs.GitHubCache]: bool.default(false),
   [Inputs.GitHubCacheSize]: byteSize.default(DEFAULT_GITHUB_CACHE_SIZE),
+  // Pin sets
+  [Inputs.Pins]: attrPins.default([]),
+  [Inputs.PinsTo]: pinsTo.optional(),
+  [Inputs.PinsFrom]: text(pinFolder).optional(),
+  [Inputs.Install]: pinNames.default([]),
 });
 type Parsed = z.output<typeof InputsSchema>;
 
@@ -242,7 +292,14 @@ function crossInputProblems(p: Parsed, problem: (input: InputName, message: stri
   if (!p[Inputs.Cachix]) {
     for (const input of cachixInputs) if (p[input]) problem(input, `needs the cache name in ${Inputs.Cachix}`);
     if (p[Inputs.CachixPins].length > 0) problem(Inputs.CachixPins, `needs the cache name in ${Inputs.Cachix}`);
+    if (p[Inputs.Pins].length > 0 && !p[Inputs.PinsTo]) problem(Inputs.Pins, `needs ${Inputs.PinsTo} (where to publish) or ${Inputs.Cachix} (Cachix pins)`);
   }
+  if (p[Inputs.PinsTo]) {
+    if (p[Inputs.Pins].length + p[Inputs.CachixPins].length === 0) problem(Inputs.PinsTo, `there is nothing to publish; list names in ${Inputs.Pins}`);
+    for (const pin of p[Inputs.CachixPins]) if (!PIN_NAME.test(pin.name)) problem(Inputs.CachixPins, `"${pin.name}" cannot be published to ${Inputs.PinsTo}: pin names there are Nix attribute names`);
+  }
+  if (p[Inputs.Install].length > 0 && !p[Inputs.PinsFrom]) problem(Inputs.Install, `needs ${Inputs.PinsFrom}, the pin set to install from`);
+  if (p[Inputs.PinsFrom] && p[Inputs.Install].length === 0) problem(Inputs.PinsFrom, `name the pins to install in ${Inputs.Install}`);
   for (const input of [Inputs.AtticToken, Inputs.AtticPublicKey] as const) {
     if (p[input] && !p[Inputs.AtticCache]) problem(input, `needs ${Inputs.AtticEndpoint} and ${Inputs.AtticCache}`);
   }
@@ -269,7 +326,7 @@ function settingsOf(p: Parsed): Settings {
           signingKey: p[Inputs.CachixSigningKey] ?? null,
           publicKey: p[Inputs.CachixPublicKey] ?? null,
           apiUrl: p[Inputs.CachixApiUrl],
-          pins: p[Inputs.CachixPins],
+          pins: mergePins(p[Inputs.Pins], p[Inputs.CachixPins]),
           chunkSize: p[Inputs.CachixChunkSize],
         }
       : null,
@@ -293,6 +350,10 @@ function settingsOf(p: Parsed): Settings {
     pushWhileBuilding: p[Inputs.PushWhileBuilding],
     githubCache: p[Inputs.GitHubCache],
     githubCacheSize: p[Inputs.GitHubCacheSize],
+    pins: mergePins(p[Inputs.Pins], p[Inputs.CachixPins]),
+    pinsTo: p[Inputs.PinsTo] ?? null,
+    pinsFrom: p[Inputs.PinsFrom] ?? null,
+    install: p[Inputs.Install],
   };
 }
 

@@ -31,6 +31,11 @@ export const Inputs = {
   // GitHub Actions cache target (docs/github-cache.md)
   GitHubCache: 'github-cache',
   GitHubCacheSize: 'github-cache-size',
+  // Pin sets (docs/pins.md): producer, then consumer.
+  Pins: 'pins',
+  PinsTo: 'pins-to',
+  PinsFrom: 'pins-from',
+  Install: 'install',
 } as const;
 export type InputName = (typeof Inputs)[keyof typeof Inputs];
 
@@ -60,6 +65,9 @@ export const Outputs = {
   GitHubCacheSaved: 'github-cache-saved',
   GitHubCacheSavedPaths: 'github-cache-saved-paths',
   GitHubCacheSavedSize: 'github-cache-saved-size',
+  // Pin sets
+  Installed: 'installed',
+  PinsStatus: 'pins-status',
 } as const;
 
 export const State = {

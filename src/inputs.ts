@@ -45,5 +45,5 @@ export function urlSecretForms(text: string): string[] {
 
 export function maskSecrets(raw: Partial<Record<InputName, string>>): void {
   for (const name of SecretInputs) for (const form of secretForms(raw[name] ?? '')) core.setSecret(form);
-  for (const name of [Inputs.Substituters, Inputs.PushTo]) for (const form of urlSecretForms(raw[name] ?? '')) core.setSecret(form);
+  for (const name of [Inputs.Substituters, Inputs.PushTo, Inputs.PinsTo, Inputs.PinsFrom]) for (const form of urlSecretForms(raw[name] ?? '')) core.setSecret(form);
 }

@@ -1,5 +1,5 @@
 // The main step: validate every input, configure Nix to substitute from the caches, snapshot the
-// store for the post step, and run the verify gate. Any failure here fails the step (it runs before
+// store for the post step, run the verify gate and install pins (pins-from + install). Any failure here fails the step (it runs before
 // the build, so a misconfiguration is seen at once), but nothing is changed before inputs are valid.
 //
 // The snapshot is the moment the step started (nix/snapshot.ts), not a listing of the store, so
@@ -7,6 +7,7 @@
 import * as core from '@actions/core';
 import { loadSettings, type Settings } from './config.ts';
 import { applyCaches } from './configure/apply.ts';
+import { installFromSettings } from './pins/install-step.ts';
 import { resolveCaches } from './configure/caches.ts';
 import { Outputs } from './constants.ts';
 import { addConfigureSummary, writeSummary } from './report.ts';
@@ -31,7 +32,8 @@ async function restoreFromGitHubCache(settings: Settings, dir: string) {
 
 async function configureAndSnapshot(settings: Settings, snapshotAt: number): Promise<void> {
   const dir = workRoot();
-  const state: MainState = { snapshotAt: settings.paths.length === 0 ? snapshotAt : null, systemConf: false, files: [], watcher: null, githubCache: null };
+  const state: MainState = { snapshotAt: settings.paths.length === 0 ? snapshotAt : null, systemConf: false, files: [], watcher: null, githubCache: null, expectedNames: [] };
+  const expected = (names: readonly string[]) => state.expectedNames?.push(...names);
   try {
     const resolved = await resolveCaches(settings);
     for (const s of resolved.skipped) {
@@ -51,6 +53,13 @@ async function configureAndSnapshot(settings: Settings, snapshotAt: number): Pro
     await writeSummary();
     if (state.snapshotAt !== null) core.info(`Store snapshot: paths that become valid from ${new Date(snapshotAt).toISOString()} on are this job's`);
     if (settings.pushWhileBuilding && state.snapshotAt !== null) state.watcher = await startWatcher(settings, state.snapshotAt, dir);
+    // What the caches are expected to serve: post reports any of it this job built itself.
+    if (settings.requireSubstituted.length > 0) {
+      const dry = await verifySubstituted(settings.requireSubstituted);
+      core.info(`require-substituted: nothing to build; ${dry.toFetch.length} path(s) will be fetched`);
+      expected(dry.toFetch.map((p) => p.slice(p.lastIndexOf('/') + 34)));
+    }
+    if (settings.pinsFrom !== null) expected(await installFromSettings(settings, resolved.sources.flatMap((s) => s.urls), dir));
   } finally {
     // Saved even on failure, so post can undo the system configuration.
     saveMainState(state);
@@ -64,10 +73,6 @@ export async function runMain(): Promise<void> {
     // Throws ConfigError naming every bad input, before anything is changed.
     const settings = loadSettings();
     await configureAndSnapshot(settings, snapshotAt);
-    if (settings.requireSubstituted.length > 0) {
-      const dry = await verifySubstituted(settings.requireSubstituted);
-      core.info(`require-substituted: nothing to build; ${dry.toFetch.length} path(s) will be fetched`);
-    }
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));
   }

@@ -21,6 +21,9 @@ import { workRoot } from './work-dir.ts';
 import { stopWatcher, type WatchOutcome } from './watch/stop.ts';
 import { gitHubCacheSaver, notSaved, type SaveReport } from './github-cache/save.ts';
 import { addSaveSummary, saveOutputs, saveSentence } from './github-cache/summary.ts';
+import { addPinPublishSummary, addRebuildSummary } from './pins/report.ts';
+import { findRebuilds } from './pins/rebuilds.ts';
+import { publishPins, type PinPublishReport } from './pins/producer.ts';
 
 const log: Logger = { info: core.info, warning: core.warning, debug: core.debug };
 
@@ -171,8 +174,10 @@ export async function runPost(): Promise<void> {
     try {
       const watched = state.watcher ? await stopWatcher(state.watcher, log) : null;
       const result = await withinBudget(settings, strict, (signal) => push(settings, state, signal, watched));
-      await report(result);
+      const pins = settings.pinsTo === null ? null : await pinsAfterPush(settings, result);
+      await report(result, pins, await rebuildsSeen(state));
       if (result.status === 'failed') throw new Error(`cache push incomplete: ${result.reason}`);
+      if (pins?.status === 'failed') throw new Error(`pin set not published: ${pins.reason ?? ''}`);
     } finally {
       await cleanUp(state);
     }
@@ -212,7 +217,30 @@ function reportGitHubCache(save: SaveReport): void {
   addSaveSummary(save);
 }
 
-async function report(result: PushSummary): Promise<void> {
+/** Publishes the pin set after a push run that left every target complete; says why not otherwise. */
+async function pinsAfterPush(settings: Settings, result: PushSummary): Promise<PinPublishReport> {
+  const url = settings.pinsTo as string;
+  const skipped = (reason: string): PinPublishReport => ({ status: 'skipped', reason, url, pins: {} });
+  if (result.status === 'skipped') return skipped(`not a push run: ${result.reason ?? ''}`);
+  if (result.status === 'failed') return skipped('the push did not complete');
+  try {
+    return await publishPins(settings, AbortSignal.timeout(120_000));
+  } catch (error) {
+    return { status: 'failed', reason: error instanceof Error ? error.message : String(error), url, pins: {} };
+  }
+}
+
+/** Paths built here under names the caches serve (a silent cache miss); a failed scan is only noted. */
+async function rebuildsSeen(state: MainState): Promise<string[]> {
+  try {
+    return await findRebuilds(state);
+  } catch (error) {
+    core.debug(`rebuild report: ${String(error)}`);
+    return [];
+  }
+}
+
+async function report(result: PushSummary, pins: PinPublishReport | null, rebuilt: readonly string[]): Promise<void> {
   setPushOutputs(result);
   if (result.status === 'skipped') core.info(`Not pushing: ${result.reason}`);
   for (const t of result.targets) {
@@ -220,5 +248,15 @@ async function report(result: PushSummary): Promise<void> {
   }
   addPushSummary(result);
   if (result.githubCache) reportGitHubCache(result.githubCache);
+  if (pins) {
+    core.setOutput(Outputs.PinsStatus, pins.status);
+    if (pins.status === 'published') core.info(`Pin set published to ${pins.url}: ${Object.keys(pins.pins).join(', ')}`);
+    else if (pins.status === 'skipped') core.info(`Pin set not published: ${pins.reason ?? ''}`);
+    addPinPublishSummary(pins);
+  }
+  if (rebuilt.length > 0) {
+    core.warning(`${rebuilt.length} path(s) were built in this job although the configured caches serve paths of the same name (a cache miss): ${rebuilt.map((p) => p.slice(p.lastIndexOf('/') + 34)).join(', ')}`);
+    addRebuildSummary(rebuilt);
+  }
   await writeSummary();
 }

@@ -31,7 +31,7 @@ export function formatBytes(n: number): string {
 }
 
 /** Summary text is HTML: server or user text must not become markup. */
-function text(s: string): string {
+export function text(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, ' ');
 }
 

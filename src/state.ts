@@ -15,6 +15,8 @@ const MainState = z.object({
   watcher: z.object({ pid: z.number().int(), dir: z.string() }).nullable(),
   /** github-cache: the folder's root and the entry main restored into it. */
   githubCache: z.object({ root: z.string(), restoredKey: z.string().nullable() }).nullable().optional(),
+  /** Names of paths the caches were expected to serve (pins, require-substituted): post reports rebuilds. */
+  expectedNames: z.array(z.string()).optional(),
 });
 export type MainState = z.infer<typeof MainState>;
 

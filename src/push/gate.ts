@@ -1,5 +1,6 @@
-// Whether this run pushes at all: by default only on the main branch, never for pull requests,
-// never for forks, and only with credentials for some target.
+// Whether this run pushes at all: by default only on the repository's default branch, never for
+// pull requests, never for forks, never for tags (push: auto), and only with credentials for some
+// target.
 import type { PushMode } from '../config.ts';
 import type { RunContext } from '../github.ts';
 
@@ -20,7 +21,17 @@ export function branchMatches(branch: string, glob: string): boolean {
   return new RegExp(`^${re}$`).test(branch);
 }
 
-export function decidePush(mode: PushMode, branches: readonly string[], run: RunContext, targetCount: number): GateDecision {
+/**
+ * The branches `push: auto` pushes on: `push-branches` exactly as given, else the default branch the
+ * event payload names (`master` stays `master`), else `main`.
+ */
+export function autoPushBranches(given: readonly string[], run: Pick<RunContext, 'defaultBranch'>): string[] {
+  if (given.length > 0) return [...given];
+  return [run.defaultBranch ?? 'main'];
+}
+
+export function decidePush(mode: PushMode, given: readonly string[], run: RunContext, targetCount: number): GateDecision {
+  const branches = autoPushBranches(given, run);
   if (mode === 'false') return { push: false, reason: 'push is false' };
   if (run.isFork) return { push: false, reason: 'pull requests from forks never push' };
   if (mode === 'auto') {

@@ -66,6 +66,14 @@ const cases: Case[] = [
   ['github-cache', 'not a boolean', () => ({ 'github-cache': 'yes' })],
   ['github-cache-size', 'over the repository\'s 10 GB', () => ({ 'github-cache': 'true', 'github-cache-size': '20G' })],
   ['github-cache-size', 'not a size', () => ({ 'github-cache-size': 'lots' })],
+  // Pin sets
+  ['pins', 'a name Nix cannot use as an attribute', () => ({ pins: '1tool=.#tool', 'pins-to': 'file:///tmp/pins' })],
+  ['pins', 'nowhere to publish', () => ({ pins: 'tool=.#tool' })],
+  ['pins-to', 'unsupported scheme', () => ({ pins: 'tool=.#tool', 'pins-to': 'ftp://example.org/pins' })],
+  ['pins-to', 'not a plain branch', () => ({ pins: 'tool=.#tool', 'pins-to': 'branch:../main' })],
+  ['pins-from', 'unsupported scheme', () => ({ 'pins-from': 's3://bucket/pins', install: 'tool' })],
+  ['install', 'without pins-from', () => ({ install: 'tool' })],
+  ['install', 'not a pin name', () => ({ 'pins-from': URL_OK, install: 'a.b' })],
 ];
 
 for (const [input, what, inputs] of cases) {

@@ -307,6 +307,8 @@ export interface ColdStore {
   realise(paths: readonly string[], options?: ConsumerOptions): Promise<ConsumerResult>;
   /** `nix-build --store DIR FILE -A ATTR`: evaluates into the cold store, substitutes or builds. */
   build(nixFile: string, attr: string, options?: ConsumerOptions): Promise<ConsumerResult>;
+  /** `nix ARGS` (new CLI, nix-command on) against the cold store, e.g. `eval --raw -f URL NAME`. */
+  nix(args: readonly string[], options?: ConsumerOptions): Promise<ConsumerResult>;
   /** All valid paths in the cold store, sorted. */
   validPaths(): Promise<string[]>;
   /** Path info (signatures, ca…) of paths in the cold store. */
@@ -360,6 +362,7 @@ export function coldStore(): ColdStore {
     dir,
     realise: (paths, o = {}) => consume('nix-store', [...flags(o), '--realise', ...paths], o),
     build: (nixFile, attr, o = {}) => consume('nix-build', [...flags(o), nixFile, '-A', attr, '--no-out-link'], o),
+    nix: (args, o = {}) => consume('nix', [...NIX_COMMAND, ...args, ...flags(o)], o),
     async validPaths() {
       const r = await runProcess('nix', [...NIX_COMMAND, 'path-info', '--store', dir, '--all'], { env: env({}) });
       return r.code === 0 ? lines(r.stdout).sort() : [];

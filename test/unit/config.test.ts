@@ -23,7 +23,7 @@ test('defaults', () => {
   const s = parseSettings({});
   assert.deepEqual(
     { push: s.push, branches: s.pushBranches, upstream: s.upstreamKeys, jobs: s.jobs, timeout: s.pushTimeoutSeconds, strict: s.strict, fallback: s.fallback },
-    { push: 'auto', branches: ['main'], upstream: ['cache.nixos.org-1'], jobs: 8, timeout: 600, strict: false, fallback: true },
+    { push: 'auto', branches: [], upstream: ['cache.nixos.org-1'], jobs: 8, timeout: 600, strict: false, fallback: true },
   );
   assert.equal(s.cachix, null);
   assert.equal(s.attic, null);
@@ -43,6 +43,11 @@ const good: Array<[string, RawInputs, (s: ReturnType<typeof parseSettings>) => u
   ['numbers', { jobs: '16', 'push-timeout': '30' }, (s) => [s.jobs, s.pushTimeoutSeconds], [16, 30]],
   ['booleans', { strict: 'true', fallback: 'False' }, (s) => [s.strict, s.fallback], [true, false]],
   ['pins', { cachix: 'c', 'cachix-auth-token': 't', 'cachix-pins': 'rel=.#default keep=days:30\nnightly=/nix/store/abc keep=forever\nplain=.#x' }, (s) => s.cachix?.pins.map((p) => p.keep), [{ tag: 'Days', contents: 30 }, { tag: 'Forever' }, null]],
+  ['pins published to a folder', { pins: "wasm-bindgen-cli=.#wasm-bindgen-cli\nrust_toolchain'=/nix/store/abc", 'pins-to': 'file:///srv/pins/' }, (s) => [s.pins.map((p) => p.name), s.pinsTo], [['wasm-bindgen-cli', "rust_toolchain'"], 'file:///srv/pins']],
+  ['pins are Cachix pins too, cachix-pins an alias', { cachix: 'c', pins: 'a=.#a', 'cachix-pins': 'b=.#b\na=.#other' }, (s) => s.cachix?.pins.map((p) => `${p.name}=${p.target}`), ['a=.#a', 'b=.#b']],
+  ['pins published to S3', { pins: 'a=.#a', 'pins-to': 's3://bucket/pins?region=eu-west-1' }, (s) => s.pinsTo, 's3://bucket/pins?region=eu-west-1'],
+  ['pins published to a branch', { pins: 'a=.#a', 'pins-to': 'branch:nix-pins/v1' }, (s) => s.pinsTo, 'branch:nix-pins/v1'],
+  ['install from a pin set', { 'pins-from': 'https://example.org/pins', install: 'tool\nother' }, (s) => [s.pinsFrom, s.install], ['https://example.org/pins', ['tool', 'other']]],
   ['comments in lists', { paths: '.#a # the tool\n.#b' }, (s) => s.paths, ['.#a', '.#b']],
 ];
 for (const [name, raw, pick, expected] of good) {
@@ -79,6 +84,16 @@ const bad: Array<[string, RawInputs, string, RegExp]> = [
   ['upstream key name', { 'upstream-keys': 'has:colon' }, 'upstream-keys', /key name/],
   ['pin syntax', { cachix: 'c', 'cachix-pins': 'no-equals-sign' }, 'cachix-pins', /name=/],
   ['pin keep', { cachix: 'c', 'cachix-pins': 'a=.#b keep=weeks:2' }, 'cachix-pins', /keep/],
+  ['pin name not a Nix attribute', { pins: '1tool=.#x', 'pins-to': 'file:///p' }, 'pins', /Nix attribute name/],
+  ['pins with nowhere to go', { pins: 'tool=.#x' }, 'pins', /pins-to/],
+  ['pins-to without pins', { 'pins-to': 'file:///p' }, 'pins-to', /nothing to publish/],
+  ['pins-to scheme', { pins: 'a=.#a', 'pins-to': 'ftp://host/p' }, 'pins-to', /file:\/\/ or http/],
+  ['pins-to s3 scheme parameter', { pins: 'a=.#a', 'pins-to': 's3://bucket/p?scheme=ftp' }, 'pins-to', /scheme must be http or https/],
+  ['pins-to branch name', { pins: 'a=.#a', 'pins-to': 'branch:../main' }, 'pins-to', /branch:NAME/],
+  ['cachix-pins name published', { cachix: 'c', 'cachix-pins': '1.0=.#a', 'pins-to': 'file:///p' }, 'cachix-pins', /attribute names/],
+  ['install without pins-from', { install: 'tool' }, 'install', /pins-from/],
+  ['pins-from without install', { 'pins-from': 'https://x/p' }, 'pins-from', /install/],
+  ['install name', { 'pins-from': 'https://x/p', install: 'a.b' }, 'install', /pin name/],
   ['chunk size', { cachix: 'c', 'cachix-chunk-size': '12' }, 'cachix-chunk-size', /whole number/],
 ];
 for (const [name, raw, input, pattern] of bad) {

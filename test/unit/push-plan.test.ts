@@ -50,10 +50,10 @@ test('selectRoots applies include and exclude to roots', () => {
   assert.deepEqual(selectRoots(paths, { include: [/rust/], exclude: [/rust/] }), []);
 });
 
-const branch = (b: string): RunContext => ({ eventName: 'push', ref: `refs/heads/${b}`, branch: b, isPullRequest: false, isFork: false });
-const pr: RunContext = { eventName: 'pull_request', ref: 'refs/pull/7/merge', branch: null, isPullRequest: true, isFork: false };
+const branch = (b: string, defaultBranch: string | null = null): RunContext => ({ eventName: 'push', ref: `refs/heads/${b}`, branch: b, isPullRequest: false, isFork: false, defaultBranch });
+const pr: RunContext = { eventName: 'pull_request', ref: 'refs/pull/7/merge', branch: null, isPullRequest: true, isFork: false, defaultBranch: 'main' };
 const forkPr: RunContext = { ...pr, isFork: true };
-const tag: RunContext = { eventName: 'push', ref: 'refs/tags/v1', branch: null, isPullRequest: false, isFork: false };
+const tag: RunContext = { eventName: 'push', ref: 'refs/tags/v1', branch: null, isPullRequest: false, isFork: false, defaultBranch: 'main' };
 
 const gates: Array<[string, Parameters<typeof decidePush>, boolean, RegExp?]> = [
   ['auto on main', ['auto', ['main'], branch('main'), 1], true],
@@ -67,6 +67,14 @@ const gates: Array<[string, Parameters<typeof decidePush>, boolean, RegExp?]> = 
   ['true on a same-repo pull request', ['true', ['main'], pr, 1], true],
   ['true on a fork pull request', ['true', ['main'], forkPr, 1], false, /forks/],
   ['false on main', ['false', ['main'], branch('main'), 1], false, /push is false/],
+  // push-branches empty: the default branch the event names, main only when it names none.
+  ['auto, no push-branches, default branch master, on master', ['auto', [], branch('master', 'master'), 1], true],
+  ['auto, no push-branches, default branch master, on main', ['auto', [], branch('main', 'master'), 1], false, /does not match push-branches \(master\)/],
+  ['auto, no push-branches, payload silent, on main', ['auto', [], branch('main'), 1], true],
+  ['auto, no push-branches, payload silent, on master', ['auto', [], branch('master'), 1], false, /main/],
+  ['auto, explicit main on a master-default repo', ['auto', ['main'], branch('main', 'master'), 1], true],
+  ['auto, explicit main on master', ['auto', ['main'], branch('master', 'master'), 1], false, /does not match/],
+  ['auto, no push-branches, on a tag', ['auto', [], tag, 1], false, /not a branch/],
 ];
 for (const [name, args, pushes, reason] of gates) {
   test(`gate: ${name}`, () => {
