@@ -1276,14 +1276,14 @@ var require_util = __commonJS({
         }
         const port = url3.port != null ? url3.port : url3.protocol === "https:" ? 443 : 80;
         let origin = url3.origin != null ? url3.origin : `${url3.protocol || ""}//${url3.hostname || ""}:${port}`;
-        let path9 = url3.path != null ? url3.path : `${url3.pathname || ""}${url3.search || ""}`;
+        let path10 = url3.path != null ? url3.path : `${url3.pathname || ""}${url3.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path9 && path9[0] !== "/") {
-          path9 = `/${path9}`;
+        if (path10 && path10[0] !== "/") {
+          path10 = `/${path10}`;
         }
-        return new URL(`${origin}${path9}`);
+        return new URL(`${origin}${path10}`);
       }
       if (!isHttpOrHttpsPrefixed(url3.origin || url3.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1734,39 +1734,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path9, origin }
+          request: { method, path: path10, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path9);
+        debuglog("sending request to %s %s/%s", method, origin, path10);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path9, origin },
+          request: { method, path: path10, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path9,
+          path10,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path9, origin }
+          request: { method, path: path10, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path9);
+        debuglog("trailers received from %s %s/%s", method, origin, path10);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path9, origin },
+          request: { method, path: path10, origin },
           error: error3
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path9,
+          path10,
           error3.message
         );
       });
@@ -1815,9 +1815,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path9, origin }
+            request: { method, path: path10, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path9);
+          debuglog("sending request to %s %s/%s", method, origin, path10);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1880,7 +1880,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path9,
+        path: path10,
         method,
         body: body2,
         headers: headers2,
@@ -1895,11 +1895,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path9 !== "string") {
+        if (typeof path10 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path9[0] !== "/" && !(path9.startsWith("http://") || path9.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path10[0] !== "/" && !(path10.startsWith("http://") || path10.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path9)) {
+        } else if (invalidPathRegex.test(path10)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1965,7 +1965,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path9, query) : path9;
+        this.path = query ? buildURL(path10, query) : path10;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6658,7 +6658,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client2, request4) {
-      const { method, path: path9, host, upgrade, blocking, reset } = request4;
+      const { method, path: path10, host, upgrade, blocking, reset } = request4;
       let { body: body2, headers: headers2, contentLength: contentLength2 } = request4;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util5.isFormDataLike(body2)) {
@@ -6739,7 +6739,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path9} HTTP/1.1\r
+      let header = `${method} ${path10} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7268,7 +7268,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client2, request4) {
       const session = client2[kHTTP2Session];
-      const { method, path: path9, host, upgrade, expectContinue, signal, headers: reqHeaders } = request4;
+      const { method, path: path10, host, upgrade, expectContinue, signal, headers: reqHeaders } = request4;
       let { body: body2 } = request4;
       if (upgrade) {
         util5.errorRequest(client2, request4, new Error("Upgrade not supported for H2"));
@@ -7365,7 +7365,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers2[HTTP2_HEADER_PATH] = path9;
+      headers2[HTTP2_HEADER_PATH] = path10;
       headers2[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body2 && typeof body2.read === "function") {
@@ -7718,9 +7718,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers2, resume, statusText);
         }
         const { origin, pathname, search } = util5.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path9 = search ? `${pathname}${search}` : pathname;
+        const path10 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path9;
+        this.opts.path = path10;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8959,10 +8959,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path9 = "/",
+          path: path10 = "/",
           headers: headers2 = {}
         } = opts;
-        opts.path = origin + path9;
+        opts.path = origin + path10;
         if (!("host" in headers2) && !("Host" in headers2)) {
           const { host } = new URL3(origin);
           headers2.host = host;
@@ -10934,20 +10934,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path9) {
-      if (typeof path9 !== "string") {
-        return path9;
+    function safeUrl(path10) {
+      if (typeof path10 !== "string") {
+        return path10;
       }
-      const pathSegments = path9.split("?");
+      const pathSegments = path10.split("?");
       if (pathSegments.length !== 2) {
-        return path9;
+        return path10;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path9, method, body: body2, headers: headers2 }) {
-      const pathMatch = matchValue(mockDispatch2.path, path9);
+    function matchKey(mockDispatch2, { path: path10, method, body: body2, headers: headers2 }) {
+      const pathMatch = matchValue(mockDispatch2.path, path10);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers2);
@@ -10969,7 +10969,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path9 }) => matchValue(safeUrl(path9), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path10 }) => matchValue(safeUrl(path10), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -11007,9 +11007,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path9, method, body: body2, headers: headers2, query } = opts;
+      const { path: path10, method, body: body2, headers: headers2, query } = opts;
       return {
-        path: path9,
+        path: path10,
         method,
         body: body2,
         headers: headers2,
@@ -11472,10 +11472,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path9, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path10, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path9,
+            Path: path10,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16354,9 +16354,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path9) {
-      for (let i = 0; i < path9.length; ++i) {
-        const code = path9.charCodeAt(i);
+    function validateCookiePath(path10) {
+      for (let i = 0; i < path10.length; ++i) {
+        const code = path10.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19276,11 +19276,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path9 = opts.path;
+          let path10 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path9 = `/${path9}`;
+            path10 = `/${path10}`;
           }
-          url3 = new URL(util5.parseOrigin(url3).origin + path9);
+          url3 = new URL(util5.parseOrigin(url3).origin + path10);
         } else {
           if (!opts) {
             opts = typeof url3 === "object" ? url3 : {};
@@ -21461,10 +21461,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path9) {
-  if (!path9)
+function getElementAtPath(obj, path10) {
+  if (!path10)
     return obj;
-  return path9.reduce((acc, key) => acc?.[key], obj);
+  return path10.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -21723,11 +21723,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path9, issues) {
+function prefixIssues(path10, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path9);
+    iss.path.unshift(path10);
     return iss;
   });
 }
@@ -22259,16 +22259,16 @@ function flattenError(error3, mapper = (issue3) => issue3.message) {
 }
 function formatError(error3, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error4, path9 = []) => {
+  const processError = (error4, path10 = []) => {
     for (const issue3 of error4.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path9, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path10, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path9, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path9, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
       } else {
-        const fullpath = [...path9, ...issue3.path];
+        const fullpath = [...path10, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -26853,6 +26853,14 @@ function object(shape, params) {
   };
   return new ZodObject(def);
 }
+function looseObject(shape, params) {
+  return new ZodObject({
+    type: "object",
+    shape,
+    catchall: unknown(),
+    ...util_exports.normalizeParams(params)
+  });
+}
 function union(options, params) {
   return new ZodUnion({
     type: "union",
@@ -28013,11 +28021,11 @@ var init_snapshot = __esm({
 });
 
 // src/nix/path-info.ts
-function hashPart(path9) {
-  return baseName(path9).slice(0, 32);
+function hashPart(path10) {
+  return baseName(path10).slice(0, 32);
 }
-function baseName(path9) {
-  return path9.slice(path9.lastIndexOf("/") + 1);
+function baseName(path10) {
+  return path10.slice(path10.lastIndexOf("/") + 1);
 }
 function hashBytes(algorithm, format, body2) {
   const size2 = HASH_BYTES[algorithm];
@@ -28176,7 +28184,7 @@ function renderNarInfo(n) {
   return `${lines2.join("\n")}
 `;
 }
-function parseNarInfo(text4, storeDir = "/nix/store") {
+function parseNarInfo(text4, storeDir2 = "/nix/store") {
   const fields = /* @__PURE__ */ new Map();
   for (const line of text4.split("\n")) {
     const at = line.indexOf(": ");
@@ -28202,8 +28210,8 @@ function parseNarInfo(text4, storeDir = "/nix/store") {
     ...fileSize ? { fileSize: Number(fileSize) } : {},
     narHash: Sha256.parse(need("NarHash")),
     narSize: Number(need("NarSize")),
-    references: refs === "" ? [] : refs.split(" ").map((r) => `${storeDir}/${r}`),
-    deriver: deriver && deriver !== "unknown-deriver" ? `${storeDir}/${deriver}` : null,
+    references: refs === "" ? [] : refs.split(" ").map((r) => `${storeDir2}/${r}`),
+    deriver: deriver && deriver !== "unknown-deriver" ? `${storeDir2}/${deriver}` : null,
     sigs: fields.get("Sig") ?? [],
     ca: one("CA") ?? null
   };
@@ -29724,7 +29732,7 @@ var init_escape = __esm({
 });
 
 // node_modules/minimatch/dist/esm/index.js
-var minimatch, starDotExtRE, starDotExtTest, starDotExtTestDot, starDotExtTestNocase, starDotExtTestNocaseDot, starDotStarRE, starDotStarTest, starDotStarTestDot, dotStarRE, dotStarTest, starRE, starTest, starTestDot, qmarksRE, qmarksTestNocase, qmarksTestNocaseDot, qmarksTestDot, qmarksTest, qmarksTestNoExt, qmarksTestNoExtDot, defaultPlatform, path5, sep2, GLOBSTAR, qmark2, star2, twoStarDot, twoStarNoDot, filter, ext, defaults, braceExpand, makeRe, match, globMagic, regExpEscape2, Minimatch;
+var minimatch, starDotExtRE, starDotExtTest, starDotExtTestDot, starDotExtTestNocase, starDotExtTestNocaseDot, starDotStarRE, starDotStarTest, starDotStarTestDot, dotStarRE, dotStarTest, starRE, starTest, starTestDot, qmarksRE, qmarksTestNocase, qmarksTestNocaseDot, qmarksTestDot, qmarksTest, qmarksTestNoExt, qmarksTestNoExtDot, defaultPlatform, path6, sep2, GLOBSTAR, qmark2, star2, twoStarDot, twoStarNoDot, filter, ext, defaults, braceExpand, makeRe, match, globMagic, regExpEscape2, Minimatch;
 var init_esm3 = __esm({
   "node_modules/minimatch/dist/esm/index.js"() {
     init_esm2();
@@ -29793,11 +29801,11 @@ var init_esm3 = __esm({
       return (f) => f.length === len && f !== "." && f !== "..";
     };
     defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    path5 = {
+    path6 = {
       win32: { sep: "\\" },
       posix: { sep: "/" }
     };
-    sep2 = defaultPlatform === "win32" ? path5.win32.sep : path5.posix.sep;
+    sep2 = defaultPlatform === "win32" ? path6.win32.sep : path6.posix.sep;
     minimatch.sep = sep2;
     GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
     minimatch.GLOBSTAR = GLOBSTAR;
@@ -32846,7 +32854,7 @@ var init_constants2 = __esm({
 // node_modules/@actions/cache/lib/internal/cacheUtils.js
 import * as crypto3 from "crypto";
 import * as fs3 from "fs";
-import * as path6 from "path";
+import * as path7 from "path";
 import * as util from "util";
 function createTempDirectory() {
   return __awaiter8(this, void 0, void 0, function* () {
@@ -32863,9 +32871,9 @@ function createTempDirectory() {
           baseLocation = "/home";
         }
       }
-      tempDirectory = path6.join(baseLocation, "actions", "temp");
+      tempDirectory = path7.join(baseLocation, "actions", "temp");
     }
-    const dest = path6.join(tempDirectory, crypto3.randomUUID());
+    const dest = path7.join(tempDirectory, crypto3.randomUUID());
     yield mkdirP(dest);
     return dest;
   });
@@ -39792,15 +39800,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path9 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path9.startsWith("/")) {
-      path9 = path9.substring(1);
+    let path10 = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path10.startsWith("/")) {
+      path10 = path10.substring(1);
     }
-    if (isAbsoluteUrl(path9)) {
-      requestUrl = path9;
+    if (isAbsoluteUrl(path10)) {
+      requestUrl = path10;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path9);
+      requestUrl = appendPath(requestUrl, path10);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -39846,9 +39854,9 @@ function appendPath(url3, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path9 = pathToAppend.substring(0, searchStart);
+    const path10 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path9;
+    newPath = newPath + path10;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -42920,16 +42928,16 @@ var init_Matcher = __esm({
        * @returns {string|undefined}
        */
       getCurrentTag() {
-        const path9 = this._matcher.path;
-        return path9.length > 0 ? path9[path9.length - 1].tag : void 0;
+        const path10 = this._matcher.path;
+        return path10.length > 0 ? path10[path10.length - 1].tag : void 0;
       }
       /**
        * Get current namespace.
        * @returns {string|undefined}
        */
       getCurrentNamespace() {
-        const path9 = this._matcher.path;
-        return path9.length > 0 ? path9[path9.length - 1].namespace : void 0;
+        const path10 = this._matcher.path;
+        return path10.length > 0 ? path10[path10.length - 1].namespace : void 0;
       }
       /**
        * Get current node's attribute value.
@@ -42937,9 +42945,9 @@ var init_Matcher = __esm({
        * @returns {*}
        */
       getAttrValue(attrName) {
-        const path9 = this._matcher.path;
-        if (path9.length === 0) return void 0;
-        return path9[path9.length - 1].values?.[attrName];
+        const path10 = this._matcher.path;
+        if (path10.length === 0) return void 0;
+        return path10[path10.length - 1].values?.[attrName];
       }
       /**
        * Check if current node has an attribute.
@@ -42947,9 +42955,9 @@ var init_Matcher = __esm({
        * @returns {boolean}
        */
       hasAttr(attrName) {
-        const path9 = this._matcher.path;
-        if (path9.length === 0) return false;
-        const current = path9[path9.length - 1];
+        const path10 = this._matcher.path;
+        if (path10.length === 0) return false;
+        const current = path10[path10.length - 1];
         return current.values !== void 0 && attrName in current.values;
       }
       /**
@@ -42975,18 +42983,18 @@ var init_Matcher = __esm({
        * @returns {number}
        */
       getPosition() {
-        const path9 = this._matcher.path;
-        if (path9.length === 0) return -1;
-        return path9[path9.length - 1].position ?? 0;
+        const path10 = this._matcher.path;
+        if (path10.length === 0) return -1;
+        return path10[path10.length - 1].position ?? 0;
       }
       /**
        * Get current node's repeat counter (occurrence count of this tag name).
        * @returns {number}
        */
       getCounter() {
-        const path9 = this._matcher.path;
-        if (path9.length === 0) return -1;
-        return path9[path9.length - 1].counter ?? 0;
+        const path10 = this._matcher.path;
+        if (path10.length === 0) return -1;
+        return path10[path10.length - 1].counter ?? 0;
       }
       /**
        * Get current node's sibling index (alias for getPosition).
@@ -46445,11 +46453,11 @@ var init_crc64 = __esm({
           throw new Error("Module.ENVIRONMENT has been deprecated. To force the environment, use the ENVIRONMENT compile-time option (for example, -sENVIRONMENT=web or -sENVIRONMENT=node)");
         }
         var scriptDirectory = "";
-        function locateFile(path9) {
+        function locateFile(path10) {
           if (Module["locateFile"]) {
-            return Module["locateFile"](path9, scriptDirectory);
+            return Module["locateFile"](path10, scriptDirectory);
           }
-          return scriptDirectory + path9;
+          return scriptDirectory + path10;
         }
         var read_, readAsync, readBinary, setWindowTitle;
         function logExceptionOnExit(e) {
@@ -49907,9 +49915,9 @@ var init_StorageSharedKeyCredentialPolicy = __esm({
        * @param request -
        */
       getCanonicalizedResourceString(request4) {
-        const path9 = getURLPath(request4.url) || "/";
+        const path10 = getURLPath(request4.url) || "/";
         let canonicalizedResourceString = "";
-        canonicalizedResourceString += `/${this.factory.accountName}${path9}`;
+        canonicalizedResourceString += `/${this.factory.accountName}${path10}`;
         const queries = getURLQueries(request4.url);
         const lowercaseQueries = {};
         if (queries) {
@@ -50451,9 +50459,9 @@ function storageSharedKeyCredentialPolicy(options) {
     return canonicalizedHeadersStringToSign;
   }
   function getCanonicalizedResourceString(request4) {
-    const path9 = getURLPath(request4.url) || "/";
+    const path10 = getURLPath(request4.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${options.accountName}${path9}`;
+    canonicalizedResourceString += `/${options.accountName}${path10}`;
     const queries = getURLQueries(request4.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -64619,10 +64627,10 @@ var init_StorageContextClient = __esm({
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url3) {
   const urlParsed = new URL(url3);
-  let path9 = urlParsed.pathname;
-  path9 = path9 || "/";
-  path9 = escape2(path9);
-  urlParsed.pathname = path9;
+  let path10 = urlParsed.pathname;
+  path10 = path10 || "/";
+  path10 = escape2(path10);
+  urlParsed.pathname = path10;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -64707,9 +64715,9 @@ function escape2(text4) {
 }
 function appendToURLPath(url3, name) {
   const urlParsed = new URL(url3);
-  let path9 = urlParsed.pathname;
-  path9 = path9 ? path9.endsWith("/") ? `${path9}${name}` : `${path9}/${name}` : name;
-  urlParsed.pathname = path9;
+  let path10 = urlParsed.pathname;
+  path10 = path10 ? path10.endsWith("/") ? `${path10}${name}` : `${path10}/${name}` : name;
+  urlParsed.pathname = path10;
   return urlParsed.toString();
 }
 function setURLParameter2(url3, name, value) {
@@ -77648,7 +77656,7 @@ var init_cacheTwirpClient = __esm({
 
 // node_modules/@actions/cache/lib/internal/tar.js
 import { existsSync as existsSync6, writeFileSync as writeFileSync3 } from "fs";
-import * as path7 from "path";
+import * as path8 from "path";
 function getTarPath() {
   return __awaiter13(this, void 0, void 0, function* () {
     switch (process.platform) {
@@ -77691,13 +77699,13 @@ function getTarArgs(tarPath_1, compressionMethod_1, type_1) {
     const BSD_TAR_ZSTD = tarPath.type === ArchiveToolType.BSD && compressionMethod !== CompressionMethod.Gzip && IS_WINDOWS8;
     switch (type) {
       case "create":
-        args.push("--posix", "-cf", BSD_TAR_ZSTD ? tarFile : cacheFileName.replace(new RegExp(`\\${path7.sep}`, "g"), "/"), "--exclude", BSD_TAR_ZSTD ? tarFile : cacheFileName.replace(new RegExp(`\\${path7.sep}`, "g"), "/"), "-P", "-C", workingDirectory.replace(new RegExp(`\\${path7.sep}`, "g"), "/"), "--files-from", ManifestFilename);
+        args.push("--posix", "-cf", BSD_TAR_ZSTD ? tarFile : cacheFileName.replace(new RegExp(`\\${path8.sep}`, "g"), "/"), "--exclude", BSD_TAR_ZSTD ? tarFile : cacheFileName.replace(new RegExp(`\\${path8.sep}`, "g"), "/"), "-P", "-C", workingDirectory.replace(new RegExp(`\\${path8.sep}`, "g"), "/"), "--files-from", ManifestFilename);
         break;
       case "extract":
-        args.push("-xf", BSD_TAR_ZSTD ? tarFile : archivePath.replace(new RegExp(`\\${path7.sep}`, "g"), "/"), "-P", "-C", BSD_TAR_ZSTD ? quoteAbsolutePath(workingDirectory) : workingDirectory.replace(new RegExp(`\\${path7.sep}`, "g"), "/"));
+        args.push("-xf", BSD_TAR_ZSTD ? tarFile : archivePath.replace(new RegExp(`\\${path8.sep}`, "g"), "/"), "-P", "-C", BSD_TAR_ZSTD ? quoteAbsolutePath(workingDirectory) : workingDirectory.replace(new RegExp(`\\${path8.sep}`, "g"), "/"));
         break;
       case "list":
-        args.push("-tf", BSD_TAR_ZSTD ? tarFile : archivePath.replace(new RegExp(`\\${path7.sep}`, "g"), "/"), "-P");
+        args.push("-tf", BSD_TAR_ZSTD ? tarFile : archivePath.replace(new RegExp(`\\${path8.sep}`, "g"), "/"), "-P");
         break;
     }
     if (tarPath.type === ArchiveToolType.GNU) {
@@ -77736,7 +77744,7 @@ function getWorkingDirectory() {
   return (_a4 = process.env["GITHUB_WORKSPACE"]) !== null && _a4 !== void 0 ? _a4 : process.cwd();
 }
 function quoteAbsolutePath(filePath) {
-  return `"${path7.resolve(filePath).replace(new RegExp(`\\${path7.sep}`, "g"), "/")}"`;
+  return `"${path8.resolve(filePath).replace(new RegExp(`\\${path8.sep}`, "g"), "/")}"`;
 }
 function getDecompressionProgram(tarPath, compressionMethod, archivePath) {
   return __awaiter13(this, void 0, void 0, function* () {
@@ -77766,7 +77774,7 @@ function getCompressionProgram(tarPath, compressionMethod) {
       case CompressionMethod.Zstd:
         return BSD_TAR_ZSTD ? [
           "zstd -T0 --long=30 --force -o",
-          cacheFileName.replace(new RegExp(`\\${path7.sep}`, "g"), "/"),
+          cacheFileName.replace(new RegExp(`\\${path8.sep}`, "g"), "/"),
           TarFilename
         ] : [
           "--use-compress-program",
@@ -77775,7 +77783,7 @@ function getCompressionProgram(tarPath, compressionMethod) {
       case CompressionMethod.ZstdWithoutLong:
         return BSD_TAR_ZSTD ? [
           "zstd -T0 --force -o",
-          cacheFileName.replace(new RegExp(`\\${path7.sep}`, "g"), "/"),
+          cacheFileName.replace(new RegExp(`\\${path8.sep}`, "g"), "/"),
           TarFilename
         ] : ["--use-compress-program", IS_WINDOWS8 ? '"zstd -T0"' : "zstdmt"];
       default:
@@ -77866,7 +77874,7 @@ var init_tar = __esm({
 });
 
 // node_modules/@actions/cache/lib/cache.js
-import * as path8 from "path";
+import * as path9 from "path";
 function checkPaths(paths) {
   if (!paths || paths.length === 0) {
     throw new ValidationError(`Path Validation Error: At least one directory or file path is required`);
@@ -77947,7 +77955,7 @@ function restoreCacheV1(paths_1, primaryKey_1, restoreKeys_1, options_1) {
         info("Lookup only - skipping download");
         return cacheEntry.cacheKey;
       }
-      archivePath = path8.join(yield createTempDirectory(), getCacheFileName(compressionMethod));
+      archivePath = path9.join(yield createTempDirectory(), getCacheFileName(compressionMethod));
       debug(`Archive Path: ${archivePath}`);
       yield downloadCache(cacheEntry.archiveLocation, archivePath, options);
       if (isDebug()) {
@@ -78026,7 +78034,7 @@ function restoreCacheV2(paths_1, primaryKey_1, restoreKeys_1, options_1) {
         info("Lookup only - skipping download");
         return response.matchedKey;
       }
-      archivePath = path8.join(yield createTempDirectory(), getCacheFileName(compressionMethod));
+      archivePath = path9.join(yield createTempDirectory(), getCacheFileName(compressionMethod));
       debug(`Archive path: ${archivePath}`);
       debug(`Starting download of archive to: ${archivePath}`);
       yield downloadCache(response.signedDownloadUrl, archivePath, options);
@@ -78779,6 +78787,41 @@ function runAbortable(command, args, signal) {
   });
 }
 
+// src/nix/daemon.ts
+init_zod();
+var SPELLINGS = [["store", "info"], ["store", "ping"]];
+var working = null;
+async function storeInfo(args) {
+  for (const command of working ? [working] : SPELLINGS) {
+    const r = await run("nix", [...NIX_COMMAND, ...command, ...args], { allowFailure: true });
+    if (r.code === 0) {
+      working = command;
+      return r;
+    }
+  }
+  return null;
+}
+var StoreInfoJson = looseObject({ trusted: optional(union([boolean2(), number2()])) });
+async function storeTrustsUser() {
+  const r = await storeInfo(["--json"]);
+  if (r === null) return null;
+  let doc;
+  try {
+    doc = JSON.parse(r.stdout);
+  } catch {
+    return null;
+  }
+  const parsed = StoreInfoJson.safeParse(doc);
+  if (!parsed.success || parsed.data.trusted === void 0) return null;
+  return parsed.data.trusted === true || parsed.data.trusted === 1;
+}
+async function substitutersDaemonDrops(urls) {
+  if (urls.length === 0) return [];
+  const r = await storeInfo(["--option", "extra-substituters", urls.join(" ")]);
+  if (r === null) throw new Error("cannot reach the Nix daemon: neither `nix store info` nor `nix store ping` worked");
+  return urls.filter((url3) => r.stderr.includes(`untrusted substituter '${url3}'`));
+}
+
 // src/configure/nix-settings.ts
 function settingValues(doc) {
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new Error("Nix printed its settings as something other than a JSON object");
@@ -78786,13 +78829,13 @@ function settingValues(doc) {
   for (const [k, v] of Object.entries(doc)) out[k] = v !== null && typeof v === "object" && "value" in v ? v.value : v;
   return out;
 }
-var COMMANDS = [["show-config", "--json"], ["config", "show", "--json"]];
-var working = null;
+var COMMANDS = [["config", "show", "--json"], ["show-config", "--json"]];
+var working2 = null;
 async function readNixSettings(env = process.env) {
-  for (const command of working ? [working] : COMMANDS) {
+  for (const command of working2 ? [working2] : COMMANDS) {
     const { stdout, code } = await run("nix", [...NIX_COMMAND, ...command], { env, allowFailure: true });
     if (code === 0) {
-      working = command;
+      working2 = command;
       return settingValues(JSON.parse(stdout));
     }
   }
@@ -78825,6 +78868,8 @@ async function detectAccess(settings, env = process.env) {
   if (!usesDaemon(env, isRoot, existsSync2(DAEMON_SOCKET))) return { kind: "local" };
   if (isRoot) return { kind: "trusted-daemon" };
   const info2 = userInfo();
+  const trusted2 = await storeTrustsUser();
+  if (trusted2 !== null) return trusted2 ? { kind: "trusted-daemon" } : { kind: "untrusted-daemon", user: info2.username, trustedUsers: null };
   const trustedUsers = stringList((await settings())["trusted-users"]);
   if (isTrusted(info2.username, await userGroups(), trustedUsers)) return { kind: "trusted-daemon" };
   return { kind: "untrusted-daemon", user: info2.username, trustedUsers };
@@ -78877,9 +78922,25 @@ function mergeNixConfig(existing, ours) {
   return `${existing.replace(/\n*$/, "\n")}${ours}`;
 }
 
+// src/nix/system-conf-file.ts
+import path5 from "node:path";
+var DEFAULT_CONF_DIR = "/etc/nix";
+var CUSTOM_CONF = "nix.custom.conf";
+function customConfInclude(conf, confDir) {
+  for (const line of conf.split("\n")) {
+    const m = /^\s*!?include\s+(\S+)\s*$/.exec(line);
+    if (m?.[1] && path5.basename(m[1]) === CUSTOM_CONF) return path5.resolve(confDir, m[1]);
+  }
+  return null;
+}
+function systemConfFile(env = process.env, read = readTextIfPresent) {
+  const dir = env.NIX_CONF_DIR || DEFAULT_CONF_DIR;
+  const main = path5.join(dir, "nix.conf");
+  return customConfInclude(read(main), dir) ?? main;
+}
+
 // src/configure/system-conf.ts
 import { platform as platform2 } from "node:os";
-var SYSTEM_CONF = "/etc/nix/nix.conf";
 var BEGIN = "# BEGIN nix-substitute-action (removed by its post step)";
 var END = "# END nix-substitute-action";
 async function canSudo() {
@@ -78910,20 +78971,21 @@ async function restartDaemon() {
     if (code === 0) return;
     errors.push(`${cmd.join(" ")}: ${stderr.trim()}`);
   }
-  throw new Error(`could not restart the Nix daemon so it reads ${SYSTEM_CONF}: ${errors.join("; ")}`);
+  throw new Error(`could not restart the Nix daemon so it reads ${systemConfFile()}: ${errors.join("; ")}`);
 }
 async function addToSystemConf(block) {
-  const original = readTextIfPresent(SYSTEM_CONF);
-  await sudoWrite(SYSTEM_CONF, withBlock(original, block));
+  const file = systemConfFile();
+  await sudoWrite(file, withBlock(readTextIfPresent(file), block));
   await restartDaemon();
+  return file;
 }
 
 // src/configure/apply.ts
 function untrustedMessage(access4) {
   return [
-    `the Nix daemon does not trust user "${access4.user}" (trusted-users = ${access4.trustedUsers.join(" ") || "(empty)"}), so it would silently ignore the caches,`,
+    `the Nix daemon does not trust user "${access4.user}"${access4.trustedUsers ? ` (trusted-users = ${access4.trustedUsers.join(" ") || "(empty)"})` : ""}, so it would silently ignore the caches,`,
     "and sudo is not available to add them to the system configuration. Either:",
-    `  - add "trusted-users = root ${access4.user}" to /etc/nix/nix.conf and restart the daemon (the installer option: cachix/install-nix-action "extra_nix_config", DeterminateSystems "extra-conf"), or`,
+    `  - add "trusted-users = root ${access4.user}" to ${systemConfFile()} and restart the daemon (the installer option: cachix/install-nix-action "extra_nix_config", DeterminateSystems "extra-conf"), or`,
     "  - allow passwordless sudo for this user, or",
     `  - list the caches in the daemon's own "substituters"/"trusted-public-keys".`
   ].join("\n");
@@ -78934,11 +78996,11 @@ function writeNetrc(dir, entries, currentNetrcFile) {
   writeFileSync(file, renderNetrc(mergeNetrc(parseNetrc(existing), entries)), { mode: 384 });
   return file;
 }
-async function requireListed(urls) {
-  const effective = await readNixSettings();
-  const now = new Set(stringList(effective.substituters).map((u) => u.replace(/\/+$/, "")));
-  const lost = urls.filter((u) => !now.has(u.replace(/\/+$/, "")));
-  if (lost.length > 0) throw new Error(`Nix does not list ${lost.join(", ")} in its effective substituters after configuration`);
+async function requireDaemonUses(urls, file) {
+  const dropped = await substitutersDaemonDrops(urls);
+  if (dropped.length > 0) {
+    throw new Error(`the Nix daemon still ignores ${dropped.join(", ")} after ${file} was changed and the daemon restarted: it reads another configuration (its NIX_CONF_DIR?) or was not restarted`);
+  }
 }
 async function applyCaches(settings, { sources }, dir, state3) {
   let current = null;
@@ -78956,12 +79018,12 @@ async function applyCaches(settings, { sources }, dir, state3) {
   let appliedVia;
   if (access4.kind === "untrusted-daemon") {
     if (!await canSudo()) throw new Error(untrustedMessage(access4));
-    await addToSystemConf(conf);
     state3.systemConf = true;
-    appliedVia = "/etc/nix/nix.conf with sudo (the daemon does not trust this user), daemon restarted";
+    const file = await addToSystemConf(conf);
+    appliedVia = `${file} with sudo (the daemon does not trust this user), daemon restarted`;
     info(`Nix settings added through ${appliedVia}:
 ${conf}`);
-    await requireListed(sources.flatMap((s) => s.urls));
+    await requireDaemonUses(sources.flatMap((s) => s.urls), file);
   } else {
     const merged = mergeNixConfig(process.env.NIX_CONFIG, conf);
     exportVariable("NIX_CONFIG", merged);
@@ -79306,8 +79368,8 @@ init_hash();
 import { spawn as spawn3 } from "node:child_process";
 import { lstat as lstat2, open as open3, readdir as readdir2, readlink as readlink2 } from "node:fs/promises";
 import { Readable as Readable2 } from "node:stream";
-function dumpNar(path9, signal) {
-  return process.platform === "linux" ? dumpNarDirect(path9, signal) : dumpNarWithNix(path9, signal);
+function dumpNar(path10, signal) {
+  return process.platform === "linux" ? dumpNarDirect(path10, signal) : dumpNarWithNix(path10, signal);
 }
 var CHUNK = 1024 * 1024;
 function strings(...items) {
@@ -79326,14 +79388,14 @@ function u64(n) {
 function padding(n) {
   return Buffer.alloc((8 - n % 8) % 8);
 }
-async function* regular(path9, size2) {
-  const file = await open3(path9, "r");
+async function* regular(path10, size2) {
+  const file = await open3(path10, "r");
   try {
     let left = size2;
     while (left > 0) {
       const buffer3 = Buffer.allocUnsafe(Math.min(CHUNK, left));
       const { bytesRead } = await file.read(buffer3, 0, buffer3.length, null);
-      if (bytesRead === 0) throw new Error(`${path9.toString()} shrank while being read`);
+      if (bytesRead === 0) throw new Error(`${path10.toString()} shrank while being read`);
       left -= bytesRead;
       yield bytesRead === buffer3.length ? buffer3 : buffer3.subarray(0, bytesRead);
     }
@@ -79341,34 +79403,34 @@ async function* regular(path9, size2) {
     await file.close();
   }
 }
-async function* node2(path9) {
-  const st = await lstat2(path9);
+async function* node2(path10) {
+  const st = await lstat2(path10);
   if (st.isSymbolicLink()) {
-    yield strings("(", "type", "symlink", "target", await readlink2(path9, { encoding: "buffer" }), ")");
+    yield strings("(", "type", "symlink", "target", await readlink2(path10, { encoding: "buffer" }), ")");
   } else if (st.isFile()) {
     const head = (st.mode & 64) !== 0 ? ["(", "type", "regular", "executable", "", "contents"] : ["(", "type", "regular", "contents"];
     yield Buffer.concat([strings(...head), u64(st.size)]);
-    yield* regular(path9, st.size);
+    yield* regular(path10, st.size);
     yield Buffer.concat([padding(st.size), strings(")")]);
   } else if (st.isDirectory()) {
     yield strings("(", "type", "directory");
-    const names = (await readdir2(path9, { encoding: "buffer" })).sort(Buffer.compare);
+    const names = (await readdir2(path10, { encoding: "buffer" })).sort(Buffer.compare);
     for (const name of names) {
       yield strings("entry", "(", "name", name, "node");
-      yield* node2(Buffer.concat([path9, Buffer.from("/"), name]));
+      yield* node2(Buffer.concat([path10, Buffer.from("/"), name]));
       yield strings(")");
     }
     yield strings(")");
   } else {
-    throw new Error(`${path9.toString()}: not a regular file, directory or symlink; cannot be in a NAR`);
+    throw new Error(`${path10.toString()}: not a regular file, directory or symlink; cannot be in a NAR`);
   }
 }
-async function* nar(path9) {
+async function* nar(path10) {
   yield strings("nix-archive-1");
-  yield* node2(Buffer.from(path9));
+  yield* node2(Buffer.from(path10));
 }
-function dumpNarDirect(path9, signal) {
-  const stream2 = Readable2.from(nar(path9), { objectMode: false, highWaterMark: CHUNK });
+function dumpNarDirect(path10, signal) {
+  const stream2 = Readable2.from(nar(path10), { objectMode: false, highWaterMark: CHUNK });
   if (signal) {
     const abort = () => stream2.destroy(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
     if (signal.aborted) abort();
@@ -79379,8 +79441,8 @@ function dumpNarDirect(path9, signal) {
   }
   return stream2;
 }
-function dumpNarWithNix(path9, signal) {
-  const child2 = spawn3("nix-store", ["--dump", path9], { stdio: ["ignore", "pipe", "pipe"], ...signal ? { signal } : {} });
+function dumpNarWithNix(path10, signal) {
+  const child2 = spawn3("nix-store", ["--dump", path10], { stdio: ["ignore", "pipe", "pipe"], ...signal ? { signal } : {} });
   const stderr = [];
   child2.stderr.on("data", (d) => stderr.push(d));
   const out = new Readable2({ read() {
@@ -79396,7 +79458,7 @@ function dumpNarWithNix(path9, signal) {
   child2.on("error", (error3) => out.destroy(error3));
   child2.on("close", (code) => {
     if (code === 0) out.push(null);
-    else out.destroy(new Error(`nix-store --dump ${path9} failed (exit ${code}): ${Buffer.concat(stderr).toString().trim()}`));
+    else out.destroy(new Error(`nix-store --dump ${path10} failed (exit ${code}): ${Buffer.concat(stderr).toString().trim()}`));
   });
   return out;
 }
@@ -79878,8 +79940,18 @@ function readRunContext(env = process.env) {
   return { eventName, ref, branch, isPullRequest, isFork, defaultBranch: event.repository?.default_branch ?? null };
 }
 
-// src/watch/launch.ts
-init_path_info();
+// src/nix/store-dir.ts
+init_zod();
+var StoreDir = string2().check(_regex(/^\/[^\s]*[^\s/]$/, "an absolute path without spaces or a trailing slash"));
+var asked = null;
+function storeDir() {
+  asked ??= run("nix", [...NIX_COMMAND, "eval", "--raw", "--expr", "builtins.storeDir"]).then(({ stdout }) => {
+    const parsed = StoreDir.safeParse(stdout.trim());
+    if (!parsed.success) throw new Error(`Nix reported a store directory that is not usable: ${JSON.stringify(stdout.slice(0, 200))}`);
+    return parsed.data;
+  });
+  return asked;
+}
 
 // src/push/gate.ts
 function branchMatches(branch, glob) {
@@ -79971,22 +80043,22 @@ var AtticTarget = class {
     if (this.configWarning) ctx.log.warning(this.configWarning);
     this.configWarning = null;
     const out = /* @__PURE__ */ new Set();
-    for (const hash of missingHashes2) for (const path9 of byHash.get(hash) ?? []) out.add(path9);
+    for (const hash of missingHashes2) for (const path10 of byHash.get(hash) ?? []) out.add(path10);
     return out;
   }
-  async upload(path9, ctx) {
+  async upload(path10, ctx) {
     const endpoint = await this.apiEndpoint(ctx);
     const result = await withRetry(
       // A fresh `nix-store --dump` per attempt: the previous stream was consumed.
-      () => uploadPath(endpoint, this.cache, this.token, path9, dumpNar(path9.path, ctx.signal), ctx.signal),
+      () => uploadPath(endpoint, this.cache, this.token, path10, dumpNar(path10.path, ctx.signal), ctx.signal),
       {
         signal: ctx.signal,
         attempts: this.attempts,
-        onRetry: (error3, attempt2, delay4) => ctx.log.info(`${this.label}: retrying ${path9.path} in ${delay4} ms (attempt ${attempt2} failed: ${error3.message})`)
+        onRetry: (error3, attempt2, delay4) => ctx.log.info(`${this.label}: retrying ${path10.path} in ${delay4} ms (attempt ${attempt2} failed: ${error3.message})`)
       }
     );
-    if (result.kind === "Deduplicated") ctx.log.debug(`${this.label}: ${path9.path} deduplicated by the server`);
-    return { bytes: path9.narSize };
+    if (result.kind === "Deduplicated") ctx.log.debug(`${this.label}: ${path10.path} deduplicated by the server`);
+    return { bytes: path10.narSize };
   }
 };
 
@@ -80073,7 +80145,7 @@ function narExtension(compression) {
 }
 
 // src/push/binary-cache.ts
-var CACHE_INFO = `StoreDir: ${STORE_DIR}
+var cacheInfo2 = (dir) => `StoreDir: ${dir}
 WantMassQuery: 1
 Priority: 40
 `;
@@ -80176,7 +80248,7 @@ var BinaryCacheTarget = class {
   }
   ensureCacheInfo(ctx) {
     this.cacheInfoReady ??= this.retry(async () => {
-      if (!await this.sink.exists("nix-cache-info", ctx)) await this.sink.put("nix-cache-info", CACHE_INFO, "text/x-nix-cache-info", ctx);
+      if (!await this.sink.exists("nix-cache-info", ctx)) await this.sink.put("nix-cache-info", cacheInfo2(await storeDir()), "text/x-nix-cache-info", ctx);
     }, ctx, "nix-cache-info");
     return this.cacheInfoReady;
   }
@@ -80236,9 +80308,9 @@ var CachixTarget = class _CachixTarget {
     const lacking = await missingHashes(apiUrl, name, token, paths.map((p) => hashPart(p.path)), ctx.signal);
     return new Set(paths.filter((p) => lacking.has(hashPart(p.path))).map((p) => p.path));
   }
-  async upload(path9, ctx) {
+  async upload(path10, ctx) {
     const result = await withRetry(
-      () => uploadNar(this.#endpoint, path9, {
+      () => uploadNar(this.#endpoint, path10, {
         signal: ctx.signal,
         chunkSize: this.settings.chunkSize,
         signingKey: this.settings.signingKey,
@@ -80248,7 +80320,7 @@ var CachixTarget = class _CachixTarget {
         signal: ctx.signal,
         attempts: this.#options.uploadAttempts ?? 3,
         baseDelayMs: 1e3,
-        onRetry: (error3, attempt2) => ctx.log.info(`${this.label}: retrying ${path9.path} (attempt ${attempt2 + 1}): ${error3.message}`)
+        onRetry: (error3, attempt2) => ctx.log.info(`${this.label}: retrying ${path10.path} (attempt ${attempt2 + 1}): ${error3.message}`)
       }
     );
     return { bytes: result.narInfo.cFileSize };
@@ -80275,8 +80347,8 @@ var CachixTarget = class _CachixTarget {
     return topLevel(resolved);
   }
 };
-function topLevel(path9) {
-  const rest = path9.slice(STORE_DIR.length + 1);
+function topLevel(path10) {
+  const rest = path10.slice(STORE_DIR.length + 1);
   const slash = rest.indexOf("/");
   return `${STORE_DIR}/${slash < 0 ? rest : rest.slice(0, slash)}`;
 }
@@ -80456,7 +80528,7 @@ async function launch(settings, snapshotAt, workDir, script) {
   }
   const dir = join7(workDir, "watch");
   await mkdir3(dir, { recursive: true, mode: 448 });
-  const config2 = { storeDir: STORE_DIR, snapshotAt, parentPid: process.ppid, ...watchTuning(process.env) };
+  const config2 = { storeDir: await storeDir(), snapshotAt, parentPid: process.ppid, ...watchTuning(process.env) };
   await writeFile4(join7(dir, WatchFiles.config), JSON.stringify(config2), { mode: 384 });
   const logFd = openSync(join7(dir, WatchFiles.log), "a", 384);
   let child2;

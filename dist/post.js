@@ -1078,14 +1078,14 @@ var require_util = __commonJS({
         }
         const port = url3.port != null ? url3.port : url3.protocol === "https:" ? 443 : 80;
         let origin = url3.origin != null ? url3.origin : `${url3.protocol || ""}//${url3.hostname || ""}:${port}`;
-        let path12 = url3.path != null ? url3.path : `${url3.pathname || ""}${url3.search || ""}`;
+        let path13 = url3.path != null ? url3.path : `${url3.pathname || ""}${url3.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path12 && path12[0] !== "/") {
-          path12 = `/${path12}`;
+        if (path13 && path13[0] !== "/") {
+          path13 = `/${path13}`;
         }
-        return new URL(`${origin}${path12}`);
+        return new URL(`${origin}${path13}`);
       }
       if (!isHttpOrHttpsPrefixed(url3.origin || url3.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1536,39 +1536,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin }
+          request: { method, path: path13, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path12);
+        debuglog("sending request to %s %s/%s", method, origin, path13);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin },
+          request: { method, path: path13, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path12,
+          path13,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin }
+          request: { method, path: path13, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path12);
+        debuglog("trailers received from %s %s/%s", method, origin, path13);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin },
+          request: { method, path: path13, origin },
           error: error3
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path12,
+          path13,
           error3.message
         );
       });
@@ -1617,9 +1617,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path12, origin }
+            request: { method, path: path13, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path12);
+          debuglog("sending request to %s %s/%s", method, origin, path13);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1682,7 +1682,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path12,
+        path: path13,
         method,
         body: body2,
         headers: headers2,
@@ -1697,11 +1697,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path12 !== "string") {
+        if (typeof path13 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path12[0] !== "/" && !(path12.startsWith("http://") || path12.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path13[0] !== "/" && !(path13.startsWith("http://") || path13.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path12)) {
+        } else if (invalidPathRegex.test(path13)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1767,7 +1767,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path12, query) : path12;
+        this.path = query ? buildURL(path13, query) : path13;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6460,7 +6460,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client2, request4) {
-      const { method, path: path12, host, upgrade, blocking, reset } = request4;
+      const { method, path: path13, host, upgrade, blocking, reset } = request4;
       let { body: body2, headers: headers2, contentLength: contentLength2 } = request4;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util4.isFormDataLike(body2)) {
@@ -6541,7 +6541,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header2 = `${method} ${path12} HTTP/1.1\r
+      let header2 = `${method} ${path13} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header2 += `host: ${host}\r
@@ -7070,7 +7070,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client2, request4) {
       const session = client2[kHTTP2Session];
-      const { method, path: path12, host, upgrade, expectContinue, signal: signal2, headers: reqHeaders } = request4;
+      const { method, path: path13, host, upgrade, expectContinue, signal: signal2, headers: reqHeaders } = request4;
       let { body: body2 } = request4;
       if (upgrade) {
         util4.errorRequest(client2, request4, new Error("Upgrade not supported for H2"));
@@ -7167,7 +7167,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers2[HTTP2_HEADER_PATH] = path12;
+      headers2[HTTP2_HEADER_PATH] = path13;
       headers2[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body2 && typeof body2.read === "function") {
@@ -7520,9 +7520,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers2, resume, statusText);
         }
         const { origin, pathname, search } = util4.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path12 = search ? `${pathname}${search}` : pathname;
+        const path13 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path12;
+        this.opts.path = path13;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8761,10 +8761,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path12 = "/",
+          path: path13 = "/",
           headers: headers2 = {}
         } = opts;
-        opts.path = origin + path12;
+        opts.path = origin + path13;
         if (!("host" in headers2) && !("Host" in headers2)) {
           const { host } = new URL2(origin);
           headers2.host = host;
@@ -10736,20 +10736,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path12) {
-      if (typeof path12 !== "string") {
-        return path12;
+    function safeUrl(path13) {
+      if (typeof path13 !== "string") {
+        return path13;
       }
-      const pathSegments = path12.split("?");
+      const pathSegments = path13.split("?");
       if (pathSegments.length !== 2) {
-        return path12;
+        return path13;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path12, method, body: body2, headers: headers2 }) {
-      const pathMatch = matchValue(mockDispatch2.path, path12);
+    function matchKey(mockDispatch2, { path: path13, method, body: body2, headers: headers2 }) {
+      const pathMatch = matchValue(mockDispatch2.path, path13);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body2) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers2);
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12 }) => matchValue(safeUrl(path12), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl(path13), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10809,9 +10809,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path12, method, body: body2, headers: headers2, query } = opts;
+      const { path: path13, method, body: body2, headers: headers2, query } = opts;
       return {
-        path: path12,
+        path: path13,
         method,
         body: body2,
         headers: headers2,
@@ -11274,10 +11274,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path12, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path13, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path12,
+            Path: path13,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16156,9 +16156,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path12) {
-      for (let i = 0; i < path12.length; ++i) {
-        const code = path12.charCodeAt(i);
+    function validateCookiePath(path13) {
+      for (let i = 0; i < path13.length; ++i) {
+        const code = path13.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19078,11 +19078,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path12 = opts.path;
+          let path13 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path12 = `/${path12}`;
+            path13 = `/${path13}`;
           }
-          url3 = new URL(util4.parseOrigin(url3).origin + path12);
+          url3 = new URL(util4.parseOrigin(url3).origin + path13);
         } else {
           if (!opts) {
             opts = typeof url3 === "object" ? url3 : {};
@@ -29213,10 +29213,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path12) {
-  if (!path12)
+function getElementAtPath(obj, path13) {
+  if (!path13)
     return obj;
-  return path12.reduce((acc, key) => acc?.[key], obj);
+  return path13.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -29556,11 +29556,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path12, issues) {
+function prefixIssues(path13, issues) {
   return issues.map((iss) => {
     var _a4;
     (_a4 = iss).path ?? (_a4.path = []);
-    iss.path.unshift(path12);
+    iss.path.unshift(path13);
     return iss;
   });
 }
@@ -30021,16 +30021,16 @@ function flattenError(error3, mapper = (issue3) => issue3.message) {
 }
 function formatError(error3, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error4, path12 = []) => {
+  const processError = (error4, path13 = []) => {
     for (const issue3 of error4.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path12, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path13, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path12, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path13, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path12, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path13, ...issue3.path]);
       } else {
-        const fullpath = [...path12, ...issue3.path];
+        const fullpath = [...path13, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -35650,8 +35650,8 @@ function credentialsFromEnv(env = process.env) {
 }
 var sha256 = (data) => createHash("sha256").update(data).digest("hex");
 var hmac = (key, data) => createHmac("sha256", key).update(data).digest();
-function encodeKeyPath(path12) {
-  return path12.split("/").map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+function encodeKeyPath(path13) {
+  return path13.split("/").map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function sigV4Authorization(r) {
   const headers2 = { ...r.headers, host: r.host, "x-amz-content-sha256": r.payloadHash, "x-amz-date": r.amzDate };
@@ -35670,13 +35670,13 @@ function sigV4Authorization(r) {
 }
 async function s3Put(location, name, body2, contentType2, credentials, signal2) {
   const key = [location.prefix, name].filter(Boolean).join("/");
-  const path12 = encodeKeyPath(location.pathStyle ? `/${location.bucket}/${key}` : `/${key}`);
+  const path13 = encodeKeyPath(location.pathStyle ? `/${location.bucket}/${key}` : `/${key}`);
   const host = new URL(location.origin).host;
   const payloadHash = sha256(body2);
   const amzDate = (/* @__PURE__ */ new Date()).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
   const headers2 = { "content-type": contentType2 };
-  const authorization = sigV4Authorization({ method: "PUT", host, path: path12, headers: headers2, payloadHash, region: location.region, amzDate, credentials });
-  await http2(`${location.origin}${path12}`, {
+  const authorization = sigV4Authorization({ method: "PUT", host, path: path13, headers: headers2, payloadHash, region: location.region, amzDate, credentials });
+  await http2(`${location.origin}${path13}`, {
     method: "PUT",
     signal: signal2,
     timeoutMs: 6e4,
@@ -35969,6 +35969,9 @@ function runAbortable(command, args, signal2) {
   });
 }
 
+// src/nix/system-conf-file.ts
+import path4 from "node:path";
+
 // src/text-file.ts
 import { readFileSync } from "node:fs";
 function readTextIfPresent(file) {
@@ -35979,8 +35982,23 @@ function readTextIfPresent(file) {
   }
 }
 
+// src/nix/system-conf-file.ts
+var DEFAULT_CONF_DIR = "/etc/nix";
+var CUSTOM_CONF = "nix.custom.conf";
+function customConfInclude(conf, confDir) {
+  for (const line of conf.split("\n")) {
+    const m = /^\s*!?include\s+(\S+)\s*$/.exec(line);
+    if (m?.[1] && path4.basename(m[1]) === CUSTOM_CONF) return path4.resolve(confDir, m[1]);
+  }
+  return null;
+}
+function systemConfFile(env = process.env, read = readTextIfPresent) {
+  const dir = env.NIX_CONF_DIR || DEFAULT_CONF_DIR;
+  const main = path4.join(dir, "nix.conf");
+  return customConfInclude(read(main), dir) ?? main;
+}
+
 // src/configure/system-conf.ts
-var SYSTEM_CONF = "/etc/nix/nix.conf";
 var BEGIN = "# BEGIN nix-substitute-action (removed by its post step)";
 var END = "# END nix-substitute-action";
 function withoutBlock(conf) {
@@ -36002,12 +36020,13 @@ async function restartDaemon() {
     if (code === 0) return;
     errors.push(`${cmd.join(" ")}: ${stderr.trim()}`);
   }
-  throw new Error(`could not restart the Nix daemon so it reads ${SYSTEM_CONF}: ${errors.join("; ")}`);
+  throw new Error(`could not restart the Nix daemon so it reads ${systemConfFile()}: ${errors.join("; ")}`);
 }
 async function restoreSystemConf() {
-  const now = readTextIfPresent(SYSTEM_CONF);
+  const file = systemConfFile();
+  const now = readTextIfPresent(file);
   if (withoutBlock(now) === now) return;
-  await sudoWrite(SYSTEM_CONF, withoutBlock(now));
+  await sudoWrite(file, withoutBlock(now));
   await restartDaemon();
 }
 
@@ -36060,18 +36079,30 @@ function marginFor(storeDirTimes) {
   const second = 1000000000n;
   return storeDirTimes.mtimeNs % second === 0n && storeDirTimes.ctimeNs % second === 0n ? 1e3 : CLOCK_MARGIN_MS;
 }
-function changeCutoff(since, storeDir = STORE_DIR) {
-  return since - marginFor(statSync(storeDir, { bigint: true }));
+function changeCutoff(since, storeDir2 = STORE_DIR) {
+  return since - marginFor(statSync(storeDir2, { bigint: true }));
 }
-function entryState(storeDir, name, cutoff) {
-  const stat2 = lstatSync(`${storeDir}/${name}`, { throwIfNoEntry: false });
+function entryState(storeDir2, name, cutoff) {
+  const stat2 = lstatSync(`${storeDir2}/${name}`, { throwIfNoEntry: false });
   if (stat2 === void 0) return "absent";
   return stat2.ctimeMs >= cutoff ? "new" : "old";
 }
-async function newEntries(since, storeDir = STORE_DIR) {
-  const cutoff = changeCutoff(since, storeDir);
-  const names = (await readdir2(storeDir)).filter(isCandidateEntry);
-  return names.filter((name) => entryState(storeDir, name, cutoff) === "new").map((n) => `${storeDir}/${n}`);
+async function newEntries(since, storeDir2 = STORE_DIR) {
+  const cutoff = changeCutoff(since, storeDir2);
+  const names = (await readdir2(storeDir2)).filter(isCandidateEntry);
+  return names.filter((name) => entryState(storeDir2, name, cutoff) === "new").map((n) => `${storeDir2}/${n}`);
+}
+
+// src/nix/store-dir.ts
+var StoreDir = string2().check(_regex(/^\/[^\s]*[^\s/]$/, "an absolute path without spaces or a trailing slash"));
+var asked = null;
+function storeDir() {
+  asked ??= run("nix", [...NIX_COMMAND, "eval", "--raw", "--expr", "builtins.storeDir"]).then(({ stdout }) => {
+    const parsed = StoreDir.safeParse(stdout.trim());
+    if (!parsed.success) throw new Error(`Nix reported a store directory that is not usable: ${JSON.stringify(stdout.slice(0, 200))}`);
+    return parsed.data;
+  });
+  return asked;
 }
 
 // src/nix/installable.ts
@@ -36169,14 +36200,14 @@ var Sha256 = class _Sha256 {
 };
 
 // src/nix/path-info.ts
-function hashPart(path12) {
-  return baseName(path12).slice(0, 32);
+function hashPart(path13) {
+  return baseName(path13).slice(0, 32);
 }
-function baseName(path12) {
-  return path12.slice(path12.lastIndexOf("/") + 1);
+function baseName(path13) {
+  return path13.slice(path13.lastIndexOf("/") + 1);
 }
-function full(storeDir, p) {
-  return p.startsWith("/") ? p : `${storeDir}/${p}`;
+function full(storeDir2, p) {
+  return p.startsWith("/") ? p : `${storeDir2}/${p}`;
 }
 var HASH_BYTES = { md5: 16, sha1: 20, sha256: 32, sha512: 64, blake3: 32 };
 function hashBytes(algorithm, format, body2) {
@@ -36273,8 +36304,8 @@ var Wrapped = object({
 function isInvalid(value) {
   return value === null || typeof value === "object" && value.valid === false;
 }
-function toPathInfo(storeDir, key, e) {
-  const dir = e.storeDir ?? storeDir;
+function toPathInfo(storeDir2, key, e) {
+  const dir = e.storeDir ?? storeDir2;
   return {
     path: full(dir, key),
     narHash: e.narHash,
@@ -36285,10 +36316,10 @@ function toPathInfo(storeDir, key, e) {
     ca: e.ca ?? null
   };
 }
-function parsePathInfoJson(text4, storeDir = STORE_DIR) {
+function parsePathInfoJson(text4, storeDir2 = STORE_DIR) {
   const doc = JSON.parse(text4);
   let pairs;
-  let dir = storeDir;
+  let dir = storeDir2;
   if (Array.isArray(doc)) {
     pairs = doc.map((v) => [void 0, v]);
   } else if (typeof doc === "object" && doc !== null && "info" in doc) {
@@ -36304,9 +36335,9 @@ function parsePathInfoJson(text4, storeDir = STORE_DIR) {
   for (const [key, value] of pairs) {
     if (isInvalid(value)) continue;
     const entry = Entry.parse(value);
-    const path12 = key ?? entry.path;
-    if (!path12) throw new Error("path-info entry without a path");
-    out.push(toPathInfo(dir, path12, entry));
+    const path13 = key ?? entry.path;
+    if (!path13) throw new Error("path-info entry without a path");
+    out.push(toPathInfo(dir, path13, entry));
   }
   return out;
 }
@@ -36647,8 +36678,8 @@ async function uploadPath(apiEndpoint, cache, token, info2, narStream, signal2, 
 import { spawn as spawn3 } from "node:child_process";
 import { lstat as lstat2, open as open3, readdir as readdir3, readlink as readlink2 } from "node:fs/promises";
 import { Readable as Readable2 } from "node:stream";
-function dumpNar(path12, signal2) {
-  return process.platform === "linux" ? dumpNarDirect(path12, signal2) : dumpNarWithNix(path12, signal2);
+function dumpNar(path13, signal2) {
+  return process.platform === "linux" ? dumpNarDirect(path13, signal2) : dumpNarWithNix(path13, signal2);
 }
 var CHUNK = 1024 * 1024;
 function strings(...items) {
@@ -36667,14 +36698,14 @@ function u64(n) {
 function padding(n) {
   return Buffer.alloc((8 - n % 8) % 8);
 }
-async function* regular(path12, size2) {
-  const file = await open3(path12, "r");
+async function* regular(path13, size2) {
+  const file = await open3(path13, "r");
   try {
     let left = size2;
     while (left > 0) {
       const buffer2 = Buffer.allocUnsafe(Math.min(CHUNK, left));
       const { bytesRead } = await file.read(buffer2, 0, buffer2.length, null);
-      if (bytesRead === 0) throw new Error(`${path12.toString()} shrank while being read`);
+      if (bytesRead === 0) throw new Error(`${path13.toString()} shrank while being read`);
       left -= bytesRead;
       yield bytesRead === buffer2.length ? buffer2 : buffer2.subarray(0, bytesRead);
     }
@@ -36682,34 +36713,34 @@ async function* regular(path12, size2) {
     await file.close();
   }
 }
-async function* node2(path12) {
-  const st = await lstat2(path12);
+async function* node2(path13) {
+  const st = await lstat2(path13);
   if (st.isSymbolicLink()) {
-    yield strings("(", "type", "symlink", "target", await readlink2(path12, { encoding: "buffer" }), ")");
+    yield strings("(", "type", "symlink", "target", await readlink2(path13, { encoding: "buffer" }), ")");
   } else if (st.isFile()) {
     const head = (st.mode & 64) !== 0 ? ["(", "type", "regular", "executable", "", "contents"] : ["(", "type", "regular", "contents"];
     yield Buffer.concat([strings(...head), u64(st.size)]);
-    yield* regular(path12, st.size);
+    yield* regular(path13, st.size);
     yield Buffer.concat([padding(st.size), strings(")")]);
   } else if (st.isDirectory()) {
     yield strings("(", "type", "directory");
-    const names = (await readdir3(path12, { encoding: "buffer" })).sort(Buffer.compare);
+    const names = (await readdir3(path13, { encoding: "buffer" })).sort(Buffer.compare);
     for (const name of names) {
       yield strings("entry", "(", "name", name, "node");
-      yield* node2(Buffer.concat([path12, Buffer.from("/"), name]));
+      yield* node2(Buffer.concat([path13, Buffer.from("/"), name]));
       yield strings(")");
     }
     yield strings(")");
   } else {
-    throw new Error(`${path12.toString()}: not a regular file, directory or symlink; cannot be in a NAR`);
+    throw new Error(`${path13.toString()}: not a regular file, directory or symlink; cannot be in a NAR`);
   }
 }
-async function* nar(path12) {
+async function* nar(path13) {
   yield strings("nix-archive-1");
-  yield* node2(Buffer.from(path12));
+  yield* node2(Buffer.from(path13));
 }
-function dumpNarDirect(path12, signal2) {
-  const stream = Readable2.from(nar(path12), { objectMode: false, highWaterMark: CHUNK });
+function dumpNarDirect(path13, signal2) {
+  const stream = Readable2.from(nar(path13), { objectMode: false, highWaterMark: CHUNK });
   if (signal2) {
     const abort = () => stream.destroy(signal2.reason instanceof Error ? signal2.reason : new Error("aborted"));
     if (signal2.aborted) abort();
@@ -36720,8 +36751,8 @@ function dumpNarDirect(path12, signal2) {
   }
   return stream;
 }
-function dumpNarWithNix(path12, signal2) {
-  const child2 = spawn3("nix-store", ["--dump", path12], { stdio: ["ignore", "pipe", "pipe"], ...signal2 ? { signal: signal2 } : {} });
+function dumpNarWithNix(path13, signal2) {
+  const child2 = spawn3("nix-store", ["--dump", path13], { stdio: ["ignore", "pipe", "pipe"], ...signal2 ? { signal: signal2 } : {} });
   const stderr = [];
   child2.stderr.on("data", (d) => stderr.push(d));
   const out = new Readable2({ read() {
@@ -36737,7 +36768,7 @@ function dumpNarWithNix(path12, signal2) {
   child2.on("error", (error3) => out.destroy(error3));
   child2.on("close", (code) => {
     if (code === 0) out.push(null);
-    else out.destroy(new Error(`nix-store --dump ${path12} failed (exit ${code}): ${Buffer.concat(stderr).toString().trim()}`));
+    else out.destroy(new Error(`nix-store --dump ${path13} failed (exit ${code}): ${Buffer.concat(stderr).toString().trim()}`));
   });
   return out;
 }
@@ -36798,22 +36829,22 @@ var AtticTarget = class {
     if (this.configWarning) ctx.log.warning(this.configWarning);
     this.configWarning = null;
     const out = /* @__PURE__ */ new Set();
-    for (const hash of missingHashes2) for (const path12 of byHash.get(hash) ?? []) out.add(path12);
+    for (const hash of missingHashes2) for (const path13 of byHash.get(hash) ?? []) out.add(path13);
     return out;
   }
-  async upload(path12, ctx) {
+  async upload(path13, ctx) {
     const endpoint = await this.apiEndpoint(ctx);
     const result = await withRetry(
       // A fresh `nix-store --dump` per attempt: the previous stream was consumed.
-      () => uploadPath(endpoint, this.cache, this.token, path12, dumpNar(path12.path, ctx.signal), ctx.signal),
+      () => uploadPath(endpoint, this.cache, this.token, path13, dumpNar(path13.path, ctx.signal), ctx.signal),
       {
         signal: ctx.signal,
         attempts: this.attempts,
-        onRetry: (error3, attempt2, delay4) => ctx.log.info(`${this.label}: retrying ${path12.path} in ${delay4} ms (attempt ${attempt2} failed: ${error3.message})`)
+        onRetry: (error3, attempt2, delay4) => ctx.log.info(`${this.label}: retrying ${path13.path} in ${delay4} ms (attempt ${attempt2} failed: ${error3.message})`)
       }
     );
-    if (result.kind === "Deduplicated") ctx.log.debug(`${this.label}: ${path12.path} deduplicated by the server`);
-    return { bytes: path12.narSize };
+    if (result.kind === "Deduplicated") ctx.log.debug(`${this.label}: ${path13.path} deduplicated by the server`);
+    return { bytes: path13.narSize };
   }
 };
 
@@ -36835,7 +36866,7 @@ function renderNarInfo(n) {
   return `${lines2.join("\n")}
 `;
 }
-function parseNarInfo(text4, storeDir = "/nix/store") {
+function parseNarInfo(text4, storeDir2 = "/nix/store") {
   const fields = /* @__PURE__ */ new Map();
   for (const line of text4.split("\n")) {
     const at = line.indexOf(": ");
@@ -36861,8 +36892,8 @@ function parseNarInfo(text4, storeDir = "/nix/store") {
     ...fileSize ? { fileSize: Number(fileSize) } : {},
     narHash: Sha256.parse(need("NarHash")),
     narSize: Number(need("NarSize")),
-    references: refs === "" ? [] : refs.split(" ").map((r) => `${storeDir}/${r}`),
-    deriver: deriver && deriver !== "unknown-deriver" ? `${storeDir}/${deriver}` : null,
+    references: refs === "" ? [] : refs.split(" ").map((r) => `${storeDir2}/${r}`),
+    deriver: deriver && deriver !== "unknown-deriver" ? `${storeDir2}/${deriver}` : null,
     sigs: fields.get("Sig") ?? [],
     ca: one("CA") ?? null
   };
@@ -36942,7 +36973,7 @@ function narExtension(compression) {
 }
 
 // src/push/binary-cache.ts
-var CACHE_INFO = `StoreDir: ${STORE_DIR}
+var cacheInfo = (dir) => `StoreDir: ${dir}
 WantMassQuery: 1
 Priority: 40
 `;
@@ -37045,7 +37076,7 @@ var BinaryCacheTarget = class {
   }
   ensureCacheInfo(ctx) {
     this.cacheInfoReady ??= this.retry(async () => {
-      if (!await this.sink.exists("nix-cache-info", ctx)) await this.sink.put("nix-cache-info", CACHE_INFO, "text/x-nix-cache-info", ctx);
+      if (!await this.sink.exists("nix-cache-info", ctx)) await this.sink.put("nix-cache-info", cacheInfo(await storeDir()), "text/x-nix-cache-info", ctx);
     }, ctx, "nix-cache-info");
     return this.cacheInfoReady;
   }
@@ -37160,7 +37191,7 @@ async function call(e, op, signal2, fn) {
     throw cachixError(error3, e, op);
   }
 }
-async function cacheInfo(apiUrl, name, token, signal2) {
+async function cacheInfo2(apiUrl, name, token, signal2) {
   const e = { apiUrl, name, token };
   const json = await call(e, "cache", signal2, () => httpJson(cacheUrl(e), { headers: headers(e), signal: signal2 }));
   const parsed = BinaryCacheJson.safeParse(json);
@@ -37349,7 +37380,7 @@ var CachixTarget = class _CachixTarget {
   }
   /** Looks the cache up (fails with a PushError users can act on) and builds the target. */
   static async create(settings, signal2, options = {}) {
-    const info2 = await cacheInfo(settings.apiUrl, settings.name, settings.authToken, signal2);
+    const info2 = await cacheInfo2(settings.apiUrl, settings.name, settings.authToken, signal2);
     return new _CachixTarget(settings, info2, options);
   }
   async missing(paths, ctx) {
@@ -37357,9 +37388,9 @@ var CachixTarget = class _CachixTarget {
     const lacking = await missingHashes(apiUrl, name, token, paths.map((p) => hashPart(p.path)), ctx.signal);
     return new Set(paths.filter((p) => lacking.has(hashPart(p.path))).map((p) => p.path));
   }
-  async upload(path12, ctx) {
+  async upload(path13, ctx) {
     const result = await withRetry(
-      () => uploadNar(this.#endpoint, path12, {
+      () => uploadNar(this.#endpoint, path13, {
         signal: ctx.signal,
         chunkSize: this.settings.chunkSize,
         signingKey: this.settings.signingKey,
@@ -37369,7 +37400,7 @@ var CachixTarget = class _CachixTarget {
         signal: ctx.signal,
         attempts: this.#options.uploadAttempts ?? 3,
         baseDelayMs: 1e3,
-        onRetry: (error3, attempt2) => ctx.log.info(`${this.label}: retrying ${path12.path} (attempt ${attempt2 + 1}): ${error3.message}`)
+        onRetry: (error3, attempt2) => ctx.log.info(`${this.label}: retrying ${path13.path} (attempt ${attempt2 + 1}): ${error3.message}`)
       }
     );
     return { bytes: result.narInfo.cFileSize };
@@ -37396,8 +37427,8 @@ var CachixTarget = class _CachixTarget {
     return topLevel(resolved);
   }
 };
-function topLevel(path12) {
-  const rest = path12.slice(STORE_DIR.length + 1);
+function topLevel(path13) {
+  const rest = path13.slice(STORE_DIR.length + 1);
   const slash = rest.indexOf("/");
   return `${STORE_DIR}/${slash < 0 ? rest : rest.slice(0, slash)}`;
 }
@@ -37539,12 +37570,12 @@ async function pushToTarget(target, plan, options) {
       const extra = new Set(await target.upstreamKeyNames(options.ctx));
       paths = plan.filter((i) => !isUpstream(i, extra));
     }
-    const asked = Date.now();
+    const asked2 = Date.now();
     const missing = paths.length === 0 ? /* @__PURE__ */ new Set() : await target.missing(paths, options.ctx);
     const todo = paths.filter((i) => missing.has(i.path));
     report2.alreadyPresent = paths.length - todo.length;
     const uploading = Date.now();
-    options.ctx.log.debug(`timing: ${target.label}: missing query: ${uploading - asked} ms`);
+    options.ctx.log.debug(`timing: ${target.label}: missing query: ${uploading - asked2} ms`);
     await uploadInOrder(target, todo, options.jobs, options.ctx, report2);
     options.ctx.log.debug(`timing: ${target.label}: ${todo.length} upload(s), ${options.jobs} at a time: ${Date.now() - uploading} ms`);
     if (target.finish && report2.failed.length === 0 && report2.blocked === 0) await target.finish(report2.pushed, options.ctx);
@@ -38033,9 +38064,9 @@ function selectWithinBudget(index, budget) {
 }
 async function prune(dir, index, keep) {
   const keptNars = new Set([...keep.paths].map((p) => index.paths.get(p)?.nar));
-  for (const [path12, entry] of index.paths) {
-    if (keep.paths.has(path12)) continue;
-    await rm5(join7(dir, `${hashPart(path12)}.narinfo`), { force: true });
+  for (const [path13, entry] of index.paths) {
+    if (keep.paths.has(path13)) continue;
+    await rm5(join7(dir, `${hashPart(path13)}.narinfo`), { force: true });
     if (!keptNars.has(entry.nar)) await rm5(join7(dir, "nar", entry.nar), { force: true });
   }
   const roots = Object.fromEntries(keep.roots.map((r) => [r, index.roots.get(r) ?? 0]));
@@ -38044,7 +38075,7 @@ async function prune(dir, index, keep) {
 }
 
 // node_modules/@actions/cache/lib/cache.js
-import * as path11 from "path";
+import * as path12 from "path";
 
 // node_modules/@actions/glob/lib/internal-globber.js
 import * as fs3 from "fs";
@@ -38084,10 +38115,10 @@ function getOptions(copy) {
 }
 
 // node_modules/@actions/glob/lib/internal-globber.js
-import * as path8 from "path";
+import * as path9 from "path";
 
 // node_modules/@actions/glob/lib/internal-path-helper.js
-import * as path4 from "path";
+import * as path5 from "path";
 import assert2 from "assert";
 var IS_WINDOWS3 = process.platform === "win32";
 function dirname4(p) {
@@ -38095,7 +38126,7 @@ function dirname4(p) {
   if (IS_WINDOWS3 && /^\\\\[^\\]+(\\[^\\]+)?$/.test(p)) {
     return p;
   }
-  let result = path4.dirname(p);
+  let result = path5.dirname(p);
   if (IS_WINDOWS3 && /^\\\\[^\\]+\\[^\\]+\\$/.test(result)) {
     result = safeTrimTrailingSeparator(result);
   }
@@ -38132,7 +38163,7 @@ function ensureAbsoluteRoot(root, itemPath) {
   assert2(hasAbsoluteRoot(root), `ensureAbsoluteRoot parameter 'root' must have an absolute root`);
   if (root.endsWith("/") || IS_WINDOWS3 && root.endsWith("\\")) {
   } else {
-    root += path4.sep;
+    root += path5.sep;
   }
   return root + itemPath;
 }
@@ -38166,10 +38197,10 @@ function safeTrimTrailingSeparator(p) {
     return "";
   }
   p = normalizeSeparators2(p);
-  if (!p.endsWith(path4.sep)) {
+  if (!p.endsWith(path5.sep)) {
     return p;
   }
-  if (p === path4.sep) {
+  if (p === path5.sep) {
     return p;
   }
   if (IS_WINDOWS3 && /^[A-Z]:\\$/i.test(p)) {
@@ -38237,7 +38268,7 @@ function partialMatch(patterns, itemPath) {
 
 // node_modules/@actions/glob/lib/internal-pattern.js
 import * as os6 from "os";
-import * as path7 from "path";
+import * as path8 from "path";
 import assert4 from "assert";
 
 // node_modules/balanced-match/dist/esm/index.js
@@ -39454,11 +39485,11 @@ var qmarksTestNoExtDot = ([$0]) => {
   return (f) => f.length === len && f !== "." && f !== "..";
 };
 var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-var path5 = {
+var path6 = {
   win32: { sep: "\\" },
   posix: { sep: "/" }
 };
-var sep3 = defaultPlatform === "win32" ? path5.win32.sep : path5.posix.sep;
+var sep3 = defaultPlatform === "win32" ? path6.win32.sep : path6.posix.sep;
 minimatch.sep = sep3;
 var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
 minimatch.GLOBSTAR = GLOBSTAR;
@@ -40205,7 +40236,7 @@ minimatch.escape = escape;
 minimatch.unescape = unescape;
 
 // node_modules/@actions/glob/lib/internal-path.js
-import * as path6 from "path";
+import * as path7 from "path";
 import assert3 from "assert";
 var IS_WINDOWS5 = process.platform === "win32";
 var Path = class {
@@ -40219,12 +40250,12 @@ var Path = class {
       assert3(itemPath, `Parameter 'itemPath' must not be empty`);
       itemPath = safeTrimTrailingSeparator(itemPath);
       if (!hasRoot(itemPath)) {
-        this.segments = itemPath.split(path6.sep);
+        this.segments = itemPath.split(path7.sep);
       } else {
         let remaining = itemPath;
         let dir = dirname4(remaining);
         while (dir !== remaining) {
-          const basename5 = path6.basename(remaining);
+          const basename5 = path7.basename(remaining);
           this.segments.unshift(basename5);
           remaining = dir;
           dir = dirname4(remaining);
@@ -40242,7 +40273,7 @@ var Path = class {
           assert3(segment === dirname4(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
           this.segments.push(segment);
         } else {
-          assert3(!segment.includes(path6.sep), `Parameter 'itemPath' contains unexpected path separators`);
+          assert3(!segment.includes(path7.sep), `Parameter 'itemPath' contains unexpected path separators`);
           this.segments.push(segment);
         }
       }
@@ -40253,12 +40284,12 @@ var Path = class {
    */
   toString() {
     let result = this.segments[0];
-    let skipSlash = result.endsWith(path6.sep) || IS_WINDOWS5 && /^[A-Z]:$/i.test(result);
+    let skipSlash = result.endsWith(path7.sep) || IS_WINDOWS5 && /^[A-Z]:$/i.test(result);
     for (let i = 1; i < this.segments.length; i++) {
       if (skipSlash) {
         skipSlash = false;
       } else {
-        result += path6.sep;
+        result += path7.sep;
       }
       result += this.segments[i];
     }
@@ -40290,7 +40321,7 @@ var Pattern = class _Pattern {
     }
     pattern = _Pattern.fixupPattern(pattern, homedir2);
     this.segments = new Path(pattern).segments;
-    this.trailingSeparator = normalizeSeparators2(pattern).endsWith(path7.sep);
+    this.trailingSeparator = normalizeSeparators2(pattern).endsWith(path8.sep);
     pattern = safeTrimTrailingSeparator(pattern);
     let foundGlob = false;
     const searchSegments = this.segments.map((x) => _Pattern.getLiteral(x)).filter((x) => !foundGlob && !(foundGlob = x === ""));
@@ -40314,8 +40345,8 @@ var Pattern = class _Pattern {
   match(itemPath) {
     if (this.segments[this.segments.length - 1] === "**") {
       itemPath = normalizeSeparators2(itemPath);
-      if (!itemPath.endsWith(path7.sep) && this.isImplicitPattern === false) {
-        itemPath = `${itemPath}${path7.sep}`;
+      if (!itemPath.endsWith(path8.sep) && this.isImplicitPattern === false) {
+        itemPath = `${itemPath}${path8.sep}`;
       }
     } else {
       itemPath = safeTrimTrailingSeparator(itemPath);
@@ -40350,9 +40381,9 @@ var Pattern = class _Pattern {
     assert4(literalSegments.every((x, i) => (x !== "." || i === 0) && x !== ".."), `Invalid pattern '${pattern}'. Relative pathing '.' and '..' is not allowed.`);
     assert4(!hasRoot(pattern) || literalSegments[0], `Invalid pattern '${pattern}'. Root segment must not contain globs.`);
     pattern = normalizeSeparators2(pattern);
-    if (pattern === "." || pattern.startsWith(`.${path7.sep}`)) {
+    if (pattern === "." || pattern.startsWith(`.${path8.sep}`)) {
       pattern = _Pattern.globEscape(process.cwd()) + pattern.substr(1);
-    } else if (pattern === "~" || pattern.startsWith(`~${path7.sep}`)) {
+    } else if (pattern === "~" || pattern.startsWith(`~${path8.sep}`)) {
       homedir2 = homedir2 || os6.homedir();
       assert4(homedir2, "Unable to determine HOME directory");
       assert4(hasAbsoluteRoot(homedir2), `Expected HOME directory to be a rooted path. Actual '${homedir2}'`);
@@ -40428,8 +40459,8 @@ var Pattern = class _Pattern {
 
 // node_modules/@actions/glob/lib/internal-search-state.js
 var SearchState = class {
-  constructor(path12, level) {
-    this.path = path12;
+  constructor(path13, level) {
+    this.path = path13;
     this.level = level;
   }
 };
@@ -40596,7 +40627,7 @@ var DefaultGlobber = class _DefaultGlobber {
         if (!stats) {
           continue;
         }
-        if (options.excludeHiddenFiles && path8.basename(item.path).match(/^\./)) {
+        if (options.excludeHiddenFiles && path9.basename(item.path).match(/^\./)) {
           continue;
         }
         if (stats.isDirectory()) {
@@ -40606,7 +40637,7 @@ var DefaultGlobber = class _DefaultGlobber {
             continue;
           }
           const childLevel = item.level + 1;
-          const childItems = (yield __await(fs3.promises.readdir(item.path))).map((x) => new SearchState(path8.join(item.path, x), childLevel));
+          const childItems = (yield __await(fs3.promises.readdir(item.path))).map((x) => new SearchState(path9.join(item.path, x), childLevel));
           stack.push(...childItems.reverse());
         } else if (match3 & MatchKind.File) {
           yield yield __await(item.path);
@@ -40709,7 +40740,7 @@ function create(patterns, options) {
 var semver = __toESM(require_semver2(), 1);
 import * as crypto3 from "crypto";
 import * as fs4 from "fs";
-import * as path9 from "path";
+import * as path10 from "path";
 import * as util from "util";
 
 // node_modules/@actions/cache/lib/internal/constants.js
@@ -40800,9 +40831,9 @@ function createTempDirectory() {
           baseLocation = "/home";
         }
       }
-      tempDirectory = path9.join(baseLocation, "actions", "temp");
+      tempDirectory = path10.join(baseLocation, "actions", "temp");
     }
-    const dest = path9.join(tempDirectory, crypto3.randomUUID());
+    const dest = path10.join(tempDirectory, crypto3.randomUUID());
     yield mkdirP(dest);
     return dest;
   });
@@ -40824,7 +40855,7 @@ function resolvePaths(patterns) {
         _c = _g.value;
         _e = false;
         const file = _c;
-        const relativeFile = path9.relative(workspace, file).replace(new RegExp(`\\${path9.sep}`, "g"), "/");
+        const relativeFile = path10.relative(workspace, file).replace(new RegExp(`\\${path10.sep}`, "g"), "/");
         debug(`Matched: ${relativeFile}`);
         if (relativeFile === "") {
           paths.push(".");
@@ -45526,15 +45557,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path12 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path12.startsWith("/")) {
-      path12 = path12.substring(1);
+    let path13 = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path13.startsWith("/")) {
+      path13 = path13.substring(1);
     }
-    if (isAbsoluteUrl(path12)) {
-      requestUrl = path12;
+    if (isAbsoluteUrl(path13)) {
+      requestUrl = path13;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path12);
+      requestUrl = appendPath(requestUrl, path13);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -45580,9 +45611,9 @@ function appendPath(url3, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path12 = pathToAppend.substring(0, searchStart);
+    const path13 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path12;
+    newPath = newPath + path13;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -48459,16 +48490,16 @@ var MatcherView = class {
    * @returns {string|undefined}
    */
   getCurrentTag() {
-    const path12 = this._matcher.path;
-    return path12.length > 0 ? path12[path12.length - 1].tag : void 0;
+    const path13 = this._matcher.path;
+    return path13.length > 0 ? path13[path13.length - 1].tag : void 0;
   }
   /**
    * Get current namespace.
    * @returns {string|undefined}
    */
   getCurrentNamespace() {
-    const path12 = this._matcher.path;
-    return path12.length > 0 ? path12[path12.length - 1].namespace : void 0;
+    const path13 = this._matcher.path;
+    return path13.length > 0 ? path13[path13.length - 1].namespace : void 0;
   }
   /**
    * Get current node's attribute value.
@@ -48476,9 +48507,9 @@ var MatcherView = class {
    * @returns {*}
    */
   getAttrValue(attrName) {
-    const path12 = this._matcher.path;
-    if (path12.length === 0) return void 0;
-    return path12[path12.length - 1].values?.[attrName];
+    const path13 = this._matcher.path;
+    if (path13.length === 0) return void 0;
+    return path13[path13.length - 1].values?.[attrName];
   }
   /**
    * Check if current node has an attribute.
@@ -48486,9 +48517,9 @@ var MatcherView = class {
    * @returns {boolean}
    */
   hasAttr(attrName) {
-    const path12 = this._matcher.path;
-    if (path12.length === 0) return false;
-    const current = path12[path12.length - 1];
+    const path13 = this._matcher.path;
+    if (path13.length === 0) return false;
+    const current = path13[path13.length - 1];
     return current.values !== void 0 && attrName in current.values;
   }
   /**
@@ -48514,18 +48545,18 @@ var MatcherView = class {
    * @returns {number}
    */
   getPosition() {
-    const path12 = this._matcher.path;
-    if (path12.length === 0) return -1;
-    return path12[path12.length - 1].position ?? 0;
+    const path13 = this._matcher.path;
+    if (path13.length === 0) return -1;
+    return path13[path13.length - 1].position ?? 0;
   }
   /**
    * Get current node's repeat counter (occurrence count of this tag name).
    * @returns {number}
    */
   getCounter() {
-    const path12 = this._matcher.path;
-    if (path12.length === 0) return -1;
-    return path12[path12.length - 1].counter ?? 0;
+    const path13 = this._matcher.path;
+    if (path13.length === 0) return -1;
+    return path13[path13.length - 1].counter ?? 0;
   }
   /**
    * Get current node's sibling index (alias for getPosition).
@@ -51775,11 +51806,11 @@ var NativeCRC64 = (() => {
       throw new Error("Module.ENVIRONMENT has been deprecated. To force the environment, use the ENVIRONMENT compile-time option (for example, -sENVIRONMENT=web or -sENVIRONMENT=node)");
     }
     var scriptDirectory = "";
-    function locateFile(path12) {
+    function locateFile(path13) {
       if (Module["locateFile"]) {
-        return Module["locateFile"](path12, scriptDirectory);
+        return Module["locateFile"](path13, scriptDirectory);
       }
-      return scriptDirectory + path12;
+      return scriptDirectory + path13;
     }
     var read_, readAsync, readBinary, setWindowTitle;
     function logExceptionOnExit(e) {
@@ -54832,9 +54863,9 @@ var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
    * @param request -
    */
   getCanonicalizedResourceString(request4) {
-    const path12 = getURLPath(request4.url) || "/";
+    const path13 = getURLPath(request4.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${this.factory.accountName}${path12}`;
+    canonicalizedResourceString += `/${this.factory.accountName}${path13}`;
     const queries = getURLQueries(request4.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -55316,9 +55347,9 @@ function storageSharedKeyCredentialPolicy(options) {
     return canonicalizedHeadersStringToSign;
   }
   function getCanonicalizedResourceString(request4) {
-    const path12 = getURLPath(request4.url) || "/";
+    const path13 = getURLPath(request4.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${options.accountName}${path12}`;
+    canonicalizedResourceString += `/${options.accountName}${path13}`;
     const queries = getURLQueries(request4.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -69262,10 +69293,10 @@ var StorageContextClient = class extends StorageClient {
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.common.js
 function escapeURLPath(url3) {
   const urlParsed = new URL(url3);
-  let path12 = urlParsed.pathname;
-  path12 = path12 || "/";
-  path12 = escape2(path12);
-  urlParsed.pathname = path12;
+  let path13 = urlParsed.pathname;
+  path13 = path13 || "/";
+  path13 = escape2(path13);
+  urlParsed.pathname = path13;
   return urlParsed.toString();
 }
 function getProxyUriFromDevConnString(connectionString) {
@@ -69350,9 +69381,9 @@ function escape2(text4) {
 }
 function appendToURLPath(url3, name) {
   const urlParsed = new URL(url3);
-  let path12 = urlParsed.pathname;
-  path12 = path12 ? path12.endsWith("/") ? `${path12}${name}` : `${path12}/${name}` : name;
-  urlParsed.pathname = path12;
+  let path13 = urlParsed.pathname;
+  path13 = path13 ? path13.endsWith("/") ? `${path13}${name}` : `${path13}/${name}` : name;
+  urlParsed.pathname = path13;
   return urlParsed.toString();
 }
 function setURLParameter2(url3, name, value) {
@@ -77288,7 +77319,7 @@ function internalCacheTwirpClient(options) {
 
 // node_modules/@actions/cache/lib/internal/tar.js
 import { existsSync as existsSync3, writeFileSync } from "fs";
-import * as path10 from "path";
+import * as path11 from "path";
 var __awaiter16 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve3) {
@@ -77359,13 +77390,13 @@ function getTarArgs(tarPath_1, compressionMethod_1, type_1) {
     const BSD_TAR_ZSTD = tarPath.type === ArchiveToolType.BSD && compressionMethod !== CompressionMethod.Gzip && IS_WINDOWS8;
     switch (type) {
       case "create":
-        args.push("--posix", "-cf", BSD_TAR_ZSTD ? tarFile : cacheFileName.replace(new RegExp(`\\${path10.sep}`, "g"), "/"), "--exclude", BSD_TAR_ZSTD ? tarFile : cacheFileName.replace(new RegExp(`\\${path10.sep}`, "g"), "/"), "-P", "-C", workingDirectory.replace(new RegExp(`\\${path10.sep}`, "g"), "/"), "--files-from", ManifestFilename);
+        args.push("--posix", "-cf", BSD_TAR_ZSTD ? tarFile : cacheFileName.replace(new RegExp(`\\${path11.sep}`, "g"), "/"), "--exclude", BSD_TAR_ZSTD ? tarFile : cacheFileName.replace(new RegExp(`\\${path11.sep}`, "g"), "/"), "-P", "-C", workingDirectory.replace(new RegExp(`\\${path11.sep}`, "g"), "/"), "--files-from", ManifestFilename);
         break;
       case "extract":
-        args.push("-xf", BSD_TAR_ZSTD ? tarFile : archivePath.replace(new RegExp(`\\${path10.sep}`, "g"), "/"), "-P", "-C", BSD_TAR_ZSTD ? quoteAbsolutePath(workingDirectory) : workingDirectory.replace(new RegExp(`\\${path10.sep}`, "g"), "/"));
+        args.push("-xf", BSD_TAR_ZSTD ? tarFile : archivePath.replace(new RegExp(`\\${path11.sep}`, "g"), "/"), "-P", "-C", BSD_TAR_ZSTD ? quoteAbsolutePath(workingDirectory) : workingDirectory.replace(new RegExp(`\\${path11.sep}`, "g"), "/"));
         break;
       case "list":
-        args.push("-tf", BSD_TAR_ZSTD ? tarFile : archivePath.replace(new RegExp(`\\${path10.sep}`, "g"), "/"), "-P");
+        args.push("-tf", BSD_TAR_ZSTD ? tarFile : archivePath.replace(new RegExp(`\\${path11.sep}`, "g"), "/"), "-P");
         break;
     }
     if (tarPath.type === ArchiveToolType.GNU) {
@@ -77404,7 +77435,7 @@ function getWorkingDirectory() {
   return (_a4 = process.env["GITHUB_WORKSPACE"]) !== null && _a4 !== void 0 ? _a4 : process.cwd();
 }
 function quoteAbsolutePath(filePath) {
-  return `"${path10.resolve(filePath).replace(new RegExp(`\\${path10.sep}`, "g"), "/")}"`;
+  return `"${path11.resolve(filePath).replace(new RegExp(`\\${path11.sep}`, "g"), "/")}"`;
 }
 function getDecompressionProgram(tarPath, compressionMethod, archivePath) {
   return __awaiter16(this, void 0, void 0, function* () {
@@ -77434,7 +77465,7 @@ function getCompressionProgram(tarPath, compressionMethod) {
       case CompressionMethod.Zstd:
         return BSD_TAR_ZSTD ? [
           "zstd -T0 --long=30 --force -o",
-          cacheFileName.replace(new RegExp(`\\${path10.sep}`, "g"), "/"),
+          cacheFileName.replace(new RegExp(`\\${path11.sep}`, "g"), "/"),
           TarFilename
         ] : [
           "--use-compress-program",
@@ -77443,7 +77474,7 @@ function getCompressionProgram(tarPath, compressionMethod) {
       case CompressionMethod.ZstdWithoutLong:
         return BSD_TAR_ZSTD ? [
           "zstd -T0 --force -o",
-          cacheFileName.replace(new RegExp(`\\${path10.sep}`, "g"), "/"),
+          cacheFileName.replace(new RegExp(`\\${path11.sep}`, "g"), "/"),
           TarFilename
         ] : ["--use-compress-program", IS_WINDOWS8 ? '"zstd -T0"' : "zstdmt"];
       default:
@@ -77489,7 +77520,7 @@ function listTar(archivePath, compressionMethod) {
 }
 function createTar(archiveFolder, sourceDirectories, compressionMethod) {
   return __awaiter16(this, void 0, void 0, function* () {
-    writeFileSync(path10.join(archiveFolder, ManifestFilename), sourceDirectories.join("\n"));
+    writeFileSync(path11.join(archiveFolder, ManifestFilename), sourceDirectories.join("\n"));
     const { commands } = yield getCommands(compressionMethod, "create");
     yield execCommands(commands, archiveFolder);
   });
@@ -77609,7 +77640,7 @@ function saveCacheV1(paths_1, key_1, options_1) {
       throw new Error(`Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.`);
     }
     const archiveFolder = yield createTempDirectory();
-    const archivePath = path11.join(archiveFolder, getCacheFileName(compressionMethod));
+    const archivePath = path12.join(archiveFolder, getCacheFileName(compressionMethod));
     debug(`Archive Path: ${archivePath}`);
     try {
       yield createTar(archiveFolder, cachePaths, compressionMethod);
@@ -77678,7 +77709,7 @@ function saveCacheV2(paths_1, key_1, options_1) {
       throw new Error(`Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.`);
     }
     const archiveFolder = yield createTempDirectory();
-    const archivePath = path11.join(archiveFolder, getCacheFileName(compressionMethod));
+    const archivePath = path12.join(archiveFolder, getCacheFileName(compressionMethod));
     debug(`Archive Path: ${archivePath}`);
     try {
       yield createTar(archiveFolder, cachePaths, compressionMethod);
@@ -77871,8 +77902,8 @@ function addSaveSummary(s) {
 function packageName(name) {
   return name.replace(/-[0-9].*$/, "");
 }
-function storeName(path12) {
-  return baseName(path12).slice(33);
+function storeName(path13) {
+  return baseName(path13).slice(33);
 }
 function unexpectedBuilds(newPaths, expectedNames) {
   const expected = new Set(expectedNames.map(packageName));
@@ -77914,7 +77945,7 @@ async function cachixSource(c) {
     const url3 = `https://${c.name}.cachix.org`;
     return { label: label2, urls: [url3], keys: [c.publicKey], netrc: c.authToken ? [{ machine: hostOf(url3), password: c.authToken }] : [], how: "key given as input" };
   }
-  const info2 = await cacheInfo(c.apiUrl, c.name, c.authToken, AbortSignal.timeout(LOOKUP_TIMEOUT_MS));
+  const info2 = await cacheInfo2(c.apiUrl, c.name, c.authToken, AbortSignal.timeout(LOOKUP_TIMEOUT_MS));
   const keys = info2.publicSigningKeys.map(parsePublicKey);
   const netrc = !info2.isPublic && c.authToken ? [{ machine: hostOf(info2.uri), password: c.authToken }] : [];
   return { label: label2, urls: [info2.uri.replace(/\/+$/, "")], keys, netrc, how: `key from Cachix (${info2.isPublic ? "public" : "private"} cache)` };
@@ -78195,9 +78226,9 @@ async function publishPins(settings, signal2, extra = {}) {
   const pins = Object.fromEntries(Object.entries(extra).map(([n, p]) => [n, p.path]));
   for (const pin of settings.pins) {
     try {
-      const [path12] = await resolveInstallables([pin.target]);
-      if (!path12) throw new Error("resolved to nothing");
-      pins[pin.name] = path12;
+      const [path13] = await resolveInstallables([pin.target]);
+      if (!path13) throw new Error("resolved to nothing");
+      pins[pin.name] = path13;
     } catch (error3) {
       return report2("failed", `pin ${pin.name} (${pin.target}): ${error3.message}`);
     }
@@ -78205,10 +78236,10 @@ async function publishPins(settings, signal2, extra = {}) {
   const { caches, keys } = await publishedCaches(settings);
   if (caches.length === 0) return report2("failed", "no cache to publish: set substituters, cachix, attic or push-to", pins);
   const missing = [];
-  for (const [name, path12] of Object.entries(pins)) {
+  for (const [name, path13] of Object.entries(pins)) {
     let found = false;
-    for (const c of caches) if (!found && await cacheHas(c.check, [path12])) found = true;
-    if (!found) missing.push(`${name} (${path12})`);
+    for (const c of caches) if (!found && await cacheHas(c.check, [path13])) found = true;
+    if (!found) missing.push(`${name} (${path13})`);
   }
   if (missing.length > 0) return report2("failed", `not published: no cache holds ${missing.join(", ")}`, pins);
   let fromStore = null;
@@ -78248,7 +78279,7 @@ var GRACE_MS = 5e3;
 async function candidatePaths(settings, state3) {
   if (settings.paths.length > 0) return resolveInstallables(settings.paths);
   if (state3.snapshotAt === null) return [];
-  return validPaths(await newEntries(state3.snapshotAt));
+  return validPaths(await newEntries(state3.snapshotAt, await storeDir()));
 }
 async function closureOf(roots) {
   try {

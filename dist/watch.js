@@ -27039,11 +27039,11 @@ function marginFor(storeDirTimes) {
   const second = 1000000000n;
   return storeDirTimes.mtimeNs % second === 0n && storeDirTimes.ctimeNs % second === 0n ? 1e3 : CLOCK_MARGIN_MS;
 }
-function changeCutoff(since, storeDir = STORE_DIR) {
-  return since - marginFor(statSync(storeDir, { bigint: true }));
+function changeCutoff(since, storeDir2 = STORE_DIR) {
+  return since - marginFor(statSync(storeDir2, { bigint: true }));
 }
-function entryState(storeDir, name, cutoff) {
-  const stat2 = lstatSync(`${storeDir}/${name}`, { throwIfNoEntry: false });
+function entryState(storeDir2, name, cutoff) {
+  const stat2 = lstatSync(`${storeDir2}/${name}`, { throwIfNoEntry: false });
   if (stat2 === void 0) return "absent";
   return stat2.ctimeMs >= cutoff ? "new" : "old";
 }
@@ -27184,8 +27184,8 @@ function hashPart(path4) {
 function baseName(path4) {
   return path4.slice(path4.lastIndexOf("/") + 1);
 }
-function full(storeDir, p) {
-  return p.startsWith("/") ? p : `${storeDir}/${p}`;
+function full(storeDir2, p) {
+  return p.startsWith("/") ? p : `${storeDir2}/${p}`;
 }
 var HASH_BYTES = { md5: 16, sha1: 20, sha256: 32, sha512: 64, blake3: 32 };
 function hashBytes(algorithm, format, body) {
@@ -27282,8 +27282,8 @@ var Wrapped = object({
 function isInvalid(value) {
   return value === null || typeof value === "object" && value.valid === false;
 }
-function toPathInfo(storeDir, key, e) {
-  const dir2 = e.storeDir ?? storeDir;
+function toPathInfo(storeDir2, key, e) {
+  const dir2 = e.storeDir ?? storeDir2;
   return {
     path: full(dir2, key),
     narHash: e.narHash,
@@ -27294,10 +27294,10 @@ function toPathInfo(storeDir, key, e) {
     ca: e.ca ?? null
   };
 }
-function parsePathInfoJson(text2, storeDir = STORE_DIR) {
+function parsePathInfoJson(text2, storeDir2 = STORE_DIR) {
   const doc = JSON.parse(text2);
   let pairs;
-  let dir2 = storeDir;
+  let dir2 = storeDir2;
   if (Array.isArray(doc)) {
     pairs = doc.map((v) => [void 0, v]);
   } else if (typeof doc === "object" && doc !== null && "info" in doc) {
@@ -27812,6 +27812,18 @@ function renderNarInfo(n) {
 `;
 }
 
+// src/nix/store-dir.ts
+var StoreDir = string2().check(_regex(/^\/[^\s]*[^\s/]$/, "an absolute path without spaces or a trailing slash"));
+var asked = null;
+function storeDir() {
+  asked ??= run("nix", [...NIX_COMMAND, "eval", "--raw", "--expr", "builtins.storeDir"]).then(({ stdout }) => {
+    const parsed = StoreDir.safeParse(stdout.trim());
+    if (!parsed.success) throw new Error(`Nix reported a store directory that is not usable: ${JSON.stringify(stdout.slice(0, 200))}`);
+    return parsed.data;
+  });
+  return asked;
+}
+
 // src/push/nar-stream.ts
 import { createHash } from "node:crypto";
 import { Transform } from "node:stream";
@@ -27886,7 +27898,7 @@ function narExtension(compression) {
 }
 
 // src/push/binary-cache.ts
-var CACHE_INFO = `StoreDir: ${STORE_DIR}
+var cacheInfo = (dir2) => `StoreDir: ${dir2}
 WantMassQuery: 1
 Priority: 40
 `;
@@ -27989,7 +28001,7 @@ var BinaryCacheTarget = class {
   }
   ensureCacheInfo(ctx) {
     this.cacheInfoReady ??= this.retry(async () => {
-      if (!await this.sink.exists("nix-cache-info", ctx)) await this.sink.put("nix-cache-info", CACHE_INFO, "text/x-nix-cache-info", ctx);
+      if (!await this.sink.exists("nix-cache-info", ctx)) await this.sink.put("nix-cache-info", cacheInfo(await storeDir()), "text/x-nix-cache-info", ctx);
     }, ctx, "nix-cache-info");
     return this.cacheInfoReady;
   }
@@ -28104,7 +28116,7 @@ async function call(e, op, signal, fn) {
     throw cachixError(error2, e, op);
   }
 }
-async function cacheInfo(apiUrl, name, token, signal) {
+async function cacheInfo2(apiUrl, name, token, signal) {
   const e = { apiUrl, name, token };
   const json = await call(e, "cache", signal, () => httpJson(cacheUrl(e), { headers: headers(e), signal }));
   const parsed = BinaryCacheJson.safeParse(json);
@@ -28293,7 +28305,7 @@ var CachixTarget = class _CachixTarget {
   }
   /** Looks the cache up (fails with a PushError users can act on) and builds the target. */
   static async create(settings, signal, options = {}) {
-    const info = await cacheInfo(settings.apiUrl, settings.name, settings.authToken, signal);
+    const info = await cacheInfo2(settings.apiUrl, settings.name, settings.authToken, signal);
     return new _CachixTarget(settings, info, options);
   }
   async missing(paths, ctx) {
@@ -28483,12 +28495,12 @@ async function pushToTarget(target, plan, options) {
       const extra = new Set(await target.upstreamKeyNames(options.ctx));
       paths = plan.filter((i) => !isUpstream(i, extra));
     }
-    const asked = Date.now();
+    const asked2 = Date.now();
     const missing = paths.length === 0 ? /* @__PURE__ */ new Set() : await target.missing(paths, options.ctx);
     const todo = paths.filter((i) => missing.has(i.path));
     report.alreadyPresent = paths.length - todo.length;
     const uploading = Date.now();
-    options.ctx.log.debug(`timing: ${target.label}: missing query: ${uploading - asked} ms`);
+    options.ctx.log.debug(`timing: ${target.label}: missing query: ${uploading - asked2} ms`);
     await uploadInOrder(target, todo, options.jobs, options.ctx, report);
     options.ctx.log.debug(`timing: ${target.label}: ${todo.length} upload(s), ${options.jobs} at a time: ${Date.now() - uploading} ms`);
     if (target.finish && report.failed.length === 0 && report.blocked === 0) await target.finish(report.pushed, options.ctx);
@@ -28648,11 +28660,11 @@ async function writeMarker(dir2, name, text2) {
 import { watch } from "node:fs";
 import { readdir as readdir3 } from "node:fs/promises";
 function watchStoreEntries(options) {
-  const { storeDir, cutoff, known, onNames } = options;
+  const { storeDir: storeDir2, cutoff, known, onNames } = options;
   const old = /* @__PURE__ */ new Set();
   const isNew = (name) => {
     if (!isCandidateEntry(name) || known.has(name) || old.has(name)) return false;
-    const state = entryState(storeDir, name, cutoff);
+    const state = entryState(storeDir2, name, cutoff);
     if (state === "old") old.add(name);
     return state === "new";
   };
@@ -28661,7 +28673,7 @@ function watchStoreEntries(options) {
   };
   let watcher = null;
   try {
-    watcher = watch(storeDir, { persistent: true }, (_event, filename) => {
+    watcher = watch(storeDir2, { persistent: true }, (_event, filename) => {
       if (!filename) return;
       const name = filename.toString();
       report(name.endsWith(".lock") ? name.slice(0, -".lock".length) : name);
@@ -28676,7 +28688,7 @@ function watchStoreEntries(options) {
     options.onError(error2);
   }
   const rescan = async () => {
-    const fresh = (await readdir3(storeDir)).filter(isNew);
+    const fresh = (await readdir3(storeDir2)).filter(isNew);
     if (fresh.length > 0) onNames(fresh);
   };
   const timer = setInterval(() => void rescan().catch(options.onError), options.rescanMs);

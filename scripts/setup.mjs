@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // One-time set-up of a fresh Debian machine for the tests and the local demo. Plain JavaScript
 // so that any Node (the machine's Node 20 included) can run it before Node 24 is installed.
-// Installs: Nix (Debian's nix-bin, single-user as root), nginx-light, sudo; then the npm
-// dependencies, which include Node 24 itself (the `node` package) for running the tests.
+// Installs: Nix (Debian's nix-bin, single-user as root), nginx-light, sudo, and mmdebstrap (builds
+// the test matrix's Debian chroots with newer Nix, scripts/nix-matrix); then the npm dependencies,
+// which include Node 24 itself (the `node` package) for running the tests.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
@@ -20,6 +21,7 @@ const needed = [
   ['nix-build', 'nix-bin'],
   ['nginx', 'nginx-light'],
   ['sudo', 'sudo'],
+  ['mmdebstrap', 'mmdebstrap'],
 ].filter(([bin]) => !has(bin) && !existsSync(`/usr/sbin/${bin}`));
 if (needed.length > 0) {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

@@ -9,6 +9,7 @@ import { readRunContext } from './github.ts';
 import type { Logger } from './log.ts';
 import type { PathInfo } from './nix/path-info.ts';
 import { newEntries } from './nix/snapshot.ts';
+import { storeDir } from './nix/store-dir.ts';
 import { queryPathInfo, resolveInstallables, validPaths } from './nix/store.ts';
 import { decidePush } from './push/gate.ts';
 import { planPush, selectRoots } from './push/plan.ts';
@@ -53,7 +54,7 @@ const GRACE_MS = 5_000;
 async function candidatePaths(settings: Settings, state: MainState): Promise<string[]> {
   if (settings.paths.length > 0) return resolveInstallables(settings.paths);
   if (state.snapshotAt === null) return [];
-  return validPaths(await newEntries(state.snapshotAt));
+  return validPaths(await newEntries(state.snapshotAt, await storeDir()));
 }
 
 /**

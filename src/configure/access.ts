@@ -4,12 +4,14 @@
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { run } from '../nix/command.ts';
+import { storeTrustsUser } from '../nix/daemon.ts';
 import { stringList } from './nix-settings.ts';
 
 export type NixAccess =
   | { kind: 'local' }
   | { kind: 'trusted-daemon' }
-  | { kind: 'untrusted-daemon'; user: string; trustedUsers: string[] };
+  /** trustedUsers: from the configuration on Nix that cannot report the daemon's view, else null. */
+  | { kind: 'untrusted-daemon'; user: string; trustedUsers: string[] | null };
 
 export const DAEMON_SOCKET = '/nix/var/nix/daemon-socket/socket';
 
@@ -37,6 +39,10 @@ export async function detectAccess(settings: () => Promise<Record<string, unknow
   if (!usesDaemon(env, isRoot, existsSync(DAEMON_SOCKET))) return { kind: 'local' };
   if (isRoot) return { kind: 'trusted-daemon' };
   const info = userInfo();
+  // The daemon's own answer; the configuration only where Nix cannot give one (2.8), and that is
+  // the client's view, which a job's NIX_CONFIG can change.
+  const trusted = await storeTrustsUser();
+  if (trusted !== null) return trusted ? { kind: 'trusted-daemon' } : { kind: 'untrusted-daemon', user: info.username, trustedUsers: null };
   const trustedUsers = stringList((await settings())['trusted-users']);
   if (isTrusted(info.username, await userGroups(), trustedUsers)) return { kind: 'trusted-daemon' };
   return { kind: 'untrusted-daemon', user: info.username, trustedUsers };

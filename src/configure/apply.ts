@@ -11,14 +11,16 @@ import { detectAccess, type NixAccess } from './access.ts';
 import type { ResolvedCaches } from './caches.ts';
 import { mergeNetrc, parseNetrc, renderNetrc } from './netrc.ts';
 import { mergeNixConfig, renderNixConf } from './nix-conf.ts';
-import { readNixSettings, stringList } from './nix-settings.ts';
+import { substitutersDaemonDrops } from '../nix/daemon.ts';
+import { systemConfFile } from '../nix/system-conf-file.ts';
+import { readNixSettings } from './nix-settings.ts';
 import { addToSystemConf, canSudo } from './system-conf.ts';
 
 function untrustedMessage(access: Extract<NixAccess, { kind: 'untrusted-daemon' }>): string {
   return [
-    `the Nix daemon does not trust user "${access.user}" (trusted-users = ${access.trustedUsers.join(' ') || '(empty)'}), so it would silently ignore the caches,`,
+    `the Nix daemon does not trust user "${access.user}"${access.trustedUsers ? ` (trusted-users = ${access.trustedUsers.join(' ') || '(empty)'})` : ''}, so it would silently ignore the caches,`,
     'and sudo is not available to add them to the system configuration. Either:',
-    `  - add "trusted-users = root ${access.user}" to /etc/nix/nix.conf and restart the daemon (the installer option: cachix/install-nix-action "extra_nix_config", DeterminateSystems "extra-conf"), or`,
+    `  - add "trusted-users = root ${access.user}" to ${systemConfFile()} and restart the daemon (the installer option: cachix/install-nix-action "extra_nix_config", DeterminateSystems "extra-conf"), or`,
     '  - allow passwordless sudo for this user, or',
     '  - list the caches in the daemon\'s own "substituters"/"trusted-public-keys".',
   ].join('\n');
@@ -31,11 +33,11 @@ function writeNetrc(dir: string, entries: ReturnType<typeof parseNetrc>, current
   return file;
 }
 
-async function requireListed(urls: readonly string[]): Promise<void> {
-  const effective = await readNixSettings();
-  const now = new Set(stringList(effective.substituters).map((u) => u.replace(/\/+$/, '')));
-  const lost = urls.filter((u) => !now.has(u.replace(/\/+$/, '')));
-  if (lost.length > 0) throw new Error(`Nix does not list ${lost.join(', ')} in its effective substituters after configuration`);
+async function requireDaemonUses(urls: readonly string[], file: string): Promise<void> {
+  const dropped = await substitutersDaemonDrops(urls);
+  if (dropped.length > 0) {
+    throw new Error(`the Nix daemon still ignores ${dropped.join(', ')} after ${file} was changed and the daemon restarted: it reads another configuration (its NIX_CONF_DIR?) or was not restarted`);
+  }
 }
 
 /** How the settings reached Nix, for the log and the job summary. */
@@ -64,13 +66,13 @@ export async function applyCaches(settings: Settings, { sources }: ResolvedCache
   let appliedVia: string;
   if (access.kind === 'untrusted-daemon') {
     if (!(await canSudo())) throw new Error(untrustedMessage(access));
-    await addToSystemConf(conf);
-    state.systemConf = true;
-    appliedVia = '/etc/nix/nix.conf with sudo (the daemon does not trust this user), daemon restarted';
+    state.systemConf = true; // before writing: a failure half-way still has post restore the file
+    const file = await addToSystemConf(conf);
+    appliedVia = `${file} with sudo (the daemon does not trust this user), daemon restarted`;
     core.info(`Nix settings added through ${appliedVia}:\n${conf}`);
-    // What Nix reads now depends on a file written through sudo, its includes and a restarted
-    // daemon: read it back, and never report success while Nix would ignore the caches.
-    await requireListed(sources.flatMap((s) => s.urls));
+    // What the daemon reads depends on its own NIX_CONF_DIR, the file's includes and the restart:
+    // ask the daemon, and never report success while it would ignore the caches.
+    await requireDaemonUses(sources.flatMap((s) => s.urls), file);
   } else {
     // NIX_CONFIG is read after every configuration file, so Nix sees exactly this text: no need to
     // start Nix to read it back (that alone would cost as much as the rest of the step).

@@ -9,11 +9,16 @@ function settingValues(doc: unknown): Record<string, unknown> {
   return out;
 }
 
-// `show-config` first: every Nix from 2.8 on still has it (newer ones print a deprecation notice on
-// stderr), while `config show` only exists from 2.20. The spelling that worked is remembered: each
-// failed try costs a whole Nix start (~15–50 ms) in every step.
-const COMMANDS = [['show-config', '--json'], ['config', 'show', '--json']];
+// `config show` first (Nix 2.20+; newer Nix prints a deprecation notice for `show-config`), then
+// `show-config` for older Nix. The spelling that worked is remembered: each failed try costs a
+// whole Nix start (~15–50 ms), on older Nix only.
+const COMMANDS = [['config', 'show', '--json'], ['show-config', '--json']];
 let working: string[] | null = null;
+
+/** The spelling Nix accepted (null before the first read). */
+export function settingsCommand(): readonly string[] | null {
+  return working;
+}
 
 export async function readNixSettings(env: NodeJS.ProcessEnv = process.env): Promise<Record<string, unknown>> {
   for (const command of working ? [working] : COMMANDS) {

@@ -2,9 +2,8 @@
 // sudo, restart the daemon, and undo both in the post step (self-hosted runners are left as found).
 import { platform } from 'node:os';
 import { run } from '../nix/command.ts';
+import { systemConfFile } from '../nix/system-conf-file.ts';
 import { readTextIfPresent } from '../text-file.ts';
-
-export const SYSTEM_CONF = '/etc/nix/nix.conf';
 const BEGIN = '# BEGIN nix-substitute-action (removed by its post step)';
 const END = '# END nix-substitute-action';
 
@@ -42,19 +41,22 @@ export async function restartDaemon(): Promise<void> {
     if (code === 0) return;
     errors.push(`${cmd.join(' ')}: ${stderr.trim()}`);
   }
-  throw new Error(`could not restart the Nix daemon so it reads ${SYSTEM_CONF}: ${errors.join('; ')}`);
+  throw new Error(`could not restart the Nix daemon so it reads ${systemConfFile()}: ${errors.join('; ')}`);
 }
 
-export async function addToSystemConf(block: string): Promise<void> {
-  const original = readTextIfPresent(SYSTEM_CONF);
-  await sudoWrite(SYSTEM_CONF, withBlock(original, block));
+/** Adds our block to the machine's nix.conf (nix/system-conf-file.ts says which), returns that file. */
+export async function addToSystemConf(block: string): Promise<string> {
+  const file = systemConfFile();
+  await sudoWrite(file, withBlock(readTextIfPresent(file), block));
   await restartDaemon();
+  return file;
 }
 
 /** Takes our block out again; lines others added after the main step stay. */
 export async function restoreSystemConf(): Promise<void> {
-  const now = readTextIfPresent(SYSTEM_CONF);
+  const file = systemConfFile();
+  const now = readTextIfPresent(file);
   if (withoutBlock(now) === now) return;
-  await sudoWrite(SYSTEM_CONF, withoutBlock(now));
+  await sudoWrite(file, withoutBlock(now));
   await restartDaemon();
 }

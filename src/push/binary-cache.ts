@@ -8,12 +8,13 @@ import { pipeline } from 'node:stream/promises';
 import { toNix32 } from '../nix/base32.ts';
 import type { SecretKey } from '../nix/keys.ts';
 import { renderNarInfo } from '../nix/narinfo.ts';
-import { fingerprint, hashPart, STORE_DIR, type PathInfo } from '../nix/path-info.ts';
+import { fingerprint, hashPart, type PathInfo } from '../nix/path-info.ts';
+import { storeDir } from '../nix/store-dir.ts';
 import { http, HttpError, redactUrl, request, withRetry } from '../http.ts';
 import { narExtension, narFor, type Compression } from './nar-stream.ts';
 import type { PushContext, PushTarget, UploadResult } from './target.ts';
 
-const CACHE_INFO = `StoreDir: ${STORE_DIR}\nWantMassQuery: 1\nPriority: 40\n`;
+const cacheInfo = (dir: string): string => `StoreDir: ${dir}\nWantMassQuery: 1\nPriority: 40\n`;
 
 interface Sink {
   exists(name: string, ctx: PushContext): Promise<boolean>;
@@ -137,7 +138,7 @@ export class BinaryCacheTarget implements PushTarget {
 
   private ensureCacheInfo(ctx: PushContext): Promise<void> {
     this.cacheInfoReady ??= this.retry(async () => {
-      if (!(await this.sink.exists('nix-cache-info', ctx))) await this.sink.put('nix-cache-info', CACHE_INFO, 'text/x-nix-cache-info', ctx);
+      if (!(await this.sink.exists('nix-cache-info', ctx))) await this.sink.put('nix-cache-info', cacheInfo(await storeDir()), 'text/x-nix-cache-info', ctx);
     }, ctx, 'nix-cache-info');
     return this.cacheInfoReady;
   }

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Settings } from '../config.ts';
 import { readRunContext } from '../github.ts';
-import { STORE_DIR } from '../nix/path-info.ts';
+import { storeDir } from '../nix/store-dir.ts';
 import { decidePush } from '../push/gate.ts';
 import { configuredTargets } from '../push/targets.ts';
 import { watchTuning, WatchFiles, type WatchConfig } from './protocol.ts';
@@ -45,7 +45,7 @@ async function launch(settings: Settings, snapshotAt: number, workDir: string, s
   }
   const dir = join(workDir, 'watch');
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const config: WatchConfig = { storeDir: STORE_DIR, snapshotAt, parentPid: process.ppid, ...watchTuning(process.env) };
+  const config: WatchConfig = { storeDir: await storeDir(), snapshotAt, parentPid: process.ppid, ...watchTuning(process.env) };
   await writeFile(join(dir, WatchFiles.config), JSON.stringify(config), { mode: 0o600 });
   const logFd = openSync(join(dir, WatchFiles.log), 'a', 0o600);
   let child;

@@ -1,7 +1,7 @@
 // What AtticTarget uploads to the attic double, a real cold Nix store substitutes: signed with the
 // cache's key (trusted → substituted, untrusted → refused), private caches through a netrc.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -9,6 +9,7 @@ import { run } from '../../src/nix/command.ts';
 import { AtticTarget } from '../../src/push/attic.ts';
 import type { PushContext } from '../../src/push/target.ts';
 import { startAtticDouble, type AtticDouble } from '../doubles/attic.ts';
+import { removeStoreDir } from '../harness/nix.ts';
 import { buildFixture, type Fixture } from '../unit/attic-nix.fixture.ts';
 
 const ctx = (): PushContext => ({ signal: AbortSignal.timeout(60_000), log: { info() {}, warning() {}, debug() {} } });
@@ -53,7 +54,7 @@ before(async () => {
 
 after(async () => {
   await attic.stop();
-  for (const dir of temps) await rm(dir, { recursive: true, force: true });
+  for (const dir of temps) removeStoreDir(dir);
 });
 
 test('a cold store substitutes the whole closure from a public cache with its key, building nothing', async () => {
@@ -76,7 +77,6 @@ test('with a key that is not the cache key, Nix refuses the paths', async () => 
 test('a private cache is read with the token as the netrc password, and refused without it', async () => {
   const denied = await coldRealise(fx.top.path, `${attic.url}/priv`, attic.publicKey('priv'), ['--option', 'netrc-file', '/dev/null']);
   assert.notEqual(denied.code, 0);
-  assert.match(denied.stderr, /does not appear to be a binary cache/);
   assert.equal(attic.requests.filter((r) => r.path.startsWith('/priv/') && r.status === 401).length > 0, true);
   assert.equal(denied.valid, false);
   const netrc = join(await temp('attic-netrc-'), 'netrc');

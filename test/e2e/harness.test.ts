@@ -338,7 +338,12 @@ describe('nginx binary cache + cold consumer', () => {
     }
   });
 
-  test('a cold build honours an exported NIX_CONFIG, and builds what is missing', async () => {
+  // Building into a chroot store (not substituting) works on the host's Nix 2.8 as root only: as
+  // another user the builder writes the logical /nix/store path; Nix 2.26 sandboxes it and cannot
+  // bind a merged-/usr /bin; 2.34 refuses a chroot store below world-writable /tmp. The matrix
+  // (scripts/nix-matrix) substitutes into chroot stores everywhere, and builds through the machine.
+  const chrootBuilds = process.getuid?.() === 0 && !process.env.NIX_MATRIX_MODE ? false : 'building into a chroot store: host suite (root, Nix 2.8) only';
+  test('a cold build honours an exported NIX_CONFIG, and builds what is missing', { skip: chrootBuilds }, async () => {
     const fx = await buildFixture({ name: 'coldbuild' });
     const key = await generateKey('test-cache-2');
     await copyTo(nginx.url, [fx.outPaths['toolchain'] ?? ''], { secretKeyFile: key.secretFile });
@@ -349,7 +354,9 @@ describe('nginx binary cache + cold consumer', () => {
       // Only the toolchain is cached: with builds forbidden, the tool cannot be had.
       const r = await forbidding.build(fx.nixFile, 'tool', { env: { NIX_CONFIG }, forbidBuild: true });
       assert.notEqual(r.code, 0);
-      assert.match(r.stderr, /unable to start any build/);
+      assert.deepEqual(r.built, []);
+      const valid = await forbidding.validPaths();
+      assert.ok(valid.includes(fx.outPaths['toolchain'] ?? '') && !valid.includes(fx.outPaths['tool'] ?? ''), valid.join('\n'));
     } finally {
       forbidding.dispose();
     }

@@ -8,7 +8,7 @@
 // of it in `finally`; skips when it cannot (not root, a daemon already running, tools missing).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -52,6 +52,18 @@ echo $! >"$pidfile"
 i=0; while [ ! -S ${SOCKET} ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
 [ -S ${SOCKET} ]
 `;
+}
+
+/**
+ * Machines differ in who may reach the daemon socket: Debian's set-up limits its directory to a
+ * group (`nix-users`), upstream's installer leaves it open to all. The test user joins the
+ * directory's group when others cannot enter it.
+ */
+function socketGroupArgs(): string[] {
+  const dir = path.dirname(SOCKET);
+  if (!existsSync(dir) || (statSync(dir).mode & 0o001) !== 0) return [];
+  const group = sh('getent', ['group', String(statSync(dir).gid)]).split(':')[0] ?? '';
+  return ['--groups', group];
 }
 
 const LOCK = path.join(tmpdir(), 'untrusted-user-test.lock');
@@ -102,12 +114,15 @@ function restoreMachine(lock: Lock): void {
   rmSync(LOCK, { force: true });
 }
 
+let ran = false;
+
 test('untrusted runner user: sudo puts the cache into the daemon config, the build substitutes, post restores; without sudo a clear error', async (t) => {
   const reason = takeLock();
   if (reason) {
     t.skip(`cannot set up a multi-user Nix here: ${reason}`);
     return;
   }
+  ran = true;
   const original = readFileSync(SYSTEM_CONF);
   const dir = mkdtempSync(path.join(tmpdir(), 'untrusted-'));
   chmodSync(dir, 0o755);
@@ -128,7 +143,7 @@ test('untrusted runner user: sudo puts the cache into the daemon config, the bui
     } catch {
       // not left over from an earlier run
     }
-    sh('/usr/sbin/useradd', ['--system', '--no-create-home', '--gid', 'nix-users', '--shell', '/bin/sh', USER]);
+    sh('/usr/sbin/useradd', ['--system', '--no-create-home', '--user-group', ...socketGroupArgs(), '--shell', '/bin/sh', USER]);
     writeFileSync(SUDOERS, `${USER} ALL=(ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
     sh('/bin/sh', [script]);
     const firstPid = readPid();
@@ -221,7 +236,9 @@ test('untrusted runner user: sudo puts the cache into the daemon config, the bui
   }
 });
 
-test('the machine is as before: no daemon socket, no test user, no sudoers file, no lock', async () => {
+test('the machine is as before: no daemon socket, no test user, no sudoers file, no lock', async (t) => {
+  // Only where the test above set the machine up (a matrix machine in a daemon mode has a socket).
+  if (!ran) return t.skip('the test above did not run here');
   if (existsSync(LOCK)) return; // another run is going on
   assert.ok(!existsSync(SOCKET));
   assert.ok(!existsSync(SUDOERS));

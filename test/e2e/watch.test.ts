@@ -81,10 +81,11 @@ test('paths built by a job step reach the cache before post; post uploads the re
     // The job goes on; the uploader works meanwhile.
     await until('the first build is in the cache', () => [base, lib, app].every(inCache));
     assert.ok(!inCache(late));
-    const log = readFileSync(`${watcher.dir}/log`, 'utf8');
-    assert.match(log, /uploaded/);
+    // The uploader logs a batch after its narinfos are in place: wait for the line too.
+    const log = (): string => readFileSync(`${watcher.dir}/log`, 'utf8');
+    await until('the uploader logged its uploads', () => /uploaded/.test(log()));
     const secret = key.secretKey.slice(key.secretKey.indexOf(':') + 1);
-    assert.ok(!log.includes(secret), 'the signing key is in the uploader log');
+    assert.ok(!log().includes(secret), 'the signing key is in the uploader log');
 
     // Built right before post: left to post (or caught by the uploader: either way it must land).
     assert.equal((await job.exec('nix-build', [fixture.nixFile, '-A', 'late', '--no-out-link'])).code, 0);

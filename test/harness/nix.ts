@@ -15,6 +15,7 @@
 //   answers for an hour). Ports get reused between tests, so every helper here uses a private cache dir.
 // - Building in a chroot store runs the builder chrooted: /bin/sh exists there only through
 //   `extra-sandbox-paths`, which the consumer's nix.conf sets.
+import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,6 +61,15 @@ async function nix(command: string, args: readonly string[], env = localEnv()): 
 }
 
 const lines = (s: string): string[] => s.split('\n').filter((l) => l !== '');
+
+/**
+ * Removes a directory holding a chroot store. Store paths are read-only directories: only root may
+ * delete their entries without making them writable first (the suite also runs as a daemon's user).
+ */
+export function removeStoreDir(dir: string): void {
+  spawnSync('chmod', ['-R', 'u+w', dir], { stdio: 'ignore' });
+  rmSync(dir, { recursive: true, force: true });
+}
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -371,7 +381,7 @@ export function coldStore(): ColdStore {
       return parsePathInfoJson((await nix('nix', [...NIX_COMMAND, 'path-info', '--json', '--store', dir, ...paths], env({}))).stdout);
     },
     dispose() {
-      rmSync(root, { recursive: true, force: true });
+      removeStoreDir(root);
     },
   };
 }
