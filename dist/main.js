@@ -4364,9 +4364,9 @@ var require_util2 = __commonJS({
       let policy = "";
       if (policyHeader.length > 0) {
         for (let i = policyHeader.length; i !== 0; i--) {
-          const token = policyHeader[i - 1].trim();
-          if (referrerPolicyTokens.has(token)) {
-            policy = token;
+          const token2 = policyHeader[i - 1].trim();
+          if (referrerPolicyTokens.has(token2)) {
+            policy = token2;
             break;
           }
         }
@@ -4599,9 +4599,9 @@ var require_util2 = __commonJS({
     function parseMetadata(metadata2) {
       const result = [];
       let empty = true;
-      for (const token of metadata2.split(" ")) {
+      for (const token2 of metadata2.split(" ")) {
         empty = false;
-        const parsedToken = parseHashWithOptions.exec(token);
+        const parsedToken = parseHashWithOptions.exec(token2);
         if (parsedToken === null || parsedToken.groups === void 0 || parsedToken.groups.algo === void 0) {
           continue;
         }
@@ -5517,12 +5517,12 @@ var require_formdata_parser = __commonJS({
               return "failure";
             }
             if (bufferStartsWith(input, filenameBuffer, position)) {
-              let check = position.position + filenameBuffer.length;
-              if (input[check] === 42) {
+              let check2 = position.position + filenameBuffer.length;
+              if (input[check2] === 42) {
                 position.position += 1;
-                check += 1;
+                check2 += 1;
               }
-              if (input[check] !== 61 || input[check + 1] !== 34) {
+              if (input[check2] !== 61 || input[check2 + 1] !== 34) {
                 return "failure";
               }
               position.position += 12;
@@ -8485,8 +8485,8 @@ var require_pool_base = __commonJS({
       }
       get [kRunning]() {
         let ret = 0;
-        for (const { [kRunning]: running } of this[kClients]) {
-          ret += running;
+        for (const { [kRunning]: running2 } of this[kClients]) {
+          ret += running2;
         }
         return ret;
       }
@@ -19742,12 +19742,12 @@ var init_lib = __esm({
        * routing through a proxy server - depending upon the url and proxy environment variables.
        * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
        */
-      getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
+      getAgent(serverUrl2) {
+        const parsedUrl = new URL(serverUrl2);
         return this._getAgent(parsedUrl);
       }
-      getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
+      getAgentDispatcher(serverUrl2) {
+        const parsedUrl = new URL(serverUrl2);
         const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
@@ -20019,8 +20019,8 @@ var init_auth = __esm({
       });
     };
     BearerCredentialHandler = class {
-      constructor(token) {
-        this.token = token;
+      constructor(token2) {
+        this.token = token2;
       }
       // currently implements pre-authorization
       // TODO: support preAuth = false where it hooks on 401
@@ -20507,12 +20507,12 @@ function mkdirP(fsPath) {
     yield mkdir(fsPath, { recursive: true });
   });
 }
-function which(tool, check) {
+function which(tool, check2) {
   return __awaiter5(this, void 0, void 0, function* () {
     if (!tool) {
       throw new Error("parameter 'tool' is required");
     }
-    if (check) {
+    if (check2) {
       const result = yield which(tool, false);
       if (!result) {
         if (IS_WINDOWS) {
@@ -23060,9 +23060,9 @@ function isValidBase64URL(data) {
   const padded = base642.padEnd(Math.ceil(base642.length / 4) * 4, "=");
   return isValidBase64(padded);
 }
-function isValidJWT(token, algorithm = null) {
+function isValidJWT(token2, algorithm = null) {
   try {
-    const tokensParts = token.split(".");
+    const tokensParts = token2.split(".");
     if (tokensParts.length !== 3)
       return false;
     const [header] = tokensParts;
@@ -24598,7 +24598,7 @@ function isRecursive(inst, stack, resolve3) {
     return PROVEN;
   stack.add(inst);
   let result = NONE;
-  const check = (child2) => {
+  const check2 = (child2) => {
     if (result !== PROVEN && child2?._zod) {
       const answer = isRecursive(child2, stack, resolve3);
       if (answer > result)
@@ -24627,32 +24627,32 @@ function isRecursive(inst, stack, resolve3) {
     case "object": {
       const raw = rawShape(def);
       merge2(raw ? shape(raw, true) : ASSUMED);
-      check(def.catchall);
+      check2(def.catchall);
       break;
     }
     case "array":
-      check(def.element);
+      check2(def.element);
       break;
     case "tuple":
       for (const el of def.items)
-        check(el);
-      check(def.rest);
+        check2(el);
+      check2(def.rest);
       break;
     case "record":
     case "map":
-      check(def.keyType);
-      check(def.valueType);
+      check2(def.keyType);
+      check2(def.valueType);
       break;
     case "set":
-      check(def.valueType);
+      check2(def.valueType);
       break;
     case "union":
       for (const el of def.options)
-        check(el);
+        check2(el);
       break;
     case "intersection":
-      check(def.left);
-      check(def.right);
+      check2(def.left);
+      check2(def.right);
       break;
     case "optional":
     case "nullable":
@@ -24663,15 +24663,15 @@ function isRecursive(inst, stack, resolve3) {
     case "nonoptional":
     case "promise":
     case "success":
-      check(def.innerType);
+      check2(def.innerType);
       break;
     case "pipe":
-      check(def.in);
-      check(def.out);
+      check2(def.in);
+      check2(def.out);
       break;
     case "function":
-      check(def.input);
-      check(def.output);
+      check2(def.input);
+      check2(def.output);
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
@@ -24712,10 +24712,10 @@ function isRecursive(inst, stack, resolve3) {
         if (!value || typeof value !== "object")
           continue;
         if (value._zod)
-          check(value);
+          check2(value);
         else if (Array.isArray(value))
           for (const el of value)
-            check(el);
+            check2(el);
       }
     }
   }
@@ -27024,8 +27024,8 @@ var init_schemas2 = __esm({
         reg.add(this, meta2);
         return this;
       },
-      refine(check, params) {
-        return this.check(refine(check, params));
+      refine(check2, params) {
+        return this.check(refine(check2, params));
       },
       superRefine(refinement, params) {
         return this.check(superRefine(refinement, params));
@@ -30703,8 +30703,8 @@ var require_re = __commonJS({
       [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
     ];
     var makeSafeRegex = (value) => {
-      for (const [token, max] of safeRegexReplacements) {
-        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+      for (const [token2, max] of safeRegexReplacements) {
+        value = value.split(`${token2}*`).join(`${token2}{0,${max}}`).split(`${token2}+`).join(`${token2}{1,${max}}`);
       }
       return value;
     };
@@ -32944,11 +32944,11 @@ function getCacheVersion(paths, compressionMethod, enableCrossOsArchive = false)
   return crypto3.createHash("sha256").update(components.join("|")).digest("hex");
 }
 function getRuntimeToken() {
-  const token = process.env["ACTIONS_RUNTIME_TOKEN"];
-  if (!token) {
+  const token2 = process.env["ACTIONS_RUNTIME_TOKEN"];
+  if (!token2) {
     throw new Error("Unable to get the ACTIONS_RUNTIME_TOKEN env variable");
   }
-  return token;
+  return token2;
 }
 var semver, __awaiter8, versionSalt;
 var init_cacheUtils = __esm({
@@ -33914,11 +33914,11 @@ function isIterable(value) {
 function removeContinueToken(value) {
   if (typeof value === "string") {
     const tokens = value.split(",");
-    const remaining = tokens.filter((token) => token.trim().toLowerCase() !== "100-continue");
+    const remaining = tokens.filter((token2) => token2.trim().toLowerCase() !== "100-continue");
     if (remaining.length === tokens.length) {
       return value;
     }
-    return remaining.map((token) => token.trim()).filter(Boolean).join(", ") || void 0;
+    return remaining.map((token2) => token2.trim()).filter(Boolean).join(", ") || void 0;
   }
   if (Array.isArray(value)) {
     const remaining = value.map(removeContinueToken).filter((entry) => entry !== void 0);
@@ -34012,7 +34012,7 @@ function getEffectiveHeaderValues(request4, name) {
   return getHeaderValues(headers2, name.toLowerCase());
 }
 function hasExpectContinue(request4) {
-  return getEffectiveHeaderValues(request4, "expect").some((value) => typeof value === "string" && value.split(",").some((token) => token.trim().toLowerCase() === "100-continue"));
+  return getEffectiveHeaderValues(request4, "expect").some((value) => typeof value === "string" && value.split(",").some((token2) => token2.trim().toLowerCase() === "100-continue"));
 }
 function addHeader(headers2, name, value) {
   if (!Array.isArray(headers2)) {
@@ -37203,8 +37203,8 @@ var init_constants4 = __esm({
 function getUserAgentString(telemetryInfo) {
   const parts = [];
   for (const [key, value] of telemetryInfo) {
-    const token = value ? `${key}/${value}` : key;
-    parts.push(token);
+    const token2 = value ? `${key}/${value}` : key;
+    parts.push(token2);
   }
   return parts.join(" ");
 }
@@ -37336,12 +37336,12 @@ var init_createAbortablePromise = __esm({
 
 // node_modules/@azure/core-util/dist/esm/delay.js
 function delay2(timeInMs, options) {
-  let token;
+  let token2;
   const { abortSignal, abortErrorMsg } = options ?? {};
   return createAbortablePromise((resolve3) => {
-    token = setTimeout(resolve3, timeInMs);
+    token2 = setTimeout(resolve3, timeInMs);
   }, {
-    cleanupBeforeAbort: () => clearTimeout(token),
+    cleanupBeforeAbort: () => clearTimeout(token2),
     abortSignal,
     abortErrorMsg: abortErrorMsg ?? StandardAbortMessage2
   });
@@ -38037,16 +38037,16 @@ async function beginRefresh(getAccessToken, retryIntervalInMs, refreshTimeout) {
       return finalToken;
     }
   }
-  let token = await tryGetAccessToken();
-  while (token === null) {
+  let token2 = await tryGetAccessToken();
+  while (token2 === null) {
     await delay2(retryIntervalInMs);
-    token = await tryGetAccessToken();
+    token2 = await tryGetAccessToken();
   }
-  return token;
+  return token2;
 }
 function createTokenCycler(credential, tokenCyclerOptions) {
   let refreshWorker = null;
-  let token = null;
+  let token2 = null;
   let tenantId;
   const options = {
     ...DEFAULT_CYCLER_OPTIONS,
@@ -38067,17 +38067,17 @@ function createTokenCycler(credential, tokenCyclerOptions) {
       if (cycler.isRefreshing) {
         return false;
       }
-      if (token?.refreshAfterTimestamp && token.refreshAfterTimestamp < Date.now()) {
+      if (token2?.refreshAfterTimestamp && token2.refreshAfterTimestamp < Date.now()) {
         return true;
       }
-      return (token?.expiresOnTimestamp ?? 0) - options.refreshWindowInMs < Date.now();
+      return (token2?.expiresOnTimestamp ?? 0) - options.refreshWindowInMs < Date.now();
     },
     /**
      * Produces true if the cycler MUST refresh (null or nearly-expired
      * token).
      */
     get mustRefresh() {
-      return token === null || token.expiresOnTimestamp - options.forcedRefreshWindowInMs < Date.now();
+      return token2 === null || token2.expiresOnTimestamp - options.forcedRefreshWindowInMs < Date.now();
     }
   };
   function refresh(scopes, getTokenOptions) {
@@ -38087,15 +38087,15 @@ function createTokenCycler(credential, tokenCyclerOptions) {
         tryGetAccessToken,
         options.retryIntervalInMs,
         // If we don't have a token, then we should timeout immediately
-        token?.expiresOnTimestamp ?? Date.now()
+        token2?.expiresOnTimestamp ?? Date.now()
       ).then((_token) => {
         refreshWorker = null;
-        token = _token;
+        token2 = _token;
         tenantId = getTokenOptions.tenantId;
-        return token;
+        return token2;
       }).catch((reason) => {
         refreshWorker = null;
-        token = null;
+        token2 = null;
         tenantId = void 0;
         throw reason;
       });
@@ -38106,7 +38106,7 @@ function createTokenCycler(credential, tokenCyclerOptions) {
     const hasClaimChallenge = Boolean(tokenOptions.claims);
     const tenantIdChanged = tenantId !== tokenOptions.tenantId;
     if (hasClaimChallenge) {
-      token = null;
+      token2 = null;
     }
     const mustRefresh = tenantIdChanged || hasClaimChallenge || cycler.mustRefresh;
     if (mustRefresh) {
@@ -38115,7 +38115,7 @@ function createTokenCycler(credential, tokenCyclerOptions) {
     if (cycler.shouldRefresh) {
       refresh(scopes, tokenOptions);
     }
-    return token;
+    return token2;
   };
 }
 var DEFAULT_CYCLER_OPTIONS;
@@ -40995,14 +40995,14 @@ function scanAttributeTokens(attrStr) {
         i = closeIdx + 1;
       }
     }
-    const token = { startIndex: tokenStart };
-    token[1] = leadingWs;
-    token[2] = name;
-    token[3] = equalsGroup;
-    token[4] = quoteChar !== void 0 ? true : void 0;
-    token[5] = quoteChar;
-    token[6] = value;
-    tokens.push(token);
+    const token2 = { startIndex: tokenStart };
+    token2[1] = leadingWs;
+    token2[2] = name;
+    token2[3] = equalsGroup;
+    token2[4] = quoteChar !== void 0 ? true : void 0;
+    token2[5] = quoteChar;
+    token2[6] = value;
+    tokens.push(token2);
   }
   return tokens;
 }
@@ -41430,23 +41430,23 @@ var init_EntityDecoder = __esm({
             i++;
             continue;
           }
-          const token = str.slice(i + 1, j);
-          if (token.length === 0) {
+          const token2 = str.slice(i + 1, j);
+          if (token2.length === 0) {
             i++;
             continue;
           }
           let replacement;
           let tier2;
-          if (this._removeSet.has(token)) {
+          if (this._removeSet.has(token2)) {
             replacement = "";
             if (tier2 === void 0) {
               tier2 = LIMIT_TIER_EXTERNAL;
             }
-          } else if (this._leaveSet.has(token)) {
+          } else if (this._leaveSet.has(token2)) {
             i++;
             continue;
-          } else if (token.charCodeAt(0) === 35) {
-            const ncrResult = this._resolveNCR(token);
+          } else if (token2.charCodeAt(0) === 35) {
+            const ncrResult = this._resolveNCR(token2);
             if (ncrResult === void 0) {
               i++;
               continue;
@@ -41454,7 +41454,7 @@ var init_EntityDecoder = __esm({
             replacement = ncrResult;
             tier2 = LIMIT_TIER_BASE;
           } else {
-            const resolved = this._resolveName(token);
+            const resolved = this._resolveName(token2);
             replacement = resolved?.value;
             tier2 = resolved?.tier;
           }
@@ -41476,7 +41476,7 @@ var init_EntityDecoder = __esm({
               }
             }
             if (limitLength) {
-              const delta = replacement.length - (token.length + 2);
+              const delta = replacement.length - (token2.length + 2);
               if (delta > 0) {
                 this._expandedLength += delta;
                 if (this._expandedLength > this._maxExpandedLength) {
@@ -41555,7 +41555,7 @@ var init_EntityDecoder = __esm({
        *   - undefined                 → 'leave' (caller must skip past '&' only)
        *   - throws Error              → 'throw'
        */
-      _applyNCRAction(action5, token, cp) {
+      _applyNCRAction(action5, token2, cp) {
         switch (action5) {
           case NCR_LEVEL.allow:
             return String.fromCodePoint(cp);
@@ -41566,7 +41566,7 @@ var init_EntityDecoder = __esm({
           // signal: keep literal
           case NCR_LEVEL.throw:
             throw new Error(
-              `[EntityDecoder] Prohibited numeric character reference &${token}; (U+${cp.toString(16).toUpperCase().padStart(4, "0")})`
+              `[EntityDecoder] Prohibited numeric character reference &${token2}; (U+${cp.toString(16).toUpperCase().padStart(4, "0")})`
             );
           default:
             return String.fromCodePoint(cp);
@@ -41588,19 +41588,19 @@ var init_EntityDecoder = __esm({
        *   - string (incl. '')  — replacement ('' = remove)
        *   - undefined          — leave original &token; as-is
        */
-      _resolveNCR(token) {
-        const second = token.charCodeAt(1);
+      _resolveNCR(token2) {
+        const second = token2.charCodeAt(1);
         let cp;
         if (second === 120 || second === 88) {
-          cp = parseInt(token.slice(2), 16);
+          cp = parseInt(token2.slice(2), 16);
         } else {
-          cp = parseInt(token.slice(1), 10);
+          cp = parseInt(token2.slice(1), 10);
         }
         if (Number.isNaN(cp) || cp < 0 || cp > 1114111) return void 0;
         const minimum = this._classifyNCR(cp);
         if (!this._numericAllowed && minimum < NCR_LEVEL.remove) return void 0;
         const effective = minimum === -1 ? this._ncrOnLevel : Math.max(this._ncrOnLevel, minimum);
-        return this._applyNCRAction(effective, token, cp);
+        return this._applyNCRAction(effective, token2, cp);
       }
     };
   }
@@ -46875,15 +46875,15 @@ var init_crc64 = __esm({
                   runDependencyWatcher = null;
                   return;
                 }
-                var shown = false;
+                var shown2 = false;
                 for (var dep in runDependencyTracking) {
-                  if (!shown) {
-                    shown = true;
+                  if (!shown2) {
+                    shown2 = true;
                     err("still waiting on run dependencies:");
                   }
                   err("dependency: " + dep);
                 }
-                if (shown) {
+                if (shown2) {
                   err("(end of list)");
                 }
               }, 1e4);
@@ -59686,7 +59686,7 @@ var init_mappers = __esm({
 });
 
 // node_modules/@azure/storage-blob/dist/esm/generated/src/models/parameters.js
-var contentType, blobServiceProperties, accept, url2, restype, comp, timeoutInSeconds, version2, requestId, accept1, comp1, comp2, prefix, marker, maxPageSize, include, keyInfo, comp3, restype1, body, comp4, contentLength, multipartContentType, comp5, where, restype2, metadata, access3, defaultEncryptionScope, preventEncryptionScopeOverride, leaseId, ifModifiedSince, ifUnmodifiedSince, comp6, comp7, containerAcl, comp8, deletedContainerName, deletedContainerVersion, comp9, sourceContainerName, sourceLeaseId, comp10, action, duration2, proposedLeaseId, action1, leaseId1, action2, action3, breakPeriod, action4, proposedLeaseId1, include1, startFrom, delimiter3, snapshot, versionId, range2, rangeGetContentMD5, rangeGetContentCRC64, encryptionKey, encryptionKeySha256, encryptionAlgorithm, ifMatch, ifNoneMatch, ifTags, deleteSnapshots, blobDeleteType, comp11, expiryOptions, expiresOn, blobCacheControl, blobContentType, blobContentMD5, blobContentEncoding, blobContentLanguage, blobContentDisposition, comp12, immutabilityPolicyExpiry, immutabilityPolicyMode, comp13, legalHold, encryptionScope, comp14, tier, rehydratePriority, sourceIfModifiedSince, sourceIfUnmodifiedSince, sourceIfMatch, sourceIfNoneMatch, sourceIfTags, copySource, blobTagsString, sealBlob, legalHold1, xMsRequiresSync, sourceContentMD5, copySourceAuthorization, copySourceTags, fileRequestIntent, comp15, copyActionAbortConstant, copyId, comp16, tier1, queryRequest, comp17, comp18, ifModifiedSince1, ifUnmodifiedSince1, ifMatch1, ifNoneMatch1, tags, transactionalContentMD5, transactionalContentCrc64, blobType, blobContentLength, blobSequenceNumber, contentType1, body1, accept2, comp19, pageWrite, ifSequenceNumberLessThanOrEqualTo, ifSequenceNumberLessThan, ifSequenceNumberEqualTo, pageWrite1, sourceUrl, sourceRange, sourceContentCrc64, range1, comp20, prevsnapshot, prevSnapshotUrl, sequenceNumberAction, comp21, blobType1, comp22, maxSize, appendPosition, sourceRange1, comp23, blobType2, copySourceBlobProperties, comp24, blockId, blocks, comp25, listType;
+var contentType, blobServiceProperties, accept, url2, restype, comp, timeoutInSeconds, version2, requestId, accept1, comp1, comp2, prefix, marker, maxPageSize, include, keyInfo, comp3, restype1, body, comp4, contentLength, multipartContentType, comp5, where, restype2, metadata, access3, defaultEncryptionScope, preventEncryptionScopeOverride, leaseId, ifModifiedSince, ifUnmodifiedSince, comp6, comp7, containerAcl, comp8, deletedContainerName, deletedContainerVersion, comp9, sourceContainerName, sourceLeaseId, comp10, action, duration2, proposedLeaseId, action1, leaseId1, action2, action3, breakPeriod, action4, proposedLeaseId1, include1, startFrom, delimiter3, snapshot, versionId, range2, rangeGetContentMD5, rangeGetContentCRC64, encryptionKey, encryptionKeySha256, encryptionAlgorithm, ifMatch, ifNoneMatch, ifTags, deleteSnapshots, blobDeleteType, comp11, expiryOptions, expiresOn, blobCacheControl, blobContentType, blobContentMD5, blobContentEncoding, blobContentLanguage, blobContentDisposition, comp12, immutabilityPolicyExpiry, immutabilityPolicyMode, comp13, legalHold, encryptionScope, comp14, tier, rehydratePriority, sourceIfModifiedSince, sourceIfUnmodifiedSince, sourceIfMatch, sourceIfNoneMatch, sourceIfTags, copySource, blobTagsString, sealBlob, legalHold1, xMsRequiresSync, sourceContentMD5, copySourceAuthorization, copySourceTags, fileRequestIntent, comp15, copyActionAbortConstant, copyId, comp16, tier1, queryRequest, comp17, comp18, ifModifiedSince1, ifUnmodifiedSince1, ifMatch1, ifNoneMatch1, tags, transactionalContentMD5, transactionalContentCrc64, blobType, blobContentLength, blobSequenceNumber, contentType1, body1, accept2, comp19, pageWrite, ifSequenceNumberLessThanOrEqualTo, ifSequenceNumberLessThan, ifSequenceNumberEqualTo, pageWrite1, sourceUrl, sourceRange, sourceContentCrc64, range1, comp20, prevsnapshot, prevSnapshotUrl, sequenceNumberAction, comp21, blobType1, comp22, maxSize, appendPosition, sourceRange1, comp23, blobType2, copySourceBlobProperties, comp24, blockId2, blocks, comp25, listType;
 var init_parameters = __esm({
   "node_modules/@azure/storage-blob/dist/esm/generated/src/models/parameters.js"() {
     init_mappers();
@@ -61316,7 +61316,7 @@ var init_parameters = __esm({
         }
       }
     };
-    blockId = {
+    blockId2 = {
       parameterPath: "blockId",
       mapper: {
         serializedName: "blockid",
@@ -64167,8 +64167,8 @@ var init_blockBlob = __esm({
        * @param body Initial data
        * @param options The options parameters.
        */
-      stageBlock(blockId2, contentLength2, body2, options) {
-        return this.client.sendOperationRequest({ blockId: blockId2, contentLength: contentLength2, body: body2, options }, stageBlockOperationSpec);
+      stageBlock(blockId3, contentLength2, body2, options) {
+        return this.client.sendOperationRequest({ blockId: blockId3, contentLength: contentLength2, body: body2, options }, stageBlockOperationSpec);
       }
       /**
        * The Stage Block operation creates a new block to be committed as part of a blob where the contents
@@ -64180,8 +64180,8 @@ var init_blockBlob = __esm({
        * @param sourceUrl Specify a URL to the copy source.
        * @param options The options parameters.
        */
-      stageBlockFromURL(blockId2, contentLength2, sourceUrl2, options) {
-        return this.client.sendOperationRequest({ blockId: blockId2, contentLength: contentLength2, sourceUrl: sourceUrl2, options }, stageBlockFromURLOperationSpec);
+      stageBlockFromURL(blockId3, contentLength2, sourceUrl2, options) {
+        return this.client.sendOperationRequest({ blockId: blockId3, contentLength: contentLength2, sourceUrl: sourceUrl2, options }, stageBlockFromURLOperationSpec);
       }
       /**
        * The Commit Block List operation writes a blob by specifying the list of block IDs that make up the
@@ -64336,7 +64336,7 @@ var init_blockBlob = __esm({
       queryParameters: [
         timeoutInSeconds,
         comp24,
-        blockId
+        blockId2
       ],
       urlParameters: [url2],
       headerParameters: [
@@ -64373,7 +64373,7 @@ var init_blockBlob = __esm({
       queryParameters: [
         timeoutInSeconds,
         comp24,
-        blockId
+        blockId2
       ],
       urlParameters: [url2],
       headerParameters: [
@@ -70454,10 +70454,10 @@ var init_Clients = __esm({
        * @param options - Options to the Block Blob Stage Block operation.
        * @returns Response data for the Block Blob Stage Block operation.
        */
-      async stageBlock(blockId2, body2, contentLength2, options = {}) {
+      async stageBlock(blockId3, body2, contentLength2, options = {}) {
         ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
         return tracingClient.withSpan("BlockBlobClient-stageBlock", options, async (updatedOptions) => {
-          return assertResponse(await this.blockBlobContext.stageBlock(blockId2, contentLength2, body2, {
+          return assertResponse(await this.blockBlobContext.stageBlock(blockId3, contentLength2, body2, {
             abortSignal: options.abortSignal,
             leaseAccessConditions: options.conditions,
             requestOptions: {
@@ -70492,10 +70492,10 @@ var init_Clients = __esm({
        * @param options - Options to the Block Blob Stage Block From URL operation.
        * @returns Response data for the Block Blob Stage Block From URL operation.
        */
-      async stageBlockFromURL(blockId2, sourceURL, offset = 0, count, options = {}) {
+      async stageBlockFromURL(blockId3, sourceURL, offset = 0, count, options = {}) {
         ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
         return tracingClient.withSpan("BlockBlobClient-stageBlockFromURL", options, async (updatedOptions) => {
-          return assertResponse(await this.blockBlobContext.stageBlockFromURL(blockId2, 0, sourceURL, {
+          return assertResponse(await this.blockBlobContext.stageBlockFromURL(blockId3, 0, sourceURL, {
             abortSignal: options.abortSignal,
             leaseAccessConditions: options.conditions,
             sourceContentMD5: options.sourceContentMD5,
@@ -71788,7 +71788,7 @@ function isRetryableStatusCode(statusCode) {
   ];
   return retryableStatusCodes.includes(statusCode);
 }
-function sleep3(milliseconds) {
+function sleep4(milliseconds) {
   return __awaiter9(this, void 0, void 0, function* () {
     return new Promise((resolve3) => setTimeout(resolve3, milliseconds));
   });
@@ -71825,7 +71825,7 @@ function retry(name_1, method_1, getStatusCode_1) {
         debug(`${name} - Error is not retryable`);
         break;
       }
-      yield sleep3(delay4);
+      yield sleep4(delay4);
       attempt2++;
     }
     throw Error(`${name} failed: ${errorMessage}`);
@@ -72425,8 +72425,8 @@ function getRequestOptions() {
   return requestOptions;
 }
 function createHttpClient() {
-  const token = process.env["ACTIONS_RUNTIME_TOKEN"] || "";
-  const bearerCredentialHandler = new BearerCredentialHandler(token);
+  const token2 = process.env["ACTIONS_RUNTIME_TOKEN"] || "";
+  const bearerCredentialHandler = new BearerCredentialHandler(token2);
   return new HttpClient(getUserAgentString2(), [bearerCredentialHandler], getRequestOptions());
 }
 function getCacheEntry(keys, paths, options) {
@@ -72816,8 +72816,8 @@ var require_goog_varint = __commonJS({
       const base = 1e6;
       let lowBits = 0;
       let highBits = 0;
-      function add1e6digit(begin, end) {
-        const digit1e6 = Number(dec.slice(begin, end));
+      function add1e6digit(begin2, end) {
+        const digit1e6 = Number(dec.slice(begin2, end));
         highBits *= base;
         lowBits = lowBits * base + digit1e6;
         if (lowBits >= TWO_PWR_32_DBL) {
@@ -77517,7 +77517,7 @@ var init_cacheTwirpClient = __esm({
         this.maxAttempts = 5;
         this.baseRetryIntervalMilliseconds = 3e3;
         this.retryMultiplier = 1.5;
-        const token = getRuntimeToken();
+        const token2 = getRuntimeToken();
         this.baseUrl = getCacheServiceURL();
         if (maxAttempts) {
           this.maxAttempts = maxAttempts;
@@ -77529,7 +77529,7 @@ var init_cacheTwirpClient = __esm({
           this.retryMultiplier = retryMultiplier;
         }
         this.httpClient = new HttpClient(userAgent, [
-          new BearerCredentialHandler(token)
+          new BearerCredentialHandler(token2)
         ]);
       }
       // This function satisfies the Rpc interface. It is compatible with the JSON
@@ -77655,7 +77655,7 @@ var init_cacheTwirpClient = __esm({
 });
 
 // node_modules/@actions/cache/lib/internal/tar.js
-import { existsSync as existsSync6, writeFileSync as writeFileSync3 } from "fs";
+import { existsSync as existsSync7, writeFileSync as writeFileSync3 } from "fs";
 import * as path8 from "path";
 function getTarPath() {
   return __awaiter13(this, void 0, void 0, function* () {
@@ -77665,7 +77665,7 @@ function getTarPath() {
         const systemTar = SystemTarPathOnWindows;
         if (gnuTar) {
           return { path: gnuTar, type: ArchiveToolType.GNU };
-        } else if (existsSync6(systemTar)) {
+        } else if (existsSync7(systemTar)) {
           return { path: systemTar, type: ArchiveToolType.BSD };
         }
         break;
@@ -78277,6 +78277,14 @@ init_core();
 init_zod();
 init_constants();
 
+// src/server-text.ts
+var SERVER_TEXT_MAX = 300;
+function serverText(text4, max = SERVER_TEXT_MAX) {
+  const flat = text4.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").trim();
+  const short = flat.length > max ? `${flat.slice(0, max)}\u2026` : flat;
+  return short.replace(/:(?=:)/g, ":\u200B").replace(/#(?=#\[)/g, "#\u200B");
+}
+
 // src/errors.ts
 var ConfigError = class extends Error {
   problems;
@@ -78299,7 +78307,8 @@ var CommandError = class extends Error {
   code;
   stderr;
   constructor(command, code, stderr) {
-    super(`${command} failed (exit ${code ?? "signal"}): ${stderr.trim().split("\n").slice(-5).join("\n")}`);
+    const tail = stderr.trim().split("\n").slice(-5).map((line) => serverText(line, 500));
+    super(`${command} failed (exit ${code ?? "signal"}): ${tail.join("\n")}`);
     this.name = "CommandError";
     this.code = code;
     this.stderr = stderr;
@@ -78330,15 +78339,56 @@ function urlSecretForms(text4) {
   const forms = [];
   for (const word of words(text4)) {
     const url3 = URL.parse(word);
-    if (!url3?.password) continue;
+    if (!url3) continue;
+    const loneToken = !url3.password && url3.username !== "" && /^https?:$/.test(url3.protocol);
+    if (!url3.password && !loneToken) continue;
+    const user = decodeURIComponent(url3.username);
     const password = decodeURIComponent(url3.password);
-    forms.push(url3.password, password, Buffer.from(`${decodeURIComponent(url3.username)}:${password}`).toString("base64"));
+    forms.push(url3.password, password, Buffer.from(`${user}:${password}`).toString("base64"));
+    if (loneToken) forms.push(url3.username, user);
   }
   return forms.filter((f) => f.length >= 4);
 }
-function maskSecrets(raw) {
+function maskSecrets(raw, env = {}) {
   for (const name of SecretInputs) for (const form of secretForms(raw[name] ?? "")) setSecret(form);
   for (const name of [Inputs.Substituters, Inputs.PushTo, Inputs.PinsTo, Inputs.PinsFrom]) for (const form of urlSecretForms(raw[name] ?? "")) setSecret(form);
+  for (const variable of Object.values(SecretEnvFallbacks)) for (const form of secretForms(env[variable] ?? "")) setSecret(form);
+}
+
+// src/schemas.ts
+init_zod();
+init_keys();
+var UNSAFE_CHARS = /[\s\u0000-\u001f\u007f-\u009f]/;
+function hasUnsafeChars(text4) {
+  return UNSAFE_CHARS.test(text4);
+}
+var Word = string2().refine((s) => s !== "" && !hasUnsafeChars(s), { error: "must be one word, without whitespace or control characters", abort: true });
+var shown = (issue3) => `"${serverText(String(issue3.input), 100)}"`;
+function urlWith(schemes) {
+  return string2().refine((s) => s !== "" && !hasUnsafeChars(s), { error: (issue3) => `${shown(issue3)} must not contain whitespace or control characters`, abort: true }).refine((s) => URL.canParse(s), { error: (issue3) => `${shown(issue3)} is not a URL`, abort: true }).refine((s) => schemes.includes(new URL(s).protocol), { error: (issue3) => `${shown(issue3)} must be an ${schemes.map((p) => `${p}//`).join(" or ")} URL` }).transform((s) => s.replace(/\/+$/, ""));
+}
+var HttpUrl = urlWith(["http:", "https:"]);
+var PublicKeyText = string2().transform((s, ctx) => {
+  try {
+    return parsePublicKey(s);
+  } catch (error3) {
+    ctx.addIssue({ code: "custom", message: error3.message });
+    return NEVER;
+  }
+});
+var CachixName = string2().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+  error: "a Cachix cache name is lower-case letters, digits and inner hyphens (it becomes <name>.cachix.org)"
+});
+var AtticCacheName = string2().regex(/^[A-Za-z0-9][A-Za-z0-9-_+]{0,49}$/, {
+  error: 'an attic cache name is 1\u201350 letters, digits, "-", "_" or "+", starting with a letter or digit'
+});
+var NetrcWord = Word.refine((s) => !/["'\\#]/.test(s), { error: 'must not contain quotes, backslashes or "#"' });
+function firstProblem(error3) {
+  return error3.issues[0]?.message ?? "invalid";
+}
+function check(schema, text4) {
+  const r = schema.safeParse(text4);
+  return r.success ? { ok: true, value: r.data } : { ok: false, problem: firstProblem(r.error) };
 }
 
 // src/config.ts
@@ -78359,7 +78409,7 @@ var HttpError = class extends Error {
   status;
   body;
   constructor(status, url3, body2) {
-    super(`HTTP ${status} from ${redactUrl(url3)}${body2 ? `: ${body2.slice(0, 300)}` : ""}`);
+    super(`HTTP ${status} from ${redactUrl(url3)}${body2 ? `: ${serverText(body2)}` : ""}`);
     this.name = "HttpError";
     this.status = status;
     this.body = body2;
@@ -78372,6 +78422,36 @@ function redactUrl(url3) {
   } catch {
     return "<url>";
   }
+}
+var MAX_BODY_BYTES = 16 * 1024 * 1024;
+var MAX_ERROR_BODY_BYTES = 64 * 1024;
+var BodyTooLargeError = class extends Error {
+  constructor(url3, max) {
+    super(`the answer from ${redactUrl(url3)} is larger than ${max} bytes: not read`);
+    this.name = "BodyTooLargeError";
+  }
+};
+async function readBody(response, url3, max = MAX_BODY_BYTES, truncate = false) {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size2 = 0;
+  for (; ; ) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (size2 + value.byteLength > max) {
+      await reader.cancel().catch(() => void 0);
+      if (!truncate) throw new BodyTooLargeError(url3, max);
+      chunks.push(value.subarray(0, max - size2));
+      break;
+    }
+    chunks.push(value);
+    size2 += value.byteLength;
+  }
+  return Buffer.concat(chunks).toString();
+}
+async function readJson(response, url3) {
+  return JSON.parse(await readBody(response, url3));
 }
 function isTransientStatus(status) {
   return status === 429 || status === 408 || status >= 500;
@@ -78394,14 +78474,14 @@ async function http2(url3, options = {}) {
     throw error3;
   }
   if (!response.ok) {
-    const text4 = await response.text().catch(() => "");
+    const text4 = await readBody(response, url3, MAX_ERROR_BODY_BYTES, true).catch(() => "");
     throw new HttpError(response.status, url3, text4);
   }
   return response;
 }
 async function httpJson(url3, options = {}) {
   const response = await http2(url3, { ...options, headers: { accept: "application/json", ...options.headers } });
-  return await response.json();
+  return await readJson(response, url3);
 }
 function isTransient(error3) {
   if (error3 instanceof PushError) return error3.transient;
@@ -78464,7 +78544,12 @@ function request3(url3, options) {
     req.on("error", (error3) => finish(networkError(url3, error3)));
     req.on("response", (response) => {
       const chunks = [];
-      response.on("data", (c) => chunks.push(c));
+      let size2 = 0;
+      response.on("data", (c) => {
+        size2 += c.byteLength;
+        if (size2 > MAX_BODY_BYTES) finish(new BodyTooLargeError(url3, MAX_BODY_BYTES));
+        else chunks.push(c);
+      });
       response.on("end", () => finish(null, { status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
       response.on("error", (error3) => finish(networkError(url3, error3)));
     });
@@ -78516,13 +78601,26 @@ var publicKey = text((s, problem2) => attempt(parsePublicKey, s, problem2));
 var publicKeys = text((s, problem2) => words(s).flatMap((k) => attempt(parsePublicKey, k, problem2) ?? []));
 var secretKey = text((s, problem2) => attempt(parseSecretKey, s, problem2));
 var cachixSigningKey = string2().refine((s) => !s.includes(":"), 'expected the base64 secret key Cachix shows (no "name:" prefix)').regex(/^[A-Za-z0-9+/]+={0,2}$/, "expected base64 text").transform((s, ctx) => attempt((t) => secretKeyFromBytes("cachix", Buffer.from(t, "base64")), s, (message) => ctx.addIssue({ code: "custom", message })));
-var httpUrl = string2().refine((s) => URL.canParse(s), { error: (issue3) => `"${String(issue3.input)}" is not a URL`, abort: true }).refine((s) => /^https?:$/.test(new URL(s).protocol), { error: (issue3) => `"${String(issue3.input)}" must be an http:// or https:// URL` }).transform((s) => s.replace(/\/+$/, ""));
+var httpUrl = HttpUrl;
+var token = string2().refine((s) => NetrcWord.safeParse(s).success, 'a token must be one word without whitespace, control characters, quotes, backslashes or "#"');
+function credentialsFitNetrc(url3) {
+  return [url3.username, url3.password].filter(Boolean).every((p) => {
+    try {
+      return NetrcWord.safeParse(decodeURIComponent(p)).success;
+    } catch {
+      return false;
+    }
+  });
+}
 var SUBSTITUTER_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "daemon:", "local:"];
 var PUSH_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:"];
 function storeUrls(schemes) {
   return text(
     (s, problem2) => words(s).map((u) => {
-      if (!schemes.includes(URL.parse(u)?.protocol ?? "")) problem2(`"${u}" is not a supported store URL (expected ${schemes.map((p) => `${p}//\u2026`).join(", ")})`);
+      const url3 = URL.parse(u);
+      if (hasUnsafeChars(u)) problem2("a store URL must not contain control characters");
+      else if (url3 && !credentialsFitNetrc(url3)) problem2('the user or password in a URL must not contain whitespace, quotes, backslashes or "#" once decoded (they go into a netrc)');
+      else if (!schemes.includes(url3?.protocol ?? "")) problem2(`"${u}" is not a supported store URL (expected ${schemes.map((p) => `${p}//\u2026`).join(", ")})`);
       return u;
     })
   );
@@ -78612,7 +78710,7 @@ var InputsSchema = object({
   [Inputs.Substituters]: storeUrls(SUBSTITUTER_SCHEMES).default([]),
   [Inputs.TrustedPublicKeys]: publicKeys.default([]),
   [Inputs.Cachix]: cachixName.optional(),
-  [Inputs.CachixAuthToken]: string2().optional(),
+  [Inputs.CachixAuthToken]: token.optional(),
   [Inputs.CachixSigningKey]: cachixSigningKey.optional(),
   [Inputs.CachixPublicKey]: publicKey.optional(),
   [Inputs.CachixApiUrl]: httpUrl.default(DEFAULT_CACHIX_API),
@@ -78620,7 +78718,7 @@ var InputsSchema = object({
   [Inputs.CachixChunkSize]: wholeNumber(64 * 1024, 5 * 1024 ** 3).default(DEFAULT_CHUNK_SIZE),
   [Inputs.AtticEndpoint]: httpUrl.optional(),
   [Inputs.AtticCache]: atticCache.optional(),
-  [Inputs.AtticToken]: string2().optional(),
+  [Inputs.AtticToken]: token.optional(),
   [Inputs.AtticPublicKey]: publicKey.optional(),
   [Inputs.PushTo]: storeUrls(PUSH_SCHEMES).default([]),
   [Inputs.SigningKey]: secretKey.optional(),
@@ -78710,9 +78808,16 @@ function settingsOf(p) {
     install: p[Inputs.Install]
   };
 }
+var FALLBACK_NEEDS = {
+  [Inputs.CachixAuthToken]: Inputs.Cachix,
+  [Inputs.CachixSigningKey]: Inputs.Cachix,
+  [Inputs.AtticToken]: Inputs.AtticEndpoint
+};
 function withEnvFallbacks(raw, env) {
   const out = { ...raw };
   for (const [input, variable] of Object.entries(SecretEnvFallbacks)) {
+    const needs = FALLBACK_NEEDS[input];
+    if (needs && !out[needs]?.trim()) continue;
     if (!out[input]?.trim() && env[variable]) out[input] = env[variable];
   }
   return out;
@@ -78728,36 +78833,47 @@ function readRawInputs(env = process.env) {
 }
 function loadSettings(env = process.env) {
   const raw = readRawInputs(env);
-  maskSecrets(raw);
+  maskSecrets(raw, env);
   return parseSettings(raw);
 }
 
-// src/configure/apply.ts
-init_core();
-import { writeFileSync } from "node:fs";
-import { join as join3 } from "node:path";
+// src/cleanup.ts
+import { rmSync } from "node:fs";
 
-// src/text-file.ts
-import { readFileSync } from "node:fs";
-function readTextIfPresent(file) {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return "";
-  }
-}
-
-// src/configure/access.ts
-import { existsSync as existsSync2 } from "node:fs";
-import { userInfo } from "node:os";
+// src/configure/system-conf.ts
+import { lstatSync, readFileSync as readFileSync2 } from "node:fs";
+import { platform as platform2 } from "node:os";
+import { dirname as dirname3 } from "node:path";
+import { setTimeout as sleep2 } from "node:timers/promises";
 
 // src/nix/command.ts
 init_exec();
 import { spawn as spawn2 } from "node:child_process";
+
+// src/nix/env.ts
+var SECRET_VARIABLES = /* @__PURE__ */ new Set([
+  "CACHIX_AUTH_TOKEN",
+  "CACHIX_SIGNING_KEY",
+  "ATTIC_TOKEN",
+  "GITHUB_TOKEN",
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_URL"
+]);
+function isSecretVariable(name) {
+  return name.startsWith("INPUT_") || name.startsWith("STATE_") || SECRET_VARIABLES.has(name);
+}
+function nixEnv(env = process.env) {
+  const out = {};
+  for (const [k, v] of Object.entries(env)) if (!isSecretVariable(k)) out[k] = v;
+  return out;
+}
+
+// src/nix/command.ts
 var NIX_COMMAND = ["--extra-experimental-features", "nix-command"];
 function commandEnv(env = process.env) {
   const out = {};
-  for (const [k, v] of Object.entries(env)) if (v !== void 0 && !k.startsWith("INPUT_")) out[k] = v;
+  for (const [k, v] of Object.entries(nixEnv(env))) if (v !== void 0) out[k] = v;
   return out;
 }
 function label(command, args) {
@@ -78786,6 +78902,272 @@ function runAbortable(command, args, signal) {
     child2.on("close", (code) => resolve3({ stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), code }));
   });
 }
+
+// src/nix/system-conf-file.ts
+import path5 from "node:path";
+
+// src/text-file.ts
+import { readFileSync } from "node:fs";
+function readTextIfPresent(file) {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+// src/nix/system-conf-file.ts
+var DEFAULT_CONF_DIR = "/etc/nix";
+var CUSTOM_CONF = "nix.custom.conf";
+function customConfInclude(conf, confDir) {
+  for (const line of conf.split("\n")) {
+    const m = /^\s*!?include\s+(\S+)\s*$/.exec(line);
+    if (m?.[1] && path5.basename(m[1]) === CUSTOM_CONF) return path5.resolve(confDir, m[1]);
+  }
+  return null;
+}
+function systemConfFile(env = process.env, read = readTextIfPresent) {
+  const dir = env.NIX_CONF_DIR || DEFAULT_CONF_DIR;
+  const main = path5.join(dir, "nix.conf");
+  return customConfInclude(read(main), dir) ?? main;
+}
+
+// src/configure/system-conf.ts
+var MARK = "nix-substitute-action";
+var END = `# END ${MARK}`;
+async function canSudo() {
+  const { code } = await run("sudo", ["-n", "true"], { allowFailure: true }).catch(() => ({ code: 1 }));
+  return code === 0;
+}
+function blockId(env = process.env) {
+  const parts = [env.RUNNER_NAME, env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT, env.GITHUB_JOB, env.GITHUB_ACTION].map((p) => p || "-");
+  return parts.join("/").replace(/[^A-Za-z0-9._/-]/g, "_");
+}
+function begin(id, added) {
+  return `# BEGIN ${MARK} ${id} added=${added} (removed by its post step)`;
+}
+function withBlock(conf, block, id) {
+  const base = conf === null ? "" : withoutBlock(conf, id) ?? "";
+  const added = conf === null ? "file" : base !== "" && !base.endsWith("\n") ? "newline" : "none";
+  return `${base}${added === "newline" ? "\n" : ""}${begin(id, added)}
+${block.replace(/\n*$/, "\n")}${END} ${id}
+`;
+}
+function withoutBlock(conf, id) {
+  const head = `# BEGIN ${MARK} ${id} added=`;
+  const at = conf.startsWith(head) ? 0 : conf.indexOf(`
+${head}`) + 1;
+  if (at === 0 && !conf.startsWith(head)) return conf;
+  const added = /^added=(\w+)/.exec(conf.slice(at + head.length - "added=".length))?.[1];
+  const endLine = `${END} ${id}
+`;
+  const end = conf.indexOf(endLine, at);
+  const before = conf.slice(0, at);
+  const after = end < 0 ? "" : conf.slice(end + endLine.length);
+  const rest = (added === "newline" && after === "" ? before.replace(/\n$/, "") : before) + after;
+  return added === "file" && rest === "" ? null : rest;
+}
+function hasBlock(conf, id) {
+  return withoutBlock(conf, id) !== conf;
+}
+async function readSystemConf(file = systemConfFile()) {
+  try {
+    if (!lstatSync(file).isFile()) throw new Error(`${file} is not a regular file (a symlink managed by NixOS, nix-darwin or home-manager?): add the caches to its source instead`);
+    return readFileSync2(file, "utf8");
+  } catch (error3) {
+    const code = error3.code;
+    if (code === "ENOENT") return null;
+    if (code !== "EACCES" && code !== "EPERM") throw error3;
+  }
+  const viaSudo = await run("sudo", ["-n", "cat", "--", file], { allowFailure: true });
+  if (viaSudo.code === 0) return viaSudo.stdout;
+  throw new Error(`cannot read ${file}, not even with sudo (${viaSudo.stderr.trim()}): it is left unchanged`);
+}
+async function writeSystemConf(file, text4) {
+  if (text4 === null) {
+    await run("sudo", ["-n", "rm", "-f", "--", file]);
+    return;
+  }
+  let mode = "644";
+  let owner = "0:0";
+  try {
+    const st = lstatSync(file);
+    mode = (st.mode & 4095).toString(8);
+    owner = `${st.uid}:${st.gid}`;
+  } catch {
+  }
+  const script = `set -e; tmp=$(mktemp "$1.XXXXXX"); trap 'rm -f "$tmp"' EXIT; cat >"$tmp"; chmod "$2" "$tmp"; chown "$3" "$tmp"; mv -f "$tmp" "$1"; trap - EXIT`;
+  await run("sudo", ["-n", "sh", "-c", script, "sh", file, mode, owner], { input: text4 });
+}
+var LOCK_WAIT_MS = 3e4;
+var LOCK_STALE_MS = 12e4;
+async function withLock(file, fn) {
+  const lock = `${dirname3(file)}/.${MARK}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (; ; ) {
+    const { code } = await run("sudo", ["-n", "mkdir", "--", lock], { allowFailure: true });
+    if (code === 0) break;
+    let age = 0;
+    try {
+      age = Date.now() - lstatSync(lock).mtimeMs;
+    } catch {
+      continue;
+    }
+    if (age > LOCK_STALE_MS) await run("sudo", ["-n", "rmdir", "--", lock], { allowFailure: true });
+    else if (Date.now() > deadline) throw new Error(`another job has held ${lock} for ${Math.round(age / 1e3)} s`);
+    else await sleep2(100);
+  }
+  try {
+    return await fn();
+  } finally {
+    await run("sudo", ["-n", "rmdir", "--", lock], { allowFailure: true });
+  }
+}
+async function restartDaemon() {
+  const attempts = platform2() === "darwin" ? [["launchctl", "kickstart", "-k", "system/org.nixos.nix-daemon"], ["launchctl", "kickstart", "-k", "system/systems.determinate.nix-daemon"]] : [["systemctl", "restart", "nix-daemon.service"]];
+  const custom2 = process.env.NIX_DAEMON_RESTART_COMMAND;
+  if (custom2) attempts.unshift(["sh", "-c", custom2]);
+  const errors = [];
+  for (const cmd of attempts) {
+    const { code, stderr } = await run("sudo", ["-n", ...cmd], { allowFailure: true });
+    if (code === 0) return;
+    errors.push(`${cmd.join(" ")}: ${stderr.trim()}`);
+  }
+  throw new Error(`could not restart the Nix daemon so it reads ${systemConfFile()}: ${errors.join("; ")}`);
+}
+async function addToSystemConf(block, id = blockId(), file = systemConfFile()) {
+  await withLock(file, async () => writeSystemConf(file, withBlock(await readSystemConf(file), block, id)));
+  await restartDaemon();
+  return file;
+}
+async function restoreSystemConf(id = blockId(), file = systemConfFile()) {
+  const changed = await withLock(file, async () => {
+    const now = await readSystemConf(file);
+    if (now === null || !hasBlock(now, id)) return false;
+    await writeSystemConf(file, withoutBlock(now, id));
+    return true;
+  });
+  if (changed) await restartDaemon();
+}
+
+// src/watch/stop.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+
+// src/watch/protocol.ts
+init_zod();
+var WatchFiles = {
+  /** WatchConfig as JSON, written by main before the spawn. */
+  config: "config.json",
+  /** Written once the store is being watched. */
+  ready: "ready",
+  /** One JSON line per clean upload batch and target (RecordLine). */
+  record: "record.jsonl",
+  /** Why the uploader stopped on an error; post then ignores the record and pushes everything. */
+  error: "error",
+  /** Written on a clean exit (stopped, parent gone, lifetime over): the record is complete. */
+  exited: "exited",
+  /** The uploader's own log (stdout and stderr). */
+  log: "log"
+};
+var WatchConfig = object({
+  storeDir: string2(),
+  /** When main took the store snapshot (nix/snapshot.ts): entries unchanged since are not the job's. */
+  snapshotAt: number2(),
+  /** The runner process that started main; when it is gone, the job is over. */
+  parentPid: number2().int(),
+  /** Hard cap on the uploader's life, whatever happens. */
+  maxLifetimeMs: number2().int().positive(),
+  /** A batch is uploaded after this long without new paths… */
+  idleMs: number2().int().positive(),
+  /** …or this long after its first path, whichever comes first (attic watch-store: 2 s / 10 s). */
+  maxBatchMs: number2().int().positive(),
+  /** Full readdir of the store, in case a file-system event was missed or fs.watch is unavailable. */
+  rescanMs: number2().int().positive(),
+  /** How long an upload in flight may finish after post asked the uploader to stop. */
+  stopGraceMs: number2().int().positive()
+});
+function watchTuning(env) {
+  const ms = (name, fallback) => {
+    const n = Number(env[name]);
+    return Number.isSafeInteger(n) && n > 0 ? n : fallback;
+  };
+  return {
+    maxLifetimeMs: ms("NSA_WATCH_MAX_LIFETIME_MS", 6 * 36e5),
+    idleMs: ms("NSA_WATCH_IDLE_MS", 2e3),
+    maxBatchMs: ms("NSA_WATCH_MAX_BATCH_MS", 1e4),
+    rescanMs: ms("NSA_WATCH_RESCAN_MS", 15e3),
+    stopGraceMs: ms("NSA_WATCH_STOP_GRACE_MS", 1e4)
+  };
+}
+var RecordLine = object({
+  /** Target label (as configuredTargets names it). */
+  target: string2(),
+  /** Full store paths the target now has (uploaded, or found present). */
+  paths: array(string2()),
+  uploaded: number2().int(),
+  present: number2().int(),
+  bytes: number2()
+});
+
+// src/watch/stop.ts
+function running(pid, dir) {
+  try {
+    process.kill(pid, 0);
+  } catch (error3) {
+    if (error3.code !== "EPERM") return false;
+  }
+  try {
+    const stat3 = readFileSync3(`/proc/${pid}/stat`, "utf8");
+    if (/^\d+ \(.*\) Z/s.test(stat3)) return false;
+    return readFileSync3(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(dir);
+  } catch {
+    return true;
+  }
+}
+
+// src/cleanup.ts
+var CLEANUP_MAX_MS = 7e3;
+function killWatcher(watcher) {
+  if (!watcher || !running(watcher.pid, watcher.dir)) return;
+  try {
+    process.kill(-watcher.pid, "SIGKILL");
+  } catch {
+  }
+}
+async function undo(c, options) {
+  const errors = [];
+  if (options.killWatcher) killWatcher(c.watcher);
+  for (const f of c.files) {
+    try {
+      rmSync(f, { force: true });
+    } catch (error3) {
+      errors.push(error3);
+    }
+  }
+  if (c.systemConf) {
+    let timer;
+    const limit = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`restoring the system nix.conf took over ${CLEANUP_MAX_MS} ms`)), CLEANUP_MAX_MS);
+    });
+    try {
+      await Promise.race([restoreSystemConf(blockId()), limit]);
+    } catch (error3) {
+      errors.push(error3);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  if (errors.length > 0) throw errors[0];
+}
+
+// src/configure/apply.ts
+init_core();
+import { existsSync as existsSync3, readFileSync as readFileSync4, writeFileSync } from "node:fs";
+import { join as join3 } from "node:path";
+
+// src/configure/access.ts
+import { existsSync as existsSync2 } from "node:fs";
+import { userInfo } from "node:os";
 
 // src/nix/daemon.ts
 init_zod();
@@ -78876,43 +79258,69 @@ async function detectAccess(settings, env = process.env) {
 }
 
 // src/configure/netrc.ts
+var DEFAULT_MACHINE = "";
 function parseNetrc(text4) {
-  const tokens = text4.split(/\s+/).filter(Boolean);
+  const tokens = text4.replace(/^macdef[^\n]*\n(?:.+\n)*/gm, "").split(/\s+/).filter(Boolean);
   const out = [];
   let current = null;
+  const flush = () => {
+    if (current?.machine !== void 0) out.push({ password: "", ...current });
+  };
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     const value = tokens[i + 1];
     if (t === "machine" && value !== void 0) {
-      if (current?.machine) out.push({ password: "", ...current });
+      flush();
       current = { machine: value };
       i++;
+    } else if (t === "default") {
+      flush();
+      current = { machine: DEFAULT_MACHINE };
     } else if ((t === "login" || t === "password") && value !== void 0 && current) {
       current[t] = value;
       i++;
     }
   }
-  if (current?.machine) out.push({ password: "", ...current });
+  flush();
   return out;
 }
 function renderNetrc(entries) {
-  return entries.map((e) => `machine ${e.machine}${e.login ? ` login ${e.login}` : ""} password ${e.password}
+  const ordered = [...entries.filter((e) => e.machine !== DEFAULT_MACHINE), ...entries.filter((e) => e.machine === DEFAULT_MACHINE)];
+  return ordered.map((e) => `${e.machine === DEFAULT_MACHINE ? "default" : `machine ${e.machine}`}${e.login ? ` login ${e.login}` : ""}${e.password ? ` password ${e.password}` : ""}
 `).join("");
 }
 function mergeNetrc(existing, ours) {
   const hosts = new Set(ours.map((e) => e.machine));
   return [...existing.filter((e) => !hosts.has(e.machine)), ...ours];
 }
+function hostOf(url3) {
+  return new URL(url3).host.replace(/:\d+$/, "");
+}
+function withoutCredentials(raw) {
+  let url3;
+  try {
+    url3 = new URL(raw);
+  } catch {
+    return { url: raw, netrc: [] };
+  }
+  if (!url3.username && !url3.password) return { url: raw, netrc: [] };
+  const entry = { machine: hostOf(raw), password: decodeURIComponent(url3.password) };
+  if (url3.username) entry.login = decodeURIComponent(url3.username);
+  url3.username = "";
+  url3.password = "";
+  return { url: url3.href.replace(/\/+$/, ""), netrc: [entry] };
+}
 
 // src/configure/nix-conf.ts
 var CONNECT_TIMEOUT = 5;
-var STALLED_DOWNLOAD_TIMEOUT = 60;
+var STALLED_DOWNLOAD_TIMEOUT = 15;
+var DOWNLOAD_ATTEMPTS = 3;
 function renderNixConf(a) {
   const lines2 = [];
   if (a.substituters.length > 0) lines2.push(`extra-substituters = ${a.substituters.join(" ")}`);
   if (a.keys.length > 0) lines2.push(`extra-trusted-public-keys = ${[...new Set(a.keys.map((k) => k.text))].join(" ")}`);
   if (a.fallback) lines2.push("fallback = true");
-  lines2.push(`connect-timeout = ${CONNECT_TIMEOUT}`, `stalled-download-timeout = ${STALLED_DOWNLOAD_TIMEOUT}`);
+  lines2.push(`connect-timeout = ${CONNECT_TIMEOUT}`, `stalled-download-timeout = ${STALLED_DOWNLOAD_TIMEOUT}`, `download-attempts = ${DOWNLOAD_ATTEMPTS}`);
   if (a.netrcFile) lines2.push(`netrc-file = ${a.netrcFile}`);
   return `${lines2.join("\n")}
 `;
@@ -78920,64 +79328,6 @@ function renderNixConf(a) {
 function mergeNixConfig(existing, ours) {
   if (!existing?.trim()) return ours;
   return `${existing.replace(/\n*$/, "\n")}${ours}`;
-}
-
-// src/nix/system-conf-file.ts
-import path5 from "node:path";
-var DEFAULT_CONF_DIR = "/etc/nix";
-var CUSTOM_CONF = "nix.custom.conf";
-function customConfInclude(conf, confDir) {
-  for (const line of conf.split("\n")) {
-    const m = /^\s*!?include\s+(\S+)\s*$/.exec(line);
-    if (m?.[1] && path5.basename(m[1]) === CUSTOM_CONF) return path5.resolve(confDir, m[1]);
-  }
-  return null;
-}
-function systemConfFile(env = process.env, read = readTextIfPresent) {
-  const dir = env.NIX_CONF_DIR || DEFAULT_CONF_DIR;
-  const main = path5.join(dir, "nix.conf");
-  return customConfInclude(read(main), dir) ?? main;
-}
-
-// src/configure/system-conf.ts
-import { platform as platform2 } from "node:os";
-var BEGIN = "# BEGIN nix-substitute-action (removed by its post step)";
-var END = "# END nix-substitute-action";
-async function canSudo() {
-  const { code } = await run("sudo", ["-n", "true"], { allowFailure: true }).catch(() => ({ code: 1 }));
-  return code === 0;
-}
-function withBlock(conf, block) {
-  return `${withoutBlock(conf).replace(/\n*$/, "\n")}${BEGIN}
-${block.replace(/\n*$/, "\n")}${END}
-`;
-}
-function withoutBlock(conf) {
-  const start = conf.indexOf(BEGIN);
-  if (start < 0) return conf;
-  const end = conf.indexOf(END, start);
-  return conf.slice(0, start) + (end < 0 ? "" : conf.slice(end + END.length + 1));
-}
-async function sudoWrite(file, text4) {
-  await run("sudo", ["-n", "tee", file], { input: text4 });
-}
-async function restartDaemon() {
-  const attempts = platform2() === "darwin" ? [["launchctl", "kickstart", "-k", "system/org.nixos.nix-daemon"], ["launchctl", "kickstart", "-k", "system/systems.determinate.nix-daemon"]] : [["systemctl", "restart", "nix-daemon.service"]];
-  const custom2 = process.env.NIX_DAEMON_RESTART_COMMAND;
-  if (custom2) attempts.unshift(["sh", "-c", custom2]);
-  const errors = [];
-  for (const cmd of attempts) {
-    const { code, stderr } = await run("sudo", ["-n", ...cmd], { allowFailure: true });
-    if (code === 0) return;
-    errors.push(`${cmd.join(" ")}: ${stderr.trim()}`);
-  }
-  throw new Error(`could not restart the Nix daemon so it reads ${systemConfFile()}: ${errors.join("; ")}`);
-}
-async function addToSystemConf(block) {
-  const file = systemConfFile();
-  await sudoWrite(file, withBlock(readTextIfPresent(file), block));
-  await restartDaemon();
-  return file;
 }
 
 // src/configure/apply.ts
@@ -78990,11 +79340,18 @@ function untrustedMessage(access4) {
     `  - list the caches in the daemon's own "substituters"/"trusted-public-keys".`
   ].join("\n");
 }
-function writeNetrc(dir, entries, currentNetrcFile) {
-  const existing = typeof currentNetrcFile === "string" ? readTextIfPresent(currentNetrcFile) : "";
-  const file = join3(dir, "netrc");
-  writeFileSync(file, renderNetrc(mergeNetrc(parseNetrc(existing), entries)), { mode: 384 });
-  return file;
+function writeNetrc(file, entries, currentNetrcFile) {
+  let existing = "";
+  if (typeof currentNetrcFile === "string" && existsSync3(currentNetrcFile)) {
+    try {
+      existing = readFileSync4(currentNetrcFile, "utf8");
+    } catch (error3) {
+      warning(`cannot read the netrc Nix used so far (${currentNetrcFile}: ${error3.code ?? String(error3)}): its entries do not carry over to this job's netrc`);
+    }
+  }
+  const merged = mergeNetrc(parseNetrc(existing), entries);
+  for (const e of merged) if (e.password.length >= 4) setSecret(e.password);
+  writeFileSync(file, renderNetrc(merged), { mode: 384 });
 }
 async function requireDaemonUses(urls, file) {
   const dropped = await substitutersDaemonDrops(urls);
@@ -79007,8 +79364,11 @@ async function applyCaches(settings, { sources }, dir, state3) {
   const nixSettings = () => current ??= readNixSettings();
   const access4 = await detectAccess(nixSettings);
   const netrcEntries = sources.flatMap((s) => s.netrc);
-  const netrcFile = netrcEntries.length > 0 ? writeNetrc(dir, netrcEntries, (await nixSettings())["netrc-file"]) : null;
-  if (netrcFile) state3.files.push(netrcFile);
+  const netrcFile = netrcEntries.length > 0 ? join3(dir, "netrc") : null;
+  if (netrcFile) {
+    state3.files.push(netrcFile);
+    writeNetrc(netrcFile, netrcEntries, (await nixSettings())["netrc-file"]);
+  }
   const conf = renderNixConf({
     substituters: sources.flatMap((s) => s.urls),
     keys: sources.flatMap((s) => s.keys),
@@ -79041,7 +79401,7 @@ import { mkdirSync } from "node:fs";
 import { join as join5 } from "node:path";
 
 // src/pins/consumer.ts
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 import { readFile, stat as stat2 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -79120,7 +79480,7 @@ async function readCapped(response, url3) {
 }
 async function fetchPinSet(from, signal) {
   const url3 = fileUrl(from, PINS_JSON);
-  const shown = redactUrl(url3);
+  const shown2 = redactUrl(url3);
   let text4;
   try {
     if (url3.startsWith("file:")) {
@@ -79128,12 +79488,12 @@ async function fetchPinSet(from, signal) {
       if ((await stat2(file)).size > MAX_PINS_JSON_BYTES) throw new Error(`over ${MAX_PINS_JSON_BYTES} bytes; a pin set is not that large`);
       text4 = await readFile(file, "utf8");
     } else {
-      text4 = await readCapped(await http2(url3, { timeoutMs: 3e4, ...signal ? { signal } : {} }), shown);
+      text4 = await readCapped(await http2(url3, { timeoutMs: 3e4, ...signal ? { signal } : {} }), shown2);
     }
   } catch (error3) {
-    throw new Error(`pins-from: cannot read the pin set at ${shown}: ${error3.message}`, { cause: error3 });
+    throw new Error(`pins-from: cannot read the pin set at ${shown2}: ${error3.message}`, { cause: error3 });
   }
-  return parsePinSet(text4, `pins-from ${shown}`);
+  return parsePinSet(text4, `pins-from ${shown2}`);
 }
 function selectPins(set, names, from) {
   const unknown2 = names.filter((n) => !Object.hasOwn(set.pins, n));
@@ -79154,7 +79514,7 @@ async function installPins(set, names, from, configured, rootDir) {
     const which2 = failed.length > 0 ? failed.map((f) => `${f.name} (${f.path})`).join(", ") : paths.join(", ");
     throw new Error(`install: no configured cache could serve ${which2}${hint}. Nix said: ${result.stderr.trim().split("\n").slice(-3).join(" ")}`);
   }
-  const binDirs = wanted.map((w) => join4(w.path, "bin")).filter((d, i, all) => all.indexOf(d) === i && existsSync3(d));
+  const binDirs = wanted.map((w) => join4(w.path, "bin")).filter((d, i, all) => all.indexOf(d) === i && existsSync4(d));
   const closure = await localClosure(paths);
   const servedNames = [...new Set([...closure, ...Object.values(set.pins).map((p) => p.path)].map((p) => baseName(p).slice(33)))].sort();
   return { paths: wanted, binDirs, servedNames };
@@ -79213,8 +79573,8 @@ function needsPreamble(infoJson) {
 function api(base, route) {
   return `${base.replace(/\/+$/, "")}/_api/v1/${route}`;
 }
-function authHeaders(token) {
-  return token ? { authorization: `bearer ${token}` } : {};
+function authHeaders(token2) {
+  return token2 ? { authorization: `bearer ${token2}` } : {};
 }
 function parseErrorBody(body2) {
   try {
@@ -79242,7 +79602,7 @@ function explain(error3, url3, ctx) {
     return new AtticApiError(`${where2}: ${what} failed: ${error3 instanceof Error ? error3.message : String(error3)}${cause}${dropped}`, true, 0, null, { cause: error3 });
   }
   const structured = parseErrorBody(error3.body);
-  const detail = structured ? `${structured.error}: ${structured.message}` : error3.body.trim().slice(0, 200) || `HTTP ${error3.status}`;
+  const detail = serverText(structured ? `${structured.error}: ${structured.message}` : error3.body, 200) || `HTTP ${error3.status}`;
   const kind = structured?.error ?? null;
   const make = (message, transient = false) => new AtticApiError(message, transient, error3.status, kind, { cause: error3 });
   if (error3.status === 401 || error3.status === 403) {
@@ -79268,14 +79628,14 @@ function explain(error3, url3, ctx) {
   }
   return make(`${where2}: ${what}: HTTP ${error3.status} ${detail}`, isTransientStatus(error3.status));
 }
-async function cacheConfig(endpoint, cache, token, signal) {
+async function cacheConfig(endpoint, cache, token2, signal) {
   const url3 = api(endpoint, `cache-config/${encodeURIComponent(cache)}`);
   const ctx = { cache, needs: "pull" };
   const raw = await withRetry(
     async () => {
       try {
-        const response = await http2(url3, { headers: { accept: "application/json", ...authHeaders(token) }, signal });
-        return CacheConfigJson.parse(await response.json());
+        const response = await http2(url3, { headers: { accept: "application/json", ...authHeaders(token2) }, signal });
+        return CacheConfigJson.parse(await readJson(response, url3));
       } catch (error3) {
         throw explain(error3, url3, ctx);
       }
@@ -79290,9 +79650,19 @@ async function cacheConfig(endpoint, cache, token, signal) {
       throw new AtticApiError(`attic cache "${cache}": the server's public key "${raw.public_key}" is not a Nix public key: ${error3.message}`, false, 200, null);
     }
   }
+  const refused = [];
+  const advertised = (field) => {
+    const value = raw[field];
+    if (!value) return null;
+    const r = check(HttpUrl, value);
+    if (r.ok) return r.value;
+    refused.push(`${field} ${r.problem}`);
+    return null;
+  };
   return {
-    substituterEndpoint: raw.substituter_endpoint ? raw.substituter_endpoint.replace(/\/+$/, "") : null,
-    apiEndpoint: raw.api_endpoint ? raw.api_endpoint.replace(/\/+$/, "") : null,
+    refused,
+    substituterEndpoint: advertised("substituter_endpoint"),
+    apiEndpoint: advertised("api_endpoint"),
     publicKey: publicKey2,
     isPublic: raw.is_public ?? null,
     storeDir: raw.store_dir ?? null,
@@ -79300,7 +79670,7 @@ async function cacheConfig(endpoint, cache, token, signal) {
     upstreamCacheKeyNames: raw.upstream_cache_key_names ?? []
   };
 }
-async function getMissingPaths(apiEndpoint, cache, token, hashes, signal) {
+async function getMissingPaths(apiEndpoint, cache, token2, hashes, signal) {
   const url3 = api(apiEndpoint, "get-missing-paths");
   const unique = [...new Set(hashes)];
   const missing = /* @__PURE__ */ new Set();
@@ -79309,22 +79679,22 @@ async function getMissingPaths(apiEndpoint, cache, token, hashes, signal) {
     try {
       const response = await http2(url3, {
         method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json", ...authHeaders(token) },
+        headers: { "content-type": "application/json", accept: "application/json", ...authHeaders(token2) },
         body: JSON.stringify({ cache, store_path_hashes: batch }),
         signal
       });
-      for (const hash of MissingPathsJson.parse(await response.json()).missing_paths) missing.add(hash);
+      for (const hash of MissingPathsJson.parse(await readJson(response, url3)).missing_paths) missing.add(hash);
     } catch (error3) {
       throw explain(error3, url3, { cache, needs: "push" });
     }
   }
   return missing;
 }
-async function uploadPath(apiEndpoint, cache, token, info2, narStream, signal, options = {}) {
+async function uploadPath(apiEndpoint, cache, token2, info2, narStream, signal, options = {}) {
   const url3 = api(apiEndpoint, "upload-path");
   const json = JSON.stringify(uploadInfo(cache, info2));
   const preamble = options.forcePreamble || needsPreamble(json) ? Buffer.from(json) : null;
-  const headers2 = { "content-type": "application/octet-stream", accept: "application/json", ...authHeaders(token) };
+  const headers2 = { "content-type": "application/octet-stream", accept: "application/json", ...authHeaders(token2) };
   if (preamble) headers2["x-attic-nar-info-preamble-size"] = String(preamble.length);
   else headers2["x-attic-nar-info"] = json;
   let readError = null;
@@ -79442,7 +79812,7 @@ function dumpNarDirect(path10, signal) {
   return stream2;
 }
 function dumpNarWithNix(path10, signal) {
-  const child2 = spawn3("nix-store", ["--dump", path10], { stdio: ["ignore", "pipe", "pipe"], ...signal ? { signal } : {} });
+  const child2 = spawn3("nix-store", ["--dump", path10], { stdio: ["ignore", "pipe", "pipe"], env: nixEnv(), ...signal ? { signal } : {} });
   const stderr = [];
   child2.stderr.on("data", (d) => stderr.push(d));
   const out = new Readable2({ read() {
@@ -79527,12 +79897,12 @@ function serverMessage(body2) {
     if (json && typeof json === "object") {
       for (const key of ["error", "message", "detail"]) {
         const v = json[key];
-        if (typeof v === "string") return v.slice(0, 300);
+        if (typeof v === "string") return serverText(v);
       }
     }
   } catch {
   }
-  return text4.slice(0, 300);
+  return serverText(text4);
 }
 async function call(e, op, signal, fn) {
   try {
@@ -79542,15 +79912,15 @@ async function call(e, op, signal, fn) {
     throw cachixError(error3, e, op);
   }
 }
-async function cacheInfo(apiUrl, name, token, signal) {
-  const e = { apiUrl, name, token };
+async function cacheInfo(apiUrl, name, token2, signal) {
+  const e = { apiUrl, name, token: token2 };
   const json = await call(e, "cache", signal, () => httpJson(cacheUrl(e), { headers: headers(e), signal }));
   const parsed = BinaryCacheJson.safeParse(json);
   if (!parsed.success) throw new PushError(`Cachix cache "${name}": unexpected cache info from ${apiUrl}: ${parsed.error.message}`, false);
   return parsed.data;
 }
-async function missingHashes(apiUrl, name, token, hashes, signal, batchSize = CACHIX_MISSING_BATCH) {
-  const e = { apiUrl, name, token };
+async function missingHashes(apiUrl, name, token2, hashes, signal, batchSize = CACHIX_MISSING_BATCH) {
+  const e = { apiUrl, name, token: token2 };
   const missing = /* @__PURE__ */ new Set();
   for (let i = 0; i < hashes.length; i += batchSize) {
     const batch = hashes.slice(i, i + batchSize);
@@ -79564,11 +79934,11 @@ async function missingHashes(apiUrl, name, token, hashes, signal, batchSize = CA
   }
   return missing;
 }
-async function createPin(apiUrl, name, token, pin, signal) {
-  const e = { apiUrl, name, token };
+async function createPin(apiUrl, name, token2, pin, signal) {
+  const e = { apiUrl, name, token: token2 };
   await call(e, "pin", signal, async () => {
     const response = await http2(cacheUrl(e, "/pin"), { method: "POST", headers: headers(e, true), body: JSON.stringify(pin), signal });
-    await response.arrayBuffer();
+    await readBody(response, response.url);
   });
 }
 var HashTap = class extends Transform {
@@ -79600,7 +79970,7 @@ async function uploadNar(e, info2, options) {
     await call(e, "upload", signal, async () => {
       const body2 = JSON.stringify({ parts, narInfoCreate: narInfo });
       const response = await http2(`${narUrl}/complete?${uploadQuery}`, { method: "POST", headers: headers(e, true), body: body2, signal, timeoutMs: 3e5 });
-      await response.arrayBuffer();
+      await readBody(response, response.url);
     });
     return { narInfo, parts: parts.length };
   } catch (error3) {
@@ -79608,9 +79978,10 @@ async function uploadNar(e, info2, options) {
     throw error3 instanceof PushError ? error3 : cachixError(error3, e, "upload");
   }
 }
+var CACHIX_ABORT_TIMEOUT_MS = 3e3;
 async function abortUpload(e, url3) {
-  const signal = AbortSignal.timeout(3e4);
-  await withRetry(() => http2(url3, { method: "POST", headers: headers(e), signal }).then((r) => r.arrayBuffer()), { signal, attempts: 3 }).catch(() => void 0);
+  const signal = AbortSignal.timeout(CACHIX_ABORT_TIMEOUT_MS);
+  await withRetry(() => http2(url3, { method: "POST", headers: headers(e), signal, timeoutMs: CACHIX_ABORT_TIMEOUT_MS }).then((r) => readBody(r, url3)), { signal, attempts: 2 }).catch(() => void 0);
 }
 async function streamParts(e, info2, options, narUrl, uploadQuery) {
   const { signal, chunkSize } = options;
@@ -79688,7 +80059,7 @@ async function uploadPart(e, narUrl, uploadQuery, partNumber, body2, signal) {
       // Allow about 100 KB/s on top of two minutes, so a slow runner is not cut off mid-part.
       timeoutMs: 12e4 + Math.ceil(body2.length / 100)
     });
-    await response.arrayBuffer();
+    await readBody(response, response.url);
     const eTag = response.headers.get("etag");
     if (!eTag) throw new PushError(`Cachix cache "${e.name}": the object store answered part ${partNumber} without an ETag`, true);
     return eTag;
@@ -79717,48 +80088,54 @@ function narInfoCreate(info2, file, signingKey) {
 // src/configure/caches.ts
 init_keys();
 var LOOKUP_TIMEOUT_MS = 15e3;
-function hostOf(url3) {
-  return new URL(url3).host.replace(/:\d+$/, "");
+function serverUrl(field, value) {
+  const r = check(HttpUrl, value);
+  if (!r.ok) throw new Error(`the server's ${field} ${r.problem}; the cache is not used`);
+  return r.value;
+}
+function sameSite(host, apiHost) {
+  if (host === apiHost) return true;
+  const labels = apiHost.split(".");
+  if (labels.length < 3 || /^[\d.]+$/.test(apiHost) || apiHost.includes(":")) return false;
+  return host.endsWith(`.${labels.slice(1).join(".")}`);
 }
 async function cachixSource(c) {
   const label2 = `cachix:${c.name}`;
   if (c.publicKey) {
-    const url3 = `https://${c.name}.cachix.org`;
-    return { label: label2, urls: [url3], keys: [c.publicKey], netrc: c.authToken ? [{ machine: hostOf(url3), password: c.authToken }] : [], how: "key given as input" };
+    const url4 = `https://${c.name}.cachix.org`;
+    return { label: label2, urls: [url4], keys: [c.publicKey], netrc: c.authToken ? [{ machine: hostOf(url4), password: c.authToken }] : [], how: "key given as input" };
   }
   const info2 = await cacheInfo(c.apiUrl, c.name, c.authToken, AbortSignal.timeout(LOOKUP_TIMEOUT_MS));
+  const url3 = serverUrl("uri", info2.uri);
   const keys = info2.publicSigningKeys.map(parsePublicKey);
-  const netrc = !info2.isPublic && c.authToken ? [{ machine: hostOf(info2.uri), password: c.authToken }] : [];
-  return { label: label2, urls: [info2.uri.replace(/\/+$/, "")], keys, netrc, how: `key from Cachix (${info2.isPublic ? "public" : "private"} cache)` };
+  let netrc = [];
+  if (!info2.isPublic && c.authToken) {
+    if (!sameSite(hostOf(url3), hostOf(c.apiUrl))) throw new Error(`the server's uri ${url3} is not on the host of cachix-api-url: the token is not sent there; the cache is not used`);
+    netrc = [{ machine: hostOf(url3), password: c.authToken }];
+  }
+  return { label: label2, urls: [url3], keys, netrc, how: `key from Cachix (${info2.isPublic ? "public" : "private"} cache)` };
 }
 async function atticSource(a) {
   const label2 = `attic:${a.cache}`;
   const netrc = a.token ? [{ machine: hostOf(a.endpoint), password: a.token }] : [];
-  if (a.publicKey) return { label: label2, urls: [`${a.endpoint}/${a.cache}`], keys: [a.publicKey], netrc, how: "key given as input" };
+  const own2 = `${a.endpoint}/${a.cache}`;
+  if (a.publicKey) return { label: label2, urls: [own2], keys: [a.publicKey], netrc, how: "key given as input" };
   const config2 = await cacheConfig(a.endpoint, a.cache, a.token, AbortSignal.timeout(LOOKUP_TIMEOUT_MS));
   if (!config2.publicKey) throw new Error(`attic cache ${a.cache} reported no public key`);
-  const url3 = (config2.substituterEndpoint ?? `${a.endpoint}/${a.cache}`).replace(/\/+$/, "");
+  const warnings = config2.refused.map((r) => `${label2}: the server's cache config ${r}; ${own2} is used instead`);
+  let url3 = config2.substituterEndpoint ?? own2;
+  if (a.token && hostOf(url3) !== hostOf(a.endpoint)) {
+    warnings.push(`${label2}: the server advertises substituter_endpoint ${url3}, not on attic-endpoint's host: the token is not sent there; ${own2} is used instead`);
+    url3 = own2;
+  }
   return {
     label: label2,
     urls: [url3],
     keys: [config2.publicKey],
-    netrc: a.token ? [{ machine: hostOf(url3), password: a.token }] : [],
-    how: `key from attic's cache config (${config2.isPublic === false ? "private" : "public"} cache)`
+    netrc,
+    how: `key from attic's cache config (${config2.isPublic === false ? "private" : "public"} cache)`,
+    warnings
   };
-}
-function withoutCredentials(raw) {
-  let url3;
-  try {
-    url3 = new URL(raw);
-  } catch {
-    return { url: raw, netrc: [] };
-  }
-  if (!url3.username && !url3.password) return { url: raw, netrc: [] };
-  const entry = { machine: hostOf(raw), password: decodeURIComponent(url3.password) };
-  if (url3.username) entry.login = decodeURIComponent(url3.username);
-  url3.username = "";
-  url3.password = "";
-  return { url: url3.href.replace(/\/+$/, ""), netrc: [entry] };
 }
 async function resolveCaches(settings) {
   const sources = [];
@@ -79897,14 +80274,14 @@ ${total.toBuild.map((d) => `  ${d}`).join("\n")}`
 // src/watch/launch.ts
 init_core();
 import { spawn as spawn4 } from "node:child_process";
-import { existsSync as existsSync4, openSync, closeSync } from "node:fs";
+import { existsSync as existsSync5, openSync, closeSync } from "node:fs";
 import { mkdir as mkdir3, readFile as readFile2, writeFile as writeFile4 } from "node:fs/promises";
-import { dirname as dirname3, join as join7 } from "node:path";
-import { setTimeout as sleep2 } from "node:timers/promises";
+import { dirname as dirname4, join as join7 } from "node:path";
+import { setTimeout as sleep3 } from "node:timers/promises";
 
 // src/github.ts
 init_zod();
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 var PR_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"]);
 var Repo = object({ full_name: string2().optional() }).nullable();
 var EventPayload = object({
@@ -79916,7 +80293,7 @@ function readEvent(file) {
   if (!file) return {};
   let json;
   try {
-    json = JSON.parse(readFileSync2(file, "utf8"));
+    json = JSON.parse(readFileSync5(file, "utf8"));
   } catch {
     return {};
   }
@@ -79954,6 +80331,7 @@ function storeDir() {
 }
 
 // src/push/gate.ts
+var TRUSTED_EVENTS = /* @__PURE__ */ new Set(["push", "workflow_dispatch", "schedule"]);
 function branchMatches(branch, glob) {
   let re = "";
   for (let i = 0; i < glob.length; i++) {
@@ -79977,6 +80355,9 @@ function decidePush(mode, given, run2, targetCount) {
   if (run2.isFork) return { push: false, reason: "pull requests from forks never push" };
   if (mode === "auto") {
     if (run2.isPullRequest) return { push: false, reason: `pull requests do not push with push: auto (event ${run2.eventName || "unknown"})` };
+    if (!TRUSTED_EVENTS.has(run2.eventName)) {
+      return { push: false, reason: `event ${run2.eventName || "unknown"} does not push with push: auto (only ${[...TRUSTED_EVENTS].join(", ")}; push: true opts in)` };
+    }
     if (run2.branch === null) return { push: false, reason: `${run2.ref || "this ref"} is not a branch; push: auto pushes only on ${branches.join(", ")}` };
     if (!branches.some((g) => branchMatches(run2.branch, g))) {
       return { push: false, reason: `branch ${run2.branch} does not match push-branches (${branches.join(", ")})` };
@@ -80002,6 +80383,7 @@ var AtticTarget = class {
    * about the same cause is noise in the job's annotations.
    */
   configWarning = null;
+  apiWarned = false;
   constructor(options) {
     this.endpoint = options.endpoint.replace(/\/+$/, "");
     this.cache = options.cache;
@@ -80024,8 +80406,17 @@ var AtticTarget = class {
     });
     return this.config;
   }
+  /**
+   * Calls (with the token) always go to `attic-endpoint`, the host the user named: a server's
+   * `api_endpoint` must not be able to send the token elsewhere. One that differs is only reported.
+   */
   async apiEndpoint(ctx) {
-    return (await this.cacheConfig(ctx))?.apiEndpoint ?? this.endpoint;
+    const advertised = (await this.cacheConfig(ctx))?.apiEndpoint;
+    if (advertised && advertised !== this.endpoint && !this.apiWarned) {
+      this.apiWarned = true;
+      ctx.log.warning(`${this.label}: the server advertises api_endpoint ${redactUrl(advertised)}; the token is sent only to attic-endpoint ${redactUrl(this.endpoint)}, which is used instead`);
+    }
+    return this.endpoint;
   }
   async upstreamKeyNames(ctx) {
     return (await this.cacheConfig(ctx))?.upstreamCacheKeyNames ?? [];
@@ -80080,9 +80471,9 @@ var Meter = class extends Transform2 {
   size = 0;
   digest = null;
   check;
-  constructor(check = null) {
+  constructor(check2 = null) {
     super();
-    this.check = check;
+    this.check = check2;
   }
   _transform(chunk, _enc, done) {
     this.hash.update(chunk);
@@ -80304,8 +80695,8 @@ var CachixTarget = class _CachixTarget {
     return new _CachixTarget(settings, info2, options);
   }
   async missing(paths, ctx) {
-    const { apiUrl, name, token } = this.#endpoint;
-    const lacking = await missingHashes(apiUrl, name, token, paths.map((p) => hashPart(p.path)), ctx.signal);
+    const { apiUrl, name, token: token2 } = this.#endpoint;
+    const lacking = await missingHashes(apiUrl, name, token2, paths.map((p) => hashPart(p.path)), ctx.signal);
     return new Set(paths.filter((p) => lacking.has(hashPart(p.path))).map((p) => p.path));
   }
   async upload(path10, ctx) {
@@ -80327,7 +80718,7 @@ var CachixTarget = class _CachixTarget {
   }
   /** Creates the configured pins; runs only after a push run whose uploads all succeeded. */
   async finish(_pushed, ctx) {
-    const { apiUrl, name, token } = this.#endpoint;
+    const { apiUrl, name, token: token2 } = this.#endpoint;
     for (const pin of this.settings.pins) {
       let storePath;
       try {
@@ -80335,7 +80726,7 @@ var CachixTarget = class _CachixTarget {
       } catch (error3) {
         throw new PushError(`${this.label}: cannot resolve pin "${pin.name}" target "${pin.target}": ${error3.message}`, false, { cause: error3 });
       }
-      await createPin(apiUrl, name, token, { name: pin.name, storePath, artifacts: [], keep: pin.keep }, ctx.signal);
+      await createPin(apiUrl, name, token2, { name: pin.name, storePath, artifacts: [], keep: pin.keep }, ctx.signal);
       ctx.log.info(`${this.label}: pinned ${pin.name} \u2192 ${storePath}`);
     }
   }
@@ -80379,44 +80770,56 @@ function checkCredentials(settings, info2) {
 }
 
 // src/push/nix-copy.ts
-import { chmod as chmod2, mkdtemp, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdtemp, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
 import { join as join6 } from "node:path";
 var NixCopyTarget = class {
   label;
+  /** The URL without credentials: what goes on `nix copy`'s command line (visible in `ps`, logs). */
   url;
+  /** Credentials of the URL, for a netrc Nix reads instead. */
+  netrc;
   signingKey;
   tempRoot;
   keyDir = null;
-  /** Nix reads the signing key from a 0600 file that lives only for the push. */
+  /** Nix reads the signing key and any URL credentials from 0600 files that live only for the push. */
   constructor(url3, options) {
-    this.url = url3;
+    const plain = withoutCredentials(url3);
+    this.url = plain.url;
+    this.netrc = plain.netrc;
     this.label = redactUrl(url3);
     this.signingKey = options.signingKey;
     this.tempRoot = options.tempRoot;
   }
-  async storeUrl() {
-    if (!this.signingKey) return this.url;
-    if (!this.keyDir) {
-      this.keyDir = await mkdtemp(join6(this.tempRoot, "sign-"));
-      const file = join6(this.keyDir, "key");
-      await writeFile3(file, this.signingKey.text, { mode: 384 });
-      await chmod2(file, 384);
-    }
+  async dir() {
+    if (this.keyDir) return this.keyDir;
+    const dir = await mkdtemp(join6(this.tempRoot, "sign-"));
+    this.keyDir = dir;
+    if (this.signingKey) await writeFile3(join6(dir, "key"), this.signingKey.text, { mode: 384 });
+    if (this.netrc.length > 0) await writeFile3(join6(dir, "netrc"), renderNetrc(this.netrc), { mode: 384 });
+    return dir;
+  }
+  /** `--store`/`--to` URL (with the key file) and the options that point Nix at the netrc. */
+  async storeArgs() {
+    const dir = await this.dir();
+    const options = this.netrc.length > 0 ? ["--option", "netrc-file", join6(dir, "netrc")] : [];
+    if (!this.signingKey) return { url: this.url, options };
     const u = new URL(this.url);
-    u.searchParams.set("secret-key", join6(this.keyDir, "key"));
-    return u.href;
+    u.searchParams.set("secret-key", join6(dir, "key"));
+    return { url: u.href, options };
   }
   async missing(paths, ctx) {
-    const { stdout, stderr, code } = await runAbortable("nix-store", ["--store", this.url, "--check-validity", "--print-invalid", ...paths.map((p) => p.path)], ctx.signal);
-    if (code !== 0) throw new PushError(`cannot query ${this.label}: ${stderr.trim().split("\n").pop() ?? ""}`, true);
+    const { options } = await this.storeArgs();
+    const { stdout, stderr, code } = await runAbortable("nix-store", [...options, "--store", this.url, "--check-validity", "--print-invalid", ...paths.map((p) => p.path)], ctx.signal);
+    if (code !== 0) throw new PushError(`cannot query ${this.label}: ${serverText(stderr.trim().split("\n").pop() ?? "")}`, true);
     return new Set(stdout.split("\n").filter(Boolean));
   }
   async upload(info2, ctx) {
-    const { code, stderr } = await runAbortable("nix", [...NIX_COMMAND, "copy", "--to", await this.storeUrl(), info2.path], ctx.signal);
-    if (code !== 0) throw new PushError(`nix copy of ${info2.path} to ${this.label} failed: ${stderr.trim().split("\n").slice(-3).join(" ")}`, false);
+    const { url: url3, options } = await this.storeArgs();
+    const { code, stderr } = await runAbortable("nix", [...NIX_COMMAND, ...options, "copy", "--to", url3, info2.path], ctx.signal);
+    if (code !== 0) throw new PushError(`nix copy of ${info2.path} to ${this.label} failed: ${serverText(stderr.trim().split("\n").slice(-3).join(" "))}`, false);
     return { bytes: info2.narSize };
   }
-  /** Removes the key file; called after the push whatever happened. */
+  /** Removes the key and netrc files; called after the push whatever happened. */
   async dispose() {
     if (this.keyDir) await rm3(this.keyDir, { recursive: true, force: true });
     this.keyDir = null;
@@ -80447,66 +80850,10 @@ function configuredTargets(settings, tempRoot) {
   return slots;
 }
 
-// src/watch/protocol.ts
-init_zod();
-var WatchFiles = {
-  /** WatchConfig as JSON, written by main before the spawn. */
-  config: "config.json",
-  /** Written once the store is being watched. */
-  ready: "ready",
-  /** One JSON line per clean upload batch and target (RecordLine). */
-  record: "record.jsonl",
-  /** Why the uploader stopped on an error; post then ignores the record and pushes everything. */
-  error: "error",
-  /** Written on a clean exit (stopped, parent gone, lifetime over): the record is complete. */
-  exited: "exited",
-  /** The uploader's own log (stdout and stderr). */
-  log: "log"
-};
-var WatchConfig = object({
-  storeDir: string2(),
-  /** When main took the store snapshot (nix/snapshot.ts): entries unchanged since are not the job's. */
-  snapshotAt: number2(),
-  /** The runner process that started main; when it is gone, the job is over. */
-  parentPid: number2().int(),
-  /** Hard cap on the uploader's life, whatever happens. */
-  maxLifetimeMs: number2().int().positive(),
-  /** A batch is uploaded after this long without new paths… */
-  idleMs: number2().int().positive(),
-  /** …or this long after its first path, whichever comes first (attic watch-store: 2 s / 10 s). */
-  maxBatchMs: number2().int().positive(),
-  /** Full readdir of the store, in case a file-system event was missed or fs.watch is unavailable. */
-  rescanMs: number2().int().positive(),
-  /** How long an upload in flight may finish after post asked the uploader to stop. */
-  stopGraceMs: number2().int().positive()
-});
-function watchTuning(env) {
-  const ms = (name, fallback) => {
-    const n = Number(env[name]);
-    return Number.isSafeInteger(n) && n > 0 ? n : fallback;
-  };
-  return {
-    maxLifetimeMs: ms("NSA_WATCH_MAX_LIFETIME_MS", 6 * 36e5),
-    idleMs: ms("NSA_WATCH_IDLE_MS", 2e3),
-    maxBatchMs: ms("NSA_WATCH_MAX_BATCH_MS", 1e4),
-    rescanMs: ms("NSA_WATCH_RESCAN_MS", 15e3),
-    stopGraceMs: ms("NSA_WATCH_STOP_GRACE_MS", 1e4)
-  };
-}
-var RecordLine = object({
-  /** Target label (as configuredTargets names it). */
-  target: string2(),
-  /** Full store paths the target now has (uploaded, or found present). */
-  paths: array(string2()),
-  uploaded: number2().int(),
-  present: number2().int(),
-  bytes: number2()
-});
-
 // src/watch/launch.ts
 var READY_WAIT_MS = 5e3;
 function watcherScript() {
-  return join7(dirname3(process.argv[1] ?? ""), "watch.js");
+  return join7(dirname4(process.argv[1] ?? ""), "watch.js");
 }
 async function startWatcher(settings, snapshotAt, workDir, script = watcherScript()) {
   try {
@@ -80522,7 +80869,7 @@ async function launch(settings, snapshotAt, workDir, script) {
     info(`push-while-building: not started (${gate.reason})`);
     return null;
   }
-  if (!existsSync4(script)) {
+  if (!existsSync5(script)) {
     warning(`push-while-building: ${script} is missing; the post step pushes everything`);
     return null;
   }
@@ -80546,7 +80893,7 @@ async function launch(settings, snapshotAt, workDir, script) {
   child2.on("exit", () => exited = true);
   child2.unref();
   const deadline = Date.now() + READY_WAIT_MS;
-  while (!existsSync4(join7(dir, WatchFiles.ready)) && !exited && Date.now() < deadline) await sleep2(20);
+  while (!existsSync5(join7(dir, WatchFiles.ready)) && !exited && Date.now() < deadline) await sleep3(20);
   if (exited) {
     const why = await readFile2(join7(dir, WatchFiles.error), "utf8").catch(() => "it exited at once");
     warning(`push-while-building: the background uploader stopped (${why}); the post step pushes everything`);
@@ -80574,9 +80921,8 @@ async function restoreFromGitHubCache(settings, dir) {
   for (const [name, value] of Object.entries(summary2.restoreOutputs(restored))) setOutput(name, value);
   return { ...restored, addSummary: () => summary2.addRestoreSummary(restored) };
 }
-async function configureAndSnapshot(settings, snapshotAt) {
+async function configureAndSnapshot(settings, snapshotAt, state3) {
   const dir = workRoot();
-  const state3 = { snapshotAt: settings.paths.length === 0 ? snapshotAt : null, systemConf: false, files: [], watcher: null, githubCache: null, expectedNames: [] };
   const expected = (names) => state3.expectedNames?.push(...names);
   try {
     const resolved = await resolveCaches(settings);
@@ -80584,6 +80930,7 @@ async function configureAndSnapshot(settings, snapshotAt) {
       if (settings.strict) throw new Error(`${s.label}: ${s.reason}`);
       warning(`${s.label} is not used for substitution: ${s.reason}`);
     }
+    for (const w of resolved.sources.flatMap((s) => s.warnings ?? [])) warning(w);
     const restored = settings.githubCache ? await restoreFromGitHubCache(settings, dir) : null;
     if (restored) {
       state3.githubCache = restored.state;
@@ -80608,11 +80955,29 @@ async function configureAndSnapshot(settings, snapshotAt) {
 }
 async function runMain() {
   const snapshotAt = Date.now();
+  let settings;
   try {
-    const settings = loadSettings();
-    await configureAndSnapshot(settings, snapshotAt);
+    settings = loadSettings();
   } catch (error3) {
     setFailed(error3 instanceof Error ? error3.message : String(error3));
+    return;
+  }
+  const state3 = { snapshotAt: settings.paths.length === 0 ? snapshotAt : null, systemConf: false, files: [], watcher: null, githubCache: null, expectedNames: [] };
+  const nixConfigBefore = process.env.NIX_CONFIG;
+  try {
+    await configureAndSnapshot(settings, snapshotAt, state3);
+  } catch (error3) {
+    setFailed(error3 instanceof Error ? error3.message : String(error3));
+    await undoMain(state3, nixConfigBefore);
+  }
+}
+async function undoMain(state3, nixConfigBefore) {
+  try {
+    if (process.env.NIX_CONFIG !== nixConfigBefore) exportVariable("NIX_CONFIG", nixConfigBefore ?? "");
+    await undo(state3, { killWatcher: true });
+    saveMainState({ ...state3, systemConf: false, files: [], watcher: null });
+  } catch (error3) {
+    warning(`undoing the main step's changes: ${error3 instanceof Error ? error3.message : String(error3)} (the post step tries again)`);
   }
 }
 

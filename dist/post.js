@@ -4166,9 +4166,9 @@ var require_util2 = __commonJS({
       let policy = "";
       if (policyHeader.length > 0) {
         for (let i = policyHeader.length; i !== 0; i--) {
-          const token = policyHeader[i - 1].trim();
-          if (referrerPolicyTokens.has(token)) {
-            policy = token;
+          const token2 = policyHeader[i - 1].trim();
+          if (referrerPolicyTokens.has(token2)) {
+            policy = token2;
             break;
           }
         }
@@ -4401,9 +4401,9 @@ var require_util2 = __commonJS({
     function parseMetadata(metadata2) {
       const result = [];
       let empty = true;
-      for (const token of metadata2.split(" ")) {
+      for (const token2 of metadata2.split(" ")) {
         empty = false;
-        const parsedToken = parseHashWithOptions.exec(token);
+        const parsedToken = parseHashWithOptions.exec(token2);
         if (parsedToken === null || parsedToken.groups === void 0 || parsedToken.groups.algo === void 0) {
           continue;
         }
@@ -5319,12 +5319,12 @@ var require_formdata_parser = __commonJS({
               return "failure";
             }
             if (bufferStartsWith(input, filenameBuffer, position)) {
-              let check = position.position + filenameBuffer.length;
-              if (input[check] === 42) {
+              let check2 = position.position + filenameBuffer.length;
+              if (input[check2] === 42) {
                 position.position += 1;
-                check += 1;
+                check2 += 1;
               }
-              if (input[check] !== 61 || input[check + 1] !== 34) {
+              if (input[check2] !== 61 || input[check2 + 1] !== 34) {
                 return "failure";
               }
               position.position += 12;
@@ -19247,8 +19247,8 @@ var require_re = __commonJS({
       [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
     ];
     var makeSafeRegex = (value) => {
-      for (const [token, max] of safeRegexReplacements) {
-        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+      for (const [token2, max] of safeRegexReplacements) {
+        value = value.split(`${token2}*`).join(`${token2}{0,${max}}`).split(`${token2}+`).join(`${token2}{1,${max}}`);
       }
       return value;
     };
@@ -27516,12 +27516,12 @@ var HttpClient = class {
    * routing through a proxy server - depending upon the url and proxy environment variables.
    * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
    */
-  getAgent(serverUrl) {
-    const parsedUrl = new URL(serverUrl);
+  getAgent(serverUrl2) {
+    const parsedUrl = new URL(serverUrl2);
     return this._getAgent(parsedUrl);
   }
-  getAgentDispatcher(serverUrl) {
-    const parsedUrl = new URL(serverUrl);
+  getAgentDispatcher(serverUrl2) {
+    const parsedUrl = new URL(serverUrl2);
     const proxyUrl = getProxyUrl(parsedUrl);
     const useProxy = proxyUrl && proxyUrl.hostname;
     if (!useProxy) {
@@ -27788,8 +27788,8 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
   });
 };
 var BearerCredentialHandler = class {
-  constructor(token) {
-    this.token = token;
+  constructor(token2) {
+    this.token = token2;
   }
   // currently implements pre-authorization
   // TODO: support preAuth = false where it hooks on 401
@@ -28290,12 +28290,12 @@ function mkdirP(fsPath) {
     yield mkdir(fsPath, { recursive: true });
   });
 }
-function which(tool, check) {
+function which(tool, check2) {
   return __awaiter5(this, void 0, void 0, function* () {
     if (!tool) {
       throw new Error("parameter 'tool' is required");
     }
-    if (check) {
+    if (check2) {
       const result = yield which(tool, false);
       if (!result) {
         if (IS_WINDOWS) {
@@ -31101,9 +31101,9 @@ var $ZodE164 = /* @__PURE__ */ $constructor("$ZodE164", (inst, def) => {
   def.pattern ?? (def.pattern = e164);
   $ZodStringFormat.init(inst, def);
 });
-function isValidJWT(token, algorithm = null) {
+function isValidJWT(token2, algorithm = null) {
   try {
-    const tokensParts = token.split(".");
+    const tokensParts = token2.split(".");
     if (tokensParts.length !== 3)
       return false;
     const [header2] = tokensParts;
@@ -32287,7 +32287,7 @@ function isRecursive(inst, stack, resolve3) {
     return PROVEN;
   stack.add(inst);
   let result = NONE;
-  const check = (child2) => {
+  const check2 = (child2) => {
     if (result !== PROVEN && child2?._zod) {
       const answer = isRecursive(child2, stack, resolve3);
       if (answer > result)
@@ -32316,32 +32316,32 @@ function isRecursive(inst, stack, resolve3) {
     case "object": {
       const raw = rawShape(def);
       merge2(raw ? shape(raw, true) : ASSUMED);
-      check(def.catchall);
+      check2(def.catchall);
       break;
     }
     case "array":
-      check(def.element);
+      check2(def.element);
       break;
     case "tuple":
       for (const el of def.items)
-        check(el);
-      check(def.rest);
+        check2(el);
+      check2(def.rest);
       break;
     case "record":
     case "map":
-      check(def.keyType);
-      check(def.valueType);
+      check2(def.keyType);
+      check2(def.valueType);
       break;
     case "set":
-      check(def.valueType);
+      check2(def.valueType);
       break;
     case "union":
       for (const el of def.options)
-        check(el);
+        check2(el);
       break;
     case "intersection":
-      check(def.left);
-      check(def.right);
+      check2(def.left);
+      check2(def.right);
       break;
     case "optional":
     case "nullable":
@@ -32352,15 +32352,15 @@ function isRecursive(inst, stack, resolve3) {
     case "nonoptional":
     case "promise":
     case "success":
-      check(def.innerType);
+      check2(def.innerType);
       break;
     case "pipe":
-      check(def.in);
-      check(def.out);
+      check2(def.in);
+      check2(def.out);
       break;
     case "function":
-      check(def.input);
-      check(def.output);
+      check2(def.input);
+      check2(def.output);
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
@@ -32401,10 +32401,10 @@ function isRecursive(inst, stack, resolve3) {
         if (!value || typeof value !== "object")
           continue;
         if (value._zod)
-          check(value);
+          check2(value);
         else if (Array.isArray(value))
           for (const el of value)
-            check(el);
+            check2(el);
       }
     }
   }
@@ -34426,8 +34426,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     reg.add(this, meta2);
     return this;
   },
-  refine(check, params) {
-    return this.check(refine(check, params));
+  refine(check2, params) {
+    return this.check(refine(check2, params));
   },
   superRefine(refinement, params) {
     return this.check(superRefine(refinement, params));
@@ -35374,6 +35374,14 @@ var State = {
   Main: "main"
 };
 
+// src/server-text.ts
+var SERVER_TEXT_MAX = 300;
+function serverText(text4, max = SERVER_TEXT_MAX) {
+  const flat = text4.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").trim();
+  const short = flat.length > max ? `${flat.slice(0, max)}\u2026` : flat;
+  return short.replace(/:(?=:)/g, ":\u200B").replace(/#(?=#\[)/g, "#\u200B");
+}
+
 // src/errors.ts
 var ConfigError = class extends Error {
   problems;
@@ -35396,7 +35404,8 @@ var CommandError = class extends Error {
   code;
   stderr;
   constructor(command, code, stderr) {
-    super(`${command} failed (exit ${code ?? "signal"}): ${stderr.trim().split("\n").slice(-5).join("\n")}`);
+    const tail = stderr.trim().split("\n").slice(-5).map((line) => serverText(line, 500));
+    super(`${command} failed (exit ${code ?? "signal"}): ${tail.join("\n")}`);
     this.name = "CommandError";
     this.code = code;
     this.stderr = stderr;
@@ -35425,15 +35434,20 @@ function urlSecretForms(text4) {
   const forms = [];
   for (const word of words(text4)) {
     const url3 = URL.parse(word);
-    if (!url3?.password) continue;
+    if (!url3) continue;
+    const loneToken = !url3.password && url3.username !== "" && /^https?:$/.test(url3.protocol);
+    if (!url3.password && !loneToken) continue;
+    const user = decodeURIComponent(url3.username);
     const password = decodeURIComponent(url3.password);
-    forms.push(url3.password, password, Buffer.from(`${decodeURIComponent(url3.username)}:${password}`).toString("base64"));
+    forms.push(url3.password, password, Buffer.from(`${user}:${password}`).toString("base64"));
+    if (loneToken) forms.push(url3.username, user);
   }
   return forms.filter((f) => f.length >= 4);
 }
-function maskSecrets(raw) {
+function maskSecrets(raw, env = {}) {
   for (const name of SecretInputs) for (const form of secretForms(raw[name] ?? "")) setSecret(form);
   for (const name of [Inputs.Substituters, Inputs.PushTo, Inputs.PinsTo, Inputs.PinsFrom]) for (const form of urlSecretForms(raw[name] ?? "")) setSecret(form);
+  for (const variable of Object.values(SecretEnvFallbacks)) for (const form of secretForms(env[variable] ?? "")) setSecret(form);
 }
 
 // src/nix/keys.ts
@@ -35492,6 +35506,40 @@ function signatureKeyName(signature) {
   return at < 0 ? "" : signature.slice(0, at);
 }
 
+// src/schemas.ts
+var UNSAFE_CHARS = /[\s\u0000-\u001f\u007f-\u009f]/;
+function hasUnsafeChars(text4) {
+  return UNSAFE_CHARS.test(text4);
+}
+var Word = string2().refine((s) => s !== "" && !hasUnsafeChars(s), { error: "must be one word, without whitespace or control characters", abort: true });
+var shown = (issue3) => `"${serverText(String(issue3.input), 100)}"`;
+function urlWith(schemes) {
+  return string2().refine((s) => s !== "" && !hasUnsafeChars(s), { error: (issue3) => `${shown(issue3)} must not contain whitespace or control characters`, abort: true }).refine((s) => URL.canParse(s), { error: (issue3) => `${shown(issue3)} is not a URL`, abort: true }).refine((s) => schemes.includes(new URL(s).protocol), { error: (issue3) => `${shown(issue3)} must be an ${schemes.map((p) => `${p}//`).join(" or ")} URL` }).transform((s) => s.replace(/\/+$/, ""));
+}
+var HttpUrl = urlWith(["http:", "https:"]);
+var PublicKeyText = string2().transform((s, ctx) => {
+  try {
+    return parsePublicKey(s);
+  } catch (error3) {
+    ctx.addIssue({ code: "custom", message: error3.message });
+    return NEVER;
+  }
+});
+var CachixName = string2().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+  error: "a Cachix cache name is lower-case letters, digits and inner hyphens (it becomes <name>.cachix.org)"
+});
+var AtticCacheName = string2().regex(/^[A-Za-z0-9][A-Za-z0-9-_+]{0,49}$/, {
+  error: 'an attic cache name is 1\u201350 letters, digits, "-", "_" or "+", starting with a letter or digit'
+});
+var NetrcWord = Word.refine((s) => !/["'\\#]/.test(s), { error: 'must not contain quotes, backslashes or "#"' });
+function firstProblem(error3) {
+  return error3.issues[0]?.message ?? "invalid";
+}
+function check(schema, text4) {
+  const r = schema.safeParse(text4);
+  return r.success ? { ok: true, value: r.data } : { ok: false, problem: firstProblem(r.error) };
+}
+
 // src/pins/names.ts
 var PIN_NAME = /^[A-Za-z_][A-Za-z0-9_'-]*$/;
 var PLAIN_BRANCH = /^(?!.*\.\.)(?!.*\/\/)(?![/-])(?!.*\/$)(?!.*\.lock$)[A-Za-z0-9._/-]{1,200}$/;
@@ -35510,7 +35558,7 @@ var HttpError = class extends Error {
   status;
   body;
   constructor(status, url3, body2) {
-    super(`HTTP ${status} from ${redactUrl(url3)}${body2 ? `: ${body2.slice(0, 300)}` : ""}`);
+    super(`HTTP ${status} from ${redactUrl(url3)}${body2 ? `: ${serverText(body2)}` : ""}`);
     this.name = "HttpError";
     this.status = status;
     this.body = body2;
@@ -35523,6 +35571,36 @@ function redactUrl(url3) {
   } catch {
     return "<url>";
   }
+}
+var MAX_BODY_BYTES = 16 * 1024 * 1024;
+var MAX_ERROR_BODY_BYTES = 64 * 1024;
+var BodyTooLargeError = class extends Error {
+  constructor(url3, max) {
+    super(`the answer from ${redactUrl(url3)} is larger than ${max} bytes: not read`);
+    this.name = "BodyTooLargeError";
+  }
+};
+async function readBody(response, url3, max = MAX_BODY_BYTES, truncate = false) {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size2 = 0;
+  for (; ; ) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (size2 + value.byteLength > max) {
+      await reader.cancel().catch(() => void 0);
+      if (!truncate) throw new BodyTooLargeError(url3, max);
+      chunks.push(value.subarray(0, max - size2));
+      break;
+    }
+    chunks.push(value);
+    size2 += value.byteLength;
+  }
+  return Buffer.concat(chunks).toString();
+}
+async function readJson(response, url3) {
+  return JSON.parse(await readBody(response, url3));
 }
 function isTransientStatus(status) {
   return status === 429 || status === 408 || status >= 500;
@@ -35545,14 +35623,14 @@ async function http2(url3, options = {}) {
     throw error3;
   }
   if (!response.ok) {
-    const text4 = await response.text().catch(() => "");
+    const text4 = await readBody(response, url3, MAX_ERROR_BODY_BYTES, true).catch(() => "");
     throw new HttpError(response.status, url3, text4);
   }
   return response;
 }
 async function httpJson(url3, options = {}) {
   const response = await http2(url3, { ...options, headers: { accept: "application/json", ...options.headers } });
-  return await response.json();
+  return await readJson(response, url3);
 }
 function isTransient(error3) {
   if (error3 instanceof PushError) return error3.transient;
@@ -35615,7 +35693,12 @@ function request3(url3, options) {
     req.on("error", (error3) => finish(networkError(url3, error3)));
     req.on("response", (response) => {
       const chunks = [];
-      response.on("data", (c) => chunks.push(c));
+      let size2 = 0;
+      response.on("data", (c) => {
+        size2 += c.byteLength;
+        if (size2 > MAX_BODY_BYTES) finish(new BodyTooLargeError(url3, MAX_BODY_BYTES));
+        else chunks.push(c);
+      });
       response.on("end", () => finish(null, { status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
       response.on("error", (error3) => finish(networkError(url3, error3)));
     });
@@ -35715,13 +35798,26 @@ var publicKey = text((s, problem2) => attempt(parsePublicKey, s, problem2));
 var publicKeys = text((s, problem2) => words(s).flatMap((k) => attempt(parsePublicKey, k, problem2) ?? []));
 var secretKey = text((s, problem2) => attempt(parseSecretKey, s, problem2));
 var cachixSigningKey = string2().refine((s) => !s.includes(":"), 'expected the base64 secret key Cachix shows (no "name:" prefix)').regex(/^[A-Za-z0-9+/]+={0,2}$/, "expected base64 text").transform((s, ctx) => attempt((t) => secretKeyFromBytes("cachix", Buffer.from(t, "base64")), s, (message2) => ctx.addIssue({ code: "custom", message: message2 })));
-var httpUrl = string2().refine((s) => URL.canParse(s), { error: (issue3) => `"${String(issue3.input)}" is not a URL`, abort: true }).refine((s) => /^https?:$/.test(new URL(s).protocol), { error: (issue3) => `"${String(issue3.input)}" must be an http:// or https:// URL` }).transform((s) => s.replace(/\/+$/, ""));
+var httpUrl = HttpUrl;
+var token = string2().refine((s) => NetrcWord.safeParse(s).success, 'a token must be one word without whitespace, control characters, quotes, backslashes or "#"');
+function credentialsFitNetrc(url3) {
+  return [url3.username, url3.password].filter(Boolean).every((p) => {
+    try {
+      return NetrcWord.safeParse(decodeURIComponent(p)).success;
+    } catch {
+      return false;
+    }
+  });
+}
 var SUBSTITUTER_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "daemon:", "local:"];
 var PUSH_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:"];
 function storeUrls(schemes) {
   return text(
     (s, problem2) => words(s).map((u) => {
-      if (!schemes.includes(URL.parse(u)?.protocol ?? "")) problem2(`"${u}" is not a supported store URL (expected ${schemes.map((p) => `${p}//\u2026`).join(", ")})`);
+      const url3 = URL.parse(u);
+      if (hasUnsafeChars(u)) problem2("a store URL must not contain control characters");
+      else if (url3 && !credentialsFitNetrc(url3)) problem2('the user or password in a URL must not contain whitespace, quotes, backslashes or "#" once decoded (they go into a netrc)');
+      else if (!schemes.includes(url3?.protocol ?? "")) problem2(`"${u}" is not a supported store URL (expected ${schemes.map((p) => `${p}//\u2026`).join(", ")})`);
       return u;
     })
   );
@@ -35811,7 +35907,7 @@ var InputsSchema = object({
   [Inputs.Substituters]: storeUrls(SUBSTITUTER_SCHEMES).default([]),
   [Inputs.TrustedPublicKeys]: publicKeys.default([]),
   [Inputs.Cachix]: cachixName.optional(),
-  [Inputs.CachixAuthToken]: string2().optional(),
+  [Inputs.CachixAuthToken]: token.optional(),
   [Inputs.CachixSigningKey]: cachixSigningKey.optional(),
   [Inputs.CachixPublicKey]: publicKey.optional(),
   [Inputs.CachixApiUrl]: httpUrl.default(DEFAULT_CACHIX_API),
@@ -35819,7 +35915,7 @@ var InputsSchema = object({
   [Inputs.CachixChunkSize]: wholeNumber(64 * 1024, 5 * 1024 ** 3).default(DEFAULT_CHUNK_SIZE),
   [Inputs.AtticEndpoint]: httpUrl.optional(),
   [Inputs.AtticCache]: atticCache.optional(),
-  [Inputs.AtticToken]: string2().optional(),
+  [Inputs.AtticToken]: token.optional(),
   [Inputs.AtticPublicKey]: publicKey.optional(),
   [Inputs.PushTo]: storeUrls(PUSH_SCHEMES).default([]),
   [Inputs.SigningKey]: secretKey.optional(),
@@ -35909,9 +36005,16 @@ function settingsOf(p) {
     install: p[Inputs.Install]
   };
 }
+var FALLBACK_NEEDS = {
+  [Inputs.CachixAuthToken]: Inputs.Cachix,
+  [Inputs.CachixSigningKey]: Inputs.Cachix,
+  [Inputs.AtticToken]: Inputs.AtticEndpoint
+};
 function withEnvFallbacks(raw, env) {
   const out = { ...raw };
   for (const [input, variable] of Object.entries(SecretEnvFallbacks)) {
+    const needs = FALLBACK_NEEDS[input];
+    if (needs && !out[needs]?.trim()) continue;
     if (!out[input]?.trim() && env[variable]) out[input] = env[variable];
   }
   return out;
@@ -35927,19 +36030,46 @@ function readRawInputs(env = process.env) {
 }
 function loadSettings(env = process.env) {
   const raw = readRawInputs(env);
-  maskSecrets(raw);
+  maskSecrets(raw, env);
   return parseSettings(raw);
 }
 
+// src/cleanup.ts
+import { rmSync } from "node:fs";
+
 // src/configure/system-conf.ts
+import { lstatSync, readFileSync as readFileSync2 } from "node:fs";
 import { platform as platform2 } from "node:os";
+import { dirname as dirname3 } from "node:path";
+import { setTimeout as sleep2 } from "node:timers/promises";
 
 // src/nix/command.ts
 import { spawn as spawn2 } from "node:child_process";
+
+// src/nix/env.ts
+var SECRET_VARIABLES = /* @__PURE__ */ new Set([
+  "CACHIX_AUTH_TOKEN",
+  "CACHIX_SIGNING_KEY",
+  "ATTIC_TOKEN",
+  "GITHUB_TOKEN",
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_URL"
+]);
+function isSecretVariable(name) {
+  return name.startsWith("INPUT_") || name.startsWith("STATE_") || SECRET_VARIABLES.has(name);
+}
+function nixEnv(env = process.env) {
+  const out = {};
+  for (const [k, v] of Object.entries(env)) if (!isSecretVariable(k)) out[k] = v;
+  return out;
+}
+
+// src/nix/command.ts
 var NIX_COMMAND = ["--extra-experimental-features", "nix-command"];
 function commandEnv(env = process.env) {
   const out = {};
-  for (const [k, v] of Object.entries(env)) if (v !== void 0 && !k.startsWith("INPUT_")) out[k] = v;
+  for (const [k, v] of Object.entries(nixEnv(env))) if (v !== void 0) out[k] = v;
   return out;
 }
 function label(command, args) {
@@ -35999,16 +36129,81 @@ function systemConfFile(env = process.env, read = readTextIfPresent) {
 }
 
 // src/configure/system-conf.ts
-var BEGIN = "# BEGIN nix-substitute-action (removed by its post step)";
-var END = "# END nix-substitute-action";
-function withoutBlock(conf) {
-  const start = conf.indexOf(BEGIN);
-  if (start < 0) return conf;
-  const end = conf.indexOf(END, start);
-  return conf.slice(0, start) + (end < 0 ? "" : conf.slice(end + END.length + 1));
+var MARK = "nix-substitute-action";
+var END = `# END ${MARK}`;
+function blockId(env = process.env) {
+  const parts = [env.RUNNER_NAME, env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT, env.GITHUB_JOB, env.GITHUB_ACTION].map((p) => p || "-");
+  return parts.join("/").replace(/[^A-Za-z0-9._/-]/g, "_");
 }
-async function sudoWrite(file, text4) {
-  await run("sudo", ["-n", "tee", file], { input: text4 });
+function withoutBlock(conf, id) {
+  const head = `# BEGIN ${MARK} ${id} added=`;
+  const at = conf.startsWith(head) ? 0 : conf.indexOf(`
+${head}`) + 1;
+  if (at === 0 && !conf.startsWith(head)) return conf;
+  const added = /^added=(\w+)/.exec(conf.slice(at + head.length - "added=".length))?.[1];
+  const endLine = `${END} ${id}
+`;
+  const end = conf.indexOf(endLine, at);
+  const before = conf.slice(0, at);
+  const after = end < 0 ? "" : conf.slice(end + endLine.length);
+  const rest = (added === "newline" && after === "" ? before.replace(/\n$/, "") : before) + after;
+  return added === "file" && rest === "" ? null : rest;
+}
+function hasBlock(conf, id) {
+  return withoutBlock(conf, id) !== conf;
+}
+async function readSystemConf(file = systemConfFile()) {
+  try {
+    if (!lstatSync(file).isFile()) throw new Error(`${file} is not a regular file (a symlink managed by NixOS, nix-darwin or home-manager?): add the caches to its source instead`);
+    return readFileSync2(file, "utf8");
+  } catch (error3) {
+    const code = error3.code;
+    if (code === "ENOENT") return null;
+    if (code !== "EACCES" && code !== "EPERM") throw error3;
+  }
+  const viaSudo = await run("sudo", ["-n", "cat", "--", file], { allowFailure: true });
+  if (viaSudo.code === 0) return viaSudo.stdout;
+  throw new Error(`cannot read ${file}, not even with sudo (${viaSudo.stderr.trim()}): it is left unchanged`);
+}
+async function writeSystemConf(file, text4) {
+  if (text4 === null) {
+    await run("sudo", ["-n", "rm", "-f", "--", file]);
+    return;
+  }
+  let mode = "644";
+  let owner = "0:0";
+  try {
+    const st = lstatSync(file);
+    mode = (st.mode & 4095).toString(8);
+    owner = `${st.uid}:${st.gid}`;
+  } catch {
+  }
+  const script = `set -e; tmp=$(mktemp "$1.XXXXXX"); trap 'rm -f "$tmp"' EXIT; cat >"$tmp"; chmod "$2" "$tmp"; chown "$3" "$tmp"; mv -f "$tmp" "$1"; trap - EXIT`;
+  await run("sudo", ["-n", "sh", "-c", script, "sh", file, mode, owner], { input: text4 });
+}
+var LOCK_WAIT_MS = 3e4;
+var LOCK_STALE_MS = 12e4;
+async function withLock(file, fn) {
+  const lock = `${dirname3(file)}/.${MARK}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (; ; ) {
+    const { code } = await run("sudo", ["-n", "mkdir", "--", lock], { allowFailure: true });
+    if (code === 0) break;
+    let age = 0;
+    try {
+      age = Date.now() - lstatSync(lock).mtimeMs;
+    } catch {
+      continue;
+    }
+    if (age > LOCK_STALE_MS) await run("sudo", ["-n", "rmdir", "--", lock], { allowFailure: true });
+    else if (Date.now() > deadline) throw new Error(`another job has held ${lock} for ${Math.round(age / 1e3)} s`);
+    else await sleep2(100);
+  }
+  try {
+    return await fn();
+  } finally {
+    await run("sudo", ["-n", "rmdir", "--", lock], { allowFailure: true });
+  }
 }
 async function restartDaemon() {
   const attempts = platform2() === "darwin" ? [["launchctl", "kickstart", "-k", "system/org.nixos.nix-daemon"], ["launchctl", "kickstart", "-k", "system/systems.determinate.nix-daemon"]] : [["systemctl", "restart", "nix-daemon.service"]];
@@ -36022,16 +36217,208 @@ async function restartDaemon() {
   }
   throw new Error(`could not restart the Nix daemon so it reads ${systemConfFile()}: ${errors.join("; ")}`);
 }
-async function restoreSystemConf() {
-  const file = systemConfFile();
-  const now = readTextIfPresent(file);
-  if (withoutBlock(now) === now) return;
-  await sudoWrite(file, withoutBlock(now));
-  await restartDaemon();
+async function restoreSystemConf(id = blockId(), file = systemConfFile()) {
+  const changed = await withLock(file, async () => {
+    const now = await readSystemConf(file);
+    if (now === null || !hasBlock(now, id)) return false;
+    await writeSystemConf(file, withoutBlock(now, id));
+    return true;
+  });
+  if (changed) await restartDaemon();
+}
+
+// src/watch/stop.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+import { readFile as readFile2, rm as rm2 } from "node:fs/promises";
+import { join as join4 } from "node:path";
+import { setTimeout as sleep3 } from "node:timers/promises";
+
+// src/watch/protocol.ts
+import { appendFile as appendFile2, readFile, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join3 } from "node:path";
+var WatchFiles = {
+  /** WatchConfig as JSON, written by main before the spawn. */
+  config: "config.json",
+  /** Written once the store is being watched. */
+  ready: "ready",
+  /** One JSON line per clean upload batch and target (RecordLine). */
+  record: "record.jsonl",
+  /** Why the uploader stopped on an error; post then ignores the record and pushes everything. */
+  error: "error",
+  /** Written on a clean exit (stopped, parent gone, lifetime over): the record is complete. */
+  exited: "exited",
+  /** The uploader's own log (stdout and stderr). */
+  log: "log"
+};
+var WatchConfig = object({
+  storeDir: string2(),
+  /** When main took the store snapshot (nix/snapshot.ts): entries unchanged since are not the job's. */
+  snapshotAt: number2(),
+  /** The runner process that started main; when it is gone, the job is over. */
+  parentPid: number2().int(),
+  /** Hard cap on the uploader's life, whatever happens. */
+  maxLifetimeMs: number2().int().positive(),
+  /** A batch is uploaded after this long without new paths… */
+  idleMs: number2().int().positive(),
+  /** …or this long after its first path, whichever comes first (attic watch-store: 2 s / 10 s). */
+  maxBatchMs: number2().int().positive(),
+  /** Full readdir of the store, in case a file-system event was missed or fs.watch is unavailable. */
+  rescanMs: number2().int().positive(),
+  /** How long an upload in flight may finish after post asked the uploader to stop. */
+  stopGraceMs: number2().int().positive()
+});
+var RecordLine = object({
+  /** Target label (as configuredTargets names it). */
+  target: string2(),
+  /** Full store paths the target now has (uploaded, or found present). */
+  paths: array(string2()),
+  uploaded: number2().int(),
+  present: number2().int(),
+  bytes: number2()
+});
+async function readRecord(dir) {
+  const text4 = await readFile(join3(dir, WatchFiles.record), "utf8").catch(() => "");
+  const out = /* @__PURE__ */ new Map();
+  for (const raw of text4.split("\n")) {
+    if (raw === "") continue;
+    let parsed;
+    try {
+      parsed = RecordLine.safeParse(JSON.parse(raw));
+    } catch {
+      continue;
+    }
+    if (!parsed.success) continue;
+    const line = parsed.data;
+    const t = out.get(line.target) ?? { paths: /* @__PURE__ */ new Set(), uploaded: 0, present: 0, bytes: 0 };
+    for (const p of line.paths) t.paths.add(p);
+    t.uploaded += line.uploaded;
+    t.present += line.present;
+    t.bytes += line.bytes;
+    out.set(line.target, t);
+  }
+  return out;
+}
+
+// src/watch/stop.ts
+function running(pid, dir) {
+  try {
+    process.kill(pid, 0);
+  } catch (error3) {
+    if (error3.code !== "EPERM") return false;
+  }
+  try {
+    const stat2 = readFileSync3(`/proc/${pid}/stat`, "utf8");
+    if (/^\d+ \(.*\) Z/s.test(stat2)) return false;
+    return readFileSync3(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(dir);
+  } catch {
+    return true;
+  }
+}
+function signal(pid, sig, group2) {
+  try {
+    process.kill(group2 ? -pid : pid, sig);
+  } catch {
+  }
+}
+async function waitGone(pid, dir, ms) {
+  const deadline = Date.now() + ms;
+  while (running(pid, dir)) {
+    if (Date.now() > deadline) return false;
+    await sleep3(25);
+  }
+  return true;
+}
+function stopGrace(dir) {
+  try {
+    return WatchConfig.parse(JSON.parse(readFileSync3(join4(dir, WatchFiles.config), "utf8"))).stopGraceMs;
+  } catch {
+    return 1e4;
+  }
+}
+async function stopWatcher(watcher, log3) {
+  const { pid, dir } = watcher;
+  let fallback = null;
+  const wasRunning = running(pid, dir);
+  if (wasRunning) {
+    signal(pid, "SIGTERM", false);
+    if (!await waitGone(pid, dir, stopGrace(dir) + 3e3)) {
+      signal(pid, "SIGKILL", true);
+      await waitGone(pid, dir, 2e3);
+      fallback = "it did not stop in time and was killed";
+    }
+  }
+  const error3 = await readFile2(join4(dir, WatchFiles.error), "utf8").catch(() => null);
+  const exited = await readFile2(join4(dir, WatchFiles.exited), "utf8").catch(() => null);
+  if (error3 !== null) fallback = `it stopped after an error: ${error3}`;
+  else if (exited === null) fallback ??= "it ended without finishing (killed or crashed)";
+  const record3 = await readRecord(dir);
+  if (wasRunning) signal(pid, "SIGKILL", true);
+  let uploaded = 0;
+  let bytes = 0;
+  for (const t of record3.values()) {
+    uploaded += t.uploaded;
+    bytes += t.bytes;
+  }
+  if (fallback) {
+    const tail = (await readFile2(join4(dir, WatchFiles.log), "utf8").catch(() => "")).trim().split("\n").slice(-10).join("\n");
+    log3.warning(`push-while-building: the background uploader is not trusted (${fallback}); pushing everything now.${tail ? `
+Its last log lines:
+${tail}` : ""}`);
+  } else {
+    log3.info(`push-while-building: the background uploader uploaded ${uploaded} path(s) while the build ran`);
+  }
+  await rm2(dir, { recursive: true, force: true });
+  return { byTarget: fallback ? /* @__PURE__ */ new Map() : record3, fallback, uploaded, bytes };
+}
+
+// src/cleanup.ts
+var CLEANUP_MAX_MS = 7e3;
+function salvage(raw) {
+  let doc = {};
+  try {
+    doc = JSON.parse(raw);
+  } catch {
+  }
+  const files = Array.isArray(doc?.files) ? doc.files.filter((f) => typeof f === "string") : [];
+  const w = doc?.watcher;
+  const watcher = w && typeof w.pid === "number" && typeof w.dir === "string" ? { pid: w.pid, dir: w.dir } : null;
+  return { systemConf: true, files, watcher };
+}
+function killWatcher(watcher) {
+  if (!watcher || !running(watcher.pid, watcher.dir)) return;
+  try {
+    process.kill(-watcher.pid, "SIGKILL");
+  } catch {
+  }
+}
+async function undo(c, options) {
+  const errors = [];
+  if (options.killWatcher) killWatcher(c.watcher);
+  for (const f of c.files) {
+    try {
+      rmSync(f, { force: true });
+    } catch (error3) {
+      errors.push(error3);
+    }
+  }
+  if (c.systemConf) {
+    let timer;
+    const limit = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`restoring the system nix.conf took over ${CLEANUP_MAX_MS} ms`)), CLEANUP_MAX_MS);
+    });
+    try {
+      await Promise.race([restoreSystemConf(blockId()), limit]);
+    } catch (error3) {
+      errors.push(error3);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  if (errors.length > 0) throw errors[0];
 }
 
 // src/github.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 var PR_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"]);
 var Repo = object({ full_name: string2().optional() }).nullable();
 var EventPayload = object({
@@ -36043,7 +36430,7 @@ function readEvent(file) {
   if (!file) return {};
   let json;
   try {
-    json = JSON.parse(readFileSync2(file, "utf8"));
+    json = JSON.parse(readFileSync4(file, "utf8"));
   } catch {
     return {};
   }
@@ -36068,7 +36455,7 @@ function readRunContext(env = process.env) {
 }
 
 // src/nix/snapshot.ts
-import { lstatSync, statSync } from "node:fs";
+import { lstatSync as lstatSync2, statSync } from "node:fs";
 import { readdir as readdir2 } from "node:fs/promises";
 var STORE_DIR = "/nix/store";
 var CLOCK_MARGIN_MS = 20;
@@ -36083,7 +36470,7 @@ function changeCutoff(since, storeDir2 = STORE_DIR) {
   return since - marginFor(statSync(storeDir2, { bigint: true }));
 }
 function entryState(storeDir2, name, cutoff) {
-  const stat2 = lstatSync(`${storeDir2}/${name}`, { throwIfNoEntry: false });
+  const stat2 = lstatSync2(`${storeDir2}/${name}`, { throwIfNoEntry: false });
   if (stat2 === void 0) return "absent";
   return stat2.ctimeMs >= cutoff ? "new" : "old";
 }
@@ -36407,6 +36794,7 @@ async function resolveInstallables(targets) {
 }
 
 // src/push/gate.ts
+var TRUSTED_EVENTS = /* @__PURE__ */ new Set(["push", "workflow_dispatch", "schedule"]);
 function branchMatches(branch, glob) {
   let re = "";
   for (let i = 0; i < glob.length; i++) {
@@ -36430,6 +36818,9 @@ function decidePush(mode, given, run2, targetCount) {
   if (run2.isFork) return { push: false, reason: "pull requests from forks never push" };
   if (mode === "auto") {
     if (run2.isPullRequest) return { push: false, reason: `pull requests do not push with push: auto (event ${run2.eventName || "unknown"})` };
+    if (!TRUSTED_EVENTS.has(run2.eventName)) {
+      return { push: false, reason: `event ${run2.eventName || "unknown"} does not push with push: auto (only ${[...TRUSTED_EVENTS].join(", ")}; push: true opts in)` };
+    }
     if (run2.branch === null) return { push: false, reason: `${run2.ref || "this ref"} is not a branch; push: auto pushes only on ${branches.join(", ")}` };
     if (!branches.some((g) => branchMatches(run2.branch, g))) {
       return { push: false, reason: `branch ${run2.branch} does not match push-branches (${branches.join(", ")})` };
@@ -36531,8 +36922,8 @@ function needsPreamble(infoJson) {
 function api(base, route) {
   return `${base.replace(/\/+$/, "")}/_api/v1/${route}`;
 }
-function authHeaders(token) {
-  return token ? { authorization: `bearer ${token}` } : {};
+function authHeaders(token2) {
+  return token2 ? { authorization: `bearer ${token2}` } : {};
 }
 function parseErrorBody(body2) {
   try {
@@ -36560,7 +36951,7 @@ function explain(error3, url3, ctx) {
     return new AtticApiError(`${where2}: ${what} failed: ${error3 instanceof Error ? error3.message : String(error3)}${cause}${dropped}`, true, 0, null, { cause: error3 });
   }
   const structured = parseErrorBody(error3.body);
-  const detail = structured ? `${structured.error}: ${structured.message}` : error3.body.trim().slice(0, 200) || `HTTP ${error3.status}`;
+  const detail = serverText(structured ? `${structured.error}: ${structured.message}` : error3.body, 200) || `HTTP ${error3.status}`;
   const kind = structured?.error ?? null;
   const make = (message2, transient = false) => new AtticApiError(message2, transient, error3.status, kind, { cause: error3 });
   if (error3.status === 401 || error3.status === 403) {
@@ -36586,14 +36977,14 @@ function explain(error3, url3, ctx) {
   }
   return make(`${where2}: ${what}: HTTP ${error3.status} ${detail}`, isTransientStatus(error3.status));
 }
-async function cacheConfig(endpoint, cache, token, signal2) {
+async function cacheConfig(endpoint, cache, token2, signal2) {
   const url3 = api(endpoint, `cache-config/${encodeURIComponent(cache)}`);
   const ctx = { cache, needs: "pull" };
   const raw = await withRetry(
     async () => {
       try {
-        const response = await http2(url3, { headers: { accept: "application/json", ...authHeaders(token) }, signal: signal2 });
-        return CacheConfigJson.parse(await response.json());
+        const response = await http2(url3, { headers: { accept: "application/json", ...authHeaders(token2) }, signal: signal2 });
+        return CacheConfigJson.parse(await readJson(response, url3));
       } catch (error3) {
         throw explain(error3, url3, ctx);
       }
@@ -36608,9 +36999,19 @@ async function cacheConfig(endpoint, cache, token, signal2) {
       throw new AtticApiError(`attic cache "${cache}": the server's public key "${raw.public_key}" is not a Nix public key: ${error3.message}`, false, 200, null);
     }
   }
+  const refused = [];
+  const advertised = (field) => {
+    const value = raw[field];
+    if (!value) return null;
+    const r = check(HttpUrl, value);
+    if (r.ok) return r.value;
+    refused.push(`${field} ${r.problem}`);
+    return null;
+  };
   return {
-    substituterEndpoint: raw.substituter_endpoint ? raw.substituter_endpoint.replace(/\/+$/, "") : null,
-    apiEndpoint: raw.api_endpoint ? raw.api_endpoint.replace(/\/+$/, "") : null,
+    refused,
+    substituterEndpoint: advertised("substituter_endpoint"),
+    apiEndpoint: advertised("api_endpoint"),
     publicKey: publicKey2,
     isPublic: raw.is_public ?? null,
     storeDir: raw.store_dir ?? null,
@@ -36618,7 +37019,7 @@ async function cacheConfig(endpoint, cache, token, signal2) {
     upstreamCacheKeyNames: raw.upstream_cache_key_names ?? []
   };
 }
-async function getMissingPaths(apiEndpoint, cache, token, hashes, signal2) {
+async function getMissingPaths(apiEndpoint, cache, token2, hashes, signal2) {
   const url3 = api(apiEndpoint, "get-missing-paths");
   const unique = [...new Set(hashes)];
   const missing = /* @__PURE__ */ new Set();
@@ -36627,22 +37028,22 @@ async function getMissingPaths(apiEndpoint, cache, token, hashes, signal2) {
     try {
       const response = await http2(url3, {
         method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json", ...authHeaders(token) },
+        headers: { "content-type": "application/json", accept: "application/json", ...authHeaders(token2) },
         body: JSON.stringify({ cache, store_path_hashes: batch }),
         signal: signal2
       });
-      for (const hash of MissingPathsJson.parse(await response.json()).missing_paths) missing.add(hash);
+      for (const hash of MissingPathsJson.parse(await readJson(response, url3)).missing_paths) missing.add(hash);
     } catch (error3) {
       throw explain(error3, url3, { cache, needs: "push" });
     }
   }
   return missing;
 }
-async function uploadPath(apiEndpoint, cache, token, info2, narStream, signal2, options = {}) {
+async function uploadPath(apiEndpoint, cache, token2, info2, narStream, signal2, options = {}) {
   const url3 = api(apiEndpoint, "upload-path");
   const json = JSON.stringify(uploadInfo(cache, info2));
   const preamble = options.forcePreamble || needsPreamble(json) ? Buffer.from(json) : null;
-  const headers2 = { "content-type": "application/octet-stream", accept: "application/json", ...authHeaders(token) };
+  const headers2 = { "content-type": "application/octet-stream", accept: "application/json", ...authHeaders(token2) };
   if (preamble) headers2["x-attic-nar-info-preamble-size"] = String(preamble.length);
   else headers2["x-attic-nar-info"] = json;
   let readError = null;
@@ -36752,7 +37153,7 @@ function dumpNarDirect(path13, signal2) {
   return stream;
 }
 function dumpNarWithNix(path13, signal2) {
-  const child2 = spawn3("nix-store", ["--dump", path13], { stdio: ["ignore", "pipe", "pipe"], ...signal2 ? { signal: signal2 } : {} });
+  const child2 = spawn3("nix-store", ["--dump", path13], { stdio: ["ignore", "pipe", "pipe"], env: nixEnv(), ...signal2 ? { signal: signal2 } : {} });
   const stderr = [];
   child2.stderr.on("data", (d) => stderr.push(d));
   const out = new Readable2({ read() {
@@ -36788,6 +37189,7 @@ var AtticTarget = class {
    * about the same cause is noise in the job's annotations.
    */
   configWarning = null;
+  apiWarned = false;
   constructor(options) {
     this.endpoint = options.endpoint.replace(/\/+$/, "");
     this.cache = options.cache;
@@ -36810,8 +37212,17 @@ var AtticTarget = class {
     });
     return this.config;
   }
+  /**
+   * Calls (with the token) always go to `attic-endpoint`, the host the user named: a server's
+   * `api_endpoint` must not be able to send the token elsewhere. One that differs is only reported.
+   */
   async apiEndpoint(ctx) {
-    return (await this.cacheConfig(ctx))?.apiEndpoint ?? this.endpoint;
+    const advertised = (await this.cacheConfig(ctx))?.apiEndpoint;
+    if (advertised && advertised !== this.endpoint && !this.apiWarned) {
+      this.apiWarned = true;
+      ctx.log.warning(`${this.label}: the server advertises api_endpoint ${redactUrl(advertised)}; the token is sent only to attic-endpoint ${redactUrl(this.endpoint)}, which is used instead`);
+    }
+    return this.endpoint;
   }
   async upstreamKeyNames(ctx) {
     return (await this.cacheConfig(ctx))?.upstreamCacheKeyNames ?? [];
@@ -36850,7 +37261,7 @@ var AtticTarget = class {
 
 // src/push/binary-cache.ts
 import { createWriteStream } from "node:fs";
-import { access as access2, mkdir as mkdir2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { access as access2, mkdir as mkdir2, rename as rename2, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
 import { pipeline as pipeline2 } from "node:stream/promises";
 
 // src/nix/narinfo.ts
@@ -36908,9 +37319,9 @@ var Meter = class extends Transform {
   size = 0;
   digest = null;
   check;
-  constructor(check = null) {
+  constructor(check2 = null) {
     super();
-    this.check = check;
+    this.check = check2;
   }
   _transform(chunk, _enc, done) {
     this.hash.update(chunk);
@@ -37032,11 +37443,11 @@ var FileSink = class {
     const partial2 = `${target}.${process.pid}.partial`;
     await mkdir2(target.slice(0, target.lastIndexOf("/")), { recursive: true });
     try {
-      if (typeof body2 === "string" || Buffer.isBuffer(body2)) await writeFile2(partial2, body2);
+      if (typeof body2 === "string" || Buffer.isBuffer(body2)) await writeFile3(partial2, body2);
       else await pipeline2(body2, createWriteStream(partial2));
       await rename2(partial2, target);
     } catch (error3) {
-      await rm2(partial2, { force: true });
+      await rm3(partial2, { force: true });
       throw error3;
     }
   }
@@ -37176,12 +37587,12 @@ function serverMessage(body2) {
     if (json && typeof json === "object") {
       for (const key of ["error", "message", "detail"]) {
         const v = json[key];
-        if (typeof v === "string") return v.slice(0, 300);
+        if (typeof v === "string") return serverText(v);
       }
     }
   } catch {
   }
-  return text4.slice(0, 300);
+  return serverText(text4);
 }
 async function call(e, op, signal2, fn) {
   try {
@@ -37191,15 +37602,15 @@ async function call(e, op, signal2, fn) {
     throw cachixError(error3, e, op);
   }
 }
-async function cacheInfo2(apiUrl, name, token, signal2) {
-  const e = { apiUrl, name, token };
+async function cacheInfo2(apiUrl, name, token2, signal2) {
+  const e = { apiUrl, name, token: token2 };
   const json = await call(e, "cache", signal2, () => httpJson(cacheUrl(e), { headers: headers(e), signal: signal2 }));
   const parsed = BinaryCacheJson.safeParse(json);
   if (!parsed.success) throw new PushError(`Cachix cache "${name}": unexpected cache info from ${apiUrl}: ${parsed.error.message}`, false);
   return parsed.data;
 }
-async function missingHashes(apiUrl, name, token, hashes, signal2, batchSize = CACHIX_MISSING_BATCH) {
-  const e = { apiUrl, name, token };
+async function missingHashes(apiUrl, name, token2, hashes, signal2, batchSize = CACHIX_MISSING_BATCH) {
+  const e = { apiUrl, name, token: token2 };
   const missing = /* @__PURE__ */ new Set();
   for (let i = 0; i < hashes.length; i += batchSize) {
     const batch = hashes.slice(i, i + batchSize);
@@ -37213,11 +37624,11 @@ async function missingHashes(apiUrl, name, token, hashes, signal2, batchSize = C
   }
   return missing;
 }
-async function createPin(apiUrl, name, token, pin, signal2) {
-  const e = { apiUrl, name, token };
+async function createPin(apiUrl, name, token2, pin, signal2) {
+  const e = { apiUrl, name, token: token2 };
   await call(e, "pin", signal2, async () => {
     const response = await http2(cacheUrl(e, "/pin"), { method: "POST", headers: headers(e, true), body: JSON.stringify(pin), signal: signal2 });
-    await response.arrayBuffer();
+    await readBody(response, response.url);
   });
 }
 var HashTap = class extends Transform2 {
@@ -37249,7 +37660,7 @@ async function uploadNar(e, info2, options) {
     await call(e, "upload", signal2, async () => {
       const body2 = JSON.stringify({ parts, narInfoCreate: narInfo });
       const response = await http2(`${narUrl}/complete?${uploadQuery}`, { method: "POST", headers: headers(e, true), body: body2, signal: signal2, timeoutMs: 3e5 });
-      await response.arrayBuffer();
+      await readBody(response, response.url);
     });
     return { narInfo, parts: parts.length };
   } catch (error3) {
@@ -37257,9 +37668,10 @@ async function uploadNar(e, info2, options) {
     throw error3 instanceof PushError ? error3 : cachixError(error3, e, "upload");
   }
 }
+var CACHIX_ABORT_TIMEOUT_MS = 3e3;
 async function abortUpload(e, url3) {
-  const signal2 = AbortSignal.timeout(3e4);
-  await withRetry(() => http2(url3, { method: "POST", headers: headers(e), signal: signal2 }).then((r) => r.arrayBuffer()), { signal: signal2, attempts: 3 }).catch(() => void 0);
+  const signal2 = AbortSignal.timeout(CACHIX_ABORT_TIMEOUT_MS);
+  await withRetry(() => http2(url3, { method: "POST", headers: headers(e), signal: signal2, timeoutMs: CACHIX_ABORT_TIMEOUT_MS }).then((r) => readBody(r, url3)), { signal: signal2, attempts: 2 }).catch(() => void 0);
 }
 async function streamParts(e, info2, options, narUrl, uploadQuery) {
   const { signal: signal2, chunkSize } = options;
@@ -37337,7 +37749,7 @@ async function uploadPart(e, narUrl, uploadQuery, partNumber, body2, signal2) {
       // Allow about 100 KB/s on top of two minutes, so a slow runner is not cut off mid-part.
       timeoutMs: 12e4 + Math.ceil(body2.length / 100)
     });
-    await response.arrayBuffer();
+    await readBody(response, response.url);
     const eTag = response.headers.get("etag");
     if (!eTag) throw new PushError(`Cachix cache "${e.name}": the object store answered part ${partNumber} without an ETag`, true);
     return eTag;
@@ -37384,8 +37796,8 @@ var CachixTarget = class _CachixTarget {
     return new _CachixTarget(settings, info2, options);
   }
   async missing(paths, ctx) {
-    const { apiUrl, name, token } = this.#endpoint;
-    const lacking = await missingHashes(apiUrl, name, token, paths.map((p) => hashPart(p.path)), ctx.signal);
+    const { apiUrl, name, token: token2 } = this.#endpoint;
+    const lacking = await missingHashes(apiUrl, name, token2, paths.map((p) => hashPart(p.path)), ctx.signal);
     return new Set(paths.filter((p) => lacking.has(hashPart(p.path))).map((p) => p.path));
   }
   async upload(path13, ctx) {
@@ -37407,7 +37819,7 @@ var CachixTarget = class _CachixTarget {
   }
   /** Creates the configured pins; runs only after a push run whose uploads all succeeded. */
   async finish(_pushed, ctx) {
-    const { apiUrl, name, token } = this.#endpoint;
+    const { apiUrl, name, token: token2 } = this.#endpoint;
     for (const pin of this.settings.pins) {
       let storePath;
       try {
@@ -37415,7 +37827,7 @@ var CachixTarget = class _CachixTarget {
       } catch (error3) {
         throw new PushError(`${this.label}: cannot resolve pin "${pin.name}" target "${pin.target}": ${error3.message}`, false, { cause: error3 });
       }
-      await createPin(apiUrl, name, token, { name: pin.name, storePath, artifacts: [], keep: pin.keep }, ctx.signal);
+      await createPin(apiUrl, name, token2, { name: pin.name, storePath, artifacts: [], keep: pin.keep }, ctx.signal);
       ctx.log.info(`${this.label}: pinned ${pin.name} \u2192 ${storePath}`);
     }
   }
@@ -37459,46 +37871,85 @@ function checkCredentials(settings, info2) {
 }
 
 // src/push/nix-copy.ts
-import { chmod as chmod2, mkdtemp, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { mkdtemp, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
+import { join as join5 } from "node:path";
+
+// src/configure/netrc.ts
+var DEFAULT_MACHINE = "";
+function renderNetrc(entries) {
+  const ordered = [...entries.filter((e) => e.machine !== DEFAULT_MACHINE), ...entries.filter((e) => e.machine === DEFAULT_MACHINE)];
+  return ordered.map((e) => `${e.machine === DEFAULT_MACHINE ? "default" : `machine ${e.machine}`}${e.login ? ` login ${e.login}` : ""}${e.password ? ` password ${e.password}` : ""}
+`).join("");
+}
+function hostOf(url3) {
+  return new URL(url3).host.replace(/:\d+$/, "");
+}
+function withoutCredentials(raw) {
+  let url3;
+  try {
+    url3 = new URL(raw);
+  } catch {
+    return { url: raw, netrc: [] };
+  }
+  if (!url3.username && !url3.password) return { url: raw, netrc: [] };
+  const entry = { machine: hostOf(raw), password: decodeURIComponent(url3.password) };
+  if (url3.username) entry.login = decodeURIComponent(url3.username);
+  url3.username = "";
+  url3.password = "";
+  return { url: url3.href.replace(/\/+$/, ""), netrc: [entry] };
+}
+
+// src/push/nix-copy.ts
 var NixCopyTarget = class {
   label;
+  /** The URL without credentials: what goes on `nix copy`'s command line (visible in `ps`, logs). */
   url;
+  /** Credentials of the URL, for a netrc Nix reads instead. */
+  netrc;
   signingKey;
   tempRoot;
   keyDir = null;
-  /** Nix reads the signing key from a 0600 file that lives only for the push. */
+  /** Nix reads the signing key and any URL credentials from 0600 files that live only for the push. */
   constructor(url3, options) {
-    this.url = url3;
+    const plain = withoutCredentials(url3);
+    this.url = plain.url;
+    this.netrc = plain.netrc;
     this.label = redactUrl(url3);
     this.signingKey = options.signingKey;
     this.tempRoot = options.tempRoot;
   }
-  async storeUrl() {
-    if (!this.signingKey) return this.url;
-    if (!this.keyDir) {
-      this.keyDir = await mkdtemp(join3(this.tempRoot, "sign-"));
-      const file = join3(this.keyDir, "key");
-      await writeFile3(file, this.signingKey.text, { mode: 384 });
-      await chmod2(file, 384);
-    }
+  async dir() {
+    if (this.keyDir) return this.keyDir;
+    const dir = await mkdtemp(join5(this.tempRoot, "sign-"));
+    this.keyDir = dir;
+    if (this.signingKey) await writeFile4(join5(dir, "key"), this.signingKey.text, { mode: 384 });
+    if (this.netrc.length > 0) await writeFile4(join5(dir, "netrc"), renderNetrc(this.netrc), { mode: 384 });
+    return dir;
+  }
+  /** `--store`/`--to` URL (with the key file) and the options that point Nix at the netrc. */
+  async storeArgs() {
+    const dir = await this.dir();
+    const options = this.netrc.length > 0 ? ["--option", "netrc-file", join5(dir, "netrc")] : [];
+    if (!this.signingKey) return { url: this.url, options };
     const u = new URL(this.url);
-    u.searchParams.set("secret-key", join3(this.keyDir, "key"));
-    return u.href;
+    u.searchParams.set("secret-key", join5(dir, "key"));
+    return { url: u.href, options };
   }
   async missing(paths, ctx) {
-    const { stdout, stderr, code } = await runAbortable("nix-store", ["--store", this.url, "--check-validity", "--print-invalid", ...paths.map((p) => p.path)], ctx.signal);
-    if (code !== 0) throw new PushError(`cannot query ${this.label}: ${stderr.trim().split("\n").pop() ?? ""}`, true);
+    const { options } = await this.storeArgs();
+    const { stdout, stderr, code } = await runAbortable("nix-store", [...options, "--store", this.url, "--check-validity", "--print-invalid", ...paths.map((p) => p.path)], ctx.signal);
+    if (code !== 0) throw new PushError(`cannot query ${this.label}: ${serverText(stderr.trim().split("\n").pop() ?? "")}`, true);
     return new Set(stdout.split("\n").filter(Boolean));
   }
   async upload(info2, ctx) {
-    const { code, stderr } = await runAbortable("nix", [...NIX_COMMAND, "copy", "--to", await this.storeUrl(), info2.path], ctx.signal);
-    if (code !== 0) throw new PushError(`nix copy of ${info2.path} to ${this.label} failed: ${stderr.trim().split("\n").slice(-3).join(" ")}`, false);
+    const { url: url3, options } = await this.storeArgs();
+    const { code, stderr } = await runAbortable("nix", [...NIX_COMMAND, ...options, "copy", "--to", url3, info2.path], ctx.signal);
+    if (code !== 0) throw new PushError(`nix copy of ${info2.path} to ${this.label} failed: ${serverText(stderr.trim().split("\n").slice(-3).join(" "))}`, false);
     return { bytes: info2.narSize };
   }
-  /** Removes the key file; called after the push whatever happened. */
+  /** Removes the key and netrc files; called after the push whatever happened. */
   async dispose() {
-    if (this.keyDir) await rm3(this.keyDir, { recursive: true, force: true });
+    if (this.keyDir) await rm4(this.keyDir, { recursive: true, force: true });
     this.keyDir = null;
   }
 };
@@ -37660,6 +38111,51 @@ async function writeSummary() {
   }
 }
 
+// src/post-guard.ts
+var ExitGuard = class {
+  cleaning = null;
+  timers = /* @__PURE__ */ new Set();
+  handler = (signal2) => void this.stop(`${signal2} received (job cancelled?): removing the action's credentials and settings, then stopping`);
+  cleanup;
+  log;
+  /** Exit code when the guard ends the process. */
+  code;
+  exit;
+  constructor(cleanup, log3, code, exit = (c) => process.exit(c)) {
+    this.cleanup = cleanup;
+    this.log = log3;
+    this.code = code;
+    this.exit = exit;
+    process.on("SIGINT", this.handler);
+    process.on("SIGTERM", this.handler);
+  }
+  /** Runs the cleanup once; later calls wait for the same run. Failures become warnings. */
+  cleanUp() {
+    this.cleaning ??= this.cleanup().catch((error3) => this.log.warning(`cleanup: ${error3 instanceof Error ? error3.message : String(error3)}`));
+    return this.cleaning;
+  }
+  /** Says why, cleans up, ends the process. */
+  async stop(reason) {
+    this.log.warning(reason);
+    await this.cleanUp();
+    this.exit(this.code());
+  }
+  /**
+   * Ends the process (after cleanup) `ms` from now unless disposed first. The timer keeps the
+   * process alive on purpose: a push that hangs without any open handle must not let Node exit
+   * before the cleanup ran.
+   */
+  stopAfter(ms, reason) {
+    this.timers.add(setTimeout(() => void this.stop(reason), ms));
+  }
+  dispose() {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    process.off("SIGINT", this.handler);
+    process.off("SIGTERM", this.handler);
+  }
+};
+
 // src/state.ts
 var MainState = object({
   /** When the store snapshot was taken (ms since the epoch; nix/snapshot.ts); absent with `paths`. */
@@ -37684,155 +38180,11 @@ function loadMainState() {
 // src/work-dir.ts
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join4 } from "node:path";
+import { join as join6 } from "node:path";
 function workRoot() {
   const base = process.env.RUNNER_TEMP || tmpdir();
   mkdirSync(base, { recursive: true });
-  return mkdtempSync(join4(base, "nix-substitute-action-"));
-}
-
-// src/watch/stop.ts
-import { readFileSync as readFileSync3 } from "node:fs";
-import { readFile as readFile2, rm as rm4 } from "node:fs/promises";
-import { join as join6 } from "node:path";
-import { setTimeout as sleep2 } from "node:timers/promises";
-
-// src/watch/protocol.ts
-import { appendFile as appendFile2, readFile, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join5 } from "node:path";
-var WatchFiles = {
-  /** WatchConfig as JSON, written by main before the spawn. */
-  config: "config.json",
-  /** Written once the store is being watched. */
-  ready: "ready",
-  /** One JSON line per clean upload batch and target (RecordLine). */
-  record: "record.jsonl",
-  /** Why the uploader stopped on an error; post then ignores the record and pushes everything. */
-  error: "error",
-  /** Written on a clean exit (stopped, parent gone, lifetime over): the record is complete. */
-  exited: "exited",
-  /** The uploader's own log (stdout and stderr). */
-  log: "log"
-};
-var WatchConfig = object({
-  storeDir: string2(),
-  /** When main took the store snapshot (nix/snapshot.ts): entries unchanged since are not the job's. */
-  snapshotAt: number2(),
-  /** The runner process that started main; when it is gone, the job is over. */
-  parentPid: number2().int(),
-  /** Hard cap on the uploader's life, whatever happens. */
-  maxLifetimeMs: number2().int().positive(),
-  /** A batch is uploaded after this long without new paths… */
-  idleMs: number2().int().positive(),
-  /** …or this long after its first path, whichever comes first (attic watch-store: 2 s / 10 s). */
-  maxBatchMs: number2().int().positive(),
-  /** Full readdir of the store, in case a file-system event was missed or fs.watch is unavailable. */
-  rescanMs: number2().int().positive(),
-  /** How long an upload in flight may finish after post asked the uploader to stop. */
-  stopGraceMs: number2().int().positive()
-});
-var RecordLine = object({
-  /** Target label (as configuredTargets names it). */
-  target: string2(),
-  /** Full store paths the target now has (uploaded, or found present). */
-  paths: array(string2()),
-  uploaded: number2().int(),
-  present: number2().int(),
-  bytes: number2()
-});
-async function readRecord(dir) {
-  const text4 = await readFile(join5(dir, WatchFiles.record), "utf8").catch(() => "");
-  const out = /* @__PURE__ */ new Map();
-  for (const raw of text4.split("\n")) {
-    if (raw === "") continue;
-    let parsed;
-    try {
-      parsed = RecordLine.safeParse(JSON.parse(raw));
-    } catch {
-      continue;
-    }
-    if (!parsed.success) continue;
-    const line = parsed.data;
-    const t = out.get(line.target) ?? { paths: /* @__PURE__ */ new Set(), uploaded: 0, present: 0, bytes: 0 };
-    for (const p of line.paths) t.paths.add(p);
-    t.uploaded += line.uploaded;
-    t.present += line.present;
-    t.bytes += line.bytes;
-    out.set(line.target, t);
-  }
-  return out;
-}
-
-// src/watch/stop.ts
-function running(pid, dir) {
-  try {
-    process.kill(pid, 0);
-  } catch (error3) {
-    if (error3.code !== "EPERM") return false;
-  }
-  try {
-    const stat2 = readFileSync3(`/proc/${pid}/stat`, "utf8");
-    if (/^\d+ \(.*\) Z/s.test(stat2)) return false;
-    return readFileSync3(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(dir);
-  } catch {
-    return true;
-  }
-}
-function signal(pid, sig, group2) {
-  try {
-    process.kill(group2 ? -pid : pid, sig);
-  } catch {
-  }
-}
-async function waitGone(pid, dir, ms) {
-  const deadline = Date.now() + ms;
-  while (running(pid, dir)) {
-    if (Date.now() > deadline) return false;
-    await sleep2(25);
-  }
-  return true;
-}
-function stopGrace(dir) {
-  try {
-    return WatchConfig.parse(JSON.parse(readFileSync3(join6(dir, WatchFiles.config), "utf8"))).stopGraceMs;
-  } catch {
-    return 1e4;
-  }
-}
-async function stopWatcher(watcher, log3) {
-  const { pid, dir } = watcher;
-  let fallback = null;
-  const wasRunning = running(pid, dir);
-  if (wasRunning) {
-    signal(pid, "SIGTERM", false);
-    if (!await waitGone(pid, dir, stopGrace(dir) + 3e3)) {
-      signal(pid, "SIGKILL", true);
-      await waitGone(pid, dir, 2e3);
-      fallback = "it did not stop in time and was killed";
-    }
-  }
-  const error3 = await readFile2(join6(dir, WatchFiles.error), "utf8").catch(() => null);
-  const exited = await readFile2(join6(dir, WatchFiles.exited), "utf8").catch(() => null);
-  if (error3 !== null) fallback = `it stopped after an error: ${error3}`;
-  else if (exited === null) fallback ??= "it ended without finishing (killed or crashed)";
-  const record3 = await readRecord(dir);
-  if (wasRunning) signal(pid, "SIGKILL", true);
-  let uploaded = 0;
-  let bytes = 0;
-  for (const t of record3.values()) {
-    uploaded += t.uploaded;
-    bytes += t.bytes;
-  }
-  if (fallback) {
-    const tail = (await readFile2(join6(dir, WatchFiles.log), "utf8").catch(() => "")).trim().split("\n").slice(-10).join("\n");
-    log3.warning(`push-while-building: the background uploader is not trusted (${fallback}); pushing everything now.${tail ? `
-Its last log lines:
-${tail}` : ""}`);
-  } else {
-    log3.info(`push-while-building: the background uploader uploaded ${uploaded} path(s) while the build ran`);
-  }
-  await rm4(dir, { recursive: true, force: true });
-  return { byTarget: fallback ? /* @__PURE__ */ new Map() : record3, fallback, uploaded, bytes };
+  return mkdtempSync(join6(base, "nix-substitute-action-"));
 }
 
 // src/github-cache/save.ts
@@ -38121,7 +38473,7 @@ import * as path9 from "path";
 import * as path5 from "path";
 import assert2 from "assert";
 var IS_WINDOWS3 = process.platform === "win32";
-function dirname4(p) {
+function dirname5(p) {
   p = safeTrimTrailingSeparator(p);
   if (IS_WINDOWS3 && /^\\\\[^\\]+(\\[^\\]+)?$/.test(p)) {
     return p;
@@ -38235,14 +38587,14 @@ function getSearchPaths(patterns) {
     }
     let foundAncestor = false;
     let tempKey = key;
-    let parent = dirname4(tempKey);
+    let parent = dirname5(tempKey);
     while (parent !== tempKey) {
       if (searchPathMap[parent]) {
         foundAncestor = true;
         break;
       }
       tempKey = parent;
-      parent = dirname4(tempKey);
+      parent = dirname5(tempKey);
     }
     if (!foundAncestor) {
       result.push(pattern.searchPath);
@@ -40253,12 +40605,12 @@ var Path = class {
         this.segments = itemPath.split(path7.sep);
       } else {
         let remaining = itemPath;
-        let dir = dirname4(remaining);
+        let dir = dirname5(remaining);
         while (dir !== remaining) {
           const basename5 = path7.basename(remaining);
           this.segments.unshift(basename5);
           remaining = dir;
-          dir = dirname4(remaining);
+          dir = dirname5(remaining);
         }
         this.segments.unshift(remaining);
       }
@@ -40270,7 +40622,7 @@ var Path = class {
         segment = normalizeSeparators2(itemPath[i]);
         if (i === 0 && hasRoot(segment)) {
           segment = safeTrimTrailingSeparator(segment);
-          assert3(segment === dirname4(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
+          assert3(segment === dirname5(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
           this.segments.push(segment);
         } else {
           assert3(!segment.includes(path7.sep), `Parameter 'itemPath' contains unexpected path separators`);
@@ -40361,7 +40713,7 @@ var Pattern = class _Pattern {
    */
   partialMatch(itemPath) {
     itemPath = safeTrimTrailingSeparator(itemPath);
-    if (dirname4(itemPath) === itemPath) {
+    if (dirname5(itemPath) === itemPath) {
       return this.rootRegExp.test(itemPath);
     }
     return this.minimatch.matchOne(itemPath.split(IS_WINDOWS6 ? /\\+/ : /\/+/), this.minimatch.set[0], true);
@@ -40944,11 +41296,11 @@ function getCacheVersion(paths, compressionMethod, enableCrossOsArchive = false)
   return crypto3.createHash("sha256").update(components.join("|")).digest("hex");
 }
 function getRuntimeToken() {
-  const token = process.env["ACTIONS_RUNTIME_TOKEN"];
-  if (!token) {
+  const token2 = process.env["ACTIONS_RUNTIME_TOKEN"];
+  if (!token2) {
     throw new Error("Unable to get the ACTIONS_RUNTIME_TOKEN env variable");
   }
-  return token;
+  return token2;
 }
 
 // node_modules/@actions/cache/lib/internal/cacheHttpClient.js
@@ -41799,11 +42151,11 @@ function isIterable(value) {
 function removeContinueToken(value) {
   if (typeof value === "string") {
     const tokens = value.split(",");
-    const remaining = tokens.filter((token) => token.trim().toLowerCase() !== "100-continue");
+    const remaining = tokens.filter((token2) => token2.trim().toLowerCase() !== "100-continue");
     if (remaining.length === tokens.length) {
       return value;
     }
-    return remaining.map((token) => token.trim()).filter(Boolean).join(", ") || void 0;
+    return remaining.map((token2) => token2.trim()).filter(Boolean).join(", ") || void 0;
   }
   if (Array.isArray(value)) {
     const remaining = value.map(removeContinueToken).filter((entry) => entry !== void 0);
@@ -41894,7 +42246,7 @@ function getEffectiveHeaderValues(request4, name) {
   return getHeaderValues(headers2, name.toLowerCase());
 }
 function hasExpectContinue(request4) {
-  return getEffectiveHeaderValues(request4, "expect").some((value) => typeof value === "string" && value.split(",").some((token) => token.trim().toLowerCase() === "100-continue"));
+  return getEffectiveHeaderValues(request4, "expect").some((value) => typeof value === "string" && value.split(",").some((token2) => token2.trim().toLowerCase() === "100-continue"));
 }
 function addHeader(headers2, name, value) {
   if (!Array.isArray(headers2)) {
@@ -43409,8 +43761,8 @@ var SDK_VERSION2 = "1.22.3";
 function getUserAgentString(telemetryInfo) {
   const parts = [];
   for (const [key, value] of telemetryInfo) {
-    const token = value ? `${key}/${value}` : key;
-    parts.push(token);
+    const token2 = value ? `${key}/${value}` : key;
+    parts.push(token2);
   }
   return parts.join(" ");
 }
@@ -43486,12 +43838,12 @@ function createAbortablePromise(buildPromise, options) {
 // node_modules/@azure/core-util/dist/esm/delay.js
 var StandardAbortMessage2 = "The delay was aborted.";
 function delay2(timeInMs, options) {
-  let token;
+  let token2;
   const { abortSignal, abortErrorMsg } = options ?? {};
   return createAbortablePromise((resolve3) => {
-    token = setTimeout(resolve3, timeInMs);
+    token2 = setTimeout(resolve3, timeInMs);
   }, {
-    cleanupBeforeAbort: () => clearTimeout(token),
+    cleanupBeforeAbort: () => clearTimeout(token2),
     abortSignal,
     abortErrorMsg: abortErrorMsg ?? StandardAbortMessage2
   });
@@ -43983,16 +44335,16 @@ async function beginRefresh(getAccessToken, retryIntervalInMs, refreshTimeout) {
       return finalToken;
     }
   }
-  let token = await tryGetAccessToken();
-  while (token === null) {
+  let token2 = await tryGetAccessToken();
+  while (token2 === null) {
     await delay2(retryIntervalInMs);
-    token = await tryGetAccessToken();
+    token2 = await tryGetAccessToken();
   }
-  return token;
+  return token2;
 }
 function createTokenCycler(credential, tokenCyclerOptions) {
   let refreshWorker = null;
-  let token = null;
+  let token2 = null;
   let tenantId;
   const options = {
     ...DEFAULT_CYCLER_OPTIONS,
@@ -44013,17 +44365,17 @@ function createTokenCycler(credential, tokenCyclerOptions) {
       if (cycler.isRefreshing) {
         return false;
       }
-      if (token?.refreshAfterTimestamp && token.refreshAfterTimestamp < Date.now()) {
+      if (token2?.refreshAfterTimestamp && token2.refreshAfterTimestamp < Date.now()) {
         return true;
       }
-      return (token?.expiresOnTimestamp ?? 0) - options.refreshWindowInMs < Date.now();
+      return (token2?.expiresOnTimestamp ?? 0) - options.refreshWindowInMs < Date.now();
     },
     /**
      * Produces true if the cycler MUST refresh (null or nearly-expired
      * token).
      */
     get mustRefresh() {
-      return token === null || token.expiresOnTimestamp - options.forcedRefreshWindowInMs < Date.now();
+      return token2 === null || token2.expiresOnTimestamp - options.forcedRefreshWindowInMs < Date.now();
     }
   };
   function refresh(scopes, getTokenOptions) {
@@ -44033,15 +44385,15 @@ function createTokenCycler(credential, tokenCyclerOptions) {
         tryGetAccessToken,
         options.retryIntervalInMs,
         // If we don't have a token, then we should timeout immediately
-        token?.expiresOnTimestamp ?? Date.now()
+        token2?.expiresOnTimestamp ?? Date.now()
       ).then((_token) => {
         refreshWorker = null;
-        token = _token;
+        token2 = _token;
         tenantId = getTokenOptions.tenantId;
-        return token;
+        return token2;
       }).catch((reason) => {
         refreshWorker = null;
-        token = null;
+        token2 = null;
         tenantId = void 0;
         throw reason;
       });
@@ -44052,7 +44404,7 @@ function createTokenCycler(credential, tokenCyclerOptions) {
     const hasClaimChallenge = Boolean(tokenOptions.claims);
     const tenantIdChanged = tenantId !== tokenOptions.tenantId;
     if (hasClaimChallenge) {
-      token = null;
+      token2 = null;
     }
     const mustRefresh = tenantIdChanged || hasClaimChallenge || cycler.mustRefresh;
     if (mustRefresh) {
@@ -44061,7 +44413,7 @@ function createTokenCycler(credential, tokenCyclerOptions) {
     if (cycler.shouldRefresh) {
       refresh(scopes, tokenOptions);
     }
-    return token;
+    return token2;
   };
 }
 
@@ -46647,14 +46999,14 @@ function scanAttributeTokens(attrStr) {
         i = closeIdx + 1;
       }
     }
-    const token = { startIndex: tokenStart };
-    token[1] = leadingWs;
-    token[2] = name;
-    token[3] = equalsGroup;
-    token[4] = quoteChar !== void 0 ? true : void 0;
-    token[5] = quoteChar;
-    token[6] = value;
-    tokens.push(token);
+    const token2 = { startIndex: tokenStart };
+    token2[1] = leadingWs;
+    token2[2] = name;
+    token2[3] = equalsGroup;
+    token2[4] = quoteChar !== void 0 ? true : void 0;
+    token2[5] = quoteChar;
+    token2[6] = value;
+    tokens.push(token2);
   }
   return tokens;
 }
@@ -47059,23 +47411,23 @@ var EntityDecoder = class {
         i++;
         continue;
       }
-      const token = str.slice(i + 1, j);
-      if (token.length === 0) {
+      const token2 = str.slice(i + 1, j);
+      if (token2.length === 0) {
         i++;
         continue;
       }
       let replacement;
       let tier2;
-      if (this._removeSet.has(token)) {
+      if (this._removeSet.has(token2)) {
         replacement = "";
         if (tier2 === void 0) {
           tier2 = LIMIT_TIER_EXTERNAL;
         }
-      } else if (this._leaveSet.has(token)) {
+      } else if (this._leaveSet.has(token2)) {
         i++;
         continue;
-      } else if (token.charCodeAt(0) === 35) {
-        const ncrResult = this._resolveNCR(token);
+      } else if (token2.charCodeAt(0) === 35) {
+        const ncrResult = this._resolveNCR(token2);
         if (ncrResult === void 0) {
           i++;
           continue;
@@ -47083,7 +47435,7 @@ var EntityDecoder = class {
         replacement = ncrResult;
         tier2 = LIMIT_TIER_BASE;
       } else {
-        const resolved = this._resolveName(token);
+        const resolved = this._resolveName(token2);
         replacement = resolved?.value;
         tier2 = resolved?.tier;
       }
@@ -47105,7 +47457,7 @@ var EntityDecoder = class {
           }
         }
         if (limitLength) {
-          const delta = replacement.length - (token.length + 2);
+          const delta = replacement.length - (token2.length + 2);
           if (delta > 0) {
             this._expandedLength += delta;
             if (this._expandedLength > this._maxExpandedLength) {
@@ -47184,7 +47536,7 @@ var EntityDecoder = class {
    *   - undefined                 → 'leave' (caller must skip past '&' only)
    *   - throws Error              → 'throw'
    */
-  _applyNCRAction(action5, token, cp) {
+  _applyNCRAction(action5, token2, cp) {
     switch (action5) {
       case NCR_LEVEL.allow:
         return String.fromCodePoint(cp);
@@ -47195,7 +47547,7 @@ var EntityDecoder = class {
       // signal: keep literal
       case NCR_LEVEL.throw:
         throw new Error(
-          `[EntityDecoder] Prohibited numeric character reference &${token}; (U+${cp.toString(16).toUpperCase().padStart(4, "0")})`
+          `[EntityDecoder] Prohibited numeric character reference &${token2}; (U+${cp.toString(16).toUpperCase().padStart(4, "0")})`
         );
       default:
         return String.fromCodePoint(cp);
@@ -47217,19 +47569,19 @@ var EntityDecoder = class {
    *   - string (incl. '')  — replacement ('' = remove)
    *   - undefined          — leave original &token; as-is
    */
-  _resolveNCR(token) {
-    const second = token.charCodeAt(1);
+  _resolveNCR(token2) {
+    const second = token2.charCodeAt(1);
     let cp;
     if (second === 120 || second === 88) {
-      cp = parseInt(token.slice(2), 16);
+      cp = parseInt(token2.slice(2), 16);
     } else {
-      cp = parseInt(token.slice(1), 10);
+      cp = parseInt(token2.slice(1), 10);
     }
     if (Number.isNaN(cp) || cp < 0 || cp > 1114111) return void 0;
     const minimum = this._classifyNCR(cp);
     if (!this._numericAllowed && minimum < NCR_LEVEL.remove) return void 0;
     const effective = minimum === -1 ? this._ncrOnLevel : Math.max(this._ncrOnLevel, minimum);
-    return this._applyNCRAction(effective, token, cp);
+    return this._applyNCRAction(effective, token2, cp);
   }
 };
 
@@ -52228,15 +52580,15 @@ var NativeCRC64 = (() => {
               runDependencyWatcher = null;
               return;
             }
-            var shown = false;
+            var shown2 = false;
             for (var dep in runDependencyTracking) {
-              if (!shown) {
-                shown = true;
+              if (!shown2) {
+                shown2 = true;
                 err("still waiting on run dependencies:");
               }
               err("dependency: " + dep);
             }
-            if (shown) {
+            if (shown2) {
               err("(end of list)");
             }
           }, 1e4);
@@ -66114,7 +66466,7 @@ var comp24 = {
     }
   }
 };
-var blockId = {
+var blockId2 = {
   parameterPath: "blockId",
   mapper: {
     serializedName: "blockid",
@@ -68917,8 +69269,8 @@ var BlockBlobImpl = class {
    * @param body Initial data
    * @param options The options parameters.
    */
-  stageBlock(blockId2, contentLength2, body2, options) {
-    return this.client.sendOperationRequest({ blockId: blockId2, contentLength: contentLength2, body: body2, options }, stageBlockOperationSpec);
+  stageBlock(blockId3, contentLength2, body2, options) {
+    return this.client.sendOperationRequest({ blockId: blockId3, contentLength: contentLength2, body: body2, options }, stageBlockOperationSpec);
   }
   /**
    * The Stage Block operation creates a new block to be committed as part of a blob where the contents
@@ -68930,8 +69282,8 @@ var BlockBlobImpl = class {
    * @param sourceUrl Specify a URL to the copy source.
    * @param options The options parameters.
    */
-  stageBlockFromURL(blockId2, contentLength2, sourceUrl2, options) {
-    return this.client.sendOperationRequest({ blockId: blockId2, contentLength: contentLength2, sourceUrl: sourceUrl2, options }, stageBlockFromURLOperationSpec);
+  stageBlockFromURL(blockId3, contentLength2, sourceUrl2, options) {
+    return this.client.sendOperationRequest({ blockId: blockId3, contentLength: contentLength2, sourceUrl: sourceUrl2, options }, stageBlockFromURLOperationSpec);
   }
   /**
    * The Commit Block List operation writes a blob by specifying the list of block IDs that make up the
@@ -69086,7 +69438,7 @@ var stageBlockOperationSpec = {
   queryParameters: [
     timeoutInSeconds,
     comp24,
-    blockId
+    blockId2
   ],
   urlParameters: [url2],
   headerParameters: [
@@ -69123,7 +69475,7 @@ var stageBlockFromURLOperationSpec = {
   queryParameters: [
     timeoutInSeconds,
     comp24,
-    blockId
+    blockId2
   ],
   urlParameters: [url2],
   headerParameters: [
@@ -72108,7 +72460,7 @@ var AvroReadableFromStream = class extends AvroReadable {
       return this.toUint8Array(chunk);
     } else {
       return new Promise((resolve3, reject) => {
-        const cleanUp2 = () => {
+        const cleanUp = () => {
           this._readable.removeListener("readable", readableCallback);
           this._readable.removeListener("error", rejectCallback);
           this._readable.removeListener("end", rejectCallback);
@@ -72121,16 +72473,16 @@ var AvroReadableFromStream = class extends AvroReadable {
           const callbackChunk = this._readable.read(size2);
           if (callbackChunk) {
             this._position += callbackChunk.length;
-            cleanUp2();
+            cleanUp();
             resolve3(this.toUint8Array(callbackChunk));
           }
         };
         const rejectCallback = () => {
-          cleanUp2();
+          cleanUp();
           reject();
         };
         const abortHandler = () => {
-          cleanUp2();
+          cleanUp();
           reject(ABORT_ERROR);
         };
         this._readable.on("readable", readableCallback);
@@ -74849,10 +75201,10 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * @param options - Options to the Block Blob Stage Block operation.
    * @returns Response data for the Block Blob Stage Block operation.
    */
-  async stageBlock(blockId2, body2, contentLength2, options = {}) {
+  async stageBlock(blockId3, body2, contentLength2, options = {}) {
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
     return tracingClient.withSpan("BlockBlobClient-stageBlock", options, async (updatedOptions) => {
-      return assertResponse(await this.blockBlobContext.stageBlock(blockId2, contentLength2, body2, {
+      return assertResponse(await this.blockBlobContext.stageBlock(blockId3, contentLength2, body2, {
         abortSignal: options.abortSignal,
         leaseAccessConditions: options.conditions,
         requestOptions: {
@@ -74887,10 +75239,10 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * @param options - Options to the Block Blob Stage Block From URL operation.
    * @returns Response data for the Block Blob Stage Block From URL operation.
    */
-  async stageBlockFromURL(blockId2, sourceURL, offset = 0, count, options = {}) {
+  async stageBlockFromURL(blockId3, sourceURL, offset = 0, count, options = {}) {
     ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
     return tracingClient.withSpan("BlockBlobClient-stageBlockFromURL", options, async (updatedOptions) => {
-      return assertResponse(await this.blockBlobContext.stageBlockFromURL(blockId2, 0, sourceURL, {
+      return assertResponse(await this.blockBlobContext.stageBlockFromURL(blockId3, 0, sourceURL, {
         abortSignal: options.abortSignal,
         leaseAccessConditions: options.conditions,
         sourceContentMD5: options.sourceContentMD5,
@@ -76176,7 +76528,7 @@ function isRetryableStatusCode(statusCode) {
   ];
   return retryableStatusCodes.includes(statusCode);
 }
-function sleep3(milliseconds) {
+function sleep4(milliseconds) {
   return __awaiter13(this, void 0, void 0, function* () {
     return new Promise((resolve3) => setTimeout(resolve3, milliseconds));
   });
@@ -76213,7 +76565,7 @@ function retry(name_1, method_1, getStatusCode_1) {
         debug(`${name} - Error is not retryable`);
         break;
       }
-      yield sleep3(delay4);
+      yield sleep4(delay4);
       attempt2++;
     }
     throw Error(`${name} failed: ${errorMessage}`);
@@ -76366,8 +76718,8 @@ function getRequestOptions() {
   return requestOptions;
 }
 function createHttpClient() {
-  const token = process.env["ACTIONS_RUNTIME_TOKEN"] || "";
-  const bearerCredentialHandler = new BearerCredentialHandler(token);
+  const token2 = process.env["ACTIONS_RUNTIME_TOKEN"] || "";
+  const bearerCredentialHandler = new BearerCredentialHandler(token2);
   return new HttpClient(getUserAgentString2(), [bearerCredentialHandler], getRequestOptions());
 }
 function reserveCache(key, paths, options) {
@@ -77178,7 +77530,7 @@ var CacheServiceClient = class {
     this.maxAttempts = 5;
     this.baseRetryIntervalMilliseconds = 3e3;
     this.retryMultiplier = 1.5;
-    const token = getRuntimeToken();
+    const token2 = getRuntimeToken();
     this.baseUrl = getCacheServiceURL();
     if (maxAttempts) {
       this.maxAttempts = maxAttempts;
@@ -77190,7 +77542,7 @@ var CacheServiceClient = class {
       this.retryMultiplier = retryMultiplier;
     }
     this.httpClient = new HttpClient(userAgent, [
-      new BearerCredentialHandler(token)
+      new BearerCredentialHandler(token2)
     ]);
   }
   // This function satisfies the Rpc interface. It is compatible with the JSON
@@ -77936,48 +78288,54 @@ async function findRebuilds(state3) {
 
 // src/configure/caches.ts
 var LOOKUP_TIMEOUT_MS = 15e3;
-function hostOf(url3) {
-  return new URL(url3).host.replace(/:\d+$/, "");
+function serverUrl(field, value) {
+  const r = check(HttpUrl, value);
+  if (!r.ok) throw new Error(`the server's ${field} ${r.problem}; the cache is not used`);
+  return r.value;
+}
+function sameSite(host, apiHost) {
+  if (host === apiHost) return true;
+  const labels = apiHost.split(".");
+  if (labels.length < 3 || /^[\d.]+$/.test(apiHost) || apiHost.includes(":")) return false;
+  return host.endsWith(`.${labels.slice(1).join(".")}`);
 }
 async function cachixSource(c) {
   const label2 = `cachix:${c.name}`;
   if (c.publicKey) {
-    const url3 = `https://${c.name}.cachix.org`;
-    return { label: label2, urls: [url3], keys: [c.publicKey], netrc: c.authToken ? [{ machine: hostOf(url3), password: c.authToken }] : [], how: "key given as input" };
+    const url4 = `https://${c.name}.cachix.org`;
+    return { label: label2, urls: [url4], keys: [c.publicKey], netrc: c.authToken ? [{ machine: hostOf(url4), password: c.authToken }] : [], how: "key given as input" };
   }
   const info2 = await cacheInfo2(c.apiUrl, c.name, c.authToken, AbortSignal.timeout(LOOKUP_TIMEOUT_MS));
+  const url3 = serverUrl("uri", info2.uri);
   const keys = info2.publicSigningKeys.map(parsePublicKey);
-  const netrc = !info2.isPublic && c.authToken ? [{ machine: hostOf(info2.uri), password: c.authToken }] : [];
-  return { label: label2, urls: [info2.uri.replace(/\/+$/, "")], keys, netrc, how: `key from Cachix (${info2.isPublic ? "public" : "private"} cache)` };
+  let netrc = [];
+  if (!info2.isPublic && c.authToken) {
+    if (!sameSite(hostOf(url3), hostOf(c.apiUrl))) throw new Error(`the server's uri ${url3} is not on the host of cachix-api-url: the token is not sent there; the cache is not used`);
+    netrc = [{ machine: hostOf(url3), password: c.authToken }];
+  }
+  return { label: label2, urls: [url3], keys, netrc, how: `key from Cachix (${info2.isPublic ? "public" : "private"} cache)` };
 }
 async function atticSource(a) {
   const label2 = `attic:${a.cache}`;
   const netrc = a.token ? [{ machine: hostOf(a.endpoint), password: a.token }] : [];
-  if (a.publicKey) return { label: label2, urls: [`${a.endpoint}/${a.cache}`], keys: [a.publicKey], netrc, how: "key given as input" };
+  const own2 = `${a.endpoint}/${a.cache}`;
+  if (a.publicKey) return { label: label2, urls: [own2], keys: [a.publicKey], netrc, how: "key given as input" };
   const config2 = await cacheConfig(a.endpoint, a.cache, a.token, AbortSignal.timeout(LOOKUP_TIMEOUT_MS));
   if (!config2.publicKey) throw new Error(`attic cache ${a.cache} reported no public key`);
-  const url3 = (config2.substituterEndpoint ?? `${a.endpoint}/${a.cache}`).replace(/\/+$/, "");
+  const warnings = config2.refused.map((r) => `${label2}: the server's cache config ${r}; ${own2} is used instead`);
+  let url3 = config2.substituterEndpoint ?? own2;
+  if (a.token && hostOf(url3) !== hostOf(a.endpoint)) {
+    warnings.push(`${label2}: the server advertises substituter_endpoint ${url3}, not on attic-endpoint's host: the token is not sent there; ${own2} is used instead`);
+    url3 = own2;
+  }
   return {
     label: label2,
     urls: [url3],
     keys: [config2.publicKey],
-    netrc: a.token ? [{ machine: hostOf(url3), password: a.token }] : [],
-    how: `key from attic's cache config (${config2.isPublic === false ? "private" : "public"} cache)`
+    netrc,
+    how: `key from attic's cache config (${config2.isPublic === false ? "private" : "public"} cache)`,
+    warnings
   };
-}
-function withoutCredentials(raw) {
-  let url3;
-  try {
-    url3 = new URL(raw);
-  } catch {
-    return { url: raw, netrc: [] };
-  }
-  if (!url3.username && !url3.password) return { url: raw, netrc: [] };
-  const entry = { machine: hostOf(raw), password: decodeURIComponent(url3.password) };
-  if (url3.username) entry.login = decodeURIComponent(url3.username);
-  url3.username = "";
-  url3.password = "";
-  return { url: url3.href.replace(/\/+$/, ""), netrc: [entry] };
 }
 async function resolveCaches(settings) {
   const sources = [];
@@ -78106,7 +78464,7 @@ import { join as join14 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/pins/git-branch.ts
-import { mkdtempSync as mkdtempSync2, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
 import { join as join13 } from "node:path";
 var BRANCH_PREFIX = "branch:";
@@ -78127,7 +78485,7 @@ async function blob(cwd, content) {
     writeFileSync2(join13(dir, "blob"), content);
     return await git(cwd, ["hash-object", "-w", join13(dir, "blob")]);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync2(dir, { recursive: true, force: true });
   }
 }
 async function publishToBranch(branch, files, workspace) {
@@ -78366,51 +78724,57 @@ function describeFailures(reports, signal2) {
   });
   return `${signal2.aborted ? "push-timeout reached; " : ""}${parts.join("; ")}`;
 }
-async function cleanUp(state3) {
-  if (state3.systemConf) await restoreSystemConf();
-  await Promise.all(state3.files.map((f) => rm7(f, { force: true })));
+function readMainState() {
+  const raw = getState(State.Main);
+  if (!raw) return null;
+  try {
+    const state3 = loadMainState();
+    if (state3) return { state: state3, plan: state3 };
+  } catch (error3) {
+    warning(`cannot read what the main step recorded (${error3 instanceof Error ? error3.message : String(error3)}): removing this job's nix.conf block and files anyway, not pushing`);
+  }
+  return { state: null, plan: salvage(raw) };
 }
 async function runPost() {
   let strict = false;
+  const main = readMainState();
+  if (!main) {
+    info("The main step did not configure anything: nothing to push or restore.");
+    return;
+  }
+  const guard = new ExitGuard(() => undo(main.plan, { killWatcher: true }), log2, () => strict ? 1 : 0);
   try {
-    const state3 = loadMainState();
-    if (!state3) {
-      info("The main step did not configure anything: nothing to push or restore.");
-      return;
-    }
+    if (!main.state) throw new Error("the main step's record is unreadable");
+    const state3 = main.state;
     const settings = loadSettings();
     strict = settings.strict;
-    try {
+    const result = await withinBudget(settings, guard, async (signal2) => {
       const watched = state3.watcher ? await stopWatcher(state3.watcher, log2) : null;
-      const result = await withinBudget(settings, strict, (signal2) => push(settings, state3, signal2, watched));
-      const pins = settings.pinsTo === null ? null : await pinsAfterPush(settings, result);
-      await report(result, pins, await rebuildsSeen(state3));
-      if (result.status === "failed") throw new Error(`cache push incomplete: ${result.reason}`);
-      if (pins?.status === "failed") throw new Error(`pin set not published: ${pins.reason ?? ""}`);
-    } finally {
-      await cleanUp(state3);
-    }
+      return push(settings, state3, signal2, watched);
+    });
+    const pins = settings.pinsTo === null ? null : await pinsAfterPush(settings, result);
+    await report(result, pins, await rebuildsSeen(state3));
+    if (result.status === "failed") throw new Error(`cache push incomplete: ${result.reason}`);
+    if (pins?.status === "failed") throw new Error(`pin set not published: ${pins.reason ?? ""}`);
   } catch (error3) {
     const message2 = `push step: ${error3 instanceof Error ? error3.message : String(error3)}`;
     if (strict) setFailed(message2);
     else warning(message2);
     setPushOutputs({ status: "failed", targets: [] });
+  } finally {
+    await guard.cleanUp();
+    guard.dispose();
   }
 }
-async function withinBudget(settings, strict, body2) {
+async function withinBudget(settings, guard, body2) {
   const budget = settings.pushTimeoutSeconds * 1e3;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error(`push-timeout (${settings.pushTimeoutSeconds} s) reached`)), budget);
-  const hardStop = setTimeout(() => {
-    warning(`push did not stop within push-timeout (${settings.pushTimeoutSeconds} s); giving up`);
-    process.exit(strict ? 1 : 0);
-  }, budget + GRACE_MS);
-  hardStop.unref();
+  guard.stopAfter(budget + GRACE_MS, `push did not stop within push-timeout (${settings.pushTimeoutSeconds} s); giving up`);
   try {
     return await body2(controller.signal);
   } finally {
     clearTimeout(timer);
-    clearTimeout(hardStop);
   }
 }
 function reportGitHubCache(save) {

@@ -4166,9 +4166,9 @@ var require_util2 = __commonJS({
       let policy = "";
       if (policyHeader.length > 0) {
         for (let i = policyHeader.length; i !== 0; i--) {
-          const token = policyHeader[i - 1].trim();
-          if (referrerPolicyTokens.has(token)) {
-            policy = token;
+          const token2 = policyHeader[i - 1].trim();
+          if (referrerPolicyTokens.has(token2)) {
+            policy = token2;
             break;
           }
         }
@@ -4401,9 +4401,9 @@ var require_util2 = __commonJS({
     function parseMetadata(metadata) {
       const result = [];
       let empty = true;
-      for (const token of metadata.split(" ")) {
+      for (const token2 of metadata.split(" ")) {
         empty = false;
-        const parsedToken = parseHashWithOptions.exec(token);
+        const parsedToken = parseHashWithOptions.exec(token2);
         if (parsedToken === null || parsedToken.groups === void 0 || parsedToken.groups.algo === void 0) {
           continue;
         }
@@ -5319,12 +5319,12 @@ var require_formdata_parser = __commonJS({
               return "failure";
             }
             if (bufferStartsWith(input, filenameBuffer, position)) {
-              let check = position.position + filenameBuffer.length;
-              if (input[check] === 42) {
+              let check2 = position.position + filenameBuffer.length;
+              if (input[check2] === 42) {
                 position.position += 1;
-                check += 1;
+                check2 += 1;
               }
-              if (input[check] !== 61 || input[check + 1] !== 34) {
+              if (input[check2] !== 61 || input[check2 + 1] !== 34) {
                 return "failure";
               }
               position.position += 12;
@@ -19154,7 +19154,7 @@ var require_undici = __commonJS({
 });
 
 // src/watch/run.ts
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp as mkdtemp2, rm as rm4 } from "node:fs/promises";
 import { setPriority } from "node:os";
 import { join as join5 } from "node:path";
@@ -19667,12 +19667,12 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-function which(tool, check) {
+function which(tool, check2) {
   return __awaiter3(this, void 0, void 0, function* () {
     if (!tool) {
       throw new Error("parameter 'tool' is required");
     }
-    if (check) {
+    if (check2) {
       const result = yield which(tool, false);
       if (!result) {
         if (IS_WINDOWS) {
@@ -22393,9 +22393,9 @@ var $ZodE164 = /* @__PURE__ */ $constructor("$ZodE164", (inst, def) => {
   def.pattern ?? (def.pattern = e164);
   $ZodStringFormat.init(inst, def);
 });
-function isValidJWT(token, algorithm = null) {
+function isValidJWT(token2, algorithm = null) {
   try {
-    const tokensParts = token.split(".");
+    const tokensParts = token2.split(".");
     if (tokensParts.length !== 3)
       return false;
     const [header] = tokensParts;
@@ -23557,7 +23557,7 @@ function isRecursive(inst, stack, resolve2) {
     return PROVEN;
   stack.add(inst);
   let result = NONE;
-  const check = (child2) => {
+  const check2 = (child2) => {
     if (result !== PROVEN && child2?._zod) {
       const answer = isRecursive(child2, stack, resolve2);
       if (answer > result)
@@ -23586,32 +23586,32 @@ function isRecursive(inst, stack, resolve2) {
     case "object": {
       const raw = rawShape(def);
       merge2(raw ? shape(raw, true) : ASSUMED);
-      check(def.catchall);
+      check2(def.catchall);
       break;
     }
     case "array":
-      check(def.element);
+      check2(def.element);
       break;
     case "tuple":
       for (const el of def.items)
-        check(el);
-      check(def.rest);
+        check2(el);
+      check2(def.rest);
       break;
     case "record":
     case "map":
-      check(def.keyType);
-      check(def.valueType);
+      check2(def.keyType);
+      check2(def.valueType);
       break;
     case "set":
-      check(def.valueType);
+      check2(def.valueType);
       break;
     case "union":
       for (const el of def.options)
-        check(el);
+        check2(el);
       break;
     case "intersection":
-      check(def.left);
-      check(def.right);
+      check2(def.left);
+      check2(def.right);
       break;
     case "optional":
     case "nullable":
@@ -23622,15 +23622,15 @@ function isRecursive(inst, stack, resolve2) {
     case "nonoptional":
     case "promise":
     case "success":
-      check(def.innerType);
+      check2(def.innerType);
       break;
     case "pipe":
-      check(def.in);
-      check(def.out);
+      check2(def.in);
+      check2(def.out);
       break;
     case "function":
-      check(def.input);
-      check(def.output);
+      check2(def.input);
+      check2(def.output);
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
@@ -23671,10 +23671,10 @@ function isRecursive(inst, stack, resolve2) {
         if (!value || typeof value !== "object")
           continue;
         if (value._zod)
-          check(value);
+          check2(value);
         else if (Array.isArray(value))
           for (const el of value)
-            check(el);
+            check2(el);
       }
     }
   }
@@ -25656,8 +25656,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     reg.add(this, meta2);
     return this;
   },
-  refine(check, params) {
-    return this.check(refine(check, params));
+  refine(check2, params) {
+    return this.check(refine(check2, params));
   },
   superRefine(refinement, params) {
     return this.check(superRefine(refinement, params));
@@ -26561,6 +26561,14 @@ var SecretEnvFallbacks = {
   [Inputs.AtticToken]: "ATTIC_TOKEN"
 };
 
+// src/server-text.ts
+var SERVER_TEXT_MAX = 300;
+function serverText(text2, max = SERVER_TEXT_MAX) {
+  const flat = text2.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").trim();
+  const short = flat.length > max ? `${flat.slice(0, max)}\u2026` : flat;
+  return short.replace(/:(?=:)/g, ":\u200B").replace(/#(?=#\[)/g, "#\u200B");
+}
+
 // src/errors.ts
 var ConfigError = class extends Error {
   problems;
@@ -26583,7 +26591,8 @@ var CommandError = class extends Error {
   code;
   stderr;
   constructor(command, code, stderr) {
-    super(`${command} failed (exit ${code ?? "signal"}): ${stderr.trim().split("\n").slice(-5).join("\n")}`);
+    const tail = stderr.trim().split("\n").slice(-5).map((line) => serverText(line, 500));
+    super(`${command} failed (exit ${code ?? "signal"}): ${tail.join("\n")}`);
     this.name = "CommandError";
     this.code = code;
     this.stderr = stderr;
@@ -26645,6 +26654,40 @@ function signatureKeyName(signature) {
   return at < 0 ? "" : signature.slice(0, at);
 }
 
+// src/schemas.ts
+var UNSAFE_CHARS = /[\s\u0000-\u001f\u007f-\u009f]/;
+function hasUnsafeChars(text2) {
+  return UNSAFE_CHARS.test(text2);
+}
+var Word = string2().refine((s) => s !== "" && !hasUnsafeChars(s), { error: "must be one word, without whitespace or control characters", abort: true });
+var shown = (issue3) => `"${serverText(String(issue3.input), 100)}"`;
+function urlWith(schemes) {
+  return string2().refine((s) => s !== "" && !hasUnsafeChars(s), { error: (issue3) => `${shown(issue3)} must not contain whitespace or control characters`, abort: true }).refine((s) => URL.canParse(s), { error: (issue3) => `${shown(issue3)} is not a URL`, abort: true }).refine((s) => schemes.includes(new URL(s).protocol), { error: (issue3) => `${shown(issue3)} must be an ${schemes.map((p) => `${p}//`).join(" or ")} URL` }).transform((s) => s.replace(/\/+$/, ""));
+}
+var HttpUrl = urlWith(["http:", "https:"]);
+var PublicKeyText = string2().transform((s, ctx) => {
+  try {
+    return parsePublicKey(s);
+  } catch (error2) {
+    ctx.addIssue({ code: "custom", message: error2.message });
+    return NEVER;
+  }
+});
+var CachixName = string2().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+  error: "a Cachix cache name is lower-case letters, digits and inner hyphens (it becomes <name>.cachix.org)"
+});
+var AtticCacheName = string2().regex(/^[A-Za-z0-9][A-Za-z0-9-_+]{0,49}$/, {
+  error: 'an attic cache name is 1\u201350 letters, digits, "-", "_" or "+", starting with a letter or digit'
+});
+var NetrcWord = Word.refine((s) => !/["'\\#]/.test(s), { error: 'must not contain quotes, backslashes or "#"' });
+function firstProblem(error2) {
+  return error2.issues[0]?.message ?? "invalid";
+}
+function check(schema, text2) {
+  const r = schema.safeParse(text2);
+  return r.success ? { ok: true, value: r.data } : { ok: false, problem: firstProblem(r.error) };
+}
+
 // src/pins/names.ts
 var PIN_NAME = /^[A-Za-z_][A-Za-z0-9_'-]*$/;
 var PLAIN_BRANCH = /^(?!.*\.\.)(?!.*\/\/)(?![/-])(?!.*\/$)(?!.*\.lock$)[A-Za-z0-9._/-]{1,200}$/;
@@ -26660,7 +26703,7 @@ var HttpError = class extends Error {
   status;
   body;
   constructor(status, url, body) {
-    super(`HTTP ${status} from ${redactUrl(url)}${body ? `: ${body.slice(0, 300)}` : ""}`);
+    super(`HTTP ${status} from ${redactUrl(url)}${body ? `: ${serverText(body)}` : ""}`);
     this.name = "HttpError";
     this.status = status;
     this.body = body;
@@ -26673,6 +26716,36 @@ function redactUrl(url) {
   } catch {
     return "<url>";
   }
+}
+var MAX_BODY_BYTES = 16 * 1024 * 1024;
+var MAX_ERROR_BODY_BYTES = 64 * 1024;
+var BodyTooLargeError = class extends Error {
+  constructor(url, max) {
+    super(`the answer from ${redactUrl(url)} is larger than ${max} bytes: not read`);
+    this.name = "BodyTooLargeError";
+  }
+};
+async function readBody(response, url, max = MAX_BODY_BYTES, truncate = false) {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (; ; ) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (size + value.byteLength > max) {
+      await reader.cancel().catch(() => void 0);
+      if (!truncate) throw new BodyTooLargeError(url, max);
+      chunks.push(value.subarray(0, max - size));
+      break;
+    }
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  return Buffer.concat(chunks).toString();
+}
+async function readJson(response, url) {
+  return JSON.parse(await readBody(response, url));
 }
 function isTransientStatus(status) {
   return status === 429 || status === 408 || status >= 500;
@@ -26695,14 +26768,14 @@ async function http(url, options = {}) {
     throw error2;
   }
   if (!response.ok) {
-    const text2 = await response.text().catch(() => "");
+    const text2 = await readBody(response, url, MAX_ERROR_BODY_BYTES, true).catch(() => "");
     throw new HttpError(response.status, url, text2);
   }
   return response;
 }
 async function httpJson(url, options = {}) {
   const response = await http(url, { ...options, headers: { accept: "application/json", ...options.headers } });
-  return await response.json();
+  return await readJson(response, url);
 }
 function isTransient(error2) {
   if (error2 instanceof PushError) return error2.transient;
@@ -26765,7 +26838,12 @@ function request3(url, options) {
     req.on("error", (error2) => finish(networkError(url, error2)));
     req.on("response", (response) => {
       const chunks = [];
-      response.on("data", (c) => chunks.push(c));
+      let size = 0;
+      response.on("data", (c) => {
+        size += c.byteLength;
+        if (size > MAX_BODY_BYTES) finish(new BodyTooLargeError(url, MAX_BODY_BYTES));
+        else chunks.push(c);
+      });
       response.on("end", () => finish(null, { status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
       response.on("error", (error2) => finish(networkError(url, error2)));
     });
@@ -26817,13 +26895,26 @@ var publicKey = text((s, problem2) => attempt(parsePublicKey, s, problem2));
 var publicKeys = text((s, problem2) => words(s).flatMap((k) => attempt(parsePublicKey, k, problem2) ?? []));
 var secretKey = text((s, problem2) => attempt(parseSecretKey, s, problem2));
 var cachixSigningKey = string2().refine((s) => !s.includes(":"), 'expected the base64 secret key Cachix shows (no "name:" prefix)').regex(/^[A-Za-z0-9+/]+={0,2}$/, "expected base64 text").transform((s, ctx) => attempt((t) => secretKeyFromBytes("cachix", Buffer.from(t, "base64")), s, (message3) => ctx.addIssue({ code: "custom", message: message3 })));
-var httpUrl = string2().refine((s) => URL.canParse(s), { error: (issue3) => `"${String(issue3.input)}" is not a URL`, abort: true }).refine((s) => /^https?:$/.test(new URL(s).protocol), { error: (issue3) => `"${String(issue3.input)}" must be an http:// or https:// URL` }).transform((s) => s.replace(/\/+$/, ""));
+var httpUrl = HttpUrl;
+var token = string2().refine((s) => NetrcWord.safeParse(s).success, 'a token must be one word without whitespace, control characters, quotes, backslashes or "#"');
+function credentialsFitNetrc(url) {
+  return [url.username, url.password].filter(Boolean).every((p) => {
+    try {
+      return NetrcWord.safeParse(decodeURIComponent(p)).success;
+    } catch {
+      return false;
+    }
+  });
+}
 var SUBSTITUTER_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:", "daemon:", "local:"];
 var PUSH_SCHEMES = ["http:", "https:", "file:", "s3:", "ssh:", "ssh-ng:"];
 function storeUrls(schemes) {
   return text(
     (s, problem2) => words(s).map((u) => {
-      if (!schemes.includes(URL.parse(u)?.protocol ?? "")) problem2(`"${u}" is not a supported store URL (expected ${schemes.map((p) => `${p}//\u2026`).join(", ")})`);
+      const url = URL.parse(u);
+      if (hasUnsafeChars(u)) problem2("a store URL must not contain control characters");
+      else if (url && !credentialsFitNetrc(url)) problem2('the user or password in a URL must not contain whitespace, quotes, backslashes or "#" once decoded (they go into a netrc)');
+      else if (!schemes.includes(url?.protocol ?? "")) problem2(`"${u}" is not a supported store URL (expected ${schemes.map((p) => `${p}//\u2026`).join(", ")})`);
       return u;
     })
   );
@@ -26913,7 +27004,7 @@ var InputsSchema = object({
   [Inputs.Substituters]: storeUrls(SUBSTITUTER_SCHEMES).default([]),
   [Inputs.TrustedPublicKeys]: publicKeys.default([]),
   [Inputs.Cachix]: cachixName.optional(),
-  [Inputs.CachixAuthToken]: string2().optional(),
+  [Inputs.CachixAuthToken]: token.optional(),
   [Inputs.CachixSigningKey]: cachixSigningKey.optional(),
   [Inputs.CachixPublicKey]: publicKey.optional(),
   [Inputs.CachixApiUrl]: httpUrl.default(DEFAULT_CACHIX_API),
@@ -26921,7 +27012,7 @@ var InputsSchema = object({
   [Inputs.CachixChunkSize]: wholeNumber(64 * 1024, 5 * 1024 ** 3).default(DEFAULT_CHUNK_SIZE),
   [Inputs.AtticEndpoint]: httpUrl.optional(),
   [Inputs.AtticCache]: atticCache.optional(),
-  [Inputs.AtticToken]: string2().optional(),
+  [Inputs.AtticToken]: token.optional(),
   [Inputs.AtticPublicKey]: publicKey.optional(),
   [Inputs.PushTo]: storeUrls(PUSH_SCHEMES).default([]),
   [Inputs.SigningKey]: secretKey.optional(),
@@ -27011,9 +27102,16 @@ function settingsOf(p) {
     install: p[Inputs.Install]
   };
 }
+var FALLBACK_NEEDS = {
+  [Inputs.CachixAuthToken]: Inputs.Cachix,
+  [Inputs.CachixSigningKey]: Inputs.Cachix,
+  [Inputs.AtticToken]: Inputs.AtticEndpoint
+};
 function withEnvFallbacks(raw, env) {
   const out = { ...raw };
   for (const [input, variable] of Object.entries(SecretEnvFallbacks)) {
+    const needs = FALLBACK_NEEDS[input];
+    if (needs && !out[needs]?.trim()) continue;
     if (!out[input]?.trim() && env[variable]) out[input] = env[variable];
   }
   return out;
@@ -27050,10 +27148,31 @@ function entryState(storeDir2, name, cutoff) {
 
 // src/nix/command.ts
 import { spawn as spawn2 } from "node:child_process";
+
+// src/nix/env.ts
+var SECRET_VARIABLES = /* @__PURE__ */ new Set([
+  "CACHIX_AUTH_TOKEN",
+  "CACHIX_SIGNING_KEY",
+  "ATTIC_TOKEN",
+  "GITHUB_TOKEN",
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_URL"
+]);
+function isSecretVariable(name) {
+  return name.startsWith("INPUT_") || name.startsWith("STATE_") || SECRET_VARIABLES.has(name);
+}
+function nixEnv(env = process.env) {
+  const out = {};
+  for (const [k, v] of Object.entries(env)) if (!isSecretVariable(k)) out[k] = v;
+  return out;
+}
+
+// src/nix/command.ts
 var NIX_COMMAND = ["--extra-experimental-features", "nix-command"];
 function commandEnv(env = process.env) {
   const out = {};
-  for (const [k, v] of Object.entries(env)) if (v !== void 0 && !k.startsWith("INPUT_")) out[k] = v;
+  for (const [k, v] of Object.entries(nixEnv(env))) if (v !== void 0) out[k] = v;
   return out;
 }
 function label(command, args) {
@@ -27476,8 +27595,8 @@ function needsPreamble(infoJson) {
 function api(base, route) {
   return `${base.replace(/\/+$/, "")}/_api/v1/${route}`;
 }
-function authHeaders(token) {
-  return token ? { authorization: `bearer ${token}` } : {};
+function authHeaders(token2) {
+  return token2 ? { authorization: `bearer ${token2}` } : {};
 }
 function parseErrorBody(body) {
   try {
@@ -27505,7 +27624,7 @@ function explain(error2, url, ctx) {
     return new AtticApiError(`${where}: ${what} failed: ${error2 instanceof Error ? error2.message : String(error2)}${cause}${dropped}`, true, 0, null, { cause: error2 });
   }
   const structured = parseErrorBody(error2.body);
-  const detail = structured ? `${structured.error}: ${structured.message}` : error2.body.trim().slice(0, 200) || `HTTP ${error2.status}`;
+  const detail = serverText(structured ? `${structured.error}: ${structured.message}` : error2.body, 200) || `HTTP ${error2.status}`;
   const kind = structured?.error ?? null;
   const make = (message3, transient = false) => new AtticApiError(message3, transient, error2.status, kind, { cause: error2 });
   if (error2.status === 401 || error2.status === 403) {
@@ -27531,14 +27650,14 @@ function explain(error2, url, ctx) {
   }
   return make(`${where}: ${what}: HTTP ${error2.status} ${detail}`, isTransientStatus(error2.status));
 }
-async function cacheConfig(endpoint, cache, token, signal) {
+async function cacheConfig(endpoint, cache, token2, signal) {
   const url = api(endpoint, `cache-config/${encodeURIComponent(cache)}`);
   const ctx = { cache, needs: "pull" };
   const raw = await withRetry(
     async () => {
       try {
-        const response = await http(url, { headers: { accept: "application/json", ...authHeaders(token) }, signal });
-        return CacheConfigJson.parse(await response.json());
+        const response = await http(url, { headers: { accept: "application/json", ...authHeaders(token2) }, signal });
+        return CacheConfigJson.parse(await readJson(response, url));
       } catch (error2) {
         throw explain(error2, url, ctx);
       }
@@ -27553,9 +27672,19 @@ async function cacheConfig(endpoint, cache, token, signal) {
       throw new AtticApiError(`attic cache "${cache}": the server's public key "${raw.public_key}" is not a Nix public key: ${error2.message}`, false, 200, null);
     }
   }
+  const refused = [];
+  const advertised = (field) => {
+    const value = raw[field];
+    if (!value) return null;
+    const r = check(HttpUrl, value);
+    if (r.ok) return r.value;
+    refused.push(`${field} ${r.problem}`);
+    return null;
+  };
   return {
-    substituterEndpoint: raw.substituter_endpoint ? raw.substituter_endpoint.replace(/\/+$/, "") : null,
-    apiEndpoint: raw.api_endpoint ? raw.api_endpoint.replace(/\/+$/, "") : null,
+    refused,
+    substituterEndpoint: advertised("substituter_endpoint"),
+    apiEndpoint: advertised("api_endpoint"),
     publicKey: publicKey2,
     isPublic: raw.is_public ?? null,
     storeDir: raw.store_dir ?? null,
@@ -27563,7 +27692,7 @@ async function cacheConfig(endpoint, cache, token, signal) {
     upstreamCacheKeyNames: raw.upstream_cache_key_names ?? []
   };
 }
-async function getMissingPaths(apiEndpoint, cache, token, hashes, signal) {
+async function getMissingPaths(apiEndpoint, cache, token2, hashes, signal) {
   const url = api(apiEndpoint, "get-missing-paths");
   const unique = [...new Set(hashes)];
   const missing = /* @__PURE__ */ new Set();
@@ -27572,22 +27701,22 @@ async function getMissingPaths(apiEndpoint, cache, token, hashes, signal) {
     try {
       const response = await http(url, {
         method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json", ...authHeaders(token) },
+        headers: { "content-type": "application/json", accept: "application/json", ...authHeaders(token2) },
         body: JSON.stringify({ cache, store_path_hashes: batch }),
         signal
       });
-      for (const hash of MissingPathsJson.parse(await response.json()).missing_paths) missing.add(hash);
+      for (const hash of MissingPathsJson.parse(await readJson(response, url)).missing_paths) missing.add(hash);
     } catch (error2) {
       throw explain(error2, url, { cache, needs: "push" });
     }
   }
   return missing;
 }
-async function uploadPath(apiEndpoint, cache, token, info, narStream, signal, options = {}) {
+async function uploadPath(apiEndpoint, cache, token2, info, narStream, signal, options = {}) {
   const url = api(apiEndpoint, "upload-path");
   const json = JSON.stringify(uploadInfo(cache, info));
   const preamble = options.forcePreamble || needsPreamble(json) ? Buffer.from(json) : null;
-  const headers2 = { "content-type": "application/octet-stream", accept: "application/json", ...authHeaders(token) };
+  const headers2 = { "content-type": "application/octet-stream", accept: "application/json", ...authHeaders(token2) };
   if (preamble) headers2["x-attic-nar-info-preamble-size"] = String(preamble.length);
   else headers2["x-attic-nar-info"] = json;
   let readError = null;
@@ -27697,7 +27826,7 @@ function dumpNarDirect(path4, signal) {
   return stream;
 }
 function dumpNarWithNix(path4, signal) {
-  const child2 = spawn3("nix-store", ["--dump", path4], { stdio: ["ignore", "pipe", "pipe"], ...signal ? { signal } : {} });
+  const child2 = spawn3("nix-store", ["--dump", path4], { stdio: ["ignore", "pipe", "pipe"], env: nixEnv(), ...signal ? { signal } : {} });
   const stderr = [];
   child2.stderr.on("data", (d) => stderr.push(d));
   const out = new Readable2({ read() {
@@ -27733,6 +27862,7 @@ var AtticTarget = class {
    * about the same cause is noise in the job's annotations.
    */
   configWarning = null;
+  apiWarned = false;
   constructor(options) {
     this.endpoint = options.endpoint.replace(/\/+$/, "");
     this.cache = options.cache;
@@ -27755,8 +27885,17 @@ var AtticTarget = class {
     });
     return this.config;
   }
+  /**
+   * Calls (with the token) always go to `attic-endpoint`, the host the user named: a server's
+   * `api_endpoint` must not be able to send the token elsewhere. One that differs is only reported.
+   */
   async apiEndpoint(ctx) {
-    return (await this.cacheConfig(ctx))?.apiEndpoint ?? this.endpoint;
+    const advertised = (await this.cacheConfig(ctx))?.apiEndpoint;
+    if (advertised && advertised !== this.endpoint && !this.apiWarned) {
+      this.apiWarned = true;
+      ctx.log.warning(`${this.label}: the server advertises api_endpoint ${redactUrl(advertised)}; the token is sent only to attic-endpoint ${redactUrl(this.endpoint)}, which is used instead`);
+    }
+    return this.endpoint;
   }
   async upstreamKeyNames(ctx) {
     return (await this.cacheConfig(ctx))?.upstreamCacheKeyNames ?? [];
@@ -27833,9 +27972,9 @@ var Meter = class extends Transform {
   size = 0;
   digest = null;
   check;
-  constructor(check = null) {
+  constructor(check2 = null) {
     super();
-    this.check = check;
+    this.check = check2;
   }
   _transform(chunk, _enc, done) {
     this.hash.update(chunk);
@@ -28101,12 +28240,12 @@ function serverMessage(body) {
     if (json && typeof json === "object") {
       for (const key of ["error", "message", "detail"]) {
         const v = json[key];
-        if (typeof v === "string") return v.slice(0, 300);
+        if (typeof v === "string") return serverText(v);
       }
     }
   } catch {
   }
-  return text2.slice(0, 300);
+  return serverText(text2);
 }
 async function call(e, op, signal, fn) {
   try {
@@ -28116,15 +28255,15 @@ async function call(e, op, signal, fn) {
     throw cachixError(error2, e, op);
   }
 }
-async function cacheInfo2(apiUrl, name, token, signal) {
-  const e = { apiUrl, name, token };
+async function cacheInfo2(apiUrl, name, token2, signal) {
+  const e = { apiUrl, name, token: token2 };
   const json = await call(e, "cache", signal, () => httpJson(cacheUrl(e), { headers: headers(e), signal }));
   const parsed = BinaryCacheJson.safeParse(json);
   if (!parsed.success) throw new PushError(`Cachix cache "${name}": unexpected cache info from ${apiUrl}: ${parsed.error.message}`, false);
   return parsed.data;
 }
-async function missingHashes(apiUrl, name, token, hashes, signal, batchSize = CACHIX_MISSING_BATCH) {
-  const e = { apiUrl, name, token };
+async function missingHashes(apiUrl, name, token2, hashes, signal, batchSize = CACHIX_MISSING_BATCH) {
+  const e = { apiUrl, name, token: token2 };
   const missing = /* @__PURE__ */ new Set();
   for (let i = 0; i < hashes.length; i += batchSize) {
     const batch = hashes.slice(i, i + batchSize);
@@ -28138,11 +28277,11 @@ async function missingHashes(apiUrl, name, token, hashes, signal, batchSize = CA
   }
   return missing;
 }
-async function createPin(apiUrl, name, token, pin, signal) {
-  const e = { apiUrl, name, token };
+async function createPin(apiUrl, name, token2, pin, signal) {
+  const e = { apiUrl, name, token: token2 };
   await call(e, "pin", signal, async () => {
     const response = await http(cacheUrl(e, "/pin"), { method: "POST", headers: headers(e, true), body: JSON.stringify(pin), signal });
-    await response.arrayBuffer();
+    await readBody(response, response.url);
   });
 }
 var HashTap = class extends Transform2 {
@@ -28174,7 +28313,7 @@ async function uploadNar(e, info, options) {
     await call(e, "upload", signal, async () => {
       const body = JSON.stringify({ parts, narInfoCreate: narInfo });
       const response = await http(`${narUrl}/complete?${uploadQuery}`, { method: "POST", headers: headers(e, true), body, signal, timeoutMs: 3e5 });
-      await response.arrayBuffer();
+      await readBody(response, response.url);
     });
     return { narInfo, parts: parts.length };
   } catch (error2) {
@@ -28182,9 +28321,10 @@ async function uploadNar(e, info, options) {
     throw error2 instanceof PushError ? error2 : cachixError(error2, e, "upload");
   }
 }
+var CACHIX_ABORT_TIMEOUT_MS = 3e3;
 async function abortUpload(e, url) {
-  const signal = AbortSignal.timeout(3e4);
-  await withRetry(() => http(url, { method: "POST", headers: headers(e), signal }).then((r) => r.arrayBuffer()), { signal, attempts: 3 }).catch(() => void 0);
+  const signal = AbortSignal.timeout(CACHIX_ABORT_TIMEOUT_MS);
+  await withRetry(() => http(url, { method: "POST", headers: headers(e), signal, timeoutMs: CACHIX_ABORT_TIMEOUT_MS }).then((r) => readBody(r, url)), { signal, attempts: 2 }).catch(() => void 0);
 }
 async function streamParts(e, info, options, narUrl, uploadQuery) {
   const { signal, chunkSize } = options;
@@ -28262,7 +28402,7 @@ async function uploadPart(e, narUrl, uploadQuery, partNumber, body, signal) {
       // Allow about 100 KB/s on top of two minutes, so a slow runner is not cut off mid-part.
       timeoutMs: 12e4 + Math.ceil(body.length / 100)
     });
-    await response.arrayBuffer();
+    await readBody(response, response.url);
     const eTag = response.headers.get("etag");
     if (!eTag) throw new PushError(`Cachix cache "${e.name}": the object store answered part ${partNumber} without an ETag`, true);
     return eTag;
@@ -28309,8 +28449,8 @@ var CachixTarget = class _CachixTarget {
     return new _CachixTarget(settings, info, options);
   }
   async missing(paths, ctx) {
-    const { apiUrl, name, token } = this.#endpoint;
-    const lacking = await missingHashes(apiUrl, name, token, paths.map((p) => hashPart(p.path)), ctx.signal);
+    const { apiUrl, name, token: token2 } = this.#endpoint;
+    const lacking = await missingHashes(apiUrl, name, token2, paths.map((p) => hashPart(p.path)), ctx.signal);
     return new Set(paths.filter((p) => lacking.has(hashPart(p.path))).map((p) => p.path));
   }
   async upload(path4, ctx) {
@@ -28332,7 +28472,7 @@ var CachixTarget = class _CachixTarget {
   }
   /** Creates the configured pins; runs only after a push run whose uploads all succeeded. */
   async finish(_pushed, ctx) {
-    const { apiUrl, name, token } = this.#endpoint;
+    const { apiUrl, name, token: token2 } = this.#endpoint;
     for (const pin of this.settings.pins) {
       let storePath;
       try {
@@ -28340,7 +28480,7 @@ var CachixTarget = class _CachixTarget {
       } catch (error2) {
         throw new PushError(`${this.label}: cannot resolve pin "${pin.name}" target "${pin.target}": ${error2.message}`, false, { cause: error2 });
       }
-      await createPin(apiUrl, name, token, { name: pin.name, storePath, artifacts: [], keep: pin.keep }, ctx.signal);
+      await createPin(apiUrl, name, token2, { name: pin.name, storePath, artifacts: [], keep: pin.keep }, ctx.signal);
       ctx.log.info(`${this.label}: pinned ${pin.name} \u2192 ${storePath}`);
     }
   }
@@ -28384,44 +28524,83 @@ function checkCredentials(settings, info) {
 }
 
 // src/push/nix-copy.ts
-import { chmod as chmod2, mkdtemp, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdtemp, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
 import { join as join3 } from "node:path";
+
+// src/configure/netrc.ts
+var DEFAULT_MACHINE = "";
+function renderNetrc(entries) {
+  const ordered = [...entries.filter((e) => e.machine !== DEFAULT_MACHINE), ...entries.filter((e) => e.machine === DEFAULT_MACHINE)];
+  return ordered.map((e) => `${e.machine === DEFAULT_MACHINE ? "default" : `machine ${e.machine}`}${e.login ? ` login ${e.login}` : ""}${e.password ? ` password ${e.password}` : ""}
+`).join("");
+}
+function hostOf(url) {
+  return new URL(url).host.replace(/:\d+$/, "");
+}
+function withoutCredentials(raw) {
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { url: raw, netrc: [] };
+  }
+  if (!url.username && !url.password) return { url: raw, netrc: [] };
+  const entry = { machine: hostOf(raw), password: decodeURIComponent(url.password) };
+  if (url.username) entry.login = decodeURIComponent(url.username);
+  url.username = "";
+  url.password = "";
+  return { url: url.href.replace(/\/+$/, ""), netrc: [entry] };
+}
+
+// src/push/nix-copy.ts
 var NixCopyTarget = class {
   label;
+  /** The URL without credentials: what goes on `nix copy`'s command line (visible in `ps`, logs). */
   url;
+  /** Credentials of the URL, for a netrc Nix reads instead. */
+  netrc;
   signingKey;
   tempRoot;
   keyDir = null;
-  /** Nix reads the signing key from a 0600 file that lives only for the push. */
+  /** Nix reads the signing key and any URL credentials from 0600 files that live only for the push. */
   constructor(url, options) {
-    this.url = url;
+    const plain = withoutCredentials(url);
+    this.url = plain.url;
+    this.netrc = plain.netrc;
     this.label = redactUrl(url);
     this.signingKey = options.signingKey;
     this.tempRoot = options.tempRoot;
   }
-  async storeUrl() {
-    if (!this.signingKey) return this.url;
-    if (!this.keyDir) {
-      this.keyDir = await mkdtemp(join3(this.tempRoot, "sign-"));
-      const file = join3(this.keyDir, "key");
-      await writeFile3(file, this.signingKey.text, { mode: 384 });
-      await chmod2(file, 384);
-    }
+  async dir() {
+    if (this.keyDir) return this.keyDir;
+    const dir2 = await mkdtemp(join3(this.tempRoot, "sign-"));
+    this.keyDir = dir2;
+    if (this.signingKey) await writeFile3(join3(dir2, "key"), this.signingKey.text, { mode: 384 });
+    if (this.netrc.length > 0) await writeFile3(join3(dir2, "netrc"), renderNetrc(this.netrc), { mode: 384 });
+    return dir2;
+  }
+  /** `--store`/`--to` URL (with the key file) and the options that point Nix at the netrc. */
+  async storeArgs() {
+    const dir2 = await this.dir();
+    const options = this.netrc.length > 0 ? ["--option", "netrc-file", join3(dir2, "netrc")] : [];
+    if (!this.signingKey) return { url: this.url, options };
     const u = new URL(this.url);
-    u.searchParams.set("secret-key", join3(this.keyDir, "key"));
-    return u.href;
+    u.searchParams.set("secret-key", join3(dir2, "key"));
+    return { url: u.href, options };
   }
   async missing(paths, ctx) {
-    const { stdout, stderr, code } = await runAbortable("nix-store", ["--store", this.url, "--check-validity", "--print-invalid", ...paths.map((p) => p.path)], ctx.signal);
-    if (code !== 0) throw new PushError(`cannot query ${this.label}: ${stderr.trim().split("\n").pop() ?? ""}`, true);
+    const { options } = await this.storeArgs();
+    const { stdout, stderr, code } = await runAbortable("nix-store", [...options, "--store", this.url, "--check-validity", "--print-invalid", ...paths.map((p) => p.path)], ctx.signal);
+    if (code !== 0) throw new PushError(`cannot query ${this.label}: ${serverText(stderr.trim().split("\n").pop() ?? "")}`, true);
     return new Set(stdout.split("\n").filter(Boolean));
   }
   async upload(info, ctx) {
-    const { code, stderr } = await runAbortable("nix", [...NIX_COMMAND, "copy", "--to", await this.storeUrl(), info.path], ctx.signal);
-    if (code !== 0) throw new PushError(`nix copy of ${info.path} to ${this.label} failed: ${stderr.trim().split("\n").slice(-3).join(" ")}`, false);
+    const { url, options } = await this.storeArgs();
+    const { code, stderr } = await runAbortable("nix", [...NIX_COMMAND, ...options, "copy", "--to", url, info.path], ctx.signal);
+    if (code !== 0) throw new PushError(`nix copy of ${info.path} to ${this.label} failed: ${serverText(stderr.trim().split("\n").slice(-3).join(" "))}`, false);
     return { bytes: info.narSize };
   }
-  /** Removes the key file; called after the push whatever happened. */
+  /** Removes the key and netrc files; called after the push whatever happened. */
   async dispose() {
     if (this.keyDir) await rm3(this.keyDir, { recursive: true, force: true });
     this.keyDir = null;
@@ -28715,7 +28894,8 @@ var log = {
 function message2(error2) {
   return error2 instanceof Error ? error2.message : String(error2);
 }
-function alive(pid) {
+function alive(pid, dir2) {
+  if (pid <= 1) return existsSync(dir2);
   try {
     process.kill(pid, 0);
     return true;
@@ -28818,7 +28998,7 @@ async function runWatcher(dir2) {
   process.on("unhandledRejection", fail);
   const started = Date.now();
   setInterval(() => {
-    if (!alive(config2.parentPid)) void finish("exited", `the runner process ${config2.parentPid} is gone`);
+    if (!alive(config2.parentPid, dir2)) void finish("exited", `the runner process ${config2.parentPid} is gone`);
     if (Date.now() - started > config2.maxLifetimeMs) void finish("exited", "maximum lifetime reached");
   }, 2e3);
   await writeMarker(dir2, WatchFiles.ready, String(process.pid));

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { Inputs, type InputName, SecretEnvFallbacks } from './constants.ts';
 import { ConfigError } from './errors.ts';
 import { maskSecrets, words } from './inputs.ts';
+import { hasUnsafeChars, HttpUrl, NetrcWord } from './schemas.ts';
 import { parsePublicKey, parseSecretKey, secretKeyFromBytes, type PublicKey, type SecretKey } from './nix/keys.ts';
 import { PIN_NAME, PLAIN_BRANCH } from './pins/names.ts';
 import { parseS3Url } from './pins/s3.ts';
@@ -118,18 +119,32 @@ const cachixSigningKey = z
   // The name is a placeholder until the cache's key name is known (cache info lookup).
   .transform((s, ctx) => attempt((t) => secretKeyFromBytes('cachix', Buffer.from(t, 'base64')), s, (message) => ctx.addIssue({ code: 'custom', message })));
 
-const httpUrl = z
-  .string()
-  .refine((s) => URL.canParse(s), { error: (issue) => `"${String(issue.input)}" is not a URL`, abort: true })
-  .refine((s) => /^https?:$/.test(new URL(s).protocol), { error: (issue) => `"${String(issue.input)}" must be an http:// or https:// URL` })
-  .transform((s) => s.replace(/\/+$/, ''));
+// The same schema checks the URLs servers answer with (schemas.ts): they go into nix.conf lines.
+const httpUrl = HttpUrl;
+
+/** Tokens are written into a netrc: one word, nothing a netrc parser would read as syntax. No value in the message. */
+const token = z.string().refine((s) => NetrcWord.safeParse(s).success, 'a token must be one word without whitespace, control characters, quotes, backslashes or "#"');
+
+/** Credentials in a URL end up as netrc words: each must be one (decoded). */
+function credentialsFitNetrc(url: URL): boolean {
+  return [url.username, url.password].filter(Boolean).every((p) => {
+    try {
+      return NetrcWord.safeParse(decodeURIComponent(p)).success;
+    } catch {
+      return false;
+    }
+  });
+}
 
 const SUBSTITUTER_SCHEMES = ['http:', 'https:', 'file:', 's3:', 'ssh:', 'ssh-ng:', 'daemon:', 'local:'];
 const PUSH_SCHEMES = ['http:', 'https:', 'file:', 's3:', 'ssh:', 'ssh-ng:'];
 function storeUrls(schemes: string[]) {
   return text((s, problem) =>
     words(s).map((u) => {
-      if (!schemes.includes(URL.parse(u)?.protocol ?? '')) problem(`"${u}" is not a supported store URL (expected ${schemes.map((p) => `${p}//…`).join(', ')})`);
+      const url = URL.parse(u);
+      if (hasUnsafeChars(u)) problem('a store URL must not contain control characters');
+      else if (url && !credentialsFitNetrc(url)) problem('the user or password in a URL must not contain whitespace, quotes, backslashes or "#" once decoded (they go into a netrc)');
+      else if (!schemes.includes(url?.protocol ?? '')) problem(`"${u}" is not a supported store URL (expected ${schemes.map((p) => `${p}//…`).join(', ')})`);
       return u;
     }),
   );
@@ -248,7 +263,7 @@ const InputsSchema = z.object({
   [Inputs.Substituters]: storeUrls(SUBSTITUTER_SCHEMES).default([]),
   [Inputs.TrustedPublicKeys]: publicKeys.default([]),
   [Inputs.Cachix]: cachixName.optional(),
-  [Inputs.CachixAuthToken]: z.string().optional(),
+  [Inputs.CachixAuthToken]: token.optional(),
   [Inputs.CachixSigningKey]: cachixSigningKey.optional(),
   [Inputs.CachixPublicKey]: publicKey.optional(),
   [Inputs.CachixApiUrl]: httpUrl.default(DEFAULT_CACHIX_API),
@@ -256,7 +271,7 @@ const InputsSchema = z.object({
   [Inputs.CachixChunkSize]: wholeNumber(64 * 1024, 5 * 1024 ** 3).default(DEFAULT_CHUNK_SIZE),
   [Inputs.AtticEndpoint]: httpUrl.optional(),
   [Inputs.AtticCache]: atticCache.optional(),
-  [Inputs.AtticToken]: z.string().optional(),
+  [Inputs.AtticToken]: token.optional(),
   [Inputs.AtticPublicKey]: publicKey.optional(),
   [Inputs.PushTo]: storeUrls(PUSH_SCHEMES).default([]),
   [Inputs.SigningKey]: secretKey.optional(),
@@ -357,10 +372,23 @@ function settingsOf(p: Parsed): Settings {
   };
 }
 
-/** Fills secrets from their environment fallbacks (CACHIX_AUTH_TOKEN, …) when the input is empty. */
+/** The input that configures the backend a fallback variable belongs to. */
+const FALLBACK_NEEDS: Partial<Record<InputName, InputName>> = {
+  [Inputs.CachixAuthToken]: Inputs.Cachix,
+  [Inputs.CachixSigningKey]: Inputs.Cachix,
+  [Inputs.AtticToken]: Inputs.AtticEndpoint,
+};
+
+/**
+ * Fills secrets from their environment fallbacks (CACHIX_AUTH_TOKEN, …) when the input is empty and
+ * the input's backend is configured: a job env holding CACHIX_AUTH_TOKEN for a later `cachix` step
+ * must not make this action fail for a cache it was not asked to use.
+ */
 export function withEnvFallbacks(raw: RawInputs, env: NodeJS.ProcessEnv): RawInputs {
   const out: RawInputs = { ...raw };
   for (const [input, variable] of Object.entries(SecretEnvFallbacks) as Array<[InputName, string]>) {
+    const needs = FALLBACK_NEEDS[input];
+    if (needs && !out[needs]?.trim()) continue;
     if (!out[input]?.trim() && env[variable]) out[input] = env[variable];
   }
   return out;
@@ -383,6 +411,6 @@ export function readRawInputs(env: NodeJS.ProcessEnv = process.env): RawInputs {
 /** Inputs → settings, every secret masked first (main and post start here). */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const raw = readRawInputs(env);
-  maskSecrets(raw);
+  maskSecrets(raw, env);
   return parseSettings(raw);
 }

@@ -1,5 +1,6 @@
 // Error types shared across layers. A leaf (as detsys-ts src/errors.ts): the HTTP layer, the cache
 // clients and the push backends all raise these without importing each other.
+import { serverText } from './server-text.ts';
 
 /** Every bad input at once, each line naming its input; main fails with it before changing anything. */
 export class ConfigError extends Error {
@@ -26,7 +27,9 @@ export class CommandError extends Error {
   readonly code: number | null;
   readonly stderr: string;
   constructor(command: string, code: number | null, stderr: string) {
-    super(`${command} failed (exit ${code ?? 'signal'}): ${stderr.trim().split('\n').slice(-5).join('\n')}`);
+    // stderr can carry a server's text: each line is made unable to act as a workflow command.
+    const tail = stderr.trim().split('\n').slice(-5).map((line) => serverText(line, 500));
+    super(`${command} failed (exit ${code ?? 'signal'}): ${tail.join('\n')}`);
     this.name = 'CommandError';
     this.code = code;
     this.stderr = stderr;

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PushError } from './errors.ts';
+import { serverText } from './server-text.ts';
 
 const USER_AGENT = 'nix-substitute-action';
 
@@ -24,7 +25,8 @@ export class HttpError extends Error {
   readonly status: number;
   readonly body: string;
   constructor(status: number, url: string, body: string) {
-    super(`HTTP ${status} from ${redactUrl(url)}${body ? `: ${body.slice(0, 300)}` : ''}`);
+    // The body is the server's text: shortened and unable to act as a workflow command.
+    super(`HTTP ${status} from ${redactUrl(url)}${body ? `: ${serverText(body)}` : ''}`);
     this.name = 'HttpError';
     this.status = status;
     this.body = body;
@@ -39,6 +41,48 @@ export function redactUrl(url: string): string {
   } catch {
     return '<url>';
   }
+}
+
+/** Largest answer held in memory (JSON, narinfo): a missing-paths answer for 32768 hashes is ~1 MB. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** Of an error answer only the start is kept: it is shortened for messages anyway. */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+export class BodyTooLargeError extends Error {
+  constructor(url: string, max: number) {
+    super(`the answer from ${redactUrl(url)} is larger than ${max} bytes: not read`);
+    this.name = 'BodyTooLargeError';
+  }
+}
+
+/**
+ * The body as text, read as it streams and never more than `max` bytes: a server that sends
+ * gigabytes costs at most `max`. Over the cap: BodyTooLargeError, or the first `max` bytes with
+ * `truncate` (error answers).
+ */
+export async function readBody(response: Response, url: string, max = MAX_BODY_BYTES, truncate = false): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (size + value.byteLength > max) {
+      await reader.cancel().catch(() => undefined);
+      if (!truncate) throw new BodyTooLargeError(url, max);
+      chunks.push(value.subarray(0, max - size));
+      break;
+    }
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  return Buffer.concat(chunks).toString();
+}
+
+/** The body parsed as JSON, within MAX_BODY_BYTES. */
+export async function readJson(response: Response, url: string): Promise<unknown> {
+  return JSON.parse(await readBody(response, url));
 }
 
 export function isTransientStatus(status: number): boolean {
@@ -66,7 +110,7 @@ export async function http(url: string, options: HttpOptions = {}): Promise<Resp
     throw error;
   }
   if (!response.ok) {
-    const text = await response.text().catch(() => '');
+    const text = await readBody(response, url, MAX_ERROR_BODY_BYTES, true).catch(() => '');
     throw new HttpError(response.status, url, text);
   }
   return response;
@@ -74,7 +118,7 @@ export async function http(url: string, options: HttpOptions = {}): Promise<Resp
 
 export async function httpJson<T>(url: string, options: HttpOptions = {}): Promise<T> {
   const response = await http(url, { ...options, headers: { accept: 'application/json', ...options.headers } });
-  return (await response.json()) as T;
+  return (await readJson(response, url)) as T;
 }
 
 /** True for failures worth another try: connection errors, timeouts, 5xx, 429. */
@@ -177,7 +221,12 @@ export function request(
     req.on('error', (error) => finish(networkError(url, error)));
     req.on('response', (response: IncomingMessage) => {
       const chunks: Buffer[] = [];
-      response.on('data', (c: Buffer) => chunks.push(c));
+      let size = 0;
+      response.on('data', (c: Buffer) => {
+        size += c.byteLength;
+        if (size > MAX_BODY_BYTES) finish(new BodyTooLargeError(url, MAX_BODY_BYTES));
+        else chunks.push(c);
+      });
       response.on('end', () => finish(null, { status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
       response.on('error', (error) => finish(networkError(url, error)));
     });

@@ -2,7 +2,7 @@
 // core.setSecret before anything else can print. Also the word-splitting rule of list inputs, which
 // both masking and the settings schema (config.ts) use.
 import * as core from '@actions/core';
-import { Inputs, SecretInputs, type InputName } from './constants.ts';
+import { Inputs, SecretEnvFallbacks, SecretInputs, type InputName } from './constants.ts';
 
 /** Space- or newline-separated list; `#` starts a comment on multi-line inputs. */
 export function words(text: string): string[] {
@@ -31,19 +31,29 @@ export function secretForms(value: string): string[] {
   return [...forms].filter((f) => f.length >= 4);
 }
 
-/** Passwords in cache URLs (`https://user:password@host/…`) and the Basic auth value made from them. */
+/**
+ * Passwords in cache URLs (`https://user:password@host/…`), a user part standing alone
+ * (`https://TOKEN@host`), and the Basic auth value made from them.
+ */
 export function urlSecretForms(text: string): string[] {
   const forms: string[] = [];
   for (const word of words(text)) {
     const url = URL.parse(word);
-    if (!url?.password) continue;
+    if (!url) continue;
+    // `https://TOKEN@host`: a user part without a password is a token (an ssh user name is not).
+    const loneToken = !url.password && url.username !== '' && /^https?:$/.test(url.protocol);
+    if (!url.password && !loneToken) continue;
+    const user = decodeURIComponent(url.username);
     const password = decodeURIComponent(url.password);
-    forms.push(url.password, password, Buffer.from(`${decodeURIComponent(url.username)}:${password}`).toString('base64'));
+    forms.push(url.password, password, Buffer.from(`${user}:${password}`).toString('base64'));
+    if (loneToken) forms.push(url.username, user);
   }
   return forms.filter((f) => f.length >= 4);
 }
 
-export function maskSecrets(raw: Partial<Record<InputName, string>>): void {
+/** Masks every secret input's forms, and the token variables even when their backend is not configured. */
+export function maskSecrets(raw: Partial<Record<InputName, string>>, env: NodeJS.ProcessEnv = {}): void {
   for (const name of SecretInputs) for (const form of secretForms(raw[name] ?? '')) core.setSecret(form);
   for (const name of [Inputs.Substituters, Inputs.PushTo, Inputs.PinsTo, Inputs.PinsFrom]) for (const form of urlSecretForms(raw[name] ?? '')) core.setSecret(form);
+  for (const variable of Object.values(SecretEnvFallbacks)) for (const form of secretForms(env[variable] ?? '')) core.setSecret(form);
 }

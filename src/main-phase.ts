@@ -6,6 +6,7 @@
 // the step costs the same on any store size.
 import * as core from '@actions/core';
 import { loadSettings, type Settings } from './config.ts';
+import { undo } from './cleanup.ts';
 import { applyCaches } from './configure/apply.ts';
 import { installFromSettings } from './pins/install-step.ts';
 import { resolveCaches } from './configure/caches.ts';
@@ -30,9 +31,8 @@ async function restoreFromGitHubCache(settings: Settings, dir: string) {
   return { ...restored, addSummary: () => summary.addRestoreSummary(restored) };
 }
 
-async function configureAndSnapshot(settings: Settings, snapshotAt: number): Promise<void> {
+async function configureAndSnapshot(settings: Settings, snapshotAt: number, state: MainState): Promise<void> {
   const dir = workRoot();
-  const state: MainState = { snapshotAt: settings.paths.length === 0 ? snapshotAt : null, systemConf: false, files: [], watcher: null, githubCache: null, expectedNames: [] };
   const expected = (names: readonly string[]) => state.expectedNames?.push(...names);
   try {
     const resolved = await resolveCaches(settings);
@@ -40,6 +40,8 @@ async function configureAndSnapshot(settings: Settings, snapshotAt: number): Pro
       if (settings.strict) throw new Error(`${s.label}: ${s.reason}`);
       core.warning(`${s.label} is not used for substitution: ${s.reason}`);
     }
+    // Server answers refused for a cache that is still used (an attic endpoint, the token's host).
+    for (const w of resolved.sources.flatMap((s) => s.warnings ?? [])) core.warning(w);
     // github-cache: the restored entry is one more substituter, applied like the others.
     const restored = settings.githubCache ? await restoreFromGitHubCache(settings, dir) : null;
     if (restored) {
@@ -69,11 +71,34 @@ async function configureAndSnapshot(settings: Settings, snapshotAt: number): Pro
 export async function runMain(): Promise<void> {
   // Before anything else: a path that becomes valid from here on is the job's.
   const snapshotAt = Date.now();
+  let settings: Settings;
   try {
     // Throws ConfigError naming every bad input, before anything is changed.
-    const settings = loadSettings();
-    await configureAndSnapshot(settings, snapshotAt);
+    settings = loadSettings();
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));
+    return;
+  }
+  const state: MainState = { snapshotAt: settings.paths.length === 0 ? snapshotAt : null, systemConf: false, files: [], watcher: null, githubCache: null, expectedNames: [] };
+  const nixConfigBefore = process.env.NIX_CONFIG;
+  try {
+    await configureAndSnapshot(settings, snapshotAt, state);
+  } catch (error) {
+    core.setFailed(error instanceof Error ? error.message : String(error));
+    await undoMain(state, nixConfigBefore);
+  }
+}
+
+/**
+ * A failed main step takes back what it changed (the job stops here; only post and always()
+ * steps follow): the nix.conf block, token files, the uploader, and NIX_CONFIG for later steps.
+ */
+async function undoMain(state: MainState, nixConfigBefore: string | undefined): Promise<void> {
+  try {
+    if (process.env.NIX_CONFIG !== nixConfigBefore) core.exportVariable('NIX_CONFIG', nixConfigBefore ?? '');
+    await undo(state, { killWatcher: true });
+    saveMainState({ ...state, systemConf: false, files: [], watcher: null });
+  } catch (error) {
+    core.warning(`undoing the main step's changes: ${error instanceof Error ? error.message : String(error)} (the post step tries again)`);
   }
 }

@@ -4,7 +4,7 @@
 import * as core from '@actions/core';
 import { rm } from 'node:fs/promises';
 import { loadSettings, type Settings } from './config.ts';
-import { restoreSystemConf } from './configure/system-conf.ts';
+import { salvage, undo, type Cleanup } from './cleanup.ts';
 import { readRunContext } from './github.ts';
 import type { Logger } from './log.ts';
 import type { PathInfo } from './nix/path-info.ts';
@@ -16,7 +16,8 @@ import { planPush, selectRoots } from './push/plan.ts';
 import { configuredTargets } from './push/targets.ts';
 import { pushToTarget, type TargetReport } from './push/uploader.ts';
 import { addPushSummary, writeSummary, type PushSummary } from './report.ts';
-import { Outputs } from './constants.ts';
+import { Outputs, State } from './constants.ts';
+import { ExitGuard } from './post-guard.ts';
 import { loadMainState, type MainState } from './state.ts';
 import { workRoot } from './work-dir.ts';
 import { stopWatcher, type WatchOutcome } from './watch/stop.ts';
@@ -157,56 +158,70 @@ function describeFailures(reports: readonly TargetReport[], signal: AbortSignal)
   return `${signal.aborted ? 'push-timeout reached; ' : ''}${parts.join('; ')}`;
 }
 
-async function cleanUp(state: MainState): Promise<void> {
-  if (state.systemConf) await restoreSystemConf();
-  await Promise.all(state.files.map((f) => rm(f, { force: true })));
+/**
+ * What main left to undo: its parsed record, or what can be salvaged from an unparsable one (then
+ * this job's nix.conf block is removed anyway). Null when main left nothing.
+ */
+function readMainState(): { state: MainState | null; plan: Cleanup } | null {
+  const raw = core.getState(State.Main);
+  if (!raw) return null;
+  try {
+    const state = loadMainState();
+    if (state) return { state, plan: state };
+  } catch (error) {
+    core.warning(`cannot read what the main step recorded (${error instanceof Error ? error.message : String(error)}): removing this job's nix.conf block and files anyway, not pushing`);
+  }
+  return { state: null, plan: salvage(raw) };
 }
 
 export async function runPost(): Promise<void> {
   let strict = false;
+  const main = readMainState();
+  if (!main) {
+    core.info('The main step did not configure anything: nothing to push or restore.');
+    return;
+  }
+  // From here on, every way out (return, throw, hard stop, SIGINT/SIGTERM) runs the cleanup once.
+  const guard = new ExitGuard(() => undo(main.plan, { killWatcher: true }), log, () => (strict ? 1 : 0));
   try {
-    const state = loadMainState();
-    if (!state) {
-      core.info('The main step did not configure anything: nothing to push or restore.');
-      return;
-    }
+    if (!main.state) throw new Error("the main step's record is unreadable");
+    const state = main.state;
     const settings = loadSettings();
     strict = settings.strict;
-    try {
+    const result = await withinBudget(settings, guard, async (signal) => {
+      // Stopping the uploader counts against the budget too.
       const watched = state.watcher ? await stopWatcher(state.watcher, log) : null;
-      const result = await withinBudget(settings, strict, (signal) => push(settings, state, signal, watched));
-      const pins = settings.pinsTo === null ? null : await pinsAfterPush(settings, result);
-      await report(result, pins, await rebuildsSeen(state));
-      if (result.status === 'failed') throw new Error(`cache push incomplete: ${result.reason}`);
-      if (pins?.status === 'failed') throw new Error(`pin set not published: ${pins.reason ?? ''}`);
-    } finally {
-      await cleanUp(state);
-    }
+      return push(settings, state, signal, watched);
+    });
+    const pins = settings.pinsTo === null ? null : await pinsAfterPush(settings, result);
+    await report(result, pins, await rebuildsSeen(state));
+    if (result.status === 'failed') throw new Error(`cache push incomplete: ${result.reason}`);
+    if (pins?.status === 'failed') throw new Error(`pin set not published: ${pins.reason ?? ''}`);
   } catch (error) {
     // The one error policy of this step: a cache problem never turns a green job red unless strict.
     const message = `push step: ${error instanceof Error ? error.message : String(error)}`;
     if (strict) core.setFailed(message);
     else core.warning(message);
     setPushOutputs({ status: 'failed', targets: [] });
+  } finally {
+    await guard.cleanUp();
+    guard.dispose();
   }
 }
 
-/** Runs the push within `push-timeout`: aborted at the budget, and the process ends soon after whatever hangs. */
-async function withinBudget<T>(settings: Settings, strict: boolean, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/**
+ * Runs the push within `push-timeout`: aborted at the budget; past budget + grace the guard cleans
+ * up and ends the process whatever still hangs (at most push-timeout + 12 s, docs/security.md).
+ */
+async function withinBudget<T>(settings: Settings, guard: ExitGuard, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const budget = settings.pushTimeoutSeconds * 1000;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error(`push-timeout (${settings.pushTimeoutSeconds} s) reached`)), budget);
-  // A last resort against anything that ignores the abort signal: the step must end in budget.
-  const hardStop = setTimeout(() => {
-    core.warning(`push did not stop within push-timeout (${settings.pushTimeoutSeconds} s); giving up`);
-    process.exit(strict ? 1 : 0);
-  }, budget + GRACE_MS);
-  hardStop.unref();
+  guard.stopAfter(budget + GRACE_MS, `push did not stop within push-timeout (${settings.pushTimeoutSeconds} s); giving up`);
   try {
     return await body(controller.signal);
   } finally {
     clearTimeout(timer);
-    clearTimeout(hardStop);
   }
 }
 

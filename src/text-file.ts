@@ -1,5 +1,4 @@
-// Small text files (nix.conf, netrc) read synchronously: the main step has no other I/O to overlap
-// with, and node:fs/promises alone would cost it ~2 ms to load (bench/, "main step").
+// Small text files that may be absent or unreadable (a nix.conf looked at for its includes).
 import { readFileSync } from 'node:fs';
 
 /** The file's text, or '' when it cannot be read (absent, unreadable). */

@@ -16,4 +16,6 @@ export interface CacheSource {
   /** Read credentials for private caches. */
   netrc: NetrcEntry[];
   how: string;
+  /** What the user should know about this cache (server answers not used). */
+  warnings?: string[];
 }

@@ -4,7 +4,9 @@
 // do about it; `transient` marks the ones worth retrying.
 import type { Readable } from 'node:stream';
 import * as z from 'zod';
-import { HttpError, http, isTransientStatus, putStream, redactUrl, withRetry } from '../http.ts';
+import { HttpError, http, isTransientStatus, putStream, readJson, redactUrl, withRetry } from '../http.ts';
+import { check, HttpUrl } from '../schemas.ts';
+import { serverText } from '../server-text.ts';
 import { parsePublicKey, type PublicKey } from '../nix/keys.ts';
 import { baseName, hashPart, type PathInfo } from '../nix/path-info.ts';
 import { PushError } from '../errors.ts';
@@ -25,6 +27,8 @@ export interface AtticCacheConfig {
   readonly priority: number | null;
   /** Key names whose signatures mean "already upstream"; empty when the server sends none. */
   readonly upstreamCacheKeyNames: readonly string[];
+  /** Fields of the answer that were refused (and are null above), said for a warning. */
+  readonly refused: readonly string[];
 }
 
 export interface AtticUploadResult {
@@ -150,7 +154,7 @@ export function explain(error: unknown, url: string, ctx: CallContext): unknown 
     return new AtticApiError(`${where}: ${what} failed: ${error instanceof Error ? error.message : String(error)}${cause}${dropped}`, true, 0, null, { cause: error });
   }
   const structured = parseErrorBody(error.body);
-  const detail = structured ? `${structured.error}: ${structured.message}` : error.body.trim().slice(0, 200) || `HTTP ${error.status}`;
+  const detail = serverText(structured ? `${structured.error}: ${structured.message}` : error.body, 200) || `HTTP ${error.status}`;
   const kind = structured?.error ?? null;
   const make = (message: string, transient = false) => new AtticApiError(message, transient, error.status, kind, { cause: error });
   if (error.status === 401 || error.status === 403) {
@@ -194,7 +198,7 @@ export async function cacheConfig(endpoint: string, cache: string, token: string
     async () => {
       try {
         const response = await http(url, { headers: { accept: 'application/json', ...authHeaders(token) }, signal });
-        return CacheConfigJson.parse(await response.json());
+        return CacheConfigJson.parse(await readJson(response, url));
       } catch (error) {
         throw explain(error, url, ctx);
       }
@@ -209,9 +213,21 @@ export async function cacheConfig(endpoint: string, cache: string, token: string
       throw new AtticApiError(`attic cache "${cache}": the server's public key "${raw.public_key}" is not a Nix public key: ${(error as Error).message}`, false, 200, null);
     }
   }
+  // Endpoints are written into nix.conf and decide where the token goes: only a plain http(s) URL
+  // is taken; anything else (a line break would add any nix.conf setting) is refused and said.
+  const refused: string[] = [];
+  const advertised = (field: 'substituter_endpoint' | 'api_endpoint'): string | null => {
+    const value = raw[field];
+    if (!value) return null;
+    const r = check(HttpUrl, value);
+    if (r.ok) return r.value;
+    refused.push(`${field} ${r.problem}`);
+    return null;
+  };
   return {
-    substituterEndpoint: raw.substituter_endpoint ? raw.substituter_endpoint.replace(/\/+$/, '') : null,
-    apiEndpoint: raw.api_endpoint ? raw.api_endpoint.replace(/\/+$/, '') : null,
+    refused,
+    substituterEndpoint: advertised('substituter_endpoint'),
+    apiEndpoint: advertised('api_endpoint'),
     publicKey,
     isPublic: raw.is_public ?? null,
     storeDir: raw.store_dir ?? null,
@@ -237,7 +253,7 @@ export async function getMissingPaths(apiEndpoint: string, cache: string, token:
         body: JSON.stringify({ cache, store_path_hashes: batch }),
         signal,
       });
-      for (const hash of MissingPathsJson.parse(await response.json()).missing_paths) missing.add(hash);
+      for (const hash of MissingPathsJson.parse(await readJson(response, url)).missing_paths) missing.add(hash);
     } catch (error) {
       throw explain(error, url, { cache, needs: 'push' });
     }

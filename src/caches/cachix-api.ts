@@ -6,7 +6,8 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants as zlibConstants, createZstdCompress } from 'node:zlib';
 import * as z from 'zod';
-import { http, HttpError, httpJson, isTransient, withRetry } from '../http.ts';
+import { http, HttpError, httpJson, isTransient, readBody, withRetry } from '../http.ts';
+import { serverText } from '../server-text.ts';
 import { Sha256 } from '../nix/hash.ts';
 import type { SecretKey } from '../nix/keys.ts';
 import { dumpNar } from '../nix/nar.ts';
@@ -132,13 +133,13 @@ function serverMessage(body: string): string {
     if (json && typeof json === 'object') {
       for (const key of ['error', 'message', 'detail']) {
         const v = (json as Record<string, unknown>)[key];
-        if (typeof v === 'string') return v.slice(0, 300);
+        if (typeof v === 'string') return serverText(v);
       }
     }
   } catch {
     /* plain text */
   }
-  return text.slice(0, 300);
+  return serverText(text);
 }
 
 /** Runs one API call with retries for transient failures, and maps the final error. */
@@ -186,7 +187,7 @@ export async function createPin(apiUrl: string, name: string, token: string | nu
   const e = { apiUrl, name, token };
   await call(e, 'pin', signal, async () => {
     const response = await http(cacheUrl(e, '/pin'), { method: 'POST', headers: headers(e, true), body: JSON.stringify(pin), signal });
-    await response.arrayBuffer();
+    await readBody(response, response.url);
   });
 }
 
@@ -248,7 +249,7 @@ export async function uploadNar(e: CachixEndpoint, info: PathInfo, options: Uplo
     await call(e, 'upload', signal, async () => {
       const body = JSON.stringify({ parts, narInfoCreate: narInfo });
       const response = await http(`${narUrl}/complete?${uploadQuery}`, { method: 'POST', headers: headers(e, true), body, signal, timeoutMs: 300_000 });
-      await response.arrayBuffer();
+      await readBody(response, response.url);
     });
     return { narInfo, parts: parts.length };
   } catch (error) {
@@ -257,10 +258,17 @@ export async function uploadNar(e: CachixEndpoint, info: PathInfo, options: Uplo
   }
 }
 
-/** Best effort: an abandoned multipart upload only costs the server storage until it expires. */
+/** How long the abort of a failed upload may take: it runs after push-timeout, within post's grace. */
+export const CACHIX_ABORT_TIMEOUT_MS = 3_000;
+
+/**
+ * Best effort: an abandoned multipart upload only costs the server storage until it expires. It
+ * often runs because push-timeout was reached, so it has its own short timeout, inside the post
+ * step's grace, instead of the step's (already aborted) signal.
+ */
 async function abortUpload(e: CachixEndpoint, url: string): Promise<void> {
-  const signal = AbortSignal.timeout(30_000);
-  await withRetry(() => http(url, { method: 'POST', headers: headers(e), signal }).then((r) => r.arrayBuffer()), { signal, attempts: 3 }).catch(() => undefined);
+  const signal = AbortSignal.timeout(CACHIX_ABORT_TIMEOUT_MS);
+  await withRetry(() => http(url, { method: 'POST', headers: headers(e), signal, timeoutMs: CACHIX_ABORT_TIMEOUT_MS }).then((r) => readBody(r, url)), { signal, attempts: 2 }).catch(() => undefined);
 }
 
 async function streamParts(
@@ -353,7 +361,7 @@ async function uploadPart(e: CachixEndpoint, narUrl: string, uploadQuery: string
       // Allow about 100 KB/s on top of two minutes, so a slow runner is not cut off mid-part.
       timeoutMs: 120_000 + Math.ceil(body.length / 100),
     });
-    await response.arrayBuffer();
+    await readBody(response, response.url);
     const eTag = response.headers.get('etag');
     if (!eTag) throw new PushError(`Cachix cache "${e.name}": the object store answered part ${partNumber} without an ETag`, true);
     return eTag;

@@ -1,11 +1,10 @@
 // Applies the caches to Nix: resolves them (keys given or looked up), writes the read credentials
 // of private caches to a netrc, and hands the settings to Nix through NIX_CONFIG or, for a daemon
 // that does not trust the runner user, the system nix.conf with sudo.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../config.ts';
 import * as core from '@actions/core';
-import { readTextIfPresent } from '../text-file.ts';
 import type { MainState } from '../state.ts';
 import { detectAccess, type NixAccess } from './access.ts';
 import type { ResolvedCaches } from './caches.ts';
@@ -26,11 +25,22 @@ function untrustedMessage(access: Extract<NixAccess, { kind: 'untrusted-daemon' 
   ].join('\n');
 }
 
-function writeNetrc(dir: string, entries: ReturnType<typeof parseNetrc>, currentNetrcFile: unknown): string {
-  const existing = typeof currentNetrcFile === 'string' ? readTextIfPresent(currentNetrcFile) : '';
-  const file = join(dir, 'netrc');
-  writeFileSync(file, renderNetrc(mergeNetrc(parseNetrc(existing), entries)), { mode: 0o600 });
-  return file;
+/**
+ * Our netrc: the entries of the one Nix used so far (so other private hosts keep working), ours
+ * winning for our hosts. Its passwords are masked too, as they now sit in a file we wrote.
+ */
+function writeNetrc(file: string, entries: ReturnType<typeof parseNetrc>, currentNetrcFile: unknown): void {
+  let existing = '';
+  if (typeof currentNetrcFile === 'string' && existsSync(currentNetrcFile)) {
+    try {
+      existing = readFileSync(currentNetrcFile, 'utf8');
+    } catch (error) {
+      core.warning(`cannot read the netrc Nix used so far (${currentNetrcFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}): its entries do not carry over to this job's netrc`);
+    }
+  }
+  const merged = mergeNetrc(parseNetrc(existing), entries);
+  for (const e of merged) if (e.password.length >= 4) core.setSecret(e.password);
+  writeFileSync(file, renderNetrc(merged), { mode: 0o600 });
 }
 
 async function requireDaemonUses(urls: readonly string[], file: string): Promise<void> {
@@ -54,8 +64,12 @@ export async function applyCaches(settings: Settings, { sources }: ResolvedCache
   const nixSettings = () => (current ??= readNixSettings());
   const access = await detectAccess(nixSettings);
   const netrcEntries = sources.flatMap((s) => s.netrc);
-  const netrcFile = netrcEntries.length > 0 ? writeNetrc(dir, netrcEntries, (await nixSettings())['netrc-file']) : null;
-  if (netrcFile) state.files.push(netrcFile);
+  const netrcFile = netrcEntries.length > 0 ? join(dir, 'netrc') : null;
+  if (netrcFile) {
+    // Recorded before it exists: whatever happens next, post (or main's own undo) removes it.
+    state.files.push(netrcFile);
+    writeNetrc(netrcFile, netrcEntries, (await nixSettings())['netrc-file']);
+  }
   const conf = renderNixConf({
     substituters: sources.flatMap((s) => s.urls),
     keys: sources.flatMap((s) => s.keys),
@@ -66,7 +80,8 @@ export async function applyCaches(settings: Settings, { sources }: ResolvedCache
   let appliedVia: string;
   if (access.kind === 'untrusted-daemon') {
     if (!(await canSudo())) throw new Error(untrustedMessage(access));
-    state.systemConf = true; // before writing: a failure half-way still has post restore the file
+    // Recorded before the write: a write that half-worked or a failed daemon restart is undone too.
+    state.systemConf = true;
     const file = await addToSystemConf(conf);
     appliedVia = `${file} with sudo (the daemon does not trust this user), daemon restarted`;
     core.info(`Nix settings added through ${appliedVia}:\n${conf}`);

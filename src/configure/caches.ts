@@ -4,8 +4,10 @@
 import { cacheConfig } from '../caches/attic-api.ts';
 import { cacheInfo } from '../caches/cachix-api.ts';
 import type { Settings } from '../config.ts';
-import { parsePublicKey, type PublicKey } from '../nix/keys.ts';
+import { parsePublicKey } from '../nix/keys.ts';
+import { check, HttpUrl } from '../schemas.ts';
 import type { CacheSource, NetrcEntry } from '../types.ts';
+import { hostOf, withoutCredentials } from './netrc.ts';
 
 export type { CacheSource };
 
@@ -17,8 +19,22 @@ export interface ResolvedCaches {
 
 const LOOKUP_TIMEOUT_MS = 15_000;
 
-function hostOf(url: string): string {
-  return new URL(url).host.replace(/:\d+$/, '');
+/** What a server's answer names as the cache's URL: one http(s) URL, or the cache is not used. */
+function serverUrl(field: string, value: string): string {
+  const r = check(HttpUrl, value);
+  if (!r.ok) throw new Error(`the server's ${field} ${r.problem}; the cache is not used`);
+  return r.value;
+}
+
+/**
+ * May a token for the API at `apiHost` go to `host`? The same host, or a sibling under the API's
+ * parent domain (app.cachix.org → <name>.cachix.org). Never a host only the server named.
+ */
+export function sameSite(host: string, apiHost: string): boolean {
+  if (host === apiHost) return true;
+  const labels = apiHost.split('.');
+  if (labels.length < 3 || /^[\d.]+$/.test(apiHost) || apiHost.includes(':')) return false;
+  return host.endsWith(`.${labels.slice(1).join('.')}`);
 }
 
 async function cachixSource(c: NonNullable<Settings['cachix']>): Promise<CacheSource> {
@@ -28,44 +44,38 @@ async function cachixSource(c: NonNullable<Settings['cachix']>): Promise<CacheSo
     return { label, urls: [url], keys: [c.publicKey], netrc: c.authToken ? [{ machine: hostOf(url), password: c.authToken }] : [], how: 'key given as input' };
   }
   const info = await cacheInfo(c.apiUrl, c.name, c.authToken, AbortSignal.timeout(LOOKUP_TIMEOUT_MS));
+  const url = serverUrl('uri', info.uri);
   const keys = info.publicSigningKeys.map(parsePublicKey);
-  const netrc = !info.isPublic && c.authToken ? [{ machine: hostOf(info.uri), password: c.authToken }] : [];
-  return { label, urls: [info.uri.replace(/\/+$/, '')], keys, netrc, how: `key from Cachix (${info.isPublic ? 'public' : 'private'} cache)` };
+  let netrc: NetrcEntry[] = [];
+  if (!info.isPublic && c.authToken) {
+    if (!sameSite(hostOf(url), hostOf(c.apiUrl))) throw new Error(`the server's uri ${url} is not on the host of cachix-api-url: the token is not sent there; the cache is not used`);
+    netrc = [{ machine: hostOf(url), password: c.authToken }];
+  }
+  return { label, urls: [url], keys, netrc, how: `key from Cachix (${info.isPublic ? 'public' : 'private'} cache)` };
 }
 
 async function atticSource(a: NonNullable<Settings['attic']>): Promise<CacheSource> {
   const label = `attic:${a.cache}`;
+  // The token goes only to attic-endpoint's host (Nix sends netrc entries by host).
   const netrc = a.token ? [{ machine: hostOf(a.endpoint), password: a.token }] : [];
-  if (a.publicKey) return { label, urls: [`${a.endpoint}/${a.cache}`], keys: [a.publicKey], netrc, how: 'key given as input' };
+  const own = `${a.endpoint}/${a.cache}`;
+  if (a.publicKey) return { label, urls: [own], keys: [a.publicKey], netrc, how: 'key given as input' };
   const config = await cacheConfig(a.endpoint, a.cache, a.token, AbortSignal.timeout(LOOKUP_TIMEOUT_MS));
   if (!config.publicKey) throw new Error(`attic cache ${a.cache} reported no public key`);
-  const url = (config.substituterEndpoint ?? `${a.endpoint}/${a.cache}`).replace(/\/+$/, '');
+  const warnings = config.refused.map((r) => `${label}: the server's cache config ${r}; ${own} is used instead`);
+  let url = config.substituterEndpoint ?? own;
+  if (a.token && hostOf(url) !== hostOf(a.endpoint)) {
+    warnings.push(`${label}: the server advertises substituter_endpoint ${url}, not on attic-endpoint's host: the token is not sent there; ${own} is used instead`);
+    url = own;
+  }
   return {
     label,
     urls: [url],
     keys: [config.publicKey],
-    netrc: a.token ? [{ machine: hostOf(url), password: a.token }] : [],
+    netrc,
     how: `key from attic's cache config (${config.isPublic === false ? 'private' : 'public'} cache)`,
+    warnings,
   };
-}
-
-/**
- * `https://user:password@host/…` → the URL without credentials, and a netrc entry holding them: the
- * password then never appears in NIX_CONFIG, outputs or the summary (Nix reads netrc-file).
- */
-export function withoutCredentials(raw: string): { url: string; netrc: NetrcEntry[] } {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return { url: raw, netrc: [] };
-  }
-  if (!url.username && !url.password) return { url: raw, netrc: [] };
-  const entry: NetrcEntry = { machine: hostOf(raw), password: decodeURIComponent(url.password) };
-  if (url.username) entry.login = decodeURIComponent(url.username);
-  url.username = '';
-  url.password = '';
-  return { url: url.href.replace(/\/+$/, ''), netrc: [entry] };
 }
 
 export async function resolveCaches(settings: Settings): Promise<ResolvedCaches> {

@@ -2,11 +2,12 @@
 // @actions/exec's getExecOutput, as actions/checkout sends every git call through `execGit`:
 // silent (Nix's stderr can carry server text, which must not reach the log as commands), our own
 // CommandError carrying stderr, and an explicit environment without the step's INPUT_* variables
-// (they hold the inputs' secrets). NARs are streamed by nar.ts and the background uploader is
+// (they hold the inputs' secrets), STATE_* or tokens (env.ts). NARs are streamed by nar.ts and the background uploader is
 // started by watch/launch.ts; both spawn directly because they are not "run and wait" commands.
 import { spawn } from 'node:child_process';
 import { getExecOutput } from '@actions/exec';
 import { CommandError } from '../errors.ts';
+import { nixEnv } from './env.ts';
 
 export { CommandError };
 
@@ -26,10 +27,13 @@ export interface RunOptions {
 /** Nix 2.8–2.3x need this for `nix path-info` & co.; harmless where already enabled. */
 export const NIX_COMMAND = ['--extra-experimental-features', 'nix-command'];
 
-/** The step's environment minus INPUT_* (the inputs, secrets among them, are no child's business). */
+/**
+ * The step's environment without what an evaluation must not see: INPUT_*, STATE_*, cache tokens
+ * and the runner's tokens (env.ts). `builtins.getEnv` could otherwise write them into the store.
+ */
 export function commandEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && !k.startsWith('INPUT_')) out[k] = v;
+  for (const [k, v] of Object.entries(nixEnv(env))) if (v !== undefined) out[k] = v;
   return out;
 }
 

@@ -6,6 +6,7 @@
 // `dumpPath`): every NAR is checked against the registered NAR hash and size before a cache sees
 // it (src/push/nar-stream.ts; attic and Cachix check on their side), so a mistake here fails a push,
 // never poisons a cache. Elsewhere (macOS stores may use the case hack) `nix-store --dump` writes it.
+import { nixEnv } from './env.ts';
 import { spawn } from 'node:child_process';
 import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -100,7 +101,7 @@ export function dumpNarDirect(path: string, signal?: AbortSignal): Readable {
 
 /** `nix-store --dump PATH`: the NAR as Nix writes it. */
 export function dumpNarWithNix(path: string, signal?: AbortSignal): Readable {
-  const child = spawn('nix-store', ['--dump', path], { stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
+  const child = spawn('nix-store', ['--dump', path], { stdio: ['ignore', 'pipe', 'pipe'], env: nixEnv(), ...(signal ? { signal } : {}) });
   const stderr: Buffer[] = [];
   child.stderr.on('data', (d: Buffer) => stderr.push(d));
   const out = new Readable({ read() {} });

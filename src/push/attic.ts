@@ -1,6 +1,6 @@
 // Pushes to a self-hosted attic server through its HTTP API (no attic CLI at run time).
 import { AtticApiError, cacheConfig, getMissingPaths, uploadPath, type AtticCacheConfig } from '../caches/attic-api.ts';
-import { withRetry } from '../http.ts';
+import { redactUrl, withRetry } from '../http.ts';
 import { dumpNar } from '../nix/nar.ts';
 import type { PublicKey } from '../nix/keys.ts';
 import { hashPart, type PathInfo } from '../nix/path-info.ts';
@@ -31,6 +31,7 @@ export class AtticTarget implements PushTarget {
    * about the same cause is noise in the job's annotations.
    */
   private configWarning: string | null = null;
+  private apiWarned = false;
 
   constructor(options: AtticTargetOptions) {
     this.endpoint = options.endpoint.replace(/\/+$/, '');
@@ -56,8 +57,17 @@ export class AtticTarget implements PushTarget {
     return this.config;
   }
 
+  /**
+   * Calls (with the token) always go to `attic-endpoint`, the host the user named: a server's
+   * `api_endpoint` must not be able to send the token elsewhere. One that differs is only reported.
+   */
   private async apiEndpoint(ctx: PushContext): Promise<string> {
-    return (await this.cacheConfig(ctx))?.apiEndpoint ?? this.endpoint;
+    const advertised = (await this.cacheConfig(ctx))?.apiEndpoint;
+    if (advertised && advertised !== this.endpoint && !this.apiWarned) {
+      this.apiWarned = true;
+      ctx.log.warning(`${this.label}: the server advertises api_endpoint ${redactUrl(advertised)}; the token is sent only to attic-endpoint ${redactUrl(this.endpoint)}, which is used instead`);
+    }
+    return this.endpoint;
   }
 
   async upstreamKeyNames(ctx: PushContext): Promise<readonly string[]> {

@@ -6,7 +6,7 @@
 // that started the job is gone, or after maxLifetimeMs; on any error it records why and exits, and
 // post then pushes everything itself. Its log holds no secret: inputs are read from the
 // environment without echoing (no ::add-mask:: here), and URLs in messages are redacted.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +32,13 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function alive(pid: number): boolean {
+/**
+ * Is the runner process that started main still there? A pid of 0 or 1 says nothing (a container
+ * job: main's parent is outside the container's pid namespace, and kill(0) would test our own
+ * group): then the work dir under RUNNER_TEMP, which the runner empties when the job ends, stands in.
+ */
+export function alive(pid: number, dir: string): boolean {
+  if (pid <= 1) return existsSync(dir);
   try {
     process.kill(pid, 0);
     return true;
@@ -149,7 +155,7 @@ export async function runWatcher(dir: string): Promise<void> {
   process.on('unhandledRejection', fail);
   const started = Date.now();
   setInterval(() => {
-    if (!alive(config.parentPid)) void finish('exited', `the runner process ${config.parentPid} is gone`);
+    if (!alive(config.parentPid, dir)) void finish('exited', `the runner process ${config.parentPid} is gone`);
     if (Date.now() - started > config.maxLifetimeMs) void finish('exited', 'maximum lifetime reached');
   }, 2_000);
 

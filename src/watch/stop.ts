@@ -20,7 +20,7 @@ export interface WatchOutcome {
 }
 
 /** Is `pid` our uploader, still running? A zombie, or a pid reused by another program, is not. */
-function running(pid: number, dir: string): boolean {
+export function running(pid: number, dir: string): boolean {
   try {
     process.kill(pid, 0);
   } catch (error) {

@@ -29,6 +29,8 @@ export interface AtticDoubleOptions {
   maxBodyBytes?: number;
   /** What cache-config advertises as `api_endpoint` (default: the double's own URL + "/"). */
   apiEndpoint?: string;
+  /** A hostile server: what cache-config advertises as `substituter_endpoint`, verbatim. */
+  substituterEndpoint?: string;
 }
 
 export interface StoredObject {
@@ -208,7 +210,7 @@ export async function startAtticDouble(options: AtticDoubleOptions): Promise<Att
     const state = authCache(req, name, 'pull');
     const api = options.apiEndpoint ?? `${url}/`;
     return sendJson(res, {
-      substituter_endpoint: `${api}${name}`,
+      substituter_endpoint: options.substituterEndpoint ?? `${api}${name}`,
       api_endpoint: api,
       public_key: state.key.publicKey.text,
       is_public: state.config.public,

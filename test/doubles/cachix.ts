@@ -19,6 +19,8 @@ export interface CachixDoubleOptions {
   quotaBytes?: number;
   /** Store path hashes the bulk query reports as present (as if on cache.nixos.org). */
   upstream?: string[];
+  /** A hostile server: the cache info's `uri`, verbatim. */
+  uri?: string;
 }
 
 export interface StoredPath {
@@ -199,7 +201,7 @@ export async function startCachixDouble(options: CachixDoubleOptions): Promise<C
           status: 200,
           json: {
             name: cache.name,
-            uri: `${origin}/cache-files/${cache.name}`,
+            uri: options.uri ?? `${origin}/cache-files/${cache.name}`,
             isPublic: cache.public,
             publicSigningKeys: [cache.key.publicKey.text],
             githubUsername: 'double',

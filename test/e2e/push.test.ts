@@ -123,6 +123,10 @@ const skipCases: Array<[string, () => JobOptions, RegExp]> = [
   ['a fork pull request with push: true', () => ({ eventName: 'pull_request', ref: 'refs/pull/8/merge', inputs: producerInputs({ push: 'true' }), event: { pull_request: { head: { repo: { full_name: 'fork/r' } }, base: { repo: { full_name: 'o/r' } } } } }), /forks/],
   ['another branch', () => ({ ref: 'refs/heads/feature' }), /does not match push-branches/],
   ['push: false', () => ({ inputs: producerInputs({ push: 'false' }) }), /push is false/],
+  // These run on the default branch's ref with its secrets, triggered from outside.
+  ['workflow_run (after a fork\'s run)', () => ({ eventName: 'workflow_run', event: { workflow_run: { head_repository: { fork: true } } } }), /event workflow_run does not push/],
+  ['issue_comment', () => ({ eventName: 'issue_comment', event: { issue: { number: 7 }, comment: { body: 'hi' } } }), /event issue_comment does not push/],
+  ['pull_request_target', () => ({ eventName: 'pull_request_target', event: { pull_request: { head: { repo: { full_name: 'fork/r' } }, base: { repo: { full_name: 'o/r' } } } } }), /forks|pull requests/],
 ];
 for (const [name, options, reason] of skipCases) {
   test(`nothing is uploaded on ${name}, and the job stays green`, async () => {

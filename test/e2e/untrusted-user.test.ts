@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -104,6 +105,7 @@ function restoreMachine(lock: Lock): void {
   }
   rmSync(SOCKET, { force: true });
   writeFileSync(SYSTEM_CONF, Buffer.from(lock.conf, 'base64'));
+  chmodSync(SYSTEM_CONF, 0o644);
   rmSync(SUDOERS, { force: true });
   try {
     sh('/usr/sbin/userdel', [USER]);
@@ -136,8 +138,11 @@ test('untrusted runner user: sudo puts the cache into the daemon config, the bui
   const readPid = () => Number(readFileSync(path.join(dir, 'daemon.pid'), 'utf8').trim());
   try {
     // The machine: a daemon that trusts only root, no substituters of its own, and a runner user.
-    const testConf = `${original.toString().replace(/\n*$/, '\n')}trusted-users = root\nsubstituters =\ntrusted-public-keys =\n`;
+    // Unreadable by the runner user (it could hold access-tokens), and without a final newline: the
+    // action reads it with sudo, keeps its mode, and gives back exactly these bytes.
+    const testConf = `${original.toString().replace(/\n*$/, '\n')}trusted-users = root\nsubstituters =\ntrusted-public-keys =`;
     writeFileSync(SYSTEM_CONF, testConf);
+    chmodSync(SYSTEM_CONF, 0o600);
     try {
       sh('/usr/sbin/userdel', [USER]);
     } catch {
@@ -187,7 +192,8 @@ test('untrusted runner user: sudo puts the cache into the daemon config, the bui
       assert.equal(main.code, 0, main.stdout + main.stderr);
       assert.match(main.stdout, /\/etc\/nix\/nix\.conf with sudo/);
       const during = readFileSync(SYSTEM_CONF, 'utf8');
-      assert.ok(during.startsWith(testConf), 'the action changed the existing lines');
+      assert.ok(during.startsWith(`${testConf}\n`), 'the action changed the existing lines');
+      assert.equal(statSync(SYSTEM_CONF).mode & 0o777, 0o600, 'the mode of /etc/nix/nix.conf changed');
       assert.ok(during.includes(cacheUrl) && during.includes(key.publicKey), during);
       assert.notEqual(readPid(), firstPid, 'the daemon was not restarted');
       assert.equal(main.exported.NIX_CONFIG, undefined, 'NIX_CONFIG is useless to an untrusted user');
@@ -207,9 +213,55 @@ test('untrusted runner user: sudo puts the cache into the daemon config, the bui
       assert.equal(post.code, 0, post.stdout + post.stderr);
       assert.equal(post.warnings.length, 0, post.warnings.join('\n'));
       assert.equal(readFileSync(SYSTEM_CONF, 'utf8'), testConf, 'post did not restore /etc/nix/nix.conf exactly');
+      assert.equal(statSync(SYSTEM_CONF).mode & 0o777, 0o600, 'the mode of /etc/nix/nix.conf changed');
       assert.notEqual(readPid(), secondPid, 'the daemon was not restarted after the restore');
     } finally {
       job.dispose();
+    }
+
+    // Cancelled mid-push: the runner's SIGTERM to the post step removes the block and the netrc
+    // holding the password, restarts the daemon, and the step ends well before the runner's SIGKILL.
+    const hung = createServer((socket) => socket.on('error', () => undefined));
+    let hungConnections = 0;
+    hung.on('connection', () => hungConnections++);
+    await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
+    const password = `pw-${process.pid}-${Date.now()}`;
+    const cancelled = new Job({
+      user: USER,
+      nixConf: false,
+      inputs: {
+        substituters: cacheUrl.replace('http://', `http://ci:${password}@`),
+        'trusted-public-keys': key.publicKey,
+        'push-to': `http://127.0.0.1:${(hung.address() as { port: number }).port}`,
+        'signing-key': key.secretKey,
+      },
+      env: { NIX_DAEMON_RESTART_COMMAND: script },
+    });
+    try {
+      const main = await cancelled.main();
+      assert.equal(main.code, 0, main.stdout + main.stderr);
+      assert.match(readFileSync(SYSTEM_CONF, 'utf8'), /netrc-file/);
+      const fresh = await buildFixture({ name: 'untrusted-cancel', build: false });
+      // Built by the daemon for the runner user (the fixture's .drv is in the store; its file is not readable).
+      const built = await cancelled.exec('nix-store', ['--realise', fresh.drvPaths.tool!]);
+      assert.equal(built.code, 0, built.stderr);
+      const pidBefore = readPid();
+      let postPid = 0;
+      const post = cancelled.post(undefined, { onSpawn: (p) => (postPid = p), timeoutMs: 90_000 });
+      for (let i = 0; i < 600 && hungConnections === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(hungConnections > 0, 'the post step never reached the push target');
+      const sentAt = Date.now();
+      process.kill(postPid, 'SIGTERM');
+      const result = await post;
+      assert.ok(Date.now() - sentAt < 7_500, `post took ${Date.now() - sentAt} ms after SIGTERM`);
+      assert.ok(result.warnings.some((w) => w.includes('SIGTERM')), result.stdout);
+      assert.equal(readFileSync(SYSTEM_CONF, 'utf8'), testConf, 'the nix.conf block outlived the cancelled post step');
+      assert.notEqual(readPid(), pidBefore, 'the daemon was not restarted after the cancel');
+      const withPassword = cancelled.leftoverFiles().filter((f) => readFileSync(f, 'utf8').includes(password));
+      assert.deepEqual(withPassword, [], 'a file holding the password outlived the cancelled post step');
+    } finally {
+      cancelled.dispose();
+      hung.close();
     }
 
     // Without sudo: a clear error, nothing changed.

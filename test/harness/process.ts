@@ -20,6 +20,8 @@ export interface ProcessOptions {
   timeoutMs?: number;
   /** Written to stdin, which is then closed. */
   input?: string;
+  /** Called with the child's pid once it started. */
+  onSpawn?: (pid: number) => void;
 }
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -49,6 +51,7 @@ export function runProcess(file: string, args: readonly string[], options: Proce
     });
     const pid = child.pid;
     if (pid !== undefined) live.add(pid);
+    if (pid !== undefined) options.onSpawn?.(pid);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));

@@ -65,6 +65,8 @@ export interface StepOptions {
   cwd?: string;
   /** Written to the step's stdin. */
   input?: string;
+  /** Called with the step's pid once it started (to signal it as the runner does on cancel). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface StepResult {
@@ -264,6 +266,7 @@ export class Job {
       cwd: options.cwd ?? this.workspace,
       timeoutMs: options.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       ...(options.input !== undefined ? { input: options.input } : {}),
+      ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
     });
     const read = (v: FileCommand): string => readFileSync(files[v], 'utf8');
     const exported = parseFileCommands(read('GITHUB_ENV'));

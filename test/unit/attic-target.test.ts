@@ -86,22 +86,6 @@ test('a push-only token cannot read the config but still pushes', async () => {
   assert.ok(attic.stored('ci').has(hashPart(fresh.path)));
 });
 
-test("honours the api_endpoint the cache config advertises", async () => {
-  const api = await startAtticDouble({ caches: { ci: { public: false } }, tokens: TOKENS });
-  const front = await startAtticDouble({ caches: { ci: { public: false } }, tokens: TOKENS, apiEndpoint: `${api.url}/` });
-  try {
-    const target = new AtticTarget({ endpoint: front.url, cache: 'ci', token: 'rw' });
-    const ctx = context();
-    await target.missing([fx.dep], ctx);
-    await target.upload(fx.dep, ctx);
-    assert.ok(api.stored('ci').has(hashPart(fx.dep.path)));
-    assert.equal(front.stored('ci').size, 0);
-    assert.deepEqual(front.requests.map((r) => r.path), ['/_api/v1/cache-config/ci']);
-  } finally {
-    await Promise.all([api.stop(), front.stop()]);
-  }
-});
-
 test('the step budget stops retries', async () => {
   const controller = new AbortController();
   const target = new AtticTarget({ endpoint: attic.url, cache: 'ci', token: 'rw', attempts: 50 });

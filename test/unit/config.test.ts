@@ -111,10 +111,17 @@ test('all problems are reported at once', () => {
 });
 
 test('secrets come from the environment when the input is empty', () => {
-  const raw = withEnvFallbacks({ 'cachix-auth-token': '' }, { CACHIX_AUTH_TOKEN: 'from-env', ATTIC_TOKEN: 'a' });
+  const raw = withEnvFallbacks({ cachix: 'c', 'attic-endpoint': 'http://a', 'cachix-auth-token': '' }, { CACHIX_AUTH_TOKEN: 'from-env', ATTIC_TOKEN: 'a' });
   assert.equal(raw['cachix-auth-token'], 'from-env');
   assert.equal(raw['attic-token'], 'a');
-  assert.equal(withEnvFallbacks({ 'cachix-auth-token': 'input' }, { CACHIX_AUTH_TOKEN: 'env' })['cachix-auth-token'], 'input');
+  assert.equal(withEnvFallbacks({ cachix: 'c', 'cachix-auth-token': 'input' }, { CACHIX_AUTH_TOKEN: 'env' })['cachix-auth-token'], 'input');
+});
+
+test('token variables in the job env without their backend configured do not fail the inputs', () => {
+  const env = { CACHIX_AUTH_TOKEN: 'tok', CACHIX_SIGNING_KEY: 'c2lnbmluZw==', ATTIC_TOKEN: 'a' };
+  const settings = parseSettings(withEnvFallbacks({ substituters: 'https://example.org' }, env));
+  assert.equal(settings.cachix, null);
+  assert.equal(settings.attic, null);
 });
 
 test('no error message contains a secret', () => {
@@ -124,4 +131,20 @@ test('no error message contains a secret', () => {
 
 test('words() drops comments', () => {
   assert.deepEqual(words('a b # c d\n# e\nf'), ['a', 'b', 'f']);
+});
+
+test('URL inputs with a line break or control character are refused (they would become nix.conf lines)', () => {
+  for (const [input, value] of [
+    ['attic-endpoint', 'http://a.example\npost-build-hook = /tmp/x'],
+    ['cachix-api-url', 'https://app.cachix.org/api/v1\u0001'],
+    ['substituters', 'https://a.example/\u0001x'],
+  ] as const) {
+    const found = problems({ [input]: value, ...(input === 'attic-endpoint' ? { 'attic-cache': 'c' } : {}) });
+    assert.ok(found.some((p) => p.startsWith(`${input}:`)), `${input}: ${found.join('; ')}`);
+  }
+});
+
+test('a token that is not one netrc word is refused without printing it', () => {
+  const found = problems({ cachix: 'c', 'cachix-auth-token': 'abc def\nmachine evil password x' });
+  assert.ok(found.some((p) => p.startsWith('cachix-auth-token:') && !p.includes('abc def')), found.join('; '));
 });

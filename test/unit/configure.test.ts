@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import { isTrusted, usesDaemon } from '../../src/configure/access.ts';
 import { mergeNixConfig, renderNixConf } from '../../src/configure/nix-conf.ts';
 import { mergeNetrc, parseNetrc, renderNetrc } from '../../src/configure/netrc.ts';
-import { withBlock, withoutBlock } from '../../src/configure/system-conf.ts';
 import { parsePublicKey } from '../../src/nix/keys.ts';
 import { parseDryRun } from '../../src/verify.ts';
 
@@ -36,14 +35,6 @@ test('netrc parse, merge and render', () => {
   ]);
   const merged = mergeNetrc(existing, [{ machine: 'b.example', password: 'new' }, { machine: 'c', password: 't' }]);
   assert.equal(renderNetrc(merged), 'machine a.example login u password p1\nmachine b.example password new\nmachine c password t\n');
-});
-
-test('system nix.conf block is added once and removed cleanly', () => {
-  const original = 'trusted-users = root\nsandbox = false\n';
-  const once = withBlock(original, 'extra-substituters = http://x\n');
-  assert.equal(withBlock(once, 'extra-substituters = http://x\n'), once);
-  assert.equal(withoutBlock(once), original);
-  assert.equal(withoutBlock(`${once}added-later = 1\n`), `${original}added-later = 1\n`);
 });
 
 test('trust: users, groups and *', () => {

@@ -75,6 +75,12 @@ const gates: Array<[string, Parameters<typeof decidePush>, boolean, RegExp?]> = 
   ['auto, explicit main on a master-default repo', ['auto', ['main'], branch('main', 'master'), 1], true],
   ['auto, explicit main on master', ['auto', ['main'], branch('master', 'master'), 1], false, /does not match/],
   ['auto, no push-branches, on a tag', ['auto', [], tag, 1], false, /not a branch/],
+  ['auto on workflow_dispatch', ['auto', ['main'], { ...branch('main'), eventName: 'workflow_dispatch' }, 1], true],
+  ['auto on schedule', ['auto', ['main'], { ...branch('main'), eventName: 'schedule' }, 1], true],
+  ['auto on workflow_run (runs after a fork\'s run)', ['auto', ['main'], { ...branch('main'), eventName: 'workflow_run' }, 1], false, /event workflow_run/],
+  ['auto on issue_comment', ['auto', ['main'], { ...branch('main'), eventName: 'issue_comment' }, 1], false, /event issue_comment/],
+  ['auto on merge_group', ['auto', ['main'], { ...branch('main'), eventName: 'merge_group' }, 1], false, /event merge_group/],
+  ['true on workflow_run (explicit opt-in)', ['true', ['main'], { ...branch('main'), eventName: 'workflow_run' }, 1], true],
 ];
 for (const [name, args, pushes, reason] of gates) {
   test(`gate: ${name}`, () => {

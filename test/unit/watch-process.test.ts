@@ -64,3 +64,14 @@ test('the runner process going away ends it', async () => {
     w.dispose();
   }
 });
+
+test('in a container (parent pid 0 or 1) the uploader watches its work dir instead of the parent', async () => {
+  const { alive } = await import('../../src/watch/run.ts');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const dir = mkdtempSync(`${(await import('node:os')).tmpdir()}/watch-alive-`);
+  assert.equal(alive(0, dir), true);
+  rmSync(dir, { recursive: true });
+  assert.equal(alive(0, dir), false, 'kill(0) tests our own process group: always alive');
+  assert.equal(alive(1, dir), false);
+  assert.equal(alive(process.pid, dir), true);
+});
