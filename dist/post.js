@@ -35450,6 +35450,26 @@ function maskSecrets(raw, env = {}) {
   for (const variable of Object.values(SecretEnvFallbacks)) for (const form of secretForms(env[variable] ?? "")) setSecret(form);
 }
 
+// src/schemas.ts
+var UNSAFE_CHARS = /[\s\u0000-\u001f\u007f-\u009f]/;
+function hasUnsafeChars(text4) {
+  return UNSAFE_CHARS.test(text4);
+}
+var Word = string2().refine((s) => s !== "" && !hasUnsafeChars(s), { error: "must be one word, without whitespace or control characters", abort: true });
+var shown = (issue3) => `"${serverText(String(issue3.input), 100)}"`;
+function urlWith(schemes) {
+  return string2().refine((s) => s !== "" && !hasUnsafeChars(s), { error: (issue3) => `${shown(issue3)} must not contain whitespace or control characters`, abort: true }).refine((s) => URL.canParse(s), { error: (issue3) => `${shown(issue3)} is not a URL`, abort: true }).refine((s) => schemes.includes(new URL(s).protocol), { error: (issue3) => `${shown(issue3)} must be an ${schemes.map((p) => `${p}//`).join(" or ")} URL` }).transform((s) => s.replace(/\/+$/, ""));
+}
+var HttpUrl = urlWith(["http:", "https:"]);
+var NetrcWord = Word.refine((s) => !/["'\\#]/.test(s), { error: 'must not contain quotes, backslashes or "#"' });
+function firstProblem(error3) {
+  return error3.issues[0]?.message ?? "invalid";
+}
+function check(schema, text4) {
+  const r = schema.safeParse(text4);
+  return r.success ? { ok: true, value: r.data } : { ok: false, problem: firstProblem(r.error) };
+}
+
 // src/nix/keys.ts
 import * as crypto2 from "node:crypto";
 var NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
@@ -35504,40 +35524,6 @@ function verifySignature(key, message2, signature) {
 function signatureKeyName(signature) {
   const at = signature.indexOf(":");
   return at < 0 ? "" : signature.slice(0, at);
-}
-
-// src/schemas.ts
-var UNSAFE_CHARS = /[\s\u0000-\u001f\u007f-\u009f]/;
-function hasUnsafeChars(text4) {
-  return UNSAFE_CHARS.test(text4);
-}
-var Word = string2().refine((s) => s !== "" && !hasUnsafeChars(s), { error: "must be one word, without whitespace or control characters", abort: true });
-var shown = (issue3) => `"${serverText(String(issue3.input), 100)}"`;
-function urlWith(schemes) {
-  return string2().refine((s) => s !== "" && !hasUnsafeChars(s), { error: (issue3) => `${shown(issue3)} must not contain whitespace or control characters`, abort: true }).refine((s) => URL.canParse(s), { error: (issue3) => `${shown(issue3)} is not a URL`, abort: true }).refine((s) => schemes.includes(new URL(s).protocol), { error: (issue3) => `${shown(issue3)} must be an ${schemes.map((p) => `${p}//`).join(" or ")} URL` }).transform((s) => s.replace(/\/+$/, ""));
-}
-var HttpUrl = urlWith(["http:", "https:"]);
-var PublicKeyText = string2().transform((s, ctx) => {
-  try {
-    return parsePublicKey(s);
-  } catch (error3) {
-    ctx.addIssue({ code: "custom", message: error3.message });
-    return NEVER;
-  }
-});
-var CachixName = string2().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
-  error: "a Cachix cache name is lower-case letters, digits and inner hyphens (it becomes <name>.cachix.org)"
-});
-var AtticCacheName = string2().regex(/^[A-Za-z0-9][A-Za-z0-9-_+]{0,49}$/, {
-  error: 'an attic cache name is 1\u201350 letters, digits, "-", "_" or "+", starting with a letter or digit'
-});
-var NetrcWord = Word.refine((s) => !/["'\\#]/.test(s), { error: 'must not contain quotes, backslashes or "#"' });
-function firstProblem(error3) {
-  return error3.issues[0]?.message ?? "invalid";
-}
-function check(schema, text4) {
-  const r = schema.safeParse(text4);
-  return r.success ? { ok: true, value: r.data } : { ok: false, problem: firstProblem(r.error) };
 }
 
 // src/pins/names.ts

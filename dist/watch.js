@@ -26604,6 +26604,26 @@ function words(text2) {
   return text2.split("\n").map((line) => line.replace(/(^|\s)#.*$/, "")).join(" ").split(/\s+/).filter(Boolean);
 }
 
+// src/schemas.ts
+var UNSAFE_CHARS = /[\s\u0000-\u001f\u007f-\u009f]/;
+function hasUnsafeChars(text2) {
+  return UNSAFE_CHARS.test(text2);
+}
+var Word = string2().refine((s) => s !== "" && !hasUnsafeChars(s), { error: "must be one word, without whitespace or control characters", abort: true });
+var shown = (issue3) => `"${serverText(String(issue3.input), 100)}"`;
+function urlWith(schemes) {
+  return string2().refine((s) => s !== "" && !hasUnsafeChars(s), { error: (issue3) => `${shown(issue3)} must not contain whitespace or control characters`, abort: true }).refine((s) => URL.canParse(s), { error: (issue3) => `${shown(issue3)} is not a URL`, abort: true }).refine((s) => schemes.includes(new URL(s).protocol), { error: (issue3) => `${shown(issue3)} must be an ${schemes.map((p) => `${p}//`).join(" or ")} URL` }).transform((s) => s.replace(/\/+$/, ""));
+}
+var HttpUrl = urlWith(["http:", "https:"]);
+var NetrcWord = Word.refine((s) => !/["'\\#]/.test(s), { error: 'must not contain quotes, backslashes or "#"' });
+function firstProblem(error2) {
+  return error2.issues[0]?.message ?? "invalid";
+}
+function check(schema, text2) {
+  const r = schema.safeParse(text2);
+  return r.success ? { ok: true, value: r.data } : { ok: false, problem: firstProblem(r.error) };
+}
+
 // src/nix/keys.ts
 import * as crypto from "node:crypto";
 var NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
@@ -26652,40 +26672,6 @@ function parseSecretKey(text2) {
 function signatureKeyName(signature) {
   const at = signature.indexOf(":");
   return at < 0 ? "" : signature.slice(0, at);
-}
-
-// src/schemas.ts
-var UNSAFE_CHARS = /[\s\u0000-\u001f\u007f-\u009f]/;
-function hasUnsafeChars(text2) {
-  return UNSAFE_CHARS.test(text2);
-}
-var Word = string2().refine((s) => s !== "" && !hasUnsafeChars(s), { error: "must be one word, without whitespace or control characters", abort: true });
-var shown = (issue3) => `"${serverText(String(issue3.input), 100)}"`;
-function urlWith(schemes) {
-  return string2().refine((s) => s !== "" && !hasUnsafeChars(s), { error: (issue3) => `${shown(issue3)} must not contain whitespace or control characters`, abort: true }).refine((s) => URL.canParse(s), { error: (issue3) => `${shown(issue3)} is not a URL`, abort: true }).refine((s) => schemes.includes(new URL(s).protocol), { error: (issue3) => `${shown(issue3)} must be an ${schemes.map((p) => `${p}//`).join(" or ")} URL` }).transform((s) => s.replace(/\/+$/, ""));
-}
-var HttpUrl = urlWith(["http:", "https:"]);
-var PublicKeyText = string2().transform((s, ctx) => {
-  try {
-    return parsePublicKey(s);
-  } catch (error2) {
-    ctx.addIssue({ code: "custom", message: error2.message });
-    return NEVER;
-  }
-});
-var CachixName = string2().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
-  error: "a Cachix cache name is lower-case letters, digits and inner hyphens (it becomes <name>.cachix.org)"
-});
-var AtticCacheName = string2().regex(/^[A-Za-z0-9][A-Za-z0-9-_+]{0,49}$/, {
-  error: 'an attic cache name is 1\u201350 letters, digits, "-", "_" or "+", starting with a letter or digit'
-});
-var NetrcWord = Word.refine((s) => !/["'\\#]/.test(s), { error: 'must not contain quotes, backslashes or "#"' });
-function firstProblem(error2) {
-  return error2.issues[0]?.message ?? "invalid";
-}
-function check(schema, text2) {
-  const r = schema.safeParse(text2);
-  return r.success ? { ok: true, value: r.data } : { ok: false, problem: firstProblem(r.error) };
 }
 
 // src/pins/names.ts

@@ -2,10 +2,10 @@
 // end up in nix.conf, NIX_CONFIG, a file command or a netrc. Nix reads those files line by line and
 // word by word: a newline in a server's `uri` would add any setting (`post-build-hook = …`, run as
 // root by the daemon), a space in a token would add a netrc word. So a value is checked where it
-// enters, and one that fails is never written anywhere.
+// enters, and one that fails is never written anywhere. Public keys are checked by nix/keys.ts
+// (parsePublicKey rebuilds each key from its 32 bytes), cache names by config.ts.
 import * as z from 'zod';
 import { serverText } from './server-text.ts';
-import { parsePublicKey, type PublicKey } from './nix/keys.ts';
 
 /** Whitespace, C0/C1 control characters and DEL: none of them belongs in a URL, key or token. */
 const UNSAFE_CHARS = /[\s\u0000-\u001f\u007f-\u009f]/;
@@ -32,24 +32,6 @@ export function urlWith(schemes: readonly string[]) {
 
 /** An http:// or https:// URL, safe to write into nix.conf or a netrc host. */
 export const HttpUrl = urlWith(['http:', 'https:']);
-
-/** A Nix public key `name:base64(32 bytes)`; the parsed key is rebuilt from its bytes. */
-export const PublicKeyText = z.string().transform((s, ctx): PublicKey => {
-  try {
-    return parsePublicKey(s);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    return z.NEVER;
-  }
-});
-
-// Cachix names are subdomains: lower-case letters, digits and inner hyphens.
-export const CachixName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
-  error: 'a Cachix cache name is lower-case letters, digits and inner hyphens (it becomes <name>.cachix.org)',
-});
-export const AtticCacheName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-_+]{0,49}$/, {
-  error: 'an attic cache name is 1–50 letters, digits, "-", "_" or "+", starting with a letter or digit',
-});
 
 /**
  * A netrc word (host, login, password). curl and Nix split netrc on whitespace and, depending on the
