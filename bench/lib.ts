@@ -1,5 +1,7 @@
 // Helpers for the benchmarks: knobs, medians, child processes with their peak memory, the table.
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 
@@ -91,4 +93,16 @@ export function printTable(): string {
 
 export function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+/** Fresh, empty file-command files for run `i` of a step run by hand (GITHUB_ENV, …), by variable. */
+export function stepFiles(dir: string, i: number): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const f of ['GITHUB_ENV', 'GITHUB_STATE', 'GITHUB_OUTPUT', 'GITHUB_PATH']) writeFileSync((files[f] = join(dir, `${f}-${i}`)), '');
+  return files;
+}
+
+/** `--option` flags that make a Nix command substitute from `url`, trusting `publicKey`. */
+export function trustFlags(url: string, publicKey: string): string[] {
+  return ['--option', 'extra-substituters', url, '--option', 'extra-trusted-public-keys', publicKey];
 }

@@ -9,7 +9,7 @@ import { renderPinSet } from '../src/pins/format.ts';
 import { pinTarball } from '../src/pins/nix-files.ts';
 import { copyTo } from '../test/harness/nix.ts';
 import type { BenchContext } from './context.ts';
-import { fmtMs, knob, log, median, mustRun, rows, run } from './lib.ts';
+import { fmtMs, knob, log, median, mustRun, rows, run, stepFiles, trustFlags } from './lib.ts';
 
 // `work` folds over N small JSON renderings: evaluation only, no builds, so its cost is what a
 // large flake's evaluation costs a consumer before the first path is fetched.
@@ -48,7 +48,7 @@ export async function benchPins(ctx: BenchContext): Promise<void> {
     rmSync(temp, { recursive: true, force: true }); // the action's GC roots
     await mustRun('nix-store', ['--delete', ...closure], { env: nixEnv });
   };
-  const trust = ['--option', 'extra-substituters', ctx.nginx.url, '--option', 'extra-trusted-public-keys', ctx.key.publicKey];
+  const trust = trustFlags(ctx.nginx.url, ctx.key.publicKey);
   const main = join(import.meta.dirname, '..', 'dist', 'main.js');
   const ours: number[] = [];
   const evaluated: number[] = [];
@@ -56,8 +56,7 @@ export async function benchPins(ctx: BenchContext): Promise<void> {
     const temp = join(dir, `temp-${i}`);
     mkdirSync(temp, { recursive: true });
     await forget(temp);
-    const files: Record<string, string> = {};
-    for (const f of ['GITHUB_ENV', 'GITHUB_STATE', 'GITHUB_OUTPUT', 'GITHUB_PATH']) writeFileSync((files[f] = join(dir, `${f}-${i}`)), '');
+    const files = stepFiles(dir, i);
     mkdirSync(temp, { recursive: true });
     const r = await run(process.execPath, [main], {
       env: {

@@ -1,7 +1,7 @@
 // `npm run bench`: figures for README (not timed tests). Each measurement is the median of several
 // runs, with the method users would otherwise run measured alongside in the same process.
-// Knobs (env): BENCH_QUICK=1 (small everything), BENCH_ONLY=main,diff,post,postmem,push,repush,memory,watch,pins,
-// BENCH_POST_N, BENCH_MEM_SMALL_MB, BENCH_PINS_EVAL_N (evaluation work of the pins baseline),
+// Knobs (env): BENCH_QUICK=1 (small everything), BENCH_ONLY=main,diff,post,postmem,push,repush,memory,watch,pins,dev-shells,
+// BENCH_POST_N, BENCH_MEM_SMALL_MB, BENCH_PINS_EVAL_N / BENCH_DEVSHELL_EVAL_N (evaluation work of the pins / dev-shell baselines),
 // BENCH_RUNS, BENCH_STORE_ENTRIES, BENCH_SMALL_N, BENCH_SMALL_KB, BENCH_LARGE_N, BENCH_LARGE_MB,
 // BENCH_REPUSH_N, BENCH_MEM_MB, BENCH_WATCH_PATHS, BENCH_WATCH_SECONDS, BENCH_XZ=0 (no default-xz
 // `nix copy` rows) or =all (also for the large paths: minutes), BENCH_DIR (kept generated store;
@@ -11,6 +11,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNginx, type Nginx } from '../test/harness/nginx.ts';
 import { generateKey, type KeyPair } from '../test/harness/nix.ts';
+import { benchDevShells } from './dev-shells.ts';
 import { benchDiff } from './diff.ts';
 import { fmtMs, knob, log, only, printTable, rows, run } from './lib.ts';
 import { benchMain } from './main-step.ts';
@@ -44,6 +45,7 @@ try {
   if (only('memory')) await benchMemory(ctx);
   if (only('watch')) await benchWatch(ctx);
   if (only('pins')) await benchPins(ctx);
+  if (only('dev-shells')) await benchDevShells(ctx);
 } finally {
   await nginx?.stop();
   rmSync(scratch, { recursive: true, force: true });

@@ -48,13 +48,13 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 
 // node_modules/@actions/core/lib/utils.js
-function toCommandValue(input) {
-  if (input === null || input === void 0) {
+function toCommandValue(input2) {
+  if (input2 === null || input2 === void 0) {
     return "";
-  } else if (typeof input === "string" || input instanceof String) {
-    return input;
+  } else if (typeof input2 === "string" || input2 instanceof String) {
+    return input2;
   }
-  return JSON.stringify(input);
+  return JSON.stringify(input2);
 }
 function toCommandProperties(annotationProperties) {
   if (!Object.keys(annotationProperties).length) {
@@ -127,7 +127,7 @@ var init_command = __esm({
 });
 
 // node_modules/@actions/core/lib/file-command.js
-import * as crypto from "crypto";
+import * as crypto2 from "crypto";
 import * as fs from "fs";
 import * as os2 from "os";
 function issueFileCommand(command, message) {
@@ -143,7 +143,7 @@ function issueFileCommand(command, message) {
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter4 = `ghadelimiter_${crypto.randomUUID()}`;
+  const delimiter4 = `ghadelimiter_${crypto2.randomUUID()}`;
   const convertedValue = toCommandValue(value);
   if (key.includes(delimiter4)) {
     throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter4}"`);
@@ -365,18 +365,18 @@ var require_tunnel = __commonJS({
             res.statusCode
           );
           socket.destroy();
-          var error3 = new Error("tunneling socket could not be established, statusCode=" + res.statusCode);
-          error3.code = "ECONNRESET";
-          options.request.emit("error", error3);
+          var error63 = new Error("tunneling socket could not be established, statusCode=" + res.statusCode);
+          error63.code = "ECONNRESET";
+          options.request.emit("error", error63);
           self.removeSocket(placeholder);
           return;
         }
         if (head.length > 0) {
           debug2("got illegal response body from proxy");
           socket.destroy();
-          var error3 = new Error("got illegal response body from proxy");
-          error3.code = "ECONNRESET";
-          options.request.emit("error", error3);
+          var error63 = new Error("got illegal response body from proxy");
+          error63.code = "ECONNRESET";
+          options.request.emit("error", error63);
           self.removeSocket(placeholder);
           return;
         }
@@ -391,9 +391,9 @@ var require_tunnel = __commonJS({
           cause.message,
           cause.stack
         );
-        var error3 = new Error("tunneling socket could not be established, cause=" + cause.message);
-        error3.code = "ECONNRESET";
-        options.request.emit("error", error3);
+        var error63 = new Error("tunneling socket could not be established, cause=" + cause.message);
+        error63.code = "ECONNRESET";
+        options.request.emit("error", error63);
         self.removeSocket(placeholder);
       }
     };
@@ -1722,14 +1722,14 @@ var require_diagnostics = __commonJS({
       diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
         const {
           connectParams: { version: version4, protocol, port, host },
-          error: error3
+          error: error63
         } = evt;
         debuglog(
           "connection to %s using %s%s errored - %s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
           version4,
-          error3.message
+          error63.message
         );
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
@@ -1760,14 +1760,14 @@ var require_diagnostics = __commonJS({
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
           request: { method, path: path10, origin },
-          error: error3
+          error: error63
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
           path10,
-          error3.message
+          error63.message
         );
       });
       isClientSet = true;
@@ -1802,7 +1802,7 @@ var require_diagnostics = __commonJS({
         diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
           const {
             connectParams: { version: version4, protocol, port, host },
-            error: error3
+            error: error63
           } = evt;
           debuglog(
             "connection to %s%s using %s%s errored - %s",
@@ -1810,7 +1810,7 @@ var require_diagnostics = __commonJS({
             port ? `:${port}` : "",
             protocol,
             version4,
-            error3.message
+            error63.message
           );
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
@@ -2101,11 +2101,11 @@ var require_request = __commonJS({
       /**
        * @param {Error} error
        */
-      onUpgradeError(error3) {
+      onUpgradeError(error63) {
         assert2(!this.aborted);
         assert2(this.completed);
         if (channels.error.hasSubscribers) {
-          channels.error.publish({ request: this, error: error3 });
+          channels.error.publish({ request: this, error: error63 });
         }
       }
       /**
@@ -2136,16 +2136,16 @@ var require_request = __commonJS({
           this.onError(err);
         }
       }
-      onError(error3) {
+      onError(error63) {
         this.onFinally();
         if (channels.error.hasSubscribers) {
-          channels.error.publish({ request: this, error: error3 });
+          channels.error.publish({ request: this, error: error63 });
         }
         if (this.aborted) {
           return;
         }
         this.aborted = true;
-        return this[kHandler].onError(error3);
+        return this[kHandler].onError(error63);
       }
       onFinally() {
         if (this.errorHandler) {
@@ -2779,14 +2779,14 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname: hostname3, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("node:tls");
           }
           servername = servername || options.servername || util5.getServerName(host) || null;
-          const sessionKey = servername || hostname;
+          const sessionKey = servername || hostname3;
           assert2(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
@@ -2802,7 +2802,7 @@ var require_connect = __commonJS({
             socket: httpSocket,
             // upgrade socket connection
             port,
-            host: hostname
+            host: hostname3
           });
           socket.on("session", function(session2) {
             sessionCache.set(sessionKey, session2);
@@ -2816,14 +2816,14 @@ var require_connect = __commonJS({
             ...options,
             localAddress,
             port,
-            host: hostname
+            host: hostname3
           });
         }
         if (options.keepAlive == null || options.keepAlive) {
           const keepAliveInitialDelay = options.keepAliveInitialDelay === void 0 ? 6e4 : options.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
-        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname, port });
+        const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname: hostname3, port });
         socket.setNoDelay(true).once(protocol === "https:" ? "secureConnect" : "connect", function() {
           queueMicrotask(clearConnectTimeout);
           if (callback) {
@@ -3515,21 +3515,21 @@ var require_data_url = __commonJS({
     var HTTP_QUOTED_STRING_TOKENS = /^[\u0009\u0020-\u007E\u0080-\u00FF]+$/;
     function dataURLProcessor(dataURL) {
       assert2(dataURL.protocol === "data:");
-      let input = URLSerializer(dataURL, true);
-      input = input.slice(5);
+      let input2 = URLSerializer(dataURL, true);
+      input2 = input2.slice(5);
       const position = { position: 0 };
       let mimeType = collectASequenceOfCodePointsFast(
         ",",
-        input,
+        input2,
         position
       );
       const mimeTypeLength = mimeType.length;
       mimeType = removeASCIIWhitespace(mimeType, true, true);
-      if (position.position >= input.length) {
+      if (position.position >= input2.length) {
         return "failure";
       }
       position.position++;
-      const encodedBody = input.slice(mimeTypeLength + 1);
+      const encodedBody = input2.slice(mimeTypeLength + 1);
       let body2 = stringPercentDecode(encodedBody);
       if (/;(\u0020){0,}base64$/i.test(mimeType)) {
         const stringBody = isomorphicDecode(body2);
@@ -3562,26 +3562,26 @@ var require_data_url = __commonJS({
       }
       return serialized;
     }
-    function collectASequenceOfCodePoints(condition, input, position) {
+    function collectASequenceOfCodePoints(condition, input2, position) {
       let result = "";
-      while (position.position < input.length && condition(input[position.position])) {
-        result += input[position.position];
+      while (position.position < input2.length && condition(input2[position.position])) {
+        result += input2[position.position];
         position.position++;
       }
       return result;
     }
-    function collectASequenceOfCodePointsFast(char, input, position) {
-      const idx = input.indexOf(char, position.position);
+    function collectASequenceOfCodePointsFast(char, input2, position) {
+      const idx = input2.indexOf(char, position.position);
       const start = position.position;
       if (idx === -1) {
-        position.position = input.length;
-        return input.slice(start);
+        position.position = input2.length;
+        return input2.slice(start);
       }
       position.position = idx;
-      return input.slice(start, position.position);
+      return input2.slice(start, position.position);
     }
-    function stringPercentDecode(input) {
-      const bytes = encoder.encode(input);
+    function stringPercentDecode(input2) {
+      const bytes = encoder.encode(input2);
       return percentDecode(bytes);
     }
     function isHexCharByte(byte) {
@@ -3593,41 +3593,41 @@ var require_data_url = __commonJS({
         byte >= 48 && byte <= 57 ? byte - 48 : (byte & 223) - 55
       );
     }
-    function percentDecode(input) {
-      const length = input.length;
-      const output = new Uint8Array(length);
+    function percentDecode(input2) {
+      const length = input2.length;
+      const output2 = new Uint8Array(length);
       let j = 0;
       for (let i = 0; i < length; ++i) {
-        const byte = input[i];
+        const byte = input2[i];
         if (byte !== 37) {
-          output[j++] = byte;
-        } else if (byte === 37 && !(isHexCharByte(input[i + 1]) && isHexCharByte(input[i + 2]))) {
-          output[j++] = 37;
+          output2[j++] = byte;
+        } else if (byte === 37 && !(isHexCharByte(input2[i + 1]) && isHexCharByte(input2[i + 2]))) {
+          output2[j++] = 37;
         } else {
-          output[j++] = hexByteToNumber(input[i + 1]) << 4 | hexByteToNumber(input[i + 2]);
+          output2[j++] = hexByteToNumber(input2[i + 1]) << 4 | hexByteToNumber(input2[i + 2]);
           i += 2;
         }
       }
-      return length === j ? output : output.subarray(0, j);
+      return length === j ? output2 : output2.subarray(0, j);
     }
-    function parseMIMEType(input) {
-      input = removeHTTPWhitespace(input, true, true);
+    function parseMIMEType(input2) {
+      input2 = removeHTTPWhitespace(input2, true, true);
       const position = { position: 0 };
       const type = collectASequenceOfCodePointsFast(
         "/",
-        input,
+        input2,
         position
       );
       if (type.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(type)) {
         return "failure";
       }
-      if (position.position > input.length) {
+      if (position.position > input2.length) {
         return "failure";
       }
       position.position++;
       let subtype = collectASequenceOfCodePointsFast(
         ";",
-        input,
+        input2,
         position
       );
       subtype = removeHTTPWhitespace(subtype, false, true);
@@ -3644,41 +3644,41 @@ var require_data_url = __commonJS({
         // https://mimesniff.spec.whatwg.org/#mime-type-essence
         essence: `${typeLowercase}/${subtypeLowercase}`
       };
-      while (position.position < input.length) {
+      while (position.position < input2.length) {
         position.position++;
         collectASequenceOfCodePoints(
           // https://fetch.spec.whatwg.org/#http-whitespace
           (char) => HTTP_WHITESPACE_REGEX.test(char),
-          input,
+          input2,
           position
         );
         let parameterName = collectASequenceOfCodePoints(
           (char) => char !== ";" && char !== "=",
-          input,
+          input2,
           position
         );
         parameterName = parameterName.toLowerCase();
-        if (position.position < input.length) {
-          if (input[position.position] === ";") {
+        if (position.position < input2.length) {
+          if (input2[position.position] === ";") {
             continue;
           }
           position.position++;
         }
-        if (position.position > input.length) {
+        if (position.position > input2.length) {
           break;
         }
         let parameterValue = null;
-        if (input[position.position] === '"') {
-          parameterValue = collectAnHTTPQuotedString(input, position, true);
+        if (input2[position.position] === '"') {
+          parameterValue = collectAnHTTPQuotedString(input2, position, true);
           collectASequenceOfCodePointsFast(
             ";",
-            input,
+            input2,
             position
           );
         } else {
           parameterValue = collectASequenceOfCodePointsFast(
             ";",
-            input,
+            input2,
             position
           );
           parameterValue = removeHTTPWhitespace(parameterValue, false, true);
@@ -3712,28 +3712,28 @@ var require_data_url = __commonJS({
       const buffer3 = Buffer.from(data, "base64");
       return new Uint8Array(buffer3.buffer, buffer3.byteOffset, buffer3.byteLength);
     }
-    function collectAnHTTPQuotedString(input, position, extractValue) {
+    function collectAnHTTPQuotedString(input2, position, extractValue) {
       const positionStart = position.position;
       let value = "";
-      assert2(input[position.position] === '"');
+      assert2(input2[position.position] === '"');
       position.position++;
       while (true) {
         value += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== "\\",
-          input,
+          input2,
           position
         );
-        if (position.position >= input.length) {
+        if (position.position >= input2.length) {
           break;
         }
-        const quoteOrBackslash = input[position.position];
+        const quoteOrBackslash = input2[position.position];
         position.position++;
         if (quoteOrBackslash === "\\") {
-          if (position.position >= input.length) {
+          if (position.position >= input2.length) {
             value += "\\";
             break;
           }
-          value += input[position.position];
+          value += input2[position.position];
           position.position++;
         } else {
           assert2(quoteOrBackslash === '"');
@@ -3743,7 +3743,7 @@ var require_data_url = __commonJS({
       if (extractValue) {
         return value;
       }
-      return input.slice(positionStart, position.position);
+      return input2.slice(positionStart, position.position);
     }
     function serializeAMimeType(mimeType) {
       assert2(mimeType !== "failure");
@@ -3785,10 +3785,10 @@ var require_data_url = __commonJS({
       }
       return lead === 0 && trail === str.length - 1 ? str : str.slice(lead, trail + 1);
     }
-    function isomorphicDecode(input) {
-      const length = input.length;
+    function isomorphicDecode(input2) {
+      const length = input2.length;
       if ((2 << 15) - 1 > length) {
-        return String.fromCharCode.apply(null, input);
+        return String.fromCharCode.apply(null, input2);
       }
       let result = "";
       let i = 0;
@@ -3797,7 +3797,7 @@ var require_data_url = __commonJS({
         if (i + addition > length) {
           addition = length - i;
         }
-        result += String.fromCharCode.apply(null, input.subarray(i, i += addition));
+        result += String.fromCharCode.apply(null, input2.subarray(i, i += addition));
       }
       return result;
     }
@@ -3870,8 +3870,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context3) {
-      const plural = context3.types.length === 1 ? "" : " one of";
-      const message = `${context3.argument} could not be converted to${plural}: ${context3.types.join(", ")}.`;
+      const plural2 = context3.types.length === 1 ? "" : " one of";
+      const message = `${context3.argument} could not be converted to${plural2}: ${context3.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context3.prefix,
         message
@@ -4289,11 +4289,11 @@ var require_util2 = __commonJS({
     var { isUint8Array } = __require("node:util/types");
     var { webidl } = require_webidl();
     var supportedHashes = [];
-    var crypto4;
+    var crypto5;
     try {
-      crypto4 = __require("node:crypto");
+      crypto5 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto4.getHashes().filter((hash) => possibleRelevantHashes.includes(hash));
+      supportedHashes = crypto5.getHashes().filter((hash2) => possibleRelevantHashes.includes(hash2));
     } catch {
     }
     function responseURL(response) {
@@ -4566,7 +4566,7 @@ var require_util2 = __commonJS({
       }
     }
     function bytesMatch(bytes, metadataList) {
-      if (crypto4 === void 0) {
+      if (crypto5 === void 0) {
         return true;
       }
       const parsedMetadata = parseMetadata(metadataList);
@@ -4581,7 +4581,7 @@ var require_util2 = __commonJS({
       for (const item of metadata2) {
         const algorithm = item.algo;
         const expectedValue = item.hash;
-        let actualValue = crypto4.createHash(algorithm).update(bytes).digest("base64");
+        let actualValue = crypto5.createHash(algorithm).update(bytes).digest("base64");
         if (actualValue[actualValue.length - 1] === "=") {
           if (actualValue[actualValue.length - 2] === "=") {
             actualValue = actualValue.slice(0, -2);
@@ -4674,11 +4674,11 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve3, reject) => {
+      const promise2 = new Promise((resolve3, reject) => {
         res = resolve3;
         rej = reject;
       });
-      return { promise, resolve: res, reject: rej };
+      return { promise: promise2, resolve: res, reject: rej };
     }
     function isAborted(fetchParams) {
       return fetchParams.controller.state === "aborted";
@@ -4791,7 +4791,7 @@ var require_util2 = __commonJS({
           writable: true,
           enumerable: true,
           configurable: true,
-          value: function entries() {
+          value: function entries2() {
             webidl.brandCheck(this, object3);
             return makeIterator(this, "key+value");
           }
@@ -4854,9 +4854,9 @@ var require_util2 = __commonJS({
       }
     }
     var invalidIsomorphicEncodeValueRegex = /[^\x00-\xFF]/;
-    function isomorphicEncode(input) {
-      assert2(!invalidIsomorphicEncodeValueRegex.test(input));
-      return input;
+    function isomorphicEncode(input2) {
+      assert2(!invalidIsomorphicEncodeValueRegex.test(input2));
+      return input2;
     }
     async function readAllBytes(reader) {
       const bytes = [];
@@ -5027,27 +5027,27 @@ var require_util2 = __commonJS({
       return mimeType;
     }
     function gettingDecodingSplitting(value) {
-      const input = value;
+      const input2 = value;
       const position = { position: 0 };
       const values = [];
       let temporaryValue = "";
-      while (position.position < input.length) {
+      while (position.position < input2.length) {
         temporaryValue += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== ",",
-          input,
+          input2,
           position
         );
-        if (position.position < input.length) {
-          if (input.charCodeAt(position.position) === 34) {
+        if (position.position < input2.length) {
+          if (input2.charCodeAt(position.position) === 34) {
             temporaryValue += collectAnHTTPQuotedString(
-              input,
+              input2,
               position
             );
-            if (position.position < input.length) {
+            if (position.position < input2.length) {
               continue;
             }
           } else {
-            assert2(input.charCodeAt(position.position) === 44);
+            assert2(input2.charCodeAt(position.position) === 44);
             position.position++;
           }
         }
@@ -5072,8 +5072,8 @@ var require_util2 = __commonJS({
       if (buffer3[0] === 239 && buffer3[1] === 187 && buffer3[2] === 191) {
         buffer3 = buffer3.subarray(3);
       }
-      const output = textDecoder.decode(buffer3);
-      return output;
+      const output2 = textDecoder.decode(buffer3);
+      return output2;
     }
     var EnvironmentSettingsObjectBase = class {
       get baseUrl() {
@@ -5331,8 +5331,8 @@ var require_formdata = __commonJS({
         }, { __proto__: null });
         options.depth ??= depth;
         options.colors ??= true;
-        const output = nodeUtil.formatWithOptions(options, state3);
-        return `FormData ${output.slice(output.indexOf("]") + 2)}`;
+        const output2 = nodeUtil.formatWithOptions(options, state3);
+        return `FormData ${output2.slice(output2.indexOf("]") + 2)}`;
       }
     };
     iteratorMixin("FormData", FormData2, kState, "name", "value");
@@ -5405,7 +5405,7 @@ var require_formdata_parser = __commonJS({
       }
       return true;
     }
-    function multipartFormDataParser(input, mimeType) {
+    function multipartFormDataParser(input2, mimeType) {
       assert2(mimeType !== "failure" && mimeType.essence === "multipart/form-data");
       const boundaryString = mimeType.parameters.get("boundary");
       if (boundaryString === void 0) {
@@ -5414,30 +5414,30 @@ var require_formdata_parser = __commonJS({
       const boundary = Buffer.from(`--${boundaryString}`, "utf8");
       const entryList = [];
       const position = { position: 0 };
-      while (input[position.position] === 13 && input[position.position + 1] === 10) {
+      while (input2[position.position] === 13 && input2[position.position + 1] === 10) {
         position.position += 2;
       }
-      let trailing = input.length;
-      while (input[trailing - 1] === 10 && input[trailing - 2] === 13) {
+      let trailing = input2.length;
+      while (input2[trailing - 1] === 10 && input2[trailing - 2] === 13) {
         trailing -= 2;
       }
-      if (trailing !== input.length) {
-        input = input.subarray(0, trailing);
+      if (trailing !== input2.length) {
+        input2 = input2.subarray(0, trailing);
       }
       while (true) {
-        if (input.subarray(position.position, position.position + boundary.length).equals(boundary)) {
+        if (input2.subarray(position.position, position.position + boundary.length).equals(boundary)) {
           position.position += boundary.length;
         } else {
           return "failure";
         }
-        if (position.position === input.length - 2 && bufferStartsWith(input, dd, position) || position.position === input.length - 4 && bufferStartsWith(input, ddcrlf, position)) {
+        if (position.position === input2.length - 2 && bufferStartsWith(input2, dd, position) || position.position === input2.length - 4 && bufferStartsWith(input2, ddcrlf, position)) {
           return entryList;
         }
-        if (input[position.position] !== 13 || input[position.position + 1] !== 10) {
+        if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
           return "failure";
         }
         position.position += 2;
-        const result = parseMultipartFormDataHeaders(input, position);
+        const result = parseMultipartFormDataHeaders(input2, position);
         if (result === "failure") {
           return "failure";
         }
@@ -5445,17 +5445,17 @@ var require_formdata_parser = __commonJS({
         position.position += 2;
         let body2;
         {
-          const boundaryIndex = input.indexOf(boundary.subarray(2), position.position);
+          const boundaryIndex = input2.indexOf(boundary.subarray(2), position.position);
           if (boundaryIndex === -1) {
             return "failure";
           }
-          body2 = input.subarray(position.position, boundaryIndex - 4);
+          body2 = input2.subarray(position.position, boundaryIndex - 4);
           position.position += body2.length;
           if (encoding === "base64") {
             body2 = Buffer.from(body2.toString(), "base64");
           }
         }
-        if (input[position.position] !== 13 || input[position.position + 1] !== 10) {
+        if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
           return "failure";
         } else {
           position.position += 2;
@@ -5475,13 +5475,13 @@ var require_formdata_parser = __commonJS({
         entryList.push(makeEntry(name, value, filename));
       }
     }
-    function parseMultipartFormDataHeaders(input, position) {
+    function parseMultipartFormDataHeaders(input2, position) {
       let name = null;
       let filename = null;
       let contentType2 = null;
       let encoding = null;
       while (true) {
-        if (input[position.position] === 13 && input[position.position + 1] === 10) {
+        if (input2[position.position] === 13 && input2[position.position + 1] === 10) {
           if (name === null) {
             return "failure";
           }
@@ -5489,44 +5489,44 @@ var require_formdata_parser = __commonJS({
         }
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
-          input,
+          input2,
           position
         );
         headerName = removeChars(headerName, true, true, (char) => char === 9 || char === 32);
         if (!HTTP_TOKEN_CODEPOINTS.test(headerName.toString())) {
           return "failure";
         }
-        if (input[position.position] !== 58) {
+        if (input2[position.position] !== 58) {
           return "failure";
         }
         position.position++;
         collectASequenceOfBytes(
           (char) => char === 32 || char === 9,
-          input,
+          input2,
           position
         );
         switch (bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
             name = filename = null;
-            if (!bufferStartsWith(input, formDataNameBuffer, position)) {
+            if (!bufferStartsWith(input2, formDataNameBuffer, position)) {
               return "failure";
             }
             position.position += 17;
-            name = parseMultipartFormDataName(input, position);
+            name = parseMultipartFormDataName(input2, position);
             if (name === null) {
               return "failure";
             }
-            if (bufferStartsWith(input, filenameBuffer, position)) {
-              let check2 = position.position + filenameBuffer.length;
-              if (input[check2] === 42) {
+            if (bufferStartsWith(input2, filenameBuffer, position)) {
+              let check3 = position.position + filenameBuffer.length;
+              if (input2[check3] === 42) {
                 position.position += 1;
-                check2 += 1;
+                check3 += 1;
               }
-              if (input[check2] !== 61 || input[check2 + 1] !== 34) {
+              if (input2[check3] !== 61 || input2[check3 + 1] !== 34) {
                 return "failure";
               }
               position.position += 12;
-              filename = parseMultipartFormDataName(input, position);
+              filename = parseMultipartFormDataName(input2, position);
               if (filename === null) {
                 return "failure";
               }
@@ -5536,7 +5536,7 @@ var require_formdata_parser = __commonJS({
           case "content-type": {
             let headerValue = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
-              input,
+              input2,
               position
             );
             headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
@@ -5546,7 +5546,7 @@ var require_formdata_parser = __commonJS({
           case "content-transfer-encoding": {
             let headerValue = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
-              input,
+              input2,
               position
             );
             headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
@@ -5556,26 +5556,26 @@ var require_formdata_parser = __commonJS({
           default: {
             collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
-              input,
+              input2,
               position
             );
           }
         }
-        if (input[position.position] !== 13 && input[position.position + 1] !== 10) {
+        if (input2[position.position] !== 13 && input2[position.position + 1] !== 10) {
           return "failure";
         } else {
           position.position += 2;
         }
       }
     }
-    function parseMultipartFormDataName(input, position) {
-      assert2(input[position.position - 1] === 34);
+    function parseMultipartFormDataName(input2, position) {
+      assert2(input2[position.position - 1] === 34);
       let name = collectASequenceOfBytes(
         (char) => char !== 10 && char !== 13 && char !== 34,
-        input,
+        input2,
         position
       );
-      if (input[position.position] !== 34) {
+      if (input2[position.position] !== 34) {
         return null;
       } else {
         position.position++;
@@ -5583,12 +5583,12 @@ var require_formdata_parser = __commonJS({
       name = new TextDecoder().decode(name).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
       return name;
     }
-    function collectASequenceOfBytes(condition, input, position) {
+    function collectASequenceOfBytes(condition, input2, position) {
       let start = position.position;
-      while (start < input.length && condition(input[start])) {
+      while (start < input2.length && condition(input2[start])) {
         ++start;
       }
-      return input.subarray(position.position, position.position = start);
+      return input2.subarray(position.position, position.position = start);
     }
     function removeChars(buf, leading, trailing, predicate) {
       let lead = 0;
@@ -5645,8 +5645,8 @@ var require_body = __commonJS({
     var { multipartFormDataParser } = require_formdata_parser();
     var random;
     try {
-      const crypto4 = __require("node:crypto");
-      random = (max) => crypto4.randomInt(0, max);
+      const crypto5 = __require("node:crypto");
+      random = (max) => crypto5.randomInt(0, max);
     } catch {
       random = (max) => Math.floor(Math.random(max));
     }
@@ -5859,9 +5859,9 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                   return fd;
                 }
                 case "application/x-www-form-urlencoded": {
-                  const entries = new URLSearchParams(value.toString());
+                  const entries2 = new URLSearchParams(value.toString());
                   const fd = new FormData2();
-                  for (const [name, value2] of entries) {
+                  for (const [name, value2] of entries2) {
                     fd.append(name, value2);
                   }
                   return fd;
@@ -5890,21 +5890,21 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         throw new TypeError("Body is unusable: Body has already been read");
       }
       throwIfAborted(object3[kState]);
-      const promise = createDeferredPromise();
-      const errorSteps = (error3) => promise.reject(error3);
+      const promise2 = createDeferredPromise();
+      const errorSteps = (error63) => promise2.reject(error63);
       const successSteps = (data) => {
         try {
-          promise.resolve(convertBytesToJSValue(data));
+          promise2.resolve(convertBytesToJSValue(data));
         } catch (e) {
           errorSteps(e);
         }
       };
       if (object3[kState].body == null) {
         successSteps(Buffer.allocUnsafe(0));
-        return promise.promise;
+        return promise2.promise;
       }
       await fullyReadBody(object3[kState].body, successSteps, errorSteps);
-      return promise.promise;
+      return promise2.promise;
     }
     function bodyUnusable(object3) {
       const body2 = object3[kState].body;
@@ -6298,9 +6298,9 @@ var require_client_h1 = __commonJS({
         client2.emit("disconnect", client2[kUrl], [client2], new InformationalError("upgrade"));
         try {
           request4.onUpgrade(statusCode, headers2, socket, statusText);
-        } catch (error3) {
-          util5.errorRequest(client2, request4, error3);
-          util5.destroy(socket, error3);
+        } catch (error63) {
+          util5.errorRequest(client2, request4, error63);
+          util5.destroy(socket, error63);
         }
         client2[kResume]();
       }
@@ -6702,7 +6702,7 @@ var require_client_h1 = __commonJS({
       }
       const socket = client2[kSocket];
       clearIdleSocketValidation(socket);
-      const abort = (error3) => {
+      const abort = (error63) => {
         if (request4.aborted) {
           return;
         }
@@ -6712,7 +6712,7 @@ var require_client_h1 = __commonJS({
           }
           return;
         }
-        util5.errorRequest(client2, request4, error3 || new RequestAbortedError());
+        util5.errorRequest(client2, request4, error63 || new RequestAbortedError());
         util5.destroy(body2);
         util5.destroy(socket, new InformationalError("aborted"));
       };
@@ -7291,25 +7291,25 @@ var require_client_h2 = __commonJS({
         }
       }
       let stream2;
-      const { hostname, port } = client2[kUrl];
-      headers2[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
+      const { hostname: hostname3, port } = client2[kUrl];
+      headers2[HTTP2_HEADER_AUTHORITY] = host || `${hostname3}${port ? `:${port}` : ""}`;
       headers2[HTTP2_HEADER_METHOD] = method;
-      const abort = (error3) => {
+      const abort = (error63) => {
         if (request4.aborted) {
           return;
         }
         if (request4.completed) {
           if (method === "CONNECT" && stream2 != null) {
-            util5.destroy(stream2, error3 || new RequestAbortedError());
+            util5.destroy(stream2, error63 || new RequestAbortedError());
           }
           return;
         }
-        error3 = error3 || new RequestAbortedError();
-        util5.errorRequest(client2, request4, error3);
+        error63 = error63 || new RequestAbortedError();
+        util5.errorRequest(client2, request4, error63);
         if (stream2 != null) {
-          util5.destroy(stream2, error3);
+          util5.destroy(stream2, error63);
         }
-        util5.destroy(body2, error3);
+        util5.destroy(body2, error63);
         client2[kQueue][client2[kRunningIdx]++] = null;
         client2[kResume]();
       };
@@ -7330,17 +7330,17 @@ var require_client_h2 = __commonJS({
           stream2.off(errorMonitor, onUpgradeError);
           request4.onUpgradeResponse(Number(headers3[HTTP2_HEADER_STATUS]), headers3, parseH2ResponseHeaders);
         };
-        const onUpgradeError = (error3) => {
+        const onUpgradeError = (error63) => {
           upgradeResponseFinished = true;
           stream2.off("response", onResponse);
-          request4.onUpgradeError(error3);
+          request4.onUpgradeError(error63);
         };
         const onReady = () => {
           try {
             request4.onUpgrade(null, null, stream2);
-          } catch (error3) {
+          } catch (error63) {
             stream2.off("response", onResponse);
-            abort(error3);
+            abort(error63);
             return;
           }
           if (request4.aborted) {
@@ -7542,8 +7542,8 @@ var require_client_h2 = __commonJS({
         }
         request4.onRequestSent();
         client2[kResume]();
-      } catch (error3) {
-        abort(error3);
+      } catch (error63) {
+        abort(error63);
       }
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body2, client2, request4, contentLength2) {
@@ -7698,8 +7698,8 @@ var require_redirect_handler = __commonJS({
       onUpgrade(statusCode, headers2, socket) {
         this.handler.onUpgrade(statusCode, headers2, socket);
       }
-      onError(error3) {
-        this.handler.onError(error3);
+      onError(error63) {
+        this.handler.onError(error63);
       }
       onHeaders(statusCode, headers2, resume, statusText) {
         this.location = this.history.length >= this.maxRedirections || util5.isDisturbed(this.opts.body) ? null : parseLocation(statusCode, headers2);
@@ -8132,20 +8132,20 @@ var require_client = __commonJS({
     async function connect(client2) {
       assert2(!client2[kConnecting]);
       assert2(!client2[kHTTPContext]);
-      let { host, hostname, protocol, port } = client2[kUrl];
-      if (hostname[0] === "[") {
-        const idx = hostname.indexOf("]");
+      let { host, hostname: hostname3, protocol, port } = client2[kUrl];
+      if (hostname3[0] === "[") {
+        const idx = hostname3.indexOf("]");
         assert2(idx !== -1);
-        const ip = hostname.substring(1, idx);
+        const ip = hostname3.substring(1, idx);
         assert2(net.isIP(ip));
-        hostname = ip;
+        hostname3 = ip;
       }
       client2[kConnecting] = true;
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
             host,
-            hostname,
+            hostname: hostname3,
             protocol,
             port,
             version: client2[kHTTPContext]?.version,
@@ -8159,7 +8159,7 @@ var require_client = __commonJS({
         const socket = await new Promise((resolve3, reject) => {
           client2[kConnector]({
             host,
-            hostname,
+            hostname: hostname3,
             protocol,
             port,
             servername: client2[kServerName],
@@ -8192,7 +8192,7 @@ var require_client = __commonJS({
           channels.connected.publish({
             connectParams: {
               host,
-              hostname,
+              hostname: hostname3,
               protocol,
               port,
               version: client2[kHTTPContext]?.version,
@@ -8213,7 +8213,7 @@ var require_client = __commonJS({
           channels.connectError.publish({
             connectParams: {
               host,
-              hostname,
+              hostname: hostname3,
               protocol,
               port,
               version: client2[kHTTPContext]?.version,
@@ -8629,7 +8629,7 @@ var require_pool = __commonJS({
         this[kOptions] = { ...util5.deepClone(options), connect, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kFactory] = factory;
-        this.on("connectionError", (origin2, targets, error3) => {
+        this.on("connectionError", (origin2, targets, error63) => {
           for (const target of targets) {
             const idx = this[kClients].indexOf(target);
             if (idx !== -1) {
@@ -9188,10 +9188,10 @@ var require_env_http_proxy_agent = __commonJS({
         }
       }
       #getProxyAgentForUrl(url3) {
-        let { protocol, host: hostname, port } = url3;
-        hostname = hostname.replace(/:\d*$/, "").toLowerCase();
+        let { protocol, host: hostname3, port } = url3;
+        hostname3 = hostname3.replace(/:\d*$/, "").toLowerCase();
         port = Number.parseInt(port, 10) || DEFAULT_PORTS[protocol] || 0;
-        if (!this.#shouldProxy(hostname, port)) {
+        if (!this.#shouldProxy(hostname3, port)) {
           return this[kNoProxyAgent];
         }
         if (protocol === "https:") {
@@ -9199,7 +9199,7 @@ var require_env_http_proxy_agent = __commonJS({
         }
         return this[kHttpProxyAgent];
       }
-      #shouldProxy(hostname, port) {
+      #shouldProxy(hostname3, port) {
         if (this.#noProxyChanged) {
           this.#parseNoProxy();
         }
@@ -9215,11 +9215,11 @@ var require_env_http_proxy_agent = __commonJS({
             continue;
           }
           if (!/^[.*]/.test(entry.hostname)) {
-            if (hostname === entry.hostname) {
+            if (hostname3 === entry.hostname) {
               return false;
             }
           } else {
-            if (hostname.endsWith(entry.hostname.replace(/^\*/, ""))) {
+            if (hostname3.endsWith(entry.hostname.replace(/^\*/, ""))) {
               return false;
             }
           }
@@ -10907,11 +10907,11 @@ var require_mock_utils = __commonJS({
     }
     function buildHeadersFromArray(headers2) {
       const clone2 = headers2.slice();
-      const entries = [];
+      const entries2 = [];
       for (let index = 0; index < clone2.length; index += 2) {
-        entries.push([clone2[index], clone2[index + 1]]);
+        entries2.push([clone2[index], clone2[index + 1]]);
       }
-      return Object.fromEntries(entries);
+      return Object.fromEntries(entries2);
     }
     function matchHeaders(mockDispatch2, headers2) {
       if (typeof mockDispatch2.headers === "function") {
@@ -11050,13 +11050,13 @@ var require_mock_utils = __commonJS({
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
       }
-      const { data: { statusCode, data, headers: headers2, trailers, error: error3 }, delay: delay4, persist } = mockDispatch2;
+      const { data: { statusCode, data, headers: headers2, trailers, error: error63 }, delay: delay4, persist } = mockDispatch2;
       const { timesInvoked, times } = mockDispatch2;
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
-      if (error3 !== null) {
+      if (error63 !== null) {
         deleteMockDispatch(this[kDispatches], key);
-        handler.onError(error3);
+        handler.onError(error63);
         return true;
       }
       if (typeof delay4 === "number" && delay4 > 0) {
@@ -11094,19 +11094,19 @@ var require_mock_utils = __commonJS({
         if (agent.isMockActive) {
           try {
             mockDispatch.call(this, opts, handler);
-          } catch (error3) {
-            if (error3 instanceof MockNotMatchedError) {
+          } catch (error63) {
+            if (error63 instanceof MockNotMatchedError) {
               const netConnect = agent[kGetNetConnect]();
               if (netConnect === false) {
-                throw new MockNotMatchedError(`${error3.message}: subsequent request to origin ${origin} was not allowed (net.connect disabled)`);
+                throw new MockNotMatchedError(`${error63.message}: subsequent request to origin ${origin} was not allowed (net.connect disabled)`);
               }
               if (checkNetConnect(netConnect, origin)) {
                 originalDispatch.call(this, opts, handler);
               } else {
-                throw new MockNotMatchedError(`${error3.message}: subsequent request to origin ${origin} was not allowed (net.connect is not enabled for this origin)`);
+                throw new MockNotMatchedError(`${error63.message}: subsequent request to origin ${origin} was not allowed (net.connect is not enabled for this origin)`);
               }
             } else {
-              throw error3;
+              throw error63;
             }
           }
         } else {
@@ -11271,11 +11271,11 @@ var require_mock_interceptor = __commonJS({
       /**
        * Mock an undici request with a defined error.
        */
-      replyWithError(error3) {
-        if (typeof error3 === "undefined") {
+      replyWithError(error63) {
+        if (typeof error63 === "undefined") {
           throw new InvalidArgumentError("error must be defined");
         }
-        const newMockDispatch = addMockDispatch(this[kDispatches], this[kDispatchKey], { error: error3 });
+        const newMockDispatch = addMockDispatch(this[kDispatches], this[kDispatchKey], { error: error63 });
         return new MockScope(newMockDispatch);
       }
       /**
@@ -11434,9 +11434,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural) {
+      constructor(singular, plural2) {
         this.singular = singular;
-        this.plural = plural;
+        this.plural = plural2;
       }
       pluralize(count) {
         const one = count === 1;
@@ -12009,8 +12009,8 @@ var require_dns = __commonJS({
         }
         this.#records.set(origin.hostname, records);
       }
-      getHandler(meta2, opts) {
-        return new DNSDispatchHandler(this, meta2, opts);
+      getHandler(meta3, opts) {
+        return new DNSDispatchHandler(this, meta3, opts);
       }
     };
     var DNSDispatchHandler = class extends DecoratorHandler {
@@ -13075,39 +13075,39 @@ var require_request2 = __commonJS({
     var patchMethodWarning = false;
     var Request = class _Request {
       // https://fetch.spec.whatwg.org/#dom-request
-      constructor(input, init = {}) {
+      constructor(input2, init = {}) {
         webidl.util.markAsUncloneable(this);
-        if (input === kConstruct) {
+        if (input2 === kConstruct) {
           return;
         }
         const prefix2 = "Request constructor";
         webidl.argumentLengthCheck(arguments, 1, prefix2);
-        input = webidl.converters.RequestInfo(input, prefix2, "input");
+        input2 = webidl.converters.RequestInfo(input2, prefix2, "input");
         init = webidl.converters.RequestInit(init, prefix2, "init");
         let request4 = null;
         let fallbackMode = null;
         const baseUrl = environmentSettingsObject.settingsObject.baseUrl;
         let signal = null;
-        if (typeof input === "string") {
+        if (typeof input2 === "string") {
           this[kDispatcher] = init.dispatcher;
           let parsedURL;
           try {
-            parsedURL = new URL(input, baseUrl);
+            parsedURL = new URL(input2, baseUrl);
           } catch (err) {
-            throw new TypeError("Failed to parse URL from " + input, { cause: err });
+            throw new TypeError("Failed to parse URL from " + input2, { cause: err });
           }
           if (parsedURL.username || parsedURL.password) {
             throw new TypeError(
-              "Request cannot be constructed from a URL that includes credentials: " + input
+              "Request cannot be constructed from a URL that includes credentials: " + input2
             );
           }
           request4 = makeRequest({ urlList: [parsedURL] });
           fallbackMode = "cors";
         } else {
-          this[kDispatcher] = init.dispatcher || input[kDispatcher];
-          assert2(input instanceof _Request);
-          request4 = input[kState];
-          signal = input[kSignal];
+          this[kDispatcher] = init.dispatcher || input2[kDispatcher];
+          assert2(input2 instanceof _Request);
+          request4 = input2[kState];
+          signal = input2[kSignal];
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window2 = "client";
@@ -13309,7 +13309,7 @@ var require_request2 = __commonJS({
             fillHeaders(this[kHeaders], headers2);
           }
         }
-        const inputBody = input instanceof _Request ? input[kState].body : null;
+        const inputBody = input2 instanceof _Request ? input2[kState].body : null;
         if ((init.body != null || inputBody != null) && (request4.method === "GET" || request4.method === "HEAD")) {
           throw new TypeError("Request with GET/HEAD method cannot have body.");
         }
@@ -13338,7 +13338,7 @@ var require_request2 = __commonJS({
         }
         let finalBody = inputOrInitBody;
         if (initBody == null && inputBody != null) {
-          if (bodyUnusable(input)) {
+          if (bodyUnusable(input2)) {
             throw new TypeError(
               "Cannot construct a Request with a Request object that has already been used."
             );
@@ -13793,28 +13793,28 @@ var require_fetch = __commonJS({
         this.emit("terminated", reason);
       }
       // https://fetch.spec.whatwg.org/#fetch-controller-abort
-      abort(error3) {
+      abort(error63) {
         if (this.state !== "ongoing") {
           return;
         }
         this.state = "aborted";
-        if (!error3) {
-          error3 = new DOMException("The operation was aborted.", "AbortError");
+        if (!error63) {
+          error63 = new DOMException("The operation was aborted.", "AbortError");
         }
-        this.serializedAbortReason = error3;
-        this.connection?.destroy(error3);
-        this.emit("terminated", error3);
+        this.serializedAbortReason = error63;
+        this.connection?.destroy(error63);
+        this.emit("terminated", error63);
       }
     };
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch2(input, init = void 0) {
+    function fetch2(input2, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
       try {
-        requestObject = new Request(input, init);
+        requestObject = new Request(input2, init);
       } catch (e) {
         p.reject(e);
         return p.promise;
@@ -13899,12 +13899,12 @@ var require_fetch = __commonJS({
       );
     }
     var markResourceTiming = performance.markResourceTiming;
-    function abortFetch(p, request4, responseObject, error3) {
+    function abortFetch(p, request4, responseObject, error63) {
       if (p) {
-        p.reject(error3);
+        p.reject(error63);
       }
       if (request4.body != null && isReadable(request4.body?.stream)) {
-        request4.body.stream.cancel(error3).catch((err) => {
+        request4.body.stream.cancel(error63).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -13916,7 +13916,7 @@ var require_fetch = __commonJS({
       }
       const response = responseObject[kState];
       if (response.body != null && isReadable(response.body?.stream)) {
-        response.body.stream.cancel(error3).catch((err) => {
+        response.body.stream.cancel(error63).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -14735,13 +14735,13 @@ var require_fetch = __commonJS({
               fetchParams.controller.ended = true;
               this.body.push(null);
             },
-            onError(error3) {
+            onError(error63) {
               if (this.abort) {
                 fetchParams.controller.off("terminated", this.abort);
               }
-              this.body?.destroy(error3);
-              fetchParams.controller.terminate(error3);
-              reject(error3);
+              this.body?.destroy(error63);
+              fetchParams.controller.terminate(error63);
+              reject(error63);
             },
             onUpgrade(status, rawHeaders, socket) {
               if (status !== 101) {
@@ -15204,8 +15204,8 @@ var require_util4 = __commonJS({
                   }
                   fr[kResult] = result;
                   fireAProgressEvent("load", fr);
-                } catch (error3) {
-                  fr[kError] = error3;
+                } catch (error63) {
+                  fr[kError] = error63;
                   fireAProgressEvent("error", fr);
                 }
                 if (fr[kState] !== "loading") {
@@ -15214,13 +15214,13 @@ var require_util4 = __commonJS({
               });
               break;
             }
-          } catch (error3) {
+          } catch (error63) {
             if (fr[kAborted]) {
               return;
             }
             queueMicrotask(() => {
               fr[kState] = "done";
-              fr[kError] = error3;
+              fr[kError] = error63;
               fireAProgressEvent("error", fr);
               if (fr[kState] !== "loading") {
                 fireAProgressEvent("loadend", fr);
@@ -15928,7 +15928,7 @@ var require_cache = __commonJS({
             r = new Request(request4)[kState];
           }
         }
-        const promise = createDeferredPromise();
+        const promise2 = createDeferredPromise();
         const requests = [];
         if (request4 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
@@ -15950,9 +15950,9 @@ var require_cache = __commonJS({
             );
             requestList.push(requestObject);
           }
-          promise.resolve(Object.freeze(requestList));
+          promise2.resolve(Object.freeze(requestList));
         });
-        return promise.promise;
+        return promise2.promise;
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#batch-cache-operations-algorithm
@@ -16369,21 +16369,21 @@ var require_util6 = __commonJS({
       code >= 65 && code <= 90 || // A-Z
       code >= 97 && code <= 122;
     }
-    function validateCookieDomain(domain) {
-      if (domain === " ") {
+    function validateCookieDomain(domain2) {
+      if (domain2 === " ") {
         return;
       }
-      if (domain.length > 255) {
+      if (domain2.length > 255) {
         throw new Error("Invalid cookie domain");
       }
       let labelLength = 0;
-      for (let i = 0; i < domain.length; ++i) {
-        const code = domain.charCodeAt(i);
+      for (let i = 0; i < domain2.length; ++i) {
+        const code = domain2.charCodeAt(i);
         if (code === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
-          if (domain.charCodeAt(i - 1) === 45) {
+          if (domain2.charCodeAt(i - 1) === 45) {
             throw new Error("Invalid cookie domain");
           }
           labelLength = 0;
@@ -16399,7 +16399,7 @@ var require_util6 = __commonJS({
           throw new Error("Invalid cookie domain");
         }
       }
-      if (labelLength === 0 || domain.charCodeAt(domain.length - 1) === 45) {
+      if (labelLength === 0 || domain2.charCodeAt(domain2.length - 1) === 45) {
         throw new Error("Invalid cookie domain");
       }
     }
@@ -16427,11 +16427,11 @@ var require_util6 = __commonJS({
       "Dec"
     ];
     var IMFPaddedNumbers = Array(61).fill(0).map((_, i) => i.toString().padStart(2, "0"));
-    function toIMFDate(date2) {
-      if (typeof date2 === "number") {
-        date2 = new Date(date2);
+    function toIMFDate(date5) {
+      if (typeof date5 === "number") {
+        date5 = new Date(date5);
       }
-      return `${IMFDays[date2.getUTCDay()]}, ${IMFPaddedNumbers[date2.getUTCDate()]} ${IMFMonths[date2.getUTCMonth()]} ${date2.getUTCFullYear()} ${IMFPaddedNumbers[date2.getUTCHours()]}:${IMFPaddedNumbers[date2.getUTCMinutes()]}:${IMFPaddedNumbers[date2.getUTCSeconds()]} GMT`;
+      return `${IMFDays[date5.getUTCDay()]}, ${IMFPaddedNumbers[date5.getUTCDate()]} ${IMFMonths[date5.getUTCMonth()]} ${date5.getUTCFullYear()} ${IMFPaddedNumbers[date5.getUTCHours()]}:${IMFPaddedNumbers[date5.getUTCMinutes()]}:${IMFPaddedNumbers[date5.getUTCSeconds()]} GMT`;
     }
     function validateCookieMaxAge(maxAge) {
       if (maxAge < 0) {
@@ -17285,13 +17285,13 @@ var require_frame = __commonJS({
     "use strict";
     var { maxUnsigned16Bit } = require_constants5();
     var BUFFER_SIZE = 16386;
-    var crypto4;
+    var crypto5;
     var buffer3 = null;
     var bufIdx = BUFFER_SIZE;
     try {
-      crypto4 = __require("node:crypto");
+      crypto5 = __require("node:crypto");
     } catch {
-      crypto4 = {
+      crypto5 = {
         // not full compatibility, but minimum.
         randomFillSync: function randomFillSync(buffer4, _offset, _size2) {
           for (let i = 0; i < buffer4.length; ++i) {
@@ -17304,7 +17304,7 @@ var require_frame = __commonJS({
     function generateMask() {
       if (bufIdx === BUFFER_SIZE) {
         bufIdx = 0;
-        crypto4.randomFillSync(buffer3 ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
+        crypto5.randomFillSync(buffer3 ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
       }
       return [buffer3[bufIdx++], buffer3[bufIdx++], buffer3[bufIdx++], buffer3[bufIdx++]];
     }
@@ -17376,9 +17376,9 @@ var require_connection = __commonJS({
     var { Headers: Headers2, getHeadersList } = require_headers();
     var { getDecodeSplit } = require_util2();
     var { WebsocketFrameSend } = require_frame();
-    var crypto4;
+    var crypto5;
     try {
-      crypto4 = __require("node:crypto");
+      crypto5 = __require("node:crypto");
     } catch {
     }
     function establishWebSocketConnection(url3, protocols, client2, ws, onEstablish, options) {
@@ -17398,7 +17398,7 @@ var require_connection = __commonJS({
         const headersList = getHeadersList(new Headers2(options.headers));
         request4.headersList = headersList;
       }
-      const keyValue = crypto4.randomBytes(16).toString("base64");
+      const keyValue = crypto5.randomBytes(16).toString("base64");
       request4.headersList.append("sec-websocket-key", keyValue);
       request4.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
@@ -17428,7 +17428,7 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest = crypto4.createHash("sha1").update(keyValue + uid).digest("base64");
+          const digest = crypto5.createHash("sha1").update(keyValue + uid).digest("base64");
           if (secWSAccept !== digest) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
@@ -17526,11 +17526,11 @@ var require_connection = __commonJS({
         });
       }
     }
-    function onSocketError(error3) {
+    function onSocketError(error63) {
       const { ws } = this;
       ws[kReadyState] = states.CLOSING;
       if (channels.socketError.hasSubscribers) {
-        channels.socketError.publish(error3);
+        channels.socketError.publish(error63);
       }
       this.destroy();
     }
@@ -17832,10 +17832,10 @@ var require_receiver = __commonJS({
                 this.#extensions.get("permessage-deflate").decompress(
                   body2,
                   this.#info.fin,
-                  (error3, data) => {
-                    if (error3) {
-                      const code = error3 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code, error3.message);
+                  (error63, data) => {
+                    if (error63) {
+                      const code = error63 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code, error63.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17914,10 +17914,10 @@ var require_receiver = __commonJS({
           this.#fragmentsBytes = 0;
           return fragments.shift();
         }
-        const output = Buffer.concat(fragments, this.#fragmentsBytes);
+        const output2 = Buffer.concat(fragments, this.#fragmentsBytes);
         this.#fragments = [];
         this.#fragmentsBytes = 0;
-        return output;
+        return output2;
       }
       parseCloseBody(data) {
         assert2(data.length !== 1);
@@ -18555,9 +18555,9 @@ var require_eventsource_stream = __commonJS({
       return true;
     }
     function createMaxEventSizeExceededError() {
-      const error3 = new Error("EventSource message size exceeded");
-      error3.aborted = false;
-      return error3;
+      const error63 = new Error("EventSource message size exceeded");
+      error63.aborted = false;
+      return error63;
     }
     var EventSourceStream = class extends Transform4 {
       /**
@@ -18669,8 +18669,8 @@ var require_eventsource_stream = __commonJS({
             }
             try {
               this.parseLine(this.readLine(), this.event);
-            } catch (error3) {
-              callback(error3);
+            } catch (error63) {
+              callback(error63);
               return;
             }
             this.consumeCurrentByte();
@@ -18685,10 +18685,10 @@ var require_eventsource_stream = __commonJS({
         }
         callback();
       }
-      _destroy(error3, callback) {
+      _destroy(error63, callback) {
         this.chunks.length = 0;
         this.clearEvent();
-        super._destroy(error3, callback);
+        super._destroy(error63, callback);
       }
       /**
        * @param {Buffer} line
@@ -19076,8 +19076,8 @@ var require_eventsource = __commonJS({
           pipeline5(
             response.body.stream,
             eventSourceStream,
-            (error3) => {
-              if (error3?.aborted === false) {
+            (error63) => {
+              if (error63?.aborted === false) {
                 this.close();
                 this.dispatchEvent(new Event("error"));
               }
@@ -19453,12 +19453,12 @@ var init_lib = __esm({
       readBody() {
         return __awaiter(this, void 0, void 0, function* () {
           return new Promise((resolve3) => __awaiter(this, void 0, void 0, function* () {
-            let output = Buffer.alloc(0);
+            let output2 = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
-              output = Buffer.concat([output, chunk]);
+              output2 = Buffer.concat([output2, chunk]);
             });
             this.message.on("end", () => {
-              resolve3(output.toString());
+              resolve3(output2.toString());
             });
           }));
         });
@@ -19791,7 +19791,7 @@ var init_lib = __esm({
        * For headers that must always be a single string (like Content-Type), use the
        * specialized _getExistingOrDefaultContentTypeHeader method instead.
        */
-      _getExistingOrDefaultHeader(additionalHeaders, header, _default2) {
+      _getExistingOrDefaultHeader(additionalHeaders, header, _default3) {
         let clientHeader;
         if (this.requestOptions && this.requestOptions.headers) {
           const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
@@ -19806,7 +19806,7 @@ var init_lib = __esm({
         if (clientHeader !== void 0) {
           return clientHeader;
         }
-        return _default2;
+        return _default3;
       }
       /**
        * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
@@ -19815,7 +19815,7 @@ var init_lib = __esm({
        * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
        * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
        */
-      _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default2) {
+      _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default3) {
         let clientHeader;
         if (this.requestOptions && this.requestOptions.headers) {
           const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
@@ -19842,7 +19842,7 @@ var init_lib = __esm({
         if (clientHeader !== void 0) {
           return clientHeader;
         }
-        return _default2;
+        return _default3;
       }
       _getAgent(parsedUrl) {
         let agent;
@@ -20507,12 +20507,12 @@ function mkdirP(fsPath) {
     yield mkdir(fsPath, { recursive: true });
   });
 }
-function which(tool, check2) {
+function which(tool, check3) {
   return __awaiter5(this, void 0, void 0, function* () {
     if (!tool) {
       throw new Error("parameter 'tool' is required");
     }
-    if (check2) {
+    if (check3) {
       const result = yield which(tool, false);
       if (!result) {
         if (IS_WINDOWS) {
@@ -20973,7 +20973,7 @@ var init_toolrunner = __esm({
               this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
               state3.CheckComplete();
             });
-            state3.on("done", (error3, exitCode) => {
+            state3.on("done", (error63, exitCode) => {
               if (stdbuffer.length > 0) {
                 this.emit("stdline", stdbuffer);
               }
@@ -20981,8 +20981,8 @@ var init_toolrunner = __esm({
                 this.emit("errline", errbuffer);
               }
               cp.removeAllListeners();
-              if (error3) {
-                reject(error3);
+              if (error63) {
+                reject(error63);
               } else {
                 resolve3(exitCode);
               }
@@ -21031,14 +21031,14 @@ var init_toolrunner = __esm({
         this.emit("debug", message);
       }
       _setResult() {
-        let error3;
+        let error63;
         if (this.processExited) {
           if (this.processError) {
-            error3 = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            error63 = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
           } else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-            error3 = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            error63 = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
           } else if (this.processStderr && this.options.failOnStdErr) {
-            error3 = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            error63 = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
           }
         }
         if (this.timeout) {
@@ -21046,7 +21046,7 @@ var init_toolrunner = __esm({
           this.timeout = null;
         }
         this.done = true;
-        this.emit("done", error3, this.processExitCode);
+        this.emit("done", error63, this.processExitCode);
       }
       static HandleTimeout(state3) {
         if (state3.done) {
@@ -21335,9 +21335,9 @@ function assertNever(_x) {
 }
 function assert(_) {
 }
-function getEnumValues(entries) {
-  const numericValues = Object.values(entries).filter((v) => typeof v === "number");
-  const values = Object.entries(entries).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
+function getEnumValues(entries2) {
+  const numericValues = Object.values(entries2).filter((v) => typeof v === "number");
+  const values = Object.entries(entries2).filter(([k, _]) => numericValues.indexOf(+k) === -1).map(([_, v]) => v);
   return values;
 }
 function joinValues(array2, separator = "|") {
@@ -21351,8 +21351,8 @@ function jsonStringifyReplacer(_, value) {
 function cached(getter) {
   return new Cached(getter);
 }
-function nullish(input) {
-  return input === null || input === void 0;
+function nullish(input2) {
+  return input2 === null || input2 === void 0;
 }
 function cleanRegex(source) {
   const start = source.startsWith("^") ? 1 : 0;
@@ -21488,8 +21488,8 @@ function randomString(length = 10) {
 function esc(str) {
   return JSON.stringify(str);
 }
-function slugify(input) {
-  return input.toLowerCase().trim().replace(/[^\w\s-]/g, "").replace(/[\s_-]+/g, "-").replace(/^-+|-+$/g, "");
+function slugify(input2) {
+  return input2.toLowerCase().trim().replace(/[^\w\s-]/g, "").replace(/[\s_-]+/g, "-").replace(/^-+|-+$/g, "");
 }
 function isObject(data) {
   return typeof data === "object" && data !== null && !Array.isArray(data);
@@ -21776,12 +21776,12 @@ function finalizeIssue(iss, ctx, config2) {
   }
   return full;
 }
-function getSizableOrigin(input) {
-  if (input instanceof Set)
+function getSizableOrigin(input2) {
+  if (input2 instanceof Set)
     return "set";
-  if (input instanceof Map)
+  if (input2 instanceof Map)
     return "map";
-  if (input instanceof File)
+  if (input2 instanceof File)
     return "file";
   return "unknown";
 }
@@ -21798,10 +21798,10 @@ function codePointLength(str) {
   }
   return count;
 }
-function getLengthableOrigin(input) {
-  if (Array.isArray(input))
+function getLengthableOrigin(input2) {
+  if (Array.isArray(input2))
     return "array";
-  if (typeof input === "string")
+  if (typeof input2 === "string")
     return "string";
   return "unknown";
 }
@@ -21827,12 +21827,12 @@ function parsedType(data) {
   return t;
 }
 function issue2(...args) {
-  const [iss, input, inst] = args;
+  const [iss, input2, inst] = args;
   if (typeof iss === "string") {
     return {
       message: iss,
       code: "custom",
-      input,
+      input: input2,
       inst
     };
   }
@@ -21843,8 +21843,8 @@ function cleanEnum(obj) {
     return Number.isNaN(Number.parseInt(k, 10));
   }).map((el) => el[1]);
 }
-function base64ToUint8Array(base642) {
-  const binaryString = atob(base642);
+function base64ToUint8Array(base643) {
+  const binaryString = atob(base643);
   const bytes = new Uint8Array(binaryString.length);
   for (let i = 0; i < binaryString.length; i++) {
     bytes[i] = binaryString.charCodeAt(i);
@@ -21858,16 +21858,16 @@ function uint8ArrayToBase64(bytes) {
   }
   return btoa(binaryString);
 }
-function base64urlToUint8Array(base64url2) {
-  const base642 = base64url2.replace(/-/g, "+").replace(/_/g, "/");
-  const padding2 = "=".repeat((4 - base642.length % 4) % 4);
-  return base64ToUint8Array(base642 + padding2);
+function base64urlToUint8Array(base64url3) {
+  const base643 = base64url3.replace(/-/g, "+").replace(/_/g, "/");
+  const padding2 = "=".repeat((4 - base643.length % 4) % 4);
+  return base64ToUint8Array(base643 + padding2);
 }
 function uint8ArrayToBase64url(bytes) {
   return uint8ArrayToBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
 }
-function hexToUint8Array(hex) {
-  const cleanHex = hex.replace(/^0x/, "");
+function hexToUint8Array(hex3) {
+  const cleanHex = hex3.replace(/^0x/, "");
   if (cleanHex.length % 2 !== 0) {
     throw new Error("Invalid hex string length");
   }
@@ -22201,7 +22201,7 @@ function config(newConfig) {
     Object.assign(globalConfig, newConfig);
   return globalConfig;
 }
-var _a, NEVER, _zodDesc, _E, $ZodAsyncError, $ZodEncodeError, globalConfig;
+var _a, NEVER, _zodDesc, _E, $brand, $ZodAsyncError, $ZodEncodeError, globalConfig;
 var init_core2 = __esm({
   "node_modules/zod/v4/core/core.js"() {
     init_util();
@@ -22210,6 +22210,7 @@ var init_core2 = __esm({
     });
     _zodDesc = { value: void 0, enumerable: false };
     _E = "captureStackTrace" in Error ? Error : null;
+    $brand = /* @__PURE__ */ Symbol("zod_brand");
     $ZodAsyncError = class extends Error {
       constructor() {
         super(`Encountered Promise during synchronous parse. Use .parseAsync() instead.`);
@@ -22245,10 +22246,10 @@ function node(obj, key, make) {
   }
   return obj[key];
 }
-function flattenError(error3, mapper = (issue3) => issue3.message) {
+function flattenError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = {};
   const formErrors = [];
-  for (const sub of error3.issues) {
+  for (const sub of error63.issues) {
     if (sub.path.length > 0) {
       node(fieldErrors, sub.path[0], () => []).push(mapper(sub));
     } else {
@@ -22257,10 +22258,10 @@ function flattenError(error3, mapper = (issue3) => issue3.message) {
   }
   return { formErrors, fieldErrors };
 }
-function formatError(error3, mapper = (issue3) => issue3.message) {
+function formatError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error4, path10 = []) => {
-    for (const issue3 of error4.issues) {
+  const processError = (error64, path10 = []) => {
+    for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
         issue3.errors.map((issues) => processError({ issues }, [...path10, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
@@ -22302,8 +22303,85 @@ function formatError(error3, mapper = (issue3) => issue3.message) {
       }
     }
   };
-  processError(error3);
+  processError(error63);
   return fieldErrors;
+}
+function treeifyError(error63, mapper = (issue3) => issue3.message) {
+  const result = { errors: [] };
+  const processError = (error64, path10 = []) => {
+    var _a4;
+    for (const issue3 of error64.issues) {
+      if (issue3.code === "invalid_union" && issue3.errors.length) {
+        issue3.errors.map((issues) => processError({ issues }, [...path10, ...issue3.path]));
+      } else if (issue3.code === "invalid_key") {
+        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
+      } else if (issue3.code === "invalid_element") {
+        processError({ issues: issue3.issues }, [...path10, ...issue3.path]);
+      } else {
+        const fullpath = [...path10, ...issue3.path];
+        if (fullpath.length === 0) {
+          result.errors.push(mapper(issue3));
+          continue;
+        }
+        let curr = result;
+        let i = 0;
+        while (i < fullpath.length) {
+          const el = fullpath[i];
+          const terminal = i === fullpath.length - 1;
+          if (typeof el === "string") {
+            curr.properties ?? (curr.properties = {});
+            if (!Object.prototype.hasOwnProperty.call(curr.properties, el)) {
+              Object.defineProperty(curr.properties, el, {
+                value: { errors: [] },
+                enumerable: true,
+                writable: true,
+                configurable: true
+              });
+            }
+            curr = curr.properties[el];
+          } else {
+            curr.items ?? (curr.items = []);
+            (_a4 = curr.items)[el] ?? (_a4[el] = { errors: [] });
+            curr = curr.items[el];
+          }
+          if (terminal) {
+            curr.errors.push(mapper(issue3));
+          }
+          i++;
+        }
+      }
+    }
+  };
+  processError(error63);
+  return result;
+}
+function toDotPath(_path) {
+  const segs = [];
+  const path10 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path10) {
+    if (typeof seg === "number")
+      segs.push(`[${seg}]`);
+    else if (typeof seg === "symbol")
+      segs.push(`[${JSON.stringify(String(seg))}]`);
+    else if (/[^\w$]/.test(seg))
+      segs.push(`[${JSON.stringify(seg)}]`);
+    else {
+      if (segs.length)
+        segs.push(".");
+      segs.push(seg);
+    }
+  }
+  return segs.join("");
+}
+function prettifyError(error63) {
+  const lines2 = [];
+  const issues = [...error63.issues].sort((a, b) => (a.path ?? []).length - (b.path ?? []).length);
+  for (const issue3 of issues) {
+    lines2.push(`\u2716 ${issue3.message}`);
+    if (issue3.path?.length)
+      lines2.push(`  \u2192 at ${toDotPath(issue3.path)}`);
+  }
+  return lines2.join("\n");
 }
 var _messageDesc, _issuesDesc, _installedToString, initializer, $ZodError, $ZodRealError;
 var init_errors = __esm({
@@ -22353,19 +22431,19 @@ function finalizeParams(callee, params) {
   return { callee: params?.callee ?? callee, Err: params?.Err };
 }
 function failure(Err, issues, ctx) {
-  let error3;
+  let error63;
   return {
     success: false,
     get error() {
-      if (!error3) {
-        error3 = new Err(issues.map((iss) => finalizeIssue(iss, ctx, config())));
+      if (!error63) {
+        error63 = new Err(issues.map((iss) => finalizeIssue(iss, ctx, config())));
         issues = void 0;
         ctx = void 0;
       }
-      return error3;
+      return error63;
     },
     set error(e) {
-      error3 = e;
+      error63 = e;
       issues = void 0;
       ctx = void 0;
     }
@@ -22386,7 +22464,7 @@ function validateFallback(schema, value, _ctx) {
   }
   return result.issues.length === 0;
 }
-var _parse, parse, _parseAsync, parseAsync, _safeParse, safeParse, _safeParseAsync, safeParseAsync, COMPILE_INVALID, COMPILE_FALLBACK, validate, validateAsync, _encode, _decode, _encodeAsync, _decodeAsync, _safeEncode, _safeDecode, _safeEncodeAsync, _safeDecodeAsync;
+var _parse, parse, _parseAsync, parseAsync, _safeParse, safeParse, _safeParseAsync, safeParseAsync, COMPILE_INVALID, COMPILE_FALLBACK, validate, validateAsync, _encode, encode, _decode, decode, _encodeAsync, encodeAsync, _decodeAsync, decodeAsync, _safeEncode, safeEncode, _safeDecode, safeDecode, _safeEncodeAsync, safeEncodeAsync, _safeDecodeAsync, safeDecodeAsync;
 var init_parse = __esm({
   "node_modules/zod/v4/core/parse.js"() {
     init_core2();
@@ -22469,6 +22547,7 @@ var init_parse = __esm({
       };
       return fn;
     };
+    encode = /* @__PURE__ */ _encode($ZodRealError);
     _decode = (_Err) => {
       const parse4 = _parse(_Err);
       const fn = (schema, value, _ctx, _params) => {
@@ -22476,6 +22555,7 @@ var init_parse = __esm({
       };
       return fn;
     };
+    decode = /* @__PURE__ */ _decode($ZodRealError);
     _encodeAsync = (_Err) => {
       const parseAsync3 = _parseAsync(_Err);
       const fn = async (schema, value, _ctx, _params) => {
@@ -22484,6 +22564,7 @@ var init_parse = __esm({
       };
       return fn;
     };
+    encodeAsync = /* @__PURE__ */ _encodeAsync($ZodRealError);
     _decodeAsync = (_Err) => {
       const parseAsync3 = _parseAsync(_Err);
       const fn = async (schema, value, _ctx, _params) => {
@@ -22491,24 +22572,96 @@ var init_parse = __esm({
       };
       return fn;
     };
+    decodeAsync = /* @__PURE__ */ _decodeAsync($ZodRealError);
     _safeEncode = (_Err) => (schema, value, _ctx) => {
       const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
       return _safeParse(_Err)(schema, value, ctx);
     };
+    safeEncode = /* @__PURE__ */ _safeEncode($ZodRealError);
     _safeDecode = (_Err) => (schema, value, _ctx) => {
       return _safeParse(_Err)(schema, value, _ctx);
     };
+    safeDecode = /* @__PURE__ */ _safeDecode($ZodRealError);
     _safeEncodeAsync = (_Err) => async (schema, value, _ctx) => {
       const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
       return _safeParseAsync(_Err)(schema, value, ctx);
     };
+    safeEncodeAsync = /* @__PURE__ */ _safeEncodeAsync($ZodRealError);
     _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
       return _safeParseAsync(_Err)(schema, value, _ctx);
     };
+    safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync($ZodRealError);
   }
 });
 
 // node_modules/zod/v4/core/regexes.js
+var regexes_exports = {};
+__export(regexes_exports, {
+  anyString: () => anyString,
+  base64: () => base64,
+  base64url: () => base64url,
+  bigint: () => bigint,
+  boolean: () => boolean,
+  browserEmail: () => browserEmail,
+  cidrv4: () => cidrv4,
+  cidrv6: () => cidrv6,
+  creditCard: () => creditCard,
+  cuid: () => cuid,
+  cuid2: () => cuid2,
+  currencyCode: () => currencyCode,
+  date: () => date,
+  datetime: () => datetime,
+  domain: () => domain,
+  duration: () => duration,
+  e164: () => e164,
+  email: () => email,
+  emoji: () => emoji,
+  extendedDuration: () => extendedDuration,
+  guid: () => guid,
+  hex: () => hex,
+  hostname: () => hostname,
+  html5Email: () => html5Email,
+  httpProtocol: () => httpProtocol,
+  iban: () => iban,
+  idnEmail: () => idnEmail,
+  integer: () => integer,
+  ipv4: () => ipv4,
+  ipv6: () => ipv6,
+  ksuid: () => ksuid,
+  lowercase: () => lowercase,
+  mac: () => mac,
+  md5_base64: () => md5_base64,
+  md5_base64url: () => md5_base64url,
+  md5_hex: () => md5_hex,
+  nanoid: () => nanoid,
+  nanoidOfLength: () => nanoidOfLength,
+  null: () => _null,
+  number: () => number,
+  rfc5322Email: () => rfc5322Email,
+  sha1_base64: () => sha1_base64,
+  sha1_base64url: () => sha1_base64url,
+  sha1_hex: () => sha1_hex,
+  sha256_base64: () => sha256_base64,
+  sha256_base64url: () => sha256_base64url,
+  sha256_hex: () => sha256_hex,
+  sha384_base64: () => sha384_base64,
+  sha384_base64url: () => sha384_base64url,
+  sha384_hex: () => sha384_hex,
+  sha512_base64: () => sha512_base64,
+  sha512_base64url: () => sha512_base64url,
+  sha512_hex: () => sha512_hex,
+  string: () => string,
+  time: () => time,
+  ulid: () => ulid,
+  undefined: () => _undefined,
+  unicodeEmail: () => unicodeEmail,
+  uppercase: () => uppercase,
+  uuid: () => uuid,
+  uuid4: () => uuid4,
+  uuid6: () => uuid6,
+  uuid7: () => uuid7,
+  xid: () => xid
+});
 function nanoidOfLength(length) {
   return new RegExp(`^[a-zA-Z0-9_-]{${length}}$`);
 }
@@ -22534,9 +22687,16 @@ function datetime(args) {
   const timeRegex = args.local ? `${qualified}|${timeSource({ precision: args.precision })}` : qualified;
   return new RegExp(`^${dateSource}T(?:${timeRegex})$`);
 }
-var cuid, cuid2, ulid, xid, ksuid, nanoid, duration, guid, uuid, email, _emoji, ipv4, ipv6, cidrv4, cidrv6, base64, base64url, httpProtocol, e164, dateSource, date, anyString, integer, number, boolean, lowercase, uppercase;
+function fixedBase64(bodyLength, padding2) {
+  return new RegExp(`^[A-Za-z0-9+/]{${bodyLength}}${padding2}$`);
+}
+function fixedBase64url(length) {
+  return new RegExp(`^[A-Za-z0-9_-]{${length}}$`);
+}
+var cuid, cuid2, ulid, xid, ksuid, nanoid, duration, extendedDuration, guid, uuid, uuid4, uuid6, uuid7, email, html5Email, rfc5322Email, unicodeEmail, idnEmail, browserEmail, _emoji, ipv4, ipv6, mac, cidrv4, cidrv6, base64, base64url, hostname, domain, httpProtocol, e164, creditCard, currencyCode, iban, dateSource, date, anyString, string, bigint, integer, number, boolean, _null, _undefined, lowercase, uppercase, hex, md5_hex, md5_base64, md5_base64url, sha1_hex, sha1_base64, sha1_base64url, sha256_hex, sha256_base64, sha256_base64url, sha384_hex, sha384_base64, sha384_base64url, sha512_hex, sha512_base64, sha512_base64url;
 var init_regexes = __esm({
   "node_modules/zod/v4/core/regexes.js"() {
+    init_util();
     cuid = /^[cC][0-9a-z]{6,}$/;
     cuid2 = /^[0-9a-z]+$/;
     ulid = /^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$/;
@@ -22544,35 +22704,81 @@ var init_regexes = __esm({
     ksuid = /^[A-Za-z0-9]{27}$/;
     nanoid = /^[a-zA-Z0-9_-]{21}$/;
     duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
+    extendedDuration = /^[-+]?P(?!$)(?:(?:[-+]?\d+Y)|(?:[-+]?\d+[.,]\d+Y$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:(?:[-+]?\d+W)|(?:[-+]?\d+[.,]\d+W$))?(?:(?:[-+]?\d+D)|(?:[-+]?\d+[.,]\d+D$))?(?:T(?=[\d+-])(?:(?:[-+]?\d+H)|(?:[-+]?\d+[.,]\d+H$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:[-+]?\d+(?:[.,]\d+)?S)?)??$/;
     guid = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
     uuid = (version4) => {
       if (!version4)
         return /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
       return new RegExp(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${version4}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`);
     };
+    uuid4 = /* @__PURE__ */ uuid(4);
+    uuid6 = /* @__PURE__ */ uuid(6);
+    uuid7 = /* @__PURE__ */ uuid(7);
     email = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
+    html5Email = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+    rfc5322Email = /^(([^<>()\[\]\\.,;:\s@"]+(\.[^<>()\[\]\\.,;:\s@"]+)*)|(".+"))@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}])|(([a-zA-Z\-0-9]+\.)+[a-zA-Z]{2,}))$/;
+    unicodeEmail = /^[^\s@"]{1,64}@[^\s@]{1,255}$/u;
+    idnEmail = unicodeEmail;
+    browserEmail = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
     _emoji = `^(?=[\\s\\S]*[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\u20E3])[\\p{Extended_Pictographic}\\p{Emoji_Component}]+$`;
     ipv4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
     ipv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;
+    mac = (delimiter4) => {
+      const escapedDelim = escapeRegex(delimiter4 ?? ":");
+      return new RegExp(`^(?:[0-9A-F]{2}${escapedDelim}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${escapedDelim}){5}[0-9a-f]{2}$`);
+    };
     cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;
     cidrv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$/;
     base64 = /^$|^(?:[0-9a-zA-Z+/]{4})*(?:(?:[0-9a-zA-Z+/]{2}==)|(?:[0-9a-zA-Z+/]{3}=))?$/;
     base64url = /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2,3})?$/;
+    hostname = /^(?=.{1,253}\.?$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[-0-9a-zA-Z]{0,61}[0-9a-zA-Z])?)*\.?$/;
+    domain = /^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$/;
     httpProtocol = /^https?$/;
     e164 = /^\+[1-9]\d{6,14}$/;
+    creditCard = /^\d(?:[ -]?\d){11,18}$/;
+    currencyCode = /^(?:AED|AFN|ALL|AMD|AOA|ARS|AUD|AWG|AZN|BAM|BBD|BDT|BHD|BIF|BMD|BND|BOB|BOV|BRL|BSD|BTN|BWP|BYN|BZD|CAD|CDF|CHE|CHF|CHW|CLF|CLP|CNY|COP|COU|CRC|CUP|CVE|CZK|DJF|DKK|DOP|DZD|EGP|ERN|ETB|EUR|FJD|FKP|GBP|GEL|GHS|GIP|GMD|GNF|GTQ|GYD|HKD|HNL|HTG|HUF|IDR|ILS|INR|IQD|IRR|ISK|JMD|JOD|JPY|KES|KGS|KHR|KMF|KPW|KRW|KWD|KYD|KZT|LAK|LBP|LKR|LRD|LSL|LYD|MAD|MDL|MGA|MKD|MMK|MNT|MOP|MRU|MUR|MVR|MWK|MXN|MXV|MYR|MZN|NAD|NGN|NIO|NOK|NPR|NZD|OMR|PAB|PEN|PGK|PHP|PKR|PLN|PYG|QAR|RON|RSD|RUB|RWF|SAR|SBD|SCR|SDG|SEK|SGD|SHP|SLE|SOS|SRD|SSP|STN|SVC|SYP|SZL|THB|TJS|TMT|TND|TOP|TRY|TTD|TWD|TZS|UAH|UGX|USD|USN|UYI|UYU|UYW|UZS|VED|VES|VND|VUV|WST|XAD|XAF|XAG|XAU|XBA|XBB|XBC|XBD|XCD|XCG|XDR|XOF|XPD|XPF|XPT|XSU|XTS|XUA|XXX|YER|ZAR|ZMW|ZWG)$/;
+    iban = /^[A-Z]{2}(?!00|01|99)\d{2}[A-Z0-9]{11,30}$/;
     dateSource = `(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))`;
     date = /* @__PURE__ */ anchor(dateSource);
     anyString = /^[\s\S]{0,}$/;
+    string = (params) => {
+      const regex = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
+      return new RegExp(`^${regex}$`);
+    };
+    bigint = /^-?\d+n?$/;
     integer = /^-?\d+$/;
     number = /^-?\d+(?:\.\d+)?$/;
     boolean = /^(?:true|false)$/i;
+    _null = /^null$/i;
+    _undefined = /^undefined$/i;
     lowercase = /^[^A-Z]*$/;
     uppercase = /^[^a-z]*$/;
+    hex = /^[0-9a-fA-F]*$/;
+    md5_hex = /^[0-9a-fA-F]{32}$/;
+    md5_base64 = /* @__PURE__ */ fixedBase64(22, "==");
+    md5_base64url = /* @__PURE__ */ fixedBase64url(22);
+    sha1_hex = /^[0-9a-fA-F]{40}$/;
+    sha1_base64 = /* @__PURE__ */ fixedBase64(27, "=");
+    sha1_base64url = /* @__PURE__ */ fixedBase64url(27);
+    sha256_hex = /^[0-9a-fA-F]{64}$/;
+    sha256_base64 = /* @__PURE__ */ fixedBase64(43, "=");
+    sha256_base64url = /* @__PURE__ */ fixedBase64url(43);
+    sha384_hex = /^[0-9a-fA-F]{96}$/;
+    sha384_base64 = /* @__PURE__ */ fixedBase64(64, "");
+    sha384_base64url = /* @__PURE__ */ fixedBase64url(64);
+    sha512_hex = /^[0-9a-fA-F]{128}$/;
+    sha512_base64 = /* @__PURE__ */ fixedBase64(86, "==");
+    sha512_base64url = /* @__PURE__ */ fixedBase64url(86);
   }
 });
 
 // node_modules/zod/v4/core/checks.js
-var $ZodCheck, _whenHasLength, numericOriginMap, $ZodCheckLessThan, $ZodCheckGreaterThan, $ZodCheckMultipleOf, $ZodCheckNumberFormat, $ZodCheckMaxLength, $ZodCheckMinLength, $ZodCheckLengthEquals, $ZodCheckStringFormat, $ZodCheckRegex, $ZodCheckLowerCase, $ZodCheckUpperCase, $ZodCheckIncludes, $ZodCheckStartsWith, $ZodCheckEndsWith, $ZodCheckOverwrite;
+function handleCheckPropertyResult(result, payload, property) {
+  if (result.issues.length) {
+    payload.issues.push(...prefixIssues(property, result.issues));
+  }
+}
+var $ZodCheck, _whenHasSize, _whenHasLength, numericOriginMap, $ZodCheckLessThan, $ZodCheckGreaterThan, $ZodCheckMultipleOf, $ZodCheckNumberFormat, $ZodCheckBigIntFormat, $ZodCheckMaxSize, $ZodCheckMinSize, $ZodCheckSizeEquals, $ZodCheckMaxLength, $ZodCheckMinLength, $ZodCheckLengthEquals, $ZodCheckStringFormat, $ZodCheckRegex, $ZodCheckLowerCase, $ZodCheckUpperCase, $ZodCheckIncludes, $ZodCheckStartsWith, $ZodCheckEndsWith, $ZodCheckProperty, $ZodCheckProperties, $ZodCheckMimeType, $ZodCheckOverwrite;
 var init_checks = __esm({
   "node_modules/zod/v4/core/checks.js"() {
     init_core2();
@@ -22584,6 +22790,10 @@ var init_checks = __esm({
       inst._zod.def = def;
       (_a4 = inst._zod).onattach ?? (_a4.onattach = []);
     });
+    _whenHasSize = (payload) => {
+      const val = payload.value;
+      return !nullish(val) && val.size !== void 0;
+    };
     _whenHasLength = (payload) => {
       const val = payload.value;
       return !nullish(val) && val.length !== void 0;
@@ -22657,23 +22867,23 @@ var init_checks = __esm({
       const origin = isInt ? "int" : "number";
       const [minimum, maximum] = NUMBER_FORMAT_RANGES[def.format];
       inst._zod.check = (payload) => {
-        const input = payload.value;
+        const input2 = payload.value;
         if (isInt) {
-          if (!Number.isInteger(input)) {
+          if (!Number.isInteger(input2)) {
             payload.issues.push({
               expected: origin,
               format: def.format,
               code: "invalid_type",
               continue: false,
-              input,
+              input: input2,
               inst
             });
             return;
           }
-          if (!Number.isSafeInteger(input)) {
-            if (input > 0) {
+          if (!Number.isSafeInteger(input2)) {
+            if (input2 > 0) {
               payload.issues.push({
-                input,
+                input: input2,
                 code: "too_big",
                 maximum: Number.MAX_SAFE_INTEGER,
                 note: "Integers must be within the safe integer range.",
@@ -22684,7 +22894,7 @@ var init_checks = __esm({
               });
             } else {
               payload.issues.push({
-                input,
+                input: input2,
                 code: "too_small",
                 minimum: Number.MIN_SAFE_INTEGER,
                 note: "Integers must be within the safe integer range.",
@@ -22697,10 +22907,10 @@ var init_checks = __esm({
             return;
           }
         }
-        if (input < minimum) {
+        if (input2 < minimum) {
           payload.issues.push({
             origin: "number",
-            input,
+            input: input2,
             code: "too_small",
             minimum,
             inclusive: true,
@@ -22708,10 +22918,10 @@ var init_checks = __esm({
             continue: !def.abort
           });
         }
-        if (input > maximum) {
+        if (input2 > maximum) {
           payload.issues.push({
             origin: "number",
-            input,
+            input: input2,
             code: "too_big",
             maximum,
             inclusive: true,
@@ -22721,23 +22931,113 @@ var init_checks = __esm({
         }
       };
     });
+    $ZodCheckBigIntFormat = /* @__PURE__ */ $constructor("$ZodCheckBigIntFormat", (inst, def) => {
+      $ZodCheck.init(inst, def);
+      const [minimum, maximum] = BIGINT_FORMAT_RANGES[def.format];
+      inst._zod.check = (payload) => {
+        const input2 = payload.value;
+        if (input2 < minimum) {
+          payload.issues.push({
+            origin: "bigint",
+            input: input2,
+            code: "too_small",
+            minimum,
+            inclusive: true,
+            inst,
+            continue: !def.abort
+          });
+        }
+        if (input2 > maximum) {
+          payload.issues.push({
+            origin: "bigint",
+            input: input2,
+            code: "too_big",
+            maximum,
+            inclusive: true,
+            inst,
+            continue: !def.abort
+          });
+        }
+      };
+    });
+    $ZodCheckMaxSize = /* @__PURE__ */ $constructor("$ZodCheckMaxSize", (inst, def) => {
+      var _a4;
+      $ZodCheck.init(inst, def);
+      (_a4 = inst._zod.def).when ?? (_a4.when = _whenHasSize);
+      inst._zod.check = (payload) => {
+        const input2 = payload.value;
+        const size2 = input2.size;
+        if (size2 <= def.maximum)
+          return;
+        payload.issues.push({
+          origin: getSizableOrigin(input2),
+          code: "too_big",
+          maximum: def.maximum,
+          inclusive: true,
+          input: input2,
+          inst,
+          continue: !def.abort
+        });
+      };
+    });
+    $ZodCheckMinSize = /* @__PURE__ */ $constructor("$ZodCheckMinSize", (inst, def) => {
+      var _a4;
+      $ZodCheck.init(inst, def);
+      (_a4 = inst._zod.def).when ?? (_a4.when = _whenHasSize);
+      inst._zod.check = (payload) => {
+        const input2 = payload.value;
+        const size2 = input2.size;
+        if (size2 >= def.minimum)
+          return;
+        payload.issues.push({
+          origin: getSizableOrigin(input2),
+          code: "too_small",
+          minimum: def.minimum,
+          inclusive: true,
+          input: input2,
+          inst,
+          continue: !def.abort
+        });
+      };
+    });
+    $ZodCheckSizeEquals = /* @__PURE__ */ $constructor("$ZodCheckSizeEquals", (inst, def) => {
+      var _a4;
+      $ZodCheck.init(inst, def);
+      (_a4 = inst._zod.def).when ?? (_a4.when = _whenHasSize);
+      inst._zod.check = (payload) => {
+        const input2 = payload.value;
+        const size2 = input2.size;
+        if (size2 === def.size)
+          return;
+        const tooBig = size2 > def.size;
+        payload.issues.push({
+          origin: getSizableOrigin(input2),
+          ...tooBig ? { code: "too_big", maximum: def.size } : { code: "too_small", minimum: def.size },
+          inclusive: true,
+          exact: true,
+          input: payload.value,
+          inst,
+          continue: !def.abort
+        });
+      };
+    });
     $ZodCheckMaxLength = /* @__PURE__ */ $constructor("$ZodCheckMaxLength", (inst, def) => {
       var _a4;
       $ZodCheck.init(inst, def);
       (_a4 = inst._zod.def).when ?? (_a4.when = _whenHasLength);
       inst._zod.check = (payload) => {
-        const input = payload.value;
-        const units = input.length;
-        const length = typeof input === "string" && units > def.maximum ? codePointLength(input) : units;
+        const input2 = payload.value;
+        const units = input2.length;
+        const length = typeof input2 === "string" && units > def.maximum ? codePointLength(input2) : units;
         if (length <= def.maximum)
           return;
-        const origin = getLengthableOrigin(input);
+        const origin = getLengthableOrigin(input2);
         payload.issues.push({
           origin,
           code: "too_big",
           maximum: def.maximum,
           inclusive: true,
-          input,
+          input: input2,
           inst,
           continue: !def.abort
         });
@@ -22748,18 +23048,18 @@ var init_checks = __esm({
       $ZodCheck.init(inst, def);
       (_a4 = inst._zod.def).when ?? (_a4.when = _whenHasLength);
       inst._zod.check = (payload) => {
-        const input = payload.value;
-        const units = input.length;
-        const length = typeof input === "string" && units >= def.minimum && units < def.minimum * 2 ? codePointLength(input) : units;
+        const input2 = payload.value;
+        const units = input2.length;
+        const length = typeof input2 === "string" && units >= def.minimum && units < def.minimum * 2 ? codePointLength(input2) : units;
         if (length >= def.minimum)
           return;
-        const origin = getLengthableOrigin(input);
+        const origin = getLengthableOrigin(input2);
         payload.issues.push({
           origin,
           code: "too_small",
           minimum: def.minimum,
           inclusive: true,
-          input,
+          input: input2,
           inst,
           continue: !def.abort
         });
@@ -22770,12 +23070,12 @@ var init_checks = __esm({
       $ZodCheck.init(inst, def);
       (_a4 = inst._zod.def).when ?? (_a4.when = _whenHasLength);
       inst._zod.check = (payload) => {
-        const input = payload.value;
-        const units = input.length;
-        const length = typeof input === "string" && units >= def.length && units <= def.length * 2 ? codePointLength(input) : units;
+        const input2 = payload.value;
+        const units = input2.length;
+        const length = typeof input2 === "string" && units >= def.length && units <= def.length * 2 ? codePointLength(input2) : units;
         if (length === def.length)
           return;
-        const origin = getLengthableOrigin(input);
+        const origin = getLengthableOrigin(input2);
         const tooBig = length > def.length;
         payload.issues.push({
           origin,
@@ -22890,6 +23190,63 @@ var init_checks = __esm({
         });
       };
     });
+    $ZodCheckProperty = /* @__PURE__ */ $constructor("$ZodCheckProperty", (inst, def) => {
+      $ZodCheck.init(inst, def);
+      inst._zod.check = (payload) => {
+        const result = def.schema._zod.run({
+          value: payload.value[def.property],
+          issues: []
+        }, {});
+        if (result instanceof Promise) {
+          return result.then((result2) => handleCheckPropertyResult(result2, payload, def.property));
+        }
+        handleCheckPropertyResult(result, payload, def.property);
+        return;
+      };
+    });
+    $ZodCheckProperties = /* @__PURE__ */ $constructor("$ZodCheckProperties", (inst, def) => {
+      $ZodCheck.init(inst, def);
+      hide(inst, Symbol.iterator, function* () {
+        yield inst;
+      });
+      let entries2;
+      inst._zod.check = (payload) => {
+        if (payload.value == null) {
+          payload.issues.push({ expected: "object", code: "invalid_type", input: payload.value, inst });
+          return void 0;
+        }
+        entries2 ?? (entries2 = Reflect.ownKeys(def.shape).map((key) => [key, def.shape[key]]));
+        const input2 = payload.value;
+        let proms;
+        for (const [key, schema] of entries2) {
+          const result = schema._zod.run({ value: input2[key], issues: [] }, {});
+          if (result instanceof Promise) {
+            proms ?? (proms = []);
+            proms.push(result.then((result2) => handleCheckPropertyResult(result2, payload, key)));
+          } else {
+            handleCheckPropertyResult(result, payload, key);
+          }
+        }
+        if (proms)
+          return Promise.all(proms).then(() => void 0);
+        return void 0;
+      };
+    });
+    $ZodCheckMimeType = /* @__PURE__ */ $constructor("$ZodCheckMimeType", (inst, def) => {
+      $ZodCheck.init(inst, def);
+      const mimeSet = new Set(def.mime);
+      inst._zod.check = (payload) => {
+        if (mimeSet.has(payload.value.type))
+          return;
+        payload.issues.push({
+          code: "invalid_value",
+          values: def.mime,
+          input: payload.value.type,
+          inst,
+          continue: !def.abort
+        });
+      };
+    });
     $ZodCheckOverwrite = /* @__PURE__ */ $constructor("$ZodCheckOverwrite", (inst, def) => {
       $ZodCheck.init(inst, def);
       inst._zod.check = (payload) => {
@@ -22978,11 +23335,11 @@ function standardProps(inst) {
     version: 1
   };
 }
-function canParseURL(input) {
+function canParseURL(input2) {
   try {
     if (typeof URL !== "undefined" && typeof URL.canParse === "function")
-      return URL.canParse(input);
-    new URL(input);
+      return URL.canParse(input2);
+    new URL(input2);
     return true;
   } catch {
     return false;
@@ -23012,9 +23369,9 @@ function parseURLObject(trimmed, def) {
 function stripTabAndNewline(value) {
   return value.replace(asciiTabOrNewline, "");
 }
-function urlHostnameOk(url3, hostname) {
-  hostname.lastIndex = 0;
-  return hostname.test(url3.hostname);
+function urlHostnameOk(url3, hostname3) {
+  hostname3.lastIndex = 0;
+  return hostname3.test(url3.hostname);
 }
 function urlProtocolOk(url3, protocol) {
   protocol.lastIndex = 0;
@@ -23056,9 +23413,43 @@ function isValidBase64(data) {
 function isValidBase64URL(data) {
   if (!base64urlCharset.test(data))
     return false;
-  const base642 = data.replace(/[-_]/g, (c) => c === "-" ? "+" : "/");
-  const padded = base642.padEnd(Math.ceil(base642.length / 4) * 4, "=");
+  const base643 = data.replace(/[-_]/g, (c) => c === "-" ? "+" : "/");
+  const padded = base643.padEnd(Math.ceil(base643.length / 4) * 4, "=");
   return isValidBase64(padded);
+}
+function isLuhnAlgo(digits) {
+  let length = digits.length;
+  let bit = 1;
+  let sum = 0;
+  while (length) {
+    const value = digits.charCodeAt(--length) - 48;
+    bit ^= 1;
+    sum += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value] : value;
+  }
+  return sum % 10 === 0;
+}
+function isValidCreditCard(input2) {
+  if (!creditCard.test(input2))
+    return false;
+  return isLuhnAlgo(input2.replace(CC_SANITIZE, ""));
+}
+function isIso7064Mod97(iban3) {
+  let remainder = 0;
+  const len = iban3.length;
+  for (let i = 4; i < len; i++) {
+    const code = iban3.charCodeAt(i);
+    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+  }
+  for (let i = 0; i < 4; i++) {
+    const code = iban3.charCodeAt(i);
+    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+  }
+  return remainder === 1;
+}
+function isValidIBAN(input2) {
+  if (!iban.test(input2))
+    return false;
+  return isIso7064Mod97(input2);
 }
 function isValidJWT(token2, algorithm = null) {
   try {
@@ -23108,8 +23499,8 @@ function handleArrayResult(result, final, index) {
   }
   final.value[index] = result.value;
 }
-function handlePropertyResult(result, final, key, input, optin, optout) {
-  const isPresent = key in input;
+function handlePropertyResult(result, final, key, input2, optin, optout) {
+  const isPresent = key in input2;
   const isOptionalOut = optout === "optional";
   if (!isPresent && isOptionalOut && optin === "optional") {
     return;
@@ -23160,7 +23551,7 @@ function normalizeDef(def) {
     optionalKeys: new Set(okeys)
   };
 }
-function handleCatchall(proms, input, payload, ctx, def, inst, abortEarly) {
+function handleCatchall(proms, input2, payload, ctx, def, inst, abortEarly) {
   const unrecognized = [];
   const keySet = def.keySet;
   const _catchall = def.catchall._zod;
@@ -23168,7 +23559,7 @@ function handleCatchall(proms, input, payload, ctx, def, inst, abortEarly) {
   const optin = _catchall.optin;
   const optout = _catchall.optout;
   let seen = 0;
-  for (const key in input) {
+  for (const key in input2) {
     if (abortEarly && payload.issues.length !== seen) {
       if (aborted(payload, seen))
         break;
@@ -23185,18 +23576,18 @@ function handleCatchall(proms, input, payload, ctx, def, inst, abortEarly) {
       unrecognized.push(key);
       continue;
     }
-    const r = _catchall.run({ value: input[key], issues: [] }, ctx);
+    const r = _catchall.run({ value: input2[key], issues: [] }, ctx);
     if (r instanceof Promise) {
-      proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input, optin, optout)));
+      proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input2, optin, optout)));
     } else {
-      handlePropertyResult(r, payload, key, input, optin, optout);
+      handlePropertyResult(r, payload, key, input2, optin, optout);
     }
   }
   if (unrecognized.length) {
     payload.issues.push({
       code: "unrecognized_keys",
       keys: unrecognized,
-      input,
+      input: input2,
       inst,
       // Describes the shape of the input, not the validity of the parsed value, so it never aborts. The parse still fails; the schema's own checks just get to run first, and an enclosing intersection can reconcile the key against a sibling operand.
       continue: true
@@ -23227,6 +23618,65 @@ function handleUnionResults(results, final, inst, ctx) {
     errors: results.map((result) => result.issues.map((iss) => finalizeIssue(iss, ctx, config())))
   });
   return final;
+}
+function handleExclusiveUnionResults(results, final, inst, ctx) {
+  const matches = [];
+  for (let i = 0; i < results.length; i++) {
+    if (results[i].issues.length === 0)
+      matches.push(i);
+  }
+  if (matches.length === 1) {
+    final.value = results[matches[0]].value;
+    return final;
+  }
+  if (matches.length === 0) {
+    final.issues.push({
+      code: "invalid_union",
+      input: final.value,
+      inst,
+      errors: results.map((result) => result.issues.map((iss) => finalizeIssue(iss, ctx, config())))
+    });
+  } else {
+    final.issues.push({
+      code: "invalid_union",
+      input: final.value,
+      inst,
+      errors: [],
+      inclusive: false,
+      matches
+    });
+  }
+  return final;
+}
+function getDiscriminatedOption(union2, value) {
+  const internals = union2._zod;
+  let map2 = internals.bag.optionsMap;
+  if (!map2) {
+    map2 = discriminatorMap(internals.def);
+    internals.bag.optionsMap = map2;
+  }
+  const option = map2.get(value);
+  if (option === null)
+    throw new Error(`Ambiguous discriminator value "${String(value)}"`);
+  return option;
+}
+function discriminatorMap(def) {
+  const map2 = /* @__PURE__ */ new Map();
+  for (const option of def.options) {
+    const values = option._zod.propValues?.[def.discriminator];
+    if (!values || values.size === 0)
+      throw new Error(`Invalid discriminated union option at index "${def.options.indexOf(option)}"`);
+    for (const value of values) {
+      if (map2.has(value)) {
+        if (value !== void 0)
+          throw new Error(`Duplicate discriminator value "${String(value)}"`);
+        map2.set(value, null);
+      } else {
+        map2.set(value, option);
+      }
+    }
+  }
+  return map2;
 }
 function mergeValues(a, b) {
   if (a === b) {
@@ -23327,6 +23777,82 @@ function handleIntersectionResults(result, left, right) {
   result.value = merged.data;
   return result;
 }
+function getTupleOptStart(items, key) {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const omittable = key === "optin" ? items[i]._zod.optin !== void 0 : items[i]._zod.optout === "optional";
+    if (!omittable)
+      return i + 1;
+  }
+  return 0;
+}
+function handleTupleResult(result, final, index) {
+  if (result.issues.length) {
+    final.issues.push(...prefixIssues(index, result.issues));
+  }
+  final.value[index] = result.value;
+}
+function handleTupleResults(itemResults, final, items, input2, optoutStart) {
+  for (let i = 0; i < items.length; i++) {
+    const r = itemResults[i];
+    const isPresent = i < input2.length;
+    if (!isPresent && i >= optoutStart && items[i]._zod.optin === "optional") {
+      final.value.length = i;
+      break;
+    }
+    if (r.issues.length) {
+      if (!isPresent && i >= optoutStart) {
+        final.value.length = i;
+        break;
+      }
+      final.issues.push(...prefixIssues(i, r.issues));
+    }
+    final.value[i] = r.value;
+  }
+  for (let i = final.value.length - 1; i >= input2.length; i--) {
+    if (items[i]._zod.optout === "optional" && final.value[i] === void 0) {
+      final.value.length = i;
+    } else {
+      break;
+    }
+  }
+  return final;
+}
+function handleMapResult(keyResult, valueResult, final, key, input2, inst, ctx) {
+  if (keyResult.issues.length) {
+    if (propertyKeyTypes.has(typeof key)) {
+      final.issues.push(...prefixIssues(key, keyResult.issues));
+    } else {
+      final.issues.push({
+        code: "invalid_key",
+        origin: "map",
+        input: input2,
+        inst,
+        issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config()))
+      });
+    }
+  }
+  if (valueResult.issues.length) {
+    if (propertyKeyTypes.has(typeof key)) {
+      final.issues.push(...prefixIssues(key, valueResult.issues));
+    } else {
+      final.issues.push({
+        origin: "map",
+        code: "invalid_element",
+        input: input2,
+        inst,
+        key,
+        issues: valueResult.issues.map((iss) => finalizeIssue(iss, ctx, config()))
+      });
+    }
+  }
+  final.value.set(keyResult.value, valueResult.value);
+}
+function handleSetResult(result, final) {
+  if (result.issues.length) {
+    final.issues.push(...result.issues);
+  }
+  final.value.add(result.value);
+}
 function handleOptionalResult(payload, result) {
   payload.value = result.issues.length ? void 0 : result.value;
   return payload;
@@ -23404,11 +23930,57 @@ function handleReadonlyResult(payload) {
     payload.value = Object.freeze(payload.value);
   return payload;
 }
-function handleRefineResult(result, payload, input, inst) {
+function leafPattern(schema) {
+  const def = schema._zod.def;
+  let pattern = def.pattern;
+  let isInt = !!def.format?.includes("int");
+  let minimum;
+  let maximum;
+  for (const ch of def.checks ?? []) {
+    const d = ch._zod.def;
+    if (d.pattern)
+      pattern = d.pattern;
+    isInt || (isInt = !!d.format?.includes("int"));
+    const lo = d.minimum ?? d.length;
+    const hi = d.maximum ?? d.length;
+    if (lo !== void 0 && (minimum === void 0 || lo > minimum))
+      minimum = lo;
+    if (hi !== void 0 && (maximum === void 0 || hi < maximum))
+      maximum = hi;
+  }
+  if (pattern)
+    return pattern.source;
+  if (minimum !== void 0 && maximum !== void 0 && minimum > maximum)
+    return "(?!)";
+  if (minimum !== void 0 || maximum !== void 0)
+    return string({ minimum, maximum }).source;
+  const own2 = schema._zod.pattern;
+  return (isInt && own2 === number ? integer : own2)?.source;
+}
+function partPattern(schema) {
+  const def = schema._zod.def;
+  const own2 = schema._zod.pattern?.source;
+  const inner = def.innerType ?? schema._zod.innerType;
+  if (inner) {
+    const before = inner._zod.pattern?.source;
+    const after = partPattern(inner);
+    if (own2 && before && after && after !== before) {
+      return own2.replace(cleanRegex(before), () => cleanRegex(after));
+    }
+    return own2;
+  }
+  if (def.options) {
+    const sources = def.options.map(partPattern);
+    if (sources.every(Boolean))
+      return `^(${sources.map((s) => cleanRegex(s)).join("|")})$`;
+  }
+  return leafPattern(schema);
+}
+function handleRefineResult(result, payload, input2, inst) {
   if (!result) {
     const _iss = {
       code: "custom",
-      input,
+      input: input2,
       inst,
       // incorporates params.error into issue reporting
       path: [...inst._zod.def.path ?? []],
@@ -23421,12 +23993,13 @@ function handleRefineResult(result, payload, input, inst) {
     payload.issues.push(issue2(_iss));
   }
 }
-var $ZodType, toStandardResult, $ZodString, $ZodStringFormat, $ZodGUID, $ZodUUID, $ZodEmail, URL_BAD_FORMAT, URL_UNPARSEABLE, asciiTabOrNewline, $ZodURL, $ZodEmoji, $ZodNanoID, $ZodCUID, $ZodCUID2, $ZodULID, $ZodXID, $ZodKSUID, $ZodISODateTime, $ZodISODate, $ZodISOTime, $ZodISODuration, $ZodIPv4, ipv6Alphabet, $ZodIPv6, $ZodCIDRv4, $ZodCIDRv6, base64Charset, $ZodBase64, base64urlCharset, $ZodBase64URL, $ZodE164, $ZodJWT, $ZodNumber, $ZodNumberFormat, $ZodBoolean, $ZodUnknown, $ZodNever, arraySize, $ZodArray, NO_SYMBOL_KEYS, $ZodObject, $ZodObjectJIT, $ZodUnion, $ZodIntersection, $ZodRecord, $ZodEnum, $ZodLiteral, $ZodTransform, $ZodOptional, $ZodExactOptional, $ZodNullable, $ZodDefault, $ZodPrefault, $ZodNonOptional, $ZodCatch, $ZodPipe, $ZodCodec, $ZodReadonly, $ZodCustom;
+var $ZodType, toStandardResult, $ZodString, $ZodStringFormat, $ZodGUID, $ZodUUID, $ZodEmail, URL_BAD_FORMAT, URL_UNPARSEABLE, asciiTabOrNewline, $ZodURL, $ZodEmoji, $ZodNanoID, $ZodCUID, $ZodCUID2, $ZodULID, $ZodXID, $ZodKSUID, $ZodISODateTime, $ZodISODate, $ZodISOTime, $ZodISODuration, $ZodIPv4, ipv6Alphabet, $ZodIPv6, $ZodMAC, $ZodCIDRv4, $ZodCIDRv6, base64Charset, $ZodBase64, base64urlCharset, $ZodBase64URL, $ZodE164, CC_SANITIZE, $ZodCreditCard, $ZodIBAN, $ZodJWT, $ZodCustomStringFormat, $ZodNumber, $ZodNumberFormat, $ZodBoolean, $ZodBigInt, $ZodBigIntFormat, $ZodSymbol, $ZodUndefined, $ZodNull, $ZodAny, $ZodUnknown, $ZodNever, $ZodVoid, $ZodDate, arraySize, mapSize, setSize, $ZodArray, NO_SYMBOL_KEYS, $ZodObject, $ZodObjectJIT, $ZodUnion, $ZodXor, $ZodDiscriminatedUnion, $ZodIntersection, $ZodTuple, $ZodRecord, $ZodMap, $ZodSet, $ZodEnum, $ZodLiteral, $ZodFile, $ZodTransform, $ZodOptional, $ZodExactOptional, $ZodNullable, $ZodDefault, $ZodPrefault, $ZodNonOptional, $ZodSuccess, $ZodCatch, $ZodNaN, $ZodPipe, $ZodCodec, $ZodPreprocess, $ZodReadonly, $ZodTemplateLiteral, $ZodFunction, $ZodPromise, $ZodLazy, $ZodCustom;
 var init_schemas = __esm({
   "node_modules/zod/v4/core/schemas.js"() {
     init_checks();
     init_core2();
     init_doc();
+    init_parse();
     init_regexes();
     init_util();
     init_versions();
@@ -23728,6 +24301,10 @@ var init_schemas = __esm({
         }
       };
     });
+    $ZodMAC = /* @__PURE__ */ $constructor("$ZodMAC", (inst, def) => {
+      def.pattern ?? (def.pattern = mac(def.delimiter));
+      $ZodStringFormat.init(inst, def);
+    });
     $ZodCIDRv4 = /* @__PURE__ */ $constructor("$ZodCIDRv4", (inst, def) => {
       def.pattern ?? (def.pattern = cidrv4);
       $ZodStringFormat.init(inst, def);
@@ -23783,6 +24360,37 @@ var init_schemas = __esm({
       def.pattern ?? (def.pattern = e164);
       $ZodStringFormat.init(inst, def);
     });
+    CC_SANITIZE = /[- ]/g;
+    $ZodCreditCard = /* @__PURE__ */ $constructor("$ZodCreditCard", (inst, def) => {
+      def.pattern ?? (def.pattern = creditCard);
+      $ZodStringFormat.init(inst, def);
+      inst._zod.check = (payload) => {
+        if (isValidCreditCard(payload.value))
+          return;
+        payload.issues.push({
+          code: "invalid_format",
+          format: "credit_card",
+          input: payload.value,
+          inst,
+          continue: !def.abort
+        });
+      };
+    });
+    $ZodIBAN = /* @__PURE__ */ $constructor("$ZodIBAN", (inst, def) => {
+      def.pattern ?? (def.pattern = iban);
+      $ZodStringFormat.init(inst, def);
+      inst._zod.check = (payload) => {
+        if (isValidIBAN(payload.value))
+          return;
+        payload.issues.push({
+          code: "invalid_format",
+          format: "iban",
+          input: payload.value,
+          inst,
+          continue: !def.abort
+        });
+      };
+    });
     $ZodJWT = /* @__PURE__ */ $constructor("$ZodJWT", (inst, def) => {
       $ZodStringFormat.init(inst, def);
       inst._zod.check = (payload) => {
@@ -23791,6 +24399,20 @@ var init_schemas = __esm({
         payload.issues.push({
           code: "invalid_format",
           format: "jwt",
+          input: payload.value,
+          inst,
+          continue: !def.abort
+        });
+      };
+    });
+    $ZodCustomStringFormat = /* @__PURE__ */ $constructor("$ZodCustomStringFormat", (inst, def) => {
+      $ZodStringFormat.init(inst, def);
+      inst._zod.check = (payload) => {
+        if (def.fn(payload.value))
+          return;
+        payload.issues.push({
+          code: "invalid_format",
+          format: def.format,
           input: payload.value,
           inst,
           continue: !def.abort
@@ -23806,15 +24428,15 @@ var init_schemas = __esm({
             payload.value = Number(payload.value);
           } catch (_) {
           }
-        const input = payload.value;
-        if (typeof input === "number" && !Number.isNaN(input) && Number.isFinite(input)) {
+        const input2 = payload.value;
+        if (typeof input2 === "number" && !Number.isNaN(input2) && Number.isFinite(input2)) {
           return payload;
         }
-        const received = typeof input === "number" ? Number.isNaN(input) ? "NaN" : !Number.isFinite(input) ? String(input) : void 0 : void 0;
+        const received = typeof input2 === "number" ? Number.isNaN(input2) ? "NaN" : !Number.isFinite(input2) ? String(input2) : void 0 : void 0;
         payload.issues.push({
           expected: "number",
           code: "invalid_type",
-          input,
+          input: input2,
           inst,
           ...received ? { received } : {}
         });
@@ -23834,17 +24456,94 @@ var init_schemas = __esm({
             payload.value = Boolean(payload.value);
           } catch (_) {
           }
-        const input = payload.value;
-        if (typeof input === "boolean")
+        const input2 = payload.value;
+        if (typeof input2 === "boolean")
           return payload;
         payload.issues.push({
           expected: "boolean",
           code: "invalid_type",
-          input,
+          input: input2,
           inst
         });
         return payload;
       };
+    });
+    $ZodBigInt = /* @__PURE__ */ $constructor("$ZodBigInt", (inst, def) => {
+      $ZodType.init(inst, def);
+      inst._zod.pattern = bigint;
+      inst._zod.parse = (payload, _ctx) => {
+        if (def.coerce)
+          try {
+            payload.value = BigInt(payload.value);
+          } catch (_) {
+          }
+        if (typeof payload.value === "bigint")
+          return payload;
+        payload.issues.push({
+          expected: "bigint",
+          code: "invalid_type",
+          input: payload.value,
+          inst
+        });
+        return payload;
+      };
+    });
+    $ZodBigIntFormat = /* @__PURE__ */ $constructor("$ZodBigIntFormat", (inst, def) => {
+      $ZodCheckBigIntFormat.init(inst, def);
+      $ZodBigInt.init(inst, def);
+    });
+    $ZodSymbol = /* @__PURE__ */ $constructor("$ZodSymbol", (inst, def) => {
+      $ZodType.init(inst, def);
+      inst._zod.parse = (payload, _ctx) => {
+        const input2 = payload.value;
+        if (typeof input2 === "symbol")
+          return payload;
+        payload.issues.push({
+          expected: "symbol",
+          code: "invalid_type",
+          input: input2,
+          inst
+        });
+        return payload;
+      };
+    });
+    $ZodUndefined = /* @__PURE__ */ $constructor("$ZodUndefined", (inst, def) => {
+      $ZodType.init(inst, def);
+      inst._zod.pattern = _undefined;
+      inst._zod.values = /* @__PURE__ */ new Set([void 0]);
+      inst._zod.parse = (payload, _ctx) => {
+        const input2 = payload.value;
+        if (typeof input2 === "undefined")
+          return payload;
+        payload.issues.push({
+          expected: "undefined",
+          code: "invalid_type",
+          input: input2,
+          inst
+        });
+        return payload;
+      };
+    });
+    $ZodNull = /* @__PURE__ */ $constructor("$ZodNull", (inst, def) => {
+      $ZodType.init(inst, def);
+      inst._zod.pattern = _null;
+      inst._zod.values = /* @__PURE__ */ new Set([null]);
+      inst._zod.parse = (payload, _ctx) => {
+        const input2 = payload.value;
+        if (input2 === null)
+          return payload;
+        payload.issues.push({
+          expected: "null",
+          code: "invalid_type",
+          input: input2,
+          inst
+        });
+        return payload;
+      };
+    });
+    $ZodAny = /* @__PURE__ */ $constructor("$ZodAny", (inst, def) => {
+      $ZodType.init(inst, def);
+      inst._zod.parse = (payload) => payload;
     });
     $ZodUnknown = /* @__PURE__ */ $constructor("$ZodUnknown", (inst, def) => {
       $ZodType.init(inst, def);
@@ -23862,27 +24561,68 @@ var init_schemas = __esm({
         return payload;
       };
     });
-    arraySize = (input) => Array.isArray(input) ? input.length : -1;
+    $ZodVoid = /* @__PURE__ */ $constructor("$ZodVoid", (inst, def) => {
+      $ZodType.init(inst, def);
+      inst._zod.parse = (payload, _ctx) => {
+        const input2 = payload.value;
+        if (typeof input2 === "undefined")
+          return payload;
+        payload.issues.push({
+          expected: "void",
+          code: "invalid_type",
+          input: input2,
+          inst
+        });
+        return payload;
+      };
+    });
+    $ZodDate = /* @__PURE__ */ $constructor("$ZodDate", (inst, def) => {
+      $ZodType.init(inst, def);
+      inst._zod.parse = (payload, _ctx) => {
+        if (def.coerce) {
+          try {
+            payload.value = new Date(payload.value);
+          } catch (_err) {
+          }
+        }
+        const input2 = payload.value;
+        const isDate = input2 instanceof Date;
+        const isValidDate = isDate && !Number.isNaN(input2.getTime());
+        if (isValidDate)
+          return payload;
+        payload.issues.push({
+          expected: "date",
+          code: "invalid_type",
+          input: input2,
+          ...isDate ? { received: "Invalid Date" } : {},
+          inst
+        });
+        return payload;
+      };
+    });
+    arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
+    mapSize = (input2) => input2 instanceof Map ? input2.size : -1;
+    setSize = (input2) => input2 instanceof Set ? input2.size : -1;
     $ZodArray = /* @__PURE__ */ $constructor("$ZodArray", (inst, def) => {
       $ZodType.init(inst, def);
       const memo2 = globalConfig.memoizer;
       memo2?.attach(inst);
       inst._zod.parse = (payload, ctx) => {
-        const input = payload.value;
-        if (!Array.isArray(input)) {
+        const input2 = payload.value;
+        if (!Array.isArray(input2)) {
           payload.issues.push({
             expected: "array",
             code: "invalid_type",
-            input,
+            input: input2,
             inst
           });
           return payload;
         }
-        payload.value = memo2 ? memo2.alloc(inst, payload, Array(input.length), ctx) : Array(input.length);
+        payload.value = memo2 ? memo2.alloc(inst, payload, Array(input2.length), ctx) : Array(input2.length);
         const proms = [];
         const abortEarly = ctx?.abortEarly;
-        for (let i = 0; i < input.length; i++) {
-          const item = input[i];
+        for (let i = 0; i < input2.length; i++) {
+          const item = input2[i];
           const result = def.element._zod.run({
             value: item,
             issues: []
@@ -23942,12 +24682,12 @@ var init_schemas = __esm({
       memo2?.attach(inst);
       inst._zod.parse = (payload, ctx) => {
         value ?? (value = _normalized.value);
-        const input = payload.value;
-        if (!isObject3(input)) {
+        const input2 = payload.value;
+        if (!isObject3(input2)) {
           payload.issues.push({
             expected: "object",
             code: "invalid_type",
-            input,
+            input: input2,
             inst
           });
           return payload;
@@ -23968,17 +24708,17 @@ var init_schemas = __esm({
           const el = shape[key];
           const optin = el._zod.optin;
           const optout = el._zod.optout;
-          const r = el._zod.run({ value: input[key], issues: [] }, ctx);
+          const r = el._zod.run({ value: input2[key], issues: [] }, ctx);
           if (r instanceof Promise) {
-            proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input, optin, optout)));
+            proms.push(r.then((r2) => handlePropertyResult(r2, payload, key, input2, optin, optout)));
           } else {
-            handlePropertyResult(r, payload, key, input, optin, optout);
+            handlePropertyResult(r, payload, key, input2, optin, optout);
           }
         }
         if (!catchall) {
           return proms.length ? Promise.all(proms).then(() => payload) : payload;
         }
-        return handleCatchall(proms, input, payload, ctx, _normalized.value, inst, abortEarly === true);
+        return handleCatchall(proms, input2, payload, ctx, _normalized.value, inst, abortEarly === true);
       };
     });
     $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) => {
@@ -24087,12 +24827,12 @@ var init_schemas = __esm({
       let value;
       inst._zod.parse = (payload, ctx) => {
         value ?? (value = _normalized.value);
-        const input = payload.value;
-        if (!isObject3(input)) {
+        const input2 = payload.value;
+        if (!isObject3(input2)) {
           payload.issues.push({
             expected: "object",
             code: "invalid_type",
-            input,
+            input: input2,
             inst
           });
           return payload;
@@ -24103,7 +24843,7 @@ var init_schemas = __esm({
           payload = fastpass(payload, ctx);
           if (!catchall)
             return payload;
-          return handleCatchall([], input, payload, ctx, value, inst, ctx?.abortEarly === true);
+          return handleCatchall([], input2, payload, ctx, value, inst, ctx?.abortEarly === true);
         }
         return superParse(payload, ctx);
       };
@@ -24153,12 +24893,106 @@ var init_schemas = __esm({
         });
       };
     });
+    $ZodXor = /* @__PURE__ */ $constructor("$ZodXor", (inst, def) => {
+      $ZodUnion.init(inst, def);
+      def.inclusive = false;
+      const first = def.options.length === 1 ? def.options[0]._zod.run : null;
+      inst._zod.parse = (payload, ctx) => {
+        if (first) {
+          return first(payload, ctx);
+        }
+        let async = false;
+        const results = [];
+        for (const option of def.options) {
+          const result = option._zod.run({
+            value: payload.value,
+            issues: []
+          }, ctx);
+          if (result instanceof Promise) {
+            results.push(result);
+            async = true;
+          } else {
+            results.push(result);
+          }
+        }
+        if (!async)
+          return handleExclusiveUnionResults(results, payload, inst, ctx);
+        return Promise.all(results).then((results2) => {
+          return handleExclusiveUnionResults(results2, payload, inst, ctx);
+        });
+      };
+    });
+    $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnion", (inst, def) => {
+      def.inclusive = false;
+      $ZodUnion.init(inst, def);
+      const _super = inst._zod.parse;
+      defineLazyInternal(inst, "propValues", (zod) => {
+        const propValues = {};
+        let undefinedCount = 0;
+        for (const option of zod.def.options) {
+          const pv = option._zod.propValues;
+          if (!pv || Object.keys(pv).length === 0)
+            throw new Error(`Invalid discriminated union option at index "${zod.def.options.indexOf(option)}"`);
+          if (pv[zod.def.discriminator]?.has(void 0))
+            undefinedCount++;
+          for (const [k, v] of Object.entries(pv)) {
+            if (!Object.prototype.hasOwnProperty.call(propValues, k)) {
+              assignProp(propValues, k, /* @__PURE__ */ new Set());
+            }
+            for (const val of v) {
+              propValues[k].add(val);
+            }
+          }
+        }
+        if (!zod.def.unionFallback && undefinedCount > 1)
+          propValues[zod.def.discriminator]?.delete(void 0);
+        return propValues;
+      });
+      def.options.forEach((option, i) => {
+        const propShape = rawShape(option._zod.def);
+        if (propShape && !Object.prototype.hasOwnProperty.call(propShape, def.discriminator)) {
+          throw new Error(`Invalid discriminated union option at index "${i}"`);
+        }
+      });
+      const disc = cached(() => discriminatorMap(def));
+      inst._zod.parse = (payload, ctx) => {
+        const input2 = payload.value;
+        if (!isObject(input2)) {
+          payload.issues.push({
+            code: "invalid_type",
+            expected: "object",
+            input: input2,
+            inst
+          });
+          return payload;
+        }
+        const value = input2?.[def.discriminator];
+        const opt = disc.value.get(value);
+        if (opt && (value !== void 0 || ctx.direction !== "backward")) {
+          return opt._zod.run(payload, ctx);
+        }
+        if (def.unionFallback || ctx.direction === "backward") {
+          return _super(payload, ctx);
+        }
+        payload.issues.push({
+          code: "invalid_union",
+          errors: [],
+          note: "No matching discriminator",
+          discriminator: def.discriminator,
+          options: Array.from(disc.value.keys()).filter((value2) => disc.value.get(value2) !== null),
+          input: input2,
+          path: [def.discriminator],
+          inst
+        });
+        return payload;
+      };
+    });
     $ZodIntersection = /* @__PURE__ */ $constructor("$ZodIntersection", (inst, def) => {
       $ZodType.init(inst, def);
       inst._zod.parse = (payload, ctx) => {
-        const input = payload.value;
-        const left = def.left._zod.run({ value: input, issues: [] }, ctx);
-        const right = def.right._zod.run({ value: input, issues: [] }, ctx);
+        const input2 = payload.value;
+        const left = def.left._zod.run({ value: input2, issues: [] }, ctx);
+        const right = def.right._zod.run({ value: input2, issues: [] }, ctx);
         const async = left instanceof Promise || right instanceof Promise;
         if (async) {
           return Promise.all([left, right]).then(([left2, right2]) => {
@@ -24168,17 +25002,100 @@ var init_schemas = __esm({
         return handleIntersectionResults(payload, left, right);
       };
     });
+    $ZodTuple = /* @__PURE__ */ $constructor("$ZodTuple", (inst, def) => {
+      $ZodType.init(inst, def);
+      const items = def.items;
+      const memo2 = globalConfig.memoizer;
+      memo2?.attach(inst);
+      inst._zod.parse = (payload, ctx) => {
+        const input2 = payload.value;
+        if (!Array.isArray(input2)) {
+          payload.issues.push({
+            input: input2,
+            inst,
+            expected: "tuple",
+            code: "invalid_type"
+          });
+          return payload;
+        }
+        payload.value = memo2 ? memo2.alloc(inst, payload, [], ctx) : [];
+        const proms = [];
+        const optinStart = getTupleOptStart(items, "optin");
+        const optoutStart = getTupleOptStart(items, "optout");
+        if (!def.rest) {
+          if (input2.length < optinStart) {
+            payload.issues.push({
+              code: "too_small",
+              minimum: optinStart,
+              inclusive: true,
+              input: input2,
+              inst,
+              origin: "array"
+            });
+            return payload;
+          }
+          if (input2.length > items.length) {
+            payload.issues.push({
+              code: "too_big",
+              maximum: items.length,
+              inclusive: true,
+              input: input2,
+              inst,
+              origin: "array"
+            });
+          }
+        }
+        const itemResults = new Array(items.length);
+        const abortEarly = def.rest ? ctx?.abortEarly : void 0;
+        let itemAborted = false;
+        for (let i = 0; i < items.length; i++) {
+          const r = items[i]._zod.run({ value: input2[i], issues: [] }, ctx);
+          if (r instanceof Promise) {
+            proms.push(r.then((rr) => {
+              itemResults[i] = rr;
+            }));
+          } else {
+            itemResults[i] = r;
+            if (abortEarly && !itemAborted && r.issues.length)
+              itemAborted = aborted(r);
+          }
+        }
+        if (def.rest && !itemAborted) {
+          let i = items.length - 1;
+          const rest = input2.slice(items.length);
+          let seen = payload.issues.length;
+          for (const el of rest) {
+            if (abortEarly && payload.issues.length !== seen) {
+              if (aborted(payload, seen))
+                break;
+              seen = payload.issues.length;
+            }
+            i++;
+            const result = def.rest._zod.run({ value: el, issues: [] }, ctx);
+            if (result instanceof Promise) {
+              proms.push(result.then((r) => handleTupleResult(r, payload, i)));
+            } else {
+              handleTupleResult(result, payload, i);
+            }
+          }
+        }
+        if (proms.length) {
+          return Promise.all(proms).then(() => handleTupleResults(itemResults, payload, items, input2, optoutStart));
+        }
+        return handleTupleResults(itemResults, payload, items, input2, optoutStart);
+      };
+    });
     $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
       $ZodType.init(inst, def);
       const memo2 = globalConfig.memoizer;
       memo2?.attach(inst);
       inst._zod.parse = (payload, ctx) => {
-        const input = payload.value;
-        if (!isPlainObject(input)) {
+        const input2 = payload.value;
+        if (!isPlainObject(input2)) {
           payload.issues.push({
             expected: "record",
             code: "invalid_type",
-            input,
+            input: input2,
             inst
           });
           return payload;
@@ -24211,7 +25128,7 @@ var init_schemas = __esm({
               const outKey = keyResult.value;
               if (outKey === "__proto__")
                 continue;
-              const result = def.valueType._zod.run({ value: input[key], issues: [] }, ctx);
+              const result = def.valueType._zod.run({ value: input2[key], issues: [] }, ctx);
               if (result instanceof Promise) {
                 proms.push(result.then((result2) => {
                   if (result2.issues.length) {
@@ -24228,12 +25145,12 @@ var init_schemas = __esm({
             }
           }
           let unrecognized;
-          for (const key in input) {
+          for (const key in input2) {
             if (!recordKeys.has(key)) {
               if (def.mode === "loose") {
                 if (key === "__proto__")
                   continue;
-                payload.value[key] = input[key];
+                payload.value[key] = input2[key];
               } else {
                 unrecognized = unrecognized ?? [];
                 unrecognized.push(key);
@@ -24243,7 +25160,7 @@ var init_schemas = __esm({
           if (unrecognized && unrecognized.length > 0) {
             payload.issues.push({
               code: "unrecognized_keys",
-              input,
+              input: input2,
               inst,
               keys: unrecognized,
               continue: true
@@ -24252,10 +25169,10 @@ var init_schemas = __esm({
         } else {
           payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
           let unrecognized;
-          for (const key of Reflect.ownKeys(input)) {
+          for (const key of Reflect.ownKeys(input2)) {
             if (key === "__proto__")
               continue;
-            if (!Object.prototype.propertyIsEnumerable.call(input, key))
+            if (!Object.prototype.propertyIsEnumerable.call(input2, key))
               continue;
             let keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
             if (keyResult instanceof Promise) {
@@ -24273,7 +25190,7 @@ var init_schemas = __esm({
             }
             if (keyResult.issues.length) {
               if (def.mode === "loose") {
-                payload.value[key] = input[key];
+                payload.value[key] = input2[key];
               } else if (values) {
                 unrecognized = unrecognized ?? [];
                 unrecognized.push(key);
@@ -24292,7 +25209,7 @@ var init_schemas = __esm({
             const outKey = keyResult.value;
             if (outKey === "__proto__")
               continue;
-            const result = def.valueType._zod.run({ value: input[key], issues: [] }, ctx);
+            const result = def.valueType._zod.run({ value: input2[key], issues: [] }, ctx);
             if (result instanceof Promise) {
               proms.push(result.then((result2) => {
                 if (result2.issues.length) {
@@ -24310,7 +25227,7 @@ var init_schemas = __esm({
           if (unrecognized && unrecognized.length > 0) {
             payload.issues.push({
               code: "unrecognized_keys",
-              input,
+              input: input2,
               inst,
               keys: unrecognized,
               continue: true
@@ -24323,6 +25240,84 @@ var init_schemas = __esm({
         return payload;
       };
     });
+    $ZodMap = /* @__PURE__ */ $constructor("$ZodMap", (inst, def) => {
+      $ZodType.init(inst, def);
+      const memo2 = globalConfig.memoizer;
+      memo2?.attach(inst);
+      inst._zod.parse = (payload, ctx) => {
+        const input2 = payload.value;
+        if (!(input2 instanceof Map)) {
+          payload.issues.push({
+            expected: "map",
+            code: "invalid_type",
+            input: input2,
+            inst
+          });
+          return payload;
+        }
+        const proms = [];
+        payload.value = memo2 ? memo2.alloc(inst, payload, /* @__PURE__ */ new Map(), ctx) : /* @__PURE__ */ new Map();
+        const abortEarly = ctx?.abortEarly;
+        let seen = payload.issues.length;
+        for (const [key, value] of input2) {
+          if (abortEarly && payload.issues.length !== seen) {
+            if (aborted(payload, seen))
+              break;
+            seen = payload.issues.length;
+          }
+          const keyResult = def.keyType._zod.run({ value: key, issues: [] }, ctx);
+          const valueResult = def.valueType._zod.run({ value, issues: [] }, ctx);
+          if (keyResult instanceof Promise || valueResult instanceof Promise) {
+            proms.push(Promise.all([keyResult, valueResult]).then(([keyResult2, valueResult2]) => {
+              handleMapResult(keyResult2, valueResult2, payload, key, input2, inst, ctx);
+            }));
+          } else {
+            handleMapResult(keyResult, valueResult, payload, key, input2, inst, ctx);
+          }
+        }
+        if (proms.length)
+          return Promise.all(proms).then(() => payload);
+        return payload;
+      };
+      capSize(inst, mapSize);
+    });
+    $ZodSet = /* @__PURE__ */ $constructor("$ZodSet", (inst, def) => {
+      $ZodType.init(inst, def);
+      const memo2 = globalConfig.memoizer;
+      memo2?.attach(inst);
+      inst._zod.parse = (payload, ctx) => {
+        const input2 = payload.value;
+        if (!(input2 instanceof Set)) {
+          payload.issues.push({
+            input: input2,
+            inst,
+            expected: "set",
+            code: "invalid_type"
+          });
+          return payload;
+        }
+        const proms = [];
+        payload.value = memo2 ? memo2.alloc(inst, payload, /* @__PURE__ */ new Set(), ctx) : /* @__PURE__ */ new Set();
+        const abortEarly = ctx?.abortEarly;
+        let seen = payload.issues.length;
+        for (const item of input2) {
+          if (abortEarly && payload.issues.length !== seen) {
+            if (aborted(payload, seen))
+              break;
+            seen = payload.issues.length;
+          }
+          const result = def.valueType._zod.run({ value: item, issues: [] }, ctx);
+          if (result instanceof Promise) {
+            proms.push(result.then((result2) => handleSetResult(result2, payload)));
+          } else
+            handleSetResult(result, payload);
+        }
+        if (proms.length)
+          return Promise.all(proms).then(() => payload);
+        return payload;
+      };
+      capSize(inst, setSize);
+    });
     $ZodEnum = /* @__PURE__ */ $constructor("$ZodEnum", (inst, def) => {
       $ZodType.init(inst, def);
       const values = getEnumValues(def.entries);
@@ -24333,14 +25328,14 @@ var init_schemas = __esm({
         return new RegExp(patternValues.length ? `^(${patternValues.map((o) => escapeRegex(o.toString())).join("|")})$` : "^[^\\s\\S]$");
       });
       inst._zod.parse = (payload, _ctx) => {
-        const input = payload.value;
-        if (valuesSet.has(input)) {
+        const input2 = payload.value;
+        if (valuesSet.has(input2)) {
           return payload;
         }
         payload.issues.push({
           code: "invalid_value",
           values,
-          input,
+          input: input2,
           inst
         });
         return payload;
@@ -24355,14 +25350,29 @@ var init_schemas = __esm({
         return new RegExp(vals.length ? `^(${vals.map((o) => typeof o === "string" ? escapeRegex(o) : o ? escapeRegex(o.toString()) : String(o)).join("|")})$` : "^[^\\s\\S]$");
       });
       inst._zod.parse = (payload, _ctx) => {
-        const input = payload.value;
-        if (values.has(input)) {
+        const input2 = payload.value;
+        if (values.has(input2)) {
           return payload;
         }
         payload.issues.push({
           code: "invalid_value",
           values: def.values,
-          input,
+          input: input2,
+          inst
+        });
+        return payload;
+      };
+    });
+    $ZodFile = /* @__PURE__ */ $constructor("$ZodFile", (inst, def) => {
+      $ZodType.init(inst, def);
+      inst._zod.parse = (payload, _ctx) => {
+        const input2 = payload.value;
+        if (input2 instanceof File)
+          return payload;
+        payload.issues.push({
+          expected: "file",
+          code: "invalid_type",
+          input: input2,
           inst
         });
         return payload;
@@ -24378,9 +25388,9 @@ var init_schemas = __esm({
         }
         const _out = def.transform(payload.value, payload);
         if (ctx.async) {
-          const output = _out instanceof Promise ? _out : Promise.resolve(_out);
-          return output.then((output2) => {
-            payload.value = output2;
+          const output2 = _out instanceof Promise ? _out : Promise.resolve(_out);
+          return output2.then((output3) => {
+            payload.value = output3;
             return payload;
           });
         }
@@ -24487,6 +25497,23 @@ var init_schemas = __esm({
         return handleNonOptionalResult(result, inst);
       };
     });
+    $ZodSuccess = /* @__PURE__ */ $constructor("$ZodSuccess", (inst, def) => {
+      $ZodType.init(inst, def);
+      inst._zod.parse = (payload, ctx) => {
+        if (ctx.direction === "backward") {
+          throw new $ZodEncodeError("ZodSuccess");
+        }
+        const result = def.innerType._zod.run(payload, ctx);
+        if (result instanceof Promise) {
+          return result.then((result2) => {
+            payload.value = result2.issues.length === 0;
+            return payload;
+          });
+        }
+        payload.value = result.issues.length === 0;
+        return payload;
+      };
+    });
     $ZodCatch = /* @__PURE__ */ $constructor("$ZodCatch", (inst, def) => {
       $ZodType.init(inst, def);
       defineLazyInternal(inst, "optin", (zod) => zod.def.innerType._zod.optin === "defaulted" ? "defaulted" : "optional");
@@ -24501,6 +25528,21 @@ var init_schemas = __esm({
           return result.then((result2) => handleCatchResult(payload, result2, def, ctx));
         }
         return handleCatchResult(payload, result, def, ctx);
+      };
+    });
+    $ZodNaN = /* @__PURE__ */ $constructor("$ZodNaN", (inst, def) => {
+      $ZodType.init(inst, def);
+      inst._zod.parse = (payload, _ctx) => {
+        if (typeof payload.value !== "number" || !Number.isNaN(payload.value)) {
+          payload.issues.push({
+            input: payload.value,
+            inst,
+            expected: "nan",
+            code: "invalid_type"
+          });
+          return payload;
+        }
+        return payload;
       };
     });
     $ZodPipe = /* @__PURE__ */ $constructor("$ZodPipe", (inst, def) => {
@@ -24547,6 +25589,9 @@ var init_schemas = __esm({
         }
       };
     });
+    $ZodPreprocess = /* @__PURE__ */ $constructor("$ZodPreprocess", (inst, def) => {
+      $ZodPipe.init(inst, def);
+    });
     $ZodReadonly = /* @__PURE__ */ $constructor("$ZodReadonly", (inst, def) => {
       $ZodType.init(inst, def);
       defineLazyInternal(inst, "propValues", (zod) => zod.def.innerType._zod.propValues);
@@ -24564,6 +25609,147 @@ var init_schemas = __esm({
         return handleReadonlyResult(result);
       };
     });
+    $ZodTemplateLiteral = /* @__PURE__ */ $constructor("$ZodTemplateLiteral", (inst, def) => {
+      $ZodType.init(inst, def);
+      const regexParts = [];
+      for (const part of def.parts) {
+        if (typeof part === "object" && part !== null) {
+          const source = partPattern(part);
+          if (!source) {
+            throw new Error(`Invalid template literal part, no pattern found: ${[...part._zod.traits].shift()}`);
+          }
+          regexParts.push(cleanRegex(source));
+        } else if (part === null || primitiveTypes.has(typeof part)) {
+          regexParts.push(escapeRegex(`${part}`));
+        } else {
+          throw new Error(`Invalid template literal part: ${part}`);
+        }
+      }
+      inst._zod.pattern = new RegExp(`^${regexParts.join("")}$`);
+      inst._zod.parse = (payload, _ctx) => {
+        if (typeof payload.value !== "string") {
+          payload.issues.push({
+            input: payload.value,
+            inst,
+            expected: "string",
+            code: "invalid_type"
+          });
+          return payload;
+        }
+        inst._zod.pattern.lastIndex = 0;
+        if (!inst._zod.pattern.test(payload.value)) {
+          payload.issues.push({
+            input: payload.value,
+            inst,
+            code: "invalid_format",
+            format: def.format ?? "template_literal",
+            pattern: inst._zod.pattern.source
+          });
+          return payload;
+        }
+        return payload;
+      };
+    });
+    $ZodFunction = /* @__PURE__ */ $constructor("$ZodFunction", (inst, def) => {
+      $ZodType.init(inst, def);
+      Object.defineProperty(inst, "_def", { value: def });
+      inst._zod.def = def;
+      inst.implement = (func) => {
+        if (typeof func !== "function") {
+          throw new Error("implement() must be called with a function");
+        }
+        return Object.defineProperty(function(...args) {
+          const parsedArgs = inst._def.input ? parse(inst._def.input, args) : args;
+          const result = Reflect.apply(func, this, parsedArgs);
+          if (inst._def.output) {
+            return parse(inst._def.output, result);
+          }
+          return result;
+        }, "_zod", { value: inst._zod, enumerable: false });
+      };
+      inst.implementAsync = (func) => {
+        if (typeof func !== "function") {
+          throw new Error("implementAsync() must be called with a function");
+        }
+        return Object.defineProperty(async function(...args) {
+          const parsedArgs = inst._def.input ? await parseAsync(inst._def.input, args) : args;
+          const result = await Reflect.apply(func, this, parsedArgs);
+          if (inst._def.output) {
+            return await parseAsync(inst._def.output, result);
+          }
+          return result;
+        }, "_zod", { value: inst._zod, enumerable: false });
+      };
+      inst._zod.parse = (payload, _ctx) => {
+        if (typeof payload.value !== "function") {
+          payload.issues.push({
+            code: "invalid_type",
+            expected: "function",
+            input: payload.value,
+            inst
+          });
+          return payload;
+        }
+        const hasPromiseOutput = inst._def.output && inst._def.output._zod.def.type === "promise";
+        if (hasPromiseOutput) {
+          payload.value = inst.implementAsync(payload.value);
+        } else {
+          payload.value = inst.implement(payload.value);
+        }
+        return payload;
+      };
+      inst.input = (...args) => {
+        const F = inst.constructor;
+        if (Array.isArray(args[0])) {
+          return new F({
+            type: "function",
+            input: new $ZodTuple({
+              type: "tuple",
+              items: args[0],
+              rest: args[1]
+            }),
+            output: inst._def.output
+          });
+        }
+        return new F({
+          type: "function",
+          input: args[0],
+          output: inst._def.output
+        });
+      };
+      inst.output = (output2) => {
+        const F = inst.constructor;
+        return new F({
+          type: "function",
+          input: inst._def.input,
+          output: output2
+        });
+      };
+      return inst;
+    });
+    $ZodPromise = /* @__PURE__ */ $constructor("$ZodPromise", (inst, def) => {
+      $ZodType.init(inst, def);
+      inst._zod.parse = (payload, ctx) => {
+        return Promise.resolve(payload.value).then((inner) => def.innerType._zod.run({ value: inner, issues: [] }, ctx));
+      };
+    });
+    $ZodLazy = /* @__PURE__ */ $constructor("$ZodLazy", (inst, def) => {
+      $ZodType.init(inst, def);
+      defineLazy(inst._zod, "innerType", () => {
+        const d = def;
+        if (!d._cachedInner)
+          d._cachedInner = def.getter();
+        return d._cachedInner;
+      });
+      defineLazyInternal(inst, "pattern", (zod) => zod.innerType?._zod?.pattern);
+      defineLazyInternal(inst, "propValues", (zod) => zod.innerType?._zod?.propValues);
+      defineLazyInternal(inst, "optin", (zod) => zod.innerType?._zod?.optin ?? void 0);
+      defineLazyInternal(inst, "optout", (zod) => zod.innerType?._zod?.optout ?? void 0);
+      inst._zod.parse = (payload, ctx) => {
+        const inner = inst._zod.innerType;
+        return inner._zod.run(payload, ctx);
+      };
+    });
     $ZodCustom = /* @__PURE__ */ $constructor("$ZodCustom", (inst, def) => {
       $ZodCheck.init(inst, def);
       $ZodType.init(inst, def);
@@ -24571,12 +25757,12 @@ var init_schemas = __esm({
         return payload;
       };
       inst._zod.check = (payload) => {
-        const input = payload.value;
-        const r = def.fn(input);
+        const input2 = payload.value;
+        const r = def.fn(input2);
         if (r instanceof Promise) {
-          return r.then((r2) => handleRefineResult(r2, payload, input, inst));
+          return r.then((r2) => handleRefineResult(r2, payload, input2, inst));
         }
-        handleRefineResult(r, payload, input, inst);
+        handleRefineResult(r, payload, input2, inst);
         return;
       };
     });
@@ -24598,7 +25784,7 @@ function isRecursive(inst, stack, resolve3) {
     return PROVEN;
   stack.add(inst);
   let result = NONE;
-  const check2 = (child2) => {
+  const check3 = (child2) => {
     if (result !== PROVEN && child2?._zod) {
       const answer = isRecursive(child2, stack, resolve3);
       if (answer > result)
@@ -24627,32 +25813,32 @@ function isRecursive(inst, stack, resolve3) {
     case "object": {
       const raw = rawShape(def);
       merge2(raw ? shape(raw, true) : ASSUMED);
-      check2(def.catchall);
+      check3(def.catchall);
       break;
     }
     case "array":
-      check2(def.element);
+      check3(def.element);
       break;
     case "tuple":
       for (const el of def.items)
-        check2(el);
-      check2(def.rest);
+        check3(el);
+      check3(def.rest);
       break;
     case "record":
     case "map":
-      check2(def.keyType);
-      check2(def.valueType);
+      check3(def.keyType);
+      check3(def.valueType);
       break;
     case "set":
-      check2(def.valueType);
+      check3(def.valueType);
       break;
     case "union":
       for (const el of def.options)
-        check2(el);
+        check3(el);
       break;
     case "intersection":
-      check2(def.left);
-      check2(def.right);
+      check3(def.left);
+      check3(def.right);
       break;
     case "optional":
     case "nullable":
@@ -24663,15 +25849,15 @@ function isRecursive(inst, stack, resolve3) {
     case "nonoptional":
     case "promise":
     case "success":
-      check2(def.innerType);
+      check3(def.innerType);
       break;
     case "pipe":
-      check2(def.in);
-      check2(def.out);
+      check3(def.in);
+      check3(def.out);
       break;
     case "function":
-      check2(def.input);
-      check2(def.output);
+      check3(def.input);
+      check3(def.output);
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
@@ -24712,10 +25898,10 @@ function isRecursive(inst, stack, resolve3) {
         if (!value || typeof value !== "object")
           continue;
         if (value._zod)
-          check2(value);
+          check3(value);
         else if (Array.isArray(value))
           for (const el of value)
-            check2(el);
+            check3(el);
       }
     }
   }
@@ -24726,6 +25912,9 @@ function settle(inst, answer) {
   if (answer !== ASSUMED)
     recursive.set(inst, answer === PROVEN);
   return answer;
+}
+function isRecursiveSchema(inst) {
+  return isRecursive(inst, /* @__PURE__ */ new Set(), true) !== NONE;
 }
 function bucketFor(state3, inst) {
   let bucket = state3.buckets.get(inst);
@@ -24808,8 +25997,8 @@ var init_memoizer = __esm({
               else
                 rechecked = true;
             }
-            const input = payload.value;
-            if (!isRef(input))
+            const input2 = payload.value;
+            if (!isRef(input2))
               return base(payload, ctx);
             let state3 = ctx[STATE];
             if (!state3) {
@@ -24824,7 +26013,7 @@ var init_memoizer = __esm({
               lastCtx = ctx;
               lastBucket = bucket;
             }
-            const hit = bucket.get(input);
+            const hit = bucket.get(input2);
             if (hit) {
               payload.value = hit.value;
               if (hit.issues) {
@@ -24862,17 +26051,1427 @@ var init_memoizer = __esm({
   }
 });
 
-// node_modules/zod/v4/locales/en.js
-function en_default() {
+// node_modules/zod/v4/locales/ar.js
+function ar_default() {
   return {
     localeError: error2()
   };
 }
 var error2;
+var init_ar = __esm({
+  "node_modules/zod/v4/locales/ar.js"() {
+    init_util();
+    error2 = () => {
+      const Sizable = {
+        string: { unit: "\u062D\u0631\u0641", verb: "\u0623\u0646 \u064A\u062D\u0648\u064A" },
+        file: { unit: "\u0628\u0627\u064A\u062A", verb: "\u0623\u0646 \u064A\u062D\u0648\u064A" },
+        array: { unit: "\u0639\u0646\u0635\u0631", verb: "\u0623\u0646 \u064A\u062D\u0648\u064A" },
+        set: { unit: "\u0639\u0646\u0635\u0631", verb: "\u0623\u0646 \u064A\u062D\u0648\u064A" },
+        map: { unit: "\u0639\u0646\u0635\u0631", verb: "\u0623\u0646 \u064A\u062D\u0648\u064A" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u0645\u062F\u062E\u0644",
+        email: "\u0628\u0631\u064A\u062F \u0625\u0644\u0643\u062A\u0631\u0648\u0646\u064A",
+        url: "\u0631\u0627\u0628\u0637",
+        emoji: "\u0625\u064A\u0645\u0648\u062C\u064A",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "\u062A\u0627\u0631\u064A\u062E \u0648\u0648\u0642\u062A \u0628\u0645\u0639\u064A\u0627\u0631 ISO",
+        date: "\u062A\u0627\u0631\u064A\u062E \u0628\u0645\u0639\u064A\u0627\u0631 ISO",
+        time: "\u0648\u0642\u062A \u0628\u0645\u0639\u064A\u0627\u0631 ISO",
+        duration: "\u0645\u062F\u0629 \u0628\u0645\u0639\u064A\u0627\u0631 ISO",
+        ipv4: "\u0639\u0646\u0648\u0627\u0646 IPv4",
+        ipv6: "\u0639\u0646\u0648\u0627\u0646 IPv6",
+        mac: "\u0639\u0646\u0648\u0627\u0646 MAC",
+        cidrv4: "\u0645\u062F\u0649 \u0639\u0646\u0627\u0648\u064A\u0646 \u0628\u0635\u064A\u063A\u0629 IPv4",
+        cidrv6: "\u0645\u062F\u0649 \u0639\u0646\u0627\u0648\u064A\u0646 \u0628\u0635\u064A\u063A\u0629 IPv6",
+        base64: "\u0646\u064E\u0635 \u0628\u062A\u0631\u0645\u064A\u0632 base64-encoded",
+        base64url: "\u0646\u064E\u0635 \u0628\u062A\u0631\u0645\u064A\u0632 base64url-encoded",
+        json_string: "\u0646\u064E\u0635 \u0639\u0644\u0649 \u0647\u064A\u0626\u0629 JSON",
+        e164: "\u0631\u0642\u0645 \u0647\u0627\u062A\u0641 \u0628\u0645\u0639\u064A\u0627\u0631 E.164",
+        credit_card: "\u0631\u0642\u0645 \u0628\u0637\u0627\u0642\u0629 \u0627\u0644\u0627\u0626\u062A\u0645\u0627\u0646",
+        currency_code: "\u0631\u0645\u0632 \u0627\u0644\u0639\u0645\u0644\u0629",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u0645\u062F\u062E\u0644"
+      };
+      const TypeDictionary = {
+        nan: "NaN"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\u0645\u062F\u062E\u0644\u0627\u062A \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644\u0629: \u064A\u0641\u062A\u0631\u0636 \u0625\u062F\u062E\u0627\u0644 instanceof ${issue3.expected}\u060C \u0648\u0644\u0643\u0646 \u062A\u0645 \u0625\u062F\u062E\u0627\u0644 ${received}`;
+            }
+            return `\u0645\u062F\u062E\u0644\u0627\u062A \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644\u0629: \u064A\u0641\u062A\u0631\u0636 \u0625\u062F\u062E\u0627\u0644 ${expected}\u060C \u0648\u0644\u0643\u0646 \u062A\u0645 \u0625\u062F\u062E\u0627\u0644 ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u0645\u062F\u062E\u0644\u0627\u062A \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644\u0629: \u064A\u0641\u062A\u0631\u0636 \u0625\u062F\u062E\u0627\u0644 ${stringifyPrimitive(issue3.values[0])}`;
+            return `\u0627\u062E\u062A\u064A\u0627\u0631 \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644: \u064A\u062A\u0648\u0642\u0639 \u0627\u0646\u062A\u0642\u0627\u0621 \u0623\u062D\u062F \u0647\u0630\u0647 \u0627\u0644\u062E\u064A\u0627\u0631\u0627\u062A: ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return ` \u0623\u0643\u0628\u0631 \u0645\u0646 \u0627\u0644\u0644\u0627\u0632\u0645: \u064A\u0641\u062A\u0631\u0636 \u0623\u0646 \u062A\u0643\u0648\u0646 ${issue3.origin ?? "\u0627\u0644\u0642\u064A\u0645\u0629"} ${adj} ${issue3.maximum.toString()} ${sizing.unit ?? "\u0639\u0646\u0635\u0631"}`;
+            return `\u0623\u0643\u0628\u0631 \u0645\u0646 \u0627\u0644\u0644\u0627\u0632\u0645: \u064A\u0641\u062A\u0631\u0636 \u0623\u0646 \u062A\u0643\u0648\u0646 ${issue3.origin ?? "\u0627\u0644\u0642\u064A\u0645\u0629"} ${adj} ${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `\u0623\u0635\u063A\u0631 \u0645\u0646 \u0627\u0644\u0644\u0627\u0632\u0645: \u064A\u0641\u062A\u0631\u0636 \u0644\u0640 ${issue3.origin} \u0623\u0646 \u064A\u0643\u0648\u0646 ${adj} ${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `\u0623\u0635\u063A\u0631 \u0645\u0646 \u0627\u0644\u0644\u0627\u0632\u0645: \u064A\u0641\u062A\u0631\u0636 \u0644\u0640 ${issue3.origin} \u0623\u0646 \u064A\u0643\u0648\u0646 ${adj} ${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `\u0646\u064E\u0635 \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644: \u064A\u062C\u0628 \u0623\u0646 \u064A\u0628\u062F\u0623 \u0628\u0640 "${issue3.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `\u0646\u064E\u0635 \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644: \u064A\u062C\u0628 \u0623\u0646 \u064A\u0646\u062A\u0647\u064A \u0628\u0640 "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `\u0646\u064E\u0635 \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644: \u064A\u062C\u0628 \u0623\u0646 \u064A\u062A\u0636\u0645\u0651\u064E\u0646 "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `\u0646\u064E\u0635 \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644: \u064A\u062C\u0628 \u0623\u0646 \u064A\u0637\u0627\u0628\u0642 \u0627\u0644\u0646\u0645\u0637 ${_issue.pattern}`;
+            return `${FormatDictionary[_issue.format] ?? issue3.format} \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644`;
+          }
+          case "not_multiple_of":
+            return `\u0631\u0642\u0645 \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644: \u064A\u062C\u0628 \u0623\u0646 \u064A\u0643\u0648\u0646 \u0645\u0646 \u0645\u0636\u0627\u0639\u0641\u0627\u062A ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `\u0645\u0639\u0631\u0641${issue3.keys.length > 1 ? "\u0627\u062A" : ""} \u063A\u0631\u064A\u0628${issue3.keys.length > 1 ? "\u0629" : ""}: ${joinValues(issue3.keys, "\u060C ")}`;
+          case "invalid_key":
+            return `\u0645\u0639\u0631\u0641 \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644 \u0641\u064A ${issue3.origin}`;
+          case "invalid_union":
+            return "\u0645\u062F\u062E\u0644 \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644";
+          case "invalid_element":
+            return `\u0645\u062F\u062E\u0644 \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644 \u0641\u064A ${issue3.origin}`;
+          default:
+            return "\u0645\u062F\u062E\u0644 \u063A\u064A\u0631 \u0645\u0642\u0628\u0648\u0644";
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/az.js
+function az_default() {
+  return {
+    localeError: error3()
+  };
+}
+var error3;
+var init_az = __esm({
+  "node_modules/zod/v4/locales/az.js"() {
+    init_util();
+    error3 = () => {
+      const Sizable = {
+        string: { unit: "simvol", verb: "olmal\u0131d\u0131r" },
+        file: { unit: "bayt", verb: "olmal\u0131d\u0131r" },
+        array: { unit: "element", verb: "olmal\u0131d\u0131r" },
+        set: { unit: "element", verb: "olmal\u0131d\u0131r" },
+        map: { unit: "element", verb: "olmal\u0131d\u0131r" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "input",
+        email: "email address",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO datetime",
+        date: "ISO date",
+        time: "ISO time",
+        duration: "ISO duration",
+        ipv4: "IPv4 address",
+        ipv6: "IPv6 address",
+        mac: "MAC address",
+        cidrv4: "IPv4 range",
+        cidrv6: "IPv6 range",
+        base64: "base64-encoded string",
+        base64url: "base64url-encoded string",
+        json_string: "JSON string",
+        e164: "E.164 number",
+        credit_card: "kredit kart\u0131 n\xF6mr\u0259si",
+        currency_code: "valyuta kodu",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "input"
+      };
+      const TypeDictionary = {
+        nan: "NaN"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Yanl\u0131\u015F d\u0259y\u0259r: g\xF6zl\u0259nil\u0259n instanceof ${issue3.expected}, daxil olan ${received}`;
+            }
+            return `Yanl\u0131\u015F d\u0259y\u0259r: g\xF6zl\u0259nil\u0259n ${expected}, daxil olan ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Yanl\u0131\u015F d\u0259y\u0259r: g\xF6zl\u0259nil\u0259n ${stringifyPrimitive(issue3.values[0])}`;
+            return `Yanl\u0131\u015F se\xE7im: a\u015Fa\u011F\u0131dak\u0131lardan biri olmal\u0131d\u0131r: ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\xC7ox b\xF6y\xFCk: g\xF6zl\u0259nil\u0259n ${issue3.origin ?? "d\u0259y\u0259r"} ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "element"}`;
+            return `\xC7ox b\xF6y\xFCk: g\xF6zl\u0259nil\u0259n ${issue3.origin ?? "d\u0259y\u0259r"} ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\xC7ox ki\xE7ik: g\xF6zl\u0259nil\u0259n ${issue3.origin} ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            return `\xC7ox ki\xE7ik: g\xF6zl\u0259nil\u0259n ${issue3.origin} ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `Yanl\u0131\u015F m\u0259tn: "${_issue.prefix}" il\u0259 ba\u015Flamal\u0131d\u0131r`;
+            if (_issue.format === "ends_with")
+              return `Yanl\u0131\u015F m\u0259tn: "${_issue.suffix}" il\u0259 bitm\u0259lidir`;
+            if (_issue.format === "includes")
+              return `Yanl\u0131\u015F m\u0259tn: "${_issue.includes}" daxil olmal\u0131d\u0131r`;
+            if (_issue.format === "regex")
+              return `Yanl\u0131\u015F m\u0259tn: ${_issue.pattern} \u015Fablonuna uy\u011Fun olmal\u0131d\u0131r`;
+            return `Yanl\u0131\u015F ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `Yanl\u0131\u015F \u0259d\u0259d: ${issue3.divisor} il\u0259 b\xF6l\xFCn\u0259 bil\u0259n olmal\u0131d\u0131r`;
+          case "unrecognized_keys":
+            return `Tan\u0131nmayan a\xE7ar${issue3.keys.length > 1 ? "lar" : ""}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `${issue3.origin} daxilind\u0259 yanl\u0131\u015F a\xE7ar`;
+          case "invalid_union":
+            return "Yanl\u0131\u015F d\u0259y\u0259r";
+          case "invalid_element":
+            return `${issue3.origin} daxilind\u0259 yanl\u0131\u015F d\u0259y\u0259r`;
+          default:
+            return `Yanl\u0131\u015F d\u0259y\u0259r`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/be.js
+function getBelarusianPlural(count, one, few, many) {
+  const absCount = Math.abs(count);
+  const lastDigit = absCount % 10;
+  const lastTwoDigits = absCount % 100;
+  if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
+    return many;
+  }
+  if (lastDigit === 1) {
+    return one;
+  }
+  if (lastDigit >= 2 && lastDigit <= 4) {
+    return few;
+  }
+  return many;
+}
+function be_default() {
+  return {
+    localeError: error4()
+  };
+}
+var error4;
+var init_be = __esm({
+  "node_modules/zod/v4/locales/be.js"() {
+    init_util();
+    error4 = () => {
+      const Sizable = {
+        string: {
+          unit: {
+            one: "\u0441\u0456\u043C\u0432\u0430\u043B",
+            few: "\u0441\u0456\u043C\u0432\u0430\u043B\u044B",
+            many: "\u0441\u0456\u043C\u0432\u0430\u043B\u0430\u045E"
+          },
+          verb: "\u043C\u0435\u0446\u044C"
+        },
+        array: {
+          unit: {
+            one: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442",
+            few: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u044B",
+            many: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u0430\u045E"
+          },
+          verb: "\u043C\u0435\u0446\u044C"
+        },
+        set: {
+          unit: {
+            one: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442",
+            few: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u044B",
+            many: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u0430\u045E"
+          },
+          verb: "\u043C\u0435\u0446\u044C"
+        },
+        map: {
+          unit: {
+            one: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442",
+            few: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u044B",
+            many: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u0430\u045E"
+          },
+          verb: "\u043C\u0435\u0446\u044C"
+        },
+        file: {
+          unit: {
+            one: "\u0431\u0430\u0439\u0442",
+            few: "\u0431\u0430\u0439\u0442\u044B",
+            many: "\u0431\u0430\u0439\u0442\u0430\u045E"
+          },
+          verb: "\u043C\u0435\u0446\u044C"
+        }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u0443\u0432\u043E\u0434",
+        email: "email \u0430\u0434\u0440\u0430\u0441",
+        url: "URL",
+        emoji: "\u044D\u043C\u043E\u0434\u0437\u0456",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO \u0434\u0430\u0442\u0430 \u0456 \u0447\u0430\u0441",
+        date: "ISO \u0434\u0430\u0442\u0430",
+        time: "ISO \u0447\u0430\u0441",
+        duration: "ISO \u043F\u0440\u0430\u0446\u044F\u0433\u043B\u0430\u0441\u0446\u044C",
+        ipv4: "IPv4 \u0430\u0434\u0440\u0430\u0441",
+        ipv6: "IPv6 \u0430\u0434\u0440\u0430\u0441",
+        mac: "MAC \u0430\u0434\u0440\u0430\u0441",
+        cidrv4: "IPv4 \u0434\u044B\u044F\u043F\u0430\u0437\u043E\u043D",
+        cidrv6: "IPv6 \u0434\u044B\u044F\u043F\u0430\u0437\u043E\u043D",
+        base64: "\u0440\u0430\u0434\u043E\u043A \u0443 \u0444\u0430\u0440\u043C\u0430\u0446\u0435 base64",
+        base64url: "\u0440\u0430\u0434\u043E\u043A \u0443 \u0444\u0430\u0440\u043C\u0430\u0446\u0435 base64url",
+        json_string: "JSON \u0440\u0430\u0434\u043E\u043A",
+        e164: "\u043D\u0443\u043C\u0430\u0440 E.164",
+        credit_card: "\u043D\u0443\u043C\u0430\u0440 \u043A\u0440\u044D\u0434\u044B\u0442\u043D\u0430\u0439 \u043A\u0430\u0440\u0442\u044B",
+        currency_code: "\u043A\u043E\u0434 \u0432\u0430\u043B\u044E\u0442\u044B",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u0443\u0432\u043E\u0434"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "\u043B\u0456\u043A",
+        array: "\u043C\u0430\u0441\u0456\u045E"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u045E\u0432\u043E\u0434: \u0447\u0430\u043A\u0430\u045E\u0441\u044F instanceof ${issue3.expected}, \u0430\u0442\u0440\u044B\u043C\u0430\u043D\u0430 ${received}`;
+            }
+            return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u045E\u0432\u043E\u0434: \u0447\u0430\u043A\u0430\u045E\u0441\u044F ${expected}, \u0430\u0442\u0440\u044B\u043C\u0430\u043D\u0430 ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u045E\u0432\u043E\u0434: \u0447\u0430\u043A\u0430\u043B\u0430\u0441\u044F ${stringifyPrimitive(issue3.values[0])}`;
+            return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u0432\u0430\u0440\u044B\u044F\u043D\u0442: \u0447\u0430\u043A\u0430\u045E\u0441\u044F \u0430\u0434\u0437\u0456\u043D \u0437 ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              const maxValue = Number(issue3.maximum);
+              const unit = getBelarusianPlural(maxValue, sizing.unit.one, sizing.unit.few, sizing.unit.many);
+              return `\u0417\u0430\u043D\u0430\u0434\u0442\u0430 \u0432\u044F\u043B\u0456\u043A\u0456: \u0447\u0430\u043A\u0430\u043B\u0430\u0441\u044F, \u0448\u0442\u043E ${issue3.origin ?? "\u0437\u043D\u0430\u0447\u044D\u043D\u043D\u0435"} \u043F\u0430\u0432\u0456\u043D\u043D\u0430 ${sizing.verb} ${adj}${issue3.maximum.toString()} ${unit}`;
+            }
+            return `\u0417\u0430\u043D\u0430\u0434\u0442\u0430 \u0432\u044F\u043B\u0456\u043A\u0456: \u0447\u0430\u043A\u0430\u043B\u0430\u0441\u044F, \u0448\u0442\u043E ${issue3.origin ?? "\u0437\u043D\u0430\u0447\u044D\u043D\u043D\u0435"} \u043F\u0430\u0432\u0456\u043D\u043D\u0430 \u0431\u044B\u0446\u044C ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              const minValue = Number(issue3.minimum);
+              const unit = getBelarusianPlural(minValue, sizing.unit.one, sizing.unit.few, sizing.unit.many);
+              return `\u0417\u0430\u043D\u0430\u0434\u0442\u0430 \u043C\u0430\u043B\u044B: \u0447\u0430\u043A\u0430\u043B\u0430\u0441\u044F, \u0448\u0442\u043E ${issue3.origin} \u043F\u0430\u0432\u0456\u043D\u043D\u0430 ${sizing.verb} ${adj}${issue3.minimum.toString()} ${unit}`;
+            }
+            return `\u0417\u0430\u043D\u0430\u0434\u0442\u0430 \u043C\u0430\u043B\u044B: \u0447\u0430\u043A\u0430\u043B\u0430\u0441\u044F, \u0448\u0442\u043E ${issue3.origin} \u043F\u0430\u0432\u0456\u043D\u043D\u0430 \u0431\u044B\u0446\u044C ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u0440\u0430\u0434\u043E\u043A: \u043F\u0430\u0432\u0456\u043D\u0435\u043D \u043F\u0430\u0447\u044B\u043D\u0430\u0446\u0446\u0430 \u0437 "${_issue.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u0440\u0430\u0434\u043E\u043A: \u043F\u0430\u0432\u0456\u043D\u0435\u043D \u0437\u0430\u043A\u0430\u043D\u0447\u0432\u0430\u0446\u0446\u0430 \u043D\u0430 "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u0440\u0430\u0434\u043E\u043A: \u043F\u0430\u0432\u0456\u043D\u0435\u043D \u0437\u043C\u044F\u0448\u0447\u0430\u0446\u044C "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u0440\u0430\u0434\u043E\u043A: \u043F\u0430\u0432\u0456\u043D\u0435\u043D \u0430\u0434\u043F\u0430\u0432\u044F\u0434\u0430\u0446\u044C \u0448\u0430\u0431\u043B\u043E\u043D\u0443 ${_issue.pattern}`;
+            return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u043B\u0456\u043A: \u043F\u0430\u0432\u0456\u043D\u0435\u043D \u0431\u044B\u0446\u044C \u043A\u0440\u0430\u0442\u043D\u044B\u043C ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `\u041D\u0435\u0440\u0430\u0441\u043F\u0430\u0437\u043D\u0430\u043D\u044B ${issue3.keys.length > 1 ? "\u043A\u043B\u044E\u0447\u044B" : "\u043A\u043B\u044E\u0447"}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u043A\u043B\u044E\u0447 \u0443 ${issue3.origin}`;
+          case "invalid_union":
+            return "\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u045E\u0432\u043E\u0434";
+          case "invalid_element":
+            return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u0430\u0435 \u0437\u043D\u0430\u0447\u044D\u043D\u043D\u0435 \u045E ${issue3.origin}`;
+          default:
+            return `\u041D\u044F\u043F\u0440\u0430\u0432\u0456\u043B\u044C\u043D\u044B \u045E\u0432\u043E\u0434`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/bg.js
+function bg_default() {
+  return {
+    localeError: error5()
+  };
+}
+var error5;
+var init_bg = __esm({
+  "node_modules/zod/v4/locales/bg.js"() {
+    init_util();
+    error5 = () => {
+      const Sizable = {
+        string: { unit: "\u0441\u0438\u043C\u0432\u043E\u043B\u0430", verb: "\u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430" },
+        file: { unit: "\u0431\u0430\u0439\u0442\u0430", verb: "\u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430" },
+        array: { unit: "\u0435\u043B\u0435\u043C\u0435\u043D\u0442\u0430", verb: "\u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430" },
+        set: { unit: "\u0435\u043B\u0435\u043C\u0435\u043D\u0442\u0430", verb: "\u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430" },
+        map: { unit: "\u0435\u043B\u0435\u043C\u0435\u043D\u0442\u0430", verb: "\u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u0432\u0445\u043E\u0434",
+        email: "\u0438\u043C\u0435\u0439\u043B \u0430\u0434\u0440\u0435\u0441",
+        url: "URL",
+        emoji: "\u0435\u043C\u043E\u0434\u0436\u0438",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO \u0432\u0440\u0435\u043C\u0435",
+        date: "ISO \u0434\u0430\u0442\u0430",
+        time: "ISO \u0432\u0440\u0435\u043C\u0435",
+        duration: "ISO \u043F\u0440\u043E\u0434\u044A\u043B\u0436\u0438\u0442\u0435\u043B\u043D\u043E\u0441\u0442",
+        ipv4: "IPv4 \u0430\u0434\u0440\u0435\u0441",
+        ipv6: "IPv6 \u0430\u0434\u0440\u0435\u0441",
+        mac: "MAC \u0430\u0434\u0440\u0435\u0441",
+        cidrv4: "IPv4 \u0434\u0438\u0430\u043F\u0430\u0437\u043E\u043D",
+        cidrv6: "IPv6 \u0434\u0438\u0430\u043F\u0430\u0437\u043E\u043D",
+        base64: "base64-\u043A\u043E\u0434\u0438\u0440\u0430\u043D \u043D\u0438\u0437",
+        base64url: "base64url-\u043A\u043E\u0434\u0438\u0440\u0430\u043D \u043D\u0438\u0437",
+        json_string: "JSON \u043D\u0438\u0437",
+        e164: "E.164 \u043D\u043E\u043C\u0435\u0440",
+        credit_card: "\u043D\u043E\u043C\u0435\u0440 \u043D\u0430 \u043A\u0440\u0435\u0434\u0438\u0442\u043D\u0430 \u043A\u0430\u0440\u0442\u0430",
+        currency_code: "\u043A\u043E\u0434 \u043D\u0430 \u0432\u0430\u043B\u0443\u0442\u0430",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u0432\u0445\u043E\u0434"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "\u0447\u0438\u0441\u043B\u043E",
+        array: "\u043C\u0430\u0441\u0438\u0432"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u0432\u0445\u043E\u0434: \u043E\u0447\u0430\u043A\u0432\u0430\u043D instanceof ${issue3.expected}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D ${received}`;
+            }
+            return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u0432\u0445\u043E\u0434: \u043E\u0447\u0430\u043A\u0432\u0430\u043D ${expected}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u0432\u0445\u043E\u0434: \u043E\u0447\u0430\u043A\u0432\u0430\u043D ${stringifyPrimitive(issue3.values[0])}`;
+            return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u043D\u0430 \u043E\u043F\u0446\u0438\u044F: \u043E\u0447\u0430\u043A\u0432\u0430\u043D\u043E \u0435\u0434\u043D\u043E \u043E\u0442 ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u0422\u0432\u044A\u0440\u0434\u0435 \u0433\u043E\u043B\u044F\u043C\u043E: \u043E\u0447\u0430\u043A\u0432\u0430 \u0441\u0435 ${issue3.origin ?? "\u0441\u0442\u043E\u0439\u043D\u043E\u0441\u0442"} \u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430 ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "\u0435\u043B\u0435\u043C\u0435\u043D\u0442\u0430"}`;
+            return `\u0422\u0432\u044A\u0440\u0434\u0435 \u0433\u043E\u043B\u044F\u043C\u043E: \u043E\u0447\u0430\u043A\u0432\u0430 \u0441\u0435 ${issue3.origin ?? "\u0441\u0442\u043E\u0439\u043D\u043E\u0441\u0442"} \u0434\u0430 \u0431\u044A\u0434\u0435 ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `\u0422\u0432\u044A\u0440\u0434\u0435 \u043C\u0430\u043B\u043A\u043E: \u043E\u0447\u0430\u043A\u0432\u0430 \u0441\u0435 ${issue3.origin} \u0434\u0430 \u0441\u044A\u0434\u044A\u0440\u0436\u0430 ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `\u0422\u0432\u044A\u0440\u0434\u0435 \u043C\u0430\u043B\u043A\u043E: \u043E\u0447\u0430\u043A\u0432\u0430 \u0441\u0435 ${issue3.origin} \u0434\u0430 \u0431\u044A\u0434\u0435 ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u043D\u0438\u0437: \u0442\u0440\u044F\u0431\u0432\u0430 \u0434\u0430 \u0437\u0430\u043F\u043E\u0447\u0432\u0430 \u0441 "${_issue.prefix}"`;
+            }
+            if (_issue.format === "ends_with")
+              return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u043D\u0438\u0437: \u0442\u0440\u044F\u0431\u0432\u0430 \u0434\u0430 \u0437\u0430\u0432\u044A\u0440\u0448\u0432\u0430 \u0441 "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u043D\u0438\u0437: \u0442\u0440\u044F\u0431\u0432\u0430 \u0434\u0430 \u0432\u043A\u043B\u044E\u0447\u0432\u0430 "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u043D\u0438\u0437: \u0442\u0440\u044F\u0431\u0432\u0430 \u0434\u0430 \u0441\u044A\u0432\u043F\u0430\u0434\u0430 \u0441 ${_issue.pattern}`;
+            let invalid_adj = "\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D";
+            if (_issue.format === "emoji")
+              invalid_adj = "\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u043D\u043E";
+            if (_issue.format === "datetime")
+              invalid_adj = "\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u043D\u043E";
+            if (_issue.format === "date")
+              invalid_adj = "\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u043D\u0430";
+            if (_issue.format === "time")
+              invalid_adj = "\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u043D\u043E";
+            if (_issue.format === "duration")
+              invalid_adj = "\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u043D\u0430";
+            return `${invalid_adj} ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u043D\u043E \u0447\u0438\u0441\u043B\u043E: \u0442\u0440\u044F\u0431\u0432\u0430 \u0434\u0430 \u0431\u044A\u0434\u0435 \u043A\u0440\u0430\u0442\u043D\u043E \u043D\u0430 ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `\u041D\u0435\u0440\u0430\u0437\u043F\u043E\u0437\u043D\u0430\u0442${issue3.keys.length > 1 ? "\u0438" : ""} \u043A\u043B\u044E\u0447${issue3.keys.length > 1 ? "\u043E\u0432\u0435" : ""}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u043A\u043B\u044E\u0447 \u0432 ${issue3.origin}`;
+          case "invalid_union":
+            return "\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u0432\u0445\u043E\u0434";
+          case "invalid_element":
+            return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u043D\u0430 \u0441\u0442\u043E\u0439\u043D\u043E\u0441\u0442 \u0432 ${issue3.origin}`;
+          default:
+            return `\u041D\u0435\u0432\u0430\u043B\u0438\u0434\u0435\u043D \u0432\u0445\u043E\u0434`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/bn.js
+function bn_default() {
+  return {
+    localeError: error6()
+  };
+}
+var error6;
+var init_bn = __esm({
+  "node_modules/zod/v4/locales/bn.js"() {
+    init_util();
+    error6 = () => {
+      const Sizable = {
+        string: { unit: "\u0985\u0995\u09CD\u09B7\u09B0", verb: "\u09A5\u09BE\u0995\u09A4\u09C7 \u09B9\u09AC\u09C7" },
+        file: { unit: "\u09AC\u09BE\u0987\u099F", verb: "\u09A5\u09BE\u0995\u09A4\u09C7 \u09B9\u09AC\u09C7" },
+        array: { unit: "\u0986\u0987\u099F\u09C7\u09AE", verb: "\u09A5\u09BE\u0995\u09A4\u09C7 \u09B9\u09AC\u09C7" },
+        set: { unit: "\u0986\u0987\u099F\u09C7\u09AE", verb: "\u09A5\u09BE\u0995\u09A4\u09C7 \u09B9\u09AC\u09C7" },
+        map: { unit: "\u098F\u09A8\u09CD\u099F\u09CD\u09B0\u09BF", verb: "\u09A5\u09BE\u0995\u09A4\u09C7 \u09B9\u09AC\u09C7" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u0987\u09A8\u09AA\u09C1\u099F",
+        email: "\u0987\u09AE\u09C7\u0987\u09B2 \u09A0\u09BF\u0995\u09BE\u09A8\u09BE",
+        url: "URL",
+        emoji: "\u0987\u09AE\u09CB\u099C\u09BF",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO \u09A4\u09BE\u09B0\u09BF\u0996 \u0993 \u09B8\u09AE\u09AF\u09BC",
+        date: "ISO \u09A4\u09BE\u09B0\u09BF\u0996",
+        time: "ISO \u09B8\u09AE\u09AF\u09BC",
+        duration: "ISO \u09B8\u09AE\u09AF\u09BC\u0995\u09BE\u09B2",
+        ipv4: "IPv4 \u09A0\u09BF\u0995\u09BE\u09A8\u09BE",
+        ipv6: "IPv6 \u09A0\u09BF\u0995\u09BE\u09A8\u09BE",
+        mac: "MAC \u09A0\u09BF\u0995\u09BE\u09A8\u09BE",
+        cidrv4: "IPv4 \u09B0\u09C7\u099E\u09CD\u099C",
+        cidrv6: "IPv6 \u09B0\u09C7\u099E\u09CD\u099C",
+        base64: "base64-\u098F\u09A8\u0995\u09CB\u09A1\u09C7\u09A1 \u09B8\u09CD\u099F\u09CD\u09B0\u09BF\u0982",
+        base64url: "base64url-\u098F\u09A8\u0995\u09CB\u09A1\u09C7\u09A1 \u09B8\u09CD\u099F\u09CD\u09B0\u09BF\u0982",
+        json_string: "JSON \u09B8\u09CD\u099F\u09CD\u09B0\u09BF\u0982",
+        e164: "E.164 \u09A8\u09AE\u09CD\u09AC\u09B0",
+        credit_card: "\u0995\u09CD\u09B0\u09C7\u09A1\u09BF\u099F \u0995\u09BE\u09B0\u09CD\u09A1 \u09A8\u09AE\u09CD\u09AC\u09B0",
+        currency_code: "\u09AE\u09C1\u09A6\u09CD\u09B0\u09BE \u0995\u09CB\u09A1",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u0987\u09A8\u09AA\u09C1\u099F"
+      };
+      const TypeDictionary = {
+        nan: "NaN"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            return `\u0985\u09AC\u09C8\u09A7 \u0987\u09A8\u09AA\u09C1\u099F: \u09AA\u09CD\u09B0\u09A4\u09CD\u09AF\u09BE\u09B6\u09BF\u09A4 ${expected}, \u09AA\u09CD\u09B0\u09BE\u09AA\u09CD\u09A4 ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u0985\u09AC\u09C8\u09A7 \u0987\u09A8\u09AA\u09C1\u099F: \u09AA\u09CD\u09B0\u09A4\u09CD\u09AF\u09BE\u09B6\u09BF\u09A4 ${stringifyPrimitive(issue3.values[0])}`;
+            return `\u0985\u09AC\u09C8\u09A7 \u0985\u09AA\u09B6\u09A8: ${joinValues(issue3.values, " | ")} \u098F\u09B0 \u09AE\u09A7\u09CD\u09AF\u09C7 \u098F\u0995\u099F\u09BF \u09AA\u09CD\u09B0\u09A4\u09CD\u09AF\u09BE\u09B6\u09BF\u09A4`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u0985\u09A8\u09C7\u0995 \u09AC\u09A1\u09BC: ${issue3.origin ?? "\u09AE\u09BE\u09A8"} ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "\u098F\u09B2\u09BF\u09AE\u09C7\u09A8\u09CD\u099F"} \u09B9\u09A4\u09C7 \u09B9\u09AC\u09C7`;
+            return `\u0985\u09A8\u09C7\u0995 \u09AC\u09A1\u09BC: ${issue3.origin ?? "\u09AE\u09BE\u09A8"} ${adj}${issue3.maximum.toString()} \u09B9\u09A4\u09C7 \u09B9\u09AC\u09C7`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `\u0985\u09A8\u09C7\u0995 \u099B\u09CB\u099F: ${issue3.origin} ${adj}${issue3.minimum.toString()} ${sizing.unit} \u09B9\u09A4\u09C7 \u09B9\u09AC\u09C7`;
+            }
+            return `\u0985\u09A8\u09C7\u0995 \u099B\u09CB\u099F: ${issue3.origin} ${adj}${issue3.minimum.toString()} \u09B9\u09A4\u09C7 \u09B9\u09AC\u09C7`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `\u0985\u09AC\u09C8\u09A7 \u09B8\u09CD\u099F\u09CD\u09B0\u09BF\u0982: "${_issue.prefix}" \u09A6\u09BF\u09AF\u09BC\u09C7 \u09B6\u09C1\u09B0\u09C1 \u09B9\u09A4\u09C7 \u09B9\u09AC\u09C7`;
+            }
+            if (_issue.format === "ends_with")
+              return `\u0985\u09AC\u09C8\u09A7 \u09B8\u09CD\u099F\u09CD\u09B0\u09BF\u0982: "${_issue.suffix}" \u09A6\u09BF\u09AF\u09BC\u09C7 \u09B6\u09C7\u09B7 \u09B9\u09A4\u09C7 \u09B9\u09AC\u09C7`;
+            if (_issue.format === "includes")
+              return `\u0985\u09AC\u09C8\u09A7 \u09B8\u09CD\u099F\u09CD\u09B0\u09BF\u0982: "${_issue.includes}" \u0985\u09A8\u09CD\u09A4\u09B0\u09CD\u09AD\u09C1\u0995\u09CD\u09A4 \u09A5\u09BE\u0995\u09A4\u09C7 \u09B9\u09AC\u09C7`;
+            if (_issue.format === "regex")
+              return `\u0985\u09AC\u09C8\u09A7 \u09B8\u09CD\u099F\u09CD\u09B0\u09BF\u0982: ${_issue.pattern} \u09AA\u09CD\u09AF\u09BE\u099F\u09BE\u09B0\u09CD\u09A8 \u09AE\u09BF\u09B2\u09A4\u09C7 \u09B9\u09AC\u09C7`;
+            return `\u0985\u09AC\u09C8\u09A7 ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\u0985\u09AC\u09C8\u09A7 \u09A8\u09AE\u09CD\u09AC\u09B0: ${issue3.divisor} \u098F\u09B0 \u0997\u09C1\u09A3\u09BF\u09A4\u0995 \u09B9\u09A4\u09C7 \u09B9\u09AC\u09C7`;
+          case "unrecognized_keys":
+            return `\u0985\u099A\u09C7\u09A8\u09BE \u0995\u09C0${issue3.keys.length > 1 ? "\u0997\u09C1\u09B2\u09CB" : ""}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `${issue3.origin} \u098F \u0985\u09AC\u09C8\u09A7 \u0995\u09C0`;
+          case "invalid_union":
+            if (issue3.options && Array.isArray(issue3.options) && issue3.options.length > 0) {
+              const opts = issue3.options.map((o) => `'${o}'`).join(" | ");
+              return `\u0985\u09AC\u09C8\u09A7 \u09A1\u09BF\u09B8\u0995\u09CD\u09B0\u09BF\u09AE\u09BF\u09A8\u09C7\u099F\u09B0 \u09AE\u09BE\u09A8\u0964 \u09AA\u09CD\u09B0\u09A4\u09CD\u09AF\u09BE\u09B6\u09BF\u09A4 ${opts}`;
+            }
+            return "\u0985\u09AC\u09C8\u09A7 \u0987\u09A8\u09AA\u09C1\u099F";
+          case "invalid_element":
+            return `${issue3.origin} \u098F \u0985\u09AC\u09C8\u09A7 \u09AE\u09BE\u09A8`;
+          default:
+            return "\u0985\u09AC\u09C8\u09A7 \u0987\u09A8\u09AA\u09C1\u099F";
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/ca.js
+function ca_default() {
+  return {
+    localeError: error7()
+  };
+}
+var error7;
+var init_ca = __esm({
+  "node_modules/zod/v4/locales/ca.js"() {
+    init_util();
+    error7 = () => {
+      const Sizable = {
+        string: { unit: "car\xE0cters", verb: "contenir" },
+        file: { unit: "bytes", verb: "contenir" },
+        array: { unit: "elements", verb: "contenir" },
+        set: { unit: "elements", verb: "contenir" },
+        map: { unit: "elements", verb: "contenir" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "entrada",
+        email: "adre\xE7a electr\xF2nica",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "data i hora ISO",
+        date: "data ISO",
+        time: "hora ISO",
+        duration: "durada ISO",
+        ipv4: "adre\xE7a IPv4",
+        ipv6: "adre\xE7a IPv6",
+        mac: "adre\xE7a MAC",
+        cidrv4: "rang IPv4",
+        cidrv6: "rang IPv6",
+        base64: "cadena codificada en base64",
+        base64url: "cadena codificada en base64url",
+        json_string: "cadena JSON",
+        e164: "n\xFAmero E.164",
+        credit_card: "n\xFAmero de targeta de cr\xE8dit",
+        currency_code: "codi de moneda",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "entrada"
+      };
+      const TypeDictionary = {
+        nan: "NaN"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Tipus inv\xE0lid: s'esperava instanceof ${issue3.expected}, s'ha rebut ${received}`;
+            }
+            return `Tipus inv\xE0lid: s'esperava ${expected}, s'ha rebut ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Valor inv\xE0lid: s'esperava ${stringifyPrimitive(issue3.values[0])}`;
+            return `Opci\xF3 inv\xE0lida: s'esperava una de ${joinValues(issue3.values, " o ")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "com a m\xE0xim" : "menys de";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `Massa gran: s'esperava que ${issue3.origin ?? "el valor"} contingu\xE9s ${adj} ${issue3.maximum.toString()} ${sizing.unit ?? "elements"}`;
+            return `Massa gran: s'esperava que ${issue3.origin ?? "el valor"} fos ${adj} ${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? "com a m\xEDnim" : "m\xE9s de";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Massa petit: s'esperava que ${issue3.origin} contingu\xE9s ${adj} ${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `Massa petit: s'esperava que ${issue3.origin} fos ${adj} ${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `Format inv\xE0lid: ha de comen\xE7ar amb "${_issue.prefix}"`;
+            }
+            if (_issue.format === "ends_with")
+              return `Format inv\xE0lid: ha d'acabar amb "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `Format inv\xE0lid: ha d'incloure "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `Format inv\xE0lid: ha de coincidir amb el patr\xF3 ${_issue.pattern}`;
+            return `Format inv\xE0lid per a ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `N\xFAmero inv\xE0lid: ha de ser m\xFAltiple de ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `Clau${issue3.keys.length > 1 ? "s" : ""} no reconeguda${issue3.keys.length > 1 ? "s" : ""}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Clau inv\xE0lida a ${issue3.origin}`;
+          case "invalid_union":
+            return "Entrada inv\xE0lida";
+          // Could also be "Tipus d'unió invàlid" but "Entrada invàlida" is more general
+          case "invalid_element":
+            return `Element inv\xE0lid a ${issue3.origin}`;
+          default:
+            return `Entrada inv\xE0lida`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/ckb.js
+function ckb_default() {
+  return {
+    localeError: error8()
+  };
+}
+var error8;
+var init_ckb = __esm({
+  "node_modules/zod/v4/locales/ckb.js"() {
+    init_util();
+    error8 = () => {
+      const Sizable = {
+        string: { unit: "\u067E\u06CC\u062A", verb: "\u0628\u06CE\u062A" },
+        file: { unit: "\u0628\u0627\u06CC\u062A", verb: "\u0628\u06CE\u062A" },
+        array: { unit: "\u062F\u0627\u0646\u06D5", verb: "\u0628\u06CE\u062A" },
+        set: { unit: "\u062F\u0627\u0646\u06D5", verb: "\u0628\u06CE\u062A" },
+        map: { unit: "\u062F\u0627\u0646\u06D5", verb: "\u0628\u06CE\u062A" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "regex",
+        email: "\u0626\u06CC\u0645\u06D5\u06CC\u06B5",
+        url: "\u0628\u06D5\u0633\u062A\u06D5\u0631 (URL)",
+        emoji: "\u0626\u06CC\u0645\u06C6\u062C\u06CC",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "\u0695\u06CE\u06A9\u06D5\u0648\u062A \u0648 \u06A9\u0627\u062A",
+        date: "\u0695\u06CE\u06A9\u06D5\u0648\u062A",
+        time: "\u06A9\u0627\u062A",
+        duration: "\u0645\u0627\u0648\u06D5",
+        ipv4: "\u0646\u0627\u0648\u0646\u06CC\u0634\u0627\u0646\u06CC IPv4",
+        ipv6: "\u0646\u0627\u0648\u0646\u06CC\u0634\u0627\u0646\u06CC IPv6",
+        mac: "\u0646\u0627\u0648\u0646\u06CC\u0634\u0627\u0646\u06CC MAC",
+        cidrv4: "\u0645\u06D5\u0648\u062F\u0627\u06CC IPv4",
+        cidrv6: "\u0645\u06D5\u0648\u062F\u0627\u06CC IPv6",
+        base64: "\u062F\u06D5\u0642\u06CC base64",
+        base64url: "\u062F\u06D5\u0642\u06CC base64url",
+        json_string: "\u062F\u06D5\u0642\u06CC JSON",
+        e164: "\u0698\u0645\u0627\u0631\u06D5\u06CC E.164",
+        credit_card: "\u0698\u0645\u0627\u0631\u06D5\u06CC \u06A9\u0627\u0631\u062A\u06CC \u06A9\u0631\u06CE\u062F\u06CC\u062A",
+        currency_code: "\u06A9\u06C6\u062F\u06CC \u062F\u0631\u0627\u0648",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u062A\u06CE\u06A9\u0631\u062F\u06D5"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        string: "\u0646\u0648\u0648\u0633\u06CC\u0646",
+        number: "\u0698\u0645\u0627\u0631\u06D5",
+        boolean: "boolean",
+        array: "array",
+        object: "object",
+        date: "\u0695\u06CE\u06A9\u06D5\u0648\u062A",
+        integer: "\u0698\u0645\u0627\u0631\u06D5",
+        float: "\u0698\u0645\u0627\u0631\u06D5",
+        null: "null",
+        undefined: "undefined",
+        function: "function",
+        symbol: "symbol",
+        unknown: "unknown",
+        promise: "promise",
+        void: "void",
+        never: "never",
+        map: "map",
+        set: "set"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            const postfix = ["\u0627", "\u0648", "\u06C6", "\u0648\u0648", "\u06D5", "\u06CC", "\u06CE"].some((p) => received.endsWith(p)) ? "\u06CC\u06D5" : "\u06D5";
+            const isEnglish = /^[a-zA-Z]+$/.test(received);
+            if (receivedType === "null" || receivedType === "undefined")
+              return `\u062F\u0627\u0648\u0627\u06A9\u0631\u0627\u0648\u06D5`;
+            return `\u0686\u0627\u0648\u06D5\u0695\u0648\u0627\u0646\u06A9\u0631\u0627\u0648\u06D5 ${expected} \u0628\u06CE\u062A\u060C \u0628\u06D5\u06B5\u0627\u0645 ${received}${isEnglish ? "" : postfix}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u0628\u06D5\u0647\u0627\u06A9\u06D5 \u0646\u0627\u062F\u0631\u0648\u0648\u0633\u062A\u06D5: \u0686\u0627\u0648\u06D5\u0695\u0648\u0627\u0646\u06A9\u0631\u0627\u0648\u06D5 ${stringifyPrimitive(issue3.values[0])} \u0628\u06CE\u062A`;
+            return `\u0647\u06D5\u06B5\u0628\u0698\u0627\u0631\u062F\u06D5\u06CC \u0646\u0627\u062F\u0631\u0648\u0633\u062A: \u0686\u0627\u0648\u06D5\u0695\u0648\u0627\u0646\u06A9\u0631\u0627\u0648\u06D5 \u06CC\u06D5\u06A9\u06CE\u06A9 \u0628\u06CE\u062A \u0644\u06D5 ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u067E\u06CE\u0648\u06CC\u0633\u062A\u06D5 \u0628\u06D5 \u0644\u0627\u06CC\u06D5\u0646\u06CC \u0632\u06C6\u0631\u06D5\u0648\u06D5 ${issue3.maximum.toString()} ${sizing.unit} ${sizing.verb}`;
+            return `\u067E\u06CE\u0648\u06CC\u0633\u062A\u06D5 \u0628\u06D5 \u0644\u0627\u06CC\u06D5\u0646\u06CC \u0632\u06C6\u0631\u06D5\u0648\u06D5 ${issue3.maximum.toString()} \u0628\u06CE\u062A`;
+          }
+          case "too_small": {
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u067E\u06CE\u0648\u06CC\u0633\u062A\u06D5 \u0628\u06D5 \u0644\u0627\u06CC\u06D5\u0646\u06CC \u06A9\u06D5\u0645\u06D5\u0648\u06D5 ${issue3.minimum.toString()} ${sizing.unit} ${sizing.verb}`;
+            return `\u067E\u06CE\u0648\u06CC\u0633\u062A\u06D5 \u0628\u06D5 \u0644\u0627\u06CC\u06D5\u0646\u06CC \u06A9\u06D5\u0645\u06D5\u0648\u06D5 ${issue3.minimum.toString()} \u0628\u06CE\u062A`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `\u062F\u06D5\u0642\u06CC \u0646\u0627\u062F\u0631\u0648\u0633\u062A: \u067E\u06CE\u0648\u06CC\u0633\u062A\u06D5 \u062F\u06D5\u0633\u062A\u067E\u06CE\u0628\u06A9\u0627\u062A \u0628\u06D5 "${_issue.prefix}"`;
+            }
+            if (_issue.format === "ends_with")
+              return `\u062F\u06D5\u0642\u06CC \u0646\u0627\u062F\u0631\u0648\u0633\u062A: \u067E\u06CE\u0648\u06CC\u0633\u062A\u06D5 \u06A9\u06C6\u062A\u0627\u06CC\u06CC\u0628\u06CE\u062A \u0628\u06D5 "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `\u062F\u06D5\u0642\u06CC \u0646\u0627\u062F\u0631\u0648\u0633\u062A: \u067E\u06CE\u0648\u06CC\u0633\u062A\u06D5 "${_issue.includes}" \u0644\u06D5\u062E\u06C6\u0628\u06AF\u0631\u06CE\u062A`;
+            if (_issue.format === "regex")
+              return `\u062F\u06D5\u0642\u06CC \u0646\u0627\u062F\u0631\u0648\u0633\u062A: \u067E\u06CE\u0648\u06CC\u0633\u062A\u06D5 \u0644\u06D5\u06AF\u06D5\u06B5 \u067E\u0627\u062A\u06CE\u0631\u0646\u06CC ${_issue.pattern} \u0628\u06AF\u0648\u0646\u062C\u06CE\u062A`;
+            return `\u0628\u06D5\u0647\u0627\u06CC ${FormatDictionary[_issue.format] ?? issue3.format} \u0646\u0627\u062F\u0631\u0648\u0633\u062A\u06D5`;
+          }
+          case "not_multiple_of":
+            return `\u0698\u0645\u0627\u0631\u06D5\u06CC \u0646\u0627\u062F\u0631\u0648\u0633\u062A: \u062F\u06D5\u0628\u06CE\u062A \u0686\u06D5\u0646\u062F \u0647\u06CE\u0646\u062F\u06D5 \u0628\u06CE\u062A \u0628\u06C6 ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `\u06A9\u0644\u06CC\u0644\u06CC \u0646\u06D5\u0646\u0627\u0633\u0631\u0627\u0648: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `\u06A9\u0644\u06CC\u0644\u06CC \u0646\u0627\u062F\u0631\u0648\u0633\u062A \u0644\u06D5 ${issue3.origin}`;
+          case "invalid_union":
+            if (issue3.options && Array.isArray(issue3.options) && issue3.options.length > 0) {
+              const opts = issue3.options.map((o) => `'${o}'`).join(" | ");
+              return `\u0628\u06D5\u0647\u0627\u06CC \u0646\u06D5\u0646\u0627\u0633\u0631\u0627\u0648 \u0647\u06D5\u06CC\u06D5. \u0628\u06D5\u0647\u0627\u06CC \u0686\u0627\u0648\u06D5\u0695\u0648\u0627\u0646\u06A9\u0631\u0627\u0648: ${opts}`;
+            }
+            return "\u06CC\u06D5\u06A9\u06AF\u0631\u062A\u0646\u06CC \u0646\u0627\u062F\u0631\u0648\u0633\u062A";
+          case "invalid_element":
+            return `${issue3.origin} \u0628\u06D5\u0647\u0627\u06A9\u06D5 \u0646\u0627\u062F\u0631\u0648\u0633\u062A\u06D5`;
+          default:
+            return `\u062A\u06CE\u06A9\u0631\u062F\u06D5\u06CC \u0646\u0627\u062F\u0631\u0648\u0633\u062A`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/cs.js
+function cs_default() {
+  return {
+    localeError: error9()
+  };
+}
+var error9;
+var init_cs = __esm({
+  "node_modules/zod/v4/locales/cs.js"() {
+    init_util();
+    error9 = () => {
+      const Sizable = {
+        string: { unit: "znak\u016F", verb: "m\xEDt" },
+        file: { unit: "bajt\u016F", verb: "m\xEDt" },
+        array: { unit: "prvk\u016F", verb: "m\xEDt" },
+        set: { unit: "prvk\u016F", verb: "m\xEDt" },
+        map: { unit: "prvk\u016F", verb: "m\xEDt" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "regul\xE1rn\xED v\xFDraz",
+        email: "e-mailov\xE1 adresa",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "datum a \u010Das ve form\xE1tu ISO",
+        date: "datum ve form\xE1tu ISO",
+        time: "\u010Das ve form\xE1tu ISO",
+        duration: "doba trv\xE1n\xED ISO",
+        ipv4: "IPv4 adresa",
+        ipv6: "IPv6 adresa",
+        mac: "MAC adresa",
+        cidrv4: "rozsah IPv4",
+        cidrv6: "rozsah IPv6",
+        base64: "\u0159et\u011Bzec zak\xF3dovan\xFD ve form\xE1tu base64",
+        base64url: "\u0159et\u011Bzec zak\xF3dovan\xFD ve form\xE1tu base64url",
+        json_string: "\u0159et\u011Bzec ve form\xE1tu JSON",
+        e164: "\u010D\xEDslo E.164",
+        credit_card: "\u010D\xEDslo kreditn\xED karty",
+        currency_code: "k\xF3d m\u011Bny",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "vstup"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "\u010D\xEDslo",
+        string: "\u0159et\u011Bzec",
+        function: "funkce",
+        array: "pole"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Neplatn\xFD vstup: o\u010Dek\xE1v\xE1no instanceof ${issue3.expected}, obdr\u017Eeno ${received}`;
+            }
+            return `Neplatn\xFD vstup: o\u010Dek\xE1v\xE1no ${expected}, obdr\u017Eeno ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Neplatn\xFD vstup: o\u010Dek\xE1v\xE1no ${stringifyPrimitive(issue3.values[0])}`;
+            return `Neplatn\xE1 mo\u017Enost: o\u010Dek\xE1v\xE1na jedna z hodnot ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Hodnota je p\u0159\xEDli\u0161 velk\xE1: ${issue3.origin ?? "hodnota"} mus\xED m\xEDt ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "prvk\u016F"}`;
+            }
+            return `Hodnota je p\u0159\xEDli\u0161 velk\xE1: ${issue3.origin ?? "hodnota"} mus\xED b\xFDt ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Hodnota je p\u0159\xEDli\u0161 mal\xE1: ${issue3.origin ?? "hodnota"} mus\xED m\xEDt ${adj}${issue3.minimum.toString()} ${sizing.unit ?? "prvk\u016F"}`;
+            }
+            return `Hodnota je p\u0159\xEDli\u0161 mal\xE1: ${issue3.origin ?? "hodnota"} mus\xED b\xFDt ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `Neplatn\xFD \u0159et\u011Bzec: mus\xED za\u010D\xEDnat na "${_issue.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `Neplatn\xFD \u0159et\u011Bzec: mus\xED kon\u010Dit na "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `Neplatn\xFD \u0159et\u011Bzec: mus\xED obsahovat "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `Neplatn\xFD \u0159et\u011Bzec: mus\xED odpov\xEDdat vzoru ${_issue.pattern}`;
+            return `Neplatn\xFD form\xE1t ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `Neplatn\xE9 \u010D\xEDslo: mus\xED b\xFDt n\xE1sobkem ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `Nezn\xE1m\xE9 kl\xED\u010De: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Neplatn\xFD kl\xED\u010D v ${issue3.origin}`;
+          case "invalid_union":
+            return "Neplatn\xFD vstup";
+          case "invalid_element":
+            return `Neplatn\xE1 hodnota v ${issue3.origin}`;
+          default:
+            return `Neplatn\xFD vstup`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/da.js
+function da_default() {
+  return {
+    localeError: error10()
+  };
+}
+var error10;
+var init_da = __esm({
+  "node_modules/zod/v4/locales/da.js"() {
+    init_util();
+    error10 = () => {
+      const Sizable = {
+        string: { unit: "tegn", verb: "havde" },
+        file: { unit: "bytes", verb: "havde" },
+        array: { unit: "elementer", verb: "indeholdt" },
+        set: { unit: "elementer", verb: "indeholdt" },
+        map: { unit: "elementer", verb: "indeholdt" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "input",
+        email: "e-mailadresse",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO dato- og klokkesl\xE6t",
+        date: "ISO-dato",
+        time: "ISO-klokkesl\xE6t",
+        duration: "ISO-varighed",
+        ipv4: "IPv4-adresse",
+        ipv6: "IPv6-adresse",
+        mac: "MAC-adresse",
+        cidrv4: "IPv4-spektrum",
+        cidrv6: "IPv6-spektrum",
+        base64: "base64-kodet streng",
+        base64url: "base64url-kodet streng",
+        json_string: "JSON-streng",
+        e164: "E.164-nummer",
+        credit_card: "kreditkortnummer",
+        currency_code: "valutakode",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "input"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        string: "streng",
+        number: "tal",
+        boolean: "boolean",
+        array: "liste",
+        object: "objekt",
+        set: "s\xE6t",
+        file: "fil"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Ugyldigt input: forventede instanceof ${issue3.expected}, fik ${received}`;
+            }
+            return `Ugyldigt input: forventede ${expected}, fik ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Ugyldig v\xE6rdi: forventede ${stringifyPrimitive(issue3.values[0])}`;
+            return `Ugyldigt valg: forventede en af f\xF8lgende ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            const origin = TypeDictionary[issue3.origin] ?? issue3.origin;
+            if (sizing)
+              return `For stor: forventede ${origin ?? "value"} ${sizing.verb} ${adj} ${issue3.maximum.toString()} ${sizing.unit ?? "elementer"}`;
+            return `For stor: forventede ${origin ?? "value"} havde ${adj} ${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            const origin = TypeDictionary[issue3.origin] ?? issue3.origin;
+            if (sizing) {
+              return `For lille: forventede ${origin} ${sizing.verb} ${adj} ${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `For lille: forventede ${origin} havde ${adj} ${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `Ugyldig streng: skal starte med "${_issue.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `Ugyldig streng: skal ende med "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `Ugyldig streng: skal indeholde "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `Ugyldig streng: skal matche m\xF8nsteret ${_issue.pattern}`;
+            return `Ugyldig ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `Ugyldigt tal: skal v\xE6re deleligt med ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `${issue3.keys.length > 1 ? "Ukendte n\xF8gler" : "Ukendt n\xF8gle"}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Ugyldig n\xF8gle i ${issue3.origin}`;
+          case "invalid_union":
+            return "Ugyldigt input: matcher ingen af de tilladte typer";
+          case "invalid_element":
+            return `Ugyldig v\xE6rdi i ${issue3.origin}`;
+          default:
+            return `Ugyldigt input`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/de.js
+function de_default() {
+  return {
+    localeError: error11()
+  };
+}
+var error11;
+var init_de = __esm({
+  "node_modules/zod/v4/locales/de.js"() {
+    init_util();
+    error11 = () => {
+      const Sizable = {
+        string: { unit: "Zeichen", verb: "zu haben" },
+        file: { unit: "Bytes", verb: "zu haben" },
+        array: { unit: "Elemente", verb: "zu haben" },
+        set: { unit: "Elemente", verb: "zu haben" },
+        map: { unit: "Elemente", verb: "zu haben" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "Eingabe",
+        email: "E-Mail-Adresse",
+        url: "URL",
+        emoji: "Emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO-Datum und -Uhrzeit",
+        date: "ISO-Datum",
+        time: "ISO-Uhrzeit",
+        duration: "ISO-Dauer",
+        ipv4: "IPv4-Adresse",
+        ipv6: "IPv6-Adresse",
+        mac: "MAC-Adresse",
+        cidrv4: "IPv4-Bereich",
+        cidrv6: "IPv6-Bereich",
+        base64: "Base64-codierter String",
+        base64url: "Base64-URL-codierter String",
+        json_string: "JSON-String",
+        e164: "E.164-Nummer",
+        credit_card: "Kreditkartennummer",
+        currency_code: "W\xE4hrungscode",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "Eingabe"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "Zahl",
+        array: "Array"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Ung\xFCltige Eingabe: erwartet instanceof ${issue3.expected}, erhalten ${received}`;
+            }
+            return `Ung\xFCltige Eingabe: erwartet ${expected}, erhalten ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Ung\xFCltige Eingabe: erwartet ${stringifyPrimitive(issue3.values[0])}`;
+            return `Ung\xFCltige Option: erwartet eine von ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `Zu gro\xDF: erwartet, dass ${issue3.origin ?? "Wert"} ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "Elemente"} hat`;
+            return `Zu gro\xDF: erwartet, dass ${issue3.origin ?? "Wert"} ${adj}${issue3.maximum.toString()} ist`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Zu klein: erwartet, dass ${issue3.origin} ${adj}${issue3.minimum.toString()} ${sizing.unit} hat`;
+            }
+            return `Zu klein: erwartet, dass ${issue3.origin} ${adj}${issue3.minimum.toString()} ist`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `Ung\xFCltiger String: muss mit "${_issue.prefix}" beginnen`;
+            if (_issue.format === "ends_with")
+              return `Ung\xFCltiger String: muss mit "${_issue.suffix}" enden`;
+            if (_issue.format === "includes")
+              return `Ung\xFCltiger String: muss "${_issue.includes}" enthalten`;
+            if (_issue.format === "regex")
+              return `Ung\xFCltiger String: muss dem Muster ${_issue.pattern} entsprechen`;
+            return `Ung\xFCltig: ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `Ung\xFCltige Zahl: muss ein Vielfaches von ${issue3.divisor} sein`;
+          case "unrecognized_keys":
+            return `${issue3.keys.length > 1 ? "Unbekannte Schl\xFCssel" : "Unbekannter Schl\xFCssel"}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Ung\xFCltiger Schl\xFCssel in ${issue3.origin}`;
+          case "invalid_union":
+            return "Ung\xFCltige Eingabe";
+          case "invalid_element":
+            return `Ung\xFCltiger Wert in ${issue3.origin}`;
+          default:
+            return `Ung\xFCltige Eingabe`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/el.js
+function el_default() {
+  return {
+    localeError: error12()
+  };
+}
+var error12;
+var init_el = __esm({
+  "node_modules/zod/v4/locales/el.js"() {
+    init_util();
+    error12 = () => {
+      const Sizable = {
+        string: { unit: "\u03C7\u03B1\u03C1\u03B1\u03BA\u03C4\u03AE\u03C1\u03B5\u03C2", verb: "\u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9" },
+        file: { unit: "bytes", verb: "\u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9" },
+        array: { unit: "\u03C3\u03C4\u03BF\u03B9\u03C7\u03B5\u03AF\u03B1", verb: "\u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9" },
+        set: { unit: "\u03C3\u03C4\u03BF\u03B9\u03C7\u03B5\u03AF\u03B1", verb: "\u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9" },
+        map: { unit: "\u03BA\u03B1\u03C4\u03B1\u03C7\u03C9\u03C1\u03AE\u03C3\u03B5\u03B9\u03C2", verb: "\u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2",
+        email: "\u03B4\u03B9\u03B5\u03CD\u03B8\u03C5\u03BD\u03C3\u03B7 email",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO \u03B7\u03BC\u03B5\u03C1\u03BF\u03BC\u03B7\u03BD\u03AF\u03B1 \u03BA\u03B1\u03B9 \u03CE\u03C1\u03B1",
+        date: "ISO \u03B7\u03BC\u03B5\u03C1\u03BF\u03BC\u03B7\u03BD\u03AF\u03B1",
+        time: "ISO \u03CE\u03C1\u03B1",
+        duration: "ISO \u03B4\u03B9\u03AC\u03C1\u03BA\u03B5\u03B9\u03B1",
+        ipv4: "\u03B4\u03B9\u03B5\u03CD\u03B8\u03C5\u03BD\u03C3\u03B7 IPv4",
+        ipv6: "\u03B4\u03B9\u03B5\u03CD\u03B8\u03C5\u03BD\u03C3\u03B7 IPv6",
+        mac: "\u03B4\u03B9\u03B5\u03CD\u03B8\u03C5\u03BD\u03C3\u03B7 MAC",
+        cidrv4: "\u03B5\u03CD\u03C1\u03BF\u03C2 IPv4",
+        cidrv6: "\u03B5\u03CD\u03C1\u03BF\u03C2 IPv6",
+        base64: "\u03C3\u03C5\u03BC\u03B2\u03BF\u03BB\u03BF\u03C3\u03B5\u03B9\u03C1\u03AC \u03BA\u03C9\u03B4\u03B9\u03BA\u03BF\u03C0\u03BF\u03B9\u03B7\u03BC\u03AD\u03BD\u03B7 \u03C3\u03B5 base64",
+        base64url: "\u03C3\u03C5\u03BC\u03B2\u03BF\u03BB\u03BF\u03C3\u03B5\u03B9\u03C1\u03AC \u03BA\u03C9\u03B4\u03B9\u03BA\u03BF\u03C0\u03BF\u03B9\u03B7\u03BC\u03AD\u03BD\u03B7 \u03C3\u03B5 base64url",
+        json_string: "\u03C3\u03C5\u03BC\u03B2\u03BF\u03BB\u03BF\u03C3\u03B5\u03B9\u03C1\u03AC JSON",
+        e164: "\u03B1\u03C1\u03B9\u03B8\u03BC\u03CC\u03C2 E.164",
+        credit_card: "\u03B1\u03C1\u03B9\u03B8\u03BC\u03CC\u03C2 \u03C0\u03B9\u03C3\u03C4\u03C9\u03C4\u03B9\u03BA\u03AE\u03C2 \u03BA\u03AC\u03C1\u03C4\u03B1\u03C2",
+        currency_code: "\u03BA\u03C9\u03B4\u03B9\u03BA\u03CC\u03C2 \u03BD\u03BF\u03BC\u03AF\u03C3\u03BC\u03B1\u03C4\u03BF\u03C2",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2"
+      };
+      const TypeDictionary = {
+        nan: "NaN"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (typeof issue3.expected === "string" && /^[A-Z]/.test(issue3.expected)) {
+              return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD instanceof ${issue3.expected}, \u03BB\u03AE\u03C6\u03B8\u03B7\u03BA\u03B5 ${received}`;
+            }
+            return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD ${expected}, \u03BB\u03AE\u03C6\u03B8\u03B7\u03BA\u03B5 ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD ${stringifyPrimitive(issue3.values[0])}`;
+            return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03B5\u03C0\u03B9\u03BB\u03BF\u03B3\u03AE: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD \u03AD\u03BD\u03B1 \u03B1\u03C0\u03CC ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u03A0\u03BF\u03BB\u03CD \u03BC\u03B5\u03B3\u03AC\u03BB\u03BF: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD ${issue3.origin ?? "\u03C4\u03B9\u03BC\u03AE"} \u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9 ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "\u03C3\u03C4\u03BF\u03B9\u03C7\u03B5\u03AF\u03B1"}`;
+            return `\u03A0\u03BF\u03BB\u03CD \u03BC\u03B5\u03B3\u03AC\u03BB\u03BF: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD ${issue3.origin ?? "\u03C4\u03B9\u03BC\u03AE"} \u03BD\u03B1 \u03B5\u03AF\u03BD\u03B1\u03B9 ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `\u03A0\u03BF\u03BB\u03CD \u03BC\u03B9\u03BA\u03C1\u03CC: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD ${issue3.origin} \u03BD\u03B1 \u03AD\u03C7\u03B5\u03B9 ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `\u03A0\u03BF\u03BB\u03CD \u03BC\u03B9\u03BA\u03C1\u03CC: \u03B1\u03BD\u03B1\u03BC\u03B5\u03BD\u03CC\u03C4\u03B1\u03BD ${issue3.origin} \u03BD\u03B1 \u03B5\u03AF\u03BD\u03B1\u03B9 ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03C3\u03C5\u03BC\u03B2\u03BF\u03BB\u03BF\u03C3\u03B5\u03B9\u03C1\u03AC: \u03C0\u03C1\u03AD\u03C0\u03B5\u03B9 \u03BD\u03B1 \u03BE\u03B5\u03BA\u03B9\u03BD\u03AC \u03BC\u03B5 "${_issue.prefix}"`;
+            }
+            if (_issue.format === "ends_with")
+              return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03C3\u03C5\u03BC\u03B2\u03BF\u03BB\u03BF\u03C3\u03B5\u03B9\u03C1\u03AC: \u03C0\u03C1\u03AD\u03C0\u03B5\u03B9 \u03BD\u03B1 \u03C4\u03B5\u03BB\u03B5\u03B9\u03CE\u03BD\u03B5\u03B9 \u03BC\u03B5 "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03C3\u03C5\u03BC\u03B2\u03BF\u03BB\u03BF\u03C3\u03B5\u03B9\u03C1\u03AC: \u03C0\u03C1\u03AD\u03C0\u03B5\u03B9 \u03BD\u03B1 \u03C0\u03B5\u03C1\u03B9\u03AD\u03C7\u03B5\u03B9 "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03C3\u03C5\u03BC\u03B2\u03BF\u03BB\u03BF\u03C3\u03B5\u03B9\u03C1\u03AC: \u03C0\u03C1\u03AD\u03C0\u03B5\u03B9 \u03BD\u03B1 \u03C4\u03B1\u03B9\u03C1\u03B9\u03AC\u03B6\u03B5\u03B9 \u03BC\u03B5 \u03C4\u03BF \u03BC\u03BF\u03C4\u03AF\u03B2\u03BF ${_issue.pattern}`;
+            return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03BF: ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03BF\u03C2 \u03B1\u03C1\u03B9\u03B8\u03BC\u03CC\u03C2: \u03C0\u03C1\u03AD\u03C0\u03B5\u03B9 \u03BD\u03B1 \u03B5\u03AF\u03BD\u03B1\u03B9 \u03C0\u03BF\u03BB\u03BB\u03B1\u03C0\u03BB\u03AC\u03C3\u03B9\u03BF \u03C4\u03BF\u03C5 ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `\u0386\u03B3\u03BD\u03C9\u03C3\u03C4${issue3.keys.length > 1 ? "\u03B1" : "\u03BF"} \u03BA\u03BB\u03B5\u03B9\u03B4${issue3.keys.length > 1 ? "\u03B9\u03AC" : "\u03AF"}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03BF \u03BA\u03BB\u03B5\u03B9\u03B4\u03AF \u03C3\u03C4\u03BF ${issue3.origin}`;
+          case "invalid_union":
+            return "\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2";
+          case "invalid_element":
+            return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03C4\u03B9\u03BC\u03AE \u03C3\u03C4\u03BF ${issue3.origin}`;
+          default:
+            return `\u039C\u03B7 \u03AD\u03B3\u03BA\u03C5\u03C1\u03B7 \u03B5\u03AF\u03C3\u03BF\u03B4\u03BF\u03C2`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/en.js
+function en_default() {
+  return {
+    localeError: error13()
+  };
+}
+var error13;
 var init_en = __esm({
   "node_modules/zod/v4/locales/en.js"() {
     init_util();
-    error2 = () => {
+    error13 = () => {
       const Sizable = {
         string: { unit: "characters", verb: "to have" },
         file: { unit: "bytes", verb: "to have" },
@@ -24922,9 +27521,9 @@ var init_en = __esm({
         nan: "NaN"
         // All other type names omitted - they fall back to raw values via ?? operator
       };
-      function getTypeName(type, input) {
-        if (type === "number" && typeof input === "number" && !Number.isFinite(input)) {
-          return String(input);
+      function getTypeName(type, input2) {
+        if (type === "number" && typeof input2 === "number" && !Number.isFinite(input2)) {
+          return String(input2);
         }
         return TypeDictionary[type] ?? type;
       }
@@ -24993,9 +27592,6472 @@ var init_en = __esm({
   }
 });
 
+// node_modules/zod/v4/locales/eo.js
+function eo_default() {
+  return {
+    localeError: error14()
+  };
+}
+var error14;
+var init_eo = __esm({
+  "node_modules/zod/v4/locales/eo.js"() {
+    init_util();
+    error14 = () => {
+      const Sizable = {
+        string: { unit: "karaktrojn", verb: "havi" },
+        file: { unit: "bajtojn", verb: "havi" },
+        array: { unit: "elementojn", verb: "havi" },
+        set: { unit: "elementojn", verb: "havi" },
+        map: { unit: "elementojn", verb: "havi" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "enigo",
+        email: "retadreso",
+        url: "URL",
+        emoji: "emo\u011Dio",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO-datotempo",
+        date: "ISO-dato",
+        time: "ISO-tempo",
+        duration: "ISO-da\u016Dro",
+        ipv4: "IPv4-adreso",
+        ipv6: "IPv6-adreso",
+        mac: "MAC-adreso",
+        cidrv4: "IPv4-rango",
+        cidrv6: "IPv6-rango",
+        base64: "64-ume kodita karaktraro",
+        base64url: "URL-64-ume kodita karaktraro",
+        json_string: "JSON-karaktraro",
+        e164: "E.164-nombro",
+        credit_card: "kreditkarta numero",
+        currency_code: "valuta kodo",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "enigo"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "nombro",
+        array: "tabelo",
+        null: "senvalora"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Nevalida enigo: atendi\u011Dis instanceof ${issue3.expected}, ricevi\u011Dis ${received}`;
+            }
+            return `Nevalida enigo: atendi\u011Dis ${expected}, ricevi\u011Dis ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Nevalida enigo: atendi\u011Dis ${stringifyPrimitive(issue3.values[0])}`;
+            return `Nevalida opcio: atendi\u011Dis unu el ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `Tro granda: atendi\u011Dis ke ${issue3.origin ?? "valoro"} havu ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "elementojn"}`;
+            return `Tro granda: atendi\u011Dis ke ${issue3.origin ?? "valoro"} havu ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Tro malgranda: atendi\u011Dis ke ${issue3.origin} havu ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `Tro malgranda: atendi\u011Dis ke ${issue3.origin} estu ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `Nevalida karaktraro: devas komenci\u011Di per "${_issue.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `Nevalida karaktraro: devas fini\u011Di per "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `Nevalida karaktraro: devas inkluzivi "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `Nevalida karaktraro: devas kongrui kun la modelo ${_issue.pattern}`;
+            return `Nevalida ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `Nevalida nombro: devas esti oblo de ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `Nekonata${issue3.keys.length > 1 ? "j" : ""} \u015Dlosilo${issue3.keys.length > 1 ? "j" : ""}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Nevalida \u015Dlosilo en ${issue3.origin}`;
+          case "invalid_union":
+            return "Nevalida enigo";
+          case "invalid_element":
+            return `Nevalida valoro en ${issue3.origin}`;
+          default:
+            return `Nevalida enigo`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/es.js
+function es_default() {
+  return {
+    localeError: error15()
+  };
+}
+var error15;
+var init_es = __esm({
+  "node_modules/zod/v4/locales/es.js"() {
+    init_util();
+    error15 = () => {
+      const Sizable = {
+        string: { unit: "caracteres", verb: "tener" },
+        file: { unit: "bytes", verb: "tener" },
+        array: { unit: "elementos", verb: "tener" },
+        set: { unit: "elementos", verb: "tener" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "entrada",
+        email: "direcci\xF3n de correo electr\xF3nico",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "fecha y hora ISO",
+        date: "fecha ISO",
+        time: "hora ISO",
+        duration: "duraci\xF3n ISO",
+        ipv4: "direcci\xF3n IPv4",
+        ipv6: "direcci\xF3n IPv6",
+        mac: "direcci\xF3n MAC",
+        cidrv4: "rango IPv4",
+        cidrv6: "rango IPv6",
+        base64: "cadena codificada en base64",
+        base64url: "URL codificada en base64",
+        json_string: "cadena JSON",
+        e164: "n\xFAmero E.164",
+        credit_card: "n\xFAmero de tarjeta de cr\xE9dito",
+        currency_code: "c\xF3digo de moneda",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "entrada"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        string: "texto",
+        number: "n\xFAmero",
+        boolean: "booleano",
+        array: "arreglo",
+        object: "objeto",
+        set: "conjunto",
+        file: "archivo",
+        date: "fecha",
+        bigint: "n\xFAmero grande",
+        symbol: "s\xEDmbolo",
+        undefined: "indefinido",
+        null: "nulo",
+        function: "funci\xF3n",
+        map: "mapa",
+        record: "registro",
+        tuple: "tupla",
+        enum: "enumeraci\xF3n",
+        union: "uni\xF3n",
+        literal: "literal",
+        promise: "promesa",
+        void: "vac\xEDo",
+        never: "nunca",
+        unknown: "desconocido",
+        any: "cualquiera"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Entrada inv\xE1lida: se esperaba instanceof ${issue3.expected}, recibido ${received}`;
+            }
+            return `Entrada inv\xE1lida: se esperaba ${expected}, recibido ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Entrada inv\xE1lida: se esperaba ${stringifyPrimitive(issue3.values[0])}`;
+            return `Opci\xF3n inv\xE1lida: se esperaba una de ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            const origin = TypeDictionary[issue3.origin] ?? issue3.origin;
+            if (sizing)
+              return `Demasiado grande: se esperaba que ${origin ?? "valor"} tuviera ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "elementos"}`;
+            return `Demasiado grande: se esperaba que ${origin ?? "valor"} fuera ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            const origin = TypeDictionary[issue3.origin] ?? issue3.origin;
+            if (sizing) {
+              return `Demasiado peque\xF1o: se esperaba que ${origin} tuviera ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `Demasiado peque\xF1o: se esperaba que ${origin} fuera ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `Cadena inv\xE1lida: debe comenzar con "${_issue.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `Cadena inv\xE1lida: debe terminar en "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `Cadena inv\xE1lida: debe incluir "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `Cadena inv\xE1lida: debe coincidir con el patr\xF3n ${_issue.pattern}`;
+            return `Inv\xE1lido ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `N\xFAmero inv\xE1lido: debe ser m\xFAltiplo de ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `Llave${issue3.keys.length > 1 ? "s" : ""} desconocida${issue3.keys.length > 1 ? "s" : ""}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Llave inv\xE1lida en ${TypeDictionary[issue3.origin] ?? issue3.origin}`;
+          case "invalid_union":
+            return "Entrada inv\xE1lida";
+          case "invalid_element":
+            return `Valor inv\xE1lido en ${TypeDictionary[issue3.origin] ?? issue3.origin}`;
+          default:
+            return `Entrada inv\xE1lida`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/fa.js
+function fa_default() {
+  return {
+    localeError: error16()
+  };
+}
+var error16;
+var init_fa = __esm({
+  "node_modules/zod/v4/locales/fa.js"() {
+    init_util();
+    error16 = () => {
+      const Sizable = {
+        string: { unit: "\u06A9\u0627\u0631\u0627\u06A9\u062A\u0631", verb: "\u062F\u0627\u0634\u062A\u0647 \u0628\u0627\u0634\u062F" },
+        file: { unit: "\u0628\u0627\u06CC\u062A", verb: "\u062F\u0627\u0634\u062A\u0647 \u0628\u0627\u0634\u062F" },
+        array: { unit: "\u0622\u06CC\u062A\u0645", verb: "\u062F\u0627\u0634\u062A\u0647 \u0628\u0627\u0634\u062F" },
+        set: { unit: "\u0622\u06CC\u062A\u0645", verb: "\u062F\u0627\u0634\u062A\u0647 \u0628\u0627\u0634\u062F" },
+        map: { unit: "\u0622\u06CC\u062A\u0645", verb: "\u062F\u0627\u0634\u062A\u0647 \u0628\u0627\u0634\u062F" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u0648\u0631\u0648\u062F\u06CC",
+        email: "\u0622\u062F\u0631\u0633 \u0627\u06CC\u0645\u06CC\u0644",
+        url: "URL",
+        emoji: "\u0627\u06CC\u0645\u0648\u062C\u06CC",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "\u062A\u0627\u0631\u06CC\u062E \u0648 \u0632\u0645\u0627\u0646 \u0627\u06CC\u0632\u0648",
+        date: "\u062A\u0627\u0631\u06CC\u062E \u0627\u06CC\u0632\u0648",
+        time: "\u0632\u0645\u0627\u0646 \u0627\u06CC\u0632\u0648",
+        duration: "\u0645\u062F\u062A \u0632\u0645\u0627\u0646 \u0627\u06CC\u0632\u0648",
+        ipv4: "IPv4 \u0622\u062F\u0631\u0633",
+        ipv6: "IPv6 \u0622\u062F\u0631\u0633",
+        mac: "MAC \u0622\u062F\u0631\u0633",
+        cidrv4: "IPv4 \u062F\u0627\u0645\u0646\u0647",
+        cidrv6: "IPv6 \u062F\u0627\u0645\u0646\u0647",
+        base64: "base64-encoded \u0631\u0634\u062A\u0647",
+        base64url: "base64url-encoded \u0631\u0634\u062A\u0647",
+        json_string: "JSON \u0631\u0634\u062A\u0647",
+        e164: "E.164 \u0639\u062F\u062F",
+        credit_card: "\u0634\u0645\u0627\u0631\u0647 \u06A9\u0627\u0631\u062A \u0627\u0639\u062A\u0628\u0627\u0631\u06CC",
+        currency_code: "\u06A9\u062F \u0627\u0631\u0632",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u0648\u0631\u0648\u062F\u06CC"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "\u0639\u062F\u062F",
+        array: "\u0622\u0631\u0627\u06CC\u0647"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\u0648\u0631\u0648\u062F\u06CC \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0645\u06CC\u200C\u0628\u0627\u06CC\u0633\u062A instanceof ${issue3.expected} \u0645\u06CC\u200C\u0628\u0648\u062F\u060C ${received} \u062F\u0631\u06CC\u0627\u0641\u062A \u0634\u062F`;
+            }
+            return `\u0648\u0631\u0648\u062F\u06CC \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0645\u06CC\u200C\u0628\u0627\u06CC\u0633\u062A ${expected} \u0645\u06CC\u200C\u0628\u0648\u062F\u060C ${received} \u062F\u0631\u06CC\u0627\u0641\u062A \u0634\u062F`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1) {
+              return `\u0648\u0631\u0648\u062F\u06CC \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0645\u06CC\u200C\u0628\u0627\u06CC\u0633\u062A ${stringifyPrimitive(issue3.values[0])} \u0645\u06CC\u200C\u0628\u0648\u062F`;
+            }
+            return `\u06AF\u0632\u06CC\u0646\u0647 \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0645\u06CC\u200C\u0628\u0627\u06CC\u0633\u062A \u06CC\u06A9\u06CC \u0627\u0632 ${joinValues(issue3.values, "|")} \u0645\u06CC\u200C\u0628\u0648\u062F`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `\u062E\u06CC\u0644\u06CC \u0628\u0632\u0631\u06AF: ${issue3.origin ?? "\u0645\u0642\u062F\u0627\u0631"} \u0628\u0627\u06CC\u062F ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "\u0639\u0646\u0635\u0631"} \u0628\u0627\u0634\u062F`;
+            }
+            return `\u062E\u06CC\u0644\u06CC \u0628\u0632\u0631\u06AF: ${issue3.origin ?? "\u0645\u0642\u062F\u0627\u0631"} \u0628\u0627\u06CC\u062F ${adj}${issue3.maximum.toString()} \u0628\u0627\u0634\u062F`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `\u062E\u06CC\u0644\u06CC \u06A9\u0648\u0686\u06A9: ${issue3.origin} \u0628\u0627\u06CC\u062F ${adj}${issue3.minimum.toString()} ${sizing.unit} \u0628\u0627\u0634\u062F`;
+            }
+            return `\u062E\u06CC\u0644\u06CC \u06A9\u0648\u0686\u06A9: ${issue3.origin} \u0628\u0627\u06CC\u062F ${adj}${issue3.minimum.toString()} \u0628\u0627\u0634\u062F`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `\u0631\u0634\u062A\u0647 \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0628\u0627\u06CC\u062F \u0628\u0627 "${_issue.prefix}" \u0634\u0631\u0648\u0639 \u0634\u0648\u062F`;
+            }
+            if (_issue.format === "ends_with") {
+              return `\u0631\u0634\u062A\u0647 \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0628\u0627\u06CC\u062F \u0628\u0627 "${_issue.suffix}" \u062A\u0645\u0627\u0645 \u0634\u0648\u062F`;
+            }
+            if (_issue.format === "includes") {
+              return `\u0631\u0634\u062A\u0647 \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0628\u0627\u06CC\u062F \u0634\u0627\u0645\u0644 "${_issue.includes}" \u0628\u0627\u0634\u062F`;
+            }
+            if (_issue.format === "regex") {
+              return `\u0631\u0634\u062A\u0647 \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0628\u0627\u06CC\u062F \u0628\u0627 \u0627\u0644\u06AF\u0648\u06CC ${_issue.pattern} \u0645\u0637\u0627\u0628\u0642\u062A \u062F\u0627\u0634\u062A\u0647 \u0628\u0627\u0634\u062F`;
+            }
+            return `${FormatDictionary[_issue.format] ?? issue3.format} \u0646\u0627\u0645\u0639\u062A\u0628\u0631`;
+          }
+          case "not_multiple_of":
+            return `\u0639\u062F\u062F \u0646\u0627\u0645\u0639\u062A\u0628\u0631: \u0628\u0627\u06CC\u062F \u0645\u0636\u0631\u0628 ${issue3.divisor} \u0628\u0627\u0634\u062F`;
+          case "unrecognized_keys":
+            return `\u06A9\u0644\u06CC\u062F${issue3.keys.length > 1 ? "\u0647\u0627\u06CC" : ""} \u0646\u0627\u0634\u0646\u0627\u0633: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `\u06A9\u0644\u06CC\u062F \u0646\u0627\u0634\u0646\u0627\u0633 \u062F\u0631 ${issue3.origin}`;
+          case "invalid_union":
+            return `\u0648\u0631\u0648\u062F\u06CC \u0646\u0627\u0645\u0639\u062A\u0628\u0631`;
+          case "invalid_element":
+            return `\u0645\u0642\u062F\u0627\u0631 \u0646\u0627\u0645\u0639\u062A\u0628\u0631 \u062F\u0631 ${issue3.origin}`;
+          default:
+            return `\u0648\u0631\u0648\u062F\u06CC \u0646\u0627\u0645\u0639\u062A\u0628\u0631`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/fi.js
+function fi_default() {
+  return {
+    localeError: error17()
+  };
+}
+var error17;
+var init_fi = __esm({
+  "node_modules/zod/v4/locales/fi.js"() {
+    init_util();
+    error17 = () => {
+      const Sizable = {
+        string: { unit: "merkki\xE4", subject: "merkkijonon" },
+        file: { unit: "tavua", subject: "tiedoston" },
+        array: { unit: "alkiota", subject: "listan" },
+        set: { unit: "alkiota", subject: "joukon" },
+        map: { unit: "alkiota", subject: "kuvauksen" },
+        number: { unit: "", subject: "luvun" },
+        bigint: { unit: "", subject: "suuren kokonaisluvun" },
+        int: { unit: "", subject: "kokonaisluvun" },
+        date: { unit: "", subject: "p\xE4iv\xE4m\xE4\xE4r\xE4n" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "s\xE4\xE4nn\xF6llinen lauseke",
+        email: "s\xE4hk\xF6postiosoite",
+        url: "URL-osoite",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO-aikaleima",
+        date: "ISO-p\xE4iv\xE4m\xE4\xE4r\xE4",
+        time: "ISO-aika",
+        duration: "ISO-kesto",
+        ipv4: "IPv4-osoite",
+        ipv6: "IPv6-osoite",
+        mac: "MAC-osoite",
+        cidrv4: "IPv4-alue",
+        cidrv6: "IPv6-alue",
+        base64: "base64-koodattu merkkijono",
+        base64url: "base64url-koodattu merkkijono",
+        json_string: "JSON-merkkijono",
+        e164: "E.164-luku",
+        credit_card: "luottokortin numero",
+        currency_code: "valuuttakoodi",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "templaattimerkkijono"
+      };
+      const TypeDictionary = {
+        nan: "NaN"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Virheellinen tyyppi: odotettiin instanceof ${issue3.expected}, oli ${received}`;
+            }
+            return `Virheellinen tyyppi: odotettiin ${expected}, oli ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Virheellinen sy\xF6te: t\xE4ytyy olla ${stringifyPrimitive(issue3.values[0])}`;
+            return `Virheellinen valinta: t\xE4ytyy olla yksi seuraavista: ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Liian suuri: ${sizing.subject} t\xE4ytyy olla ${adj}${issue3.maximum.toString()} ${sizing.unit}`.trim();
+            }
+            return `Liian suuri: arvon t\xE4ytyy olla ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Liian pieni: ${sizing.subject} t\xE4ytyy olla ${adj}${issue3.minimum.toString()} ${sizing.unit}`.trim();
+            }
+            return `Liian pieni: arvon t\xE4ytyy olla ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `Virheellinen sy\xF6te: t\xE4ytyy alkaa "${_issue.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `Virheellinen sy\xF6te: t\xE4ytyy loppua "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `Virheellinen sy\xF6te: t\xE4ytyy sis\xE4lt\xE4\xE4 "${_issue.includes}"`;
+            if (_issue.format === "regex") {
+              return `Virheellinen sy\xF6te: t\xE4ytyy vastata s\xE4\xE4nn\xF6llist\xE4 lauseketta ${_issue.pattern}`;
+            }
+            return `Virheellinen ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `Virheellinen luku: t\xE4ytyy olla luvun ${issue3.divisor} monikerta`;
+          case "unrecognized_keys":
+            return `${issue3.keys.length > 1 ? "Tuntemattomat avaimet" : "Tuntematon avain"}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return "Virheellinen avain tietueessa";
+          case "invalid_union":
+            return "Virheellinen unioni";
+          case "invalid_element":
+            return "Virheellinen arvo joukossa";
+          default:
+            return `Virheellinen sy\xF6te`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/fr.js
+function fr_default() {
+  return {
+    localeError: error18()
+  };
+}
+var error18;
+var init_fr = __esm({
+  "node_modules/zod/v4/locales/fr.js"() {
+    init_util();
+    error18 = () => {
+      const Sizable = {
+        string: { unit: "caract\xE8res", verb: "avoir" },
+        file: { unit: "octets", verb: "avoir" },
+        array: { unit: "\xE9l\xE9ments", verb: "avoir" },
+        set: { unit: "\xE9l\xE9ments", verb: "avoir" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "expression r\xE9guli\xE8re",
+        email: "adresse e-mail",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "date et heure ISO",
+        date: "date ISO",
+        time: "heure ISO",
+        duration: "dur\xE9e ISO",
+        ipv4: "adresse IPv4",
+        ipv6: "adresse IPv6",
+        mac: "adresse MAC",
+        cidrv4: "plage IPv4",
+        cidrv6: "plage IPv6",
+        base64: "cha\xEEne de caract\xE8res encod\xE9e en base64",
+        base64url: "cha\xEEne de caract\xE8res encod\xE9e en base64url",
+        json_string: "cha\xEEne de caract\xE8res JSON",
+        e164: "num\xE9ro au format E.164",
+        credit_card: "num\xE9ro de carte de cr\xE9dit",
+        currency_code: "code de devise",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "entr\xE9e"
+      };
+      const TypeDictionary = {
+        string: "cha\xEEne de caract\xE8res",
+        number: "nombre",
+        int: "entier",
+        boolean: "bool\xE9en",
+        bigint: "grand entier",
+        symbol: "symbole",
+        undefined: "ind\xE9fini",
+        null: "null",
+        never: "jamais",
+        void: "vide",
+        date: "date",
+        array: "tableau",
+        object: "objet",
+        tuple: "tuple",
+        record: "record",
+        map: "map",
+        set: "ensemble",
+        file: "fichier",
+        nonoptional: "non optionnel",
+        nan: "NaN",
+        function: "fonction"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Entr\xE9e invalide : instance de ${issue3.expected} attendu, ${received} re\xE7u`;
+            }
+            return `Entr\xE9e invalide : ${expected} attendu, ${received} re\xE7u`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Entr\xE9e invalide : ${stringifyPrimitive(issue3.values[0])} attendu`;
+            return `Option invalide : une valeur parmi ${joinValues(issue3.values, "|")} attendue`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `Trop grand : ${TypeDictionary[issue3.origin] ?? "valeur"} doit ${sizing.verb} ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "\xE9l\xE9ment(s)"}`;
+            return `Trop grand : ${TypeDictionary[issue3.origin] ?? "valeur"} doit \xEAtre ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `Trop petit : ${TypeDictionary[issue3.origin] ?? "valeur"} doit ${sizing.verb} ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            return `Trop petit : ${TypeDictionary[issue3.origin] ?? "valeur"} doit \xEAtre ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `Cha\xEEne de caract\xE8res invalide : doit commencer par "${_issue.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `Cha\xEEne de caract\xE8res invalide : doit se terminer par "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `Cha\xEEne de caract\xE8res invalide : doit inclure "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `Cha\xEEne de caract\xE8res invalide : doit correspondre au motif ${_issue.pattern}`;
+            return `${FormatDictionary[_issue.format] ?? issue3.format} invalide`;
+          }
+          case "not_multiple_of":
+            return `Nombre invalide : doit \xEAtre un multiple de ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `Cl\xE9${issue3.keys.length > 1 ? "s" : ""} non reconnue${issue3.keys.length > 1 ? "s" : ""} : ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Cl\xE9 invalide dans ${issue3.origin}`;
+          case "invalid_union":
+            return "Entr\xE9e invalide";
+          case "invalid_element":
+            return `Valeur invalide dans ${issue3.origin}`;
+          default:
+            return `Entr\xE9e invalide`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/fr-CA.js
+function fr_CA_default() {
+  return {
+    localeError: error19()
+  };
+}
+var error19;
+var init_fr_CA = __esm({
+  "node_modules/zod/v4/locales/fr-CA.js"() {
+    init_util();
+    error19 = () => {
+      const Sizable = {
+        string: { unit: "caract\xE8res", verb: "avoir" },
+        file: { unit: "octets", verb: "avoir" },
+        array: { unit: "\xE9l\xE9ments", verb: "avoir" },
+        set: { unit: "\xE9l\xE9ments", verb: "avoir" },
+        map: { unit: "\xE9l\xE9ments", verb: "avoir" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "entr\xE9e",
+        email: "adresse courriel",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "date-heure ISO",
+        date: "date ISO",
+        time: "heure ISO",
+        duration: "dur\xE9e ISO",
+        ipv4: "adresse IPv4",
+        ipv6: "adresse IPv6",
+        mac: "adresse MAC",
+        cidrv4: "plage IPv4",
+        cidrv6: "plage IPv6",
+        base64: "cha\xEEne encod\xE9e en base64",
+        base64url: "cha\xEEne encod\xE9e en base64url",
+        json_string: "cha\xEEne JSON",
+        e164: "num\xE9ro E.164",
+        credit_card: "num\xE9ro de carte de cr\xE9dit",
+        currency_code: "code de devise",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "entr\xE9e"
+      };
+      const TypeDictionary = {
+        nan: "NaN"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Entr\xE9e invalide : attendu instanceof ${issue3.expected}, re\xE7u ${received}`;
+            }
+            return `Entr\xE9e invalide : attendu ${expected}, re\xE7u ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Entr\xE9e invalide : attendu ${stringifyPrimitive(issue3.values[0])}`;
+            return `Option invalide : attendu l'une des valeurs suivantes ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "\u2264" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `Trop grand : attendu que ${issue3.origin ?? "la valeur"} ait ${adj}${issue3.maximum.toString()} ${sizing.unit}`;
+            return `Trop grand : attendu que ${issue3.origin ?? "la valeur"} soit ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? "\u2265" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Trop petit : attendu que ${issue3.origin} ait ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `Trop petit : attendu que ${issue3.origin} soit ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `Cha\xEEne invalide : doit commencer par "${_issue.prefix}"`;
+            }
+            if (_issue.format === "ends_with")
+              return `Cha\xEEne invalide : doit se terminer par "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `Cha\xEEne invalide : doit inclure "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `Cha\xEEne invalide : doit correspondre au motif ${_issue.pattern}`;
+            return `${FormatDictionary[_issue.format] ?? issue3.format} invalide`;
+          }
+          case "not_multiple_of":
+            return `Nombre invalide : doit \xEAtre un multiple de ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `Cl\xE9${issue3.keys.length > 1 ? "s" : ""} non reconnue${issue3.keys.length > 1 ? "s" : ""} : ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Cl\xE9 invalide dans ${issue3.origin}`;
+          case "invalid_union":
+            return "Entr\xE9e invalide";
+          case "invalid_element":
+            return `Valeur invalide dans ${issue3.origin}`;
+          default:
+            return `Entr\xE9e invalide`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/gu.js
+function gu_default() {
+  return {
+    localeError: error20()
+  };
+}
+var error20;
+var init_gu = __esm({
+  "node_modules/zod/v4/locales/gu.js"() {
+    init_util();
+    error20 = () => {
+      const Sizable = {
+        string: { unit: "\u0A85\u0A95\u0ACD\u0AB7\u0AB0", verb: "\u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F" },
+        file: { unit: "\u0AAC\u0ABE\u0AAF\u0A9F", verb: "\u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F" },
+        array: { unit: "\u0A86\u0A87\u0A9F\u0AAE", verb: "\u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F" },
+        set: { unit: "\u0A86\u0A87\u0A9F\u0AAE", verb: "\u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F" },
+        map: { unit: "\u0A8F\u0AA8\u0ACD\u0A9F\u0ACD\u0AB0\u0AC0", verb: "\u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u0A87\u0AA8\u0AAA\u0AC1\u0A9F",
+        email: "\u0A88\u0AAE\u0AC7\u0A87\u0AB2 \u0A8F\u0AA1\u0ACD\u0AB0\u0AC7\u0AB8",
+        url: "URL",
+        emoji: "\u0A87\u0AAE\u0ACB\u0A9C\u0AC0",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO \u0AA4\u0ABE\u0AB0\u0AC0\u0A96 \u0A85\u0AA8\u0AC7 \u0AB8\u0AAE\u0AAF",
+        date: "ISO \u0AA4\u0ABE\u0AB0\u0AC0\u0A96",
+        time: "ISO \u0AB8\u0AAE\u0AAF",
+        duration: "ISO \u0A85\u0AB5\u0AA7\u0ABF",
+        ipv4: "IPv4 \u0A8F\u0AA1\u0ACD\u0AB0\u0AC7\u0AB8",
+        ipv6: "IPv6 \u0A8F\u0AA1\u0ACD\u0AB0\u0AC7\u0AB8",
+        mac: "MAC \u0A8F\u0AA1\u0ACD\u0AB0\u0AC7\u0AB8",
+        cidrv4: "IPv4 \u0AB6\u0ACD\u0AB0\u0AC7\u0AA3\u0AC0",
+        cidrv6: "IPv6 \u0AB6\u0ACD\u0AB0\u0AC7\u0AA3\u0AC0",
+        base64: "base64-\u0A8F\u0AA8\u0ACD\u0A95\u0ACB\u0AA1\u0AC7\u0AA1 \u0AB8\u0ACD\u0A9F\u0ACD\u0AB0\u0ABF\u0A82\u0A97",
+        base64url: "base64url-\u0A8F\u0AA8\u0ACD\u0A95\u0ACB\u0AA1\u0AC7\u0AA1 \u0AB8\u0ACD\u0A9F\u0ACD\u0AB0\u0ABF\u0A82\u0A97",
+        json_string: "JSON \u0AB8\u0ACD\u0A9F\u0ACD\u0AB0\u0ABF\u0A82\u0A97",
+        e164: "E.164 \u0AA8\u0A82\u0AAC\u0AB0",
+        credit_card: "\u0A95\u0ACD\u0AB0\u0AC7\u0AA1\u0ABF\u0A9F \u0A95\u0ABE\u0AB0\u0ACD\u0AA1 \u0AA8\u0A82\u0AAC\u0AB0",
+        currency_code: "\u0A9A\u0AB2\u0AA3 \u0A95\u0ACB\u0AA1",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u0A87\u0AA8\u0AAA\u0AC1\u0A9F"
+      };
+      const TypeDictionary = {
+        nan: "NaN"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0A87\u0AA8\u0AAA\u0AC1\u0A9F: \u0A85\u0AAA\u0AC7\u0A95\u0ACD\u0AB7\u0ABF\u0AA4 ${expected}, \u0AAA\u0ACD\u0AB0\u0ABE\u0AAA\u0ACD\u0AA4 ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0A87\u0AA8\u0AAA\u0AC1\u0A9F: \u0A85\u0AAA\u0AC7\u0A95\u0ACD\u0AB7\u0ABF\u0AA4 ${stringifyPrimitive(issue3.values[0])}`;
+            return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0AB5\u0ABF\u0A95\u0AB2\u0ACD\u0AAA: ${joinValues(issue3.values, " | ")} \u0AAE\u0ABE\u0AA7\u0ACD\u0AAF\u0AAE\u0AA5\u0AC0 \u0A8F\u0A95 \u0A85\u0AAA\u0AC7\u0A95\u0ACD\u0AB7\u0ABF\u0AA4`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u0A96\u0AC2\u0AAC \u0AAE\u0ACB\u0A9F\u0AC1\u0A82: ${issue3.origin ?? "\u0AAE\u0AC2\u0AB2\u0ACD\u0AAF"} ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "\u0A8F\u0AB2\u0ABF\u0AAE\u0AC7\u0AA8\u0ACD\u0A9F"} \u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F`;
+            return `\u0A96\u0AC2\u0AAC \u0AAE\u0ACB\u0A9F\u0AC1\u0A82: ${issue3.origin ?? "\u0AAE\u0AC2\u0AB2\u0ACD\u0AAF"} ${adj}${issue3.maximum.toString()} \u0AB9\u0ACB\u0AB5\u0AC1\u0A82 \u0A9C\u0ACB\u0A88\u0A8F`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `\u0A96\u0AC2\u0AAC \u0AA8\u0ABE\u0AA8\u0AC1\u0A82: ${issue3.origin} ${adj}${issue3.minimum.toString()} ${sizing.unit} \u0AB9\u0ACB\u0AB5\u0ABE \u0A9C\u0ACB\u0A88\u0A8F`;
+            }
+            return `\u0A96\u0AC2\u0AAC \u0AA8\u0ABE\u0AA8\u0AC1\u0A82: ${issue3.origin} ${adj}${issue3.minimum.toString()} \u0AB9\u0ACB\u0AB5\u0AC1\u0A82 \u0A9C\u0ACB\u0A88\u0A8F`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0AB8\u0ACD\u0A9F\u0ACD\u0AB0\u0ABF\u0A82\u0A97: "${_issue.prefix}" \u0AA5\u0AC0 \u0AB6\u0AB0\u0AC2 \u0AA5\u0AB5\u0AC1\u0A82 \u0A9C\u0ACB\u0A88\u0A8F`;
+            }
+            if (_issue.format === "ends_with")
+              return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0AB8\u0ACD\u0A9F\u0ACD\u0AB0\u0ABF\u0A82\u0A97: "${_issue.suffix}" \u0AAA\u0AB0 \u0AB8\u0AAE\u0ABE\u0AAA\u0ACD\u0AA4 \u0AA5\u0AB5\u0AC1\u0A82 \u0A9C\u0ACB\u0A88\u0A8F`;
+            if (_issue.format === "includes")
+              return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0AB8\u0ACD\u0A9F\u0ACD\u0AB0\u0ABF\u0A82\u0A97: "${_issue.includes}" \u0AB6\u0ABE\u0AAE\u0AC7\u0AB2 \u0AB9\u0ACB\u0AB5\u0AC1\u0A82 \u0A9C\u0ACB\u0A88\u0A8F`;
+            if (_issue.format === "regex")
+              return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0AB8\u0ACD\u0A9F\u0ACD\u0AB0\u0ABF\u0A82\u0A97: \u0AAA\u0AC7\u0A9F\u0AB0\u0ACD\u0AA8 ${_issue.pattern} \u0AB8\u0ABE\u0AA5\u0AC7 \u0AAE\u0AC7\u0AB3 \u0A96\u0ABE\u0AB5\u0AC1\u0A82 \u0A9C\u0ACB\u0A88\u0A8F`;
+            return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0AA8\u0A82\u0AAC\u0AB0: ${issue3.divisor} \u0AA8\u0ACB \u0A97\u0AC1\u0AA3\u0ABE\u0A82\u0A95 \u0AB9\u0ACB\u0AB5\u0ACB \u0A9C\u0ACB\u0A88\u0A8F`;
+          case "unrecognized_keys":
+            return `\u0A93\u0AB3\u0A96\u0AC0 \u0AB6\u0A95\u0ABE\u0AA4\u0ABE \u0AA8\u0AB9\u0AC0\u0A82 \u0AA4\u0AC7 \u0A95\u0AC0${issue3.keys.length > 1 ? "\u0A93" : ""}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `${issue3.origin} \u0AAE\u0ABE\u0A82 \u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0A95\u0AC0`;
+          case "invalid_union":
+            if (issue3.options && Array.isArray(issue3.options) && issue3.options.length > 0) {
+              const opts = issue3.options.map((o) => `'${o}'`).join(" | ");
+              return `\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0AA1\u0ABF\u0AB8\u0ACD\u0A95\u0ACD\u0AB0\u0ABF\u0AAE\u0ABF\u0AA8\u0AC7\u0A9F\u0AB0 \u0AAE\u0AC2\u0AB2\u0ACD\u0AAF. \u0A85\u0AAA\u0AC7\u0A95\u0ACD\u0AB7\u0ABF\u0AA4 ${opts}`;
+            }
+            return "\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0A87\u0AA8\u0AAA\u0AC1\u0A9F";
+          case "invalid_element":
+            return `${issue3.origin} \u0AAE\u0ABE\u0A82 \u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0AAE\u0AC2\u0AB2\u0ACD\u0AAF`;
+          default:
+            return "\u0A85\u0AAE\u0ABE\u0AA8\u0ACD\u0AAF \u0A87\u0AA8\u0AAA\u0AC1\u0A9F";
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/he.js
+function he_default() {
+  return {
+    localeError: error21()
+  };
+}
+var error21;
+var init_he = __esm({
+  "node_modules/zod/v4/locales/he.js"() {
+    init_util();
+    error21 = () => {
+      const TypeNames = {
+        string: { label: "\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA", gender: "f" },
+        number: { label: "\u05DE\u05E1\u05E4\u05E8", gender: "m" },
+        boolean: { label: "\u05E2\u05E8\u05DA \u05D1\u05D5\u05DC\u05D9\u05D0\u05E0\u05D9", gender: "m" },
+        bigint: { label: "BigInt", gender: "m" },
+        date: { label: "\u05EA\u05D0\u05E8\u05D9\u05DA", gender: "m" },
+        array: { label: "\u05DE\u05E2\u05E8\u05DA", gender: "m" },
+        object: { label: "\u05D0\u05D5\u05D1\u05D9\u05D9\u05E7\u05D8", gender: "m" },
+        null: { label: "\u05E2\u05E8\u05DA \u05E8\u05D9\u05E7 (null)", gender: "m" },
+        undefined: { label: "\u05E2\u05E8\u05DA \u05DC\u05D0 \u05DE\u05D5\u05D2\u05D3\u05E8 (undefined)", gender: "m" },
+        symbol: { label: "\u05E1\u05D9\u05DE\u05D1\u05D5\u05DC (Symbol)", gender: "m" },
+        function: { label: "\u05E4\u05D5\u05E0\u05E7\u05E6\u05D9\u05D4", gender: "f" },
+        map: { label: "\u05DE\u05E4\u05D4 (Map)", gender: "f" },
+        set: { label: "\u05E7\u05D1\u05D5\u05E6\u05D4 (Set)", gender: "f" },
+        file: { label: "\u05E7\u05D5\u05D1\u05E5", gender: "m" },
+        promise: { label: "Promise", gender: "m" },
+        NaN: { label: "NaN", gender: "m" },
+        unknown: { label: "\u05E2\u05E8\u05DA \u05DC\u05D0 \u05D9\u05D3\u05D5\u05E2", gender: "m" },
+        value: { label: "\u05E2\u05E8\u05DA", gender: "m" }
+      };
+      const Sizable = {
+        string: { unit: "\u05EA\u05D5\u05D5\u05D9\u05DD", shortLabel: "\u05E7\u05E6\u05E8", longLabel: "\u05D0\u05E8\u05D5\u05DA" },
+        file: { unit: "\u05D1\u05D9\u05D9\u05D8\u05D9\u05DD", shortLabel: "\u05E7\u05D8\u05DF", longLabel: "\u05D2\u05D3\u05D5\u05DC" },
+        array: { unit: "\u05E4\u05E8\u05D9\u05D8\u05D9\u05DD", shortLabel: "\u05E7\u05D8\u05DF", longLabel: "\u05D2\u05D3\u05D5\u05DC" },
+        set: { unit: "\u05E4\u05E8\u05D9\u05D8\u05D9\u05DD", shortLabel: "\u05E7\u05D8\u05DF", longLabel: "\u05D2\u05D3\u05D5\u05DC" },
+        number: { unit: "", shortLabel: "\u05E7\u05D8\u05DF", longLabel: "\u05D2\u05D3\u05D5\u05DC" }
+        // no unit
+      };
+      const typeEntry = (t) => t ? TypeNames[t] : void 0;
+      const typeLabel = (t) => {
+        const e = typeEntry(t);
+        if (e)
+          return e.label;
+        return t ?? TypeNames.unknown.label;
+      };
+      const withDefinite = (t) => `\u05D4${typeLabel(t)}`;
+      const verbFor = (t) => {
+        const e = typeEntry(t);
+        const gender = e?.gender ?? "m";
+        return gender === "f" ? "\u05E6\u05E8\u05D9\u05DB\u05D4 \u05DC\u05D4\u05D9\u05D5\u05EA" : "\u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA";
+      };
+      const getSizing = (origin) => {
+        if (!origin)
+          return null;
+        return Sizable[origin] ?? null;
+      };
+      const FormatDictionary = {
+        regex: { label: "\u05E7\u05DC\u05D8", gender: "m" },
+        email: { label: "\u05DB\u05EA\u05D5\u05D1\u05EA \u05D0\u05D9\u05DE\u05D9\u05D9\u05DC", gender: "f" },
+        url: { label: "\u05DB\u05EA\u05D5\u05D1\u05EA \u05E8\u05E9\u05EA", gender: "f" },
+        emoji: { label: "\u05D0\u05D9\u05DE\u05D5\u05D2'\u05D9", gender: "m" },
+        uuid: { label: "UUID", gender: "m" },
+        uuidv4: { label: "UUIDv4", gender: "m" },
+        uuidv6: { label: "UUIDv6", gender: "m" },
+        nanoid: { label: "nanoid", gender: "m" },
+        guid: { label: "GUID", gender: "m" },
+        cuid: { label: "cuid", gender: "m" },
+        cuid2: { label: "cuid2", gender: "m" },
+        ulid: { label: "ULID", gender: "m" },
+        xid: { label: "XID", gender: "m" },
+        ksuid: { label: "KSUID", gender: "m" },
+        datetime: { label: "\u05EA\u05D0\u05E8\u05D9\u05DA \u05D5\u05D6\u05DE\u05DF ISO", gender: "m" },
+        date: { label: "\u05EA\u05D0\u05E8\u05D9\u05DA ISO", gender: "m" },
+        time: { label: "\u05D6\u05DE\u05DF ISO", gender: "m" },
+        duration: { label: "\u05DE\u05E9\u05DA \u05D6\u05DE\u05DF ISO", gender: "m" },
+        ipv4: { label: "\u05DB\u05EA\u05D5\u05D1\u05EA IPv4", gender: "f" },
+        ipv6: { label: "\u05DB\u05EA\u05D5\u05D1\u05EA IPv6", gender: "f" },
+        mac: { label: "\u05DB\u05EA\u05D5\u05D1\u05EA MAC", gender: "f" },
+        cidrv4: { label: "\u05D8\u05D5\u05D5\u05D7 IPv4", gender: "m" },
+        cidrv6: { label: "\u05D8\u05D5\u05D5\u05D7 IPv6", gender: "m" },
+        base64: { label: "\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA \u05D1\u05D1\u05E1\u05D9\u05E1 64", gender: "f" },
+        base64url: { label: "\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA \u05D1\u05D1\u05E1\u05D9\u05E1 64 \u05DC\u05DB\u05EA\u05D5\u05D1\u05D5\u05EA \u05E8\u05E9\u05EA", gender: "f" },
+        json_string: { label: "\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA JSON", gender: "f" },
+        e164: { label: "\u05DE\u05E1\u05E4\u05E8 E.164", gender: "m" },
+        credit_card: { label: "\u05DE\u05E1\u05E4\u05E8 \u05DB\u05E8\u05D8\u05D9\u05E1 \u05D0\u05E9\u05E8\u05D0\u05D9", gender: "m" },
+        currency_code: { label: "\u05E7\u05D5\u05D3 \u05DE\u05D8\u05D1\u05E2", gender: "m" },
+        iban: { label: "IBAN", gender: "m" },
+        jwt: { label: "JWT", gender: "m" },
+        template_literal: { label: "\u05E7\u05DC\u05D8", gender: "m" },
+        ends_with: { label: "\u05E7\u05DC\u05D8", gender: "m" },
+        includes: { label: "\u05E7\u05DC\u05D8", gender: "m" },
+        lowercase: { label: "\u05E7\u05DC\u05D8", gender: "m" },
+        starts_with: { label: "\u05E7\u05DC\u05D8", gender: "m" },
+        uppercase: { label: "\u05E7\u05DC\u05D8", gender: "m" }
+      };
+      const TypeDictionary = {
+        nan: "NaN"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expectedKey = issue3.expected;
+            const expected = TypeDictionary[expectedKey ?? ""] ?? typeLabel(expectedKey);
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? TypeNames[receivedType]?.label ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\u05E7\u05DC\u05D8 \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF: \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA instanceof ${issue3.expected}, \u05D4\u05EA\u05E7\u05D1\u05DC ${received}`;
+            }
+            return `\u05E7\u05DC\u05D8 \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF: \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${expected}, \u05D4\u05EA\u05E7\u05D1\u05DC ${received}`;
+          }
+          case "invalid_value": {
+            if (issue3.values.length === 1) {
+              return `\u05E2\u05E8\u05DA \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF: \u05D4\u05E2\u05E8\u05DA \u05D7\u05D9\u05D9\u05D1 \u05DC\u05D4\u05D9\u05D5\u05EA ${stringifyPrimitive(issue3.values[0])}`;
+            }
+            const stringified = issue3.values.map((v) => stringifyPrimitive(v));
+            if (issue3.values.length === 2) {
+              return `\u05E2\u05E8\u05DA \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF: \u05D4\u05D0\u05E4\u05E9\u05E8\u05D5\u05D9\u05D5\u05EA \u05D4\u05DE\u05EA\u05D0\u05D9\u05DE\u05D5\u05EA \u05D4\u05DF ${stringified[0]} \u05D0\u05D5 ${stringified[1]}`;
+            }
+            const lastValue = stringified[stringified.length - 1];
+            const restValues = stringified.slice(0, -1).join(", ");
+            return `\u05E2\u05E8\u05DA \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF: \u05D4\u05D0\u05E4\u05E9\u05E8\u05D5\u05D9\u05D5\u05EA \u05D4\u05DE\u05EA\u05D0\u05D9\u05DE\u05D5\u05EA \u05D4\u05DF ${restValues} \u05D0\u05D5 ${lastValue}`;
+          }
+          case "too_big": {
+            const sizing = getSizing(issue3.origin);
+            const subject = withDefinite(issue3.origin ?? "value");
+            if (issue3.origin === "string") {
+              return `${sizing?.longLabel ?? "\u05D0\u05E8\u05D5\u05DA"} \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DB\u05D4 \u05DC\u05D4\u05DB\u05D9\u05DC ${issue3.maximum.toString()} ${sizing?.unit ?? ""} ${issue3.inclusive ? "\u05D0\u05D5 \u05E4\u05D7\u05D5\u05EA" : "\u05DC\u05DB\u05DC \u05D4\u05D9\u05D5\u05EA\u05E8"}`.trim();
+            }
+            if (issue3.origin === "number") {
+              const comparison = issue3.inclusive ? `\u05E7\u05D8\u05DF \u05D0\u05D5 \u05E9\u05D5\u05D5\u05D4 \u05DC-${issue3.maximum}` : `\u05E7\u05D8\u05DF \u05DE-${issue3.maximum}`;
+              return `\u05D2\u05D3\u05D5\u05DC \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${comparison}`;
+            }
+            if (issue3.origin === "array" || issue3.origin === "set") {
+              const verb = issue3.origin === "set" ? "\u05E6\u05E8\u05D9\u05DB\u05D4" : "\u05E6\u05E8\u05D9\u05DA";
+              const comparison = issue3.inclusive ? `${issue3.maximum} ${sizing?.unit ?? ""} \u05D0\u05D5 \u05E4\u05D7\u05D5\u05EA` : `\u05E4\u05D7\u05D5\u05EA \u05DE-${issue3.maximum} ${sizing?.unit ?? ""}`;
+              return `\u05D2\u05D3\u05D5\u05DC \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison}`.trim();
+            }
+            const adj = issue3.inclusive ? "<=" : "<";
+            const be = verbFor(issue3.origin ?? "value");
+            if (sizing?.unit) {
+              return `${sizing.longLabel} \u05DE\u05D3\u05D9: ${subject} ${be} ${adj}${issue3.maximum.toString()} ${sizing.unit}`;
+            }
+            return `${sizing?.longLabel ?? "\u05D2\u05D3\u05D5\u05DC"} \u05DE\u05D3\u05D9: ${subject} ${be} ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const sizing = getSizing(issue3.origin);
+            const subject = withDefinite(issue3.origin ?? "value");
+            if (issue3.origin === "string") {
+              return `${sizing?.shortLabel ?? "\u05E7\u05E6\u05E8"} \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DB\u05D4 \u05DC\u05D4\u05DB\u05D9\u05DC ${issue3.minimum.toString()} ${sizing?.unit ?? ""} ${issue3.inclusive ? "\u05D0\u05D5 \u05D9\u05D5\u05EA\u05E8" : "\u05DC\u05E4\u05D7\u05D5\u05EA"}`.trim();
+            }
+            if (issue3.origin === "number") {
+              const comparison = issue3.inclusive ? `\u05D2\u05D3\u05D5\u05DC \u05D0\u05D5 \u05E9\u05D5\u05D5\u05D4 \u05DC-${issue3.minimum}` : `\u05D2\u05D3\u05D5\u05DC \u05DE-${issue3.minimum}`;
+              return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} \u05E6\u05E8\u05D9\u05DA \u05DC\u05D4\u05D9\u05D5\u05EA ${comparison}`;
+            }
+            if (issue3.origin === "array" || issue3.origin === "set") {
+              const verb = issue3.origin === "set" ? "\u05E6\u05E8\u05D9\u05DB\u05D4" : "\u05E6\u05E8\u05D9\u05DA";
+              if (issue3.minimum === 1 && issue3.inclusive) {
+                const singularPhrase = issue3.origin === "set" ? "\u05DC\u05E4\u05D7\u05D5\u05EA \u05E4\u05E8\u05D9\u05D8 \u05D0\u05D7\u05D3" : "\u05DC\u05E4\u05D7\u05D5\u05EA \u05E4\u05E8\u05D9\u05D8 \u05D0\u05D7\u05D3";
+                return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${singularPhrase}`;
+              }
+              const comparison = issue3.inclusive ? `${issue3.minimum} ${sizing?.unit ?? ""} \u05D0\u05D5 \u05D9\u05D5\u05EA\u05E8` : `\u05D9\u05D5\u05EA\u05E8 \u05DE-${issue3.minimum} ${sizing?.unit ?? ""}`;
+              return `\u05E7\u05D8\u05DF \u05DE\u05D3\u05D9: ${subject} ${verb} \u05DC\u05D4\u05DB\u05D9\u05DC ${comparison}`.trim();
+            }
+            const adj = issue3.inclusive ? ">=" : ">";
+            const be = verbFor(issue3.origin ?? "value");
+            if (sizing?.unit) {
+              return `${sizing.shortLabel} \u05DE\u05D3\u05D9: ${subject} ${be} ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `${sizing?.shortLabel ?? "\u05E7\u05D8\u05DF"} \u05DE\u05D3\u05D9: ${subject} ${be} ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `\u05D4\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA \u05D7\u05D9\u05D9\u05D1\u05EA \u05DC\u05D4\u05EA\u05D7\u05D9\u05DC \u05D1 "${_issue.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `\u05D4\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA \u05D7\u05D9\u05D9\u05D1\u05EA \u05DC\u05D4\u05E1\u05EA\u05D9\u05D9\u05DD \u05D1 "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `\u05D4\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA \u05D7\u05D9\u05D9\u05D1\u05EA \u05DC\u05DB\u05DC\u05D5\u05DC "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `\u05D4\u05DE\u05D7\u05E8\u05D5\u05D6\u05EA \u05D7\u05D9\u05D9\u05D1\u05EA \u05DC\u05D4\u05EA\u05D0\u05D9\u05DD \u05DC\u05EA\u05D1\u05E0\u05D9\u05EA ${_issue.pattern}`;
+            const nounEntry = FormatDictionary[_issue.format];
+            const noun = nounEntry?.label ?? _issue.format;
+            const gender = nounEntry?.gender ?? "m";
+            const adjective = gender === "f" ? "\u05EA\u05E7\u05D9\u05E0\u05D4" : "\u05EA\u05E7\u05D9\u05DF";
+            return `${noun} \u05DC\u05D0 ${adjective}`;
+          }
+          case "not_multiple_of":
+            return `\u05DE\u05E1\u05E4\u05E8 \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF: \u05D7\u05D9\u05D9\u05D1 \u05DC\u05D4\u05D9\u05D5\u05EA \u05DE\u05DB\u05E4\u05DC\u05D4 \u05E9\u05DC ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `\u05DE\u05E4\u05EA\u05D7${issue3.keys.length > 1 ? "\u05D5\u05EA" : ""} \u05DC\u05D0 \u05DE\u05D6\u05D5\u05D4${issue3.keys.length > 1 ? "\u05D9\u05DD" : "\u05D4"}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key": {
+            return `\u05E9\u05D3\u05D4 \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF \u05D1\u05D0\u05D5\u05D1\u05D9\u05D9\u05E7\u05D8`;
+          }
+          case "invalid_union":
+            return "\u05E7\u05DC\u05D8 \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF";
+          case "invalid_element": {
+            const place = withDefinite(issue3.origin ?? "array");
+            return `\u05E2\u05E8\u05DA \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF \u05D1${place}`;
+          }
+          default:
+            return `\u05E7\u05DC\u05D8 \u05DC\u05D0 \u05EA\u05E7\u05D9\u05DF`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/hi.js
+function hi_default() {
+  return {
+    localeError: error22()
+  };
+}
+var error22;
+var init_hi = __esm({
+  "node_modules/zod/v4/locales/hi.js"() {
+    init_util();
+    error22 = () => {
+      const Sizable = {
+        string: { unit: "\u0905\u0915\u094D\u0937\u0930", verb: "\u0930\u0916\u0928\u0947 \u0915\u0947 \u0932\u093F\u090F" },
+        file: { unit: "\u092C\u093E\u0907\u091F\u094D\u0938", verb: "\u0930\u0916\u0928\u0947 \u0915\u0947 \u0932\u093F\u090F" },
+        array: { unit: "\u0924\u0924\u094D\u0935", verb: "\u0930\u0916\u0928\u0947 \u0915\u0947 \u0932\u093F\u090F" },
+        set: { unit: "\u0924\u0924\u094D\u0935", verb: "\u0930\u0916\u0928\u0947 \u0915\u0947 \u0932\u093F\u090F" },
+        map: { unit: "\u092A\u094D\u0930\u0935\u093F\u0937\u094D\u091F\u093F\u092F\u093E\u0901", verb: "\u0930\u0916\u0928\u0947 \u0915\u0947 \u0932\u093F\u090F" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u0907\u0928\u092A\u0941\u091F",
+        email: "\u0908\u092E\u0947\u0932 \u092A\u0924\u093E",
+        url: "URL",
+        emoji: "\u0907\u092E\u094B\u091C\u0940",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO \u0924\u093F\u0925\u093F \u0914\u0930 \u0938\u092E\u092F",
+        date: "ISO \u0924\u093F\u0925\u093F",
+        time: "ISO \u0938\u092E\u092F",
+        duration: "ISO \u0905\u0935\u0927\u093F",
+        ipv4: "IPv4 \u092A\u0924\u093E",
+        ipv6: "IPv6 \u092A\u0924\u093E",
+        mac: "MAC \u092A\u0924\u093E",
+        cidrv4: "IPv4 \u0936\u094D\u0930\u0947\u0923\u0940",
+        cidrv6: "IPv6 \u0936\u094D\u0930\u0947\u0923\u0940",
+        base64: "Base64-\u090F\u0928\u094D\u0915\u094B\u0921\u0947\u0921 \u0938\u094D\u091F\u094D\u0930\u093F\u0902\u0917",
+        base64url: "Base64URL-\u090F\u0928\u094D\u0915\u094B\u0921\u0947\u0921 \u0938\u094D\u091F\u094D\u0930\u093F\u0902\u0917",
+        json_string: "JSON \u0938\u094D\u091F\u094D\u0930\u093F\u0902\u0917",
+        e164: "E.164 \u0938\u0902\u0916\u094D\u092F\u093E",
+        credit_card: "\u0915\u094D\u0930\u0947\u0921\u093F\u091F \u0915\u093E\u0930\u094D\u0921 \u0938\u0902\u0916\u094D\u092F\u093E",
+        currency_code: "\u092E\u0941\u0926\u094D\u0930\u093E \u0915\u094B\u0921",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u0907\u0928\u092A\u0941\u091F"
+      };
+      const TypeDictionary = {
+        nan: "NaN"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            return `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${expected}, \u092A\u094D\u0930\u093E\u092A\u094D\u0924 ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${stringifyPrimitive(issue3.values[0])}`;
+            return `\u0905\u092E\u093E\u0928\u094D\u092F \u0935\u093F\u0915\u0932\u094D\u092A: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 \u092E\u093E\u0928\u094B\u0902 \u092E\u0947\u0902 \u0938\u0947 \u090F\u0915 ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u092C\u0939\u0941\u0924 \u092C\u0921\u093C\u093E: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 \u0925\u093E \u0915\u093F ${issue3.origin ?? "\u092E\u093E\u0928"} \u092E\u0947\u0902 ${adj}${issue3.maximum} ${sizing.unit} \u0939\u094B\u0902`;
+            return `\u092C\u0939\u0941\u0924 \u092C\u0921\u093C\u093E: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 \u0925\u093E \u0915\u093F ${issue3.origin ?? "\u092E\u093E\u0928"} ${adj}${issue3.maximum} \u0939\u094B`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u092C\u0939\u0941\u0924 \u091B\u094B\u091F\u093E: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 \u0925\u093E \u0915\u093F ${issue3.origin} \u092E\u0947\u0902 ${adj}${issue3.minimum} ${sizing.unit} \u0939\u094B\u0902`;
+            return `\u092C\u0939\u0941\u0924 \u091B\u094B\u091F\u093E: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 \u0925\u093E \u0915\u093F ${issue3.origin} ${adj}${issue3.minimum} \u0939\u094B`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0938\u094D\u091F\u094D\u0930\u093F\u0902\u0917: "${_issue.prefix}" \u0938\u0947 \u0936\u0941\u0930\u0942 \u0939\u094B\u0928\u093E \u091A\u093E\u0939\u093F\u090F`;
+            if (_issue.format === "ends_with")
+              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0938\u094D\u091F\u094D\u0930\u093F\u0902\u0917: "${_issue.suffix}" \u092A\u0930 \u0938\u092E\u093E\u092A\u094D\u0924 \u0939\u094B\u0928\u093E \u091A\u093E\u0939\u093F\u090F`;
+            if (_issue.format === "includes")
+              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0938\u094D\u091F\u094D\u0930\u093F\u0902\u0917: \u0907\u0938\u092E\u0947\u0902 "${_issue.includes}" \u0936\u093E\u092E\u093F\u0932 \u0939\u094B\u0928\u093E \u091A\u093E\u0939\u093F\u090F`;
+            if (_issue.format === "regex")
+              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0938\u094D\u091F\u094D\u0930\u093F\u0902\u0917: \u092A\u0948\u091F\u0930\u094D\u0928 ${_issue.pattern} \u0938\u0947 \u092E\u0947\u0932 \u0916\u093E\u0928\u093E \u091A\u093E\u0939\u093F\u090F`;
+            return `\u0905\u092E\u093E\u0928\u094D\u092F ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\u0905\u092E\u093E\u0928\u094D\u092F \u0938\u0902\u0916\u094D\u092F\u093E: \u092F\u0939 ${issue3.divisor} \u0915\u093E \u0917\u0941\u0923\u091C \u0939\u094B\u0928\u093E \u091A\u093E\u0939\u093F\u090F`;
+          case "unrecognized_keys":
+            return `\u0905\u092A\u0930\u093F\u091A\u093F\u0924 \u0915\u0941\u0902\u091C\u0940${issue3.keys.length > 1 ? "\u092F\u093E\u0901" : ""}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `\u0905\u092E\u093E\u0928\u094D\u092F \u0915\u0941\u0902\u091C\u0940: ${issue3.origin} \u092E\u0947\u0902`;
+          case "invalid_union":
+            if (issue3.options && Array.isArray(issue3.options) && issue3.options.length > 0) {
+              const opts = issue3.options.map((o) => `'${o}'`).join(" | ");
+              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0921\u093F\u0938\u094D\u0915\u094D\u0930\u093F\u092E\u093F\u0928\u0947\u091F\u0930 \u092E\u093E\u0928: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${opts}`;
+            }
+            return "\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F";
+          case "invalid_element":
+            return `\u0905\u092E\u093E\u0928\u094D\u092F \u092E\u093E\u0928: ${issue3.origin} \u092E\u0947\u0902`;
+          default:
+            return `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/hr.js
+function hr_default() {
+  return {
+    localeError: error23()
+  };
+}
+var error23;
+var init_hr = __esm({
+  "node_modules/zod/v4/locales/hr.js"() {
+    init_util();
+    error23 = () => {
+      const Sizable = {
+        string: { unit: "znakova", verb: "imati" },
+        file: { unit: "bajtova", verb: "imati" },
+        array: { unit: "stavki", verb: "imati" },
+        set: { unit: "stavki", verb: "imati" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "unos",
+        email: "email adresa",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO datum i vrijeme",
+        date: "ISO datum",
+        time: "ISO vrijeme",
+        duration: "ISO trajanje",
+        ipv4: "IPv4 adresa",
+        ipv6: "IPv6 adresa",
+        mac: "MAC adresa",
+        cidrv4: "IPv4 raspon",
+        cidrv6: "IPv6 raspon",
+        base64: "base64 kodirani tekst",
+        base64url: "base64url kodirani tekst",
+        json_string: "JSON tekst",
+        e164: "E.164 broj",
+        credit_card: "broj kreditne kartice",
+        currency_code: "kod valute",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "unos"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        string: "tekst",
+        number: "broj",
+        boolean: "boolean",
+        array: "niz",
+        object: "objekt",
+        set: "skup",
+        file: "datoteka",
+        date: "datum",
+        bigint: "bigint",
+        symbol: "simbol",
+        undefined: "undefined",
+        null: "null",
+        function: "funkcija",
+        map: "mapa"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Neispravan unos: o\u010Dekuje se instanceof ${issue3.expected}, a primljeno je ${received}`;
+            }
+            return `Neispravan unos: o\u010Dekuje se ${expected}, a primljeno je ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Neispravna vrijednost: o\u010Dekivano ${stringifyPrimitive(issue3.values[0])}`;
+            return `Neispravna opcija: o\u010Dekivano jedno od ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            const origin = TypeDictionary[issue3.origin] ?? issue3.origin;
+            if (sizing)
+              return `Preveliko: o\u010Dekivano da ${origin ?? "vrijednost"} ima ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "elemenata"}`;
+            return `Preveliko: o\u010Dekivano da ${origin ?? "vrijednost"} bude ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            const origin = TypeDictionary[issue3.origin] ?? issue3.origin;
+            if (sizing) {
+              return `Premalo: o\u010Dekivano da ${origin} ima ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `Premalo: o\u010Dekivano da ${origin} bude ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `Neispravan tekst: mora zapo\u010Dinjati s "${_issue.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `Neispravan tekst: mora zavr\u0161avati s "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `Neispravan tekst: mora sadr\u017Eavati "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `Neispravan tekst: mora odgovarati uzorku ${_issue.pattern}`;
+            return `Neispravna ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `Neispravan broj: mora biti vi\u0161ekratnik od ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `Neprepoznat${issue3.keys.length > 1 ? "i klju\u010Devi" : " klju\u010D"}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Neispravan klju\u010D u ${TypeDictionary[issue3.origin] ?? issue3.origin}`;
+          case "invalid_union":
+            return "Neispravan unos";
+          case "invalid_element":
+            return `Neispravna vrijednost u ${TypeDictionary[issue3.origin] ?? issue3.origin}`;
+          default:
+            return `Neispravan unos`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/hu.js
+function hu_default() {
+  return {
+    localeError: error24()
+  };
+}
+var error24;
+var init_hu = __esm({
+  "node_modules/zod/v4/locales/hu.js"() {
+    init_util();
+    error24 = () => {
+      const Sizable = {
+        string: { unit: "karakter", verb: "legyen" },
+        file: { unit: "byte", verb: "legyen" },
+        array: { unit: "elem", verb: "legyen" },
+        set: { unit: "elem", verb: "legyen" },
+        map: { unit: "elem", verb: "legyen" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "bemenet",
+        email: "email c\xEDm",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO id\u0151b\xE9lyeg",
+        date: "ISO d\xE1tum",
+        time: "ISO id\u0151",
+        duration: "ISO id\u0151intervallum",
+        ipv4: "IPv4 c\xEDm",
+        ipv6: "IPv6 c\xEDm",
+        mac: "MAC c\xEDm",
+        cidrv4: "IPv4 tartom\xE1ny",
+        cidrv6: "IPv6 tartom\xE1ny",
+        base64: "base64-k\xF3dolt string",
+        base64url: "base64url-k\xF3dolt string",
+        json_string: "JSON string",
+        e164: "E.164 sz\xE1m",
+        credit_card: "hitelk\xE1rtyasz\xE1m",
+        currency_code: "p\xE9nznemk\xF3d",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "bemenet"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "sz\xE1m",
+        array: "t\xF6mb"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\xC9rv\xE9nytelen bemenet: a v\xE1rt \xE9rt\xE9k instanceof ${issue3.expected}, a kapott \xE9rt\xE9k ${received}`;
+            }
+            return `\xC9rv\xE9nytelen bemenet: a v\xE1rt \xE9rt\xE9k ${expected}, a kapott \xE9rt\xE9k ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\xC9rv\xE9nytelen bemenet: a v\xE1rt \xE9rt\xE9k ${stringifyPrimitive(issue3.values[0])}`;
+            return `\xC9rv\xE9nytelen opci\xF3: valamelyik \xE9rt\xE9k v\xE1rt ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `T\xFAl nagy: ${issue3.origin ?? "\xE9rt\xE9k"} m\xE9rete t\xFAl nagy ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "elem"}`;
+            return `T\xFAl nagy: a bemeneti \xE9rt\xE9k ${issue3.origin ?? "\xE9rt\xE9k"} t\xFAl nagy: ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `T\xFAl kicsi: a bemeneti \xE9rt\xE9k ${issue3.origin} m\xE9rete t\xFAl kicsi ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `T\xFAl kicsi: a bemeneti \xE9rt\xE9k ${issue3.origin} t\xFAl kicsi ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `\xC9rv\xE9nytelen string: "${_issue.prefix}" \xE9rt\xE9kkel kell kezd\u0151dnie`;
+            if (_issue.format === "ends_with")
+              return `\xC9rv\xE9nytelen string: "${_issue.suffix}" \xE9rt\xE9kkel kell v\xE9gz\u0151dnie`;
+            if (_issue.format === "includes")
+              return `\xC9rv\xE9nytelen string: "${_issue.includes}" \xE9rt\xE9ket kell tartalmaznia`;
+            if (_issue.format === "regex")
+              return `\xC9rv\xE9nytelen string: ${_issue.pattern} mint\xE1nak kell megfelelnie`;
+            return `\xC9rv\xE9nytelen ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\xC9rv\xE9nytelen sz\xE1m: ${issue3.divisor} t\xF6bbsz\xF6r\xF6s\xE9nek kell lennie`;
+          case "unrecognized_keys":
+            return `Ismeretlen kulcs${issue3.keys.length > 1 ? "s" : ""}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `\xC9rv\xE9nytelen kulcs ${issue3.origin}`;
+          case "invalid_union":
+            return "\xC9rv\xE9nytelen bemenet";
+          case "invalid_element":
+            return `\xC9rv\xE9nytelen \xE9rt\xE9k: ${issue3.origin}`;
+          default:
+            return `\xC9rv\xE9nytelen bemenet`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/hy.js
+function getArmenianPlural(count, one, many) {
+  return Math.abs(count) === 1 ? one : many;
+}
+function withDefiniteArticle(word) {
+  if (!word)
+    return "";
+  const vowels = ["\u0561", "\u0565", "\u0568", "\u056B", "\u0578", "\u0578\u0582", "\u0585"];
+  const lastChar = word[word.length - 1];
+  return word + (vowels.includes(lastChar) ? "\u0576" : "\u0568");
+}
+function hy_default() {
+  return {
+    localeError: error25()
+  };
+}
+var error25;
+var init_hy = __esm({
+  "node_modules/zod/v4/locales/hy.js"() {
+    init_util();
+    error25 = () => {
+      const Sizable = {
+        string: {
+          unit: {
+            one: "\u0576\u0577\u0561\u0576",
+            many: "\u0576\u0577\u0561\u0576\u0576\u0565\u0580"
+          },
+          verb: "\u0578\u0582\u0576\u0565\u0576\u0561\u056C"
+        },
+        file: {
+          unit: {
+            one: "\u0562\u0561\u0575\u0569",
+            many: "\u0562\u0561\u0575\u0569\u0565\u0580"
+          },
+          verb: "\u0578\u0582\u0576\u0565\u0576\u0561\u056C"
+        },
+        array: {
+          unit: {
+            one: "\u057F\u0561\u0580\u0580",
+            many: "\u057F\u0561\u0580\u0580\u0565\u0580"
+          },
+          verb: "\u0578\u0582\u0576\u0565\u0576\u0561\u056C"
+        },
+        set: {
+          unit: {
+            one: "\u057F\u0561\u0580\u0580",
+            many: "\u057F\u0561\u0580\u0580\u0565\u0580"
+          },
+          verb: "\u0578\u0582\u0576\u0565\u0576\u0561\u056C"
+        },
+        map: {
+          unit: {
+            one: "\u057F\u0561\u0580\u0580",
+            many: "\u057F\u0561\u0580\u0580\u0565\u0580"
+          },
+          verb: "\u0578\u0582\u0576\u0565\u0576\u0561\u056C"
+        }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u0574\u0578\u0582\u057F\u0584",
+        email: "\u0567\u056C. \u0570\u0561\u057D\u0581\u0565",
+        url: "URL",
+        emoji: "\u0567\u0574\u0578\u057B\u056B",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO \u0561\u0574\u057D\u0561\u0569\u056B\u057E \u0587 \u056A\u0561\u0574",
+        date: "ISO \u0561\u0574\u057D\u0561\u0569\u056B\u057E",
+        time: "ISO \u056A\u0561\u0574",
+        duration: "ISO \u057F\u0587\u0578\u0572\u0578\u0582\u0569\u0575\u0578\u0582\u0576",
+        ipv4: "IPv4 \u0570\u0561\u057D\u0581\u0565",
+        ipv6: "IPv6 \u0570\u0561\u057D\u0581\u0565",
+        mac: "MAC \u0570\u0561\u057D\u0581\u0565",
+        cidrv4: "IPv4 \u0574\u056B\u057B\u0561\u056F\u0561\u0575\u0584",
+        cidrv6: "IPv6 \u0574\u056B\u057B\u0561\u056F\u0561\u0575\u0584",
+        base64: "base64 \u0571\u0587\u0561\u0579\u0561\u0583\u0578\u057E \u057F\u0578\u0572",
+        base64url: "base64url \u0571\u0587\u0561\u0579\u0561\u0583\u0578\u057E \u057F\u0578\u0572",
+        json_string: "JSON \u057F\u0578\u0572",
+        e164: "E.164 \u0570\u0561\u0574\u0561\u0580",
+        credit_card: "\u056F\u0580\u0565\u0564\u056B\u057F \u0584\u0561\u0580\u057F\u056B \u0570\u0561\u0574\u0561\u0580",
+        currency_code: "\u0561\u0580\u056A\u0578\u0582\u0575\u0569\u056B \u056F\u0578\u0564",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u0574\u0578\u0582\u057F\u0584"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "\u0569\u056B\u057E",
+        array: "\u0566\u0561\u0576\u0563\u057E\u0561\u056E"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\u054D\u056D\u0561\u056C \u0574\u0578\u0582\u057F\u0584\u0561\u0563\u0580\u0578\u0582\u0574\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567\u0580 instanceof ${issue3.expected}, \u057D\u057F\u0561\u0581\u057E\u0565\u056C \u0567 ${received}`;
+            }
+            return `\u054D\u056D\u0561\u056C \u0574\u0578\u0582\u057F\u0584\u0561\u0563\u0580\u0578\u0582\u0574\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567\u0580 ${expected}, \u057D\u057F\u0561\u0581\u057E\u0565\u056C \u0567 ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u054D\u056D\u0561\u056C \u0574\u0578\u0582\u057F\u0584\u0561\u0563\u0580\u0578\u0582\u0574\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567\u0580 ${stringifyPrimitive(issue3.values[1])}`;
+            return `\u054D\u056D\u0561\u056C \u057F\u0561\u0580\u0562\u0565\u0580\u0561\u056F\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567\u0580 \u0570\u0565\u057F\u0587\u0575\u0561\u056C\u0576\u0565\u0580\u056B\u0581 \u0574\u0565\u056F\u0568\u055D ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              const maxValue = Number(issue3.maximum);
+              const unit = getArmenianPlural(maxValue, sizing.unit.one, sizing.unit.many);
+              return `\u0549\u0561\u0583\u0561\u0566\u0561\u0576\u0581 \u0574\u0565\u056E \u0561\u0580\u056A\u0565\u0584\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567, \u0578\u0580 ${withDefiniteArticle(issue3.origin ?? "\u0561\u0580\u056A\u0565\u0584")} \u056F\u0578\u0582\u0576\u0565\u0576\u0561 ${adj}${issue3.maximum.toString()} ${unit}`;
+            }
+            return `\u0549\u0561\u0583\u0561\u0566\u0561\u0576\u0581 \u0574\u0565\u056E \u0561\u0580\u056A\u0565\u0584\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567, \u0578\u0580 ${withDefiniteArticle(issue3.origin ?? "\u0561\u0580\u056A\u0565\u0584")} \u056C\u056B\u0576\u056B ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              const minValue = Number(issue3.minimum);
+              const unit = getArmenianPlural(minValue, sizing.unit.one, sizing.unit.many);
+              return `\u0549\u0561\u0583\u0561\u0566\u0561\u0576\u0581 \u0583\u0578\u0584\u0580 \u0561\u0580\u056A\u0565\u0584\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567, \u0578\u0580 ${withDefiniteArticle(issue3.origin)} \u056F\u0578\u0582\u0576\u0565\u0576\u0561 ${adj}${issue3.minimum.toString()} ${unit}`;
+            }
+            return `\u0549\u0561\u0583\u0561\u0566\u0561\u0576\u0581 \u0583\u0578\u0584\u0580 \u0561\u0580\u056A\u0565\u0584\u2024 \u057D\u057A\u0561\u057D\u057E\u0578\u0582\u0574 \u0567, \u0578\u0580 ${withDefiniteArticle(issue3.origin)} \u056C\u056B\u0576\u056B ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `\u054D\u056D\u0561\u056C \u057F\u0578\u0572\u2024 \u057A\u0565\u057F\u0584 \u0567 \u057D\u056F\u057D\u057E\u056B "${_issue.prefix}"-\u0578\u057E`;
+            if (_issue.format === "ends_with")
+              return `\u054D\u056D\u0561\u056C \u057F\u0578\u0572\u2024 \u057A\u0565\u057F\u0584 \u0567 \u0561\u057E\u0561\u0580\u057F\u057E\u056B "${_issue.suffix}"-\u0578\u057E`;
+            if (_issue.format === "includes")
+              return `\u054D\u056D\u0561\u056C \u057F\u0578\u0572\u2024 \u057A\u0565\u057F\u0584 \u0567 \u057A\u0561\u0580\u0578\u0582\u0576\u0561\u056F\u056B "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `\u054D\u056D\u0561\u056C \u057F\u0578\u0572\u2024 \u057A\u0565\u057F\u0584 \u0567 \u0570\u0561\u0574\u0561\u057A\u0561\u057F\u0561\u057D\u056D\u0561\u0576\u056B ${_issue.pattern} \u0571\u0587\u0561\u0579\u0561\u0583\u056B\u0576`;
+            return `\u054D\u056D\u0561\u056C ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\u054D\u056D\u0561\u056C \u0569\u056B\u057E\u2024 \u057A\u0565\u057F\u0584 \u0567 \u0562\u0561\u0566\u0574\u0561\u057A\u0561\u057F\u056B\u056F \u056C\u056B\u0576\u056B ${issue3.divisor}-\u056B`;
+          case "unrecognized_keys":
+            return `\u0549\u0573\u0561\u0576\u0561\u0579\u057E\u0561\u056E \u0562\u0561\u0576\u0561\u056C\u056B${issue3.keys.length > 1 ? "\u0576\u0565\u0580" : ""}. ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `\u054D\u056D\u0561\u056C \u0562\u0561\u0576\u0561\u056C\u056B ${withDefiniteArticle(issue3.origin)}-\u0578\u0582\u0574`;
+          case "invalid_union":
+            return "\u054D\u056D\u0561\u056C \u0574\u0578\u0582\u057F\u0584\u0561\u0563\u0580\u0578\u0582\u0574";
+          case "invalid_element":
+            return `\u054D\u056D\u0561\u056C \u0561\u0580\u056A\u0565\u0584 ${withDefiniteArticle(issue3.origin)}-\u0578\u0582\u0574`;
+          default:
+            return `\u054D\u056D\u0561\u056C \u0574\u0578\u0582\u057F\u0584\u0561\u0563\u0580\u0578\u0582\u0574`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/id.js
+function id_default() {
+  return {
+    localeError: error26()
+  };
+}
+var error26;
+var init_id = __esm({
+  "node_modules/zod/v4/locales/id.js"() {
+    init_util();
+    error26 = () => {
+      const Sizable = {
+        string: { unit: "karakter", verb: "memiliki" },
+        file: { unit: "byte", verb: "memiliki" },
+        array: { unit: "item", verb: "memiliki" },
+        set: { unit: "item", verb: "memiliki" },
+        map: { unit: "item", verb: "memiliki" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "input",
+        email: "alamat email",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "tanggal dan waktu format ISO",
+        date: "tanggal format ISO",
+        time: "jam format ISO",
+        duration: "durasi format ISO",
+        ipv4: "alamat IPv4",
+        ipv6: "alamat IPv6",
+        mac: "alamat MAC",
+        cidrv4: "rentang alamat IPv4",
+        cidrv6: "rentang alamat IPv6",
+        base64: "string dengan enkode base64",
+        base64url: "string dengan enkode base64url",
+        json_string: "string JSON",
+        e164: "angka E.164",
+        credit_card: "nomor kartu kredit",
+        currency_code: "kode mata uang",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "input"
+      };
+      const TypeDictionary = {
+        nan: "NaN"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Input tidak valid: diharapkan instanceof ${issue3.expected}, diterima ${received}`;
+            }
+            return `Input tidak valid: diharapkan ${expected}, diterima ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Input tidak valid: diharapkan ${stringifyPrimitive(issue3.values[0])}`;
+            return `Pilihan tidak valid: diharapkan salah satu dari ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `Terlalu besar: diharapkan ${issue3.origin ?? "value"} memiliki ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "elemen"}`;
+            return `Terlalu besar: diharapkan ${issue3.origin ?? "value"} menjadi ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Terlalu kecil: diharapkan ${issue3.origin} memiliki ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `Terlalu kecil: diharapkan ${issue3.origin} menjadi ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `String tidak valid: harus dimulai dengan "${_issue.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `String tidak valid: harus berakhir dengan "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `String tidak valid: harus menyertakan "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `String tidak valid: harus sesuai pola ${_issue.pattern}`;
+            return `${FormatDictionary[_issue.format] ?? issue3.format} tidak valid`;
+          }
+          case "not_multiple_of":
+            return `Angka tidak valid: harus kelipatan dari ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `Kunci tidak dikenali ${issue3.keys.length > 1 ? "s" : ""}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Kunci tidak valid di ${issue3.origin}`;
+          case "invalid_union":
+            return "Input tidak valid";
+          case "invalid_element":
+            return `Nilai tidak valid di ${issue3.origin}`;
+          default:
+            return `Input tidak valid`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/is.js
+function is_default() {
+  return {
+    localeError: error27()
+  };
+}
+var error27;
+var init_is = __esm({
+  "node_modules/zod/v4/locales/is.js"() {
+    init_util();
+    error27 = () => {
+      const Sizable = {
+        string: { unit: "stafi", verb: "a\xF0 hafa" },
+        file: { unit: "b\xE6ti", verb: "a\xF0 hafa" },
+        array: { unit: "hluti", verb: "a\xF0 hafa" },
+        set: { unit: "hluti", verb: "a\xF0 hafa" },
+        map: { unit: "hluti", verb: "a\xF0 hafa" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "gildi",
+        email: "netfang",
+        url: "vefsl\xF3\xF0",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO dagsetning og t\xEDmi",
+        date: "ISO dagsetning",
+        time: "ISO t\xEDmi",
+        duration: "ISO t\xEDmalengd",
+        ipv4: "IPv4 address",
+        ipv6: "IPv6 address",
+        mac: "MAC address",
+        cidrv4: "IPv4 range",
+        cidrv6: "IPv6 range",
+        base64: "base64-encoded strengur",
+        base64url: "base64url-encoded strengur",
+        json_string: "JSON strengur",
+        e164: "E.164 t\xF6lugildi",
+        credit_card: "kreditkortan\xFAmer",
+        currency_code: "gjaldmi\xF0ilsk\xF3\xF0i",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "gildi"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "n\xFAmer",
+        array: "fylki"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Rangt gildi: \xDE\xFA sl\xF3st inn ${received} \xFEar sem \xE1 a\xF0 vera instanceof ${issue3.expected}`;
+            }
+            return `Rangt gildi: \xDE\xFA sl\xF3st inn ${received} \xFEar sem \xE1 a\xF0 vera ${expected}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Rangt gildi: gert r\xE1\xF0 fyrir ${stringifyPrimitive(issue3.values[0])}`;
+            return `\xD3gilt val: m\xE1 vera eitt af eftirfarandi ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `Of st\xF3rt: gert er r\xE1\xF0 fyrir a\xF0 ${issue3.origin ?? "gildi"} hafi ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "hluti"}`;
+            return `Of st\xF3rt: gert er r\xE1\xF0 fyrir a\xF0 ${issue3.origin ?? "gildi"} s\xE9 ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Of l\xEDti\xF0: gert er r\xE1\xF0 fyrir a\xF0 ${issue3.origin} hafi ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `Of l\xEDti\xF0: gert er r\xE1\xF0 fyrir a\xF0 ${issue3.origin} s\xE9 ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `\xD3gildur strengur: ver\xF0ur a\xF0 byrja \xE1 "${_issue.prefix}"`;
+            }
+            if (_issue.format === "ends_with")
+              return `\xD3gildur strengur: ver\xF0ur a\xF0 enda \xE1 "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `\xD3gildur strengur: ver\xF0ur a\xF0 innihalda "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `\xD3gildur strengur: ver\xF0ur a\xF0 fylgja mynstri ${_issue.pattern}`;
+            return `Rangt ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `R\xF6ng tala: ver\xF0ur a\xF0 vera margfeldi af ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `\xD3\xFEekkt ${issue3.keys.length > 1 ? "ir lyklar" : "ur lykill"}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Rangur lykill \xED ${issue3.origin}`;
+          case "invalid_union":
+            return "Rangt gildi";
+          case "invalid_element":
+            return `Rangt gildi \xED ${issue3.origin}`;
+          default:
+            return `Rangt gildi`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/it.js
+function it_default() {
+  return {
+    localeError: error28()
+  };
+}
+var error28;
+var init_it = __esm({
+  "node_modules/zod/v4/locales/it.js"() {
+    init_util();
+    error28 = () => {
+      const Sizable = {
+        string: { unit: "caratteri", verb: "avere" },
+        file: { unit: "byte", verb: "avere" },
+        array: { unit: "elementi", verb: "avere" },
+        set: { unit: "elementi", verb: "avere" },
+        map: { unit: "elementi", verb: "avere" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "input",
+        email: "indirizzo email",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "data e ora ISO",
+        date: "data ISO",
+        time: "ora ISO",
+        duration: "durata ISO",
+        ipv4: "indirizzo IPv4",
+        ipv6: "indirizzo IPv6",
+        mac: "indirizzo MAC",
+        cidrv4: "intervallo IPv4",
+        cidrv6: "intervallo IPv6",
+        base64: "stringa codificata in base64",
+        base64url: "URL codificata in base64",
+        json_string: "stringa JSON",
+        e164: "numero E.164",
+        credit_card: "numero di carta di credito",
+        currency_code: "codice valuta",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "input"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "numero",
+        array: "vettore"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Input non valido: atteso instanceof ${issue3.expected}, ricevuto ${received}`;
+            }
+            return `Input non valido: atteso ${expected}, ricevuto ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Input non valido: atteso ${stringifyPrimitive(issue3.values[0])}`;
+            return `Opzione non valida: atteso uno tra ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `Troppo grande: ${issue3.origin ?? "valore"} deve avere ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "elementi"}`;
+            return `Troppo grande: ${issue3.origin ?? "valore"} deve essere ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Troppo piccolo: ${issue3.origin} deve avere ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `Troppo piccolo: ${issue3.origin} deve essere ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `Stringa non valida: deve iniziare con "${_issue.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `Stringa non valida: deve terminare con "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `Stringa non valida: deve includere "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `Stringa non valida: deve corrispondere al pattern ${_issue.pattern}`;
+            return `Input non valido: ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `Numero non valido: deve essere un multiplo di ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `Chiav${issue3.keys.length > 1 ? "i" : "e"} non riconosciut${issue3.keys.length > 1 ? "e" : "a"}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Chiave non valida in ${issue3.origin}`;
+          case "invalid_union":
+            return "Input non valido";
+          case "invalid_element":
+            return `Valore non valido in ${issue3.origin}`;
+          default:
+            return `Input non valido`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/ja.js
+function ja_default() {
+  return {
+    localeError: error29()
+  };
+}
+var error29;
+var init_ja = __esm({
+  "node_modules/zod/v4/locales/ja.js"() {
+    init_util();
+    error29 = () => {
+      const Sizable = {
+        string: { unit: "\u6587\u5B57", verb: "\u3067\u3042\u308B" },
+        file: { unit: "\u30D0\u30A4\u30C8", verb: "\u3067\u3042\u308B" },
+        array: { unit: "\u8981\u7D20", verb: "\u3067\u3042\u308B" },
+        set: { unit: "\u8981\u7D20", verb: "\u3067\u3042\u308B" },
+        map: { unit: "\u8981\u7D20", verb: "\u3067\u3042\u308B" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u5165\u529B\u5024",
+        email: "\u30E1\u30FC\u30EB\u30A2\u30C9\u30EC\u30B9",
+        url: "URL",
+        emoji: "\u7D75\u6587\u5B57",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO\u65E5\u6642",
+        date: "ISO\u65E5\u4ED8",
+        time: "ISO\u6642\u523B",
+        duration: "ISO\u671F\u9593",
+        ipv4: "IPv4\u30A2\u30C9\u30EC\u30B9",
+        ipv6: "IPv6\u30A2\u30C9\u30EC\u30B9",
+        mac: "MAC\u30A2\u30C9\u30EC\u30B9",
+        cidrv4: "IPv4\u7BC4\u56F2",
+        cidrv6: "IPv6\u7BC4\u56F2",
+        base64: "base64\u30A8\u30F3\u30B3\u30FC\u30C9\u6587\u5B57\u5217",
+        base64url: "base64url\u30A8\u30F3\u30B3\u30FC\u30C9\u6587\u5B57\u5217",
+        json_string: "JSON\u6587\u5B57\u5217",
+        e164: "E.164\u756A\u53F7",
+        credit_card: "\u30AF\u30EC\u30B8\u30C3\u30C8\u30AB\u30FC\u30C9\u756A\u53F7",
+        currency_code: "\u901A\u8CA8\u30B3\u30FC\u30C9",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u5165\u529B\u5024"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "\u6570\u5024",
+        array: "\u914D\u5217"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\u7121\u52B9\u306A\u5165\u529B: instanceof ${issue3.expected}\u304C\u671F\u5F85\u3055\u308C\u307E\u3057\u305F\u304C\u3001${received}\u304C\u5165\u529B\u3055\u308C\u307E\u3057\u305F`;
+            }
+            return `\u7121\u52B9\u306A\u5165\u529B: ${expected}\u304C\u671F\u5F85\u3055\u308C\u307E\u3057\u305F\u304C\u3001${received}\u304C\u5165\u529B\u3055\u308C\u307E\u3057\u305F`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u7121\u52B9\u306A\u5165\u529B: ${stringifyPrimitive(issue3.values[0])}\u304C\u671F\u5F85\u3055\u308C\u307E\u3057\u305F`;
+            return `\u7121\u52B9\u306A\u9078\u629E: ${joinValues(issue3.values, "\u3001")}\u306E\u3044\u305A\u308C\u304B\u3067\u3042\u308B\u5FC5\u8981\u304C\u3042\u308A\u307E\u3059`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "\u4EE5\u4E0B\u3067\u3042\u308B" : "\u3088\u308A\u5C0F\u3055\u3044";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u5927\u304D\u3059\u304E\u308B\u5024: ${issue3.origin ?? "\u5024"}\u306F${issue3.maximum.toString()}${sizing.unit ?? "\u8981\u7D20"}${adj}\u5FC5\u8981\u304C\u3042\u308A\u307E\u3059`;
+            return `\u5927\u304D\u3059\u304E\u308B\u5024: ${issue3.origin ?? "\u5024"}\u306F${issue3.maximum.toString()}${adj}\u5FC5\u8981\u304C\u3042\u308A\u307E\u3059`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? "\u4EE5\u4E0A\u3067\u3042\u308B" : "\u3088\u308A\u5927\u304D\u3044";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u5C0F\u3055\u3059\u304E\u308B\u5024: ${issue3.origin}\u306F${issue3.minimum.toString()}${sizing.unit}${adj}\u5FC5\u8981\u304C\u3042\u308A\u307E\u3059`;
+            return `\u5C0F\u3055\u3059\u304E\u308B\u5024: ${issue3.origin}\u306F${issue3.minimum.toString()}${adj}\u5FC5\u8981\u304C\u3042\u308A\u307E\u3059`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `\u7121\u52B9\u306A\u6587\u5B57\u5217: "${_issue.prefix}"\u3067\u59CB\u307E\u308B\u5FC5\u8981\u304C\u3042\u308A\u307E\u3059`;
+            if (_issue.format === "ends_with")
+              return `\u7121\u52B9\u306A\u6587\u5B57\u5217: "${_issue.suffix}"\u3067\u7D42\u308F\u308B\u5FC5\u8981\u304C\u3042\u308A\u307E\u3059`;
+            if (_issue.format === "includes")
+              return `\u7121\u52B9\u306A\u6587\u5B57\u5217: "${_issue.includes}"\u3092\u542B\u3080\u5FC5\u8981\u304C\u3042\u308A\u307E\u3059`;
+            if (_issue.format === "regex")
+              return `\u7121\u52B9\u306A\u6587\u5B57\u5217: \u30D1\u30BF\u30FC\u30F3${_issue.pattern}\u306B\u4E00\u81F4\u3059\u308B\u5FC5\u8981\u304C\u3042\u308A\u307E\u3059`;
+            return `\u7121\u52B9\u306A${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\u7121\u52B9\u306A\u6570\u5024: ${issue3.divisor}\u306E\u500D\u6570\u3067\u3042\u308B\u5FC5\u8981\u304C\u3042\u308A\u307E\u3059`;
+          case "unrecognized_keys":
+            return `\u8A8D\u8B58\u3055\u308C\u3066\u3044\u306A\u3044\u30AD\u30FC${issue3.keys.length > 1 ? "\u7FA4" : ""}: ${joinValues(issue3.keys, "\u3001")}`;
+          case "invalid_key":
+            return `${issue3.origin}\u5185\u306E\u7121\u52B9\u306A\u30AD\u30FC`;
+          case "invalid_union":
+            return "\u7121\u52B9\u306A\u5165\u529B";
+          case "invalid_element":
+            return `${issue3.origin}\u5185\u306E\u7121\u52B9\u306A\u5024`;
+          default:
+            return `\u7121\u52B9\u306A\u5165\u529B`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/ka.js
+function ka_default() {
+  return {
+    localeError: error30()
+  };
+}
+var error30;
+var init_ka = __esm({
+  "node_modules/zod/v4/locales/ka.js"() {
+    init_util();
+    error30 = () => {
+      const Sizable = {
+        string: { unit: "\u10E1\u10D8\u10DB\u10D1\u10DD\u10DA\u10DD", verb: "\u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D8\u10EA\u10D0\u10D5\u10D3\u10D4\u10E1" },
+        file: { unit: "\u10D1\u10D0\u10D8\u10E2\u10D8", verb: "\u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D8\u10EA\u10D0\u10D5\u10D3\u10D4\u10E1" },
+        array: { unit: "\u10D4\u10DA\u10D4\u10DB\u10D4\u10DC\u10E2\u10D8", verb: "\u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D8\u10EA\u10D0\u10D5\u10D3\u10D4\u10E1" },
+        set: { unit: "\u10D4\u10DA\u10D4\u10DB\u10D4\u10DC\u10E2\u10D8", verb: "\u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D8\u10EA\u10D0\u10D5\u10D3\u10D4\u10E1" },
+        map: { unit: "\u10D4\u10DA\u10D4\u10DB\u10D4\u10DC\u10E2\u10D8", verb: "\u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D8\u10EA\u10D0\u10D5\u10D3\u10D4\u10E1" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0",
+        email: "\u10D4\u10DA-\u10E4\u10DD\u10E1\u10E2\u10D8\u10E1 \u10DB\u10D8\u10E1\u10D0\u10DB\u10D0\u10E0\u10D7\u10D8",
+        url: "URL",
+        emoji: "\u10D4\u10DB\u10DD\u10EF\u10D8",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "\u10D7\u10D0\u10E0\u10D8\u10E6\u10D8-\u10D3\u10E0\u10DD",
+        date: "\u10D7\u10D0\u10E0\u10D8\u10E6\u10D8",
+        time: "\u10D3\u10E0\u10DD",
+        duration: "\u10EE\u10D0\u10DC\u10D2\u10E0\u10EB\u10DA\u10D8\u10D5\u10DD\u10D1\u10D0",
+        ipv4: "IPv4 \u10DB\u10D8\u10E1\u10D0\u10DB\u10D0\u10E0\u10D7\u10D8",
+        ipv6: "IPv6 \u10DB\u10D8\u10E1\u10D0\u10DB\u10D0\u10E0\u10D7\u10D8",
+        mac: "MAC \u10DB\u10D8\u10E1\u10D0\u10DB\u10D0\u10E0\u10D7\u10D8",
+        cidrv4: "IPv4 \u10D3\u10D8\u10D0\u10DE\u10D0\u10D6\u10DD\u10DC\u10D8",
+        cidrv6: "IPv6 \u10D3\u10D8\u10D0\u10DE\u10D0\u10D6\u10DD\u10DC\u10D8",
+        base64: "base64-\u10D9\u10DD\u10D3\u10D8\u10E0\u10D4\u10D1\u10E3\u10DA\u10D8 \u10D5\u10D4\u10DA\u10D8",
+        base64url: "base64url-\u10D9\u10DD\u10D3\u10D8\u10E0\u10D4\u10D1\u10E3\u10DA\u10D8 \u10D5\u10D4\u10DA\u10D8",
+        json_string: "JSON \u10D5\u10D4\u10DA\u10D8",
+        e164: "E.164 \u10DC\u10DD\u10DB\u10D4\u10E0\u10D8",
+        credit_card: "\u10E1\u10D0\u10D9\u10E0\u10D4\u10D3\u10D8\u10E2\u10DD \u10D1\u10D0\u10E0\u10D0\u10D7\u10D8\u10E1 \u10DC\u10DD\u10DB\u10D4\u10E0\u10D8",
+        currency_code: "\u10D5\u10D0\u10DA\u10E3\u10E2\u10D8\u10E1 \u10D9\u10DD\u10D3\u10D8",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "\u10E0\u10D8\u10EA\u10EE\u10D5\u10D8",
+        string: "\u10D5\u10D4\u10DA\u10D8",
+        boolean: "\u10D1\u10E3\u10DA\u10D4\u10D0\u10DC\u10D8",
+        function: "\u10E4\u10E3\u10DC\u10E5\u10EA\u10D8\u10D0",
+        array: "\u10DB\u10D0\u10E1\u10D8\u10D5\u10D8"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 instanceof ${issue3.expected}, \u10DB\u10D8\u10E6\u10D4\u10D1\u10E3\u10DA\u10D8 ${received}`;
+            }
+            return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 ${expected}, \u10DB\u10D8\u10E6\u10D4\u10D1\u10E3\u10DA\u10D8 ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 ${stringifyPrimitive(issue3.values[0])}`;
+            return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10D5\u10D0\u10E0\u10D8\u10D0\u10DC\u10E2\u10D8: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8\u10D0 \u10D4\u10E0\u10D7-\u10D4\u10E0\u10D7\u10D8 ${joinValues(issue3.values, "|")}-\u10D3\u10D0\u10DC`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u10D6\u10D4\u10D3\u10DB\u10D4\u10E2\u10D0\u10D3 \u10D3\u10D8\u10D3\u10D8: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 ${issue3.origin ?? "\u10DB\u10DC\u10D8\u10E8\u10D5\u10DC\u10D4\u10DA\u10DD\u10D1\u10D0"} ${sizing.verb} ${adj}${issue3.maximum.toString()} ${sizing.unit}`;
+            return `\u10D6\u10D4\u10D3\u10DB\u10D4\u10E2\u10D0\u10D3 \u10D3\u10D8\u10D3\u10D8: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 ${issue3.origin ?? "\u10DB\u10DC\u10D8\u10E8\u10D5\u10DC\u10D4\u10DA\u10DD\u10D1\u10D0"} \u10D8\u10E7\u10DD\u10E1 ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `\u10D6\u10D4\u10D3\u10DB\u10D4\u10E2\u10D0\u10D3 \u10DE\u10D0\u10E2\u10D0\u10E0\u10D0: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 ${issue3.origin} ${sizing.verb} ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `\u10D6\u10D4\u10D3\u10DB\u10D4\u10E2\u10D0\u10D3 \u10DE\u10D0\u10E2\u10D0\u10E0\u10D0: \u10DB\u10DD\u10E1\u10D0\u10DA\u10DD\u10D3\u10DC\u10D4\u10DA\u10D8 ${issue3.origin} \u10D8\u10E7\u10DD\u10E1 ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10D5\u10D4\u10DA\u10D8: \u10E3\u10DC\u10D3\u10D0 \u10D8\u10EC\u10E7\u10D4\u10D1\u10DD\u10D3\u10D4\u10E1 "${_issue.prefix}"-\u10D8\u10D7`;
+            }
+            if (_issue.format === "ends_with")
+              return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10D5\u10D4\u10DA\u10D8: \u10E3\u10DC\u10D3\u10D0 \u10DB\u10D7\u10D0\u10D5\u10E0\u10D3\u10D4\u10D1\u10DD\u10D3\u10D4\u10E1 "${_issue.suffix}"-\u10D8\u10D7`;
+            if (_issue.format === "includes")
+              return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10D5\u10D4\u10DA\u10D8: \u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D8\u10EA\u10D0\u10D5\u10D3\u10D4\u10E1 "${_issue.includes}"-\u10E1`;
+            if (_issue.format === "regex")
+              return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10D5\u10D4\u10DA\u10D8: \u10E3\u10DC\u10D3\u10D0 \u10E8\u10D4\u10D4\u10E1\u10D0\u10D1\u10D0\u10DB\u10D4\u10D1\u10DD\u10D3\u10D4\u10E1 \u10E8\u10D0\u10D1\u10DA\u10DD\u10DC\u10E1 ${_issue.pattern}`;
+            return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10E0\u10D8\u10EA\u10EE\u10D5\u10D8: \u10E3\u10DC\u10D3\u10D0 \u10D8\u10E7\u10DD\u10E1 ${issue3.divisor}-\u10D8\u10E1 \u10EF\u10D4\u10E0\u10D0\u10D3\u10D8`;
+          case "unrecognized_keys":
+            return `\u10E3\u10EA\u10DC\u10DD\u10D1\u10D8 \u10D2\u10D0\u10E1\u10D0\u10E6\u10D4\u10D1${issue3.keys.length > 1 ? "\u10D4\u10D1\u10D8" : "\u10D8"}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10D2\u10D0\u10E1\u10D0\u10E6\u10D4\u10D1\u10D8 ${issue3.origin}-\u10E8\u10D8`;
+          case "invalid_union":
+            return "\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0";
+          case "invalid_element":
+            return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10DB\u10DC\u10D8\u10E8\u10D5\u10DC\u10D4\u10DA\u10DD\u10D1\u10D0 ${issue3.origin}-\u10E8\u10D8`;
+          default:
+            return `\u10D0\u10E0\u10D0\u10E1\u10EC\u10DD\u10E0\u10D8 \u10E8\u10D4\u10E7\u10D5\u10D0\u10DC\u10D0`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/km.js
+function km_default() {
+  return {
+    localeError: error31()
+  };
+}
+var error31;
+var init_km = __esm({
+  "node_modules/zod/v4/locales/km.js"() {
+    init_util();
+    error31 = () => {
+      const Sizable = {
+        string: { unit: "\u178F\u17BD\u17A2\u1780\u17D2\u179F\u179A", verb: "\u1782\u17BD\u179A\u1798\u17B6\u1793" },
+        file: { unit: "\u1794\u17C3", verb: "\u1782\u17BD\u179A\u1798\u17B6\u1793" },
+        array: { unit: "\u1792\u17B6\u178F\u17BB", verb: "\u1782\u17BD\u179A\u1798\u17B6\u1793" },
+        set: { unit: "\u1792\u17B6\u178F\u17BB", verb: "\u1782\u17BD\u179A\u1798\u17B6\u1793" },
+        map: { unit: "\u1792\u17B6\u178F\u17BB", verb: "\u1782\u17BD\u179A\u1798\u17B6\u1793" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1794\u1789\u17D2\u1785\u17BC\u179B",
+        email: "\u17A2\u17B6\u179F\u1799\u178A\u17D2\u178B\u17B6\u1793\u17A2\u17CA\u17B8\u1798\u17C2\u179B",
+        url: "URL",
+        emoji: "\u179F\u1789\u17D2\u1789\u17B6\u17A2\u17B6\u179A\u1798\u17D2\u1798\u178E\u17CD",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "\u1780\u17B6\u179B\u1794\u179A\u17B7\u1785\u17D2\u1786\u17C1\u1791 \u1793\u17B7\u1784\u1798\u17C9\u17C4\u1784 ISO",
+        date: "\u1780\u17B6\u179B\u1794\u179A\u17B7\u1785\u17D2\u1786\u17C1\u1791 ISO",
+        time: "\u1798\u17C9\u17C4\u1784 ISO",
+        duration: "\u179A\u1799\u17C8\u1796\u17C1\u179B ISO",
+        ipv4: "\u17A2\u17B6\u179F\u1799\u178A\u17D2\u178B\u17B6\u1793 IPv4",
+        ipv6: "\u17A2\u17B6\u179F\u1799\u178A\u17D2\u178B\u17B6\u1793 IPv6",
+        mac: "\u17A2\u17B6\u179F\u1799\u178A\u17D2\u178B\u17B6\u1793 MAC",
+        cidrv4: "\u178A\u17C2\u1793\u17A2\u17B6\u179F\u1799\u178A\u17D2\u178B\u17B6\u1793 IPv4",
+        cidrv6: "\u178A\u17C2\u1793\u17A2\u17B6\u179F\u1799\u178A\u17D2\u178B\u17B6\u1793 IPv6",
+        base64: "\u1781\u17D2\u179F\u17C2\u17A2\u1780\u17D2\u179F\u179A\u17A2\u17CA\u17B7\u1780\u17BC\u178A base64",
+        base64url: "\u1781\u17D2\u179F\u17C2\u17A2\u1780\u17D2\u179F\u179A\u17A2\u17CA\u17B7\u1780\u17BC\u178A base64url",
+        json_string: "\u1781\u17D2\u179F\u17C2\u17A2\u1780\u17D2\u179F\u179A JSON",
+        e164: "\u179B\u17C1\u1781 E.164",
+        credit_card: "\u179B\u17C1\u1781\u1794\u17D0\u178E\u17D2\u178E\u17A5\u178E\u1791\u17B6\u1793",
+        currency_code: "\u1780\u17BC\u178A\u179A\u17BC\u1794\u17B7\u1799\u1794\u17D0\u178E\u17D2\u178E",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1794\u1789\u17D2\u1785\u17BC\u179B"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "\u179B\u17C1\u1781",
+        array: "\u17A2\u17B6\u179A\u17C1 (Array)",
+        null: "\u1782\u17D2\u1798\u17B6\u1793\u178F\u1798\u17D2\u179B\u17C3 (null)"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1794\u1789\u17D2\u1785\u17BC\u179B\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A instanceof ${issue3.expected} \u1794\u17C9\u17BB\u1793\u17D2\u178F\u17C2\u1791\u1791\u17BD\u179B\u1794\u17B6\u1793 ${received}`;
+            }
+            return `\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1794\u1789\u17D2\u1785\u17BC\u179B\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A ${expected} \u1794\u17C9\u17BB\u1793\u17D2\u178F\u17C2\u1791\u1791\u17BD\u179B\u1794\u17B6\u1793 ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1794\u1789\u17D2\u1785\u17BC\u179B\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A ${stringifyPrimitive(issue3.values[0])}`;
+            return `\u1787\u1798\u17D2\u179A\u17BE\u179F\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1787\u17B6\u1798\u17BD\u1799\u1780\u17D2\u1793\u17BB\u1784\u1785\u17C6\u178E\u17C4\u1798 ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u1792\u17C6\u1796\u17C1\u1780\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A ${issue3.origin ?? "\u178F\u1798\u17D2\u179B\u17C3"} ${adj} ${issue3.maximum.toString()} ${sizing.unit ?? "\u1792\u17B6\u178F\u17BB"}`;
+            return `\u1792\u17C6\u1796\u17C1\u1780\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A ${issue3.origin ?? "\u178F\u1798\u17D2\u179B\u17C3"} ${adj} ${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `\u178F\u17BC\u1785\u1796\u17C1\u1780\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A ${issue3.origin} ${adj} ${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `\u178F\u17BC\u1785\u1796\u17C1\u1780\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1780\u17B6\u179A ${issue3.origin} ${adj} ${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `\u1781\u17D2\u179F\u17C2\u17A2\u1780\u17D2\u179F\u179A\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1785\u17B6\u1794\u17CB\u1795\u17D2\u178F\u17BE\u1798\u178A\u17C4\u1799 "${_issue.prefix}"`;
+            }
+            if (_issue.format === "ends_with")
+              return `\u1781\u17D2\u179F\u17C2\u17A2\u1780\u17D2\u179F\u179A\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1794\u1789\u17D2\u1785\u1794\u17CB\u178A\u17C4\u1799 "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `\u1781\u17D2\u179F\u17C2\u17A2\u1780\u17D2\u179F\u179A\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u1798\u17B6\u1793 "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `\u1781\u17D2\u179F\u17C2\u17A2\u1780\u17D2\u179F\u179A\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u178F\u17C2\u1795\u17D2\u1782\u17BC\u1795\u17D2\u1782\u1784\u1793\u17B9\u1784\u1791\u1798\u17D2\u179A\u1784\u17CB\u178A\u17C2\u179B\u1794\u17B6\u1793\u1780\u17C6\u178E\u178F\u17CB ${_issue.pattern}`;
+            return `\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\u179B\u17C1\u1781\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u17D6 \u178F\u17D2\u179A\u17BC\u179C\u178F\u17C2\u1787\u17B6\u1796\u17A0\u17BB\u1782\u17BB\u178E\u1793\u17C3 ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `\u179A\u1780\u1783\u17BE\u1789\u179F\u17C4\u1798\u17B7\u1793\u179F\u17D2\u1782\u17B6\u179B\u17CB\u17D6 ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `\u179F\u17C4\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u1793\u17C5\u1780\u17D2\u1793\u17BB\u1784 ${issue3.origin}`;
+          case "invalid_union":
+            return `\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C`;
+          case "invalid_element":
+            return `\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C\u1793\u17C5\u1780\u17D2\u1793\u17BB\u1784 ${issue3.origin}`;
+          default:
+            return `\u1791\u17B7\u1793\u17D2\u1793\u1793\u17D0\u1799\u1798\u17B7\u1793\u178F\u17D2\u179A\u17B9\u1798\u178F\u17D2\u179A\u17BC\u179C`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/kh.js
+function kh_default() {
+  return km_default();
+}
+var init_kh = __esm({
+  "node_modules/zod/v4/locales/kh.js"() {
+    init_km();
+  }
+});
+
+// node_modules/zod/v4/locales/kn.js
+function kn_default() {
+  return {
+    localeError: error32()
+  };
+}
+var error32;
+var init_kn = __esm({
+  "node_modules/zod/v4/locales/kn.js"() {
+    init_util();
+    error32 = () => {
+      const Sizable = {
+        string: { unit: "\u0C85\u0C95\u0CCD\u0CB7\u0CB0\u0C97\u0CB3\u0CC1", verb: "\u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1" },
+        file: { unit: "\u0CAC\u0CC8\u0C9F\u0CCD\u200C\u0C97\u0CB3\u0CC1", verb: "\u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1" },
+        array: { unit: "\u0CB5\u0CB8\u0CCD\u0CA4\u0CC1\u0C97\u0CB3\u0CC1", verb: "\u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1" },
+        set: { unit: "\u0CB5\u0CB8\u0CCD\u0CA4\u0CC1\u0C97\u0CB3\u0CC1", verb: "\u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1" },
+        map: { unit: "entries", verb: "\u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u0C87\u0CA8\u0CCD\u0CAA\u0CC1\u0C9F\u0CCD",
+        email: "email \u0CB5\u0CBF\u0CB3\u0CBE\u0CB8",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO \u0CA6\u0CBF\u0CA8\u0CBE\u0C82\u0C95\u0CA6 \u0CB8\u0CAE\u0CAF",
+        date: "ISO \u0CA6\u0CBF\u0CA8\u0CBE\u0C82\u0C95",
+        time: "ISO \u0CB8\u0CAE\u0CAF",
+        duration: "ISO \u0C85\u0CB5\u0CA7\u0CBF",
+        ipv4: "IPv4 \u0CB5\u0CBF\u0CB3\u0CBE\u0CB8",
+        ipv6: "IPv6 \u0CB5\u0CBF\u0CB3\u0CBE\u0CB8",
+        mac: "MAC \u0CB5\u0CBF\u0CB3\u0CBE\u0CB8",
+        cidrv4: "IPv4 \u0CB5\u0CCD\u0CAF\u0CBE\u0CAA\u0CCD\u0CA4\u0CBF\u0CAF",
+        cidrv6: "IPv6 \u0CB5\u0CCD\u0CAF\u0CBE\u0CAA\u0CCD\u0CA4\u0CBF\u0CAF",
+        base64: "base64-encoded\u0CB8\u0CCD\u0C9F\u0CCD\u0CB0\u0CBF\u0C82\u0C97\u0CCD",
+        base64url: "base64url-encoded\u0CB8\u0CCD\u0C9F\u0CCD\u0CB0\u0CBF\u0C82\u0C97\u0CCD",
+        json_string: "JSON\u0CB8\u0CCD\u0C9F\u0CCD\u0CB0\u0CBF\u0C82\u0C97\u0CCD",
+        e164: "E.164 \u0CB8\u0C82\u0C96\u0CCD\u0CAF\u0CC6",
+        credit_card: "\u0C95\u0CCD\u0CB0\u0CC6\u0CA1\u0CBF\u0C9F\u0CCD \u0C95\u0CBE\u0CB0\u0CCD\u0CA1\u0CCD \u0CB8\u0C82\u0C96\u0CCD\u0CAF\u0CC6",
+        currency_code: "\u0C95\u0CB0\u0CC6\u0CA8\u0CCD\u0CB8\u0CBF \u0C95\u0CCB\u0CA1\u0CCD",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u0C87\u0CA8\u0CCD\u0CAA\u0CC1\u0C9F\u0CCD"
+      };
+      const TypeDictionary = {
+        // Compatibility: "nan" -> "NaN" for display
+        nan: "NaN"
+        // All other type names omitted - they fall back to raw values via ?? operator
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0C87\u0CA8\u0CCD\u200C\u0CAA\u0CC1\u0C9F\u0CCD: \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${expected}, \u0CB8\u0CCD\u0CB5\u0CC0\u0C95\u0CB0\u0CBF\u0CB8\u0CBF\u0CA6\u0CA8\u0CC1 ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0C87\u0CA8\u0CCD\u200C\u0CAA\u0CC1\u0C9F\u0CCD: \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${stringifyPrimitive(issue3.values[0])}`;
+            return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0C86\u0CAF\u0CCD\u0C95\u0CC6: \u0C87\u0CB5\u0CC1\u0C97\u0CB3\u0CB2\u0CCD\u0CB2\u0CBF \u0C92\u0C82\u0CA6\u0CA8\u0CCD\u0CA8\u0CC1 \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u0CA4\u0CC1\u0C82\u0CAC\u0CBE \u0CA6\u0CCA\u0CA1\u0CCD\u0CA1\u0CA6\u0CC1: \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${issue3.origin ?? "value"} \u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1 ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "\u0C85\u0C82\u0CB6\u0C97\u0CB3\u0CC1"}`;
+            return `\u0CA4\u0CC1\u0C82\u0CAC\u0CBE \u0CA6\u0CCA\u0CA1\u0CCD\u0CA1\u0CA6\u0CC1: \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${issue3.origin ?? "value"} \u0C8E\u0C82\u0CA6\u0CC1 ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `\u0CA4\u0CC1\u0C82\u0CAC\u0CBE \u0C9A\u0CBF\u0C95\u0CCD\u0C95\u0CA6\u0CC1: \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${issue3.origin} \u0CB9\u0CCA\u0C82\u0CA6\u0CB2\u0CC1 ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `\u0CA4\u0CC1\u0C82\u0CAC\u0CBE \u0C9A\u0CBF\u0C95\u0CCD\u0C95\u0CA6\u0CC1: \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${issue3.origin} \u0C8E\u0C82\u0CA6\u0CC1 ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF\u0CB5\u0CBE\u0CA6 \u0CB8\u0CCD\u0C9F\u0CCD\u0CB0\u0CBF\u0C82\u0C97\u0CCD: \u0C87\u0CA6\u0CB0\u0CCA\u0C82\u0CA6\u0CBF\u0C97\u0CC6 \u0CAA\u0CCD\u0CB0\u0CBE\u0CB0\u0C82\u0CAD\u0CBF\u0CB8\u0CAC\u0CC7\u0C95\u0CC1 "${_issue.prefix}"`;
+            }
+            if (_issue.format === "ends_with")
+              return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF\u0CB5\u0CBE\u0CA6 \u0CB8\u0CCD\u0C9F\u0CCD\u0CB0\u0CBF\u0C82\u0C97\u0CCD: \u0C87\u0CA6\u0CB0\u0CCA\u0C82\u0CA6\u0CBF\u0C97\u0CC6 \u0C95\u0CCA\u0CA8\u0CC6\u0C97\u0CCA\u0CB3\u0CCD\u0CB3\u0CAC\u0CC7\u0C95\u0CC1 "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0CB8\u0CCD\u0C9F\u0CCD\u0CB0\u0CBF\u0C82\u0C97\u0CCD: \u0C92\u0CB3\u0C97\u0CCA\u0C82\u0CA1\u0CBF\u0CB0\u0CAC\u0CC7\u0C95\u0CC1 "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF\u0CB5\u0CBE\u0CA6 \u0CB8\u0CCD\u0C9F\u0CCD\u0CB0\u0CBF\u0C82\u0C97\u0CCD: \u0CAE\u0CBE\u0CA6\u0CB0\u0CBF\u0C97\u0CC6 \u0CB9\u0CCA\u0C82\u0CA6\u0CBF\u0C95\u0CC6\u0CAF\u0CBE\u0C97\u0CAC\u0CC7\u0C95\u0CC1 ${_issue.pattern}`;
+            return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0CB8\u0C82\u0C96\u0CCD\u0CAF\u0CC6: \u0CAC\u0CB9\u0CC1\u0CB8\u0C82\u0C96\u0CCD\u0CAF\u0CC6\u0CAF\u0CBE\u0C97\u0CBF\u0CB0\u0CAC\u0CC7\u0C95\u0CC1 ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `\u0C97\u0CC1\u0CB0\u0CC1\u0CA4\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CA6 \u0C95\u0CC0 ${issue3.keys.length > 1 ? "s" : ""}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF\u0CB5\u0CBE\u0CA6 \u0C95\u0CC0 \u0C87\u0CA8\u0CCD ${issue3.origin}`;
+          case "invalid_union":
+            if (issue3.options && Array.isArray(issue3.options) && issue3.options.length > 0) {
+              const opts = issue3.options.map((o) => `'${o}'`).join(" | ");
+              return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0CA4\u0CBE\u0CB0\u0CA4\u0CAE\u0CCD\u0CAF \u0CAE\u0CCC\u0CB2\u0CCD\u0CAF. \u0CA8\u0CBF\u0CB0\u0CC0\u0C95\u0CCD\u0CB7\u0CBF\u0CB8\u0CB2\u0CBE\u0C97\u0CBF\u0CA6\u0CC6 ${opts}`;
+            }
+            return "\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0C87\u0CA8\u0CCD\u200C\u0CAA\u0CC1\u0C9F\u0CCD";
+          case "invalid_element":
+            return `\u0CB0\u0CB2\u0CCD\u0CB2\u0CBF \u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0CAE\u0CCC\u0CB2\u0CCD\u0CAF ${issue3.origin}`;
+          default:
+            return `\u0C85\u0CAE\u0CBE\u0CA8\u0CCD\u0CAF \u0C87\u0CA8\u0CCD\u200C\u0CAA\u0CC1\u0C9F\u0CCD`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/ko.js
+function ko_default() {
+  return {
+    localeError: error33()
+  };
+}
+var error33;
+var init_ko = __esm({
+  "node_modules/zod/v4/locales/ko.js"() {
+    init_util();
+    error33 = () => {
+      const Sizable = {
+        string: { unit: "\uBB38\uC790", verb: "to have" },
+        file: { unit: "\uBC14\uC774\uD2B8", verb: "to have" },
+        array: { unit: "\uAC1C", verb: "to have" },
+        set: { unit: "\uAC1C", verb: "to have" },
+        map: { unit: "\uAC1C", verb: "to have" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\uC785\uB825",
+        email: "\uC774\uBA54\uC77C \uC8FC\uC18C",
+        url: "URL",
+        emoji: "\uC774\uBAA8\uC9C0",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO \uB0A0\uC9DC\uC2DC\uAC04",
+        date: "ISO \uB0A0\uC9DC",
+        time: "ISO \uC2DC\uAC04",
+        duration: "ISO \uAE30\uAC04",
+        ipv4: "IPv4 \uC8FC\uC18C",
+        ipv6: "IPv6 \uC8FC\uC18C",
+        mac: "MAC \uC8FC\uC18C",
+        cidrv4: "IPv4 \uBC94\uC704",
+        cidrv6: "IPv6 \uBC94\uC704",
+        base64: "base64 \uC778\uCF54\uB529 \uBB38\uC790\uC5F4",
+        base64url: "base64url \uC778\uCF54\uB529 \uBB38\uC790\uC5F4",
+        json_string: "JSON \uBB38\uC790\uC5F4",
+        e164: "E.164 \uBC88\uD638",
+        credit_card: "\uC2E0\uC6A9\uCE74\uB4DC \uBC88\uD638",
+        currency_code: "\uD1B5\uD654 \uCF54\uB4DC",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\uC785\uB825"
+      };
+      const TypeDictionary = {
+        nan: "NaN"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\uC798\uBABB\uB41C \uC785\uB825: \uC608\uC0C1 \uD0C0\uC785\uC740 instanceof ${issue3.expected}, \uBC1B\uC740 \uD0C0\uC785\uC740 ${received}\uC785\uB2C8\uB2E4`;
+            }
+            return `\uC798\uBABB\uB41C \uC785\uB825: \uC608\uC0C1 \uD0C0\uC785\uC740 ${expected}, \uBC1B\uC740 \uD0C0\uC785\uC740 ${received}\uC785\uB2C8\uB2E4`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\uC798\uBABB\uB41C \uC785\uB825: \uAC12\uC740 ${stringifyPrimitive(issue3.values[0])} \uC774\uC5B4\uC57C \uD569\uB2C8\uB2E4`;
+            return `\uC798\uBABB\uB41C \uC635\uC158: ${joinValues(issue3.values, "\uB610\uB294 ")} \uC911 \uD558\uB098\uC5EC\uC57C \uD569\uB2C8\uB2E4`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "\uC774\uD558" : "\uBBF8\uB9CC";
+            const suffix = adj === "\uBBF8\uB9CC" ? "\uC774\uC5B4\uC57C \uD569\uB2C8\uB2E4" : "\uC5EC\uC57C \uD569\uB2C8\uB2E4";
+            const sizing = getSizing(issue3.origin);
+            const unit = sizing?.unit ?? "\uC694\uC18C";
+            if (sizing)
+              return `${issue3.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uD07D\uB2C8\uB2E4: ${issue3.maximum.toString()}${unit} ${adj}${suffix}`;
+            return `${issue3.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uD07D\uB2C8\uB2E4: ${issue3.maximum.toString()} ${adj}${suffix}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? "\uC774\uC0C1" : "\uCD08\uACFC";
+            const suffix = adj === "\uC774\uC0C1" ? "\uC774\uC5B4\uC57C \uD569\uB2C8\uB2E4" : "\uC5EC\uC57C \uD569\uB2C8\uB2E4";
+            const sizing = getSizing(issue3.origin);
+            const unit = sizing?.unit ?? "\uC694\uC18C";
+            if (sizing) {
+              return `${issue3.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uC791\uC2B5\uB2C8\uB2E4: ${issue3.minimum.toString()}${unit} ${adj}${suffix}`;
+            }
+            return `${issue3.origin ?? "\uAC12"}\uC774 \uB108\uBB34 \uC791\uC2B5\uB2C8\uB2E4: ${issue3.minimum.toString()} ${adj}${suffix}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `\uC798\uBABB\uB41C \uBB38\uC790\uC5F4: "${_issue.prefix}"(\uC73C)\uB85C \uC2DC\uC791\uD574\uC57C \uD569\uB2C8\uB2E4`;
+            }
+            if (_issue.format === "ends_with")
+              return `\uC798\uBABB\uB41C \uBB38\uC790\uC5F4: "${_issue.suffix}"(\uC73C)\uB85C \uB05D\uB098\uC57C \uD569\uB2C8\uB2E4`;
+            if (_issue.format === "includes")
+              return `\uC798\uBABB\uB41C \uBB38\uC790\uC5F4: "${_issue.includes}"\uC744(\uB97C) \uD3EC\uD568\uD574\uC57C \uD569\uB2C8\uB2E4`;
+            if (_issue.format === "regex")
+              return `\uC798\uBABB\uB41C \uBB38\uC790\uC5F4: \uC815\uADDC\uC2DD ${_issue.pattern} \uD328\uD134\uACFC \uC77C\uCE58\uD574\uC57C \uD569\uB2C8\uB2E4`;
+            return `\uC798\uBABB\uB41C ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\uC798\uBABB\uB41C \uC22B\uC790: ${issue3.divisor}\uC758 \uBC30\uC218\uC5EC\uC57C \uD569\uB2C8\uB2E4`;
+          case "unrecognized_keys":
+            return `\uC778\uC2DD\uD560 \uC218 \uC5C6\uB294 \uD0A4: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `\uC798\uBABB\uB41C \uD0A4: ${issue3.origin}`;
+          case "invalid_union":
+            return `\uC798\uBABB\uB41C \uC785\uB825`;
+          case "invalid_element":
+            return `\uC798\uBABB\uB41C \uAC12: ${issue3.origin}`;
+          default:
+            return `\uC798\uBABB\uB41C \uC785\uB825`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/lt.js
+function getUnitTypeFromNumber(number5) {
+  const abs = Math.abs(number5);
+  const last = abs % 10;
+  const last2 = abs % 100;
+  if (last2 >= 11 && last2 <= 19 || last === 0)
+    return "many";
+  if (last === 1)
+    return "one";
+  return "few";
+}
+function lt_default() {
+  return {
+    localeError: error34()
+  };
+}
+var capitalizeFirstCharacter, error34;
+var init_lt = __esm({
+  "node_modules/zod/v4/locales/lt.js"() {
+    init_util();
+    capitalizeFirstCharacter = (text4) => {
+      return text4.charAt(0).toUpperCase() + text4.slice(1);
+    };
+    error34 = () => {
+      const Sizable = {
+        string: {
+          unit: {
+            one: "simbolis",
+            few: "simboliai",
+            many: "simboli\u0173"
+          },
+          verb: {
+            smaller: {
+              inclusive: "turi b\u016Bti ne ilgesn\u0117 kaip",
+              notInclusive: "turi b\u016Bti trumpesn\u0117 kaip"
+            },
+            bigger: {
+              inclusive: "turi b\u016Bti ne trumpesn\u0117 kaip",
+              notInclusive: "turi b\u016Bti ilgesn\u0117 kaip"
+            }
+          }
+        },
+        file: {
+          unit: {
+            one: "baitas",
+            few: "baitai",
+            many: "bait\u0173"
+          },
+          verb: {
+            smaller: {
+              inclusive: "turi b\u016Bti ne didesnis kaip",
+              notInclusive: "turi b\u016Bti ma\u017Eesnis kaip"
+            },
+            bigger: {
+              inclusive: "turi b\u016Bti ne ma\u017Eesnis kaip",
+              notInclusive: "turi b\u016Bti didesnis kaip"
+            }
+          }
+        },
+        array: {
+          unit: {
+            one: "element\u0105",
+            few: "elementus",
+            many: "element\u0173"
+          },
+          verb: {
+            smaller: {
+              inclusive: "turi tur\u0117ti ne daugiau kaip",
+              notInclusive: "turi tur\u0117ti ma\u017Eiau kaip"
+            },
+            bigger: {
+              inclusive: "turi tur\u0117ti ne ma\u017Eiau kaip",
+              notInclusive: "turi tur\u0117ti daugiau kaip"
+            }
+          }
+        },
+        set: {
+          unit: {
+            one: "element\u0105",
+            few: "elementus",
+            many: "element\u0173"
+          },
+          verb: {
+            smaller: {
+              inclusive: "turi tur\u0117ti ne daugiau kaip",
+              notInclusive: "turi tur\u0117ti ma\u017Eiau kaip"
+            },
+            bigger: {
+              inclusive: "turi tur\u0117ti ne ma\u017Eiau kaip",
+              notInclusive: "turi tur\u0117ti daugiau kaip"
+            }
+          }
+        }
+      };
+      function getSizing(origin, unitType, inclusive, targetShouldBe) {
+        const result = Sizable[origin] ?? null;
+        if (result === null)
+          return result;
+        return {
+          unit: result.unit[unitType],
+          verb: result.verb[targetShouldBe][inclusive ? "inclusive" : "notInclusive"]
+        };
+      }
+      const FormatDictionary = {
+        regex: "\u012Fvestis",
+        email: "el. pa\u0161to adresas",
+        url: "URL",
+        emoji: "jaustukas",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO data ir laikas",
+        date: "ISO data",
+        time: "ISO laikas",
+        duration: "ISO trukm\u0117",
+        ipv4: "IPv4 adresas",
+        ipv6: "IPv6 adresas",
+        mac: "MAC adresas",
+        cidrv4: "IPv4 tinklo prefiksas (CIDR)",
+        cidrv6: "IPv6 tinklo prefiksas (CIDR)",
+        base64: "base64 u\u017Ekoduota eilut\u0117",
+        base64url: "base64url u\u017Ekoduota eilut\u0117",
+        json_string: "JSON eilut\u0117",
+        e164: "E.164 numeris",
+        credit_card: "kredito kortel\u0117s numeris",
+        currency_code: "valiutos kodas",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u012Fvestis"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "skai\u010Dius",
+        bigint: "sveikasis skai\u010Dius",
+        string: "eilut\u0117",
+        boolean: "login\u0117 reik\u0161m\u0117",
+        undefined: "neapibr\u0117\u017Eta reik\u0161m\u0117",
+        function: "funkcija",
+        symbol: "simbolis",
+        array: "masyvas",
+        object: "objektas",
+        null: "nulin\u0117 reik\u0161m\u0117"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Gautas tipas ${received}, o tik\u0117tasi - instanceof ${issue3.expected}`;
+            }
+            return `Gautas tipas ${received}, o tik\u0117tasi - ${expected}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Privalo b\u016Bti ${stringifyPrimitive(issue3.values[0])}`;
+            return `Privalo b\u016Bti vienas i\u0161 ${joinValues(issue3.values, "|")} pasirinkim\u0173`;
+          case "too_big": {
+            const origin = TypeDictionary[issue3.origin] ?? issue3.origin;
+            const sizing = getSizing(issue3.origin, getUnitTypeFromNumber(Number(issue3.maximum)), issue3.inclusive ?? false, "smaller");
+            if (sizing?.verb)
+              return `${capitalizeFirstCharacter(origin ?? issue3.origin ?? "reik\u0161m\u0117")} ${sizing.verb} ${issue3.maximum.toString()} ${sizing.unit ?? "element\u0173"}`;
+            const adj = issue3.inclusive ? "ne didesnis kaip" : "ma\u017Eesnis kaip";
+            return `${capitalizeFirstCharacter(origin ?? issue3.origin ?? "reik\u0161m\u0117")} turi b\u016Bti ${adj} ${issue3.maximum.toString()} ${sizing?.unit}`;
+          }
+          case "too_small": {
+            const origin = TypeDictionary[issue3.origin] ?? issue3.origin;
+            const sizing = getSizing(issue3.origin, getUnitTypeFromNumber(Number(issue3.minimum)), issue3.inclusive ?? false, "bigger");
+            if (sizing?.verb)
+              return `${capitalizeFirstCharacter(origin ?? issue3.origin ?? "reik\u0161m\u0117")} ${sizing.verb} ${issue3.minimum.toString()} ${sizing.unit ?? "element\u0173"}`;
+            const adj = issue3.inclusive ? "ne ma\u017Eesnis kaip" : "didesnis kaip";
+            return `${capitalizeFirstCharacter(origin ?? issue3.origin ?? "reik\u0161m\u0117")} turi b\u016Bti ${adj} ${issue3.minimum.toString()} ${sizing?.unit}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `Eilut\u0117 privalo prasid\u0117ti "${_issue.prefix}"`;
+            }
+            if (_issue.format === "ends_with")
+              return `Eilut\u0117 privalo pasibaigti "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `Eilut\u0117 privalo \u012Ftraukti "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `Eilut\u0117 privalo atitikti ${_issue.pattern}`;
+            return `Neteisingas ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `Skai\u010Dius privalo b\u016Bti ${issue3.divisor} kartotinis.`;
+          case "unrecognized_keys":
+            return `Neatpa\u017Eint${issue3.keys.length > 1 ? "i" : "as"} rakt${issue3.keys.length > 1 ? "ai" : "as"}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return "Rastas klaidingas raktas";
+          case "invalid_union":
+            return "Klaidinga \u012Fvestis";
+          case "invalid_element": {
+            const origin = TypeDictionary[issue3.origin] ?? issue3.origin;
+            return `${capitalizeFirstCharacter(origin ?? issue3.origin ?? "reik\u0161m\u0117")} turi klaiding\u0105 \u012Fvest\u012F`;
+          }
+          default:
+            return "Klaidinga \u012Fvestis";
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/mk.js
+function mk_default() {
+  return {
+    localeError: error35()
+  };
+}
+var error35;
+var init_mk = __esm({
+  "node_modules/zod/v4/locales/mk.js"() {
+    init_util();
+    error35 = () => {
+      const Sizable = {
+        string: { unit: "\u0437\u043D\u0430\u0446\u0438", verb: "\u0434\u0430 \u0438\u043C\u0430\u0430\u0442" },
+        file: { unit: "\u0431\u0430\u0458\u0442\u0438", verb: "\u0434\u0430 \u0438\u043C\u0430\u0430\u0442" },
+        array: { unit: "\u0441\u0442\u0430\u0432\u043A\u0438", verb: "\u0434\u0430 \u0438\u043C\u0430\u0430\u0442" },
+        set: { unit: "\u0441\u0442\u0430\u0432\u043A\u0438", verb: "\u0434\u0430 \u0438\u043C\u0430\u0430\u0442" },
+        map: { unit: "\u0441\u0442\u0430\u0432\u043A\u0438", verb: "\u0434\u0430 \u0438\u043C\u0430\u0430\u0442" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u0432\u043D\u0435\u0441",
+        email: "\u0430\u0434\u0440\u0435\u0441\u0430 \u043D\u0430 \u0435-\u043F\u043E\u0448\u0442\u0430",
+        url: "URL",
+        emoji: "\u0435\u043C\u043E\u045F\u0438",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO \u0434\u0430\u0442\u0443\u043C \u0438 \u0432\u0440\u0435\u043C\u0435",
+        date: "ISO \u0434\u0430\u0442\u0443\u043C",
+        time: "ISO \u0432\u0440\u0435\u043C\u0435",
+        duration: "ISO \u0432\u0440\u0435\u043C\u0435\u0442\u0440\u0430\u0435\u045A\u0435",
+        ipv4: "IPv4 \u0430\u0434\u0440\u0435\u0441\u0430",
+        ipv6: "IPv6 \u0430\u0434\u0440\u0435\u0441\u0430",
+        mac: "MAC \u0430\u0434\u0440\u0435\u0441\u0430",
+        cidrv4: "IPv4 \u043E\u043F\u0441\u0435\u0433",
+        cidrv6: "IPv6 \u043E\u043F\u0441\u0435\u0433",
+        base64: "base64-\u0435\u043D\u043A\u043E\u0434\u0438\u0440\u0430\u043D\u0430 \u043D\u0438\u0437\u0430",
+        base64url: "base64url-\u0435\u043D\u043A\u043E\u0434\u0438\u0440\u0430\u043D\u0430 \u043D\u0438\u0437\u0430",
+        json_string: "JSON \u043D\u0438\u0437\u0430",
+        e164: "E.164 \u0431\u0440\u043E\u0458",
+        credit_card: "\u0431\u0440\u043E\u0458 \u043D\u0430 \u043A\u0440\u0435\u0434\u0438\u0442\u043D\u0430 \u043A\u0430\u0440\u0442\u0438\u0447\u043A\u0430",
+        currency_code: "\u043A\u043E\u0434 \u043D\u0430 \u0432\u0430\u043B\u0443\u0442\u0430",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u0432\u043D\u0435\u0441"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "\u0431\u0440\u043E\u0458",
+        array: "\u043D\u0438\u0437\u0430"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\u0413\u0440\u0435\u0448\u0435\u043D \u0432\u043D\u0435\u0441: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 instanceof ${issue3.expected}, \u043F\u0440\u0438\u043C\u0435\u043D\u043E ${received}`;
+            }
+            return `\u0413\u0440\u0435\u0448\u0435\u043D \u0432\u043D\u0435\u0441: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 ${expected}, \u043F\u0440\u0438\u043C\u0435\u043D\u043E ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Invalid input: expected ${stringifyPrimitive(issue3.values[0])}`;
+            return `\u0413\u0440\u0435\u0448\u0430\u043D\u0430 \u043E\u043F\u0446\u0438\u0458\u0430: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 \u0435\u0434\u043D\u0430 ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u041F\u0440\u0435\u043C\u043D\u043E\u0433\u0443 \u0433\u043E\u043B\u0435\u043C: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 ${issue3.origin ?? "\u0432\u0440\u0435\u0434\u043D\u043E\u0441\u0442\u0430"} \u0434\u0430 \u0438\u043C\u0430 ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "\u0435\u043B\u0435\u043C\u0435\u043D\u0442\u0438"}`;
+            return `\u041F\u0440\u0435\u043C\u043D\u043E\u0433\u0443 \u0433\u043E\u043B\u0435\u043C: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 ${issue3.origin ?? "\u0432\u0440\u0435\u0434\u043D\u043E\u0441\u0442\u0430"} \u0434\u0430 \u0431\u0438\u0434\u0435 ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `\u041F\u0440\u0435\u043C\u043D\u043E\u0433\u0443 \u043C\u0430\u043B: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 ${issue3.origin} \u0434\u0430 \u0438\u043C\u0430 ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `\u041F\u0440\u0435\u043C\u043D\u043E\u0433\u0443 \u043C\u0430\u043B: \u0441\u0435 \u043E\u0447\u0435\u043A\u0443\u0432\u0430 ${issue3.origin} \u0434\u0430 \u0431\u0438\u0434\u0435 ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `\u041D\u0435\u0432\u0430\u0436\u0435\u0447\u043A\u0430 \u043D\u0438\u0437\u0430: \u043C\u043E\u0440\u0430 \u0434\u0430 \u0437\u0430\u043F\u043E\u0447\u043D\u0443\u0432\u0430 \u0441\u043E "${_issue.prefix}"`;
+            }
+            if (_issue.format === "ends_with")
+              return `\u041D\u0435\u0432\u0430\u0436\u0435\u0447\u043A\u0430 \u043D\u0438\u0437\u0430: \u043C\u043E\u0440\u0430 \u0434\u0430 \u0437\u0430\u0432\u0440\u0448\u0443\u0432\u0430 \u0441\u043E "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `\u041D\u0435\u0432\u0430\u0436\u0435\u0447\u043A\u0430 \u043D\u0438\u0437\u0430: \u043C\u043E\u0440\u0430 \u0434\u0430 \u0432\u043A\u043B\u0443\u0447\u0443\u0432\u0430 "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `\u041D\u0435\u0432\u0430\u0436\u0435\u0447\u043A\u0430 \u043D\u0438\u0437\u0430: \u043C\u043E\u0440\u0430 \u0434\u0430 \u043E\u0434\u0433\u043E\u0430\u0440\u0430 \u043D\u0430 \u043F\u0430\u0442\u0435\u0440\u043D\u043E\u0442 ${_issue.pattern}`;
+            return `Invalid ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\u0413\u0440\u0435\u0448\u0435\u043D \u0431\u0440\u043E\u0458: \u043C\u043E\u0440\u0430 \u0434\u0430 \u0431\u0438\u0434\u0435 \u0434\u0435\u043B\u0438\u0432 \u0441\u043E ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `${issue3.keys.length > 1 ? "\u041D\u0435\u043F\u0440\u0435\u043F\u043E\u0437\u043D\u0430\u0435\u043D\u0438 \u043A\u043B\u0443\u0447\u0435\u0432\u0438" : "\u041D\u0435\u043F\u0440\u0435\u043F\u043E\u0437\u043D\u0430\u0435\u043D \u043A\u043B\u0443\u0447"}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `\u0413\u0440\u0435\u0448\u0435\u043D \u043A\u043B\u0443\u0447 \u0432\u043E ${issue3.origin}`;
+          case "invalid_union":
+            return "\u0413\u0440\u0435\u0448\u0435\u043D \u0432\u043D\u0435\u0441";
+          case "invalid_element":
+            return `\u0413\u0440\u0435\u0448\u043D\u0430 \u0432\u0440\u0435\u0434\u043D\u043E\u0441\u0442 \u0432\u043E ${issue3.origin}`;
+          default:
+            return `\u0413\u0440\u0435\u0448\u0435\u043D \u0432\u043D\u0435\u0441`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/ms.js
+function ms_default() {
+  return {
+    localeError: error36()
+  };
+}
+var error36;
+var init_ms = __esm({
+  "node_modules/zod/v4/locales/ms.js"() {
+    init_util();
+    error36 = () => {
+      const Sizable = {
+        string: { unit: "aksara", verb: "mempunyai" },
+        file: { unit: "bait", verb: "mempunyai" },
+        array: { unit: "elemen", verb: "mempunyai" },
+        set: { unit: "elemen", verb: "mempunyai" },
+        map: { unit: "elemen", verb: "mempunyai" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "input",
+        email: "alamat e-mel",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "tarikh masa ISO",
+        date: "tarikh ISO",
+        time: "masa ISO",
+        duration: "tempoh ISO",
+        ipv4: "alamat IPv4",
+        ipv6: "alamat IPv6",
+        mac: "alamat MAC",
+        cidrv4: "julat IPv4",
+        cidrv6: "julat IPv6",
+        base64: "string dikodkan base64",
+        base64url: "string dikodkan base64url",
+        json_string: "string JSON",
+        e164: "nombor E.164",
+        credit_card: "nombor kad kredit",
+        currency_code: "kod mata wang",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "input"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "nombor"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Input tidak sah: dijangka instanceof ${issue3.expected}, diterima ${received}`;
+            }
+            return `Input tidak sah: dijangka ${expected}, diterima ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Input tidak sah: dijangka ${stringifyPrimitive(issue3.values[0])}`;
+            return `Pilihan tidak sah: dijangka salah satu daripada ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `Terlalu besar: dijangka ${issue3.origin ?? "nilai"} ${sizing.verb} ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "elemen"}`;
+            return `Terlalu besar: dijangka ${issue3.origin ?? "nilai"} adalah ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Terlalu kecil: dijangka ${issue3.origin} ${sizing.verb} ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `Terlalu kecil: dijangka ${issue3.origin} adalah ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `String tidak sah: mesti bermula dengan "${_issue.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `String tidak sah: mesti berakhir dengan "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `String tidak sah: mesti mengandungi "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `String tidak sah: mesti sepadan dengan corak ${_issue.pattern}`;
+            return `${FormatDictionary[_issue.format] ?? issue3.format} tidak sah`;
+          }
+          case "not_multiple_of":
+            return `Nombor tidak sah: perlu gandaan ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `Kunci tidak dikenali: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Kunci tidak sah dalam ${issue3.origin}`;
+          case "invalid_union":
+            return "Input tidak sah";
+          case "invalid_element":
+            return `Nilai tidak sah dalam ${issue3.origin}`;
+          default:
+            return `Input tidak sah`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/ne.js
+function ne_default() {
+  return {
+    localeError: error37()
+  };
+}
+var error37;
+var init_ne = __esm({
+  "node_modules/zod/v4/locales/ne.js"() {
+    init_util();
+    error37 = () => {
+      const Sizable = {
+        string: { unit: "\u0905\u0915\u094D\u0937\u0930", verb: "\u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B" },
+        file: { unit: "\u092C\u093E\u0907\u091F", verb: "\u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B" },
+        array: { unit: "\u0924\u0924\u094D\u0935", verb: "\u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B" },
+        set: { unit: "\u0924\u0924\u094D\u0935", verb: "\u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B" },
+        map: { unit: "\u092A\u094D\u0930\u0935\u093F\u0937\u094D\u091F\u093F", verb: "\u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u0907\u0928\u092A\u0941\u091F",
+        email: "\u0907\u092E\u0947\u0932 \u0920\u0947\u0917\u093E\u0928\u093E",
+        url: "URL",
+        emoji: "\u0907\u092E\u094B\u091C\u0940",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO \u092E\u093F\u0924\u093F \u0930 \u0938\u092E\u092F",
+        date: "ISO \u092E\u093F\u0924\u093F",
+        time: "ISO \u0938\u092E\u092F",
+        duration: "ISO \u0905\u0935\u0927\u093F",
+        ipv4: "IPv4 \u0920\u0947\u0917\u093E\u0928\u093E",
+        ipv6: "IPv6 \u0920\u0947\u0917\u093E\u0928\u093E",
+        mac: "MAC \u0920\u0947\u0917\u093E\u0928\u093E",
+        cidrv4: "IPv4 \u0926\u093E\u092F\u0930\u093E",
+        cidrv6: "IPv6 \u0926\u093E\u092F\u0930\u093E",
+        base64: "base64-\u0907\u0928\u094D\u0915\u094B\u0921 \u0917\u0930\u093F\u090F\u0915\u094B \u0938\u094D\u091F\u094D\u0930\u093F\u0919",
+        base64url: "base64url-\u0907\u0928\u094D\u0915\u094B\u0921 \u0917\u0930\u093F\u090F\u0915\u094B \u0938\u094D\u091F\u094D\u0930\u093F\u0919",
+        json_string: "JSON \u0938\u094D\u091F\u094D\u0930\u093F\u0919",
+        e164: "E.164 \u0928\u092E\u094D\u092C\u0930",
+        credit_card: "\u0915\u094D\u0930\u0947\u0921\u093F\u091F \u0915\u093E\u0930\u094D\u0921 \u0928\u092E\u094D\u092C\u0930",
+        currency_code: "\u092E\u0941\u0926\u094D\u0930\u093E \u0915\u094B\u0921",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u0907\u0928\u092A\u0941\u091F"
+      };
+      const TypeDictionary = {
+        nan: "NaN"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            return `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${expected}, \u092A\u094D\u0930\u093E\u092A\u094D\u0924 ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${stringifyPrimitive(issue3.values[0])}`;
+            return `\u0905\u092E\u093E\u0928\u094D\u092F \u0935\u093F\u0915\u0932\u094D\u092A: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 \u092E\u093E\u0928\u0939\u0930\u0942 \u092E\u0927\u094D\u092F\u0947 \u090F\u0915 ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u0927\u0947\u0930\u0948 \u0920\u0942\u0932\u094B: ${issue3.origin ?? "\u092E\u093E\u0928"} \u092E\u093E ${adj}${issue3.maximum.toString()} ${sizing.unit} ${sizing.verb}`;
+            return `\u0927\u0947\u0930\u0948 \u0920\u0942\u0932\u094B: ${issue3.origin ?? "\u092E\u093E\u0928"} ${adj}${issue3.maximum.toString()} \u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u0927\u0947\u0930\u0948 \u0938\u093E\u0928\u094B: ${issue3.origin} \u092E\u093E ${adj}${issue3.minimum.toString()} ${sizing.unit} ${sizing.verb}`;
+            return `\u0927\u0947\u0930\u0948 \u0938\u093E\u0928\u094B: ${issue3.origin} ${adj}${issue3.minimum.toString()} \u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0938\u094D\u091F\u094D\u0930\u093F\u0919: "${_issue.prefix}" \u092C\u093E\u091F \u0938\u0941\u0930\u0941 \u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B`;
+            if (_issue.format === "ends_with")
+              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0938\u094D\u091F\u094D\u0930\u093F\u0919: "${_issue.suffix}" \u092E\u093E \u0938\u092E\u093E\u092A\u094D\u0924 \u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B`;
+            if (_issue.format === "includes")
+              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0938\u094D\u091F\u094D\u0930\u093F\u0919: "${_issue.includes}" \u0938\u092E\u093E\u0935\u0947\u0936 \u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B`;
+            if (_issue.format === "regex")
+              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0938\u094D\u091F\u094D\u0930\u093F\u0919: \u0922\u093E\u0901\u091A\u093E ${_issue.pattern} \u0938\u0901\u0917 \u092E\u0947\u0932 \u0916\u093E\u0928\u0941\u092A\u0930\u094D\u091B`;
+            return `\u0905\u092E\u093E\u0928\u094D\u092F ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\u0905\u092E\u093E\u0928\u094D\u092F \u0938\u0902\u0916\u094D\u092F\u093E: ${issue3.divisor} \u0915\u094B \u0917\u0941\u0923\u091C \u0939\u0941\u0928\u0941\u092A\u0930\u094D\u091B`;
+          case "unrecognized_keys":
+            return `\u0905\u092A\u0930\u093F\u091A\u093F\u0924 \u0915\u0941\u091E\u094D\u091C\u0940${issue3.keys.length > 1 ? "\u0939\u0930\u0942" : ""}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `\u0905\u092E\u093E\u0928\u094D\u092F \u0915\u0941\u091E\u094D\u091C\u0940: ${issue3.origin} \u092E\u093E`;
+          case "invalid_union":
+            if (issue3.options && Array.isArray(issue3.options) && issue3.options.length > 0) {
+              const opts = issue3.options.map((o) => `'${o}'`).join(" | ");
+              return `\u0905\u092E\u093E\u0928\u094D\u092F \u0921\u093F\u0938\u094D\u0915\u094D\u0930\u093F\u092E\u093F\u0928\u0947\u091F\u0930 \u092E\u093E\u0928: \u0905\u092A\u0947\u0915\u094D\u0937\u093F\u0924 ${opts}`;
+            }
+            return "\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F";
+          case "invalid_element":
+            return `\u0905\u092E\u093E\u0928\u094D\u092F \u092E\u093E\u0928: ${issue3.origin} \u092E\u093E`;
+          default:
+            return `\u0905\u092E\u093E\u0928\u094D\u092F \u0907\u0928\u092A\u0941\u091F`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/nl.js
+function nl_default() {
+  return {
+    localeError: error38()
+  };
+}
+var error38;
+var init_nl = __esm({
+  "node_modules/zod/v4/locales/nl.js"() {
+    init_util();
+    error38 = () => {
+      const Sizable = {
+        string: { unit: "tekens", verb: "heeft" },
+        file: { unit: "bytes", verb: "heeft" },
+        array: { unit: "elementen", verb: "heeft" },
+        set: { unit: "elementen", verb: "heeft" },
+        map: { unit: "elementen", verb: "heeft" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "invoer",
+        email: "emailadres",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO datum en tijd",
+        date: "ISO datum",
+        time: "ISO tijd",
+        duration: "ISO duur",
+        ipv4: "IPv4-adres",
+        ipv6: "IPv6-adres",
+        mac: "MAC-adres",
+        cidrv4: "IPv4-bereik",
+        cidrv6: "IPv6-bereik",
+        base64: "base64-gecodeerde tekst",
+        base64url: "base64 URL-gecodeerde tekst",
+        json_string: "JSON string",
+        e164: "E.164-nummer",
+        credit_card: "creditcardnummer",
+        currency_code: "valutacode",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "invoer"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "getal"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Ongeldige invoer: verwacht instanceof ${issue3.expected}, ontving ${received}`;
+            }
+            return `Ongeldige invoer: verwacht ${expected}, ontving ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Ongeldige invoer: verwacht ${stringifyPrimitive(issue3.values[0])}`;
+            return `Ongeldige optie: verwacht \xE9\xE9n van ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            const longName = issue3.origin === "date" ? "laat" : issue3.origin === "string" ? "lang" : "groot";
+            if (sizing)
+              return `Te ${longName}: verwacht dat ${issue3.origin ?? "waarde"} ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "elementen"} ${sizing.verb}`;
+            return `Te ${longName}: verwacht dat ${issue3.origin ?? "waarde"} ${adj}${issue3.maximum.toString()} is`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            const shortName = issue3.origin === "date" ? "vroeg" : issue3.origin === "string" ? "kort" : "klein";
+            if (sizing) {
+              return `Te ${shortName}: verwacht dat ${issue3.origin} ${adj}${issue3.minimum.toString()} ${sizing.unit} ${sizing.verb}`;
+            }
+            return `Te ${shortName}: verwacht dat ${issue3.origin} ${adj}${issue3.minimum.toString()} is`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `Ongeldige tekst: moet met "${_issue.prefix}" beginnen`;
+            }
+            if (_issue.format === "ends_with")
+              return `Ongeldige tekst: moet op "${_issue.suffix}" eindigen`;
+            if (_issue.format === "includes")
+              return `Ongeldige tekst: moet "${_issue.includes}" bevatten`;
+            if (_issue.format === "regex")
+              return `Ongeldige tekst: moet overeenkomen met patroon ${_issue.pattern}`;
+            return `Ongeldig: ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `Ongeldig getal: moet een veelvoud van ${issue3.divisor} zijn`;
+          case "unrecognized_keys":
+            return `Onbekende key${issue3.keys.length > 1 ? "s" : ""}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Ongeldige key in ${issue3.origin}`;
+          case "invalid_union":
+            return "Ongeldige invoer";
+          case "invalid_element":
+            return `Ongeldige waarde in ${issue3.origin}`;
+          default:
+            return `Ongeldige invoer`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/nn.js
+function nn_default() {
+  return {
+    localeError: error39()
+  };
+}
+var error39;
+var init_nn = __esm({
+  "node_modules/zod/v4/locales/nn.js"() {
+    init_util();
+    error39 = () => {
+      const Sizable = {
+        string: { unit: "teikn", verb: "\xE5 ha" },
+        file: { unit: "bytes", verb: "\xE5 ha" },
+        array: { unit: "element", verb: "\xE5 innehalde" },
+        set: { unit: "element", verb: "\xE5 innehalde" },
+        map: { unit: "element", verb: "\xE5 innehalde" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "input",
+        email: "e-postadresse",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO dato- og klokkeslett",
+        date: "ISO-dato",
+        time: "ISO-klokkeslett",
+        duration: "ISO-varigheit",
+        ipv4: "IPv4-adresse",
+        ipv6: "IPv6-adresse",
+        mac: "MAC-adresse",
+        cidrv4: "IPv4-spekter",
+        cidrv6: "IPv6-spekter",
+        base64: "base64-enkoda streng",
+        base64url: "base64url-enkoda streng",
+        json_string: "JSON-streng",
+        e164: "E.164-nummer",
+        credit_card: "kredittkortnummer",
+        currency_code: "valutakode",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "input"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "tal",
+        array: "liste"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Ugyldig input: forventa instanceof ${issue3.expected}, fekk ${received}`;
+            }
+            return `Ugyldig input: forventa ${expected}, fekk ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Ugyldig verdi: forventa ${stringifyPrimitive(issue3.values[0])}`;
+            return `Ugyldig val: forventa eitt av ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `For stor(t): forventa ${issue3.origin ?? "value"} til \xE5 ha ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "element"}`;
+            return `For stor(t): forventa ${issue3.origin ?? "value"} til \xE5 ha ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `For lite(n): forventa ${issue3.origin} til \xE5 ha ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `For lite(n): forventa ${issue3.origin} til \xE5 ha ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `Ugyldig streng: m\xE5 starte med "${_issue.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `Ugyldig streng: m\xE5 slutte med "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `Ugyldig streng: m\xE5 innehalde "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `Ugyldig streng: m\xE5 matche m\xF8nsteret ${_issue.pattern}`;
+            return `Ugyldig ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `Ugyldig tal: m\xE5 vere eit multiplum av ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `${issue3.keys.length > 1 ? "Ukjende n\xF8klar" : "Ukjend n\xF8kkel"}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Ugyldig n\xF8kkel i ${issue3.origin}`;
+          case "invalid_union":
+            return "Ugyldig input";
+          case "invalid_element":
+            return `Ugyldig verdi i ${issue3.origin}`;
+          default:
+            return `Ugyldig input`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/no.js
+function no_default() {
+  return {
+    localeError: error40()
+  };
+}
+var error40;
+var init_no = __esm({
+  "node_modules/zod/v4/locales/no.js"() {
+    init_util();
+    error40 = () => {
+      const Sizable = {
+        string: { unit: "tegn", verb: "\xE5 ha" },
+        file: { unit: "bytes", verb: "\xE5 ha" },
+        array: { unit: "elementer", verb: "\xE5 inneholde" },
+        set: { unit: "elementer", verb: "\xE5 inneholde" },
+        map: { unit: "elementer", verb: "\xE5 inneholde" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "input",
+        email: "e-postadresse",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO dato- og klokkeslett",
+        date: "ISO-dato",
+        time: "ISO-klokkeslett",
+        duration: "ISO-varighet",
+        ipv4: "IPv4-adresse",
+        ipv6: "IPv6-adresse",
+        mac: "MAC-adresse",
+        cidrv4: "IPv4-spekter",
+        cidrv6: "IPv6-spekter",
+        base64: "base64-enkodet streng",
+        base64url: "base64url-enkodet streng",
+        json_string: "JSON-streng",
+        e164: "E.164-nummer",
+        credit_card: "kredittkortnummer",
+        currency_code: "valutakode",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "input"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "tall",
+        array: "liste"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Ugyldig input: forventet instanceof ${issue3.expected}, fikk ${received}`;
+            }
+            return `Ugyldig input: forventet ${expected}, fikk ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Ugyldig verdi: forventet ${stringifyPrimitive(issue3.values[0])}`;
+            return `Ugyldig valg: forventet en av ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `For stor(t): forventet ${issue3.origin ?? "value"} til \xE5 ha ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "elementer"}`;
+            return `For stor(t): forventet ${issue3.origin ?? "value"} til \xE5 ha ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `For lite(n): forventet ${issue3.origin} til \xE5 ha ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `For lite(n): forventet ${issue3.origin} til \xE5 ha ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `Ugyldig streng: m\xE5 starte med "${_issue.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `Ugyldig streng: m\xE5 ende med "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `Ugyldig streng: m\xE5 inneholde "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `Ugyldig streng: m\xE5 matche m\xF8nsteret ${_issue.pattern}`;
+            return `Ugyldig ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `Ugyldig tall: m\xE5 v\xE6re et multiplum av ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `${issue3.keys.length > 1 ? "Ukjente n\xF8kler" : "Ukjent n\xF8kkel"}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Ugyldig n\xF8kkel i ${issue3.origin}`;
+          case "invalid_union":
+            return "Ugyldig input";
+          case "invalid_element":
+            return `Ugyldig verdi i ${issue3.origin}`;
+          default:
+            return `Ugyldig input`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/ota.js
+function ota_default() {
+  return {
+    localeError: error41()
+  };
+}
+var error41;
+var init_ota = __esm({
+  "node_modules/zod/v4/locales/ota.js"() {
+    init_util();
+    error41 = () => {
+      const Sizable = {
+        string: { unit: "harf", verb: "olmal\u0131d\u0131r" },
+        file: { unit: "bayt", verb: "olmal\u0131d\u0131r" },
+        array: { unit: "unsur", verb: "olmal\u0131d\u0131r" },
+        set: { unit: "unsur", verb: "olmal\u0131d\u0131r" },
+        map: { unit: "unsur", verb: "olmal\u0131d\u0131r" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "giren",
+        email: "epostag\xE2h",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO heng\xE2m\u0131",
+        date: "ISO tarihi",
+        time: "ISO zaman\u0131",
+        duration: "ISO m\xFCddeti",
+        ipv4: "IPv4 ni\u015F\xE2n\u0131",
+        ipv6: "IPv6 ni\u015F\xE2n\u0131",
+        mac: "MAC ni\u015F\xE2n\u0131",
+        cidrv4: "IPv4 menzili",
+        cidrv6: "IPv6 menzili",
+        base64: "base64-\u015Fifreli metin",
+        base64url: "base64url-\u015Fifreli metin",
+        json_string: "JSON metin",
+        e164: "E.164 say\u0131s\u0131",
+        credit_card: "i'tib\xE2r kart\u0131 numaras\u0131",
+        currency_code: "para birimi kodu",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "giren"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "numara",
+        array: "saf",
+        null: "gayb"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `F\xE2sit giren: umulan instanceof ${issue3.expected}, al\u0131nan ${received}`;
+            }
+            return `F\xE2sit giren: umulan ${expected}, al\u0131nan ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `F\xE2sit giren: umulan ${stringifyPrimitive(issue3.values[0])}`;
+            return `F\xE2sit tercih: m\xFBteberler ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `Fazla b\xFCy\xFCk: ${issue3.origin ?? "value"}, ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "elements"} sahip olmal\u0131yd\u0131.`;
+            return `Fazla b\xFCy\xFCk: ${issue3.origin ?? "value"}, ${adj}${issue3.maximum.toString()} olmal\u0131yd\u0131.`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Fazla k\xFC\xE7\xFCk: ${issue3.origin}, ${adj}${issue3.minimum.toString()} ${sizing.unit} sahip olmal\u0131yd\u0131.`;
+            }
+            return `Fazla k\xFC\xE7\xFCk: ${issue3.origin}, ${adj}${issue3.minimum.toString()} olmal\u0131yd\u0131.`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `F\xE2sit metin: "${_issue.prefix}" ile ba\u015Flamal\u0131.`;
+            if (_issue.format === "ends_with")
+              return `F\xE2sit metin: "${_issue.suffix}" ile bitmeli.`;
+            if (_issue.format === "includes")
+              return `F\xE2sit metin: "${_issue.includes}" ihtiv\xE2 etmeli.`;
+            if (_issue.format === "regex")
+              return `F\xE2sit metin: ${_issue.pattern} nak\u015F\u0131na uymal\u0131.`;
+            return `F\xE2sit ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `F\xE2sit say\u0131: ${issue3.divisor} kat\u0131 olmal\u0131yd\u0131.`;
+          case "unrecognized_keys":
+            return `Tan\u0131nmayan anahtar ${issue3.keys.length > 1 ? "s" : ""}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `${issue3.origin} i\xE7in tan\u0131nmayan anahtar var.`;
+          case "invalid_union":
+            return "Giren tan\u0131namad\u0131.";
+          case "invalid_element":
+            return `${issue3.origin} i\xE7in tan\u0131nmayan k\u0131ymet var.`;
+          default:
+            return `K\u0131ymet tan\u0131namad\u0131.`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/ps.js
+function ps_default() {
+  return {
+    localeError: error42()
+  };
+}
+var error42;
+var init_ps = __esm({
+  "node_modules/zod/v4/locales/ps.js"() {
+    init_util();
+    error42 = () => {
+      const Sizable = {
+        string: { unit: "\u062A\u0648\u06A9\u064A", verb: "\u0648\u0644\u0631\u064A" },
+        file: { unit: "\u0628\u0627\u06CC\u067C\u0633", verb: "\u0648\u0644\u0631\u064A" },
+        array: { unit: "\u062A\u0648\u06A9\u064A", verb: "\u0648\u0644\u0631\u064A" },
+        set: { unit: "\u062A\u0648\u06A9\u064A", verb: "\u0648\u0644\u0631\u064A" },
+        map: { unit: "\u062A\u0648\u06A9\u064A", verb: "\u0648\u0644\u0631\u064A" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u0648\u0631\u0648\u062F\u064A",
+        email: "\u0628\u0631\u06CC\u069A\u0646\u0627\u0644\u06CC\u06A9",
+        url: "\u06CC\u0648 \u0622\u0631 \u0627\u0644",
+        emoji: "\u0627\u06CC\u0645\u0648\u062C\u064A",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "\u0646\u06CC\u067C\u0647 \u0627\u0648 \u0648\u062E\u062A",
+        date: "\u0646\u06D0\u067C\u0647",
+        time: "\u0648\u062E\u062A",
+        duration: "\u0645\u0648\u062F\u0647",
+        ipv4: "\u062F IPv4 \u067E\u062A\u0647",
+        ipv6: "\u062F IPv6 \u067E\u062A\u0647",
+        mac: "\u062F MAC \u067E\u062A\u0647",
+        cidrv4: "\u062F IPv4 \u0633\u0627\u062D\u0647",
+        cidrv6: "\u062F IPv6 \u0633\u0627\u062D\u0647",
+        base64: "base64-encoded \u0645\u062A\u0646",
+        base64url: "base64url-encoded \u0645\u062A\u0646",
+        json_string: "JSON \u0645\u062A\u0646",
+        e164: "\u062F E.164 \u0634\u0645\u06D0\u0631\u0647",
+        credit_card: "\u062F \u06A9\u0631\u06CC\u0689\u06CC\u067C \u06A9\u0627\u0631\u062A \u0634\u0645\u06CC\u0631\u0647",
+        currency_code: "\u062F \u0627\u0633\u0639\u0627\u0631\u0648 \u06A9\u0648\u0689",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u0648\u0631\u0648\u062F\u064A"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "\u0639\u062F\u062F",
+        array: "\u0627\u0631\u06D0"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\u0646\u0627\u0633\u0645 \u0648\u0631\u0648\u062F\u064A: \u0628\u0627\u06CC\u062F instanceof ${issue3.expected} \u0648\u0627\u06CC, \u0645\u06AB\u0631 ${received} \u062A\u0631\u0644\u0627\u0633\u0647 \u0634\u0648`;
+            }
+            return `\u0646\u0627\u0633\u0645 \u0648\u0631\u0648\u062F\u064A: \u0628\u0627\u06CC\u062F ${expected} \u0648\u0627\u06CC, \u0645\u06AB\u0631 ${received} \u062A\u0631\u0644\u0627\u0633\u0647 \u0634\u0648`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1) {
+              return `\u0646\u0627\u0633\u0645 \u0648\u0631\u0648\u062F\u064A: \u0628\u0627\u06CC\u062F ${stringifyPrimitive(issue3.values[0])} \u0648\u0627\u06CC`;
+            }
+            return `\u0646\u0627\u0633\u0645 \u0627\u0646\u062A\u062E\u0627\u0628: \u0628\u0627\u06CC\u062F \u06CC\u0648 \u0644\u0647 ${joinValues(issue3.values, "|")} \u0685\u062E\u0647 \u0648\u0627\u06CC`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `\u0689\u06CC\u0631 \u0644\u0648\u06CC: ${issue3.origin ?? "\u0627\u0631\u0632\u069A\u062A"} \u0628\u0627\u06CC\u062F ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "\u0639\u0646\u0635\u0631\u0648\u0646\u0647"} \u0648\u0644\u0631\u064A`;
+            }
+            return `\u0689\u06CC\u0631 \u0644\u0648\u06CC: ${issue3.origin ?? "\u0627\u0631\u0632\u069A\u062A"} \u0628\u0627\u06CC\u062F ${adj}${issue3.maximum.toString()} \u0648\u064A`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `\u0689\u06CC\u0631 \u06A9\u0648\u0686\u0646\u06CC: ${issue3.origin} \u0628\u0627\u06CC\u062F ${adj}${issue3.minimum.toString()} ${sizing.unit} \u0648\u0644\u0631\u064A`;
+            }
+            return `\u0689\u06CC\u0631 \u06A9\u0648\u0686\u0646\u06CC: ${issue3.origin} \u0628\u0627\u06CC\u062F ${adj}${issue3.minimum.toString()} \u0648\u064A`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `\u0646\u0627\u0633\u0645 \u0645\u062A\u0646: \u0628\u0627\u06CC\u062F \u062F "${_issue.prefix}" \u0633\u0631\u0647 \u067E\u06CC\u0644 \u0634\u064A`;
+            }
+            if (_issue.format === "ends_with") {
+              return `\u0646\u0627\u0633\u0645 \u0645\u062A\u0646: \u0628\u0627\u06CC\u062F \u062F "${_issue.suffix}" \u0633\u0631\u0647 \u067E\u0627\u06CC \u062A\u0647 \u0648\u0631\u0633\u064A\u0696\u064A`;
+            }
+            if (_issue.format === "includes") {
+              return `\u0646\u0627\u0633\u0645 \u0645\u062A\u0646: \u0628\u0627\u06CC\u062F "${_issue.includes}" \u0648\u0644\u0631\u064A`;
+            }
+            if (_issue.format === "regex") {
+              return `\u0646\u0627\u0633\u0645 \u0645\u062A\u0646: \u0628\u0627\u06CC\u062F \u062F ${_issue.pattern} \u0633\u0631\u0647 \u0645\u0637\u0627\u0628\u0642\u062A \u0648\u0644\u0631\u064A`;
+            }
+            return `${FormatDictionary[_issue.format] ?? issue3.format} \u0646\u0627\u0633\u0645 \u062F\u06CC`;
+          }
+          case "not_multiple_of":
+            return `\u0646\u0627\u0633\u0645 \u0639\u062F\u062F: \u0628\u0627\u06CC\u062F \u062F ${issue3.divisor} \u0645\u0636\u0631\u0628 \u0648\u064A`;
+          case "unrecognized_keys":
+            return `\u0646\u0627\u0633\u0645 ${issue3.keys.length > 1 ? "\u06A9\u0644\u06CC\u0689\u0648\u0646\u0647" : "\u06A9\u0644\u06CC\u0689"}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `\u0646\u0627\u0633\u0645 \u06A9\u0644\u06CC\u0689 \u067E\u0647 ${issue3.origin} \u06A9\u06D0`;
+          case "invalid_union":
+            return `\u0646\u0627\u0633\u0645\u0647 \u0648\u0631\u0648\u062F\u064A`;
+          case "invalid_element":
+            return `\u0646\u0627\u0633\u0645 \u0639\u0646\u0635\u0631 \u067E\u0647 ${issue3.origin} \u06A9\u06D0`;
+          default:
+            return `\u0646\u0627\u0633\u0645\u0647 \u0648\u0631\u0648\u062F\u064A`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/pl.js
+function pl_default() {
+  return {
+    localeError: error43()
+  };
+}
+var error43;
+var init_pl = __esm({
+  "node_modules/zod/v4/locales/pl.js"() {
+    init_util();
+    error43 = () => {
+      const Sizable = {
+        string: { unit: "znak\xF3w", verb: "mie\u0107" },
+        file: { unit: "bajt\xF3w", verb: "mie\u0107" },
+        array: { unit: "element\xF3w", verb: "mie\u0107" },
+        set: { unit: "element\xF3w", verb: "mie\u0107" },
+        map: { unit: "element\xF3w", verb: "mie\u0107" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "wyra\u017Cenie",
+        email: "adres email",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "data i godzina w formacie ISO",
+        date: "data w formacie ISO",
+        time: "godzina w formacie ISO",
+        duration: "czas trwania ISO",
+        ipv4: "adres IPv4",
+        ipv6: "adres IPv6",
+        mac: "adres MAC",
+        cidrv4: "zakres IPv4",
+        cidrv6: "zakres IPv6",
+        base64: "ci\u0105g znak\xF3w zakodowany w formacie base64",
+        base64url: "ci\u0105g znak\xF3w zakodowany w formacie base64url",
+        json_string: "ci\u0105g znak\xF3w w formacie JSON",
+        e164: "liczba E.164",
+        credit_card: "numer karty kredytowej",
+        currency_code: "kod waluty",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "wej\u015Bcie"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "liczba",
+        array: "tablica"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Nieprawid\u0142owe dane wej\u015Bciowe: oczekiwano instanceof ${issue3.expected}, otrzymano ${received}`;
+            }
+            return `Nieprawid\u0142owe dane wej\u015Bciowe: oczekiwano ${expected}, otrzymano ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Nieprawid\u0142owe dane wej\u015Bciowe: oczekiwano ${stringifyPrimitive(issue3.values[0])}`;
+            return `Nieprawid\u0142owa opcja: oczekiwano jednej z warto\u015Bci ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Za du\u017Ca warto\u015B\u0107: oczekiwano, \u017Ce ${issue3.origin ?? "warto\u015B\u0107"} b\u0119dzie mie\u0107 ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "element\xF3w"}`;
+            }
+            return `Zbyt du\u017C(y/a/e): oczekiwano, \u017Ce ${issue3.origin ?? "warto\u015B\u0107"} b\u0119dzie wynosi\u0107 ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Za ma\u0142a warto\u015B\u0107: oczekiwano, \u017Ce ${issue3.origin ?? "warto\u015B\u0107"} b\u0119dzie mie\u0107 ${adj}${issue3.minimum.toString()} ${sizing.unit ?? "element\xF3w"}`;
+            }
+            return `Zbyt ma\u0142(y/a/e): oczekiwano, \u017Ce ${issue3.origin ?? "warto\u015B\u0107"} b\u0119dzie wynosi\u0107 ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `Nieprawid\u0142owy ci\u0105g znak\xF3w: musi zaczyna\u0107 si\u0119 od "${_issue.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `Nieprawid\u0142owy ci\u0105g znak\xF3w: musi ko\u0144czy\u0107 si\u0119 na "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `Nieprawid\u0142owy ci\u0105g znak\xF3w: musi zawiera\u0107 "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `Nieprawid\u0142owy ci\u0105g znak\xF3w: musi odpowiada\u0107 wzorcowi ${_issue.pattern}`;
+            return `Nieprawid\u0142ow(y/a/e) ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `Nieprawid\u0142owa liczba: musi by\u0107 wielokrotno\u015Bci\u0105 ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `Nierozpoznane klucze${issue3.keys.length > 1 ? "s" : ""}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Nieprawid\u0142owy klucz w ${issue3.origin}`;
+          case "invalid_union":
+            return "Nieprawid\u0142owe dane wej\u015Bciowe";
+          case "invalid_element":
+            return `Nieprawid\u0142owa warto\u015B\u0107 w ${issue3.origin}`;
+          default:
+            return `Nieprawid\u0142owe dane wej\u015Bciowe`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/pt.js
+function pt_default() {
+  return {
+    localeError: error44()
+  };
+}
+var error44;
+var init_pt = __esm({
+  "node_modules/zod/v4/locales/pt.js"() {
+    init_util();
+    error44 = () => {
+      const Sizable = {
+        string: { unit: "caracteres" },
+        file: { unit: "bytes" },
+        array: { unit: "elementos" },
+        set: { unit: "elementos" },
+        map: { unit: "entradas" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "a entrada",
+        email: "o endere\xE7o de e-mail",
+        url: "o URL",
+        emoji: "o emoji",
+        uuid: "o UUID",
+        uuidv4: "o UUIDv4",
+        uuidv6: "o UUIDv6",
+        nanoid: "o nanoid",
+        guid: "o GUID",
+        cuid: "o cuid",
+        cuid2: "o cuid2",
+        ulid: "o ULID",
+        xid: "o XID",
+        ksuid: "o KSUID",
+        datetime: "a data e hora ISO",
+        date: "a data ISO",
+        time: "a hora ISO",
+        duration: "a dura\xE7\xE3o ISO",
+        ipv4: "o endere\xE7o IPv4",
+        ipv6: "o endere\xE7o IPv6",
+        mac: "o endere\xE7o MAC",
+        cidrv4: "o intervalo de endere\xE7os IPv4",
+        cidrv6: "o intervalo de endere\xE7os IPv6",
+        base64: "o texto codificado em base64",
+        base64url: "o texto codificado em base64url",
+        json_string: "o texto JSON",
+        e164: "o n\xFAmero E.164",
+        credit_card: "o n\xFAmero de cart\xE3o de cr\xE9dito",
+        currency_code: "o c\xF3digo de moeda",
+        iban: "o IBAN",
+        jwt: "o JWT",
+        template_literal: "a entrada"
+      };
+      const Gender = {
+        masculine: { definite: "o", indefinite: "um" },
+        feminine: { definite: "a", indefinite: "uma" }
+      };
+      const TypeDictionary = {
+        string: { name: "texto", articles: Gender.masculine },
+        number: { name: "n\xFAmero", articles: Gender.masculine },
+        int: { name: "n\xFAmero inteiro", articles: Gender.masculine },
+        boolean: { name: "valor booleano", articles: Gender.masculine },
+        bigint: { name: "n\xFAmero bigint", articles: Gender.masculine },
+        symbol: { name: "s\xEDmbolo", articles: Gender.masculine },
+        undefined: { name: 'valor "undefined"', articles: Gender.masculine },
+        null: { name: 'valor "nulo"', articles: Gender.masculine },
+        never: { name: 'valor "never"', articles: Gender.masculine },
+        void: { name: 'valor "void"', articles: Gender.masculine },
+        date: { name: "data", articles: Gender.feminine },
+        array: { name: "vetor", articles: Gender.masculine },
+        object: { name: "objeto", articles: Gender.masculine },
+        tuple: { name: "tuplo", articles: Gender.masculine },
+        record: { name: "registo", articles: Gender.masculine },
+        map: { name: "mapa", articles: Gender.masculine },
+        set: { name: "conjunto", articles: Gender.masculine },
+        file: { name: "ficheiro", articles: Gender.masculine },
+        nonoptional: { name: "valor n\xE3o opcional", articles: Gender.masculine },
+        nan: { name: 'valor "NaN"', articles: Gender.masculine },
+        // Compatibility: "nan" -> "NaN" for display
+        function: { name: "fun\xE7\xE3o", articles: Gender.feminine }
+      };
+      function translateOriginWithArticle(type, articleType) {
+        const translatedValue = TypeDictionary[type] ?? { name: `valor "${type}"`, articles: Gender.masculine };
+        return `${translatedValue.articles[articleType]} ${translatedValue.name}`;
+      }
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = translateOriginWithArticle(issue3.expected, "indefinite");
+            const receivedType = parsedType(issue3.input);
+            const received = translateOriginWithArticle(receivedType, "indefinite");
+            return `Entrada inv\xE1lida: esperava ${expected}, recebeu ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Entrada inv\xE1lida: esperava ${stringifyPrimitive(issue3.values[0])}`;
+            return `Op\xE7\xE3o inv\xE1lida: esperava uma das seguintes op\xE7\xF5es: ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `Demasiado grande: esperava que ${translateOriginWithArticle(issue3.origin, "definite")} tivesse ${adj} ${issue3.maximum.toString()} ${sizing.unit ?? "elementos"}`;
+            return `Demasiado grande: esperava que ${translateOriginWithArticle(issue3.origin, "definite")} fosse ${adj} ${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Demasiado pequeno: esperava que ${translateOriginWithArticle(issue3.origin, "definite")} tivesse ${adj} ${issue3.minimum.toString()} ${sizing.unit ?? "elementos"}`;
+            }
+            return `Demasiado pequeno: esperava que ${translateOriginWithArticle(issue3.origin, "definite")} fosse ${adj} ${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `Texto inv\xE1lido: deve come\xE7ar por "${_issue.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `Texto inv\xE1lido: deve terminar em "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `Texto inv\xE1lido: deve incluir "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `Texto inv\xE1lido: deve corresponder ao padr\xE3o ${_issue.pattern}`;
+            return `Formato d${FormatDictionary[_issue.format] ?? issue3.format} inv\xE1lido`;
+          }
+          case "not_multiple_of":
+            return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue3.divisor}`;
+          case "unrecognized_keys": {
+            const plural2 = issue3.keys.length > 1 ? "s" : "";
+            return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue3.keys, ", ")}`;
+          }
+          case "invalid_key":
+            return `Entrada inv\xE1lida n${translateOriginWithArticle(issue3.origin, "definite")}`;
+          case "invalid_union":
+            if (issue3.options && Array.isArray(issue3.options) && issue3.options.length > 0) {
+              const opts = issue3.options.map((o) => `'${o}'`).join(" | ");
+              return `Valor de discrimina\xE7\xE3o inv\xE1lido. Esperava ${opts}`;
+            }
+            return "Entrada inv\xE1lida";
+          case "invalid_element":
+            return `Entrada inv\xE1lida n${translateOriginWithArticle(issue3.origin, "definite")}`;
+          default:
+            return `Entrada inv\xE1lida`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/pt-BR.js
+function pt_BR_default() {
+  return {
+    localeError: error45()
+  };
+}
+var error45;
+var init_pt_BR = __esm({
+  "node_modules/zod/v4/locales/pt-BR.js"() {
+    init_util();
+    error45 = () => {
+      const Sizable = {
+        string: { unit: "caracteres" },
+        file: { unit: "bytes" },
+        array: { unit: "elementos" },
+        set: { unit: "elementos" },
+        map: { unit: "entradas" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "a entrada",
+        email: "o endere\xE7o de e-mail",
+        url: "o URL",
+        emoji: "o emoji",
+        uuid: "o UUID",
+        uuidv4: "o UUIDv4",
+        uuidv6: "o UUIDv6",
+        nanoid: "o nanoid",
+        guid: "o GUID",
+        cuid: "o cuid",
+        cuid2: "o cuid2",
+        ulid: "o ULID",
+        xid: "o XID",
+        ksuid: "o KSUID",
+        datetime: "a data e hora ISO",
+        date: "a data ISO",
+        time: "a hora ISO",
+        duration: "a dura\xE7\xE3o ISO",
+        ipv4: "o endere\xE7o IPv4",
+        ipv6: "o endere\xE7o IPv6",
+        mac: "o endere\xE7o MAC",
+        cidrv4: "a faixa de endere\xE7os IPv4",
+        cidrv6: "a faixa de endere\xE7os IPv6",
+        base64: "o texto codificado em base64",
+        base64url: "o texto codificado em base64url",
+        json_string: "o texto JSON",
+        e164: "o n\xFAmero E.164",
+        credit_card: "o n\xFAmero de cart\xE3o de cr\xE9dito",
+        currency_code: "o c\xF3digo de moeda",
+        iban: "o IBAN",
+        jwt: "o JWT",
+        template_literal: "a entrada"
+      };
+      const Gender = {
+        masculine: { definite: "o", indefinite: "um" },
+        feminine: { definite: "a", indefinite: "uma" }
+      };
+      const TypeDictionary = {
+        string: { name: "texto", articles: Gender.masculine },
+        number: { name: "n\xFAmero", articles: Gender.masculine },
+        int: { name: "n\xFAmero inteiro", articles: Gender.masculine },
+        boolean: { name: "valor booleano", articles: Gender.masculine },
+        bigint: { name: "n\xFAmero bigint", articles: Gender.masculine },
+        symbol: { name: "s\xEDmbolo", articles: Gender.masculine },
+        undefined: { name: 'valor "undefined"', articles: Gender.masculine },
+        null: { name: 'valor "nulo"', articles: Gender.masculine },
+        never: { name: 'valor "never"', articles: Gender.masculine },
+        void: { name: 'valor "void"', articles: Gender.masculine },
+        date: { name: "data", articles: Gender.feminine },
+        array: { name: "vetor", articles: Gender.masculine },
+        object: { name: "objeto", articles: Gender.masculine },
+        tuple: { name: "tupla", articles: Gender.feminine },
+        record: { name: "registro", articles: Gender.masculine },
+        map: { name: "mapa", articles: Gender.masculine },
+        set: { name: "conjunto", articles: Gender.masculine },
+        file: { name: "arquivo", articles: Gender.masculine },
+        nonoptional: { name: "valor n\xE3o opcional", articles: Gender.masculine },
+        nan: { name: 'valor "NaN"', articles: Gender.masculine },
+        // Compatibility: "nan" -> "NaN" for display
+        function: { name: "fun\xE7\xE3o", articles: Gender.feminine }
+      };
+      function translateOriginWithArticle(type, articleType) {
+        const translatedValue = TypeDictionary[type] ?? { name: `valor "${type}"`, articles: Gender.masculine };
+        return `${translatedValue.articles[articleType]} ${translatedValue.name}`;
+      }
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = translateOriginWithArticle(issue3.expected, "indefinite");
+            const receivedType = parsedType(issue3.input);
+            const received = translateOriginWithArticle(receivedType, "indefinite");
+            return `Entrada inv\xE1lida: esperava ${expected}, recebeu ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Entrada inv\xE1lida: esperava ${stringifyPrimitive(issue3.values[0])}`;
+            return `Op\xE7\xE3o inv\xE1lida: esperava uma das seguintes op\xE7\xF5es: ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `Grande demais: esperava que ${translateOriginWithArticle(issue3.origin, "definite")} tivesse ${adj} ${issue3.maximum.toString()} ${sizing.unit ?? "elementos"}`;
+            return `Grande demais: esperava que ${translateOriginWithArticle(issue3.origin, "definite")} fosse ${adj} ${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Pequeno demais: esperava que ${translateOriginWithArticle(issue3.origin, "definite")} tivesse ${adj} ${issue3.minimum.toString()} ${sizing.unit ?? "elementos"}`;
+            }
+            return `Pequeno demais: esperava que ${translateOriginWithArticle(issue3.origin, "definite")} fosse ${adj} ${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `Texto inv\xE1lido: deve come\xE7ar com "${_issue.prefix}"`;
+            }
+            if (_issue.format === "ends_with")
+              return `Texto inv\xE1lido: deve terminar com "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `Texto inv\xE1lido: deve incluir "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `Texto inv\xE1lido: deve corresponder ao padr\xE3o ${_issue.pattern}`;
+            return `Formato d${FormatDictionary[_issue.format] ?? issue3.format} inv\xE1lido`;
+          }
+          case "not_multiple_of":
+            return `N\xFAmero inv\xE1lido: deve ser m\xFAltiplo de ${issue3.divisor}`;
+          case "unrecognized_keys": {
+            const plural2 = issue3.keys.length > 1 ? "s" : "";
+            return `Chave${plural2} inv\xE1lida${plural2}: ${joinValues(issue3.keys, ", ")}`;
+          }
+          case "invalid_key":
+            return `Entrada inv\xE1lida n${translateOriginWithArticle(issue3.origin, "definite")}`;
+          case "invalid_union":
+            if (issue3.options && Array.isArray(issue3.options) && issue3.options.length > 0) {
+              const opts = issue3.options.map((o) => `'${o}'`).join(" | ");
+              return `Valor de discrimina\xE7\xE3o inv\xE1lido. Esperava ${opts}`;
+            }
+            return "Entrada inv\xE1lida";
+          case "invalid_element":
+            return `Entrada inv\xE1lida n${translateOriginWithArticle(issue3.origin, "definite")}`;
+          default:
+            return `Entrada inv\xE1lida`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/ro.js
+function ro_default() {
+  return {
+    localeError: error46()
+  };
+}
+var error46;
+var init_ro = __esm({
+  "node_modules/zod/v4/locales/ro.js"() {
+    init_util();
+    error46 = () => {
+      const Sizable = {
+        string: { unit: "caractere", verb: "s\u0103 aib\u0103" },
+        file: { unit: "octe\u021Bi", verb: "s\u0103 aib\u0103" },
+        array: { unit: "elemente", verb: "s\u0103 aib\u0103" },
+        set: { unit: "elemente", verb: "s\u0103 aib\u0103" },
+        map: { unit: "intr\u0103ri", verb: "s\u0103 aib\u0103" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "intrare",
+        email: "adres\u0103 de email",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "dat\u0103 \u0219i or\u0103 ISO",
+        date: "dat\u0103 ISO",
+        time: "or\u0103 ISO",
+        duration: "durat\u0103 ISO",
+        ipv4: "adres\u0103 IPv4",
+        ipv6: "adres\u0103 IPv6",
+        mac: "adres\u0103 MAC",
+        cidrv4: "interval IPv4",
+        cidrv6: "interval IPv6",
+        base64: "\u0219ir codat base64",
+        base64url: "\u0219ir codat base64url",
+        json_string: "\u0219ir JSON",
+        e164: "num\u0103r E.164",
+        credit_card: "num\u0103r de card de credit",
+        currency_code: "cod valutar",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "intrare"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        string: "\u0219ir",
+        number: "num\u0103r",
+        boolean: "boolean",
+        function: "func\u021Bie",
+        array: "matrice",
+        object: "obiect",
+        undefined: "nedefinit",
+        symbol: "simbol",
+        bigint: "num\u0103r mare",
+        void: "void",
+        never: "never",
+        map: "hart\u0103",
+        set: "set"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            return `Intrare invalid\u0103: a\u0219teptat ${expected}, primit ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Intrare invalid\u0103: a\u0219teptat ${stringifyPrimitive(issue3.values[0])}`;
+            return `Op\u021Biune invalid\u0103: a\u0219teptat una dintre ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `Prea mare: a\u0219teptat ca ${issue3.origin ?? "valoarea"} ${sizing.verb} ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "elemente"}`;
+            return `Prea mare: a\u0219teptat ca ${issue3.origin ?? "valoarea"} s\u0103 fie ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Prea mic: a\u0219teptat ca ${issue3.origin} ${sizing.verb} ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `Prea mic: a\u0219teptat ca ${issue3.origin} s\u0103 fie ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `\u0218ir invalid: trebuie s\u0103 \xEEnceap\u0103 cu "${_issue.prefix}"`;
+            }
+            if (_issue.format === "ends_with")
+              return `\u0218ir invalid: trebuie s\u0103 se termine cu "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `\u0218ir invalid: trebuie s\u0103 includ\u0103 "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `\u0218ir invalid: trebuie s\u0103 se potriveasc\u0103 cu modelul ${_issue.pattern}`;
+            return `Format invalid: ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `Num\u0103r invalid: trebuie s\u0103 fie multiplu de ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `Chei nerecunoscute: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Cheie invalid\u0103 \xEEn ${issue3.origin}`;
+          case "invalid_union":
+            return "Intrare invalid\u0103";
+          case "invalid_element":
+            return `Valoare invalid\u0103 \xEEn ${issue3.origin}`;
+          default:
+            return `Intrare invalid\u0103`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/ru.js
+function getRussianPlural(count, one, few, many) {
+  const absCount = Math.abs(count);
+  const lastDigit = absCount % 10;
+  const lastTwoDigits = absCount % 100;
+  if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
+    return many;
+  }
+  if (lastDigit === 1) {
+    return one;
+  }
+  if (lastDigit >= 2 && lastDigit <= 4) {
+    return few;
+  }
+  return many;
+}
+function ru_default() {
+  return {
+    localeError: error47()
+  };
+}
+var error47;
+var init_ru = __esm({
+  "node_modules/zod/v4/locales/ru.js"() {
+    init_util();
+    error47 = () => {
+      const Sizable = {
+        string: {
+          unit: {
+            one: "\u0441\u0438\u043C\u0432\u043E\u043B",
+            few: "\u0441\u0438\u043C\u0432\u043E\u043B\u0430",
+            many: "\u0441\u0438\u043C\u0432\u043E\u043B\u043E\u0432"
+          },
+          verb: "\u0438\u043C\u0435\u0442\u044C"
+        },
+        file: {
+          unit: {
+            one: "\u0431\u0430\u0439\u0442",
+            few: "\u0431\u0430\u0439\u0442\u0430",
+            many: "\u0431\u0430\u0439\u0442"
+          },
+          verb: "\u0438\u043C\u0435\u0442\u044C"
+        },
+        array: {
+          unit: {
+            one: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442",
+            few: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u0430",
+            many: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u043E\u0432"
+          },
+          verb: "\u0438\u043C\u0435\u0442\u044C"
+        },
+        set: {
+          unit: {
+            one: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442",
+            few: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u0430",
+            many: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u043E\u0432"
+          },
+          verb: "\u0438\u043C\u0435\u0442\u044C"
+        },
+        map: {
+          unit: {
+            one: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442",
+            few: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u0430",
+            many: "\u044D\u043B\u0435\u043C\u0435\u043D\u0442\u043E\u0432"
+          },
+          verb: "\u0438\u043C\u0435\u0442\u044C"
+        }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u0432\u0432\u043E\u0434",
+        email: "email \u0430\u0434\u0440\u0435\u0441",
+        url: "URL",
+        emoji: "\u044D\u043C\u043E\u0434\u0437\u0438",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO \u0434\u0430\u0442\u0430 \u0438 \u0432\u0440\u0435\u043C\u044F",
+        date: "ISO \u0434\u0430\u0442\u0430",
+        time: "ISO \u0432\u0440\u0435\u043C\u044F",
+        duration: "ISO \u0434\u043B\u0438\u0442\u0435\u043B\u044C\u043D\u043E\u0441\u0442\u044C",
+        ipv4: "IPv4 \u0430\u0434\u0440\u0435\u0441",
+        ipv6: "IPv6 \u0430\u0434\u0440\u0435\u0441",
+        mac: "MAC \u0430\u0434\u0440\u0435\u0441",
+        cidrv4: "IPv4 \u0434\u0438\u0430\u043F\u0430\u0437\u043E\u043D",
+        cidrv6: "IPv6 \u0434\u0438\u0430\u043F\u0430\u0437\u043E\u043D",
+        base64: "\u0441\u0442\u0440\u043E\u043A\u0430 \u0432 \u0444\u043E\u0440\u043C\u0430\u0442\u0435 base64",
+        base64url: "\u0441\u0442\u0440\u043E\u043A\u0430 \u0432 \u0444\u043E\u0440\u043C\u0430\u0442\u0435 base64url",
+        json_string: "JSON \u0441\u0442\u0440\u043E\u043A\u0430",
+        e164: "\u043D\u043E\u043C\u0435\u0440 E.164",
+        credit_card: "\u043D\u043E\u043C\u0435\u0440 \u043A\u0440\u0435\u0434\u0438\u0442\u043D\u043E\u0439 \u043A\u0430\u0440\u0442\u044B",
+        currency_code: "\u043A\u043E\u0434 \u0432\u0430\u043B\u044E\u0442\u044B",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u0432\u0432\u043E\u0434"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "\u0447\u0438\u0441\u043B\u043E",
+        array: "\u043C\u0430\u0441\u0441\u0438\u0432"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0439 \u0432\u0432\u043E\u0434: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C instanceof ${issue3.expected}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D\u043E ${received}`;
+            }
+            return `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0439 \u0432\u0432\u043E\u0434: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C ${expected}, \u043F\u043E\u043B\u0443\u0447\u0435\u043D\u043E ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0439 \u0432\u0432\u043E\u0434: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C ${stringifyPrimitive(issue3.values[0])}`;
+            return `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0439 \u0432\u0430\u0440\u0438\u0430\u043D\u0442: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C \u043E\u0434\u043D\u043E \u0438\u0437 ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              const maxValue = Number(issue3.maximum);
+              const unit = getRussianPlural(maxValue, sizing.unit.one, sizing.unit.few, sizing.unit.many);
+              return `\u0421\u043B\u0438\u0448\u043A\u043E\u043C \u0431\u043E\u043B\u044C\u0448\u043E\u0435 \u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C, \u0447\u0442\u043E ${issue3.origin ?? "\u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435"} \u0431\u0443\u0434\u0435\u0442 \u0438\u043C\u0435\u0442\u044C ${adj}${issue3.maximum.toString()} ${unit}`;
+            }
+            return `\u0421\u043B\u0438\u0448\u043A\u043E\u043C \u0431\u043E\u043B\u044C\u0448\u043E\u0435 \u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C, \u0447\u0442\u043E ${issue3.origin ?? "\u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435"} \u0431\u0443\u0434\u0435\u0442 ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              const minValue = Number(issue3.minimum);
+              const unit = getRussianPlural(minValue, sizing.unit.one, sizing.unit.few, sizing.unit.many);
+              return `\u0421\u043B\u0438\u0448\u043A\u043E\u043C \u043C\u0430\u043B\u0435\u043D\u044C\u043A\u043E\u0435 \u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C, \u0447\u0442\u043E ${issue3.origin} \u0431\u0443\u0434\u0435\u0442 \u0438\u043C\u0435\u0442\u044C ${adj}${issue3.minimum.toString()} ${unit}`;
+            }
+            return `\u0421\u043B\u0438\u0448\u043A\u043E\u043C \u043C\u0430\u043B\u0435\u043D\u044C\u043A\u043E\u0435 \u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435: \u043E\u0436\u0438\u0434\u0430\u043B\u043E\u0441\u044C, \u0447\u0442\u043E ${issue3.origin} \u0431\u0443\u0434\u0435\u0442 ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `\u041D\u0435\u0432\u0435\u0440\u043D\u0430\u044F \u0441\u0442\u0440\u043E\u043A\u0430: \u0434\u043E\u043B\u0436\u043D\u0430 \u043D\u0430\u0447\u0438\u043D\u0430\u0442\u044C\u0441\u044F \u0441 "${_issue.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `\u041D\u0435\u0432\u0435\u0440\u043D\u0430\u044F \u0441\u0442\u0440\u043E\u043A\u0430: \u0434\u043E\u043B\u0436\u043D\u0430 \u0437\u0430\u043A\u0430\u043D\u0447\u0438\u0432\u0430\u0442\u044C\u0441\u044F \u043D\u0430 "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `\u041D\u0435\u0432\u0435\u0440\u043D\u0430\u044F \u0441\u0442\u0440\u043E\u043A\u0430: \u0434\u043E\u043B\u0436\u043D\u0430 \u0441\u043E\u0434\u0435\u0440\u0436\u0430\u0442\u044C "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `\u041D\u0435\u0432\u0435\u0440\u043D\u0430\u044F \u0441\u0442\u0440\u043E\u043A\u0430: \u0434\u043E\u043B\u0436\u043D\u0430 \u0441\u043E\u043E\u0442\u0432\u0435\u0442\u0441\u0442\u0432\u043E\u0432\u0430\u0442\u044C \u0448\u0430\u0431\u043B\u043E\u043D\u0443 ${_issue.pattern}`;
+            return `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0439 ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\u041D\u0435\u0432\u0435\u0440\u043D\u043E\u0435 \u0447\u0438\u0441\u043B\u043E: \u0434\u043E\u043B\u0436\u043D\u043E \u0431\u044B\u0442\u044C \u043A\u0440\u0430\u0442\u043D\u044B\u043C ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `\u041D\u0435\u0440\u0430\u0441\u043F\u043E\u0437\u043D\u0430\u043D\u043D${issue3.keys.length > 1 ? "\u044B\u0435" : "\u044B\u0439"} \u043A\u043B\u044E\u0447${issue3.keys.length > 1 ? "\u0438" : ""}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0439 \u043A\u043B\u044E\u0447 \u0432 ${issue3.origin}`;
+          case "invalid_union":
+            return "\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0435 \u0432\u0445\u043E\u0434\u043D\u044B\u0435 \u0434\u0430\u043D\u043D\u044B\u0435";
+          case "invalid_element":
+            return `\u041D\u0435\u0432\u0435\u0440\u043D\u043E\u0435 \u0437\u043D\u0430\u0447\u0435\u043D\u0438\u0435 \u0432 ${issue3.origin}`;
+          default:
+            return `\u041D\u0435\u0432\u0435\u0440\u043D\u044B\u0435 \u0432\u0445\u043E\u0434\u043D\u044B\u0435 \u0434\u0430\u043D\u043D\u044B\u0435`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/sk.js
+function sk_default() {
+  return {
+    localeError: error48()
+  };
+}
+var error48;
+var init_sk = __esm({
+  "node_modules/zod/v4/locales/sk.js"() {
+    init_util();
+    error48 = () => {
+      const Sizable = {
+        string: { unit: "znakov", verb: "ma\u0165" },
+        file: { unit: "bajtov", verb: "ma\u0165" },
+        array: { unit: "prvkov", verb: "ma\u0165" },
+        set: { unit: "prvkov", verb: "ma\u0165" },
+        map: { unit: "polo\u017Eiek", verb: "ma\u0165" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "regul\xE1rny v\xFDraz",
+        email: "e-mailov\xE1 adresa",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "d\xE1tum a \u010Das vo form\xE1te ISO",
+        date: "d\xE1tum vo form\xE1te ISO",
+        time: "\u010Das vo form\xE1te ISO",
+        duration: "doba trvania ISO",
+        ipv4: "IPv4 adresa",
+        ipv6: "IPv6 adresa",
+        mac: "MAC adresa",
+        cidrv4: "rozsah IPv4",
+        cidrv6: "rozsah IPv6",
+        base64: "re\u0165azec zak\xF3dovan\xFD vo form\xE1te base64",
+        base64url: "re\u0165azec zak\xF3dovan\xFD vo form\xE1te base64url",
+        json_string: "re\u0165azec vo form\xE1te JSON",
+        e164: "\u010D\xEDslo E.164",
+        credit_card: "\u010D\xEDslo kreditnej karty",
+        currency_code: "k\xF3d meny",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "vstup"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "\u010D\xEDslo",
+        string: "re\u0165azec",
+        function: "funkcia",
+        array: "pole"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Neplatn\xFD vstup: o\u010Dak\xE1van\xE9 instanceof ${issue3.expected}, obdr\u017Ean\xE9 ${received}`;
+            }
+            return `Neplatn\xFD vstup: o\u010Dak\xE1van\xE9 ${expected}, obdr\u017Ean\xE9 ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Neplatn\xFD vstup: o\u010Dak\xE1van\xE9 ${stringifyPrimitive(issue3.values[0])}`;
+            return `Neplatn\xFD vstup: o\u010Dak\xE1van\xE1 jedna z hodn\xF4t ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Hodnota je pr\xEDli\u0161 ve\u013Ek\xE1: ${issue3.origin ?? "hodnota"} mus\xED ma\u0165 ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "prvkov"}`;
+            }
+            return `Hodnota je pr\xEDli\u0161 ve\u013Ek\xE1: ${issue3.origin ?? "hodnota"} mus\xED by\u0165 ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Hodnota je pr\xEDli\u0161 mal\xE1: ${issue3.origin ?? "hodnota"} mus\xED ma\u0165 ${adj}${issue3.minimum.toString()} ${sizing.unit ?? "prvkov"}`;
+            }
+            return `Hodnota je pr\xEDli\u0161 mal\xE1: ${issue3.origin ?? "hodnota"} mus\xED by\u0165 ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `Neplatn\xFD re\u0165azec: mus\xED za\u010D\xEDna\u0165 na "${_issue.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `Neplatn\xFD re\u0165azec: mus\xED kon\u010Di\u0165 na "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `Neplatn\xFD re\u0165azec: mus\xED obsahova\u0165 "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `Neplatn\xFD re\u0165azec: mus\xED zodpoveda\u0165 vzoru ${_issue.pattern}`;
+            return `Neplatn\xFD form\xE1t ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `Neplatn\xE9 \u010D\xEDslo: mus\xED by\u0165 n\xE1sobkom ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `Nezn\xE1me kl\xFA\u010De: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Neplatn\xFD kl\xFA\u010D v ${issue3.origin}`;
+          case "invalid_union":
+            return "Neplatn\xFD vstup";
+          case "invalid_element":
+            return `Neplatn\xE1 hodnota v ${issue3.origin}`;
+          default:
+            return `Neplatn\xFD vstup`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/sl.js
+function sl_default() {
+  return {
+    localeError: error49()
+  };
+}
+var error49;
+var init_sl = __esm({
+  "node_modules/zod/v4/locales/sl.js"() {
+    init_util();
+    error49 = () => {
+      const Sizable = {
+        string: { unit: "znakov", verb: "imeti" },
+        file: { unit: "bajtov", verb: "imeti" },
+        array: { unit: "elementov", verb: "imeti" },
+        set: { unit: "elementov", verb: "imeti" },
+        map: { unit: "elementov", verb: "imeti" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "vnos",
+        email: "e-po\u0161tni naslov",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO datum in \u010Das",
+        date: "ISO datum",
+        time: "ISO \u010Das",
+        duration: "ISO trajanje",
+        ipv4: "IPv4 naslov",
+        ipv6: "IPv6 naslov",
+        mac: "MAC naslov",
+        cidrv4: "obseg IPv4",
+        cidrv6: "obseg IPv6",
+        base64: "base64 kodiran niz",
+        base64url: "base64url kodiran niz",
+        json_string: "JSON niz",
+        e164: "E.164 \u0161tevilka",
+        credit_card: "\u0161tevilka kreditne kartice",
+        currency_code: "koda valute",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "vnos"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "\u0161tevilo",
+        array: "tabela"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Neveljaven vnos: pri\u010Dakovano instanceof ${issue3.expected}, prejeto ${received}`;
+            }
+            return `Neveljaven vnos: pri\u010Dakovano ${expected}, prejeto ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Neveljaven vnos: pri\u010Dakovano ${stringifyPrimitive(issue3.values[0])}`;
+            return `Neveljavna mo\u017Enost: pri\u010Dakovano eno izmed ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `Preveliko: pri\u010Dakovano, da bo ${issue3.origin ?? "vrednost"} imelo ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "elementov"}`;
+            return `Preveliko: pri\u010Dakovano, da bo ${issue3.origin ?? "vrednost"} ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Premajhno: pri\u010Dakovano, da bo ${issue3.origin} imelo ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `Premajhno: pri\u010Dakovano, da bo ${issue3.origin} ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `Neveljaven niz: mora se za\u010Deti z "${_issue.prefix}"`;
+            }
+            if (_issue.format === "ends_with")
+              return `Neveljaven niz: mora se kon\u010Dati z "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `Neveljaven niz: mora vsebovati "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `Neveljaven niz: mora ustrezati vzorcu ${_issue.pattern}`;
+            return `Neveljaven ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `Neveljavno \u0161tevilo: mora biti ve\u010Dkratnik ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `Neprepoznan${issue3.keys.length > 1 ? "i klju\u010Di" : " klju\u010D"}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Neveljaven klju\u010D v ${issue3.origin}`;
+          case "invalid_union":
+            return "Neveljaven vnos";
+          case "invalid_element":
+            return `Neveljavna vrednost v ${issue3.origin}`;
+          default:
+            return "Neveljaven vnos";
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/sv.js
+function sv_default() {
+  return {
+    localeError: error50()
+  };
+}
+var error50;
+var init_sv = __esm({
+  "node_modules/zod/v4/locales/sv.js"() {
+    init_util();
+    error50 = () => {
+      const Sizable = {
+        string: { unit: "tecken", verb: "att ha" },
+        file: { unit: "bytes", verb: "att ha" },
+        array: { unit: "objekt", verb: "att inneh\xE5lla" },
+        set: { unit: "objekt", verb: "att inneh\xE5lla" },
+        map: { unit: "objekt", verb: "att inneh\xE5lla" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "regulj\xE4rt uttryck",
+        email: "e-postadress",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO-datum och tid",
+        date: "ISO-datum",
+        time: "ISO-tid",
+        duration: "ISO-varaktighet",
+        ipv4: "IPv4-adress",
+        ipv6: "IPv6-adress",
+        mac: "MAC-adress",
+        cidrv4: "IPv4-spektrum",
+        cidrv6: "IPv6-spektrum",
+        base64: "base64-kodad str\xE4ng",
+        base64url: "base64url-kodad str\xE4ng",
+        json_string: "JSON-str\xE4ng",
+        e164: "E.164-nummer",
+        credit_card: "kreditkortsnummer",
+        currency_code: "valutakod",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "mall-literal"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "antal",
+        array: "lista"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Ogiltig inmatning: f\xF6rv\xE4ntat instanceof ${issue3.expected}, fick ${received}`;
+            }
+            return `Ogiltig inmatning: f\xF6rv\xE4ntat ${expected}, fick ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Ogiltig inmatning: f\xF6rv\xE4ntat ${stringifyPrimitive(issue3.values[0])}`;
+            return `Ogiltigt val: f\xF6rv\xE4ntade en av ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `F\xF6r stor(t): f\xF6rv\xE4ntade ${issue3.origin ?? "v\xE4rdet"} att ha ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "element"}`;
+            }
+            return `F\xF6r stor(t): f\xF6rv\xE4ntat ${issue3.origin ?? "v\xE4rdet"} att ha ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `F\xF6r lite(t): f\xF6rv\xE4ntade ${issue3.origin ?? "v\xE4rdet"} att ha ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `F\xF6r lite(t): f\xF6rv\xE4ntade ${issue3.origin ?? "v\xE4rdet"} att ha ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `Ogiltig str\xE4ng: m\xE5ste b\xF6rja med "${_issue.prefix}"`;
+            }
+            if (_issue.format === "ends_with")
+              return `Ogiltig str\xE4ng: m\xE5ste sluta med "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `Ogiltig str\xE4ng: m\xE5ste inneh\xE5lla "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `Ogiltig str\xE4ng: m\xE5ste matcha m\xF6nstret "${_issue.pattern}"`;
+            return `Ogiltig(t) ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `Ogiltigt tal: m\xE5ste vara en multipel av ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `${issue3.keys.length > 1 ? "Ok\xE4nda nycklar" : "Ok\xE4nd nyckel"}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Ogiltig nyckel i ${issue3.origin ?? "v\xE4rdet"}`;
+          case "invalid_union":
+            return "Ogiltig input";
+          case "invalid_element":
+            return `Ogiltigt v\xE4rde i ${issue3.origin ?? "v\xE4rdet"}`;
+          default:
+            return `Ogiltig input`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/ta.js
+function ta_default() {
+  return {
+    localeError: error51()
+  };
+}
+var error51;
+var init_ta = __esm({
+  "node_modules/zod/v4/locales/ta.js"() {
+    init_util();
+    error51 = () => {
+      const Sizable = {
+        string: { unit: "\u0B8E\u0BB4\u0BC1\u0BA4\u0BCD\u0BA4\u0BC1\u0B95\u0BCD\u0B95\u0BB3\u0BCD", verb: "\u0B95\u0BCA\u0BA3\u0BCD\u0B9F\u0BBF\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD" },
+        file: { unit: "\u0BAA\u0BC8\u0B9F\u0BCD\u0B9F\u0BC1\u0B95\u0BB3\u0BCD", verb: "\u0B95\u0BCA\u0BA3\u0BCD\u0B9F\u0BBF\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD" },
+        array: { unit: "\u0B89\u0BB1\u0BC1\u0BAA\u0BCD\u0BAA\u0BC1\u0B95\u0BB3\u0BCD", verb: "\u0B95\u0BCA\u0BA3\u0BCD\u0B9F\u0BBF\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD" },
+        set: { unit: "\u0B89\u0BB1\u0BC1\u0BAA\u0BCD\u0BAA\u0BC1\u0B95\u0BB3\u0BCD", verb: "\u0B95\u0BCA\u0BA3\u0BCD\u0B9F\u0BBF\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD" },
+        map: { unit: "\u0B89\u0BB1\u0BC1\u0BAA\u0BCD\u0BAA\u0BC1\u0B95\u0BB3\u0BCD", verb: "\u0B95\u0BCA\u0BA3\u0BCD\u0B9F\u0BBF\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u0B89\u0BB3\u0BCD\u0BB3\u0BC0\u0B9F\u0BC1",
+        email: "\u0BAE\u0BBF\u0BA9\u0BCD\u0BA9\u0B9E\u0BCD\u0B9A\u0BB2\u0BCD \u0BAE\u0BC1\u0B95\u0BB5\u0BB0\u0BBF",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO \u0BA4\u0BC7\u0BA4\u0BBF \u0BA8\u0BC7\u0BB0\u0BAE\u0BCD",
+        date: "ISO \u0BA4\u0BC7\u0BA4\u0BBF",
+        time: "ISO \u0BA8\u0BC7\u0BB0\u0BAE\u0BCD",
+        duration: "ISO \u0B95\u0BBE\u0BB2 \u0B85\u0BB3\u0BB5\u0BC1",
+        ipv4: "IPv4 \u0BAE\u0BC1\u0B95\u0BB5\u0BB0\u0BBF",
+        ipv6: "IPv6 \u0BAE\u0BC1\u0B95\u0BB5\u0BB0\u0BBF",
+        mac: "MAC \u0BAE\u0BC1\u0B95\u0BB5\u0BB0\u0BBF",
+        cidrv4: "IPv4 \u0BB5\u0BB0\u0BAE\u0BCD\u0BAA\u0BC1",
+        cidrv6: "IPv6 \u0BB5\u0BB0\u0BAE\u0BCD\u0BAA\u0BC1",
+        base64: "base64-encoded \u0B9A\u0BB0\u0BAE\u0BCD",
+        base64url: "base64url-encoded \u0B9A\u0BB0\u0BAE\u0BCD",
+        json_string: "JSON \u0B9A\u0BB0\u0BAE\u0BCD",
+        e164: "E.164 \u0B8E\u0BA3\u0BCD",
+        credit_card: "\u0B95\u0B9F\u0BA9\u0BCD \u0B85\u0B9F\u0BCD\u0B9F\u0BC8 \u0B8E\u0BA3\u0BCD",
+        currency_code: "\u0BA8\u0BBE\u0BA3\u0BAF\u0B95\u0BCD \u0B95\u0BC1\u0BB1\u0BBF\u0BAF\u0BC0\u0B9F\u0BC1",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "input"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "\u0B8E\u0BA3\u0BCD",
+        array: "\u0B85\u0BA3\u0BBF",
+        null: "\u0BB5\u0BC6\u0BB1\u0BC1\u0BAE\u0BC8"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B89\u0BB3\u0BCD\u0BB3\u0BC0\u0B9F\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 instanceof ${issue3.expected}, \u0BAA\u0BC6\u0BB1\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${received}`;
+            }
+            return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B89\u0BB3\u0BCD\u0BB3\u0BC0\u0B9F\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${expected}, \u0BAA\u0BC6\u0BB1\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B89\u0BB3\u0BCD\u0BB3\u0BC0\u0B9F\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${stringifyPrimitive(issue3.values[0])}`;
+            return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0BB5\u0BBF\u0BB0\u0BC1\u0BAA\u0BCD\u0BAA\u0BAE\u0BCD: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${joinValues(issue3.values, "|")} \u0B87\u0BB2\u0BCD \u0B92\u0BA9\u0BCD\u0BB1\u0BC1`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `\u0BAE\u0BBF\u0B95 \u0BAA\u0BC6\u0BB0\u0BBF\u0BAF\u0BA4\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${issue3.origin ?? "\u0BAE\u0BA4\u0BBF\u0BAA\u0BCD\u0BAA\u0BC1"} ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "\u0B89\u0BB1\u0BC1\u0BAA\u0BCD\u0BAA\u0BC1\u0B95\u0BB3\u0BCD"} \u0B86\u0B95 \u0B87\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD`;
+            }
+            return `\u0BAE\u0BBF\u0B95 \u0BAA\u0BC6\u0BB0\u0BBF\u0BAF\u0BA4\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${issue3.origin ?? "\u0BAE\u0BA4\u0BBF\u0BAA\u0BCD\u0BAA\u0BC1"} ${adj}${issue3.maximum.toString()} \u0B86\u0B95 \u0B87\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `\u0BAE\u0BBF\u0B95\u0B9A\u0BCD \u0B9A\u0BBF\u0BB1\u0BBF\u0BAF\u0BA4\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${issue3.origin} ${adj}${issue3.minimum.toString()} ${sizing.unit} \u0B86\u0B95 \u0B87\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD`;
+            }
+            return `\u0BAE\u0BBF\u0B95\u0B9A\u0BCD \u0B9A\u0BBF\u0BB1\u0BBF\u0BAF\u0BA4\u0BC1: \u0B8E\u0BA4\u0BBF\u0BB0\u0BCD\u0BAA\u0BBE\u0BB0\u0BCD\u0B95\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0B9F\u0BCD\u0B9F\u0BA4\u0BC1 ${issue3.origin} ${adj}${issue3.minimum.toString()} \u0B86\u0B95 \u0B87\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B9A\u0BB0\u0BAE\u0BCD: "${_issue.prefix}" \u0B87\u0BB2\u0BCD \u0BA4\u0BCA\u0B9F\u0B99\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD`;
+            if (_issue.format === "ends_with")
+              return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B9A\u0BB0\u0BAE\u0BCD: "${_issue.suffix}" \u0B87\u0BB2\u0BCD \u0BAE\u0BC1\u0B9F\u0BBF\u0BB5\u0B9F\u0BC8\u0BAF \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD`;
+            if (_issue.format === "includes")
+              return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B9A\u0BB0\u0BAE\u0BCD: "${_issue.includes}" \u0B90 \u0B89\u0BB3\u0BCD\u0BB3\u0B9F\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD`;
+            if (_issue.format === "regex")
+              return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B9A\u0BB0\u0BAE\u0BCD: ${_issue.pattern} \u0BAE\u0BC1\u0BB1\u0BC8\u0BAA\u0BBE\u0B9F\u0BCD\u0B9F\u0BC1\u0B9F\u0BA9\u0BCD \u0BAA\u0BCA\u0BB0\u0BC1\u0BA8\u0BCD\u0BA4 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD`;
+            return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B8E\u0BA3\u0BCD: ${issue3.divisor} \u0B87\u0BA9\u0BCD \u0BAA\u0BB2\u0BAE\u0BBE\u0B95 \u0B87\u0BB0\u0BC1\u0B95\u0BCD\u0B95 \u0BB5\u0BC7\u0BA3\u0BCD\u0B9F\u0BC1\u0BAE\u0BCD`;
+          case "unrecognized_keys":
+            return `\u0B85\u0B9F\u0BC8\u0BAF\u0BBE\u0BB3\u0BAE\u0BCD \u0BA4\u0BC6\u0BB0\u0BBF\u0BAF\u0BBE\u0BA4 \u0BB5\u0BBF\u0B9A\u0BC8${issue3.keys.length > 1 ? "\u0B95\u0BB3\u0BCD" : ""}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `${issue3.origin} \u0B87\u0BB2\u0BCD \u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0BB5\u0BBF\u0B9A\u0BC8`;
+          case "invalid_union":
+            return "\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B89\u0BB3\u0BCD\u0BB3\u0BC0\u0B9F\u0BC1";
+          case "invalid_element":
+            return `${issue3.origin} \u0B87\u0BB2\u0BCD \u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0BAE\u0BA4\u0BBF\u0BAA\u0BCD\u0BAA\u0BC1`;
+          default:
+            return `\u0BA4\u0BB5\u0BB1\u0BBE\u0BA9 \u0B89\u0BB3\u0BCD\u0BB3\u0BC0\u0B9F\u0BC1`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/tg.js
+function tg_default() {
+  return {
+    localeError: error52()
+  };
+}
+var error52;
+var init_tg = __esm({
+  "node_modules/zod/v4/locales/tg.js"() {
+    init_util();
+    error52 = () => {
+      const Sizable = {
+        string: { unit: "\u0430\u043B\u043E\u043C\u0430\u0442", verb: "\u0434\u043E\u0448\u0442\u0430 \u0431\u043E\u0448\u0430\u0434" },
+        file: { unit: "\u0431\u0430\u0439\u0442", verb: "\u0434\u043E\u0448\u0442\u0430 \u0431\u043E\u0448\u0430\u0434" },
+        array: { unit: "\u0443\u043D\u0441\u0443\u0440", verb: "\u0434\u043E\u0448\u0442\u0430 \u0431\u043E\u0448\u0430\u0434" },
+        set: { unit: "\u0443\u043D\u0441\u0443\u0440", verb: "\u0434\u043E\u0448\u0442\u0430 \u0431\u043E\u0448\u0430\u0434" },
+        map: { unit: "\u0441\u0430\u0431\u0442", verb: "\u0434\u043E\u0448\u0442\u0430 \u0431\u043E\u0448\u0430\u0434" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u0432\u0443\u0440\u0443\u0434",
+        email: "\u0441\u0443\u0440\u043E\u0493\u0430\u0438 email",
+        url: "URL",
+        emoji: "\u044D\u043C\u043E\u04B7\u0438",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "\u0441\u0430\u043D\u0430\u0432\u0443 \u0432\u0430\u049B\u0442\u0438 ISO",
+        date: "\u0441\u0430\u043D\u0430\u0438 ISO",
+        time: "\u0432\u0430\u049B\u0442\u0438 ISO",
+        duration: "\u0434\u0430\u0432\u043E\u043C\u043D\u043E\u043A\u0438\u0438 ISO",
+        ipv4: "\u0441\u0443\u0440\u043E\u0493\u0430\u0438 IPv4",
+        ipv6: "\u0441\u0443\u0440\u043E\u0493\u0430\u0438 IPv6",
+        mac: "\u0441\u0443\u0440\u043E\u0493\u0430\u0438 MAC",
+        cidrv4: "\u043C\u0430\u04B3\u0434\u0443\u0434\u0430\u0438 IPv4",
+        cidrv6: "\u043C\u0430\u04B3\u0434\u0443\u0434\u0430\u0438 IPv6",
+        base64: "\u0441\u0430\u0442\u0440\u0438 \u0434\u0430\u0440 \u0444\u043E\u0440\u043C\u0430\u0442\u0438 base64",
+        base64url: "\u0441\u0430\u0442\u0440\u0438 \u0434\u0430\u0440 \u0444\u043E\u0440\u043C\u0430\u0442\u0438 base64url",
+        json_string: "\u0441\u0430\u0442\u0440\u0438 JSON",
+        e164: "\u0440\u0430\u049B\u0430\u043C\u0438 E.164",
+        credit_card: "\u0440\u0430\u049B\u0430\u043C\u0438 \u043A\u043E\u0440\u0442\u0438 \u043A\u0440\u0435\u0434\u0438\u0442\u04E3",
+        currency_code: "\u0440\u0430\u043C\u0437\u0438 \u0430\u0441\u044A\u043E\u0440",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u0432\u0443\u0440\u0443\u0434"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "\u0440\u0430\u049B\u0430\u043C",
+        string: "\u0441\u0430\u0442\u0440",
+        array: "\u043C\u0430\u0441\u0441\u0438\u0432",
+        object: "\u043E\u0431\u044A\u0435\u043A\u0442",
+        date: "\u0441\u0430\u043D\u0430"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            return `\u0412\u0443\u0440\u0443\u0434\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: ${expected} \u0438\u043D\u0442\u0438\u0437\u043E\u0440 \u043C\u0435\u0440\u0430\u0444\u0442, ${received} \u0433\u0438\u0440\u0438\u0444\u0442\u0430 \u0448\u0443\u0434`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u0412\u0443\u0440\u0443\u0434\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: ${stringifyPrimitive(issue3.values[0])} \u0438\u043D\u0442\u0438\u0437\u043E\u0440 \u043C\u0435\u0440\u0430\u0444\u0442`;
+            return `\u0418\u043D\u0442\u0438\u0445\u043E\u0431\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: \u044F\u043A\u0435 \u0430\u0437 ${joinValues(issue3.values, "|")} \u0438\u043D\u0442\u0438\u0437\u043E\u0440 \u043C\u0435\u0440\u0430\u0444\u0442`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u0425\u0435\u043B\u0435 \u043A\u0430\u043B\u043E\u043D: ${issue3.origin ?? "\u049B\u0438\u043C\u0430\u0442"} \u0431\u043E\u044F\u0434 ${adj}${issue3.maximum.toString()} ${sizing.unit} ${sizing.verb}`;
+            return `\u0425\u0435\u043B\u0435 \u043A\u0430\u043B\u043E\u043D: ${issue3.origin ?? "\u049B\u0438\u043C\u0430\u0442"} \u0431\u043E\u044F\u0434 ${adj}${issue3.maximum.toString()} \u0431\u043E\u0448\u0430\u0434`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u0425\u0435\u043B\u0435 \u0445\u0443\u0440\u0434: ${issue3.origin} \u0431\u043E\u044F\u0434 ${adj}${issue3.minimum.toString()} ${sizing.unit} ${sizing.verb}`;
+            return `\u0425\u0435\u043B\u0435 \u0445\u0443\u0440\u0434: ${issue3.origin} \u0431\u043E\u044F\u0434 ${adj}${issue3.minimum.toString()} \u0431\u043E\u0448\u0430\u0434`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `\u0421\u0430\u0442\u0440\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: \u0431\u043E\u044F\u0434 \u0431\u043E "${_issue.prefix}" \u043E\u0493\u043E\u0437 \u0448\u0430\u0432\u0430\u0434`;
+            if (_issue.format === "ends_with")
+              return `\u0421\u0430\u0442\u0440\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: \u0431\u043E\u044F\u0434 \u0431\u043E "${_issue.suffix}" \u0430\u043D\u04B7\u043E\u043C \u0451\u0431\u0430\u0434`;
+            if (_issue.format === "includes")
+              return `\u0421\u0430\u0442\u0440\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: \u0431\u043E\u044F\u0434 "${_issue.includes}"-\u0440\u043E \u0434\u0430\u0440 \u0431\u0430\u0440 \u0433\u0438\u0440\u0430\u0434`;
+            if (_issue.format === "regex")
+              return `\u0421\u0430\u0442\u0440\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: \u0431\u043E\u044F\u0434 \u0431\u0430 \u043D\u0430\u043C\u0443\u043D\u0430\u0438 ${_issue.pattern} \u043C\u0443\u0432\u043E\u0444\u0438\u049B\u0430\u0442 \u043A\u0443\u043D\u0430\u0434`;
+            return `${FormatDictionary[_issue.format] ?? issue3.format}-\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442`;
+          }
+          case "not_multiple_of":
+            return `\u0420\u0430\u049B\u0430\u043C\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442: \u0431\u043E\u044F\u0434 \u0431\u0430 ${issue3.divisor} \u0431\u0435 \u0431\u0430\u049B\u0438\u044F \u0442\u0430\u049B\u0441\u0438\u043C \u0448\u0430\u0432\u0430\u0434`;
+          case "unrecognized_keys":
+            return `\u041A\u0430\u043B\u0438\u0434${issue3.keys.length > 1 ? "\u04B3\u043E\u0438" : "\u0438"} \u043D\u043E\u043C\u0430\u044A\u043B\u0443\u043C: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `\u041A\u0430\u043B\u0438\u0434\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442 \u0434\u0430\u0440 ${issue3.origin}`;
+          case "invalid_union":
+            if (issue3.options && Array.isArray(issue3.options) && issue3.options.length > 0) {
+              const opts = issue3.options.map((o) => `'${o}'`).join(" | ");
+              return `\u049A\u0438\u043C\u0430\u0442\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442\u0438 \u0434\u0438\u0441\u043A\u0440\u0438\u043C\u0438\u043D\u0430\u0442\u043E\u0440: ${opts} \u0438\u043D\u0442\u0438\u0437\u043E\u0440 \u043C\u0435\u0440\u0430\u0444\u0442`;
+            }
+            return "\u0412\u0443\u0440\u0443\u0434\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442";
+          case "invalid_element":
+            return `\u049A\u0438\u043C\u0430\u0442\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442 \u0434\u0430\u0440 ${issue3.origin}`;
+          default:
+            return `\u0412\u0443\u0440\u0443\u0434\u0438 \u043D\u043E\u0434\u0443\u0440\u0443\u0441\u0442`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/th.js
+function th_default() {
+  return {
+    localeError: error53()
+  };
+}
+var error53;
+var init_th = __esm({
+  "node_modules/zod/v4/locales/th.js"() {
+    init_util();
+    error53 = () => {
+      const Sizable = {
+        string: { unit: "\u0E15\u0E31\u0E27\u0E2D\u0E31\u0E01\u0E29\u0E23", verb: "\u0E04\u0E27\u0E23\u0E21\u0E35" },
+        file: { unit: "\u0E44\u0E1A\u0E15\u0E4C", verb: "\u0E04\u0E27\u0E23\u0E21\u0E35" },
+        array: { unit: "\u0E23\u0E32\u0E22\u0E01\u0E32\u0E23", verb: "\u0E04\u0E27\u0E23\u0E21\u0E35" },
+        set: { unit: "\u0E23\u0E32\u0E22\u0E01\u0E32\u0E23", verb: "\u0E04\u0E27\u0E23\u0E21\u0E35" },
+        map: { unit: "\u0E23\u0E32\u0E22\u0E01\u0E32\u0E23", verb: "\u0E04\u0E27\u0E23\u0E21\u0E35" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u0E02\u0E49\u0E2D\u0E21\u0E39\u0E25\u0E17\u0E35\u0E48\u0E1B\u0E49\u0E2D\u0E19",
+        email: "\u0E17\u0E35\u0E48\u0E2D\u0E22\u0E39\u0E48\u0E2D\u0E35\u0E40\u0E21\u0E25",
+        url: "URL",
+        emoji: "\u0E2D\u0E34\u0E42\u0E21\u0E08\u0E34",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "\u0E27\u0E31\u0E19\u0E17\u0E35\u0E48\u0E40\u0E27\u0E25\u0E32\u0E41\u0E1A\u0E1A ISO",
+        date: "\u0E27\u0E31\u0E19\u0E17\u0E35\u0E48\u0E41\u0E1A\u0E1A ISO",
+        time: "\u0E40\u0E27\u0E25\u0E32\u0E41\u0E1A\u0E1A ISO",
+        duration: "\u0E0A\u0E48\u0E27\u0E07\u0E40\u0E27\u0E25\u0E32\u0E41\u0E1A\u0E1A ISO",
+        ipv4: "\u0E17\u0E35\u0E48\u0E2D\u0E22\u0E39\u0E48 IPv4",
+        ipv6: "\u0E17\u0E35\u0E48\u0E2D\u0E22\u0E39\u0E48 IPv6",
+        mac: "\u0E17\u0E35\u0E48\u0E2D\u0E22\u0E39\u0E48 MAC",
+        cidrv4: "\u0E0A\u0E48\u0E27\u0E07 IP \u0E41\u0E1A\u0E1A IPv4",
+        cidrv6: "\u0E0A\u0E48\u0E27\u0E07 IP \u0E41\u0E1A\u0E1A IPv6",
+        base64: "\u0E02\u0E49\u0E2D\u0E04\u0E27\u0E32\u0E21\u0E41\u0E1A\u0E1A Base64",
+        base64url: "\u0E02\u0E49\u0E2D\u0E04\u0E27\u0E32\u0E21\u0E41\u0E1A\u0E1A Base64 \u0E2A\u0E33\u0E2B\u0E23\u0E31\u0E1A URL",
+        json_string: "\u0E02\u0E49\u0E2D\u0E04\u0E27\u0E32\u0E21\u0E41\u0E1A\u0E1A JSON",
+        e164: "\u0E40\u0E1A\u0E2D\u0E23\u0E4C\u0E42\u0E17\u0E23\u0E28\u0E31\u0E1E\u0E17\u0E4C\u0E23\u0E30\u0E2B\u0E27\u0E48\u0E32\u0E07\u0E1B\u0E23\u0E30\u0E40\u0E17\u0E28 (E.164)",
+        credit_card: "\u0E2B\u0E21\u0E32\u0E22\u0E40\u0E25\u0E02\u0E1A\u0E31\u0E15\u0E23\u0E40\u0E04\u0E23\u0E14\u0E34\u0E15",
+        currency_code: "\u0E23\u0E2B\u0E31\u0E2A\u0E2A\u0E01\u0E38\u0E25\u0E40\u0E07\u0E34\u0E19",
+        iban: "IBAN",
+        jwt: "\u0E42\u0E17\u0E40\u0E04\u0E19 JWT",
+        template_literal: "\u0E02\u0E49\u0E2D\u0E21\u0E39\u0E25\u0E17\u0E35\u0E48\u0E1B\u0E49\u0E2D\u0E19"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "\u0E15\u0E31\u0E27\u0E40\u0E25\u0E02",
+        array: "\u0E2D\u0E32\u0E23\u0E4C\u0E40\u0E23\u0E22\u0E4C (Array)",
+        null: "\u0E44\u0E21\u0E48\u0E21\u0E35\u0E04\u0E48\u0E32 (null)"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\u0E1B\u0E23\u0E30\u0E40\u0E20\u0E17\u0E02\u0E49\u0E2D\u0E21\u0E39\u0E25\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E04\u0E27\u0E23\u0E40\u0E1B\u0E47\u0E19 instanceof ${issue3.expected} \u0E41\u0E15\u0E48\u0E44\u0E14\u0E49\u0E23\u0E31\u0E1A ${received}`;
+            }
+            return `\u0E1B\u0E23\u0E30\u0E40\u0E20\u0E17\u0E02\u0E49\u0E2D\u0E21\u0E39\u0E25\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E04\u0E27\u0E23\u0E40\u0E1B\u0E47\u0E19 ${expected} \u0E41\u0E15\u0E48\u0E44\u0E14\u0E49\u0E23\u0E31\u0E1A ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u0E04\u0E48\u0E32\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E04\u0E27\u0E23\u0E40\u0E1B\u0E47\u0E19 ${stringifyPrimitive(issue3.values[0])}`;
+            return `\u0E15\u0E31\u0E27\u0E40\u0E25\u0E37\u0E2D\u0E01\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E04\u0E27\u0E23\u0E40\u0E1B\u0E47\u0E19\u0E2B\u0E19\u0E36\u0E48\u0E07\u0E43\u0E19 ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "\u0E44\u0E21\u0E48\u0E40\u0E01\u0E34\u0E19" : "\u0E19\u0E49\u0E2D\u0E22\u0E01\u0E27\u0E48\u0E32";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u0E40\u0E01\u0E34\u0E19\u0E01\u0E33\u0E2B\u0E19\u0E14: ${issue3.origin ?? "\u0E04\u0E48\u0E32"} \u0E04\u0E27\u0E23\u0E21\u0E35${adj} ${issue3.maximum.toString()} ${sizing.unit ?? "\u0E23\u0E32\u0E22\u0E01\u0E32\u0E23"}`;
+            return `\u0E40\u0E01\u0E34\u0E19\u0E01\u0E33\u0E2B\u0E19\u0E14: ${issue3.origin ?? "\u0E04\u0E48\u0E32"} \u0E04\u0E27\u0E23\u0E21\u0E35${adj} ${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? "\u0E2D\u0E22\u0E48\u0E32\u0E07\u0E19\u0E49\u0E2D\u0E22" : "\u0E21\u0E32\u0E01\u0E01\u0E27\u0E48\u0E32";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `\u0E19\u0E49\u0E2D\u0E22\u0E01\u0E27\u0E48\u0E32\u0E01\u0E33\u0E2B\u0E19\u0E14: ${issue3.origin} \u0E04\u0E27\u0E23\u0E21\u0E35${adj} ${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `\u0E19\u0E49\u0E2D\u0E22\u0E01\u0E27\u0E48\u0E32\u0E01\u0E33\u0E2B\u0E19\u0E14: ${issue3.origin} \u0E04\u0E27\u0E23\u0E21\u0E35${adj} ${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `\u0E23\u0E39\u0E1B\u0E41\u0E1A\u0E1A\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E02\u0E49\u0E2D\u0E04\u0E27\u0E32\u0E21\u0E15\u0E49\u0E2D\u0E07\u0E02\u0E36\u0E49\u0E19\u0E15\u0E49\u0E19\u0E14\u0E49\u0E27\u0E22 "${_issue.prefix}"`;
+            }
+            if (_issue.format === "ends_with")
+              return `\u0E23\u0E39\u0E1B\u0E41\u0E1A\u0E1A\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E02\u0E49\u0E2D\u0E04\u0E27\u0E32\u0E21\u0E15\u0E49\u0E2D\u0E07\u0E25\u0E07\u0E17\u0E49\u0E32\u0E22\u0E14\u0E49\u0E27\u0E22 "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `\u0E23\u0E39\u0E1B\u0E41\u0E1A\u0E1A\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E02\u0E49\u0E2D\u0E04\u0E27\u0E32\u0E21\u0E15\u0E49\u0E2D\u0E07\u0E21\u0E35 "${_issue.includes}" \u0E2D\u0E22\u0E39\u0E48\u0E43\u0E19\u0E02\u0E49\u0E2D\u0E04\u0E27\u0E32\u0E21`;
+            if (_issue.format === "regex")
+              return `\u0E23\u0E39\u0E1B\u0E41\u0E1A\u0E1A\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E15\u0E49\u0E2D\u0E07\u0E15\u0E23\u0E07\u0E01\u0E31\u0E1A\u0E23\u0E39\u0E1B\u0E41\u0E1A\u0E1A\u0E17\u0E35\u0E48\u0E01\u0E33\u0E2B\u0E19\u0E14 ${_issue.pattern}`;
+            return `\u0E23\u0E39\u0E1B\u0E41\u0E1A\u0E1A\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\u0E15\u0E31\u0E27\u0E40\u0E25\u0E02\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E15\u0E49\u0E2D\u0E07\u0E40\u0E1B\u0E47\u0E19\u0E08\u0E33\u0E19\u0E27\u0E19\u0E17\u0E35\u0E48\u0E2B\u0E32\u0E23\u0E14\u0E49\u0E27\u0E22 ${issue3.divisor} \u0E44\u0E14\u0E49\u0E25\u0E07\u0E15\u0E31\u0E27`;
+          case "unrecognized_keys":
+            return `\u0E1E\u0E1A\u0E04\u0E35\u0E22\u0E4C\u0E17\u0E35\u0E48\u0E44\u0E21\u0E48\u0E23\u0E39\u0E49\u0E08\u0E31\u0E01: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `\u0E04\u0E35\u0E22\u0E4C\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07\u0E43\u0E19 ${issue3.origin}`;
+          case "invalid_union":
+            return "\u0E02\u0E49\u0E2D\u0E21\u0E39\u0E25\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07: \u0E44\u0E21\u0E48\u0E15\u0E23\u0E07\u0E01\u0E31\u0E1A\u0E23\u0E39\u0E1B\u0E41\u0E1A\u0E1A\u0E22\u0E39\u0E40\u0E19\u0E35\u0E22\u0E19\u0E17\u0E35\u0E48\u0E01\u0E33\u0E2B\u0E19\u0E14\u0E44\u0E27\u0E49";
+          case "invalid_element":
+            return `\u0E02\u0E49\u0E2D\u0E21\u0E39\u0E25\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07\u0E43\u0E19 ${issue3.origin}`;
+          default:
+            return `\u0E02\u0E49\u0E2D\u0E21\u0E39\u0E25\u0E44\u0E21\u0E48\u0E16\u0E39\u0E01\u0E15\u0E49\u0E2D\u0E07`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/tk.js
+function tk_default() {
+  return {
+    localeError: error54()
+  };
+}
+var error54;
+var init_tk = __esm({
+  "node_modules/zod/v4/locales/tk.js"() {
+    init_util();
+    error54 = () => {
+      const Sizable = {
+        string: { unit: "simwol", verb: "bolmaly" },
+        file: { unit: "ba\xFDt", verb: "bolmaly" },
+        array: { unit: "elementler", verb: "bolmaly" },
+        set: { unit: "elementler", verb: "bolmaly" },
+        map: { unit: "elementler", verb: "bolmaly" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "giri\u015F",
+        email: "e-po\xE7ta salgysy",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO sene we wagt",
+        date: "ISO sene",
+        time: "ISO wagt",
+        duration: "ISO wagt aralygy",
+        ipv4: "IPv4 salgysy",
+        ipv6: "IPv6 salgysy",
+        mac: "MAC salgysy",
+        cidrv4: "IPv4 aralygy",
+        cidrv6: "IPv6 aralygy",
+        base64: "base64 bilen \u015Fifrlenen setir",
+        base64url: "base64url bilen \u015Fifrlenen setir",
+        json_string: "JSON setiri",
+        e164: "E.164 nomeri",
+        credit_card: "kredit kartyny\u0148 nomeri",
+        currency_code: "wal\xFDuta kody",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u015Fablon"
+      };
+      const TypeDictionary = {
+        nan: "NaN"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            return `N\xE4dogry baha: gara\u015Fylan ${expected} \xFDerine ${received} alyndy`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `N\xE4dogry baha: ${stringifyPrimitive(issue3.values[0])} bolmaly`;
+            return `N\xE4dogry sa\xFDlaw: a\u015Fakdakylardan biri bolmaly: ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `Has uly: gara\u015Fyl\xFDan ${issue3.origin ?? "baha"} ${adj} ${issue3.maximum.toString()} ${sizing.unit ?? "element"}`;
+            return `Has uly: gara\u015Fyl\xFDan ${issue3.origin ?? "baha"} ${adj} ${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `Has ki\xE7i: gara\u015Fyl\xFDan ${issue3.origin} ${adj} ${issue3.minimum.toString()} ${sizing.unit}`;
+            return `Has ki\xE7i: gara\u015Fyl\xFDan ${issue3.origin} ${adj} ${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `N\xE4dogry setir: "${_issue.prefix}" bilen ba\u015Flamaly`;
+            if (_issue.format === "ends_with")
+              return `N\xE4dogry setir: "${_issue.suffix}" bilen gutarmaly`;
+            if (_issue.format === "includes")
+              return `N\xE4dogry setir: "${_issue.includes}" saklamaly`;
+            if (_issue.format === "regex")
+              return `N\xE4dogry setir: ${_issue.pattern} nusga la\xFDyk bolmaly`;
+            return `N\xE4dogry ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `N\xE4dogry san: ${issue3.divisor} bilen galyndysyz b\xF6l\xFCnmeli`;
+          case "unrecognized_keys":
+            return `Tanalma\xFDan a\xE7ar${issue3.keys.length > 1 ? "lar" : ""}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `${issue3.origin} i\xE7inde n\xE4dogry a\xE7ar`;
+          case "invalid_union":
+            return "N\xE4dogry baha";
+          case "invalid_element":
+            return `${issue3.origin} i\xE7inde n\xE4dogry baha`;
+          default:
+            return `N\xE4dogry baha`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/tr.js
+function tr_default() {
+  return {
+    localeError: error55()
+  };
+}
+var error55;
+var init_tr = __esm({
+  "node_modules/zod/v4/locales/tr.js"() {
+    init_util();
+    error55 = () => {
+      const Sizable = {
+        string: { unit: "karakter", verb: "olmal\u0131" },
+        file: { unit: "bayt", verb: "olmal\u0131" },
+        array: { unit: "\xF6\u011Fe", verb: "olmal\u0131" },
+        set: { unit: "\xF6\u011Fe", verb: "olmal\u0131" },
+        map: { unit: "\xF6\u011Fe", verb: "olmal\u0131" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "girdi",
+        email: "e-posta adresi",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO tarih ve saat",
+        date: "ISO tarih",
+        time: "ISO saat",
+        duration: "ISO s\xFCre",
+        ipv4: "IPv4 adresi",
+        ipv6: "IPv6 adresi",
+        mac: "MAC adresi",
+        cidrv4: "IPv4 aral\u0131\u011F\u0131",
+        cidrv6: "IPv6 aral\u0131\u011F\u0131",
+        base64: "base64 ile \u015Fifrelenmi\u015F metin",
+        base64url: "base64url ile \u015Fifrelenmi\u015F metin",
+        json_string: "JSON dizesi",
+        e164: "E.164 say\u0131s\u0131",
+        credit_card: "kredi kart\u0131 numaras\u0131",
+        currency_code: "para birimi kodu",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u015Eablon dizesi"
+      };
+      const TypeDictionary = {
+        nan: "NaN"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Ge\xE7ersiz de\u011Fer: beklenen instanceof ${issue3.expected}, al\u0131nan ${received}`;
+            }
+            return `Ge\xE7ersiz de\u011Fer: beklenen ${expected}, al\u0131nan ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Ge\xE7ersiz de\u011Fer: beklenen ${stringifyPrimitive(issue3.values[0])}`;
+            return `Ge\xE7ersiz se\xE7enek: a\u015Fa\u011F\u0131dakilerden biri olmal\u0131: ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\xC7ok b\xFCy\xFCk: beklenen ${issue3.origin ?? "de\u011Fer"} ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "\xF6\u011Fe"}`;
+            return `\xC7ok b\xFCy\xFCk: beklenen ${issue3.origin ?? "de\u011Fer"} ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\xC7ok k\xFC\xE7\xFCk: beklenen ${issue3.origin} ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            return `\xC7ok k\xFC\xE7\xFCk: beklenen ${issue3.origin} ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `Ge\xE7ersiz metin: "${_issue.prefix}" ile ba\u015Flamal\u0131`;
+            if (_issue.format === "ends_with")
+              return `Ge\xE7ersiz metin: "${_issue.suffix}" ile bitmeli`;
+            if (_issue.format === "includes")
+              return `Ge\xE7ersiz metin: "${_issue.includes}" i\xE7ermeli`;
+            if (_issue.format === "regex")
+              return `Ge\xE7ersiz metin: ${_issue.pattern} desenine uymal\u0131`;
+            return `Ge\xE7ersiz ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `Ge\xE7ersiz say\u0131: ${issue3.divisor} ile tam b\xF6l\xFCnebilmeli`;
+          case "unrecognized_keys":
+            return `Tan\u0131nmayan anahtar${issue3.keys.length > 1 ? "lar" : ""}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `${issue3.origin} i\xE7inde ge\xE7ersiz anahtar`;
+          case "invalid_union":
+            return "Ge\xE7ersiz de\u011Fer";
+          case "invalid_element":
+            return `${issue3.origin} i\xE7inde ge\xE7ersiz de\u011Fer`;
+          default:
+            return `Ge\xE7ersiz de\u011Fer`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/uk.js
+function uk_default() {
+  return {
+    localeError: error56()
+  };
+}
+var error56;
+var init_uk = __esm({
+  "node_modules/zod/v4/locales/uk.js"() {
+    init_util();
+    error56 = () => {
+      const Sizable = {
+        string: { unit: "\u0441\u0438\u043C\u0432\u043E\u043B\u0456\u0432", verb: "\u043C\u0430\u0442\u0438\u043C\u0435" },
+        file: { unit: "\u0431\u0430\u0439\u0442\u0456\u0432", verb: "\u043C\u0430\u0442\u0438\u043C\u0435" },
+        array: { unit: "\u0435\u043B\u0435\u043C\u0435\u043D\u0442\u0456\u0432", verb: "\u043C\u0430\u0442\u0438\u043C\u0435" },
+        set: { unit: "\u0435\u043B\u0435\u043C\u0435\u043D\u0442\u0456\u0432", verb: "\u043C\u0430\u0442\u0438\u043C\u0435" },
+        map: { unit: "\u0435\u043B\u0435\u043C\u0435\u043D\u0442\u0456\u0432", verb: "\u043C\u0430\u0442\u0438\u043C\u0435" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456",
+        email: "\u0430\u0434\u0440\u0435\u0441\u0430 \u0435\u043B\u0435\u043A\u0442\u0440\u043E\u043D\u043D\u043E\u0457 \u043F\u043E\u0448\u0442\u0438",
+        url: "URL",
+        emoji: "\u0435\u043C\u043E\u0434\u0437\u0456",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "\u0434\u0430\u0442\u0430 \u0442\u0430 \u0447\u0430\u0441 ISO",
+        date: "\u0434\u0430\u0442\u0430 ISO",
+        time: "\u0447\u0430\u0441 ISO",
+        duration: "\u0442\u0440\u0438\u0432\u0430\u043B\u0456\u0441\u0442\u044C ISO",
+        ipv4: "\u0430\u0434\u0440\u0435\u0441\u0430 IPv4",
+        ipv6: "\u0430\u0434\u0440\u0435\u0441\u0430 IPv6",
+        mac: "\u0430\u0434\u0440\u0435\u0441\u0430 MAC",
+        cidrv4: "\u0434\u0456\u0430\u043F\u0430\u0437\u043E\u043D IPv4",
+        cidrv6: "\u0434\u0456\u0430\u043F\u0430\u0437\u043E\u043D IPv6",
+        base64: "\u0440\u044F\u0434\u043E\u043A \u0443 \u043A\u043E\u0434\u0443\u0432\u0430\u043D\u043D\u0456 base64",
+        base64url: "\u0440\u044F\u0434\u043E\u043A \u0443 \u043A\u043E\u0434\u0443\u0432\u0430\u043D\u043D\u0456 base64url",
+        json_string: "\u0440\u044F\u0434\u043E\u043A JSON",
+        e164: "\u043D\u043E\u043C\u0435\u0440 E.164",
+        credit_card: "\u043D\u043E\u043C\u0435\u0440 \u043A\u0440\u0435\u0434\u0438\u0442\u043D\u043E\u0457 \u043A\u0430\u0440\u0442\u043A\u0438",
+        currency_code: "\u043A\u043E\u0434 \u0432\u0430\u043B\u044E\u0442\u0438",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "\u0447\u0438\u0441\u043B\u043E",
+        array: "\u043C\u0430\u0441\u0438\u0432"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0456 \u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F instanceof ${issue3.expected}, \u043E\u0442\u0440\u0438\u043C\u0430\u043D\u043E ${received}`;
+            }
+            return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0456 \u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F ${expected}, \u043E\u0442\u0440\u0438\u043C\u0430\u043D\u043E ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0456 \u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F ${stringifyPrimitive(issue3.values[0])}`;
+            return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0430 \u043E\u043F\u0446\u0456\u044F: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F \u043E\u0434\u043D\u0435 \u0437 ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u0417\u0430\u043D\u0430\u0434\u0442\u043E \u0432\u0435\u043B\u0438\u043A\u0435: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F, \u0449\u043E ${issue3.origin ?? "\u0437\u043D\u0430\u0447\u0435\u043D\u043D\u044F"} ${sizing.verb} ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "\u0435\u043B\u0435\u043C\u0435\u043D\u0442\u0456\u0432"}`;
+            return `\u0417\u0430\u043D\u0430\u0434\u0442\u043E \u0432\u0435\u043B\u0438\u043A\u0435: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F, \u0449\u043E ${issue3.origin ?? "\u0437\u043D\u0430\u0447\u0435\u043D\u043D\u044F"} \u0431\u0443\u0434\u0435 ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `\u0417\u0430\u043D\u0430\u0434\u0442\u043E \u043C\u0430\u043B\u0435: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F, \u0449\u043E ${issue3.origin} ${sizing.verb} ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `\u0417\u0430\u043D\u0430\u0434\u0442\u043E \u043C\u0430\u043B\u0435: \u043E\u0447\u0456\u043A\u0443\u0454\u0442\u044C\u0441\u044F, \u0449\u043E ${issue3.origin} \u0431\u0443\u0434\u0435 ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0438\u0439 \u0440\u044F\u0434\u043E\u043A: \u043F\u043E\u0432\u0438\u043D\u0435\u043D \u043F\u043E\u0447\u0438\u043D\u0430\u0442\u0438\u0441\u044F \u0437 "${_issue.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0438\u0439 \u0440\u044F\u0434\u043E\u043A: \u043F\u043E\u0432\u0438\u043D\u0435\u043D \u0437\u0430\u043A\u0456\u043D\u0447\u0443\u0432\u0430\u0442\u0438\u0441\u044F \u043D\u0430 "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0438\u0439 \u0440\u044F\u0434\u043E\u043A: \u043F\u043E\u0432\u0438\u043D\u0435\u043D \u043C\u0456\u0441\u0442\u0438\u0442\u0438 "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0438\u0439 \u0440\u044F\u0434\u043E\u043A: \u043F\u043E\u0432\u0438\u043D\u0435\u043D \u0432\u0456\u0434\u043F\u043E\u0432\u0456\u0434\u0430\u0442\u0438 \u0448\u0430\u0431\u043B\u043E\u043D\u0443 ${_issue.pattern}`;
+            return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0438\u0439 ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0435 \u0447\u0438\u0441\u043B\u043E: \u043F\u043E\u0432\u0438\u043D\u043D\u043E \u0431\u0443\u0442\u0438 \u043A\u0440\u0430\u0442\u043D\u0438\u043C ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `\u041D\u0435\u0440\u043E\u0437\u043F\u0456\u0437\u043D\u0430\u043D\u0438\u0439 \u043A\u043B\u044E\u0447${issue3.keys.length > 1 ? "\u0456" : ""}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0438\u0439 \u043A\u043B\u044E\u0447 \u0443 ${issue3.origin}`;
+          case "invalid_union":
+            return "\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0456 \u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456";
+          case "invalid_element":
+            return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0435 \u0437\u043D\u0430\u0447\u0435\u043D\u043D\u044F \u0443 ${issue3.origin}`;
+          default:
+            return `\u041D\u0435\u043F\u0440\u0430\u0432\u0438\u043B\u044C\u043D\u0456 \u0432\u0445\u0456\u0434\u043D\u0456 \u0434\u0430\u043D\u0456`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/ua.js
+function ua_default() {
+  return uk_default();
+}
+var init_ua = __esm({
+  "node_modules/zod/v4/locales/ua.js"() {
+    init_uk();
+  }
+});
+
+// node_modules/zod/v4/locales/ur.js
+function ur_default() {
+  return {
+    localeError: error57()
+  };
+}
+var error57;
+var init_ur = __esm({
+  "node_modules/zod/v4/locales/ur.js"() {
+    init_util();
+    error57 = () => {
+      const Sizable = {
+        string: { unit: "\u062D\u0631\u0648\u0641", verb: "\u06C1\u0648\u0646\u0627" },
+        file: { unit: "\u0628\u0627\u0626\u0679\u0633", verb: "\u06C1\u0648\u0646\u0627" },
+        array: { unit: "\u0622\u0626\u0679\u0645\u0632", verb: "\u06C1\u0648\u0646\u0627" },
+        set: { unit: "\u0622\u0626\u0679\u0645\u0632", verb: "\u06C1\u0648\u0646\u0627" },
+        map: { unit: "\u0622\u0626\u0679\u0645\u0632", verb: "\u06C1\u0648\u0646\u0627" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u0627\u0646 \u067E\u0679",
+        email: "\u0627\u06CC \u0645\u06CC\u0644 \u0627\u06CC\u0688\u0631\u06CC\u0633",
+        url: "\u06CC\u0648 \u0622\u0631 \u0627\u06CC\u0644",
+        emoji: "\u0627\u06CC\u0645\u0648\u062C\u06CC",
+        uuid: "\u06CC\u0648 \u06CC\u0648 \u0622\u0626\u06CC \u0688\u06CC",
+        uuidv4: "\u06CC\u0648 \u06CC\u0648 \u0622\u0626\u06CC \u0688\u06CC \u0648\u06CC 4",
+        uuidv6: "\u06CC\u0648 \u06CC\u0648 \u0622\u0626\u06CC \u0688\u06CC \u0648\u06CC 6",
+        nanoid: "\u0646\u06CC\u0646\u0648 \u0622\u0626\u06CC \u0688\u06CC",
+        guid: "\u062C\u06CC \u06CC\u0648 \u0622\u0626\u06CC \u0688\u06CC",
+        cuid: "\u0633\u06CC \u06CC\u0648 \u0622\u0626\u06CC \u0688\u06CC",
+        cuid2: "\u0633\u06CC \u06CC\u0648 \u0622\u0626\u06CC \u0688\u06CC 2",
+        ulid: "\u06CC\u0648 \u0627\u06CC\u0644 \u0622\u0626\u06CC \u0688\u06CC",
+        xid: "\u0627\u06CC\u06A9\u0633 \u0622\u0626\u06CC \u0688\u06CC",
+        ksuid: "\u06A9\u06D2 \u0627\u06CC\u0633 \u06CC\u0648 \u0622\u0626\u06CC \u0688\u06CC",
+        datetime: "\u0622\u0626\u06CC \u0627\u06CC\u0633 \u0627\u0648 \u0688\u06CC\u0679 \u0679\u0627\u0626\u0645",
+        date: "\u0622\u0626\u06CC \u0627\u06CC\u0633 \u0627\u0648 \u062A\u0627\u0631\u06CC\u062E",
+        time: "\u0622\u0626\u06CC \u0627\u06CC\u0633 \u0627\u0648 \u0648\u0642\u062A",
+        duration: "\u0622\u0626\u06CC \u0627\u06CC\u0633 \u0627\u0648 \u0645\u062F\u062A",
+        ipv4: "\u0622\u0626\u06CC \u067E\u06CC \u0648\u06CC 4 \u0627\u06CC\u0688\u0631\u06CC\u0633",
+        ipv6: "\u0622\u0626\u06CC \u067E\u06CC \u0648\u06CC 6 \u0627\u06CC\u0688\u0631\u06CC\u0633",
+        mac: "\u0627\u06CC\u0645 \u0627\u06D2 \u0633\u06CC \u0627\u06CC\u0688\u0631\u06CC\u0633",
+        cidrv4: "\u0622\u0626\u06CC \u067E\u06CC \u0648\u06CC 4 \u0631\u06CC\u0646\u062C",
+        cidrv6: "\u0622\u0626\u06CC \u067E\u06CC \u0648\u06CC 6 \u0631\u06CC\u0646\u062C",
+        base64: "\u0628\u06CC\u0633 64 \u0627\u0646 \u06A9\u0648\u0688\u0688 \u0633\u0679\u0631\u0646\u06AF",
+        base64url: "\u0628\u06CC\u0633 64 \u06CC\u0648 \u0622\u0631 \u0627\u06CC\u0644 \u0627\u0646 \u06A9\u0648\u0688\u0688 \u0633\u0679\u0631\u0646\u06AF",
+        json_string: "\u062C\u06D2 \u0627\u06CC\u0633 \u0627\u0648 \u0627\u06CC\u0646 \u0633\u0679\u0631\u0646\u06AF",
+        e164: "\u0627\u06CC 164 \u0646\u0645\u0628\u0631",
+        credit_card: "\u06A9\u0631\u06CC\u0688\u0679 \u06A9\u0627\u0631\u0688 \u0646\u0645\u0628\u0631",
+        currency_code: "\u06A9\u0631\u0646\u0633\u06CC \u06A9\u0648\u0688",
+        iban: "IBAN",
+        jwt: "\u062C\u06D2 \u0688\u0628\u0644\u06CC\u0648 \u0679\u06CC",
+        template_literal: "\u0627\u0646 \u067E\u0679"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "\u0646\u0645\u0628\u0631",
+        array: "\u0622\u0631\u06D2",
+        null: "\u0646\u0644"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\u063A\u0644\u0637 \u0627\u0646 \u067E\u0679: instanceof ${issue3.expected} \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u0627\u060C ${received} \u0645\u0648\u0635\u0648\u0644 \u06C1\u0648\u0627`;
+            }
+            return `\u063A\u0644\u0637 \u0627\u0646 \u067E\u0679: ${expected} \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u0627\u060C ${received} \u0645\u0648\u0635\u0648\u0644 \u06C1\u0648\u0627`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u063A\u0644\u0637 \u0627\u0646 \u067E\u0679: ${stringifyPrimitive(issue3.values[0])} \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u0627`;
+            return `\u063A\u0644\u0637 \u0622\u067E\u0634\u0646: ${joinValues(issue3.values, "|")} \u0645\u06CC\u06BA \u0633\u06D2 \u0627\u06CC\u06A9 \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u0627`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u0628\u06C1\u062A \u0628\u0691\u0627: ${issue3.origin ?? "\u0648\u06CC\u0644\u06CC\u0648"} \u06A9\u06D2 ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "\u0639\u0646\u0627\u0635\u0631"} \u06C1\u0648\u0646\u06D2 \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u06D2`;
+            return `\u0628\u06C1\u062A \u0628\u0691\u0627: ${issue3.origin ?? "\u0648\u06CC\u0644\u06CC\u0648"} \u06A9\u0627 ${adj}${issue3.maximum.toString()} \u06C1\u0648\u0646\u0627 \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u0627`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `\u0628\u06C1\u062A \u0686\u06BE\u0648\u0679\u0627: ${issue3.origin} \u06A9\u06D2 ${adj}${issue3.minimum.toString()} ${sizing.unit} \u06C1\u0648\u0646\u06D2 \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u06D2`;
+            }
+            return `\u0628\u06C1\u062A \u0686\u06BE\u0648\u0679\u0627: ${issue3.origin} \u06A9\u0627 ${adj}${issue3.minimum.toString()} \u06C1\u0648\u0646\u0627 \u0645\u062A\u0648\u0642\u0639 \u062A\u06BE\u0627`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `\u063A\u0644\u0637 \u0633\u0679\u0631\u0646\u06AF: "${_issue.prefix}" \u0633\u06D2 \u0634\u0631\u0648\u0639 \u06C1\u0648\u0646\u0627 \u0686\u0627\u06C1\u06CC\u06D2`;
+            }
+            if (_issue.format === "ends_with")
+              return `\u063A\u0644\u0637 \u0633\u0679\u0631\u0646\u06AF: "${_issue.suffix}" \u067E\u0631 \u062E\u062A\u0645 \u06C1\u0648\u0646\u0627 \u0686\u0627\u06C1\u06CC\u06D2`;
+            if (_issue.format === "includes")
+              return `\u063A\u0644\u0637 \u0633\u0679\u0631\u0646\u06AF: "${_issue.includes}" \u0634\u0627\u0645\u0644 \u06C1\u0648\u0646\u0627 \u0686\u0627\u06C1\u06CC\u06D2`;
+            if (_issue.format === "regex")
+              return `\u063A\u0644\u0637 \u0633\u0679\u0631\u0646\u06AF: \u067E\u06CC\u0679\u0631\u0646 ${_issue.pattern} \u0633\u06D2 \u0645\u06CC\u0686 \u06C1\u0648\u0646\u0627 \u0686\u0627\u06C1\u06CC\u06D2`;
+            return `\u063A\u0644\u0637 ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\u063A\u0644\u0637 \u0646\u0645\u0628\u0631: ${issue3.divisor} \u06A9\u0627 \u0645\u0636\u0627\u0639\u0641 \u06C1\u0648\u0646\u0627 \u0686\u0627\u06C1\u06CC\u06D2`;
+          case "unrecognized_keys":
+            return `\u063A\u06CC\u0631 \u062A\u0633\u0644\u06CC\u0645 \u0634\u062F\u06C1 \u06A9\u06CC${issue3.keys.length > 1 ? "\u0632" : ""}: ${joinValues(issue3.keys, "\u060C ")}`;
+          case "invalid_key":
+            return `${issue3.origin} \u0645\u06CC\u06BA \u063A\u0644\u0637 \u06A9\u06CC`;
+          case "invalid_union":
+            return "\u063A\u0644\u0637 \u0627\u0646 \u067E\u0679";
+          case "invalid_element":
+            return `${issue3.origin} \u0645\u06CC\u06BA \u063A\u0644\u0637 \u0648\u06CC\u0644\u06CC\u0648`;
+          default:
+            return `\u063A\u0644\u0637 \u0627\u0646 \u067E\u0679`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/uz.js
+function uz_default() {
+  return {
+    localeError: error58()
+  };
+}
+var error58;
+var init_uz = __esm({
+  "node_modules/zod/v4/locales/uz.js"() {
+    init_util();
+    error58 = () => {
+      const Sizable = {
+        string: { unit: "belgi", verb: "bo\u2018lishi kerak" },
+        file: { unit: "bayt", verb: "bo\u2018lishi kerak" },
+        array: { unit: "element", verb: "bo\u2018lishi kerak" },
+        set: { unit: "element", verb: "bo\u2018lishi kerak" },
+        map: { unit: "yozuv", verb: "bo\u2018lishi kerak" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "kirish",
+        email: "elektron pochta manzili",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO sana va vaqti",
+        date: "ISO sana",
+        time: "ISO vaqt",
+        duration: "ISO davomiylik",
+        ipv4: "IPv4 manzil",
+        ipv6: "IPv6 manzil",
+        mac: "MAC manzil",
+        cidrv4: "IPv4 diapazon",
+        cidrv6: "IPv6 diapazon",
+        base64: "base64 kodlangan satr",
+        base64url: "base64url kodlangan satr",
+        json_string: "JSON satr",
+        e164: "E.164 raqam",
+        credit_card: "kredit karta raqami",
+        currency_code: "valyuta kodi",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "kirish"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "raqam",
+        array: "massiv"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `Noto\u2018g\u2018ri kirish: kutilgan instanceof ${issue3.expected}, qabul qilingan ${received}`;
+            }
+            return `Noto\u2018g\u2018ri kirish: kutilgan ${expected}, qabul qilingan ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `Noto\u2018g\u2018ri kirish: kutilgan ${stringifyPrimitive(issue3.values[0])}`;
+            return `Noto\u2018g\u2018ri variant: quyidagilardan biri kutilgan ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `Juda katta: kutilgan ${issue3.origin ?? "qiymat"} ${adj}${issue3.maximum.toString()} ${sizing.unit} ${sizing.verb}`;
+            return `Juda katta: kutilgan ${issue3.origin ?? "qiymat"} ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Juda kichik: kutilgan ${issue3.origin} ${adj}${issue3.minimum.toString()} ${sizing.unit} ${sizing.verb}`;
+            }
+            return `Juda kichik: kutilgan ${issue3.origin} ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `Noto\u2018g\u2018ri satr: "${_issue.prefix}" bilan boshlanishi kerak`;
+            if (_issue.format === "ends_with")
+              return `Noto\u2018g\u2018ri satr: "${_issue.suffix}" bilan tugashi kerak`;
+            if (_issue.format === "includes")
+              return `Noto\u2018g\u2018ri satr: "${_issue.includes}" ni o\u2018z ichiga olishi kerak`;
+            if (_issue.format === "regex")
+              return `Noto\u2018g\u2018ri satr: ${_issue.pattern} shabloniga mos kelishi kerak`;
+            return `Noto\u2018g\u2018ri ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `Noto\u2018g\u2018ri raqam: ${issue3.divisor} ning karralisi bo\u2018lishi kerak`;
+          case "unrecognized_keys":
+            return `Noma\u2019lum kalit${issue3.keys.length > 1 ? "lar" : ""}: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `${issue3.origin} dagi kalit noto\u2018g\u2018ri`;
+          case "invalid_union":
+            return "Noto\u2018g\u2018ri kirish";
+          case "invalid_element":
+            return `${issue3.origin} da noto\u2018g\u2018ri qiymat`;
+          default:
+            return `Noto\u2018g\u2018ri kirish`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/vi.js
+function vi_default() {
+  return {
+    localeError: error59()
+  };
+}
+var error59;
+var init_vi = __esm({
+  "node_modules/zod/v4/locales/vi.js"() {
+    init_util();
+    error59 = () => {
+      const Sizable = {
+        string: { unit: "k\xFD t\u1EF1", verb: "c\xF3" },
+        file: { unit: "byte", verb: "c\xF3" },
+        array: { unit: "ph\u1EA7n t\u1EED", verb: "c\xF3" },
+        set: { unit: "ph\u1EA7n t\u1EED", verb: "c\xF3" },
+        map: { unit: "ph\u1EA7n t\u1EED", verb: "c\xF3" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u0111\u1EA7u v\xE0o",
+        email: "\u0111\u1ECBa ch\u1EC9 email",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ng\xE0y gi\u1EDD ISO",
+        date: "ng\xE0y ISO",
+        time: "gi\u1EDD ISO",
+        duration: "kho\u1EA3ng th\u1EDDi gian ISO",
+        ipv4: "\u0111\u1ECBa ch\u1EC9 IPv4",
+        ipv6: "\u0111\u1ECBa ch\u1EC9 IPv6",
+        mac: "\u0111\u1ECBa ch\u1EC9 MAC",
+        cidrv4: "d\u1EA3i IPv4",
+        cidrv6: "d\u1EA3i IPv6",
+        base64: "chu\u1ED7i m\xE3 h\xF3a base64",
+        base64url: "chu\u1ED7i m\xE3 h\xF3a base64url",
+        json_string: "chu\u1ED7i JSON",
+        e164: "s\u1ED1 E.164",
+        credit_card: "s\u1ED1 th\u1EBB t\xEDn d\u1EE5ng",
+        currency_code: "m\xE3 ti\u1EC1n t\u1EC7",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u0111\u1EA7u v\xE0o"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "s\u1ED1",
+        array: "m\u1EA3ng"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\u0110\u1EA7u v\xE0o kh\xF4ng h\u1EE3p l\u1EC7: mong \u0111\u1EE3i instanceof ${issue3.expected}, nh\u1EADn \u0111\u01B0\u1EE3c ${received}`;
+            }
+            return `\u0110\u1EA7u v\xE0o kh\xF4ng h\u1EE3p l\u1EC7: mong \u0111\u1EE3i ${expected}, nh\u1EADn \u0111\u01B0\u1EE3c ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u0110\u1EA7u v\xE0o kh\xF4ng h\u1EE3p l\u1EC7: mong \u0111\u1EE3i ${stringifyPrimitive(issue3.values[0])}`;
+            return `T\xF9y ch\u1ECDn kh\xF4ng h\u1EE3p l\u1EC7: mong \u0111\u1EE3i m\u1ED9t trong c\xE1c gi\xE1 tr\u1ECB ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `Qu\xE1 l\u1EDBn: mong \u0111\u1EE3i ${issue3.origin ?? "gi\xE1 tr\u1ECB"} ${sizing.verb} ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "ph\u1EA7n t\u1EED"}`;
+            return `Qu\xE1 l\u1EDBn: mong \u0111\u1EE3i ${issue3.origin ?? "gi\xE1 tr\u1ECB"} ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `Qu\xE1 nh\u1ECF: mong \u0111\u1EE3i ${issue3.origin} ${sizing.verb} ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `Qu\xE1 nh\u1ECF: mong \u0111\u1EE3i ${issue3.origin} ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `Chu\u1ED7i kh\xF4ng h\u1EE3p l\u1EC7: ph\u1EA3i b\u1EAFt \u0111\u1EA7u b\u1EB1ng "${_issue.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `Chu\u1ED7i kh\xF4ng h\u1EE3p l\u1EC7: ph\u1EA3i k\u1EBFt th\xFAc b\u1EB1ng "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `Chu\u1ED7i kh\xF4ng h\u1EE3p l\u1EC7: ph\u1EA3i bao g\u1ED3m "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `Chu\u1ED7i kh\xF4ng h\u1EE3p l\u1EC7: ph\u1EA3i kh\u1EDBp v\u1EDBi m\u1EABu ${_issue.pattern}`;
+            return `${FormatDictionary[_issue.format] ?? issue3.format} kh\xF4ng h\u1EE3p l\u1EC7`;
+          }
+          case "not_multiple_of":
+            return `S\u1ED1 kh\xF4ng h\u1EE3p l\u1EC7: ph\u1EA3i l\xE0 b\u1ED9i s\u1ED1 c\u1EE7a ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `Kh\xF3a kh\xF4ng \u0111\u01B0\u1EE3c nh\u1EADn d\u1EA1ng: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `Kh\xF3a kh\xF4ng h\u1EE3p l\u1EC7 trong ${issue3.origin}`;
+          case "invalid_union":
+            return "\u0110\u1EA7u v\xE0o kh\xF4ng h\u1EE3p l\u1EC7";
+          case "invalid_element":
+            return `Gi\xE1 tr\u1ECB kh\xF4ng h\u1EE3p l\u1EC7 trong ${issue3.origin}`;
+          default:
+            return `\u0110\u1EA7u v\xE0o kh\xF4ng h\u1EE3p l\u1EC7`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/zh-CN.js
+function zh_CN_default() {
+  return {
+    localeError: error60()
+  };
+}
+var error60;
+var init_zh_CN = __esm({
+  "node_modules/zod/v4/locales/zh-CN.js"() {
+    init_util();
+    error60 = () => {
+      const Sizable = {
+        string: { unit: "\u5B57\u7B26", verb: "\u5305\u542B" },
+        file: { unit: "\u5B57\u8282", verb: "\u5305\u542B" },
+        array: { unit: "\u9879", verb: "\u5305\u542B" },
+        set: { unit: "\u9879", verb: "\u5305\u542B" },
+        map: { unit: "\u9879", verb: "\u5305\u542B" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u8F93\u5165",
+        email: "\u7535\u5B50\u90AE\u4EF6",
+        url: "URL",
+        emoji: "\u8868\u60C5\u7B26\u53F7",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO\u65E5\u671F\u65F6\u95F4",
+        date: "ISO\u65E5\u671F",
+        time: "ISO\u65F6\u95F4",
+        duration: "ISO\u65F6\u957F",
+        ipv4: "IPv4\u5730\u5740",
+        ipv6: "IPv6\u5730\u5740",
+        mac: "MAC\u5730\u5740",
+        cidrv4: "IPv4\u7F51\u6BB5",
+        cidrv6: "IPv6\u7F51\u6BB5",
+        base64: "base64\u7F16\u7801\u5B57\u7B26\u4E32",
+        base64url: "base64url\u7F16\u7801\u5B57\u7B26\u4E32",
+        json_string: "JSON\u5B57\u7B26\u4E32",
+        e164: "E.164\u53F7\u7801",
+        credit_card: "\u4FE1\u7528\u5361\u53F7",
+        currency_code: "\u8D27\u5E01\u4EE3\u7801",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u8F93\u5165"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "\u6570\u5B57",
+        array: "\u6570\u7EC4",
+        null: "\u7A7A\u503C(null)"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\u65E0\u6548\u8F93\u5165\uFF1A\u671F\u671B instanceof ${issue3.expected}\uFF0C\u5B9E\u9645\u63A5\u6536 ${received}`;
+            }
+            return `\u65E0\u6548\u8F93\u5165\uFF1A\u671F\u671B ${expected}\uFF0C\u5B9E\u9645\u63A5\u6536 ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u65E0\u6548\u8F93\u5165\uFF1A\u671F\u671B ${stringifyPrimitive(issue3.values[0])}`;
+            return `\u65E0\u6548\u9009\u9879\uFF1A\u671F\u671B\u4EE5\u4E0B\u4E4B\u4E00 ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u6570\u503C\u8FC7\u5927\uFF1A\u671F\u671B ${issue3.origin ?? "\u503C"} ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "\u4E2A\u5143\u7D20"}`;
+            return `\u6570\u503C\u8FC7\u5927\uFF1A\u671F\u671B ${issue3.origin ?? "\u503C"} ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `\u6570\u503C\u8FC7\u5C0F\uFF1A\u671F\u671B ${issue3.origin} ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `\u6570\u503C\u8FC7\u5C0F\uFF1A\u671F\u671B ${issue3.origin} ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `\u65E0\u6548\u5B57\u7B26\u4E32\uFF1A\u5FC5\u987B\u4EE5 "${_issue.prefix}" \u5F00\u5934`;
+            if (_issue.format === "ends_with")
+              return `\u65E0\u6548\u5B57\u7B26\u4E32\uFF1A\u5FC5\u987B\u4EE5 "${_issue.suffix}" \u7ED3\u5C3E`;
+            if (_issue.format === "includes")
+              return `\u65E0\u6548\u5B57\u7B26\u4E32\uFF1A\u5FC5\u987B\u5305\u542B "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `\u65E0\u6548\u5B57\u7B26\u4E32\uFF1A\u5FC5\u987B\u6EE1\u8DB3\u6B63\u5219\u8868\u8FBE\u5F0F ${_issue.pattern}`;
+            return `\u65E0\u6548${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\u65E0\u6548\u6570\u5B57\uFF1A\u5FC5\u987B\u662F ${issue3.divisor} \u7684\u500D\u6570`;
+          case "unrecognized_keys":
+            return `\u51FA\u73B0\u672A\u77E5\u7684\u952E(key): ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `${issue3.origin} \u4E2D\u7684\u952E(key)\u65E0\u6548`;
+          case "invalid_union":
+            return "\u65E0\u6548\u8F93\u5165";
+          case "invalid_element":
+            return `${issue3.origin} \u4E2D\u5305\u542B\u65E0\u6548\u503C(value)`;
+          default:
+            return `\u65E0\u6548\u8F93\u5165`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/zh-TW.js
+function zh_TW_default() {
+  return {
+    localeError: error61()
+  };
+}
+var error61;
+var init_zh_TW = __esm({
+  "node_modules/zod/v4/locales/zh-TW.js"() {
+    init_util();
+    error61 = () => {
+      const Sizable = {
+        string: { unit: "\u5B57\u5143", verb: "\u64C1\u6709" },
+        file: { unit: "\u4F4D\u5143\u7D44", verb: "\u64C1\u6709" },
+        array: { unit: "\u9805\u76EE", verb: "\u64C1\u6709" },
+        set: { unit: "\u9805\u76EE", verb: "\u64C1\u6709" },
+        map: { unit: "\u9805\u76EE", verb: "\u64C1\u6709" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u8F38\u5165",
+        email: "\u90F5\u4EF6\u5730\u5740",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "ISO \u65E5\u671F\u6642\u9593",
+        date: "ISO \u65E5\u671F",
+        time: "ISO \u6642\u9593",
+        duration: "ISO \u671F\u9593",
+        ipv4: "IPv4 \u4F4D\u5740",
+        ipv6: "IPv6 \u4F4D\u5740",
+        mac: "MAC \u4F4D\u5740",
+        cidrv4: "IPv4 \u7BC4\u570D",
+        cidrv6: "IPv6 \u7BC4\u570D",
+        base64: "base64 \u7DE8\u78BC\u5B57\u4E32",
+        base64url: "base64url \u7DE8\u78BC\u5B57\u4E32",
+        json_string: "JSON \u5B57\u4E32",
+        e164: "E.164 \u6578\u503C",
+        credit_card: "\u4FE1\u7528\u5361\u865F",
+        currency_code: "\u8CA8\u5E63\u4EE3\u78BC",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u8F38\u5165"
+      };
+      const TypeDictionary = {
+        nan: "NaN"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\u7121\u6548\u7684\u8F38\u5165\u503C\uFF1A\u9810\u671F\u70BA instanceof ${issue3.expected}\uFF0C\u4F46\u6536\u5230 ${received}`;
+            }
+            return `\u7121\u6548\u7684\u8F38\u5165\u503C\uFF1A\u9810\u671F\u70BA ${expected}\uFF0C\u4F46\u6536\u5230 ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\u7121\u6548\u7684\u8F38\u5165\u503C\uFF1A\u9810\u671F\u70BA ${stringifyPrimitive(issue3.values[0])}`;
+            return `\u7121\u6548\u7684\u9078\u9805\uFF1A\u9810\u671F\u70BA\u4EE5\u4E0B\u5176\u4E2D\u4E4B\u4E00 ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `\u6578\u503C\u904E\u5927\uFF1A\u9810\u671F ${issue3.origin ?? "\u503C"} \u61C9\u70BA ${adj}${issue3.maximum.toString()} ${sizing.unit ?? "\u500B\u5143\u7D20"}`;
+            return `\u6578\u503C\u904E\u5927\uFF1A\u9810\u671F ${issue3.origin ?? "\u503C"} \u61C9\u70BA ${adj}${issue3.maximum.toString()}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing) {
+              return `\u6578\u503C\u904E\u5C0F\uFF1A\u9810\u671F ${issue3.origin} \u61C9\u70BA ${adj}${issue3.minimum.toString()} ${sizing.unit}`;
+            }
+            return `\u6578\u503C\u904E\u5C0F\uFF1A\u9810\u671F ${issue3.origin} \u61C9\u70BA ${adj}${issue3.minimum.toString()}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with") {
+              return `\u7121\u6548\u7684\u5B57\u4E32\uFF1A\u5FC5\u9808\u4EE5 "${_issue.prefix}" \u958B\u982D`;
+            }
+            if (_issue.format === "ends_with")
+              return `\u7121\u6548\u7684\u5B57\u4E32\uFF1A\u5FC5\u9808\u4EE5 "${_issue.suffix}" \u7D50\u5C3E`;
+            if (_issue.format === "includes")
+              return `\u7121\u6548\u7684\u5B57\u4E32\uFF1A\u5FC5\u9808\u5305\u542B "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `\u7121\u6548\u7684\u5B57\u4E32\uFF1A\u5FC5\u9808\u7B26\u5408\u683C\u5F0F ${_issue.pattern}`;
+            return `\u7121\u6548\u7684 ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `\u7121\u6548\u7684\u6578\u5B57\uFF1A\u5FC5\u9808\u70BA ${issue3.divisor} \u7684\u500D\u6578`;
+          case "unrecognized_keys":
+            return `\u7121\u6CD5\u8B58\u5225\u7684\u9375\u503C${issue3.keys.length > 1 ? "\u5011" : ""}\uFF1A${joinValues(issue3.keys, "\u3001")}`;
+          case "invalid_key":
+            return `${issue3.origin} \u4E2D\u6709\u7121\u6548\u7684\u9375\u503C`;
+          case "invalid_union":
+            return "\u7121\u6548\u7684\u8F38\u5165\u503C";
+          case "invalid_element":
+            return `${issue3.origin} \u4E2D\u6709\u7121\u6548\u7684\u503C`;
+          default:
+            return `\u7121\u6548\u7684\u8F38\u5165\u503C`;
+        }
+      };
+    };
+  }
+});
+
+// node_modules/zod/v4/locales/yo.js
+function yo_default() {
+  return {
+    localeError: error62()
+  };
+}
+var error62;
+var init_yo = __esm({
+  "node_modules/zod/v4/locales/yo.js"() {
+    init_util();
+    error62 = () => {
+      const Sizable = {
+        string: { unit: "\xE0mi", verb: "n\xED" },
+        file: { unit: "bytes", verb: "n\xED" },
+        array: { unit: "nkan", verb: "n\xED" },
+        set: { unit: "nkan", verb: "n\xED" },
+        map: { unit: "nkan", verb: "n\xED" }
+      };
+      function getSizing(origin) {
+        return Sizable[origin] ?? null;
+      }
+      const FormatDictionary = {
+        regex: "\u1EB9\u0300r\u1ECD \xECb\xE1w\u1ECDl\xE9",
+        email: "\xE0d\xEDr\u1EB9\u0301s\xEC \xECm\u1EB9\u0301l\xEC",
+        url: "URL",
+        emoji: "emoji",
+        uuid: "UUID",
+        uuidv4: "UUIDv4",
+        uuidv6: "UUIDv6",
+        nanoid: "nanoid",
+        guid: "GUID",
+        cuid: "cuid",
+        cuid2: "cuid2",
+        ulid: "ULID",
+        xid: "XID",
+        ksuid: "KSUID",
+        datetime: "\xE0k\xF3k\xF2 ISO",
+        date: "\u1ECDj\u1ECD\u0301 ISO",
+        time: "\xE0k\xF3k\xF2 ISO",
+        duration: "\xE0k\xF3k\xF2 t\xF3 p\xE9 ISO",
+        ipv4: "\xE0d\xEDr\u1EB9\u0301s\xEC IPv4",
+        ipv6: "\xE0d\xEDr\u1EB9\u0301s\xEC IPv6",
+        mac: "\xE0d\xEDr\u1EB9\u0301s\xEC MAC",
+        cidrv4: "\xE0gb\xE8gb\xE8 IPv4",
+        cidrv6: "\xE0gb\xE8gb\xE8 IPv6",
+        base64: "\u1ECD\u0300r\u1ECD\u0300 t\xED a k\u1ECD\u0301 n\xED base64",
+        base64url: "\u1ECD\u0300r\u1ECD\u0300 base64url",
+        json_string: "\u1ECD\u0300r\u1ECD\u0300 JSON",
+        e164: "n\u1ECD\u0301mb\xE0 E.164",
+        credit_card: "n\u1ECDmba kaadi gbese",
+        currency_code: "koodu ow\xF3",
+        iban: "IBAN",
+        jwt: "JWT",
+        template_literal: "\u1EB9\u0300r\u1ECD \xECb\xE1w\u1ECDl\xE9"
+      };
+      const TypeDictionary = {
+        nan: "NaN",
+        number: "n\u1ECD\u0301mb\xE0",
+        array: "akop\u1ECD"
+      };
+      return (issue3) => {
+        switch (issue3.code) {
+          case "invalid_type": {
+            const expected = TypeDictionary[issue3.expected] ?? issue3.expected;
+            const receivedType = parsedType(issue3.input);
+            const received = TypeDictionary[receivedType] ?? receivedType;
+            if (/^[A-Z]/.test(issue3.expected)) {
+              return `\xCCb\xE1w\u1ECDl\xE9 a\u1E63\xEC\u1E63e: a n\xED l\xE1ti fi instanceof ${issue3.expected}, \xE0m\u1ECD\u0300 a r\xED ${received}`;
+            }
+            return `\xCCb\xE1w\u1ECDl\xE9 a\u1E63\xEC\u1E63e: a n\xED l\xE1ti fi ${expected}, \xE0m\u1ECD\u0300 a r\xED ${received}`;
+          }
+          case "invalid_value":
+            if (issue3.values.length === 1)
+              return `\xCCb\xE1w\u1ECDl\xE9 a\u1E63\xEC\u1E63e: a n\xED l\xE1ti fi ${stringifyPrimitive(issue3.values[0])}`;
+            return `\xC0\u1E63\xE0y\xE0n a\u1E63\xEC\u1E63e: yan \u1ECD\u0300kan l\xE1ra ${joinValues(issue3.values, "|")}`;
+          case "too_big": {
+            const adj = issue3.inclusive ? "<=" : "<";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `T\xF3 p\u1ECD\u0300 j\xF9: a n\xED l\xE1ti j\u1EB9\u0301 p\xE9 ${issue3.origin ?? "iye"} ${sizing.verb} ${adj}${issue3.maximum} ${sizing.unit}`;
+            return `T\xF3 p\u1ECD\u0300 j\xF9: a n\xED l\xE1ti j\u1EB9\u0301 ${adj}${issue3.maximum}`;
+          }
+          case "too_small": {
+            const adj = issue3.inclusive ? ">=" : ">";
+            const sizing = getSizing(issue3.origin);
+            if (sizing)
+              return `K\xE9r\xE9 ju: a n\xED l\xE1ti j\u1EB9\u0301 p\xE9 ${issue3.origin} ${sizing.verb} ${adj}${issue3.minimum} ${sizing.unit}`;
+            return `K\xE9r\xE9 ju: a n\xED l\xE1ti j\u1EB9\u0301 ${adj}${issue3.minimum}`;
+          }
+          case "invalid_format": {
+            const _issue = issue3;
+            if (_issue.format === "starts_with")
+              return `\u1ECC\u0300r\u1ECD\u0300 a\u1E63\xEC\u1E63e: gb\u1ECD\u0301d\u1ECD\u0300 b\u1EB9\u0300r\u1EB9\u0300 p\u1EB9\u0300l\xFA "${_issue.prefix}"`;
+            if (_issue.format === "ends_with")
+              return `\u1ECC\u0300r\u1ECD\u0300 a\u1E63\xEC\u1E63e: gb\u1ECD\u0301d\u1ECD\u0300 par\xED p\u1EB9\u0300l\xFA "${_issue.suffix}"`;
+            if (_issue.format === "includes")
+              return `\u1ECC\u0300r\u1ECD\u0300 a\u1E63\xEC\u1E63e: gb\u1ECD\u0301d\u1ECD\u0300 n\xED "${_issue.includes}"`;
+            if (_issue.format === "regex")
+              return `\u1ECC\u0300r\u1ECD\u0300 a\u1E63\xEC\u1E63e: gb\u1ECD\u0301d\u1ECD\u0300 b\xE1 \xE0p\u1EB9\u1EB9r\u1EB9 mu ${_issue.pattern}`;
+            return `A\u1E63\xEC\u1E63e: ${FormatDictionary[_issue.format] ?? issue3.format}`;
+          }
+          case "not_multiple_of":
+            return `N\u1ECD\u0301mb\xE0 a\u1E63\xEC\u1E63e: gb\u1ECD\u0301d\u1ECD\u0300 j\u1EB9\u0301 \xE8y\xE0 p\xEDp\xEDn ti ${issue3.divisor}`;
+          case "unrecognized_keys":
+            return `B\u1ECDt\xECn\xEC \xE0\xECm\u1ECD\u0300: ${joinValues(issue3.keys, ", ")}`;
+          case "invalid_key":
+            return `B\u1ECDt\xECn\xEC a\u1E63\xEC\u1E63e n\xEDn\xFA ${issue3.origin}`;
+          case "invalid_union":
+            return "\xCCb\xE1w\u1ECDl\xE9 a\u1E63\xEC\u1E63e";
+          case "invalid_element":
+            return `Iye a\u1E63\xEC\u1E63e n\xEDn\xFA ${issue3.origin}`;
+          default:
+            return "\xCCb\xE1w\u1ECDl\xE9 a\u1E63\xEC\u1E63e";
+        }
+      };
+    };
+  }
+});
+
 // node_modules/zod/v4/locales/index.js
+var locales_exports = {};
+__export(locales_exports, {
+  ar: () => ar_default,
+  az: () => az_default,
+  be: () => be_default,
+  bg: () => bg_default,
+  bn: () => bn_default,
+  ca: () => ca_default,
+  ckb: () => ckb_default,
+  cs: () => cs_default,
+  da: () => da_default,
+  de: () => de_default,
+  el: () => el_default,
+  en: () => en_default,
+  eo: () => eo_default,
+  es: () => es_default,
+  fa: () => fa_default,
+  fi: () => fi_default,
+  fr: () => fr_default,
+  frCA: () => fr_CA_default,
+  gu: () => gu_default,
+  he: () => he_default,
+  hi: () => hi_default,
+  hr: () => hr_default,
+  hu: () => hu_default,
+  hy: () => hy_default,
+  id: () => id_default,
+  is: () => is_default,
+  it: () => it_default,
+  ja: () => ja_default,
+  ka: () => ka_default,
+  kh: () => kh_default,
+  km: () => km_default,
+  kn: () => kn_default,
+  ko: () => ko_default,
+  lt: () => lt_default,
+  mk: () => mk_default,
+  ms: () => ms_default,
+  ne: () => ne_default,
+  nl: () => nl_default,
+  nn: () => nn_default,
+  no: () => no_default,
+  ota: () => ota_default,
+  pl: () => pl_default,
+  ps: () => ps_default,
+  pt: () => pt_default,
+  ptBR: () => pt_BR_default,
+  ro: () => ro_default,
+  ru: () => ru_default,
+  sk: () => sk_default,
+  sl: () => sl_default,
+  sv: () => sv_default,
+  ta: () => ta_default,
+  tg: () => tg_default,
+  th: () => th_default,
+  tk: () => tk_default,
+  tr: () => tr_default,
+  ua: () => ua_default,
+  uk: () => uk_default,
+  ur: () => ur_default,
+  uz: () => uz_default,
+  vi: () => vi_default,
+  yo: () => yo_default,
+  zhCN: () => zh_CN_default,
+  zhTW: () => zh_TW_default
+});
 var init_locales = __esm({
   "node_modules/zod/v4/locales/index.js"() {
+    init_ar();
+    init_az();
+    init_be();
+    init_bg();
+    init_bn();
+    init_ca();
+    init_ckb();
+    init_cs();
+    init_da();
+    init_de();
+    init_el();
+    init_en();
+    init_eo();
+    init_es();
+    init_fa();
+    init_fi();
+    init_fr();
+    init_fr_CA();
+    init_gu();
+    init_he();
+    init_hi();
+    init_hr();
+    init_hu();
+    init_hy();
+    init_id();
+    init_is();
+    init_it();
+    init_ja();
+    init_ka();
+    init_kh();
+    init_km();
+    init_kn();
+    init_ko();
+    init_lt();
+    init_mk();
+    init_ms();
+    init_ne();
+    init_nl();
+    init_nn();
+    init_no();
+    init_ota();
+    init_ps();
+    init_pl();
+    init_pt();
+    init_pt_BR();
+    init_ro();
+    init_ru();
+    init_sk();
+    init_sl();
+    init_sv();
+    init_ta();
+    init_tg();
+    init_th();
+    init_tk();
+    init_tr();
+    init_ua();
+    init_uk();
+    init_ur();
+    init_uz();
+    init_vi();
+    init_zh_CN();
+    init_zh_TW();
+    init_yo();
   }
 });
 
@@ -25003,19 +34065,21 @@ var init_locales = __esm({
 function registry() {
   return new $ZodRegistry();
 }
-var _a2, $ZodRegistry, globalRegistry;
+var _a2, $output, $input, $ZodRegistry, globalRegistry;
 var init_registries = __esm({
   "node_modules/zod/v4/core/registries.js"() {
+    $output = /* @__PURE__ */ Symbol("ZodOutput");
+    $input = /* @__PURE__ */ Symbol("ZodInput");
     $ZodRegistry = class {
       constructor() {
         this._map = /* @__PURE__ */ new WeakMap();
         this._idmap = /* @__PURE__ */ new Map();
       }
       add(schema, ..._meta) {
-        const meta2 = _meta[0];
-        this._map.set(schema, meta2);
-        if (meta2 && typeof meta2 === "object" && "id" in meta2) {
-          this._idmap.set(meta2.id, schema);
+        const meta3 = _meta[0];
+        this._map.set(schema, meta3);
+        if (meta3 && typeof meta3 === "object" && "id" in meta3) {
+          this._idmap.set(meta3.id, schema);
         }
         return this;
       }
@@ -25025,9 +34089,9 @@ var init_registries = __esm({
         return this;
       }
       remove(schema) {
-        const meta2 = this._map.get(schema);
-        if (meta2 && typeof meta2 === "object" && "id" in meta2) {
-          this._idmap.delete(meta2.id);
+        const meta3 = this._map.get(schema);
+        if (meta3 && typeof meta3 === "object" && "id" in meta3) {
+          this._idmap.delete(meta3.id);
         }
         this._map.delete(schema);
         return this;
@@ -25052,8 +34116,1623 @@ var init_registries = __esm({
 });
 
 // node_modules/zod/v4/core/compile.js
+function compileValidator(schema, parser) {
+  try {
+    return compileFn(schema, { assertOnly: true });
+  } catch {
+    return parser;
+  }
+}
+function compile(schema, options) {
+  try {
+    const parser = compileFn(schema);
+    const clone2 = withParser(schema, parser);
+    clone2._zod.bag.validator = compileValidator(schema, parser);
+    return clone2;
+  } catch (err) {
+    if (options?.strict)
+      throw err;
+    return schema;
+  }
+}
+function withParser(schema, parser) {
+  if (isRecursiveSchema(schema)) {
+    throw new ZodCompileUnsupportedError("a schema whose subtree contains a reference cycle");
+  }
+  const clone2 = clone(schema);
+  const liveRun = schema._zod.run;
+  const originalRun = liveRun.__originalRun ?? liveRun;
+  const wrapped = (payload, ctx) => {
+    if (ctx?.async || ctx?.direction === "backward" || ctx?.skipChecks || ctx?.[FALLBACK_FLAG]) {
+      return originalRun(payload, ctx);
+    }
+    if (ctx && isBackEdge(ctx, payload.value)) {
+      return originalRun(payload, ctx);
+    }
+    const out = parser(payload.value);
+    if (out !== INVALID) {
+      payload.value = out;
+      return payload;
+    }
+    if (ctx)
+      ctx[FALLBACK_FLAG] = true;
+    return originalRun(payload, ctx);
+  };
+  wrapped.__originalRun = originalRun;
+  clone2._zod.bag.fallbackRun = originalRun;
+  clone2._zod.bag.validator = parser;
+  clone2._zod.run = wrapped;
+  if (!liveRun.__originalRun)
+    installCompiledUserMethods(clone2, schema, parser);
+  return clone2;
+}
+function installCompiledUserMethods(target, source, parser) {
+  const targetAny = target;
+  const sourceAny = source;
+  if (typeof sourceAny.safeParse === "function") {
+    const originalSafeParse = sourceAny.safeParse;
+    targetAny.safeParse = (data, params) => {
+      const out = parser(data);
+      if (out !== INVALID) {
+        return { success: true, data: out };
+      }
+      return originalSafeParse(data, params);
+    };
+  }
+  if (typeof sourceAny.parse === "function") {
+    const originalParse = sourceAny.parse;
+    targetAny.parse = (data, params) => {
+      const out = parser(data);
+      if (out !== INVALID) {
+        return out;
+      }
+      return originalParse(data, params);
+    };
+  }
+}
+function compileFn(schema, options) {
+  let recursive2 = true;
+  try {
+    recursive2 = isRecursiveSchema(schema);
+  } catch {
+  }
+  if (recursive2) {
+    throw new ZodCompileUnsupportedError("a schema whose subtree contains a reference cycle");
+  }
+  const ctx = {
+    constants: /* @__PURE__ */ new Map(),
+    constantCounter: 0,
+    varCounter: 0,
+    definite: true
+  };
+  const doc = new Doc(["input"]);
+  const outputAccessor = generateCheck(doc, ctx, schema, "input", !options?.assertOnly);
+  doc.write(outputAccessor === null ? `return true;` : `return ${outputAccessor};`);
+  const constantNames = ["INVALID", ...ctx.constants.keys()];
+  const constantValues = [INVALID, ...ctx.constants.values()];
+  const code = doc.content.join("\n");
+  const fullCode = options?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
+${code}` : code : "";
+  const F = Function;
+  const factoryCode = `return (input) => {
+${code}
+}`;
+  let fn;
+  try {
+    const factory = new F(...constantNames, factoryCode);
+    fn = factory(...constantValues);
+  } catch (err) {
+    throw new ZodCompileUnsupportedError(`this schema (generated code failed to evaluate: ${err.message})`);
+  }
+  if (options?.debug) {
+    fn.code = fullCode;
+  }
+  fn.definite = ctx.definite;
+  return fn;
+}
+function addConstant(ctx, value) {
+  for (const [name2, v] of ctx.constants) {
+    if (v === value)
+      return name2;
+  }
+  const name = `c${ctx.constantCounter++}`;
+  ctx.constants.set(name, value);
+  return name;
+}
+function addUserConstant(ctx, fn) {
+  ctx.definite = false;
+  return addConstant(ctx, fn);
+}
+function newVar(ctx) {
+  return `v${ctx.varCounter++}`;
+}
+function runtimeRun(schema, value) {
+  const result = schema._zod.run({ value, issues: [] }, {});
+  if (result && typeof result.then === "function")
+    return INVALID;
+  const r = result;
+  return r.issues.length === 0 ? r.value : INVALID;
+}
+function compileChild(doc, ctx, schema, accessor, needsValue = true) {
+  const contentLen = doc.content.length;
+  const constantCount = ctx.constants.size;
+  const constantCounter = ctx.constantCounter;
+  const varCounter = ctx.varCounter;
+  try {
+    return generateCheck(doc, ctx, schema, accessor, needsValue);
+  } catch (err) {
+    if (!(err instanceof ZodCompileUnsupportedError) || !err.islandable)
+      throw err;
+    doc.content.length = contentLen;
+    if (ctx.constants.size > constantCount) {
+      const trailing = Array.from(ctx.constants.keys()).slice(constantCount);
+      for (const k of trailing)
+        ctx.constants.delete(k);
+    }
+    ctx.constantCounter = constantCounter;
+    ctx.varCounter = varCounter;
+    return emitRuntimeIsland(doc, ctx, schema, accessor);
+  }
+}
+function emitRuntimeIsland(doc, ctx, schema, accessor) {
+  ctx.definite = false;
+  const schemaConst = addConstant(ctx, schema);
+  const runConst = addConstant(ctx, runtimeRun);
+  const outVar = newVar(ctx);
+  doc.write(`const ${outVar} = ${runConst}(${schemaConst}, ${accessor});`);
+  doc.write(`if (${outVar} === INVALID) return INVALID;`);
+  return outVar;
+}
+function generateChecks(doc, ctx, schema, accessor) {
+  const schemaChecks = schema._zod.def.checks;
+  if (!schemaChecks || schemaChecks.length === 0)
+    return accessor;
+  let currentAccessor = accessor;
+  for (const check3 of schemaChecks) {
+    const def = check3._zod.def;
+    if (def.when && !WHEN_DEFAULTED_CHECKS.has(def.check)) {
+      throw new ZodCompileUnsupportedError(`check with a custom "when" condition`);
+    }
+    switch (def.check) {
+      case "greater_than":
+        generateGreaterThanCheck(doc, ctx, def, currentAccessor);
+        break;
+      case "less_than":
+        generateLessThanCheck(doc, ctx, def, currentAccessor);
+        break;
+      case "multiple_of":
+        generateMultipleOfCheck(doc, ctx, def, currentAccessor);
+        break;
+      case "number_format":
+        generateNumberFormatCheck(doc, def, currentAccessor);
+        break;
+      case "min_length": {
+        const min = numericOperand(def.minimum, "min_length");
+        const len = codePointLengthVar(doc, ctx, currentAccessor, `${currentAccessor}.length >= ${min} && ${currentAccessor}.length < ${def.minimum * 2}`);
+        doc.write(`if (${len} < ${min}) return INVALID;`);
+        break;
+      }
+      case "max_length": {
+        const max = numericOperand(def.maximum, "max_length");
+        const len = codePointLengthVar(doc, ctx, currentAccessor, `${currentAccessor}.length > ${max}`);
+        doc.write(`if (${len} > ${max}) return INVALID;`);
+        break;
+      }
+      case "length_equals": {
+        const exact = numericOperand(def.length, "length_equals");
+        const len = codePointLengthVar(doc, ctx, currentAccessor, `${currentAccessor}.length >= ${exact} && ${currentAccessor}.length <= ${def.length * 2}`);
+        doc.write(`if (${len} !== ${exact}) return INVALID;`);
+        break;
+      }
+      case "min_size":
+        doc.write(`if (${currentAccessor}.size < ${numericOperand(def.minimum, "min_size")}) return INVALID;`);
+        break;
+      case "max_size":
+        doc.write(`if (${currentAccessor}.size > ${numericOperand(def.maximum, "max_size")}) return INVALID;`);
+        break;
+      case "size_equals":
+        doc.write(`if (${currentAccessor}.size !== ${numericOperand(def.size, "size_equals")}) return INVALID;`);
+        break;
+      case "string_format":
+        currentAccessor = generateStringFormatCheck(doc, ctx, def, currentAccessor);
+        break;
+      case "custom":
+        currentAccessor = generateCustomRefineCheck(doc, ctx, check3, currentAccessor);
+        break;
+      case "bigint_format":
+        generateBigIntFormatCheck(doc, def, currentAccessor);
+        break;
+      case "mime_type":
+        generateMimeTypeCheck(doc, ctx, def, currentAccessor);
+        break;
+      case "property":
+        generatePropertyCheck(doc, ctx, def, currentAccessor);
+        break;
+      case "properties":
+        generatePropertiesChecks(doc, ctx, def, currentAccessor);
+        break;
+      case "overwrite": {
+        const newAccessor = newVar(ctx);
+        generateOverwriteCheck(doc, ctx, check3, currentAccessor, newAccessor);
+        currentAccessor = newAccessor;
+        break;
+      }
+      default: {
+        void def;
+        throw new ZodCompileUnsupportedError(`check type ${def.check}`);
+      }
+    }
+  }
+  return currentAccessor;
+}
+function codePointLengthVar(doc, ctx, accessor, inDoubt) {
+  const cpLen = addConstant(ctx, codePointLength);
+  const v = newVar(ctx);
+  doc.write(`const ${v} = typeof ${accessor} === "string" && ${inDoubt} ? ${cpLen}(${accessor}) : ${accessor}.length;`);
+  return v;
+}
+function numericOperand(value, label2) {
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new ZodCompileUnsupportedError(`${label2} bound of type ${typeof value}`);
+  }
+  return `${value}`;
+}
+function comparisonOperand(ctx, value) {
+  if (typeof value === "bigint")
+    return `${value}n`;
+  if (typeof value === "number") {
+    if (Number.isNaN(value))
+      throw new ZodCompileUnsupportedError("comparison check with NaN bound");
+    return `${value}`;
+  }
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) {
+      throw new ZodCompileUnsupportedError("comparison check with Invalid Date bound");
+    }
+    return addConstant(ctx, value);
+  }
+  throw new ZodCompileUnsupportedError(`comparison check bound of type ${typeof value}`);
+}
+function generateGreaterThanCheck(doc, ctx, def, accessor) {
+  const op = def.inclusive ? "<" : "<=";
+  doc.write(`if (${accessor} ${op} ${comparisonOperand(ctx, def.value)}) return INVALID;`);
+}
+function generateLessThanCheck(doc, ctx, def, accessor) {
+  const op = def.inclusive ? ">" : ">=";
+  doc.write(`if (${accessor} ${op} ${comparisonOperand(ctx, def.value)}) return INVALID;`);
+}
+function generateMultipleOfCheck(doc, ctx, def, accessor) {
+  if (typeof def.value === "bigint") {
+    if (def.value === BigInt(0))
+      throw new ZodCompileUnsupportedError("multiple_of check with a zero divisor");
+    doc.write(`if (${accessor} % ${def.value}n !== 0n) return INVALID;`);
+  } else {
+    const remainder = addConstant(ctx, floatSafeRemainder);
+    doc.write(`if (${remainder}(${accessor}, ${numericOperand(def.value, "multiple_of")}) !== 0) return INVALID;`);
+  }
+}
+function generateNumberFormatCheck(doc, def, accessor) {
+  const format = def.format;
+  switch (format) {
+    case "safeint":
+      doc.write(`if (!Number.isSafeInteger(${accessor})) return INVALID;`);
+      break;
+    case "int32":
+      doc.write(`if (!Number.isInteger(${accessor}) || ${accessor} < -2147483648 || ${accessor} > 2147483647) return INVALID;`);
+      break;
+    case "uint32":
+      doc.write(`if (!Number.isInteger(${accessor}) || ${accessor} < 0 || ${accessor} > 4294967295) return INVALID;`);
+      break;
+    case "float32":
+      doc.write(`if (!Number.isFinite(${accessor}) || ${accessor} < -3.4028234663852886e38 || ${accessor} > 3.4028234663852886e38) return INVALID;`);
+      break;
+    case "float64":
+      doc.write(`if (!Number.isFinite(${accessor})) return INVALID;`);
+      break;
+    default: {
+      void format;
+      throw new ZodCompileUnsupportedError(`number format ${format}`);
+    }
+  }
+}
+function generateBigIntFormatCheck(doc, def, accessor) {
+  const format = def.format;
+  if (!format)
+    return;
+  switch (format) {
+    case "int64":
+      doc.write(`if (${accessor} < -9223372036854775808n || ${accessor} > 9223372036854775807n) return INVALID;`);
+      break;
+    case "uint64":
+      doc.write(`if (${accessor} < 0n || ${accessor} > 18446744073709551615n) return INVALID;`);
+      break;
+    default: {
+      void format;
+      throw new ZodCompileUnsupportedError(`bigint format ${format}`);
+    }
+  }
+}
+function generateMimeTypeCheck(doc, ctx, def, accessor) {
+  const mimeTypes = def.mime;
+  if (mimeTypes && mimeTypes.length > 0) {
+    const mimeSet = addConstant(ctx, new Set(mimeTypes));
+    doc.write(`if (!${mimeSet}.has(${accessor}.type)) return INVALID;`);
+  }
+}
+function generatePropertiesChecks(doc, ctx, def, accessor) {
+  if (def.when) {
+    throw new ZodCompileUnsupportedError(`check with a custom "when" condition`);
+  }
+  doc.write(`if (${accessor} == null) return INVALID;`);
+  const shape = def.shape;
+  for (const key of Reflect.ownKeys(shape)) {
+    const keyExpr = typeof key === "symbol" ? addConstant(ctx, key) : esc(key);
+    const inputVar = newVar(ctx);
+    doc.write(`const ${inputVar} = ${accessor}[${keyExpr}];`);
+    compileChild(doc, ctx, shape[key], inputVar, false);
+  }
+}
+function generatePropertyCheck(doc, ctx, def, accessor) {
+  const propAccessor = `${accessor}[${JSON.stringify(def.property)}]`;
+  generateCheck(doc, ctx, def.schema, propAccessor);
+}
+function generateOverwriteCheck(doc, ctx, check3, currentAccessor, newAccessor) {
+  const tx = check3._zod.def.tx;
+  if (!tx) {
+    throw new ZodCompileUnsupportedError("overwrite check without a transform function");
+  }
+  if (isAsyncFunction(tx)) {
+    throw new ZodCompileAsyncError("z.compile: async overwrite transforms are not supported");
+  }
+  const txConst = addConstant(ctx, tx);
+  doc.write(`const ${newAccessor} = ${txConst}(${currentAccessor});`);
+}
+function throwAsync() {
+  throw new $ZodAsyncError();
+}
+function pushIssue(issue3) {
+  this.issues.push(issue3);
+}
+function generateCustomRefineCheck(doc, ctx, check3, accessor) {
+  const def = check3._zod.def;
+  if (def.fn) {
+    if (isAsyncFunction(def.fn)) {
+      throw new ZodCompileAsyncError("z.compile: async .refine() predicates are not supported");
+    }
+    const fnConst = addUserConstant(ctx, def.fn);
+    const throwAsyncConst = addConstant(ctx, throwAsync);
+    const resVar = newVar(ctx);
+    doc.write(`const ${resVar} = ${fnConst}(${accessor});`);
+    doc.write(`if (${resVar} instanceof Promise) ${throwAsyncConst}();`);
+    doc.write(`if (!${resVar}) return INVALID;`);
+    return accessor;
+  }
+  if (check3._zod.check) {
+    if (isAsyncFunction(check3._zod.check)) {
+      throw new ZodCompileAsyncError("z.compile: async .superRefine() / check functions are not supported");
+    }
+    const checkFn = check3._zod.check;
+    const helperFn = (value) => {
+      const fakePayload = { value, issues: [], addIssue: pushIssue };
+      const result = checkFn(fakePayload);
+      if (result instanceof Promise)
+        throwAsync();
+      return fakePayload.issues.length === 0 ? fakePayload.value : INVALID;
+    };
+    const helperConst = addUserConstant(ctx, helperFn);
+    const outVar = newVar(ctx);
+    doc.write(`const ${outVar} = ${helperConst}(${accessor});`);
+    doc.write(`if (${outVar} === INVALID) return INVALID;`);
+    return outVar;
+  }
+  throw new ZodCompileUnsupportedError("custom check without a predicate or check function");
+}
+function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
+  const fmt = def.format;
+  if (fmt === "base64") {
+    const validator = addConstant(ctx, isValidBase64);
+    doc.write(`if (!${validator}(${accessor})) return INVALID;`);
+    return accessor;
+  }
+  if (fmt === "base64url") {
+    const validator = addConstant(ctx, isValidBase64URL);
+    doc.write(`if (!${validator}(${accessor})) return INVALID;`);
+    return accessor;
+  }
+  if (fmt === "jwt") {
+    const validator = addConstant(ctx, isValidJWT);
+    const alg = addConstant(ctx, def.alg ?? null);
+    doc.write(`if (!${validator}(${accessor}, ${alg})) return INVALID;`);
+    return accessor;
+  }
+  if (fmt === "ipv6") {
+    const validator = addConstant(ctx, isValidIPv6);
+    doc.write(`if (!${validator}(${accessor})) return INVALID;`);
+    return accessor;
+  }
+  if (fmt === "cidrv6") {
+    const validator = addConstant(ctx, isValidCIDRv6);
+    doc.write(`if (!${validator}(${accessor})) return INVALID;`);
+    return accessor;
+  }
+  if (fmt === "credit_card") {
+    const validator = addConstant(ctx, isValidCreditCard);
+    doc.write(`if (!${validator}(${accessor})) return INVALID;`);
+    return accessor;
+  }
+  if (fmt === "iban") {
+    const validator = addConstant(ctx, isValidIBAN);
+    doc.write(`if (!${validator}(${accessor})) return INVALID;`);
+    return accessor;
+  }
+  const formatDef = def;
+  if (fmt === "url" || fmt === "httpurl" || formatDef.normalize || formatDef.hostname !== void 0 || formatDef.protocol !== void 0) {
+    const parseConst = addConstant(ctx, validateURL);
+    const defConst = addConstant(ctx, def);
+    const trimVar = newVar(ctx);
+    const urlVar = newVar(ctx);
+    doc.write(`const ${trimVar} = ${accessor}.trim();`);
+    doc.write(`const ${urlVar} = ${parseConst}(${trimVar}, ${defConst});`);
+    doc.write(`if (typeof ${urlVar} === "number") return INVALID;`);
+    if (formatDef.hostname !== void 0) {
+      const hostnameConst = addConstant(ctx, urlHostnameOk);
+      doc.write(`if (!${hostnameConst}(${urlVar}, ${defConst}.hostname)) return INVALID;`);
+    }
+    if (formatDef.protocol !== void 0) {
+      const protocolConst = addConstant(ctx, urlProtocolOk);
+      doc.write(`if (!${protocolConst}(${urlVar}, ${defConst}.protocol)) return INVALID;`);
+    }
+    if (!needsValue)
+      return null;
+    const outputVar = newVar(ctx);
+    const outputExpr = formatDef.normalize ? `${urlVar}.href` : `${addConstant(ctx, stripTabAndNewline)}(${trimVar})`;
+    doc.write(`const ${outputVar} = ${outputExpr};`);
+    return outputVar;
+  }
+  const customFn = def.fn;
+  if (customFn) {
+    if (isAsyncFunction(customFn))
+      throw new ZodCompileUnsupportedError(`async string format ${fmt}`);
+    const fnConst = addConstant(ctx, customFn);
+    doc.write(`if (!${fnConst}(${accessor})) return INVALID;`);
+    return accessor;
+  }
+  if (PATTERN_IS_COMPLETE.has(fmt) && def.pattern) {
+    const patternConst = addConstant(ctx, def.pattern);
+    doc.write(`${patternConst}.lastIndex = 0;`);
+    doc.write(`if (!${patternConst}.test(${accessor})) return INVALID;`);
+    return accessor;
+  }
+  const format = def.format;
+  switch (format) {
+    case "regex":
+      throw new ZodCompileUnsupportedError("regex format without a pattern");
+    case "lowercase":
+      doc.write(`if (${accessor} !== ${accessor}.toLowerCase()) return INVALID;`);
+      break;
+    case "uppercase":
+      doc.write(`if (${accessor} !== ${accessor}.toUpperCase()) return INVALID;`);
+      break;
+    case "includes":
+      doc.write(`if (!${accessor}.includes(${esc(def.includes)})) return INVALID;`);
+      break;
+    case "starts_with": {
+      const prefix2 = def.prefix;
+      doc.write(`if (${accessor}.slice(0, ${prefix2.length}) !== ${esc(prefix2)}) return INVALID;`);
+      break;
+    }
+    case "ends_with": {
+      const suffix = def.suffix;
+      doc.write(`if (${accessor}.slice(-${suffix.length}) !== ${esc(suffix)}) return INVALID;`);
+      break;
+    }
+    default: {
+      void format;
+      throw new ZodCompileUnsupportedError(`string format ${format}`);
+    }
+  }
+  return accessor;
+}
+function generateCheck(doc, ctx, schema, accessor, needsValue = true) {
+  const def = schema._zod.def;
+  const type = def.type;
+  if (def.coerce) {
+    throw new ZodCompileUnsupportedError(`coercion (z.coerce.${type}())`);
+  }
+  const buildsValue = needsValue || !!def.checks?.length;
+  let typeAccessor;
+  switch (type) {
+    case "string":
+      typeAccessor = generateStringCheck(doc, ctx, schema, accessor, buildsValue);
+      break;
+    case "number":
+      typeAccessor = generateNumberCheck(doc, schema, accessor);
+      break;
+    case "boolean":
+      typeAccessor = generateBooleanCheck(doc, accessor);
+      break;
+    case "bigint":
+      typeAccessor = generateBigIntCheck(doc, schema, accessor);
+      break;
+    case "symbol":
+      typeAccessor = generateSymbolCheck(doc, accessor);
+      break;
+    case "undefined":
+      typeAccessor = generateUndefinedCheck(doc, accessor);
+      break;
+    case "null":
+      typeAccessor = generateNullCheck(doc, accessor);
+      break;
+    case "any":
+    case "unknown":
+      typeAccessor = accessor;
+      break;
+    case "never":
+      doc.write("return INVALID;");
+      typeAccessor = accessor;
+      break;
+    case "void":
+      typeAccessor = generateVoidCheck(doc, accessor);
+      break;
+    case "nan":
+      typeAccessor = generateNaNCheck(doc, accessor);
+      break;
+    case "date":
+      typeAccessor = generateDateCheck(doc, accessor);
+      break;
+    case "object":
+      typeAccessor = generateObjectCheck(doc, ctx, schema, accessor, buildsValue);
+      break;
+    case "optional":
+      typeAccessor = generateOptionalCheck(doc, ctx, schema, accessor, buildsValue);
+      break;
+    case "nullable":
+      typeAccessor = generateNullableCheck(doc, ctx, schema, accessor, buildsValue);
+      break;
+    case "array":
+      typeAccessor = generateArrayCheck(doc, ctx, schema, accessor, buildsValue);
+      break;
+    case "literal":
+      typeAccessor = generateLiteralCheck(doc, ctx, schema, accessor);
+      break;
+    case "enum":
+      typeAccessor = generateEnumCheck(doc, ctx, schema, accessor);
+      break;
+    case "readonly": {
+      const innerOut = generateWrapperCheck(doc, ctx, schema, accessor);
+      const frozenVar = newVar(ctx);
+      doc.write(`const ${frozenVar} = Object.freeze(${innerOut});`);
+      typeAccessor = frozenVar;
+      break;
+    }
+    case "success":
+      generateWrapperCheck(doc, ctx, schema, accessor);
+      typeAccessor = "true";
+      break;
+    case "default":
+    case "prefault":
+      typeAccessor = generateDefaultCheck(doc, ctx, schema, accessor);
+      break;
+    case "nonoptional":
+      typeAccessor = generateNonOptionalCheck(doc, ctx, schema, accessor);
+      break;
+    case "tuple":
+      typeAccessor = generateTupleCheck(doc, ctx, schema, accessor);
+      break;
+    case "union":
+      typeAccessor = generateUnionCheck(doc, ctx, schema, accessor);
+      break;
+    case "intersection":
+      typeAccessor = generateIntersectionCheck(doc, ctx, schema, accessor);
+      break;
+    case "record":
+      typeAccessor = generateRecordCheck(doc, ctx, schema, accessor);
+      break;
+    case "map":
+      typeAccessor = generateMapCheck(doc, ctx, schema, accessor);
+      break;
+    case "set":
+      typeAccessor = generateSetCheck(doc, ctx, schema, accessor);
+      break;
+    case "file":
+      typeAccessor = generateFileCheck(doc, accessor);
+      break;
+    case "template_literal":
+      typeAccessor = generateTemplateLiteralCheck(doc, ctx, schema, accessor);
+      break;
+    case "lazy":
+      typeAccessor = generateLazyCheck(doc, ctx, schema, accessor);
+      break;
+    case "pipe":
+      typeAccessor = generatePipeCheck(doc, ctx, schema, accessor);
+      break;
+    case "custom":
+      typeAccessor = generateCustomCheck(doc, ctx, schema, accessor);
+      break;
+    case "transform":
+      typeAccessor = generateTransformCheck(doc, ctx, schema, accessor);
+      break;
+    case "catch":
+      typeAccessor = generateCatchCheck(doc, ctx, schema, accessor);
+      break;
+    default: {
+      void type;
+      throw new ZodCompileUnsupportedError(`schema type ${type}`);
+    }
+  }
+  if (typeAccessor === null)
+    return null;
+  return generateChecks(doc, ctx, schema, typeAccessor);
+}
+function generateStringCheck(doc, ctx, schema, accessor, needsValue = true) {
+  doc.write(`if (typeof ${accessor} !== "string") return INVALID;`);
+  const def = schema._zod.def;
+  if (def.format === void 0)
+    return accessor;
+  return generateStringFormatCheck(doc, ctx, def, accessor, needsValue);
+}
+function generateNumberCheck(doc, schema, accessor) {
+  doc.write(`if (typeof ${accessor} !== "number" || !Number.isFinite(${accessor})) return INVALID;`);
+  const def = schema._zod.def;
+  if (def.check === "number_format" && def.format) {
+    generateNumberFormatCheck(doc, { format: def.format }, accessor);
+  }
+  return accessor;
+}
+function generateBooleanCheck(doc, accessor) {
+  doc.write(`if (typeof ${accessor} !== "boolean") return INVALID;`);
+  return accessor;
+}
+function generateBigIntCheck(doc, schema, accessor) {
+  doc.write(`if (typeof ${accessor} !== "bigint") return INVALID;`);
+  const def = schema._zod.def;
+  if (def.format) {
+    switch (def.format) {
+      case "int64":
+        doc.write(`if (${accessor} < -9223372036854775808n || ${accessor} > 9223372036854775807n) return INVALID;`);
+        break;
+      case "uint64":
+        doc.write(`if (${accessor} < 0n || ${accessor} > 18446744073709551615n) return INVALID;`);
+        break;
+    }
+  }
+  return accessor;
+}
+function generateSymbolCheck(doc, accessor) {
+  doc.write(`if (typeof ${accessor} !== "symbol") return INVALID;`);
+  return accessor;
+}
+function generateUndefinedCheck(doc, accessor) {
+  doc.write(`if (${accessor} !== undefined) return INVALID;`);
+  return accessor;
+}
+function generateNullCheck(doc, accessor) {
+  doc.write(`if (${accessor} !== null) return INVALID;`);
+  return accessor;
+}
+function generateVoidCheck(doc, accessor) {
+  doc.write(`if (${accessor} !== undefined) return INVALID;`);
+  return accessor;
+}
+function generateNaNCheck(doc, accessor) {
+  doc.write(`if (typeof ${accessor} !== "number" || !Number.isNaN(${accessor})) return INVALID;`);
+  return accessor;
+}
+function generateDateCheck(doc, accessor) {
+  doc.write(`if (!(${accessor} instanceof Date) || Number.isNaN(${accessor}.getTime())) return INVALID;`);
+  return accessor;
+}
+function generateObjectCheck(doc, ctx, schema, accessor, buildsValue = true) {
+  const def = schema._zod.def;
+  doc.write(`if (typeof ${accessor} !== "object" || ${accessor} === null || Array.isArray(${accessor})) return INVALID;`);
+  const shape = def.shape;
+  const keys = Object.keys(shape);
+  const symbolKeys = Object.getOwnPropertySymbols(shape);
+  const allKeys = symbolKeys.length ? [...keys, ...symbolKeys] : keys;
+  const keyExpr = (k) => typeof k === "symbol" ? addConstant(ctx, k) : esc(k);
+  const propKey = (k) => typeof k === "symbol" ? `[${keyExpr(k)}]` : esc(k);
+  const propShape = shape;
+  if (keys.includes("__proto__")) {
+    throw new ZodCompileUnsupportedError('object shape key "__proto__"');
+  }
+  const propOutputs = /* @__PURE__ */ new Map();
+  for (const key of allKeys) {
+    const propSchema = propShape[key];
+    const kx = keyExpr(key);
+    const inputVar = newVar(ctx);
+    doc.write(`const ${inputVar} = ${accessor}[${kx}];`);
+    if (propSchema._zod.optin !== void 0) {
+      const outputVar2 = newVar(ctx);
+      doc.write(`let ${outputVar2} = (() => {`);
+      doc.indented((d) => {
+        const outputAccessor = compileChild(d, ctx, propSchema, inputVar);
+        d.write(`return ${outputAccessor};`);
+      });
+      doc.write(`})();`);
+      if (propSchema._zod.optout === "optional") {
+        doc.write(`if (${outputVar2} === INVALID) {`);
+        doc.indented((d) => {
+          d.write(`if (${kx} in ${accessor}) return INVALID;`);
+          d.write(`${outputVar2} = undefined;`);
+        });
+        doc.write(`}`);
+      } else {
+        doc.write(`if (${outputVar2} === INVALID) return INVALID;`);
+      }
+      propOutputs.set(key, outputVar2);
+    } else {
+      if (requiresPresenceCheck(propSchema)) {
+        doc.write(`if (!(${kx} in ${accessor})) return INVALID;`);
+      }
+      const outputAccessor = compileChild(doc, ctx, propSchema, inputVar, buildsValue);
+      if (outputAccessor !== null)
+        propOutputs.set(key, outputAccessor);
+    }
+  }
+  const catchall = def.catchall;
+  let unknownKeysMode = "none";
+  if (catchall) {
+    const catchallType = catchall._zod.def.type;
+    if (catchallType === "never") {
+      const condition = keys.map((k) => `k !== ${esc(k)}`).join(" && ") || "true";
+      doc.write(`for (const k in ${accessor}) {`);
+      doc.indented((d) => {
+        d.write(`if (${condition}) return INVALID;`);
+      });
+      doc.write(`}`);
+    } else if ((catchallType === "unknown" || catchallType === "any") && !catchall._zod.def.checks?.length) {
+      unknownKeysMode = "passthrough";
+    } else {
+      unknownKeysMode = "schema";
+    }
+  }
+  const outputVar = newVar(ctx);
+  const hasConditionalKeys = allKeys.some((k) => mayOmitUndefined(propShape[k]) || dropsWhenAbsent(propShape[k]));
+  if (!buildsValue) {
+    if (unknownKeysMode === "schema") {
+      const knownSet = keys.length > 0 ? addConstant(ctx, new Set(keys)) : null;
+      doc.write(`for (const k in ${accessor}) {`);
+      doc.indented((d) => {
+        d.write(`if (k === "__proto__") continue;`);
+        if (knownSet)
+          d.write(`if (${knownSet}.has(k)) continue;`);
+        const valVar = newVar(ctx);
+        d.write(`const ${valVar} = ${accessor}[k];`);
+        compileChild(d, ctx, catchall, valVar, false);
+      });
+      doc.write(`}`);
+    }
+    return null;
+  }
+  if (!hasConditionalKeys) {
+    const propLiterals = allKeys.map((k) => `${propKey(k)}: ${propOutputs.get(k)}`).join(", ");
+    doc.write(`const ${outputVar} = { ${propLiterals} };`);
+  } else {
+    doc.write(`const ${outputVar} = {};`);
+    for (const k of allKeys) {
+      const kx = keyExpr(k);
+      const out = propOutputs.get(k);
+      if (dropsWhenAbsent(propShape[k])) {
+        doc.write(`if (${kx} in ${accessor}) ${outputVar}[${kx}] = ${out};`);
+      } else if (mayOmitUndefined(propShape[k])) {
+        doc.write(`if (${out} !== undefined || ${kx} in ${accessor}) ${outputVar}[${kx}] = ${out};`);
+      } else {
+        doc.write(`${outputVar}[${kx}] = ${out};`);
+      }
+    }
+  }
+  if (unknownKeysMode !== "none") {
+    const knownSet = keys.length > 0 ? addConstant(ctx, new Set(keys)) : null;
+    doc.write(`for (const k in ${accessor}) {`);
+    doc.indented((d) => {
+      d.write(`if (k === "__proto__") continue;`);
+      if (knownSet)
+        d.write(`if (${knownSet}.has(k)) continue;`);
+      if (unknownKeysMode === "passthrough") {
+        d.write(`${outputVar}[k] = ${accessor}[k];`);
+      } else {
+        const valVar = newVar(ctx);
+        d.write(`const ${valVar} = ${accessor}[k];`);
+        const catchallOut = compileChild(d, ctx, catchall, valVar);
+        d.write(`${outputVar}[k] = ${catchallOut};`);
+      }
+    });
+    doc.write(`}`);
+  }
+  return outputVar;
+}
+function generateOptionalCheck(doc, ctx, schema, accessor, buildsValue = true) {
+  const def = schema._zod.def;
+  if (isExactOptional(schema)) {
+    return generateCheck(doc, ctx, def.innerType, accessor, buildsValue);
+  }
+  if (def.innerType._zod.optin === "defaulted") {
+    const outputVar2 = newVar(ctx);
+    const branchVar = newVar(ctx);
+    doc.write(`let ${outputVar2};`);
+    doc.write(`if (${accessor} === undefined) {`);
+    doc.indented((d) => {
+      d.write(`const ${branchVar} = (() => {`);
+      d.indented((d2) => {
+        const innerOutput = generateCheck(d2, ctx, def.innerType, accessor);
+        d2.write(`return ${innerOutput};`);
+      });
+      d.write(`})();`);
+      d.write(`if (${branchVar} !== INVALID) ${outputVar2} = ${branchVar};`);
+    });
+    doc.write(`} else {`);
+    doc.indented((d) => {
+      const innerOutput = generateCheck(d, ctx, def.innerType, accessor);
+      d.write(`${outputVar2} = ${innerOutput};`);
+    });
+    doc.write(`}`);
+    return outputVar2;
+  }
+  const outputVar = buildsValue ? newVar(ctx) : null;
+  if (outputVar)
+    doc.write(`let ${outputVar};`);
+  doc.write(`if (${accessor} !== undefined) {`);
+  doc.indented((d) => {
+    const innerOutput = generateCheck(d, ctx, def.innerType, accessor, buildsValue);
+    if (outputVar && innerOutput !== null)
+      d.write(`${outputVar} = ${innerOutput};`);
+  });
+  doc.write(`}`);
+  return outputVar;
+}
+function isExactOptional(schema) {
+  return schema._zod.traits?.has("$ZodExactOptional") === true;
+}
+function requiresPresenceCheck(schema) {
+  return schema._zod.optin === void 0 && fastPathAcceptsAbsence(schema);
+}
+function fastPathAcceptsAbsence(schema) {
+  if (schema._zod.def.coerce)
+    return true;
+  const def = schema._zod.def;
+  switch (def.type) {
+    case "any":
+    case "unknown":
+    case "undefined":
+    case "void":
+    case "default":
+    case "prefault":
+    case "transform":
+    case "custom":
+    case "lazy":
+      return true;
+    case "string":
+    case "number":
+    case "boolean":
+    case "bigint":
+    case "symbol":
+    case "null":
+    case "never":
+    case "nan":
+    case "date":
+    case "object":
+    case "array":
+    case "tuple":
+    case "record":
+    case "map":
+    case "set":
+    case "file":
+    case "template_literal":
+      return false;
+    case "nonoptional":
+      return def.innerType ? fastPathAcceptsAbsence(def.innerType) : false;
+    case "literal":
+      return !!def.values?.includes(void 0);
+    case "enum":
+      return !!schema._zod.values?.has(void 0);
+    case "optional":
+    case "nullable":
+    case "readonly":
+    case "success":
+      return def.innerType ? fastPathAcceptsAbsence(def.innerType) : true;
+    case "catch":
+      return true;
+    case "union":
+      return def.options ? def.options.some(fastPathAcceptsAbsence) : true;
+    case "intersection":
+      if (!def.left || !def.right)
+        return true;
+      return fastPathAcceptsAbsence(def.left) && fastPathAcceptsAbsence(def.right);
+    case "pipe":
+      return def.in ? fastPathAcceptsAbsence(def.in) : true;
+    default:
+      return true;
+  }
+}
+function dropsWhenAbsent(schema) {
+  return schema._zod.optin === "optional" && schema._zod.optout === "optional";
+}
+function mayOmitUndefined(schema) {
+  return (schema._zod.optin !== "defaulted" || schema._zod.optout === "optional") && mayOutputUndefined(schema);
+}
+function mayOutputUndefined(schema) {
+  const def = schema._zod.def;
+  switch (def.type) {
+    case "string":
+    case "number":
+    case "boolean":
+    case "bigint":
+    case "symbol":
+    case "null":
+    case "nan":
+    case "date":
+    case "object":
+    case "array":
+    case "tuple":
+    case "record":
+    case "map":
+    case "set":
+    case "file":
+    case "template_literal":
+    case "never":
+    case "success":
+      return false;
+    case "literal":
+      return !!def.values?.includes(void 0);
+    case "enum":
+      return !!schema._zod.values?.has(void 0);
+    case "optional":
+      return true;
+    case "nullable":
+    case "readonly":
+    case "nonoptional":
+      return def.innerType ? mayOutputUndefined(def.innerType) : true;
+    case "union":
+      return def.options ? def.options.some(mayOutputUndefined) : true;
+    case "intersection":
+      return !def.left || !def.right || mayOutputUndefined(def.left) || mayOutputUndefined(def.right);
+    case "pipe":
+      return def.out ? mayOutputUndefined(def.out) : true;
+    default:
+      return true;
+  }
+}
+function generateNullableCheck(doc, ctx, schema, accessor, buildsValue = true) {
+  const def = schema._zod.def;
+  const outputVar = buildsValue ? newVar(ctx) : null;
+  if (outputVar)
+    doc.write(`let ${outputVar} = null;`);
+  doc.write(`if (${accessor} !== null) {`);
+  doc.indented((d) => {
+    const innerOutput = generateCheck(d, ctx, def.innerType, accessor, buildsValue);
+    if (outputVar && innerOutput !== null)
+      d.write(`${outputVar} = ${innerOutput};`);
+  });
+  doc.write(`}`);
+  return outputVar;
+}
+function generateSizeGate(doc, schema, size2) {
+  for (const [max, check3] of sizeCaps(schema._zod.def.checks)) {
+    doc.write(`if (${size2} > ${numericOperand(max, check3._zod.def.check)}) return INVALID;`);
+  }
+}
+function generateArrayCheck(doc, ctx, schema, accessor, buildsValue = true) {
+  const def = schema._zod.def;
+  doc.write(`if (!Array.isArray(${accessor})) return INVALID;`);
+  generateSizeGate(doc, schema, `${accessor}.length`);
+  const outputVar = buildsValue ? newVar(ctx) : null;
+  const iVar = newVar(ctx);
+  const elemVar = newVar(ctx);
+  if (outputVar)
+    doc.write(`const ${outputVar} = new Array(${accessor}.length);`);
+  doc.write(`for (let ${iVar} = 0; ${iVar} < ${accessor}.length; ${iVar}++) {`);
+  doc.indented((d) => {
+    d.write(`const ${elemVar} = ${accessor}[${iVar}];`);
+    const elemOutput = compileChild(d, ctx, def.element, elemVar, buildsValue);
+    if (outputVar && elemOutput !== null)
+      d.write(`${outputVar}[${iVar}] = ${elemOutput};`);
+  });
+  doc.write(`}`);
+  return outputVar;
+}
+function generateLiteralCheck(doc, ctx, schema, accessor) {
+  const def = schema._zod.def;
+  const values = def.values;
+  if (values.length !== 1) {
+    const literalSet = addConstant(ctx, new Set(values));
+    doc.write(`if (!${literalSet}.has(${accessor})) return INVALID;`);
+    return accessor;
+  }
+  const value = values[0];
+  if (typeof value === "number" && Number.isNaN(value)) {
+    const literalSet = addConstant(ctx, new Set(values));
+    doc.write(`if (!${literalSet}.has(${accessor})) return INVALID;`);
+    return accessor;
+  }
+  if (typeof value === "string") {
+    doc.write(`if (${accessor} !== ${esc(value)}) return INVALID;`);
+  } else if (typeof value === "number" || typeof value === "boolean") {
+    doc.write(`if (${accessor} !== ${value}) return INVALID;`);
+  } else if (value === null) {
+    doc.write(`if (${accessor} !== null) return INVALID;`);
+  } else if (value === void 0) {
+    doc.write(`if (${accessor} !== undefined) return INVALID;`);
+  } else if (typeof value === "bigint") {
+    doc.write(`if (${accessor} !== ${value}n) return INVALID;`);
+  } else {
+    throw new ZodCompileUnsupportedError(`literal type ${typeof value}`);
+  }
+  return accessor;
+}
+function generateEnumCheck(doc, ctx, schema, accessor) {
+  const values = schema._zod.values;
+  if (!values) {
+    throw new ZodCompileUnsupportedError("enum schema without enumerated values");
+  }
+  const enumSet = addConstant(ctx, values);
+  doc.write(`if (!${enumSet}.has(${accessor})) return INVALID;`);
+  return accessor;
+}
+function generateWrapperCheck(doc, ctx, schema, accessor) {
+  const def = schema._zod.def;
+  return generateCheck(doc, ctx, def.innerType, accessor);
+}
+function generateDefaultCheck(doc, ctx, schema, accessor) {
+  const def = schema._zod.def;
+  const descriptor = Object.getOwnPropertyDescriptor(schema._zod.def, "defaultValue");
+  const defaultGetter = descriptor ? () => schema._zod.def.defaultValue : void 0;
+  if (schema._zod.def.type === "prefault") {
+    if (!defaultGetter) {
+      return generateCheck(doc, ctx, def.innerType, accessor);
+    }
+    const defaultFn = addConstant(ctx, defaultGetter);
+    const inputVar = newVar(ctx);
+    doc.write(`let ${inputVar} = ${accessor};`);
+    doc.write(`if (${accessor} === undefined) ${inputVar} = ${defaultFn}();`);
+    return generateCheck(doc, ctx, def.innerType, inputVar);
+  }
+  const outputVar = newVar(ctx);
+  if (defaultGetter) {
+    const defaultFn = addConstant(ctx, defaultGetter);
+    const cloneFn = addConstant(ctx, shallowClone);
+    doc.write(`let ${outputVar};`);
+    doc.write(`if (${accessor} === undefined) {`);
+    doc.indented((d) => {
+      d.write(`${outputVar} = ${cloneFn}(${defaultFn}());`);
+    });
+    doc.write(`} else {`);
+    doc.indented((d) => {
+      const innerOutput = generateCheck(d, ctx, def.innerType, accessor);
+      d.write(`${outputVar} = ${innerOutput} === undefined ? ${cloneFn}(${defaultFn}()) : ${innerOutput};`);
+    });
+    doc.write(`}`);
+  } else {
+    doc.write(`let ${outputVar};`);
+    doc.write(`if (${accessor} !== undefined) {`);
+    doc.indented((d) => {
+      const innerOutput = generateCheck(d, ctx, def.innerType, accessor);
+      d.write(`${outputVar} = ${innerOutput};`);
+    });
+    doc.write(`}`);
+  }
+  return outputVar;
+}
+function generateNonOptionalCheck(doc, ctx, schema, accessor) {
+  const def = schema._zod.def;
+  const innerOutput = generateCheck(doc, ctx, def.innerType, accessor);
+  const outputVar = newVar(ctx);
+  doc.write(`const ${outputVar} = ${innerOutput};`);
+  doc.write(`if (${outputVar} === undefined) return INVALID;`);
+  return outputVar;
+}
+function generateTupleCheck(doc, ctx, schema, accessor) {
+  const def = schema._zod.def;
+  const items = def.items;
+  const rest = def.rest;
+  doc.write(`if (!Array.isArray(${accessor})) return INVALID;`);
+  const optinStart = getTupleOptStart2(items, "optin");
+  const optoutStart = getTupleOptStart2(items, "optout");
+  if (rest) {
+    doc.write(`if (${accessor}.length < ${optinStart}) return INVALID;`);
+  } else {
+    doc.write(`if (${accessor}.length < ${optinStart} || ${accessor}.length > ${items.length}) return INVALID;`);
+  }
+  const outputVar = newVar(ctx);
+  doc.write(`const ${outputVar} = [];`);
+  for (let i = 0; i < items.length; i++) {
+    const itemSchema = items[i];
+    if (i >= optoutStart) {
+      doc.write(`if (${outputVar}.length === ${i}) {`);
+      doc.indented((d) => {
+        d.write(`if (${i} < ${accessor}.length) {`);
+        d.indented((d2) => {
+          const elemVar = newVar(ctx);
+          d2.write(`const ${elemVar} = ${accessor}[${i}];`);
+          const elemOutput = compileChild(d2, ctx, itemSchema, elemVar);
+          d2.write(`${outputVar}[${i}] = ${elemOutput};`);
+        });
+        d.write(`} else {`);
+        d.indented((d2) => {
+          if (dropsWhenAbsent(itemSchema)) {
+            d2.write(`${outputVar}.length = ${i};`);
+            return;
+          }
+          const elemVar = newVar(ctx);
+          const branchVar = newVar(ctx);
+          d2.write(`const ${elemVar} = undefined;`);
+          d2.write(`const ${branchVar} = (() => {`);
+          d2.indented((d3) => {
+            const elemOutput = compileChild(d3, ctx, itemSchema, elemVar);
+            d3.write(`return ${elemOutput};`);
+          });
+          d2.write(`})();`);
+          d2.write(`if (${branchVar} === INVALID || ${branchVar} === undefined) ${outputVar}.length = ${i};`);
+          d2.write(`else ${outputVar}[${i}] = ${branchVar};`);
+        });
+        d.write(`}`);
+      });
+      doc.write(`}`);
+    } else {
+      const elemVar = newVar(ctx);
+      doc.write(`const ${elemVar} = ${accessor}[${i}];`);
+      const elemOutput = compileChild(doc, ctx, itemSchema, elemVar);
+      doc.write(`${outputVar}[${i}] = ${elemOutput};`);
+    }
+  }
+  if (rest) {
+    const iVar = newVar(ctx);
+    const elemVar = newVar(ctx);
+    doc.write(`for (let ${iVar} = ${items.length}; ${iVar} < ${accessor}.length; ${iVar}++) {`);
+    doc.indented((d) => {
+      d.write(`const ${elemVar} = ${accessor}[${iVar}];`);
+      const elemOutput = compileChild(d, ctx, rest, elemVar);
+      d.write(`${outputVar}[${iVar}] = ${elemOutput};`);
+    });
+    doc.write(`}`);
+  }
+  return outputVar;
+}
+function getTupleOptStart2(items, key) {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const omittable = key === "optin" ? items[i]._zod.optin !== void 0 : items[i]._zod.optout === "optional";
+    if (!omittable)
+      return i + 1;
+  }
+  return 0;
+}
+function generateUnionCheck(doc, ctx, schema, accessor) {
+  const def = schema._zod.def;
+  const options = def.options;
+  if (def.discriminator) {
+    return generateDiscriminatedUnionCheck(doc, ctx, def, accessor);
+  }
+  if (def.inclusive === false) {
+    throw new ZodCompileUnsupportedError("exclusive unions (z.xor)");
+  }
+  if (options.length === 0) {
+    doc.write("return INVALID;");
+    return accessor;
+  }
+  if (options.length === 1) {
+    return generateCheck(doc, ctx, options[0], accessor);
+  }
+  const allLiterals = options.every((opt) => opt._zod.def.type === "literal" && !opt._zod.def.checks?.length);
+  if (allLiterals) {
+    const values = new Set(options.flatMap((opt) => opt._zod.def.values));
+    const valuesConst = addConstant(ctx, values);
+    doc.write(`if (!${valuesConst}.has(${accessor})) return INVALID;`);
+    return accessor;
+  }
+  const outputVar = newVar(ctx);
+  doc.write(`let ${outputVar};`);
+  for (let i = 0; i < options.length; i++) {
+    const opt = options[i];
+    if (i === 0) {
+      doc.write(`${outputVar} = (() => {`);
+    } else {
+      doc.write(`if (${outputVar} === INVALID) ${outputVar} = (() => {`);
+    }
+    doc.indented((d) => {
+      const branchOutput = generateCheck(d, ctx, opt, accessor);
+      d.write(`return ${branchOutput};`);
+    });
+    doc.write(`})();`);
+  }
+  doc.write(`if (${outputVar} === INVALID) return INVALID;`);
+  return outputVar;
+}
+function generateDiscriminatedUnionCheck(doc, ctx, def, accessor) {
+  if (def.unionFallback) {
+    throw new ZodCompileUnsupportedError("discriminated union with unionFallback");
+  }
+  if (def.options.length === 0) {
+    doc.write("return INVALID;");
+    return accessor;
+  }
+  const discVar = newVar(ctx);
+  const outputVar = newVar(ctx);
+  doc.write(`const ${discVar} = ${accessor}?.[${esc(def.discriminator)}];`);
+  doc.write(`let ${outputVar};`);
+  let firstBranch = true;
+  const claimed = /* @__PURE__ */ new Set();
+  for (const option of def.options) {
+    const values = option._zod.propValues?.[def.discriminator];
+    if (!values || values.size === 0) {
+      throw new ZodCompileUnsupportedError("discriminated union option without static discriminator values");
+    }
+    for (const value of values) {
+      if (claimed.has(value)) {
+        throw new ZodCompileUnsupportedError(`duplicate discriminator value ${String(value)}`);
+      }
+      claimed.add(value);
+    }
+    const conditions = Array.from(values, (value) => literalEquality(ctx, discVar, value));
+    const prefix2 = firstBranch ? "if" : "else if";
+    doc.write(`${prefix2} (${conditions.join(" || ")}) {`);
+    doc.indented((d) => {
+      const branchOutput = generateCheck(d, ctx, option, accessor);
+      d.write(`${outputVar} = ${branchOutput};`);
+    });
+    doc.write(`}`);
+    firstBranch = false;
+  }
+  doc.write(`else { return INVALID; }`);
+  return outputVar;
+}
+function literalEquality(ctx, accessor, value) {
+  if (typeof value === "string")
+    return `${accessor} === ${esc(value)}`;
+  if (typeof value === "number") {
+    if (Number.isNaN(value))
+      return `Number.isNaN(${accessor})`;
+    return `${accessor} === ${value}`;
+  }
+  if (typeof value === "boolean")
+    return `${accessor} === ${value}`;
+  if (value === null)
+    return `${accessor} === null`;
+  if (value === void 0)
+    return `${accessor} === undefined`;
+  if (typeof value === "bigint")
+    return `${accessor} === ${value}n`;
+  if (typeof value === "symbol") {
+    const symbolConst = addConstant(ctx, value);
+    return `${accessor} === ${symbolConst}`;
+  }
+  throw new ZodCompileUnsupportedError(`literal discriminator value ${String(value)}`);
+}
+function generateIntersectionCheck(doc, ctx, schema, accessor) {
+  const def = schema._zod.def;
+  ctx.definite = false;
+  const leftOutput = compileChild(doc, ctx, def.left, accessor);
+  const rightOutput = compileChild(doc, ctx, def.right, accessor);
+  const mergeConst = addConstant(ctx, mergeValues);
+  const mergedVar = newVar(ctx);
+  doc.write(`const ${mergedVar} = ${mergeConst}(${leftOutput}, ${rightOutput});`);
+  doc.write(`if (!${mergedVar}.valid) return INVALID;`);
+  return `${mergedVar}.data`;
+}
+function generateRecordCheck(doc, ctx, schema, accessor) {
+  const def = schema._zod.def;
+  const isPlainObjectConst = addConstant(ctx, isPlainObject);
+  doc.write(`if (!${isPlainObjectConst}(${accessor})) return INVALID;`);
+  const outputVar = newVar(ctx);
+  const kVar = newVar(ctx);
+  const valVar = newVar(ctx);
+  doc.write(`const ${outputVar} = {};`);
+  const recordDef = def;
+  const keyValues = recordDef.partial ? void 0 : def.keyType._zod.values;
+  if (keyValues) {
+    const inputKeys = [];
+    for (const key of keyValues) {
+      if (!(typeof key === "string" || typeof key === "number" || typeof key === "symbol")) {
+        throw new ZodCompileUnsupportedError(`record key value ${String(key)}`);
+      }
+      const inputKey = typeof key === "number" ? key.toString() : key;
+      if (inputKey === "__proto__") {
+        throw new ZodCompileUnsupportedError('record key "__proto__"');
+      }
+      inputKeys.push(inputKey);
+      const keyConst = addConstant(ctx, key);
+      const outKey = generateCheck(doc, ctx, def.keyType, keyConst);
+      const valueVar = newVar(ctx);
+      doc.write(`const ${valueVar} = ${accessor}[${literalPropertyKey(ctx, inputKey)}];`);
+      const valOutput = compileChild(doc, ctx, def.valueType, valueVar);
+      doc.write(`${outputVar}[${outKey}] = ${valOutput};`);
+    }
+    const knownKeysConst = addConstant(ctx, new Set(inputKeys));
+    doc.write(`for (const ${kVar} in ${accessor}) {`);
+    doc.indented((d) => {
+      d.write(`if (${knownKeysConst}.has(${kVar})) continue;`);
+      if (recordDef.mode === "loose") {
+        d.write(`if (${kVar} !== "__proto__") ${outputVar}[${kVar}] = ${accessor}[${kVar}];`);
+      } else {
+        d.write(`return INVALID;`);
+      }
+    });
+    doc.write(`}`);
+    return outputVar;
+  }
+  const keyDef = def.keyType._zod.def;
+  const keyIsBareString = keyDef.type === "string" && keyDef.format === void 0 && !keyDef.coerce && (keyDef.checks?.length ?? 0) === 0;
+  if (!keyIsBareString) {
+    const isLoose = def.mode === "loose";
+    const keyFn = compileFn(def.keyType);
+    if (keyFn.definite === false)
+      ctx.definite = false;
+    const keyFast = addConstant(ctx, keyFn);
+    const numericConst = addConstant(ctx, number);
+    const outKeyVar = newVar(ctx);
+    emitOwnKeys(doc, ctx, accessor, kVar, (d) => {
+      d.write(`let ${outKeyVar} = ${keyFast}(${kVar});`);
+      d.write(`if (${outKeyVar} === INVALID && typeof ${kVar} === "string" && ${numericConst}.test(${kVar})) ${outKeyVar} = ${keyFast}(Number(${kVar}));`);
+      if (isLoose) {
+        d.write(`if (${outKeyVar} === INVALID) { ${outputVar}[${kVar}] = ${accessor}[${kVar}]; continue; }`);
+      } else {
+        d.write(`if (${outKeyVar} === INVALID) return INVALID;`);
+      }
+      d.write(`if (${outKeyVar} === "__proto__") continue;`);
+      const valueVar = newVar(ctx);
+      d.write(`const ${valueVar} = ${accessor}[${kVar}];`);
+      const valOutput = compileChild(d, ctx, def.valueType, valueVar);
+      d.write(`${outputVar}[${outKeyVar}] = ${valOutput};`);
+    });
+    return outputVar;
+  }
+  emitOwnKeys(doc, ctx, accessor, kVar, (d) => {
+    d.write(`const ${valVar} = ${accessor}[${kVar}];`);
+    const valOutput = compileChild(d, ctx, def.valueType, valVar);
+    d.write(`${outputVar}[${kVar}] = ${valOutput};`);
+  }, `return INVALID;`);
+  return outputVar;
+}
+function emitOwnKeys(doc, ctx, accessor, kVar, body2, onSymbol) {
+  const propIsEnumerableConst = addConstant(ctx, Object.prototype.propertyIsEnumerable);
+  const symsVar = newVar(ctx);
+  const keysVar = newVar(ctx);
+  const iVar = newVar(ctx);
+  doc.write(`const ${symsVar} = Object.getOwnPropertySymbols(${accessor});`);
+  doc.write(`const ${keysVar} = Object.getOwnPropertyNames(${accessor});`);
+  doc.write(`for (let ${iVar} = 0; ${iVar} < ${keysVar}.length; ${iVar}++) {`);
+  doc.indented((d) => {
+    d.write(`const ${kVar} = ${keysVar}[${iVar}];`);
+    d.write(`if (${kVar} === "__proto__" || !${propIsEnumerableConst}.call(${accessor}, ${kVar})) continue;`);
+    body2(d);
+  });
+  doc.write(`}`);
+  doc.write(`for (let ${iVar} = 0; ${iVar} < ${symsVar}.length; ${iVar}++) {`);
+  doc.indented((d) => {
+    d.write(`const ${kVar} = ${symsVar}[${iVar}];`);
+    d.write(`if (!${propIsEnumerableConst}.call(${accessor}, ${kVar})) continue;`);
+    if (onSymbol)
+      d.write(onSymbol);
+    else
+      body2(d);
+  });
+  doc.write(`}`);
+}
+function literalPropertyKey(ctx, key) {
+  if (typeof key === "string")
+    return esc(key);
+  return addConstant(ctx, key);
+}
+function generateMapCheck(doc, ctx, schema, accessor) {
+  const def = schema._zod.def;
+  doc.write(`if (!(${accessor} instanceof Map)) return INVALID;`);
+  generateSizeGate(doc, schema, `${accessor}.size`);
+  const outputVar = newVar(ctx);
+  const kVar = newVar(ctx);
+  const valVar = newVar(ctx);
+  doc.write(`const ${outputVar} = new Map();`);
+  doc.write(`for (const [${kVar}, ${valVar}] of ${accessor}) {`);
+  doc.indented((d) => {
+    const keyOutput = generateCheck(d, ctx, def.keyType, kVar);
+    const valOutput = generateCheck(d, ctx, def.valueType, valVar);
+    d.write(`${outputVar}.set(${keyOutput}, ${valOutput});`);
+  });
+  doc.write(`}`);
+  return outputVar;
+}
+function generateSetCheck(doc, ctx, schema, accessor) {
+  const def = schema._zod.def;
+  doc.write(`if (!(${accessor} instanceof Set)) return INVALID;`);
+  generateSizeGate(doc, schema, `${accessor}.size`);
+  const outputVar = newVar(ctx);
+  const valVar = newVar(ctx);
+  doc.write(`const ${outputVar} = new Set();`);
+  doc.write(`for (const ${valVar} of ${accessor}) {`);
+  doc.indented((d) => {
+    const valOutput = generateCheck(d, ctx, def.valueType, valVar);
+    d.write(`${outputVar}.add(${valOutput});`);
+  });
+  doc.write(`}`);
+  return outputVar;
+}
+function generateFileCheck(doc, accessor) {
+  doc.write(`if (!(${accessor} instanceof File)) return INVALID;`);
+  return accessor;
+}
+function generateTemplateLiteralCheck(doc, ctx, schema, accessor) {
+  doc.write(`if (typeof ${accessor} !== "string") return INVALID;`);
+  const pattern = schema._zod.pattern;
+  if (pattern) {
+    const patternConst = addConstant(ctx, pattern);
+    doc.write(`${patternConst}.lastIndex = 0;`);
+    doc.write(`if (!${patternConst}.test(${accessor})) return INVALID;`);
+  }
+  return accessor;
+}
+function generateLazyCheck(doc, ctx, schema, accessor) {
+  const def = schema._zod.def;
+  const getterConst = addUserConstant(ctx, def.getter);
+  const cacheConst = addConstant(ctx, { parser: null });
+  doc.write(`if (!${cacheConst}.parser) {`);
+  doc.indented((d) => {
+    d.write(`const inner = ${getterConst}();`);
+    d.write(`${cacheConst}.parser = function(input) {`);
+    d.indented((d2) => {
+      d2.write(`const result = inner._zod.run({ value: input, issues: [] }, {});`);
+      d2.write(`return result.issues.length === 0 ? result.value : INVALID;`);
+    });
+    d.write(`};`);
+  });
+  doc.write(`}`);
+  const outputVar = newVar(ctx);
+  doc.write(`const ${outputVar} = ${cacheConst}.parser(${accessor});`);
+  doc.write(`if (${outputVar} === INVALID) return INVALID;`);
+  return outputVar;
+}
+function generatePipeCheck(doc, ctx, schema, accessor) {
+  const def = schema._zod.def;
+  const inputOutput = generateCheck(doc, ctx, def.in, accessor);
+  if (def.transform) {
+    if (isAsyncFunction(def.transform)) {
+      throw new ZodCompileAsyncError("z.compile: async transforms in pipes are not supported");
+    }
+    const transformFn = def.transform;
+    const helperFn = (value) => {
+      const fakePayload = { value, issues: [], addIssue: pushIssue };
+      const result = transformFn(value, fakePayload);
+      if (result instanceof Promise)
+        return INVALID;
+      return fakePayload.issues.length === 0 ? result : INVALID;
+    };
+    const helperConst = addUserConstant(ctx, helperFn);
+    const transformedVar = newVar(ctx);
+    doc.write(`const ${transformedVar} = ${helperConst}(${inputOutput});`);
+    doc.write(`if (${transformedVar} === INVALID) return INVALID;`);
+    return generateCheck(doc, ctx, def.out, transformedVar);
+  } else {
+    return generateCheck(doc, ctx, def.out, inputOutput);
+  }
+}
+function isAsyncFunction(fn) {
+  return typeof fn === "function" && (fn.constructor.name === "AsyncFunction" || fn[Symbol.toStringTag] === "AsyncFunction");
+}
+function generateCustomCheck(doc, ctx, schema, accessor) {
+  const def = schema._zod.def;
+  if (def.fn) {
+    if (isAsyncFunction(def.fn)) {
+      throw new ZodCompileAsyncError("z.compile: async custom predicates are not supported");
+    }
+    const fnConst = addUserConstant(ctx, def.fn);
+    const throwAsyncConst = addConstant(ctx, throwAsync);
+    const resVar = newVar(ctx);
+    doc.write(`const ${resVar} = ${fnConst}(${accessor});`);
+    doc.write(`if (${resVar} instanceof Promise) ${throwAsyncConst}();`);
+    doc.write(`if (!${resVar}) return INVALID;`);
+  } else {
+    throw new ZodCompileUnsupportedError("custom schema without a predicate function");
+  }
+  return accessor;
+}
+function runtimeCatch(innerSchema, catchValue, value) {
+  const result = innerSchema._zod.run({ value, issues: [] }, {});
+  if (result && typeof result.then === "function")
+    return INVALID;
+  const r = result;
+  if (r.issues.length === 0)
+    return r.value;
+  return catchValue();
+}
+function generateCatchCheck(doc, ctx, schema, accessor) {
+  const def = schema._zod.def;
+  if (!def.catchValue[CONSTANT_CATCH]) {
+    throw new ZodCompileUnsupportedError("catch with a callback (only a constant catch value compiles)", false);
+  }
+  const outputVar = newVar(ctx);
+  doc.write(`let ${outputVar} = (() => {`);
+  doc.indented((d) => {
+    const innerOut = compileChild(d, ctx, def.innerType, accessor);
+    d.write(`return ${innerOut};`);
+  });
+  doc.write(`})();`);
+  const innerConst = addConstant(ctx, def.innerType);
+  const catchConst = addUserConstant(ctx, def.catchValue);
+  const catchHelperConst = addConstant(ctx, runtimeCatch);
+  doc.write(`if (${outputVar} === INVALID) {`);
+  doc.indented((d) => {
+    d.write(`${outputVar} = ${catchHelperConst}(${innerConst}, ${catchConst}, ${accessor});`);
+    d.write(`if (${outputVar} === INVALID) return INVALID;`);
+  });
+  doc.write(`}`);
+  return outputVar;
+}
+function generateTransformCheck(doc, ctx, schema, accessor) {
+  const def = schema._zod.def;
+  if (def.transform) {
+    if (isAsyncFunction(def.transform)) {
+      throw new ZodCompileAsyncError("z.compile: async transforms are not supported");
+    }
+    const transformFn = def.transform;
+    const helperFn = (value) => {
+      const fakePayload = { value, issues: [], addIssue: pushIssue };
+      const result = transformFn(value, fakePayload);
+      if (result instanceof Promise)
+        return INVALID;
+      return fakePayload.issues.length === 0 ? result : INVALID;
+    };
+    const helperConst = addUserConstant(ctx, helperFn);
+    const outputVar = newVar(ctx);
+    doc.write(`const ${outputVar} = ${helperConst}(${accessor});`);
+    doc.write(`if (${outputVar} === INVALID) return INVALID;`);
+    return outputVar;
+  }
+  return accessor;
+}
+var INVALID, FALLBACK_FLAG, ZodCompileAsyncError, ZodCompileUnsupportedError, WHEN_DEFAULTED_CHECKS, PATTERN_IS_COMPLETE;
 var init_compile = __esm({
   "node_modules/zod/v4/core/compile.js"() {
+    init_core2();
+    init_doc();
+    init_memoizer();
+    init_regexes();
+    init_schemas();
+    init_util();
+    INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
+    FALLBACK_FLAG = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
+    ZodCompileAsyncError = class extends Error {
+      constructor(message = "z.compile does not support async refinements, transforms, or checks") {
+        super(message);
+        this.name = "ZodCompileAsyncError";
+      }
+    };
+    ZodCompileUnsupportedError = class extends Error {
+      constructor(feature, islandable = true) {
+        super(`z.compile does not support ${feature}; this schema must use the runtime parser`);
+        this.name = "ZodCompileUnsupportedError";
+        this.islandable = islandable;
+      }
+    };
+    WHEN_DEFAULTED_CHECKS = /* @__PURE__ */ new Set([
+      "max_size",
+      "min_size",
+      "size_equals",
+      "max_length",
+      "min_length",
+      "length_equals"
+    ]);
+    PATTERN_IS_COMPLETE = /* @__PURE__ */ new Set([
+      "cidrv4",
+      "cuid",
+      "cuid2",
+      "date",
+      "datetime",
+      "duration",
+      "e164",
+      "email",
+      "emoji",
+      "ends_with",
+      "guid",
+      "includes",
+      "ipv4",
+      "ksuid",
+      "lowercase",
+      "mac",
+      "nanoid",
+      "regex",
+      "starts_with",
+      "time",
+      "ulid",
+      "uppercase",
+      "uuid",
+      "xid"
+    ]);
   }
 });
 
@@ -25066,6 +35745,10 @@ function snapshotChecks(def) {
 // @__NO_SIDE_EFFECTS__
 function _string(Class2, params) {
   return new Class2(snapshotChecks({ type: "string", ...normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedString(Class2, params) {
+  return new Class2(snapshotChecks({ type: "string", coerce: true, ...normalizeParams(params) }));
 }
 // @__NO_SIDE_EFFECTS__
 function _email(Class2, params) {
@@ -25231,6 +35914,16 @@ function _ipv6(Class2, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
+function _mac(Class2, params) {
+  return new Class2({
+    type: "string",
+    format: "mac",
+    check: "string_format",
+    abort: false,
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
 function _cidrv4(Class2, params) {
   return new Class2({
     type: "string",
@@ -25275,6 +35968,26 @@ function _e164(Class2, params) {
   return new Class2({
     type: "string",
     format: "e164",
+    check: "string_format",
+    abort: false,
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _creditCard(Class2, params) {
+  return new Class2({
+    type: "string",
+    format: "credit_card",
+    check: "string_format",
+    abort: false,
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _iban(Class2, params) {
+  return new Class2({
+    type: "string",
+    format: "iban",
     check: "string_format",
     abort: false,
     ...normalizeParams(params)
@@ -25335,6 +36048,10 @@ function _number(Class2, params) {
   return new Class2(snapshotChecks({ type: "number", checks: [], ...normalizeParams(params) }));
 }
 // @__NO_SIDE_EFFECTS__
+function _coercedNumber(Class2, params) {
+  return new Class2(snapshotChecks({ type: "number", coerce: true, checks: [], ...normalizeParams(params) }));
+}
+// @__NO_SIDE_EFFECTS__
 function _int(Class2, params) {
   return new Class2({
     type: "number",
@@ -25345,10 +36062,120 @@ function _int(Class2, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
+function _float32(Class2, params) {
+  return new Class2({
+    type: "number",
+    check: "number_format",
+    abort: false,
+    format: "float32",
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _float64(Class2, params) {
+  return new Class2({
+    type: "number",
+    check: "number_format",
+    abort: false,
+    format: "float64",
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _int32(Class2, params) {
+  return new Class2({
+    type: "number",
+    check: "number_format",
+    abort: false,
+    format: "int32",
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _uint32(Class2, params) {
+  return new Class2({
+    type: "number",
+    check: "number_format",
+    abort: false,
+    format: "uint32",
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
 function _boolean(Class2, params) {
   return new Class2({
     type: "boolean",
     ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedBoolean(Class2, params) {
+  return new Class2({
+    type: "boolean",
+    coerce: true,
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _bigint(Class2, params) {
+  return new Class2({
+    type: "bigint",
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedBigint(Class2, params) {
+  return new Class2({
+    type: "bigint",
+    coerce: true,
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _int64(Class2, params) {
+  return new Class2({
+    type: "bigint",
+    check: "bigint_format",
+    abort: false,
+    format: "int64",
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _uint64(Class2, params) {
+  return new Class2({
+    type: "bigint",
+    check: "bigint_format",
+    abort: false,
+    format: "uint64",
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _symbol(Class2, params) {
+  return new Class2({
+    type: "symbol",
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _undefined2(Class2, params) {
+  return new Class2({
+    type: "undefined",
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _null2(Class2, params) {
+  return new Class2({
+    type: "null",
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _any(Class2) {
+  return new Class2({
+    type: "any"
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -25361,6 +36188,35 @@ function _unknown(Class2) {
 function _never(Class2, params) {
   return new Class2({
     type: "never",
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _void(Class2, params) {
+  return new Class2({
+    type: "void",
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _date(Class2, params) {
+  return new Class2({
+    type: "date",
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _coercedDate(Class2, params) {
+  return new Class2({
+    type: "date",
+    coerce: true,
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _nan(Class2, params) {
+  return new Class2({
+    type: "nan",
     ...normalizeParams(params)
   });
 }
@@ -25401,11 +36257,51 @@ function _gte(value, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
+function _positive(params) {
+  return /* @__PURE__ */ _gt(0, params);
+}
+// @__NO_SIDE_EFFECTS__
+function _negative(params) {
+  return /* @__PURE__ */ _lt(0, params);
+}
+// @__NO_SIDE_EFFECTS__
+function _nonpositive(params) {
+  return /* @__PURE__ */ _lte(0, params);
+}
+// @__NO_SIDE_EFFECTS__
+function _nonnegative(params) {
+  return /* @__PURE__ */ _gte(0, params);
+}
+// @__NO_SIDE_EFFECTS__
 function _multipleOf(value, params) {
   return new $ZodCheckMultipleOf({
     check: "multiple_of",
     ...normalizeParams(params),
     value
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _maxSize(maximum, params) {
+  return new $ZodCheckMaxSize({
+    check: "max_size",
+    ...normalizeParams(params),
+    maximum
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _minSize(minimum, params) {
+  return new $ZodCheckMinSize({
+    check: "min_size",
+    ...normalizeParams(params),
+    minimum
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _size(size2, params) {
+  return new $ZodCheckSizeEquals({
+    check: "size_equals",
+    ...normalizeParams(params),
+    size: size2
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -25486,6 +36382,31 @@ function _endsWith(suffix, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
+function _property(property, schema, params) {
+  return new $ZodCheckProperty({
+    check: "property",
+    property,
+    schema,
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _properties(shape, params) {
+  return new $ZodCheckProperties({
+    check: "properties",
+    shape,
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _mime(types3, params) {
+  return new $ZodCheckMimeType({
+    check: "mime_type",
+    mime: types3,
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
 function _overwrite(tx) {
   return new $ZodCheckOverwrite({
     check: "overwrite",
@@ -25494,23 +36415,23 @@ function _overwrite(tx) {
 }
 // @__NO_SIDE_EFFECTS__
 function _normalize(form) {
-  return /* @__PURE__ */ _overwrite((input) => input.normalize(form));
+  return /* @__PURE__ */ _overwrite((input2) => input2.normalize(form));
 }
 // @__NO_SIDE_EFFECTS__
 function _trim() {
-  return /* @__PURE__ */ _overwrite((input) => input.trim());
+  return /* @__PURE__ */ _overwrite((input2) => input2.trim());
 }
 // @__NO_SIDE_EFFECTS__
 function _toLowerCase() {
-  return /* @__PURE__ */ _overwrite((input) => input.toLowerCase());
+  return /* @__PURE__ */ _overwrite((input2) => input2.toLowerCase());
 }
 // @__NO_SIDE_EFFECTS__
 function _toUpperCase() {
-  return /* @__PURE__ */ _overwrite((input) => input.toUpperCase());
+  return /* @__PURE__ */ _overwrite((input2) => input2.toUpperCase());
 }
 // @__NO_SIDE_EFFECTS__
 function _slugify() {
-  return /* @__PURE__ */ _overwrite((input) => slugify(input));
+  return /* @__PURE__ */ _overwrite((input2) => slugify(input2));
 }
 // @__NO_SIDE_EFFECTS__
 function _array(Class2, element, params) {
@@ -25522,6 +36443,212 @@ function _array(Class2, element, params) {
     // },
     ...normalizeParams(params)
   });
+}
+// @__NO_SIDE_EFFECTS__
+function _union(Class2, options, params) {
+  return new Class2({
+    type: "union",
+    options,
+    ...normalizeParams(params)
+  });
+}
+function _xor(Class2, options, params) {
+  return new Class2({
+    type: "union",
+    options,
+    inclusive: false,
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _discriminatedUnion(Class2, discriminator, options, params) {
+  return new Class2({
+    type: "union",
+    options,
+    discriminator,
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _intersection(Class2, left, right) {
+  return new Class2({
+    type: "intersection",
+    left,
+    right
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _tuple(Class2, items, _paramsOrRest, _params) {
+  const hasRest = _paramsOrRest instanceof $ZodType;
+  const params = hasRest ? _params : _paramsOrRest;
+  const rest = hasRest ? _paramsOrRest : null;
+  return new Class2({
+    type: "tuple",
+    items,
+    rest,
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _record(Class2, keyType, valueType, params) {
+  return new Class2({
+    type: "record",
+    keyType,
+    valueType,
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _map(Class2, keyType, valueType, params) {
+  return new Class2({
+    type: "map",
+    keyType,
+    valueType,
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _set(Class2, valueType, params) {
+  return new Class2({
+    type: "set",
+    valueType,
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _enum(Class2, values, params) {
+  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+  return new Class2({
+    type: "enum",
+    entries: entries2,
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _nativeEnum(Class2, entries2, params) {
+  return new Class2({
+    type: "enum",
+    entries: entries2,
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _literal(Class2, value, params) {
+  return new Class2({
+    type: "literal",
+    values: Array.isArray(value) ? value : [value],
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _file(Class2, params) {
+  return new Class2({
+    type: "file",
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _transform(Class2, fn) {
+  return new Class2({
+    type: "transform",
+    transform: fn
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _optional(Class2, innerType) {
+  return new Class2({
+    type: "optional",
+    innerType
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _nullable(Class2, innerType) {
+  return new Class2({
+    type: "nullable",
+    innerType
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _default(Class2, innerType, defaultValue) {
+  return new Class2({
+    type: "default",
+    innerType,
+    get defaultValue() {
+      return typeof defaultValue === "function" ? defaultValue() : shallowClone(defaultValue);
+    }
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _nonoptional(Class2, innerType, params) {
+  return new Class2({
+    type: "nonoptional",
+    innerType,
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _success(Class2, innerType) {
+  return new Class2({
+    type: "success",
+    innerType
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _catch(Class2, innerType, catchValue) {
+  return new Class2({
+    type: "catch",
+    innerType,
+    catchValue: typeof catchValue === "function" ? catchValue : constantCatch(catchValue)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _pipe(Class2, in_, out) {
+  return new Class2({
+    type: "pipe",
+    in: in_,
+    out
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _readonly(Class2, innerType) {
+  return new Class2({
+    type: "readonly",
+    innerType
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _templateLiteral(Class2, parts, params) {
+  return new Class2({
+    type: "template_literal",
+    parts,
+    ...normalizeParams(params)
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _lazy(Class2, getter) {
+  return new Class2({
+    type: "lazy",
+    getter
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _promise(Class2, innerType) {
+  return new Class2({
+    type: "promise",
+    innerType
+  });
+}
+// @__NO_SIDE_EFFECTS__
+function _custom(Class2, fn, _params) {
+  const norm = normalizeParams(_params);
+  norm.abort ?? (norm.abort = true);
+  const schema = new Class2({
+    type: "custom",
+    check: "custom",
+    fn,
+    ...norm
+  });
+  return schema;
 }
 // @__NO_SIDE_EFFECTS__
 function _refine(Class2, fn, _params) {
@@ -25565,6 +36692,32 @@ function _check(fn, params) {
   return ch;
 }
 // @__NO_SIDE_EFFECTS__
+function describe(description) {
+  const ch = new $ZodCheck({ check: "describe" });
+  ch._zod.onattach = [
+    (inst) => {
+      const existing = globalRegistry.get(inst) ?? {};
+      globalRegistry.add(inst, { ...existing, description });
+    }
+  ];
+  ch._zod.check = () => {
+  };
+  return ch;
+}
+// @__NO_SIDE_EFFECTS__
+function meta(metadata2) {
+  const ch = new $ZodCheck({ check: "meta" });
+  ch._zod.onattach = [
+    (inst) => {
+      const existing = globalRegistry.get(inst) ?? {};
+      globalRegistry.add(inst, { ...existing, ...metadata2 });
+    }
+  ];
+  ch._zod.check = () => {
+  };
+  return ch;
+}
+// @__NO_SIDE_EFFECTS__
 function _stringbool(Classes, _params) {
   const params = normalizeParams(_params);
   let truthyArray = params.truthy ?? ["true", "1", "yes", "on", "y", "enabled"];
@@ -25580,12 +36733,12 @@ function _stringbool(Classes, _params) {
   const _String = Classes.String ?? $ZodString;
   const stringSchema = new _String({ type: "string", error: params.error });
   const booleanSchema = new _Boolean({ type: "boolean", error: params.error });
-  const codec = new _Codec({
+  const codec2 = new _Codec({
     type: "pipe",
     in: stringSchema,
     out: booleanSchema,
-    transform: ((input, payload) => {
-      let data = input;
+    transform: ((input2, payload) => {
+      let data = input2;
       if (params.case !== "sensitive")
         data = data.toLowerCase();
       if (truthySet.has(data)) {
@@ -25598,14 +36751,14 @@ function _stringbool(Classes, _params) {
           expected: "stringbool",
           values: [...truthySet, ...falsySet],
           input: payload.value,
-          inst: codec,
+          inst: codec2,
           continue: false
         });
         return {};
       }
     }),
-    reverseTransform: ((input, _payload) => {
-      if (input === true) {
+    reverseTransform: ((input2, _payload) => {
+      if (input2 === true) {
         return truthyArray[0] || "true";
       } else {
         return falsyArray[0] || "false";
@@ -25613,16 +36766,41 @@ function _stringbool(Classes, _params) {
     }),
     error: params.error
   });
-  codec._zod.bag.truthy = truthyArray;
-  codec._zod.bag.falsy = falsyArray;
-  codec._zod.bag.case = params.case ?? "insensitive";
-  return codec;
+  codec2._zod.bag.truthy = truthyArray;
+  codec2._zod.bag.falsy = falsyArray;
+  codec2._zod.bag.case = params.case ?? "insensitive";
+  return codec2;
 }
+// @__NO_SIDE_EFFECTS__
+function _stringFormat(Class2, format, fnOrRegex, _params = {}) {
+  const params = normalizeParams(_params);
+  const def = {
+    check: "string_format",
+    type: "string",
+    format,
+    fn: typeof fnOrRegex === "function" ? fnOrRegex : (val) => fnOrRegex.test(val),
+    ...params
+  };
+  if (fnOrRegex instanceof RegExp) {
+    def.pattern = fnOrRegex;
+  }
+  const inst = new Class2(def);
+  return inst;
+}
+var TimePrecision;
 var init_api = __esm({
   "node_modules/zod/v4/core/api.js"() {
     init_checks();
+    init_registries();
     init_schemas();
     init_util();
+    TimePrecision = {
+      Any: null,
+      Minute: -1,
+      Second: 0,
+      Millisecond: 3,
+      Microsecond: 6
+    };
   }
 });
 
@@ -25662,13 +36840,13 @@ function initializeContext(params) {
     external: params?.external ?? void 0
   };
 }
-function handleUnrepresentable(schema, ctx, json, params, message) {
+function handleUnrepresentable(schema, ctx, json2, params, message) {
   const result = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message }) : ctx.unrepresentable;
   if (result === "any")
     return false;
   if (result === void 0 || result === "throw")
     throw new Error(message);
-  Object.assign(json, result);
+  Object.assign(json2, result);
   return true;
 }
 function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
@@ -25714,9 +36892,9 @@ function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
       ctx.seen.get(parent).isParent = true;
     }
   }
-  const meta2 = ctx.metadataRegistry.get(schema);
-  if (meta2)
-    assignProps(result.schema, meta2);
+  const meta3 = ctx.metadataRegistry.get(schema);
+  if (meta3)
+    assignProps(result.schema, meta3);
   if (ctx.io === "input" && isTransforming(schema)) {
     delete result.schema.examples;
     delete result.schema.default;
@@ -25902,12 +37080,12 @@ function foldObjects(members2) {
   }
   return folded;
 }
-function foldIntersection(json) {
-  const allOf = json.allOf;
+function foldIntersection(json2) {
+  const allOf = json2.allOf;
   if (!Array.isArray(allOf) || allOf.length < 2)
     return;
   for (const key of FOLDABLE_KEYS)
-    if (key in json)
+    if (key in json2)
       return;
   const unions = allOf.filter((m) => UNION_KEYS.some((k) => Array.isArray(m[k])));
   let folded = null;
@@ -25926,8 +37104,8 @@ function foldIntersection(json) {
   }
   if (!folded)
     return;
-  delete json.allOf;
-  assignProps(json, folded);
+  delete json2.allOf;
+  assignProps(json2, folded);
 }
 function finalize(ctx, schema) {
   const root = ctx.seen.get(schema);
@@ -26009,20 +37187,20 @@ function finalize(ctx, schema) {
     if (ctx.intersections.length) {
       const carriers = /* @__PURE__ */ new Map();
       for (const seen of ctx.seen.values()) {
-        for (const json of [seen.schema, seen.def]) {
-          const allOf = json?.allOf;
+        for (const json2 of [seen.schema, seen.def]) {
+          const allOf = json2?.allOf;
           if (!Array.isArray(allOf))
             continue;
           const existing = carriers.get(allOf);
           if (existing)
-            existing.push(json);
+            existing.push(json2);
           else
-            carriers.set(allOf, [json]);
+            carriers.set(allOf, [json2]);
         }
       }
       for (const allOf of ctx.intersections) {
-        for (const json of carriers.get(allOf) ?? [])
-          foldIntersection(json);
+        for (const json2 of carriers.get(allOf) ?? [])
+          foldIntersection(json2);
       }
     }
   }
@@ -26202,31 +37380,31 @@ function inputOptin(schema) {
   }
   return schema._zod.optin;
 }
-function stringifyKeyNames(bySchema, json, visited) {
-  if (json.$ref) {
-    if (visited.has(json))
-      return json;
-    visited.add(json);
-    const def = bySchema.get(json)?.def;
+function stringifyKeyNames(bySchema, json2, visited) {
+  if (json2.$ref) {
+    if (visited.has(json2))
+      return json2;
+    visited.add(json2);
+    const def = bySchema.get(json2)?.def;
     if (!def)
-      return json;
+      return json2;
     const inlined = stringifyKeyNames(bySchema, def, visited);
-    return inlined === def ? json : inlined;
+    return inlined === def ? json2 : inlined;
   }
   for (const keyword of ["anyOf", "oneOf"]) {
-    const branches = json[keyword];
+    const branches = json2[keyword];
     if (!Array.isArray(branches))
       continue;
     const mapped = branches.map((branch) => stringifyKeyNames(bySchema, branch, visited));
     if (mapped.some((branch, i) => branch !== branches[i]))
-      json = { ...json, [keyword]: mapped };
+      json2 = { ...json2, [keyword]: mapped };
   }
-  const types3 = Array.isArray(json.type) ? json.type : [json.type];
+  const types3 = Array.isArray(json2.type) ? json2.type : [json2.type];
   const numericType = !types3.includes("string") && types3.some((t) => t === "number" || t === "integer");
-  const values = json.enum ?? (json.const !== void 0 ? [json.const] : void 0);
+  const values = json2.enum ?? (json2.const !== void 0 ? [json2.const] : void 0);
   if (!numericType && !values?.some((v) => typeof v === "number"))
-    return json;
-  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id, ...rest } = json;
+    return json2;
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id, ...rest } = json2;
   if (rest.enum)
     rest.enum = rest.enum.map((v) => typeof v === "number" ? String(v) : v);
   else if (typeof rest.const === "number")
@@ -26264,7 +37442,7 @@ function rewriteKeyNames(ctx) {
     }
   }
 }
-function serializeDefaultValue(value, schema, ctx, json, params) {
+function serializeDefaultValue(value, schema, ctx, json2, params) {
   let unrepresentable = false;
   const serialized = JSON.stringify(value, (_, val) => {
     if (typeof val !== "bigint")
@@ -26274,10 +37452,44 @@ function serializeDefaultValue(value, schema, ctx, json, params) {
   });
   if (!unrepresentable)
     return JSON.parse(serialized);
-  handleUnrepresentable(schema, ctx, json, params, "BigInt defaults cannot be represented in JSON Schema");
+  handleUnrepresentable(schema, ctx, json2, params, "BigInt defaults cannot be represented in JSON Schema");
   return UNREPRESENTABLE_DEFAULT;
 }
-var narrowMin, narrowMax, narrowBoth, addDivisor, addPattern, intersectMime, setFormat, minContributor, maxContributor, formatContributor, contributors, formatMap, exactPatterns, exactPattern, stringProcessor, numberProcessor, booleanProcessor, neverProcessor, unknownProcessor, enumProcessor, literalProcessor, customProcessor, transformProcessor, arrayProcessor, objectProcessor, unionProcessor, intersectionProcessor, pendingRecords, recordProcessor, nullableProcessor, nonoptionalProcessor, UNREPRESENTABLE_DEFAULT, defaultProcessor, prefaultProcessor, catchProcessor, pipeProcessor, readonlyProcessor, optionalProcessor;
+function toJSONSchema(input2, params) {
+  if ("_idmap" in input2) {
+    const registry2 = input2;
+    const ctx2 = initializeContext({ ...params, processors: allProcessors });
+    const defs = {};
+    for (const entry of registry2._idmap.entries()) {
+      const [_, schema] = entry;
+      processSchema(schema, ctx2);
+    }
+    const schemas = {};
+    const external = {
+      registry: registry2,
+      uri: params?.uri,
+      defs
+    };
+    ctx2.external = external;
+    for (const entry of registry2._idmap.entries()) {
+      const [key, schema] = entry;
+      extractDefs(ctx2, schema);
+      assignProp(schemas, key, finalize(ctx2, schema));
+    }
+    if (Object.keys(defs).length > 0) {
+      const defsSegment = ctx2.target === "draft-2020-12" ? "$defs" : "definitions";
+      schemas.__shared = {
+        [defsSegment]: defs
+      };
+    }
+    return { schemas };
+  }
+  const ctx = initializeContext({ ...params, processors: allProcessors });
+  processSchema(input2, ctx);
+  extractDefs(ctx, input2);
+  return finalize(ctx, input2);
+}
+var narrowMin, narrowMax, narrowBoth, addDivisor, addPattern, intersectMime, setFormat, minContributor, maxContributor, formatContributor, contributors, formatMap, exactPatterns, exactPattern, stringProcessor, numberProcessor, booleanProcessor, bigintProcessor, symbolProcessor, nullProcessor, undefinedProcessor, voidProcessor, neverProcessor, anyProcessor, unknownProcessor, dateProcessor, enumProcessor, literalProcessor, nanProcessor, templateLiteralProcessor, fileProcessor, successProcessor, customProcessor, functionProcessor, transformProcessor, mapProcessor, setProcessor, arrayProcessor, objectProcessor, unionProcessor, intersectionProcessor, tupleProcessor, pendingRecords, recordProcessor, nullableProcessor, nonoptionalProcessor, UNREPRESENTABLE_DEFAULT, defaultProcessor, prefaultProcessor, catchProcessor, pipeProcessor, readonlyProcessor, promiseProcessor, optionalProcessor, lazyProcessor, allProcessors;
 var init_json_schema_processors = __esm({
   "node_modules/zod/v4/core/json-schema-processors.js"() {
     init_regexes();
@@ -26358,29 +37570,29 @@ var init_json_schema_processors = __esm({
     ]);
     exactPattern = (p) => exactPatterns.get(p) ?? p;
     stringProcessor = (schema, ctx, _json, _params) => {
-      const json = _json;
-      json.type = "string";
+      const json2 = _json;
+      json2.type = "string";
       const { minimum, maximum, format, patterns, contentEncoding, laxFormat } = aggregateChecks(schema);
       if (typeof minimum === "number")
-        json.minLength = minimum;
+        json2.minLength = minimum;
       if (typeof maximum === "number")
-        json.maxLength = maximum;
+        json2.maxLength = maximum;
       if (format) {
-        json.format = formatMap[format] ?? format;
-        if (json.format === "")
-          delete json.format;
+        json2.format = formatMap[format] ?? format;
+        if (json2.format === "")
+          delete json2.format;
         if (format === "time" || laxFormat) {
-          delete json.format;
+          delete json2.format;
         }
       }
       if (contentEncoding)
-        json.contentEncoding = contentEncoding;
+        json2.contentEncoding = contentEncoding;
       if (patterns && patterns.size > 0) {
         const patternList = [...patterns].map(exactPattern);
         if (patternList.length === 1)
-          json.pattern = patternList[0].source;
+          json2.pattern = patternList[0].source;
         else if (patternList.length > 1) {
-          json.allOf = [
+          json2.allOf = [
             ...patternList.map((regex) => ({
               ...ctx.target === "draft-07" || ctx.target === "draft-04" || ctx.target === "openapi-3.0" ? { type: "string" } : {},
               pattern: regex.source
@@ -26390,31 +37602,31 @@ var init_json_schema_processors = __esm({
       }
     };
     numberProcessor = (schema, ctx, _json, params) => {
-      const json = _json;
+      const json2 = _json;
       const { minimum, maximum, multipleOf, exclusiveMaximum, exclusiveMinimum, isInt } = aggregateChecks(schema);
-      json.type = isInt ? "integer" : "number";
+      json2.type = isInt ? "integer" : "number";
       const exMin = typeof exclusiveMinimum === "number" && exclusiveMinimum >= (minimum ?? Number.NEGATIVE_INFINITY);
       const exMax = typeof exclusiveMaximum === "number" && exclusiveMaximum <= (maximum ?? Number.POSITIVE_INFINITY);
       const legacy = ctx.target === "draft-04" || ctx.target === "openapi-3.0";
       if (exMin) {
         if (legacy) {
-          json.minimum = exclusiveMinimum;
-          json.exclusiveMinimum = true;
+          json2.minimum = exclusiveMinimum;
+          json2.exclusiveMinimum = true;
         } else {
-          json.exclusiveMinimum = exclusiveMinimum;
+          json2.exclusiveMinimum = exclusiveMinimum;
         }
       } else if (typeof minimum === "number") {
-        json.minimum = minimum;
+        json2.minimum = minimum;
       }
       if (exMax) {
         if (legacy) {
-          json.maximum = exclusiveMaximum;
-          json.exclusiveMaximum = true;
+          json2.maximum = exclusiveMaximum;
+          json2.exclusiveMaximum = true;
         } else {
-          json.exclusiveMaximum = exclusiveMaximum;
+          json2.exclusiveMaximum = exclusiveMaximum;
         }
       } else if (typeof maximum === "number") {
-        json.maximum = maximum;
+        json2.maximum = maximum;
       }
       if (multipleOf) {
         const divisors = /* @__PURE__ */ new Set();
@@ -26422,49 +37634,75 @@ var init_json_schema_processors = __esm({
           if (Number.isFinite(divisor) && divisor !== 0)
             divisors.add(Math.abs(divisor));
           else
-            handleUnrepresentable(schema, ctx, json, params, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
+            handleUnrepresentable(schema, ctx, json2, params, `A multipleOf divisor of ${divisor} cannot be represented in JSON Schema`);
         }
         const [first, ...rest] = divisors;
         if (first !== void 0)
-          json.multipleOf = first;
+          json2.multipleOf = first;
         if (rest.length)
-          json.allOf = [...json.allOf ?? [], ...rest.map((m) => ({ multipleOf: m }))];
+          json2.allOf = [...json2.allOf ?? [], ...rest.map((m) => ({ multipleOf: m }))];
       }
     };
-    booleanProcessor = (_schema, _ctx, json, _params) => {
-      json.type = "boolean";
+    booleanProcessor = (_schema, _ctx, json2, _params) => {
+      json2.type = "boolean";
     };
-    neverProcessor = (_schema, _ctx, json, _params) => {
-      json.not = {};
+    bigintProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "BigInt cannot be represented in JSON Schema");
+    };
+    symbolProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "Symbols cannot be represented in JSON Schema");
+    };
+    nullProcessor = (_schema, ctx, json2, _params) => {
+      if (ctx.target === "openapi-3.0") {
+        json2.type = "string";
+        json2.nullable = true;
+        json2.enum = [null];
+      } else {
+        json2.type = "null";
+      }
+    };
+    undefinedProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "Undefined cannot be represented in JSON Schema");
+    };
+    voidProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "Void cannot be represented in JSON Schema");
+    };
+    neverProcessor = (_schema, _ctx, json2, _params) => {
+      json2.not = {};
+    };
+    anyProcessor = (_schema, _ctx, _json, _params) => {
     };
     unknownProcessor = (_schema, _ctx, _json, _params) => {
     };
-    enumProcessor = (schema, _ctx, json, _params) => {
+    dateProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "Date cannot be represented in JSON Schema");
+    };
+    enumProcessor = (schema, _ctx, json2, _params) => {
       const def = schema._zod.def;
       const values = getEnumValues(def.entries);
       if (values.length === 0) {
-        json.not = {};
+        json2.not = {};
         return;
       }
       if (values.every((v) => typeof v === "number"))
-        json.type = "number";
+        json2.type = "number";
       if (values.every((v) => typeof v === "string"))
-        json.type = "string";
-      json.enum = values;
+        json2.type = "string";
+      json2.enum = values;
     };
-    literalProcessor = (schema, ctx, json, params) => {
+    literalProcessor = (schema, ctx, json2, params) => {
       const def = schema._zod.def;
       if (def.values.length === 0) {
-        json.not = {};
+        json2.not = {};
         return;
       }
       const vals = [];
       for (const val of def.values) {
         if (val === void 0) {
-          if (handleUnrepresentable(schema, ctx, json, params, "Literal `undefined` cannot be represented in JSON Schema"))
+          if (handleUnrepresentable(schema, ctx, json2, params, "Literal `undefined` cannot be represented in JSON Schema"))
             return;
         } else if (typeof val === "bigint") {
-          if (handleUnrepresentable(schema, ctx, json, params, "BigInt literals cannot be represented in JSON Schema"))
+          if (handleUnrepresentable(schema, ctx, json2, params, "BigInt literals cannot be represented in JSON Schema"))
             return;
           vals.push(Number(val));
         } else {
@@ -26474,56 +37712,98 @@ var init_json_schema_processors = __esm({
       if (vals.length === 0) {
       } else if (vals.length === 1) {
         const val = vals[0];
-        json.type = val === null ? "null" : typeof val;
+        json2.type = val === null ? "null" : typeof val;
         if (ctx.target === "draft-04" || ctx.target === "openapi-3.0") {
-          json.enum = [val];
+          json2.enum = [val];
         } else {
-          json.const = val;
+          json2.const = val;
         }
       } else {
         if (vals.every((v) => typeof v === "number"))
-          json.type = "number";
+          json2.type = "number";
         if (vals.every((v) => typeof v === "string"))
-          json.type = "string";
+          json2.type = "string";
         if (vals.every((v) => typeof v === "boolean"))
-          json.type = "boolean";
+          json2.type = "boolean";
         if (vals.every((v) => v === null))
-          json.type = "null";
-        json.enum = vals;
+          json2.type = "null";
+        json2.enum = vals;
       }
     };
-    customProcessor = (schema, ctx, json, params) => {
-      handleUnrepresentable(schema, ctx, json, params, "Custom types cannot be represented in JSON Schema");
+    nanProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "NaN cannot be represented in JSON Schema");
     };
-    transformProcessor = (schema, ctx, json, params) => {
-      handleUnrepresentable(schema, ctx, json, params, "Transforms cannot be represented in JSON Schema");
+    templateLiteralProcessor = (schema, _ctx, json2, _params) => {
+      const _json = json2;
+      const pattern = schema._zod.pattern;
+      if (!pattern)
+        throw new Error("Pattern not found in template literal");
+      _json.type = "string";
+      _json.pattern = pattern.source;
+    };
+    fileProcessor = (schema, _ctx, json2, _params) => {
+      const _json = json2;
+      _json.type = "string";
+      _json.format = "binary";
+      _json.contentEncoding = "binary";
+      const { minimum, maximum, mime } = aggregateChecks(schema);
+      if (minimum !== void 0)
+        _json.minLength = minimum;
+      if (maximum !== void 0)
+        _json.maxLength = maximum;
+      if (!mime)
+        return;
+      if (mime.length === 0)
+        _json.not = {};
+      else if (mime.length === 1)
+        _json.contentMediaType = mime[0];
+      else
+        _json.anyOf = mime.map((m) => ({ contentMediaType: m }));
+    };
+    successProcessor = (_schema, _ctx, json2, _params) => {
+      json2.type = "boolean";
+    };
+    customProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "Custom types cannot be represented in JSON Schema");
+    };
+    functionProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "Function types cannot be represented in JSON Schema");
+    };
+    transformProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "Transforms cannot be represented in JSON Schema");
+    };
+    mapProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "Map cannot be represented in JSON Schema");
+    };
+    setProcessor = (schema, ctx, json2, params) => {
+      handleUnrepresentable(schema, ctx, json2, params, "Set cannot be represented in JSON Schema");
     };
     arrayProcessor = (schema, ctx, _json, params) => {
-      const json = _json;
+      const json2 = _json;
       const def = schema._zod.def;
       const { minimum, maximum } = aggregateChecks(schema);
       if (typeof minimum === "number")
-        json.minItems = minimum;
+        json2.minItems = minimum;
       if (typeof maximum === "number")
-        json.maxItems = maximum;
-      json.type = "array";
-      json.items = processSchema(def.element, ctx, {
+        json2.maxItems = maximum;
+      json2.type = "array";
+      json2.items = processSchema(def.element, ctx, {
         ...params,
         path: [...params.path, "items"]
       });
     };
     objectProcessor = (schema, ctx, _json, params) => {
-      const json = _json;
+      const json2 = _json;
       const def = schema._zod.def;
       const shape = def.shape;
       const symbolKeys = Object.getOwnPropertySymbols(shape);
-      if (symbolKeys.length && handleUnrepresentable(schema, ctx, json, params, "Symbol keys cannot be represented in JSON Schema")) {
+      if (symbolKeys.length && handleUnrepresentable(schema, ctx, json2, params, "Symbol keys cannot be represented in JSON Schema")) {
         return;
       }
-      json.type = "object";
-      json.properties = {};
+      json2.type = "object";
+      json2.properties = {};
       for (const key in shape) {
-        assignProp(json.properties, key, processSchema(shape[key], ctx, {
+        assignProp(json2.properties, key, processSchema(shape[key], ctx, {
           ...params,
           path: [...params.path, "properties", key]
         }));
@@ -26536,21 +37816,21 @@ var init_json_schema_processors = __esm({
         }
       }
       if (requiredKeys.length > 0) {
-        json.required = requiredKeys;
+        json2.required = requiredKeys;
       }
       if (def.catchall?._zod.def.type === "never") {
-        json.additionalProperties = false;
+        json2.additionalProperties = false;
       } else if (!def.catchall) {
         if (ctx.io === "output")
-          json.additionalProperties = false;
+          json2.additionalProperties = false;
       } else if (def.catchall) {
-        json.additionalProperties = processSchema(def.catchall, ctx, {
+        json2.additionalProperties = processSchema(def.catchall, ctx, {
           ...params,
           path: [...params.path, "additionalProperties"]
         });
       }
     };
-    unionProcessor = (schema, ctx, json, params) => {
+    unionProcessor = (schema, ctx, json2, params) => {
       const def = schema._zod.def;
       const isExclusive = def.inclusive === false;
       const options = def.options.map((x, i) => processSchema(x, ctx, {
@@ -26558,12 +37838,12 @@ var init_json_schema_processors = __esm({
         path: [...params.path, isExclusive ? "oneOf" : "anyOf", i]
       }));
       if (isExclusive) {
-        json.oneOf = options;
+        json2.oneOf = options;
       } else {
-        json.anyOf = options;
+        json2.anyOf = options;
       }
     };
-    intersectionProcessor = (schema, ctx, json, params) => {
+    intersectionProcessor = (schema, ctx, json2, params) => {
       const def = schema._zod.def;
       const a = processSchema(def.left, ctx, {
         ...params,
@@ -26578,14 +37858,78 @@ var init_json_schema_processors = __esm({
         ...isSimpleIntersection(a) ? a.allOf : [a],
         ...isSimpleIntersection(b) ? b.allOf : [b]
       ];
-      json.allOf = allOf;
+      json2.allOf = allOf;
       ctx.intersections.push(allOf);
+    };
+    tupleProcessor = (schema, ctx, _json, params) => {
+      const json2 = _json;
+      const def = schema._zod.def;
+      json2.type = "array";
+      const prefixPath = ctx.target === "draft-2020-12" ? "prefixItems" : "items";
+      const restPath = ctx.target === "draft-2020-12" ? "items" : ctx.target === "openapi-3.0" ? "items" : "additionalItems";
+      const prefixItems = def.items.map((x, i) => processSchema(x, ctx, {
+        ...params,
+        path: [...params.path, prefixPath, i]
+      }));
+      const rest = def.rest ? processSchema(def.rest, ctx, {
+        ...params,
+        path: [...params.path, restPath, ...ctx.target === "openapi-3.0" ? [def.items.length] : []]
+      }) : null;
+      let minItems = def.items.length;
+      while (minItems > 0) {
+        const item = def.items[minItems - 1];
+        const optional2 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
+        if (!optional2)
+          break;
+        minItems--;
+      }
+      const maxItems = def.items.length;
+      const isClosed = !def.rest;
+      if (ctx.target === "draft-2020-12") {
+        json2.prefixItems = prefixItems;
+        if (isClosed) {
+          json2.items = false;
+        } else if (rest) {
+          json2.items = rest;
+        }
+        if (minItems > 0)
+          json2.minItems = minItems;
+        if (isClosed)
+          json2.maxItems = maxItems;
+      } else if (ctx.target === "openapi-3.0") {
+        json2.items = {
+          anyOf: prefixItems
+        };
+        if (rest) {
+          json2.items.anyOf.push(rest);
+        }
+        if (minItems > 0)
+          json2.minItems = minItems;
+        if (isClosed)
+          json2.maxItems = maxItems;
+      } else {
+        json2.items = prefixItems;
+        if (isClosed) {
+          json2.additionalItems = false;
+        } else if (rest) {
+          json2.additionalItems = rest;
+        }
+        if (minItems > 0)
+          json2.minItems = minItems;
+        if (isClosed)
+          json2.maxItems = maxItems;
+      }
+      const { minimum, maximum } = aggregateChecks(schema);
+      if (typeof minimum === "number")
+        json2.minItems = minimum;
+      if (typeof maximum === "number")
+        json2.maxItems = maximum;
     };
     pendingRecords = /* @__PURE__ */ new WeakMap();
     recordProcessor = (schema, ctx, _json, params) => {
-      const json = _json;
+      const json2 = _json;
       const def = schema._zod.def;
-      json.type = "object";
+      json2.type = "object";
       const keyType = def.keyType;
       const patterns = aggregateChecks(keyType).patterns;
       if (def.mode === "loose" && patterns && patterns.size > 0) {
@@ -26593,13 +37937,13 @@ var init_json_schema_processors = __esm({
           ...params,
           path: [...params.path, "patternProperties", "*"]
         });
-        json.patternProperties = {};
+        json2.patternProperties = {};
         for (const pattern of patterns) {
-          assignProp(json.patternProperties, exactPattern(pattern).source, valueSchema);
+          assignProp(json2.patternProperties, exactPattern(pattern).source, valueSchema);
         }
       } else {
         if (ctx.target === "draft-07" || ctx.target === "draft-2020-12") {
-          json.propertyNames = processSchema(def.keyType, ctx, {
+          json2.propertyNames = processSchema(def.keyType, ctx, {
             ...params,
             path: [...params.path, "propertyNames"]
           });
@@ -26611,7 +37955,7 @@ var init_json_schema_processors = __esm({
           }
           pending.push(schema);
         }
-        json.additionalProperties = processSchema(def.valueType, ctx, {
+        json2.additionalProperties = processSchema(def.valueType, ctx, {
           ...params,
           path: [...params.path, "additionalProperties"]
         });
@@ -26621,19 +37965,19 @@ var init_json_schema_processors = __esm({
       if (keyValues && !def.partial && !omittableOnInput) {
         const validKeyValues = [...keyValues].filter((v) => typeof v === "string" || typeof v === "number");
         if (validKeyValues.length > 0) {
-          json.required = validKeyValues.map(String);
+          json2.required = validKeyValues.map(String);
         }
       }
     };
-    nullableProcessor = (schema, ctx, json, params) => {
+    nullableProcessor = (schema, ctx, json2, params) => {
       const def = schema._zod.def;
       const inner = processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
       if (ctx.target === "openapi-3.0") {
         seen.ref = def.innerType;
-        json.nullable = true;
+        json2.nullable = true;
       } else {
-        json.anyOf = [inner, { type: "null" }];
+        json2.anyOf = [inner, { type: "null" }];
       }
     };
     nonoptionalProcessor = (schema, ctx, _json, params) => {
@@ -26643,27 +37987,27 @@ var init_json_schema_processors = __esm({
       seen.ref = def.innerType;
     };
     UNREPRESENTABLE_DEFAULT = /* @__PURE__ */ Symbol();
-    defaultProcessor = (schema, ctx, json, params) => {
+    defaultProcessor = (schema, ctx, json2, params) => {
       const def = schema._zod.def;
       processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
       seen.ref = def.innerType;
-      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json, params);
+      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
       if (value !== UNREPRESENTABLE_DEFAULT)
-        json.default = value;
+        json2.default = value;
     };
-    prefaultProcessor = (schema, ctx, json, params) => {
+    prefaultProcessor = (schema, ctx, json2, params) => {
       const def = schema._zod.def;
       processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
       seen.ref = def.innerType;
       if (ctx.io !== "input")
         return;
-      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json, params);
+      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json2, params);
       if (value !== UNREPRESENTABLE_DEFAULT)
-        json._prefault = value;
+        json2._prefault = value;
     };
-    catchProcessor = (schema, ctx, json, params) => {
+    catchProcessor = (schema, ctx, json2, params) => {
       const def = schema._zod.def;
       processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
@@ -26672,10 +38016,10 @@ var init_json_schema_processors = __esm({
       try {
         catchValue = def.catchValue(void 0);
       } catch {
-        handleUnrepresentable(schema, ctx, json, params, "Dynamic catch values are not supported in JSON Schema");
+        handleUnrepresentable(schema, ctx, json2, params, "Dynamic catch values are not supported in JSON Schema");
         return;
       }
-      json.default = catchValue;
+      json2.default = catchValue;
     };
     pipeProcessor = (schema, ctx, _json, params) => {
       const def = schema._zod.def;
@@ -26685,12 +38029,18 @@ var init_json_schema_processors = __esm({
       const seen = ctx.seen.get(schema);
       seen.ref = innerType;
     };
-    readonlyProcessor = (schema, ctx, json, params) => {
+    readonlyProcessor = (schema, ctx, json2, params) => {
       const def = schema._zod.def;
       processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
       seen.ref = def.innerType;
-      json.readOnly = true;
+      json2.readOnly = true;
+    };
+    promiseProcessor = (schema, ctx, _json, params) => {
+      const def = schema._zod.def;
+      processSchema(def.innerType, ctx, params);
+      const seen = ctx.seen.get(schema);
+      seen.ref = def.innerType;
     };
     optionalProcessor = (schema, ctx, _json, params) => {
       const def = schema._zod.def;
@@ -26698,16 +38048,464 @@ var init_json_schema_processors = __esm({
       const seen = ctx.seen.get(schema);
       seen.ref = def.innerType;
     };
+    lazyProcessor = (schema, ctx, _json, params) => {
+      const innerType = schema._zod.innerType;
+      processSchema(innerType, ctx, params);
+      const seen = ctx.seen.get(schema);
+      seen.ref = innerType;
+    };
+    allProcessors = {
+      string: stringProcessor,
+      number: numberProcessor,
+      boolean: booleanProcessor,
+      bigint: bigintProcessor,
+      symbol: symbolProcessor,
+      null: nullProcessor,
+      undefined: undefinedProcessor,
+      void: voidProcessor,
+      never: neverProcessor,
+      any: anyProcessor,
+      unknown: unknownProcessor,
+      date: dateProcessor,
+      enum: enumProcessor,
+      literal: literalProcessor,
+      nan: nanProcessor,
+      template_literal: templateLiteralProcessor,
+      file: fileProcessor,
+      success: successProcessor,
+      custom: customProcessor,
+      function: functionProcessor,
+      transform: transformProcessor,
+      map: mapProcessor,
+      set: setProcessor,
+      array: arrayProcessor,
+      object: objectProcessor,
+      union: unionProcessor,
+      intersection: intersectionProcessor,
+      tuple: tupleProcessor,
+      record: recordProcessor,
+      nullable: nullableProcessor,
+      nonoptional: nonoptionalProcessor,
+      default: defaultProcessor,
+      prefault: prefaultProcessor,
+      catch: catchProcessor,
+      pipe: pipeProcessor,
+      readonly: readonlyProcessor,
+      promise: promiseProcessor,
+      optional: optionalProcessor,
+      lazy: lazyProcessor
+    };
+  }
+});
+
+// node_modules/zod/v4/core/json-schema-generator.js
+var JSONSchemaGenerator;
+var init_json_schema_generator = __esm({
+  "node_modules/zod/v4/core/json-schema-generator.js"() {
+    init_json_schema_processors();
+    init_to_json_schema();
+    JSONSchemaGenerator = class {
+      /** @deprecated Access via ctx instead */
+      get metadataRegistry() {
+        return this.ctx.metadataRegistry;
+      }
+      /** @deprecated Access via ctx instead */
+      get target() {
+        return this.ctx.target;
+      }
+      // annotated so the .d.cts emits an indexed access rather than an inline `import()` of an ESM path
+      /** @deprecated Access via ctx instead */
+      get unrepresentable() {
+        return this.ctx.unrepresentable;
+      }
+      /** @deprecated Access via ctx instead */
+      get override() {
+        return this.ctx.override;
+      }
+      /** @deprecated Access via ctx instead */
+      get io() {
+        return this.ctx.io;
+      }
+      /** @deprecated Access via ctx instead */
+      get counter() {
+        return this.ctx.counter;
+      }
+      set counter(value) {
+        this.ctx.counter = value;
+      }
+      /** @deprecated Access via ctx instead */
+      get seen() {
+        return this.ctx.seen;
+      }
+      constructor(params) {
+        let normalizedTarget = params?.target ?? "draft-2020-12";
+        if (normalizedTarget === "draft-4")
+          normalizedTarget = "draft-04";
+        if (normalizedTarget === "draft-7")
+          normalizedTarget = "draft-07";
+        this.ctx = initializeContext({
+          processors: allProcessors,
+          target: normalizedTarget,
+          ...params?.metadata && { metadata: params.metadata },
+          ...params?.unrepresentable && { unrepresentable: params.unrepresentable },
+          ...params?.override && { override: params.override },
+          ...params?.io && { io: params.io }
+        });
+      }
+      /**
+       * Process a schema to prepare it for JSON Schema generation.
+       * This must be called before emit().
+       */
+      process(schema, _params = { path: [], schemaPath: [] }) {
+        return processSchema(schema, this.ctx, _params);
+      }
+      /**
+       * Emit the final JSON Schema after processing.
+       * Must call process() first.
+       */
+      emit(schema, _params) {
+        if (_params) {
+          if (_params.cycles)
+            this.ctx.cycles = _params.cycles;
+          if (_params.reused)
+            this.ctx.reused = _params.reused;
+          if (_params.external)
+            this.ctx.external = _params.external;
+        }
+        this.ctx.sharedDefsExtractedFor = void 0;
+        this.ctx.sharedEmitDoneFor = void 0;
+        extractDefs(this.ctx, schema);
+        const result = finalize(this.ctx, schema);
+        const { "~standard": _, ...plainResult } = result;
+        return plainResult;
+      }
+    };
   }
 });
 
 // node_modules/zod/v4/core/json-schema.js
+var json_schema_exports = {};
 var init_json_schema = __esm({
   "node_modules/zod/v4/core/json-schema.js"() {
   }
 });
 
 // node_modules/zod/v4/core/index.js
+var core_exports2 = {};
+__export(core_exports2, {
+  $ZodAny: () => $ZodAny,
+  $ZodArray: () => $ZodArray,
+  $ZodAsyncError: () => $ZodAsyncError,
+  $ZodBase64: () => $ZodBase64,
+  $ZodBase64URL: () => $ZodBase64URL,
+  $ZodBigInt: () => $ZodBigInt,
+  $ZodBigIntFormat: () => $ZodBigIntFormat,
+  $ZodBoolean: () => $ZodBoolean,
+  $ZodCIDRv4: () => $ZodCIDRv4,
+  $ZodCIDRv6: () => $ZodCIDRv6,
+  $ZodCUID: () => $ZodCUID,
+  $ZodCUID2: () => $ZodCUID2,
+  $ZodCatch: () => $ZodCatch,
+  $ZodCheck: () => $ZodCheck,
+  $ZodCheckBigIntFormat: () => $ZodCheckBigIntFormat,
+  $ZodCheckEndsWith: () => $ZodCheckEndsWith,
+  $ZodCheckGreaterThan: () => $ZodCheckGreaterThan,
+  $ZodCheckIncludes: () => $ZodCheckIncludes,
+  $ZodCheckLengthEquals: () => $ZodCheckLengthEquals,
+  $ZodCheckLessThan: () => $ZodCheckLessThan,
+  $ZodCheckLowerCase: () => $ZodCheckLowerCase,
+  $ZodCheckMaxLength: () => $ZodCheckMaxLength,
+  $ZodCheckMaxSize: () => $ZodCheckMaxSize,
+  $ZodCheckMimeType: () => $ZodCheckMimeType,
+  $ZodCheckMinLength: () => $ZodCheckMinLength,
+  $ZodCheckMinSize: () => $ZodCheckMinSize,
+  $ZodCheckMultipleOf: () => $ZodCheckMultipleOf,
+  $ZodCheckNumberFormat: () => $ZodCheckNumberFormat,
+  $ZodCheckOverwrite: () => $ZodCheckOverwrite,
+  $ZodCheckProperties: () => $ZodCheckProperties,
+  $ZodCheckProperty: () => $ZodCheckProperty,
+  $ZodCheckRegex: () => $ZodCheckRegex,
+  $ZodCheckSizeEquals: () => $ZodCheckSizeEquals,
+  $ZodCheckStartsWith: () => $ZodCheckStartsWith,
+  $ZodCheckStringFormat: () => $ZodCheckStringFormat,
+  $ZodCheckUpperCase: () => $ZodCheckUpperCase,
+  $ZodCodec: () => $ZodCodec,
+  $ZodCreditCard: () => $ZodCreditCard,
+  $ZodCustom: () => $ZodCustom,
+  $ZodCustomStringFormat: () => $ZodCustomStringFormat,
+  $ZodCyclicError: () => $ZodCyclicError,
+  $ZodDate: () => $ZodDate,
+  $ZodDefault: () => $ZodDefault,
+  $ZodDiscriminatedUnion: () => $ZodDiscriminatedUnion,
+  $ZodE164: () => $ZodE164,
+  $ZodEmail: () => $ZodEmail,
+  $ZodEmoji: () => $ZodEmoji,
+  $ZodEncodeError: () => $ZodEncodeError,
+  $ZodEnum: () => $ZodEnum,
+  $ZodError: () => $ZodError,
+  $ZodExactOptional: () => $ZodExactOptional,
+  $ZodFile: () => $ZodFile,
+  $ZodFunction: () => $ZodFunction,
+  $ZodGUID: () => $ZodGUID,
+  $ZodIBAN: () => $ZodIBAN,
+  $ZodIPv4: () => $ZodIPv4,
+  $ZodIPv6: () => $ZodIPv6,
+  $ZodISODate: () => $ZodISODate,
+  $ZodISODateTime: () => $ZodISODateTime,
+  $ZodISODuration: () => $ZodISODuration,
+  $ZodISOTime: () => $ZodISOTime,
+  $ZodIntersection: () => $ZodIntersection,
+  $ZodJWT: () => $ZodJWT,
+  $ZodKSUID: () => $ZodKSUID,
+  $ZodLazy: () => $ZodLazy,
+  $ZodLiteral: () => $ZodLiteral,
+  $ZodMAC: () => $ZodMAC,
+  $ZodMap: () => $ZodMap,
+  $ZodNaN: () => $ZodNaN,
+  $ZodNanoID: () => $ZodNanoID,
+  $ZodNever: () => $ZodNever,
+  $ZodNonOptional: () => $ZodNonOptional,
+  $ZodNull: () => $ZodNull,
+  $ZodNullable: () => $ZodNullable,
+  $ZodNumber: () => $ZodNumber,
+  $ZodNumberFormat: () => $ZodNumberFormat,
+  $ZodObject: () => $ZodObject,
+  $ZodObjectJIT: () => $ZodObjectJIT,
+  $ZodOptional: () => $ZodOptional,
+  $ZodPipe: () => $ZodPipe,
+  $ZodPrefault: () => $ZodPrefault,
+  $ZodPreprocess: () => $ZodPreprocess,
+  $ZodPromise: () => $ZodPromise,
+  $ZodReadonly: () => $ZodReadonly,
+  $ZodRealError: () => $ZodRealError,
+  $ZodRecord: () => $ZodRecord,
+  $ZodRegistry: () => $ZodRegistry,
+  $ZodSet: () => $ZodSet,
+  $ZodString: () => $ZodString,
+  $ZodStringFormat: () => $ZodStringFormat,
+  $ZodSuccess: () => $ZodSuccess,
+  $ZodSymbol: () => $ZodSymbol,
+  $ZodTemplateLiteral: () => $ZodTemplateLiteral,
+  $ZodTransform: () => $ZodTransform,
+  $ZodTuple: () => $ZodTuple,
+  $ZodType: () => $ZodType,
+  $ZodULID: () => $ZodULID,
+  $ZodURL: () => $ZodURL,
+  $ZodUUID: () => $ZodUUID,
+  $ZodUndefined: () => $ZodUndefined,
+  $ZodUnion: () => $ZodUnion,
+  $ZodUnknown: () => $ZodUnknown,
+  $ZodVoid: () => $ZodVoid,
+  $ZodXID: () => $ZodXID,
+  $ZodXor: () => $ZodXor,
+  $brand: () => $brand,
+  $constructor: () => $constructor,
+  $input: () => $input,
+  $output: () => $output,
+  Doc: () => Doc,
+  INVALID: () => INVALID,
+  JSONSchema: () => json_schema_exports,
+  JSONSchemaGenerator: () => JSONSchemaGenerator,
+  NEVER: () => NEVER,
+  TimePrecision: () => TimePrecision,
+  URL_BAD_FORMAT: () => URL_BAD_FORMAT,
+  URL_UNPARSEABLE: () => URL_UNPARSEABLE,
+  ZodCompileAsyncError: () => ZodCompileAsyncError,
+  ZodCompileUnsupportedError: () => ZodCompileUnsupportedError,
+  _any: () => _any,
+  _array: () => _array,
+  _base64: () => _base64,
+  _base64url: () => _base64url,
+  _bigint: () => _bigint,
+  _boolean: () => _boolean,
+  _catch: () => _catch,
+  _check: () => _check,
+  _cidrv4: () => _cidrv4,
+  _cidrv6: () => _cidrv6,
+  _coercedBigint: () => _coercedBigint,
+  _coercedBoolean: () => _coercedBoolean,
+  _coercedDate: () => _coercedDate,
+  _coercedNumber: () => _coercedNumber,
+  _coercedString: () => _coercedString,
+  _creditCard: () => _creditCard,
+  _cuid: () => _cuid,
+  _cuid2: () => _cuid2,
+  _custom: () => _custom,
+  _date: () => _date,
+  _decode: () => _decode,
+  _decodeAsync: () => _decodeAsync,
+  _default: () => _default,
+  _discriminatedUnion: () => _discriminatedUnion,
+  _e164: () => _e164,
+  _email: () => _email,
+  _emoji: () => _emoji2,
+  _encode: () => _encode,
+  _encodeAsync: () => _encodeAsync,
+  _endsWith: () => _endsWith,
+  _enum: () => _enum,
+  _file: () => _file,
+  _float32: () => _float32,
+  _float64: () => _float64,
+  _gt: () => _gt,
+  _gte: () => _gte,
+  _guid: () => _guid,
+  _iban: () => _iban,
+  _includes: () => _includes,
+  _int: () => _int,
+  _int32: () => _int32,
+  _int64: () => _int64,
+  _intersection: () => _intersection,
+  _ipv4: () => _ipv4,
+  _ipv6: () => _ipv6,
+  _isoDate: () => _isoDate,
+  _isoDateTime: () => _isoDateTime,
+  _isoDuration: () => _isoDuration,
+  _isoTime: () => _isoTime,
+  _jwt: () => _jwt,
+  _ksuid: () => _ksuid,
+  _lazy: () => _lazy,
+  _length: () => _length,
+  _literal: () => _literal,
+  _lowercase: () => _lowercase,
+  _lt: () => _lt,
+  _lte: () => _lte,
+  _mac: () => _mac,
+  _map: () => _map,
+  _max: () => _lte,
+  _maxLength: () => _maxLength,
+  _maxSize: () => _maxSize,
+  _mime: () => _mime,
+  _min: () => _gte,
+  _minLength: () => _minLength,
+  _minSize: () => _minSize,
+  _multipleOf: () => _multipleOf,
+  _nan: () => _nan,
+  _nanoid: () => _nanoid,
+  _nativeEnum: () => _nativeEnum,
+  _negative: () => _negative,
+  _never: () => _never,
+  _nonnegative: () => _nonnegative,
+  _nonoptional: () => _nonoptional,
+  _nonpositive: () => _nonpositive,
+  _normalize: () => _normalize,
+  _null: () => _null2,
+  _nullable: () => _nullable,
+  _number: () => _number,
+  _optional: () => _optional,
+  _overwrite: () => _overwrite,
+  _parse: () => _parse,
+  _parseAsync: () => _parseAsync,
+  _pipe: () => _pipe,
+  _positive: () => _positive,
+  _promise: () => _promise,
+  _properties: () => _properties,
+  _property: () => _property,
+  _readonly: () => _readonly,
+  _record: () => _record,
+  _refine: () => _refine,
+  _regex: () => _regex,
+  _safeDecode: () => _safeDecode,
+  _safeDecodeAsync: () => _safeDecodeAsync,
+  _safeEncode: () => _safeEncode,
+  _safeEncodeAsync: () => _safeEncodeAsync,
+  _safeParse: () => _safeParse,
+  _safeParseAsync: () => _safeParseAsync,
+  _set: () => _set,
+  _size: () => _size,
+  _slugify: () => _slugify,
+  _startsWith: () => _startsWith,
+  _string: () => _string,
+  _stringFormat: () => _stringFormat,
+  _stringbool: () => _stringbool,
+  _success: () => _success,
+  _superRefine: () => _superRefine,
+  _symbol: () => _symbol,
+  _templateLiteral: () => _templateLiteral,
+  _toLowerCase: () => _toLowerCase,
+  _toUpperCase: () => _toUpperCase,
+  _transform: () => _transform,
+  _trim: () => _trim,
+  _tuple: () => _tuple,
+  _uint32: () => _uint32,
+  _uint64: () => _uint64,
+  _ulid: () => _ulid,
+  _undefined: () => _undefined2,
+  _union: () => _union,
+  _unknown: () => _unknown,
+  _uppercase: () => _uppercase,
+  _url: () => _url,
+  _uuid: () => _uuid,
+  _uuidv4: () => _uuidv4,
+  _uuidv6: () => _uuidv6,
+  _uuidv7: () => _uuidv7,
+  _void: () => _void,
+  _xid: () => _xid,
+  _xor: () => _xor,
+  base64Charset: () => base64Charset,
+  base64urlCharset: () => base64urlCharset,
+  canParseURL: () => canParseURL,
+  clone: () => clone,
+  compile: () => compile,
+  compileFn: () => compileFn,
+  config: () => config,
+  createStandardJSONSchemaMethod: () => createStandardJSONSchemaMethod,
+  createToJSONSchemaMethod: () => createToJSONSchemaMethod,
+  decode: () => decode,
+  decodeAsync: () => decodeAsync,
+  describe: () => describe,
+  encode: () => encode,
+  encodeAsync: () => encodeAsync,
+  extractDefs: () => extractDefs,
+  finalize: () => finalize,
+  flattenError: () => flattenError,
+  formatError: () => formatError,
+  getDiscriminatedOption: () => getDiscriminatedOption,
+  globalConfig: () => globalConfig,
+  globalRegistry: () => globalRegistry,
+  handleUnrepresentable: () => handleUnrepresentable,
+  initializeContext: () => initializeContext,
+  isBackEdge: () => isBackEdge,
+  isRecursiveSchema: () => isRecursiveSchema,
+  isValidBase64: () => isValidBase64,
+  isValidBase64URL: () => isValidBase64URL,
+  isValidCIDRv6: () => isValidCIDRv6,
+  isValidCreditCard: () => isValidCreditCard,
+  isValidIBAN: () => isValidIBAN,
+  isValidIPv6: () => isValidIPv6,
+  isValidJWT: () => isValidJWT,
+  locales: () => locales_exports,
+  memoizer: () => memoizer,
+  mergeValues: () => mergeValues,
+  meta: () => meta,
+  parse: () => parse,
+  parseAsync: () => parseAsync,
+  parseURLObject: () => parseURLObject,
+  prettifyError: () => prettifyError,
+  process: () => processSchema,
+  processSchema: () => processSchema,
+  regexes: () => regexes_exports,
+  registry: () => registry,
+  safeDecode: () => safeDecode,
+  safeDecodeAsync: () => safeDecodeAsync,
+  safeEncode: () => safeEncode,
+  safeEncodeAsync: () => safeEncodeAsync,
+  safeParse: () => safeParse,
+  safeParseAsync: () => safeParseAsync,
+  standardProps: () => standardProps,
+  stripTabAndNewline: () => stripTabAndNewline,
+  toDotPath: () => toDotPath,
+  toJSONSchema: () => toJSONSchema,
+  toZod: () => toZod,
+  treeifyError: () => treeifyError,
+  urlHostnameOk: () => urlHostnameOk,
+  urlProtocolOk: () => urlProtocolOk,
+  util: () => util_exports,
+  validate: () => validate,
+  validateAsync: () => validateAsync,
+  validateURL: () => validateURL,
+  version: () => version,
+  withParser: () => withParser
+});
 var init_core3 = __esm({
   "node_modules/zod/v4/core/index.js"() {
     init_core2();
@@ -26718,6 +38516,7 @@ var init_core3 = __esm({
     init_checks();
     init_versions();
     init_util();
+    init_util();
     init_regexes();
     init_locales();
     init_registries();
@@ -26725,11 +38524,46 @@ var init_core3 = __esm({
     init_compile();
     init_api();
     init_to_json_schema();
+    init_json_schema_processors();
+    init_json_schema_generator();
     init_json_schema();
   }
 });
 
 // node_modules/zod/v4/classic/checks.js
+var checks_exports2 = {};
+__export(checks_exports2, {
+  endsWith: () => _endsWith,
+  gt: () => _gt,
+  gte: () => _gte,
+  includes: () => _includes,
+  length: () => _length,
+  lowercase: () => _lowercase,
+  lt: () => _lt,
+  lte: () => _lte,
+  maxLength: () => _maxLength,
+  maxSize: () => _maxSize,
+  mime: () => _mime,
+  minLength: () => _minLength,
+  minSize: () => _minSize,
+  multipleOf: () => _multipleOf,
+  negative: () => _negative,
+  nonnegative: () => _nonnegative,
+  nonpositive: () => _nonpositive,
+  normalize: () => _normalize,
+  overwrite: () => _overwrite,
+  positive: () => _positive,
+  properties: () => _properties,
+  property: () => _property,
+  regex: () => _regex,
+  size: () => _size,
+  slugify: () => _slugify,
+  startsWith: () => _startsWith,
+  toLowerCase: () => _toLowerCase,
+  toUpperCase: () => _toUpperCase,
+  trim: () => _trim,
+  uppercase: () => _uppercase
+});
 var init_checks2 = __esm({
   "node_modules/zod/v4/classic/checks.js"() {
     init_core3();
@@ -26791,7 +38625,7 @@ var init_errors2 = __esm({
 });
 
 // node_modules/zod/v4/classic/parse.js
-var parse2, parseAsync2, safeParse2, safeParseAsync2, encode, decode, encodeAsync, decodeAsync, safeEncode, safeDecode, safeEncodeAsync, safeDecodeAsync;
+var parse2, parseAsync2, safeParse2, safeParseAsync2, encode2, decode2, encodeAsync2, decodeAsync2, safeEncode2, safeDecode2, safeEncodeAsync2, safeDecodeAsync2;
 var init_parse2 = __esm({
   "node_modules/zod/v4/classic/parse.js"() {
     init_core3();
@@ -26801,18 +38635,197 @@ var init_parse2 = __esm({
     parseAsync2 = /* @__PURE__ */ _parseAsync(ZodRealError);
     safeParse2 = /* @__PURE__ */ _safeParse(ZodRealError);
     safeParseAsync2 = /* @__PURE__ */ _safeParseAsync(ZodRealError);
-    encode = /* @__PURE__ */ _encode(ZodRealError);
-    decode = /* @__PURE__ */ _decode(ZodRealError);
-    encodeAsync = /* @__PURE__ */ _encodeAsync(ZodRealError);
-    decodeAsync = /* @__PURE__ */ _decodeAsync(ZodRealError);
-    safeEncode = /* @__PURE__ */ _safeEncode(ZodRealError);
-    safeDecode = /* @__PURE__ */ _safeDecode(ZodRealError);
-    safeEncodeAsync = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
-    safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
+    encode2 = /* @__PURE__ */ _encode(ZodRealError);
+    decode2 = /* @__PURE__ */ _decode(ZodRealError);
+    encodeAsync2 = /* @__PURE__ */ _encodeAsync(ZodRealError);
+    decodeAsync2 = /* @__PURE__ */ _decodeAsync(ZodRealError);
+    safeEncode2 = /* @__PURE__ */ _safeEncode(ZodRealError);
+    safeDecode2 = /* @__PURE__ */ _safeDecode(ZodRealError);
+    safeEncodeAsync2 = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
+    safeDecodeAsync2 = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
   }
 });
 
 // node_modules/zod/v4/classic/schemas.js
+var schemas_exports2 = {};
+__export(schemas_exports2, {
+  ZodAny: () => ZodAny,
+  ZodArray: () => ZodArray,
+  ZodBase64: () => ZodBase64,
+  ZodBase64URL: () => ZodBase64URL,
+  ZodBigInt: () => ZodBigInt,
+  ZodBigIntFormat: () => ZodBigIntFormat,
+  ZodBoolean: () => ZodBoolean,
+  ZodCIDRv4: () => ZodCIDRv4,
+  ZodCIDRv6: () => ZodCIDRv6,
+  ZodCUID: () => ZodCUID,
+  ZodCUID2: () => ZodCUID2,
+  ZodCatch: () => ZodCatch,
+  ZodCodec: () => ZodCodec,
+  ZodCreditCard: () => ZodCreditCard,
+  ZodCustom: () => ZodCustom,
+  ZodCustomStringFormat: () => ZodCustomStringFormat,
+  ZodDate: () => ZodDate,
+  ZodDefault: () => ZodDefault,
+  ZodDiscriminatedUnion: () => ZodDiscriminatedUnion,
+  ZodE164: () => ZodE164,
+  ZodEmail: () => ZodEmail,
+  ZodEmoji: () => ZodEmoji,
+  ZodEnum: () => ZodEnum,
+  ZodExactOptional: () => ZodExactOptional,
+  ZodFile: () => ZodFile,
+  ZodFunction: () => ZodFunction,
+  ZodGUID: () => ZodGUID,
+  ZodIBAN: () => ZodIBAN,
+  ZodIPv4: () => ZodIPv4,
+  ZodIPv6: () => ZodIPv6,
+  ZodISODate: () => ZodISODate,
+  ZodISODateTime: () => ZodISODateTime,
+  ZodISODuration: () => ZodISODuration,
+  ZodISOTime: () => ZodISOTime,
+  ZodInstanceOf: () => ZodInstanceOf,
+  ZodIntersection: () => ZodIntersection,
+  ZodJWT: () => ZodJWT,
+  ZodKSUID: () => ZodKSUID,
+  ZodLazy: () => ZodLazy,
+  ZodLiteral: () => ZodLiteral,
+  ZodMAC: () => ZodMAC,
+  ZodMap: () => ZodMap,
+  ZodNaN: () => ZodNaN,
+  ZodNanoID: () => ZodNanoID,
+  ZodNever: () => ZodNever,
+  ZodNonOptional: () => ZodNonOptional,
+  ZodNull: () => ZodNull,
+  ZodNullable: () => ZodNullable,
+  ZodNumber: () => ZodNumber,
+  ZodNumberFormat: () => ZodNumberFormat,
+  ZodObject: () => ZodObject,
+  ZodOptional: () => ZodOptional,
+  ZodPipe: () => ZodPipe,
+  ZodPrefault: () => ZodPrefault,
+  ZodPreprocess: () => ZodPreprocess,
+  ZodPromise: () => ZodPromise,
+  ZodReadonly: () => ZodReadonly,
+  ZodRecord: () => ZodRecord,
+  ZodSet: () => ZodSet,
+  ZodString: () => ZodString,
+  ZodStringFormat: () => ZodStringFormat,
+  ZodSuccess: () => ZodSuccess,
+  ZodSymbol: () => ZodSymbol,
+  ZodTemplateLiteral: () => ZodTemplateLiteral,
+  ZodTransform: () => ZodTransform,
+  ZodTuple: () => ZodTuple,
+  ZodType: () => ZodType,
+  ZodULID: () => ZodULID,
+  ZodURL: () => ZodURL,
+  ZodUUID: () => ZodUUID,
+  ZodUndefined: () => ZodUndefined,
+  ZodUnion: () => ZodUnion,
+  ZodUnknown: () => ZodUnknown,
+  ZodVoid: () => ZodVoid,
+  ZodXID: () => ZodXID,
+  ZodXor: () => ZodXor,
+  _ZodString: () => _ZodString,
+  _default: () => _default2,
+  _function: () => _function,
+  any: () => any,
+  array: () => array,
+  base64: () => base642,
+  base64url: () => base64url2,
+  bigint: () => bigint2,
+  boolean: () => boolean2,
+  catch: () => _catch2,
+  check: () => check,
+  cidrv4: () => cidrv42,
+  cidrv6: () => cidrv62,
+  codec: () => codec,
+  creditCard: () => creditCard2,
+  cuid: () => cuid3,
+  cuid2: () => cuid22,
+  currencyCode: () => currencyCode2,
+  custom: () => custom,
+  date: () => date2,
+  describe: () => describe2,
+  discriminatedUnion: () => discriminatedUnion,
+  e164: () => e1642,
+  email: () => email2,
+  emoji: () => emoji2,
+  enum: () => _enum2,
+  exactOptional: () => exactOptional,
+  file: () => file,
+  float32: () => float32,
+  float64: () => float64,
+  function: () => _function,
+  guid: () => guid2,
+  hash: () => hash,
+  hex: () => hex2,
+  hostname: () => hostname2,
+  httpUrl: () => httpUrl,
+  iban: () => iban2,
+  instanceof: () => _instanceof,
+  int: () => int,
+  int32: () => int32,
+  int64: () => int64,
+  intersection: () => intersection,
+  invertCodec: () => invertCodec,
+  ipv4: () => ipv42,
+  ipv6: () => ipv62,
+  json: () => json,
+  jwt: () => jwt,
+  keyof: () => keyof,
+  ksuid: () => ksuid2,
+  lazy: () => lazy,
+  literal: () => literal,
+  looseObject: () => looseObject,
+  looseRecord: () => looseRecord,
+  mac: () => mac2,
+  map: () => map,
+  meta: () => meta2,
+  nan: () => nan,
+  nanoid: () => nanoid2,
+  nativeEnum: () => nativeEnum,
+  never: () => never,
+  nonoptional: () => nonoptional,
+  null: () => _null3,
+  nullable: () => nullable,
+  nullish: () => nullish2,
+  number: () => number2,
+  object: () => object,
+  optional: () => optional,
+  partialRecord: () => partialRecord,
+  pipe: () => pipe,
+  prefault: () => prefault,
+  preprocess: () => preprocess,
+  promise: () => promise,
+  readonly: () => readonly,
+  record: () => record,
+  refine: () => refine,
+  set: () => set,
+  strictObject: () => strictObject,
+  string: () => string2,
+  stringFormat: () => stringFormat,
+  stringbool: () => stringbool,
+  success: () => success,
+  superRefine: () => superRefine,
+  symbol: () => symbol,
+  templateLiteral: () => templateLiteral,
+  transform: () => transform,
+  tuple: () => tuple,
+  uint32: () => uint32,
+  uint64: () => uint64,
+  ulid: () => ulid2,
+  undefined: () => _undefined3,
+  union: () => union,
+  unknown: () => unknown,
+  url: () => url,
+  uuid: () => uuid2,
+  uuidv4: () => uuidv4,
+  uuidv6: () => uuidv6,
+  uuidv7: () => uuidv7,
+  void: () => _void2,
+  xid: () => xid2,
+  xor: () => xor
+});
 function _ensureDefaultLocale() {
   if (!globalConfig.localeError)
     config(en_default());
@@ -26824,8 +38837,107 @@ function _ensureDefaultMemoizer() {
 function string2(params) {
   return _string(ZodString, params);
 }
+function email2(params) {
+  return _email(ZodEmail, params);
+}
+function guid2(params) {
+  return _guid(ZodGUID, params);
+}
+function uuid2(params) {
+  return _uuid(ZodUUID, params);
+}
+function uuidv4(params) {
+  return _uuidv4(ZodUUID, params);
+}
+function uuidv6(params) {
+  return _uuidv6(ZodUUID, params);
+}
+function uuidv7(params) {
+  return _uuidv7(ZodUUID, params);
+}
 function url(params) {
   return _url(ZodURL, params);
+}
+function httpUrl(params) {
+  return _url(ZodURL, {
+    protocol: httpProtocol,
+    hostname: domain,
+    ...util_exports.normalizeParams(params)
+  });
+}
+function emoji2(params) {
+  return _emoji2(ZodEmoji, params);
+}
+function nanoid2(params) {
+  return _nanoid(ZodNanoID, params);
+}
+function cuid3(params) {
+  return _cuid(ZodCUID, params);
+}
+function cuid22(params) {
+  return _cuid2(ZodCUID2, params);
+}
+function ulid2(params) {
+  return _ulid(ZodULID, params);
+}
+function xid2(params) {
+  return _xid(ZodXID, params);
+}
+function ksuid2(params) {
+  return _ksuid(ZodKSUID, params);
+}
+function ipv42(params) {
+  return _ipv4(ZodIPv4, params);
+}
+function mac2(params) {
+  return _mac(ZodMAC, params);
+}
+function ipv62(params) {
+  return _ipv6(ZodIPv6, params);
+}
+function cidrv42(params) {
+  return _cidrv4(ZodCIDRv4, params);
+}
+function cidrv62(params) {
+  return _cidrv6(ZodCIDRv6, params);
+}
+function base642(params) {
+  return _base64(ZodBase64, params);
+}
+function base64url2(params) {
+  return _base64url(ZodBase64URL, params);
+}
+function e1642(params) {
+  return _e164(ZodE164, params);
+}
+function creditCard2(params) {
+  return _creditCard(ZodCreditCard, params);
+}
+function iban2(params) {
+  return _iban(ZodIBAN, params);
+}
+function jwt(params) {
+  return _jwt(ZodJWT, params);
+}
+function stringFormat(format, fnOrRegex, _params = {}) {
+  return _stringFormat(ZodCustomStringFormat, format, fnOrRegex, _params);
+}
+function hostname2(_params) {
+  return _stringFormat(ZodCustomStringFormat, "hostname", hostname, _params);
+}
+function hex2(_params) {
+  return _stringFormat(ZodCustomStringFormat, "hex", hex, _params);
+}
+function currencyCode2(_params) {
+  return _stringFormat(ZodCustomStringFormat, "currency_code", currencyCode, _params);
+}
+function hash(alg, params) {
+  const enc = params?.enc ?? "hex";
+  const format = `${alg}_${enc}`;
+  const regex = regexes_exports[format];
+  if (!regex)
+    throw new Error(`Unrecognized hash format: ${format}`);
+  return _stringFormat(ZodCustomStringFormat, format, regex, params);
 }
 function number2(params) {
   return _number(ZodNumber, params);
@@ -26833,8 +38945,41 @@ function number2(params) {
 function int(params) {
   return _int(ZodNumberFormat, params);
 }
+function float32(params) {
+  return _float32(ZodNumberFormat, params);
+}
+function float64(params) {
+  return _float64(ZodNumberFormat, params);
+}
+function int32(params) {
+  return _int32(ZodNumberFormat, params);
+}
+function uint32(params) {
+  return _uint32(ZodNumberFormat, params);
+}
 function boolean2(params) {
   return _boolean(ZodBoolean, params);
+}
+function bigint2(params) {
+  return _bigint(ZodBigInt, params);
+}
+function int64(params) {
+  return _int64(ZodBigIntFormat, params);
+}
+function uint64(params) {
+  return _uint64(ZodBigIntFormat, params);
+}
+function symbol(params) {
+  return _symbol(ZodSymbol, params);
+}
+function _undefined3(params) {
+  return _undefined2(ZodUndefined, params);
+}
+function _null3(params) {
+  return _null2(ZodNull, params);
+}
+function any() {
+  return _any(ZodAny);
 }
 function unknown() {
   return _unknown(ZodUnknown);
@@ -26842,8 +38987,18 @@ function unknown() {
 function never(params) {
   return _never(ZodNever, params);
 }
+function _void2(params) {
+  return _void(ZodVoid, params);
+}
+function date2(params) {
+  return _date(ZodDate, params);
+}
 function array(element, params) {
   return _array(ZodArray, element, params);
+}
+function keyof(schema) {
+  const shape = schema._zod.def.shape;
+  return _enum2(Object.keys(shape));
 }
 function object(shape, params) {
   const def = {
@@ -26852,6 +39007,14 @@ function object(shape, params) {
     ...util_exports.normalizeParams(params)
   };
   return new ZodObject(def);
+}
+function strictObject(shape, params) {
+  return new ZodObject({
+    type: "object",
+    shape,
+    catchall: never(),
+    ...util_exports.normalizeParams(params)
+  });
 }
 function looseObject(shape, params) {
   return new ZodObject({
@@ -26868,11 +39031,38 @@ function union(options, params) {
     ...util_exports.normalizeParams(params)
   });
 }
+function xor(options, params) {
+  return new ZodXor({
+    type: "union",
+    options,
+    inclusive: false,
+    ...util_exports.normalizeParams(params)
+  });
+}
+function discriminatedUnion(discriminator, options, params) {
+  return new ZodDiscriminatedUnion({
+    type: "union",
+    options,
+    discriminator,
+    ...util_exports.normalizeParams(params)
+  });
+}
 function intersection(left, right) {
   return new ZodIntersection({
     type: "intersection",
     left,
     right
+  });
+}
+function tuple(items, _paramsOrRest, _params) {
+  const hasRest = _paramsOrRest instanceof $ZodType;
+  const params = hasRest ? _params : _paramsOrRest;
+  const rest = hasRest ? _paramsOrRest : null;
+  return new ZodTuple({
+    type: "tuple",
+    items,
+    rest,
+    ...util_exports.normalizeParams(params)
   });
 }
 function record(keyType, valueType, params) {
@@ -26891,11 +39081,51 @@ function record(keyType, valueType, params) {
     ...util_exports.normalizeParams(params)
   });
 }
-function _enum(values, params) {
-  const entries = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
+function partialRecord(keyType, valueType, params) {
+  return new ZodRecord({
+    type: "record",
+    keyType,
+    valueType,
+    ...util_exports.normalizeParams(params),
+    partial: true
+  });
+}
+function looseRecord(keyType, valueType, params) {
+  return new ZodRecord({
+    type: "record",
+    keyType,
+    valueType,
+    mode: "loose",
+    ...util_exports.normalizeParams(params)
+  });
+}
+function map(keyType, valueType, params) {
+  return new ZodMap({
+    type: "map",
+    keyType,
+    valueType,
+    ...util_exports.normalizeParams(params)
+  });
+}
+function set(valueType, params) {
+  return new ZodSet({
+    type: "set",
+    valueType,
+    ...util_exports.normalizeParams(params)
+  });
+}
+function _enum2(values, params) {
+  const entries2 = Array.isArray(values) ? Object.fromEntries(values.map((v) => [v, v])) : values;
   return new ZodEnum({
     type: "enum",
-    entries,
+    entries: entries2,
+    ...util_exports.normalizeParams(params)
+  });
+}
+function nativeEnum(entries2, params) {
+  return new ZodEnum({
+    type: "enum",
+    entries: entries2,
     ...util_exports.normalizeParams(params)
   });
 }
@@ -26905,6 +39135,9 @@ function literal(value, params) {
     values: Array.isArray(value) ? value : [value],
     ...util_exports.normalizeParams(params)
   });
+}
+function file(params) {
+  return _file(ZodFile, params);
 }
 function transform(fn) {
   return new ZodTransform({
@@ -26933,7 +39166,7 @@ function nullable(innerType) {
 function nullish2(innerType) {
   return optional(nullable(innerType));
 }
-function _default(innerType, defaultValue) {
+function _default2(innerType, defaultValue) {
   return new ZodDefault({
     type: "default",
     innerType,
@@ -26958,12 +39191,21 @@ function nonoptional(innerType, params) {
     ...util_exports.normalizeParams(params)
   });
 }
-function _catch(innerType, catchValue) {
+function success(innerType) {
+  return new ZodSuccess({
+    type: "success",
+    innerType
+  });
+}
+function _catch2(innerType, catchValue) {
   return new ZodCatch({
     type: "catch",
     innerType,
     catchValue: typeof catchValue === "function" ? catchValue : util_exports.constantCatch(catchValue)
   });
+}
+function nan(params) {
+  return _nan(ZodNaN, params);
 }
 function pipe(in_, out) {
   return new ZodPipe({
@@ -26973,11 +39215,67 @@ function pipe(in_, out) {
     // ...util.normalizeParams(params),
   });
 }
+function codec(in_, out, params) {
+  return new ZodCodec({
+    type: "pipe",
+    in: in_,
+    out,
+    transform: params.decode,
+    reverseTransform: params.encode
+  });
+}
+function invertCodec(codec2) {
+  const def = codec2._zod.def;
+  return new ZodCodec({
+    type: "pipe",
+    in: def.out,
+    out: def.in,
+    transform: def.reverseTransform,
+    reverseTransform: def.transform
+  });
+}
 function readonly(innerType) {
   return new ZodReadonly({
     type: "readonly",
     innerType
   });
+}
+function templateLiteral(parts, params) {
+  return new ZodTemplateLiteral({
+    type: "template_literal",
+    parts,
+    ...util_exports.normalizeParams(params)
+  });
+}
+function lazy(getter) {
+  return new ZodLazy({
+    type: "lazy",
+    getter
+  });
+}
+function promise(innerType) {
+  return new ZodPromise({
+    type: "promise",
+    innerType
+  });
+}
+function _function(params) {
+  return new ZodFunction({
+    type: "function",
+    input: Array.isArray(params?.input) ? tuple(params?.input) : params?.input ?? array(unknown()),
+    output: params?.output ?? unknown()
+  });
+}
+function check(fn) {
+  const ch = new $ZodCheck({
+    check: "custom"
+    // ...util.normalizeParams(params),
+  });
+  ch._zod.check = fn;
+  return ch;
+}
+function custom(fn, _params) {
+  return _custom(ZodCustom, fn ?? (() => true), _params);
 }
 function refine(fn, _params = {}) {
   return _refine(ZodCustom, fn, _params);
@@ -26985,12 +39283,48 @@ function refine(fn, _params = {}) {
 function superRefine(fn, params) {
   return _superRefine(fn, params);
 }
-var ZodType, _ZodString, ZodString, ZodStringFormat, ZodISODateTime, ZodISODate, ZodISOTime, ZodISODuration, ZodEmail, ZodGUID, ZodUUID, ZodURL, ZodEmoji, ZodNanoID, ZodCUID, ZodCUID2, ZodULID, ZodXID, ZodKSUID, ZodIPv4, ZodIPv6, ZodCIDRv4, ZodCIDRv6, ZodBase64, ZodBase64URL, ZodE164, ZodJWT, ZodNumber, ZodNumberFormat, ZodBoolean, ZodUnknown, ZodNever, ZodArray, ZodObject, ZodUnion, ZodIntersection, ZodRecord, ZodEnum, ZodLiteral, ZodTransform, ZodOptional, ZodExactOptional, ZodNullable, ZodDefault, ZodPrefault, ZodNonOptional, ZodCatch, ZodPipe, ZodCodec, ZodReadonly, ZodCustom, stringbool;
+function _instanceof(cls, params = {}) {
+  const inst = new ZodInstanceOf({
+    type: "custom",
+    check: "custom",
+    fn: (data) => data instanceof cls,
+    abort: true,
+    ...util_exports.normalizeParams(params)
+  });
+  inst._zod.bag.Class = cls;
+  inst._zod.check = (payload) => {
+    if (!(payload.value instanceof cls)) {
+      payload.issues.push({
+        code: "invalid_type",
+        expected: cls.name,
+        input: payload.value,
+        inst,
+        path: [...inst._zod.def.path ?? []]
+      });
+    }
+  };
+  return inst;
+}
+function json(params) {
+  const jsonSchema = lazy(() => {
+    return union([string2(params), number2(), boolean2(), _null3(), array(jsonSchema), record(string2(), jsonSchema)]);
+  });
+  return jsonSchema;
+}
+function preprocess(fn, schema) {
+  return new ZodPreprocess({
+    type: "pipe",
+    in: transform(fn),
+    out: schema
+  });
+}
+var ZodType, _ZodString, ZodString, ZodStringFormat, ZodISODateTime, ZodISODate, ZodISOTime, ZodISODuration, ZodEmail, ZodGUID, ZodUUID, ZodURL, ZodEmoji, ZodNanoID, ZodCUID, ZodCUID2, ZodULID, ZodXID, ZodKSUID, ZodIPv4, ZodMAC, ZodIPv6, ZodCIDRv4, ZodCIDRv6, ZodBase64, ZodBase64URL, ZodE164, ZodCreditCard, ZodIBAN, ZodJWT, ZodCustomStringFormat, ZodNumber, ZodNumberFormat, ZodBoolean, ZodBigInt, ZodBigIntFormat, ZodSymbol, ZodUndefined, ZodNull, ZodAny, ZodUnknown, ZodNever, ZodVoid, ZodDate, ZodArray, ZodObject, ZodUnion, ZodXor, ZodDiscriminatedUnion, ZodIntersection, ZodTuple, ZodRecord, ZodMap, ZodSet, ZodEnum, ZodLiteral, ZodFile, ZodTransform, ZodOptional, ZodExactOptional, ZodNullable, ZodDefault, ZodPrefault, ZodNonOptional, ZodSuccess, ZodCatch, ZodNaN, ZodPipe, ZodCodec, ZodPreprocess, ZodReadonly, ZodTemplateLiteral, ZodLazy, ZodPromise, ZodFunction, ZodCustom, describe2, meta2, ZodInstanceOf, stringbool;
 var init_schemas2 = __esm({
   "node_modules/zod/v4/classic/schemas.js"() {
     init_core3();
     init_core3();
     init_json_schema_processors();
+    init_regexes();
     init_to_json_schema();
     init_en();
     init_checks2();
@@ -27020,12 +39354,12 @@ var init_schemas2 = __esm({
       brand() {
         return this;
       },
-      register(reg, meta2) {
-        reg.add(this, meta2);
+      register(reg, meta3) {
+        reg.add(this, meta3);
         return this;
       },
-      refine(check2, params) {
-        return this.check(refine(check2, params));
+      refine(check3, params) {
+        return this.check(refine(check3, params));
       },
       superRefine(refinement, params) {
         return this.check(superRefine(refinement, params));
@@ -27061,13 +39395,13 @@ var init_schemas2 = __esm({
         return pipe(this, transform(tx));
       },
       default(d) {
-        return _default(this, d);
+        return _default2(this, d);
       },
       prefault(d) {
         return prefault(this, d);
       },
       catch(params) {
-        return _catch(this, params);
+        return _catch2(this, params);
       },
       pipe(target) {
         return pipe(this, target);
@@ -27135,28 +39469,28 @@ var init_schemas2 = __esm({
         return validateAsync(this, data, params);
       },
       encode: function _encode2(data, params) {
-        return encode(this, data, params, { callee: _encode2 });
+        return encode2(this, data, params, { callee: _encode2 });
       },
       decode: function _decode2(data, params) {
-        return decode(this, data, params, { callee: _decode2 });
+        return decode2(this, data, params, { callee: _decode2 });
       },
       encodeAsync: async function _encodeAsync2(data, params) {
-        return await encodeAsync(this, data, params, { callee: _encodeAsync2 });
+        return await encodeAsync2(this, data, params, { callee: _encodeAsync2 });
       },
       decodeAsync: async function _decodeAsync2(data, params) {
-        return await decodeAsync(this, data, params, { callee: _decodeAsync2 });
+        return await decodeAsync2(this, data, params, { callee: _decodeAsync2 });
       },
       safeEncode(data, params) {
-        return safeEncode(this, data, params);
+        return safeEncode2(this, data, params);
       },
       safeDecode(data, params) {
-        return safeDecode(this, data, params);
+        return safeDecode2(this, data, params);
       },
       async safeEncodeAsync(data, params) {
-        return safeEncodeAsync(this, data, params);
+        return safeEncodeAsync2(this, data, params);
       },
       async safeDecodeAsync(data, params) {
-        return safeDecodeAsync(this, data, params);
+        return safeDecodeAsync2(this, data, params);
       },
       toJSONSchema(params) {
         return createToJSONSchemaMethod(this, {})(params);
@@ -27175,7 +39509,7 @@ var init_schemas2 = __esm({
       (inst, def) => {
         $ZodString.init(inst, def);
         ZodType.init(inst, def);
-        inst._zod.processJSONSchema = (ctx, json, params) => stringProcessor(inst, ctx, json, params);
+        inst._zod.processJSONSchema = (ctx, json2, params) => stringProcessor(inst, ctx, json2, params);
       },
       /* @__PURE__ */ util_exports.derived({
         format: (inst) => aggregateChecks(inst).format ?? null,
@@ -27380,6 +39714,10 @@ var init_schemas2 = __esm({
       $ZodIPv4.init(inst, def);
       ZodStringFormat.init(inst, def);
     });
+    ZodMAC = /* @__PURE__ */ $constructor("ZodMAC", (inst, def) => {
+      $ZodMAC.init(inst, def);
+      ZodStringFormat.init(inst, def);
+    });
     ZodIPv6 = /* @__PURE__ */ $constructor("ZodIPv6", (inst, def) => {
       $ZodIPv6.init(inst, def);
       ZodStringFormat.init(inst, def);
@@ -27404,8 +39742,20 @@ var init_schemas2 = __esm({
       $ZodE164.init(inst, def);
       ZodStringFormat.init(inst, def);
     });
+    ZodCreditCard = /* @__PURE__ */ $constructor("ZodCreditCard", (inst, def) => {
+      $ZodCreditCard.init(inst, def);
+      ZodStringFormat.init(inst, def);
+    });
+    ZodIBAN = /* @__PURE__ */ $constructor("ZodIBAN", (inst, def) => {
+      $ZodIBAN.init(inst, def);
+      ZodStringFormat.init(inst, def);
+    });
     ZodJWT = /* @__PURE__ */ $constructor("ZodJWT", (inst, def) => {
       $ZodJWT.init(inst, def);
+      ZodStringFormat.init(inst, def);
+    });
+    ZodCustomStringFormat = /* @__PURE__ */ $constructor("ZodCustomStringFormat", (inst, def) => {
+      $ZodCustomStringFormat.init(inst, def);
       ZodStringFormat.init(inst, def);
     });
     ZodNumber = /* @__PURE__ */ $constructor(
@@ -27413,7 +39763,7 @@ var init_schemas2 = __esm({
       (inst, def) => {
         $ZodNumber.init(inst, def);
         ZodType.init(inst, def);
-        inst._zod.processJSONSchema = (ctx, json, params) => numberProcessor(inst, ctx, json, params);
+        inst._zod.processJSONSchema = (ctx, json2, params) => numberProcessor(inst, ctx, json2, params);
         inst.isFinite = true;
       },
       /* @__PURE__ */ util_exports.derived({
@@ -27485,23 +39835,119 @@ var init_schemas2 = __esm({
     ZodBoolean = /* @__PURE__ */ $constructor("ZodBoolean", (inst, def) => {
       $ZodBoolean.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json, params) => booleanProcessor(inst, ctx, json, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => booleanProcessor(inst, ctx, json2, params);
+    });
+    ZodBigInt = /* @__PURE__ */ $constructor(
+      "ZodBigInt",
+      (inst, def) => {
+        $ZodBigInt.init(inst, def);
+        ZodType.init(inst, def);
+        inst._zod.processJSONSchema = (ctx, json2, params) => bigintProcessor(inst, ctx, json2, params);
+      },
+      /* @__PURE__ */ util_exports.derived({
+        minValue: (inst) => aggregateChecks(inst).minimum ?? null,
+        maxValue: (inst) => aggregateChecks(inst).maximum ?? null,
+        format: (inst) => aggregateChecks(inst).format ?? null
+      }, {
+        gte(value, params) {
+          return this.check(_gte(value, params));
+        },
+        min(value, params) {
+          return this.check(_gte(value, params));
+        },
+        gt(value, params) {
+          return this.check(_gt(value, params));
+        },
+        lt(value, params) {
+          return this.check(_lt(value, params));
+        },
+        lte(value, params) {
+          return this.check(_lte(value, params));
+        },
+        max(value, params) {
+          return this.check(_lte(value, params));
+        },
+        positive(params) {
+          return this.check(_gt(BigInt(0), params));
+        },
+        negative(params) {
+          return this.check(_lt(BigInt(0), params));
+        },
+        nonpositive(params) {
+          return this.check(_lte(BigInt(0), params));
+        },
+        nonnegative(params) {
+          return this.check(_gte(BigInt(0), params));
+        },
+        multipleOf(value, params) {
+          return this.check(_multipleOf(value, params));
+        }
+      })
+    );
+    ZodBigIntFormat = /* @__PURE__ */ $constructor("ZodBigIntFormat", (inst, def) => {
+      $ZodBigIntFormat.init(inst, def);
+      ZodBigInt.init(inst, def);
+    });
+    ZodSymbol = /* @__PURE__ */ $constructor("ZodSymbol", (inst, def) => {
+      $ZodSymbol.init(inst, def);
+      ZodType.init(inst, def);
+      inst._zod.processJSONSchema = (ctx, json2, params) => symbolProcessor(inst, ctx, json2, params);
+    });
+    ZodUndefined = /* @__PURE__ */ $constructor("ZodUndefined", (inst, def) => {
+      $ZodUndefined.init(inst, def);
+      ZodType.init(inst, def);
+      inst._zod.processJSONSchema = (ctx, json2, params) => undefinedProcessor(inst, ctx, json2, params);
+    });
+    ZodNull = /* @__PURE__ */ $constructor("ZodNull", (inst, def) => {
+      $ZodNull.init(inst, def);
+      ZodType.init(inst, def);
+      inst._zod.processJSONSchema = (ctx, json2, params) => nullProcessor(inst, ctx, json2, params);
+    });
+    ZodAny = /* @__PURE__ */ $constructor("ZodAny", (inst, def) => {
+      $ZodAny.init(inst, def);
+      ZodType.init(inst, def);
+      inst._zod.processJSONSchema = (ctx, json2, params) => anyProcessor(inst, ctx, json2, params);
     });
     ZodUnknown = /* @__PURE__ */ $constructor("ZodUnknown", (inst, def) => {
       $ZodUnknown.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json, params) => unknownProcessor(inst, ctx, json, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => unknownProcessor(inst, ctx, json2, params);
     });
     ZodNever = /* @__PURE__ */ $constructor("ZodNever", (inst, def) => {
       $ZodNever.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json, params) => neverProcessor(inst, ctx, json, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => neverProcessor(inst, ctx, json2, params);
     });
+    ZodVoid = /* @__PURE__ */ $constructor("ZodVoid", (inst, def) => {
+      $ZodVoid.init(inst, def);
+      ZodType.init(inst, def);
+      inst._zod.processJSONSchema = (ctx, json2, params) => voidProcessor(inst, ctx, json2, params);
+    });
+    ZodDate = /* @__PURE__ */ $constructor(
+      "ZodDate",
+      (inst, def) => {
+        $ZodDate.init(inst, def);
+        ZodType.init(inst, def);
+        inst._zod.processJSONSchema = (ctx, json2, params) => dateProcessor(inst, ctx, json2, params);
+        inst.min = (value, params) => inst.check(_gte(value, params));
+        inst.max = (value, params) => inst.check(_lte(value, params));
+      },
+      /* @__PURE__ */ util_exports.derived({
+        minDate: (inst) => {
+          const { minimum } = aggregateChecks(inst);
+          return minimum ? new Date(minimum) : null;
+        },
+        maxDate: (inst) => {
+          const { maximum } = aggregateChecks(inst);
+          return maximum ? new Date(maximum) : null;
+        }
+      }, {})
+    );
     ZodArray = /* @__PURE__ */ $constructor("ZodArray", (inst, def) => {
       _ensureDefaultMemoizer();
       $ZodArray.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json, params) => arrayProcessor(inst, ctx, json, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => arrayProcessor(inst, ctx, json2, params);
       inst.element = def.element;
     }, {
       min(n, params) {
@@ -27524,11 +39970,11 @@ var init_schemas2 = __esm({
       _ensureDefaultMemoizer();
       $ZodObjectJIT.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json, params) => objectProcessor(inst, ctx, json, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => objectProcessor(inst, ctx, json2, params);
       util_exports.installLazyProp(inst, "shape", (self) => self._zod.def.shape, false);
     }, {
       keyof() {
-        return _enum(Object.keys(this._zod.def.shape));
+        return _enum2(Object.keys(this._zod.def.shape));
       },
       catchall(catchall) {
         return this.clone(util_exports.mergeDefs(this._zod.def, { catchall }));
@@ -27573,26 +40019,80 @@ var init_schemas2 = __esm({
     ZodUnion = /* @__PURE__ */ $constructor("ZodUnion", (inst, def) => {
       $ZodUnion.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json, params) => unionProcessor(inst, ctx, json, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params);
       inst.options = def.options;
+    });
+    ZodXor = /* @__PURE__ */ $constructor("ZodXor", (inst, def) => {
+      ZodUnion.init(inst, def);
+      $ZodXor.init(inst, def);
+      inst._zod.processJSONSchema = (ctx, json2, params) => unionProcessor(inst, ctx, json2, params);
+      inst.options = def.options;
+    });
+    ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("ZodDiscriminatedUnion", (inst, def) => {
+      ZodUnion.init(inst, def);
+      $ZodDiscriminatedUnion.init(inst, def);
     });
     ZodIntersection = /* @__PURE__ */ $constructor("ZodIntersection", (inst, def) => {
       $ZodIntersection.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json, params) => intersectionProcessor(inst, ctx, json, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => intersectionProcessor(inst, ctx, json2, params);
+    });
+    ZodTuple = /* @__PURE__ */ $constructor("ZodTuple", (inst, def) => {
+      _ensureDefaultMemoizer();
+      $ZodTuple.init(inst, def);
+      ZodType.init(inst, def);
+      inst._zod.processJSONSchema = (ctx, json2, params) => tupleProcessor(inst, ctx, json2, params);
+    }, {
+      rest(rest) {
+        return this.clone({
+          ...this._zod.def,
+          rest
+        });
+      },
+      partial() {
+        const def = this._zod.def;
+        if (def.checks?.length)
+          throw new Error(".partial() cannot be used on tuple schemas containing refinements");
+        return this.clone({
+          ...def,
+          items: def.items.map((item) => new ZodOptional({ type: "optional", innerType: item }))
+        });
+      }
     });
     ZodRecord = /* @__PURE__ */ $constructor("ZodRecord", (inst, def) => {
       _ensureDefaultMemoizer();
       $ZodRecord.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json, params) => recordProcessor(inst, ctx, json, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => recordProcessor(inst, ctx, json2, params);
       inst.keyType = def.keyType;
       inst.valueType = def.valueType;
+    });
+    ZodMap = /* @__PURE__ */ $constructor("ZodMap", (inst, def) => {
+      _ensureDefaultMemoizer();
+      $ZodMap.init(inst, def);
+      ZodType.init(inst, def);
+      inst._zod.processJSONSchema = (ctx, json2, params) => mapProcessor(inst, ctx, json2, params);
+      inst.keyType = def.keyType;
+      inst.valueType = def.valueType;
+      inst.min = (...args) => inst.check(_minSize(...args));
+      inst.nonempty = (params) => inst.check(_minSize(1, params));
+      inst.max = (...args) => inst.check(_maxSize(...args));
+      inst.size = (...args) => inst.check(_size(...args));
+    });
+    ZodSet = /* @__PURE__ */ $constructor("ZodSet", (inst, def) => {
+      _ensureDefaultMemoizer();
+      $ZodSet.init(inst, def);
+      ZodType.init(inst, def);
+      inst._zod.processJSONSchema = (ctx, json2, params) => setProcessor(inst, ctx, json2, params);
+      inst.min = (...args) => inst.check(_minSize(...args));
+      inst.nonempty = (params) => inst.check(_minSize(1, params));
+      inst.max = (...args) => inst.check(_maxSize(...args));
+      inst.size = (...args) => inst.check(_size(...args));
     });
     ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
       $ZodEnum.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json, params) => enumProcessor(inst, ctx, json, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => enumProcessor(inst, ctx, json2, params);
       inst.enum = def.entries;
       inst.options = [...inst._zod.values];
       const keys = new Set(Object.keys(def.entries));
@@ -27630,7 +40130,7 @@ var init_schemas2 = __esm({
     ZodLiteral = /* @__PURE__ */ $constructor("ZodLiteral", (inst, def) => {
       $ZodLiteral.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json, params) => literalProcessor(inst, ctx, json, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => literalProcessor(inst, ctx, json2, params);
       inst.values = new Set(def.values);
       Object.defineProperty(inst, "value", {
         get() {
@@ -27641,11 +40141,19 @@ var init_schemas2 = __esm({
         }
       });
     });
+    ZodFile = /* @__PURE__ */ $constructor("ZodFile", (inst, def) => {
+      $ZodFile.init(inst, def);
+      ZodType.init(inst, def);
+      inst._zod.processJSONSchema = (ctx, json2, params) => fileProcessor(inst, ctx, json2, params);
+      inst.min = (size2, params) => inst.check(_minSize(size2, params));
+      inst.max = (size2, params) => inst.check(_maxSize(size2, params));
+      inst.mime = (types3, params) => inst.check(_mime(Array.isArray(types3) ? types3 : [types3], params));
+    });
     ZodTransform = /* @__PURE__ */ $constructor("ZodTransform", (inst, def) => {
       _ensureDefaultMemoizer();
       $ZodTransform.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json, params) => transformProcessor(inst, ctx, json, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => transformProcessor(inst, ctx, json2, params);
       inst._zod.parse = (payload, _ctx) => {
         if (_ctx.direction === "backward") {
           throw new $ZodEncodeError(inst.constructor.name);
@@ -27664,65 +40172,76 @@ var init_schemas2 = __esm({
             payload.issues.push(util_exports.issue(_issue));
           }
         };
-        const output = def.transform(payload.value, payload);
-        if (output instanceof Promise) {
-          return output.then((output2) => {
-            payload.value = output2;
+        const output2 = def.transform(payload.value, payload);
+        if (output2 instanceof Promise) {
+          return output2.then((output3) => {
+            payload.value = output3;
             return payload;
           });
         }
-        payload.value = output;
+        payload.value = output2;
         return payload;
       };
     });
     ZodOptional = /* @__PURE__ */ $constructor("ZodOptional", (inst, def) => {
       $ZodOptional.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json, params) => optionalProcessor(inst, ctx, json, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => optionalProcessor(inst, ctx, json2, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodExactOptional = /* @__PURE__ */ $constructor("ZodExactOptional", (inst, def) => {
       $ZodExactOptional.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json, params) => optionalProcessor(inst, ctx, json, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => optionalProcessor(inst, ctx, json2, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodNullable = /* @__PURE__ */ $constructor("ZodNullable", (inst, def) => {
       $ZodNullable.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json, params) => nullableProcessor(inst, ctx, json, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => nullableProcessor(inst, ctx, json2, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodDefault = /* @__PURE__ */ $constructor("ZodDefault", (inst, def) => {
       $ZodDefault.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json, params) => defaultProcessor(inst, ctx, json, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => defaultProcessor(inst, ctx, json2, params);
       inst.unwrap = () => inst._zod.def.innerType;
       inst.removeDefault = inst.unwrap;
     });
     ZodPrefault = /* @__PURE__ */ $constructor("ZodPrefault", (inst, def) => {
       $ZodPrefault.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json, params) => prefaultProcessor(inst, ctx, json, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => prefaultProcessor(inst, ctx, json2, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodNonOptional = /* @__PURE__ */ $constructor("ZodNonOptional", (inst, def) => {
       $ZodNonOptional.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json, params) => nonoptionalProcessor(inst, ctx, json, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => nonoptionalProcessor(inst, ctx, json2, params);
+      inst.unwrap = () => inst._zod.def.innerType;
+    });
+    ZodSuccess = /* @__PURE__ */ $constructor("ZodSuccess", (inst, def) => {
+      $ZodSuccess.init(inst, def);
+      ZodType.init(inst, def);
+      inst._zod.processJSONSchema = (ctx, json2, params) => successProcessor(inst, ctx, json2, params);
       inst.unwrap = () => inst._zod.def.innerType;
     });
     ZodCatch = /* @__PURE__ */ $constructor("ZodCatch", (inst, def) => {
       $ZodCatch.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json, params) => catchProcessor(inst, ctx, json, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => catchProcessor(inst, ctx, json2, params);
       inst.unwrap = () => inst._zod.def.innerType;
       inst.removeCatch = inst.unwrap;
+    });
+    ZodNaN = /* @__PURE__ */ $constructor("ZodNaN", (inst, def) => {
+      $ZodNaN.init(inst, def);
+      ZodType.init(inst, def);
+      inst._zod.processJSONSchema = (ctx, json2, params) => nanProcessor(inst, ctx, json2, params);
     });
     ZodPipe = /* @__PURE__ */ $constructor("ZodPipe", (inst, def) => {
       $ZodPipe.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json, params) => pipeProcessor(inst, ctx, json, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => pipeProcessor(inst, ctx, json2, params);
       inst.in = def.in;
       inst.out = def.out;
     });
@@ -27730,16 +40249,51 @@ var init_schemas2 = __esm({
       ZodPipe.init(inst, def);
       $ZodCodec.init(inst, def);
     });
+    ZodPreprocess = /* @__PURE__ */ $constructor("ZodPreprocess", (inst, def) => {
+      ZodPipe.init(inst, def);
+      $ZodPreprocess.init(inst, def);
+    });
     ZodReadonly = /* @__PURE__ */ $constructor("ZodReadonly", (inst, def) => {
       $ZodReadonly.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json, params) => readonlyProcessor(inst, ctx, json, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => readonlyProcessor(inst, ctx, json2, params);
       inst.unwrap = () => inst._zod.def.innerType;
+    });
+    ZodTemplateLiteral = /* @__PURE__ */ $constructor("ZodTemplateLiteral", (inst, def) => {
+      $ZodTemplateLiteral.init(inst, def);
+      ZodType.init(inst, def);
+      inst._zod.processJSONSchema = (ctx, json2, params) => templateLiteralProcessor(inst, ctx, json2, params);
+    });
+    ZodLazy = /* @__PURE__ */ $constructor("ZodLazy", (inst, def) => {
+      $ZodLazy.init(inst, def);
+      ZodType.init(inst, def);
+      inst._zod.processJSONSchema = (ctx, json2, params) => lazyProcessor(inst, ctx, json2, params);
+      inst.unwrap = () => inst._zod.def.getter();
+    });
+    ZodPromise = /* @__PURE__ */ $constructor("ZodPromise", (inst, def) => {
+      $ZodPromise.init(inst, def);
+      ZodType.init(inst, def);
+      inst._zod.processJSONSchema = (ctx, json2, params) => promiseProcessor(inst, ctx, json2, params);
+      inst.unwrap = () => inst._zod.def.innerType;
+    });
+    ZodFunction = /* @__PURE__ */ $constructor("ZodFunction", (inst, def) => {
+      $ZodFunction.init(inst, def);
+      ZodType.init(inst, def);
+      inst._zod.processJSONSchema = (ctx, json2, params) => functionProcessor(inst, ctx, json2, params);
     });
     ZodCustom = /* @__PURE__ */ $constructor("ZodCustom", (inst, def) => {
       $ZodCustom.init(inst, def);
       ZodType.init(inst, def);
-      inst._zod.processJSONSchema = (ctx, json, params) => customProcessor(inst, ctx, json, params);
+      inst._zod.processJSONSchema = (ctx, json2, params) => customProcessor(inst, ctx, json2, params);
+    });
+    describe2 = describe;
+    meta2 = meta;
+    ZodInstanceOf = /* @__PURE__ */ $constructor("ZodInstanceOf", (inst, def) => {
+      ZodCustom.init(inst, def);
+    }, {
+      properties(shape, params) {
+        return this.check(_properties(shape, params));
+      }
     });
     stringbool = (...args) => _stringbool({
       Codec: ZodCodec,
@@ -27750,27 +40304,1321 @@ var init_schemas2 = __esm({
 });
 
 // node_modules/zod/v4/classic/compat.js
-var ZodFirstPartyTypeKind;
+function setErrorMap(map2) {
+  config({
+    customError: map2
+  });
+}
+function getErrorMap() {
+  return config().customError;
+}
+var ZodIssueCode, ZodFirstPartyTypeKind;
 var init_compat = __esm({
   "node_modules/zod/v4/classic/compat.js"() {
+    init_core3();
+    ZodIssueCode = {
+      invalid_type: "invalid_type",
+      too_big: "too_big",
+      too_small: "too_small",
+      invalid_format: "invalid_format",
+      not_multiple_of: "not_multiple_of",
+      unrecognized_keys: "unrecognized_keys",
+      invalid_union: "invalid_union",
+      invalid_key: "invalid_key",
+      invalid_element: "invalid_element",
+      invalid_value: "invalid_value",
+      custom: "custom"
+    };
     /* @__PURE__ */ (function(ZodFirstPartyTypeKind2) {
     })(ZodFirstPartyTypeKind || (ZodFirstPartyTypeKind = {}));
   }
 });
 
 // node_modules/zod/v4/classic/iso.js
+var iso_exports = {};
+__export(iso_exports, {
+  ZodISODate: () => ZodISODate,
+  ZodISODateTime: () => ZodISODateTime,
+  ZodISODuration: () => ZodISODuration,
+  ZodISOTime: () => ZodISOTime,
+  date: () => date3,
+  datetime: () => datetime2,
+  duration: () => duration2,
+  time: () => time2
+});
+function datetime2(params) {
+  return _isoDateTime(ZodISODateTime, params);
+}
+function date3(params) {
+  return _isoDate(ZodISODate, params);
+}
+function time2(params) {
+  return _isoTime(ZodISOTime, params);
+}
+function duration2(params) {
+  return _isoDuration(ZodISODuration, params);
+}
 var init_iso = __esm({
   "node_modules/zod/v4/classic/iso.js"() {
+    init_core3();
+    init_schemas2();
+    init_schemas2();
+  }
+});
+
+// node_modules/zod/v4/classic/from-json-schema.js
+function detectVersion(schema, defaultTarget) {
+  const $schema = schema.$schema;
+  if ($schema === "https://json-schema.org/draft/2020-12/schema") {
+    return "draft-2020-12";
+  }
+  if ($schema === "http://json-schema.org/draft-07/schema#") {
+    return "draft-7";
+  }
+  if ($schema === "http://json-schema.org/draft-04/schema#") {
+    return "draft-4";
+  }
+  return defaultTarget ?? "draft-2020-12";
+}
+function applyMinItems(items, minItems) {
+  return items.map((item, index) => index < minItems ? item : item.optional());
+}
+function decodeJSONPointerSegment(segment) {
+  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+function resolveRef(ref, ctx) {
+  if (!ref.startsWith("#")) {
+    throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
+  }
+  const path10 = ref.slice(1).split("/").filter(Boolean);
+  if (path10.length === 0) {
+    return ctx.rootSchema;
+  }
+  const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
+  if (path10[0] === defsKey) {
+    const key = path10[1] === void 0 ? void 0 : decodeJSONPointerSegment(path10[1]);
+    if (!key || !ctx.defs[key]) {
+      throw new Error(`Reference not found: ${ref}`);
+    }
+    return ctx.defs[key];
+  }
+  throw new Error(`Reference not found: ${ref}`);
+}
+function checkObjectGuards(objectSchema, guards) {
+  const guard = z.transform((value) => value).check((payload) => {
+    const value = payload.value;
+    if (typeof value !== "object" || value === null || Array.isArray(value))
+      return;
+    const keys = Object.getOwnPropertyNames(value);
+    if (guards.minProperties !== void 0 && keys.length < guards.minProperties) {
+      payload.issues.push({
+        origin: "object",
+        code: "too_small",
+        minimum: guards.minProperties,
+        inclusive: true,
+        message: `Too small: expected object to have >=${guards.minProperties} properties`,
+        input: value,
+        inst: objectSchema,
+        continue: true
+      });
+    }
+    if (guards.maxProperties !== void 0 && keys.length > guards.maxProperties) {
+      payload.issues.push({
+        origin: "object",
+        code: "too_big",
+        maximum: guards.maxProperties,
+        inclusive: true,
+        message: `Too big: expected object to have <=${guards.maxProperties} properties`,
+        input: value,
+        inst: objectSchema,
+        continue: true
+      });
+    }
+    if (guards.keySchema) {
+      for (const key of keys) {
+        const result = guards.keySchema.safeParse(key);
+        if (result.success)
+          continue;
+        payload.issues.push({
+          code: "invalid_key",
+          origin: "record",
+          issues: result.error.issues,
+          input: key,
+          path: [key],
+          continue: true
+        });
+      }
+    }
+  });
+  return guard.pipe(objectSchema);
+}
+function canonicalKey(value, seen) {
+  if (value === null)
+    return "z";
+  const type = typeof value;
+  if (type !== "object") {
+    if (type === "number" && Number.isNaN(value))
+      return null;
+    const raw = String(value);
+    return `${type[0]}${raw.length}:${raw}`;
+  }
+  if (seen.has(value))
+    return null;
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) {
+      const parts2 = [];
+      for (const item of value) {
+        const key = canonicalKey(item, seen);
+        if (key === null)
+          return null;
+        parts2.push(key);
+      }
+      return `a${parts2.length}:[${parts2.join(",")}]`;
+    }
+    const keys = Object.keys(value).sort();
+    const parts = [];
+    for (const k of keys) {
+      const key = canonicalKey(value[k], seen);
+      if (key === null)
+        return null;
+      parts.push(`${k.length}:${k}=${key}`);
+    }
+    return `o${parts.length}:{${parts.join(",")}}`;
+  } finally {
+    seen.delete(value);
+  }
+}
+function containsRef(value) {
+  if (typeof value !== "object" || value === null)
+    return false;
+  if (Array.isArray(value))
+    return value.some(containsRef);
+  if (typeof value.$ref === "string")
+    return true;
+  return Object.entries(value).some(([key, sub]) => {
+    if (SCHEMA_KEYWORDS.has(key))
+      return containsRef(sub);
+    if (!SCHEMA_MAP_KEYWORDS.has(key) || typeof sub !== "object" || sub === null)
+      return false;
+    return Object.values(sub).some(containsRef);
+  });
+}
+function plural(n) {
+  return n === 1 ? "element" : "elements";
+}
+function checkArrayGuards(arraySchema, guards) {
+  const guard = z.transform((value) => value).check((payload) => {
+    const items = payload.value;
+    if (!Array.isArray(items))
+      return;
+    if (guards.uniqueItems === true) {
+      const firstSeen = /* @__PURE__ */ new Map();
+      for (let i = 0; i < items.length; i++) {
+        const key = canonicalKey(items[i], /* @__PURE__ */ new Set());
+        if (key === null)
+          continue;
+        const first = firstSeen.get(key);
+        if (first === void 0) {
+          firstSeen.set(key, i);
+          continue;
+        }
+        payload.issues.push({
+          code: "custom",
+          message: `Array items must be unique: element at index ${i} duplicates the one at index ${first}`,
+          input: items,
+          path: [i],
+          continue: true
+        });
+      }
+    }
+    if (guards.containsSchema) {
+      const minContains = guards.minContains ?? 1;
+      const ceiling = guards.maxContains !== void 0 ? guards.maxContains + 1 : Number.POSITIVE_INFINITY;
+      let matches = 0;
+      for (const item of items) {
+        if (guards.containsSchema.safeParse(item).success && ++matches >= ceiling)
+          break;
+      }
+      if (matches < minContains) {
+        payload.issues.push({
+          code: "custom",
+          message: `Array must contain at least ${minContains} matching ${plural(minContains)}; found ${matches}`,
+          input: items,
+          continue: true
+        });
+      }
+      if (guards.maxContains !== void 0 && matches > guards.maxContains) {
+        payload.issues.push({
+          code: "custom",
+          message: `Array must contain at most ${guards.maxContains} matching ${plural(guards.maxContains)}`,
+          input: items,
+          continue: true
+        });
+      }
+    }
+  });
+  return guard.pipe(arraySchema);
+}
+function getTupleRest(restSchema, ctx) {
+  if (restSchema === false) {
+    return void 0;
+  }
+  if (restSchema === void 0 || restSchema === true) {
+    return z.any();
+  }
+  return convertSchema(restSchema, ctx);
+}
+function convertBaseSchema(schema, ctx) {
+  if (schema.not !== void 0) {
+    if (typeof schema.not === "object" && Object.keys(schema.not).length === 0) {
+      return z.never();
+    }
+    throw new Error("not is not supported in Zod (except { not: {} } for never)");
+  }
+  if (schema.unevaluatedItems !== void 0) {
+    throw new Error("unevaluatedItems is not supported");
+  }
+  if (schema.unevaluatedProperties !== void 0) {
+    throw new Error("unevaluatedProperties is not supported");
+  }
+  if (schema.if !== void 0 || schema.then !== void 0 || schema.else !== void 0) {
+    throw new Error("Conditional schemas (if/then/else) are not supported");
+  }
+  if (schema.dependentSchemas !== void 0 || schema.dependentRequired !== void 0) {
+    throw new Error("dependentSchemas and dependentRequired are not supported");
+  }
+  if (schema.$ref) {
+    const refPath = schema.$ref;
+    if (ctx.refs.has(refPath)) {
+      return ctx.refs.get(refPath);
+    }
+    if (ctx.processing.has(refPath)) {
+      return z.lazy(() => {
+        if (!ctx.refs.has(refPath)) {
+          throw new Error(`Circular reference not resolved: ${refPath}`);
+        }
+        return ctx.refs.get(refPath);
+      });
+    }
+    ctx.processing.add(refPath);
+    const resolved = resolveRef(refPath, ctx);
+    const zodSchema2 = convertSchema(resolved, ctx);
+    ctx.refs.set(refPath, zodSchema2);
+    ctx.processing.delete(refPath);
+    return zodSchema2;
+  }
+  if (schema.enum !== void 0) {
+    const enumValues = schema.enum;
+    if (ctx.version === "openapi-3.0" && schema.nullable === true && enumValues.length === 1 && enumValues[0] === null) {
+      return z.null();
+    }
+    if (enumValues.length === 0) {
+      return z.never();
+    }
+    if (enumValues.length === 1) {
+      return z.literal(enumValues[0]);
+    }
+    if (enumValues.every((v) => typeof v === "string")) {
+      return z.enum(enumValues);
+    }
+    const literalSchemas = enumValues.map((v) => z.literal(v));
+    if (literalSchemas.length < 2) {
+      return literalSchemas[0];
+    }
+    return z.union([literalSchemas[0], literalSchemas[1], ...literalSchemas.slice(2)]);
+  }
+  if (schema.const !== void 0) {
+    return z.literal(schema.const);
+  }
+  const type = schema.type;
+  if (Array.isArray(type)) {
+    const typeSchemas = type.map((t) => {
+      const typeSchema = { ...schema, type: t };
+      return convertBaseSchema(typeSchema, ctx);
+    });
+    if (typeSchemas.length === 0) {
+      return z.never();
+    }
+    if (typeSchemas.length === 1) {
+      return typeSchemas[0];
+    }
+    return z.union(typeSchemas);
+  }
+  if (!type) {
+    return z.any();
+  }
+  let zodSchema;
+  switch (type) {
+    case "string": {
+      let stringSchema = z.string();
+      if (schema.format) {
+        const format = schema.format;
+        if (format === "email") {
+          stringSchema = stringSchema.check(z.email());
+        } else if (format === "uri" || format === "uri-reference") {
+          stringSchema = stringSchema.check(z.url());
+        } else if (format === "uuid" || format === "guid") {
+          stringSchema = stringSchema.check(z.uuid());
+        } else if (format === "date-time") {
+          stringSchema = stringSchema.check(z.iso.datetime({ offset: true }));
+        } else if (format === "date") {
+          stringSchema = stringSchema.check(z.iso.date());
+        } else if (format === "time") {
+          stringSchema = stringSchema.check(z.regex(fullTime));
+        } else if (format === "duration") {
+          stringSchema = stringSchema.check(z.iso.duration());
+        } else if (format === "hostname") {
+          stringSchema = stringSchema.check(z.hostname());
+        } else if (format === "ipv4") {
+          stringSchema = stringSchema.check(z.ipv4());
+        } else if (format === "ipv6") {
+          stringSchema = stringSchema.check(z.ipv6());
+        } else if (format === "mac") {
+          stringSchema = stringSchema.check(z.mac());
+        } else if (format === "cidr") {
+          stringSchema = stringSchema.check(z.cidrv4());
+        } else if (format === "cidr-v6") {
+          stringSchema = stringSchema.check(z.cidrv6());
+        } else if (format === "base64") {
+          stringSchema = stringSchema.check(z.base64());
+        } else if (format === "base64url") {
+          stringSchema = stringSchema.check(z.base64url());
+        } else if (format === "e164") {
+          stringSchema = stringSchema.check(z.e164());
+        } else if (format === "credit_card") {
+          stringSchema = stringSchema.check(z.creditCard());
+        } else if (format === "iban") {
+          stringSchema = stringSchema.check(z.iban());
+        } else if (format === "jwt") {
+          stringSchema = stringSchema.check(z.jwt());
+        } else if (format === "emoji") {
+          stringSchema = stringSchema.check(z.emoji());
+        } else if (format === "nanoid") {
+          stringSchema = stringSchema.check(z.nanoid());
+        } else if (format === "cuid") {
+          stringSchema = stringSchema.check(z.cuid());
+        } else if (format === "cuid2") {
+          stringSchema = stringSchema.check(z.cuid2());
+        } else if (format === "ulid") {
+          stringSchema = stringSchema.check(z.ulid());
+        } else if (format === "xid") {
+          stringSchema = stringSchema.check(z.xid());
+        } else if (format === "ksuid") {
+          stringSchema = stringSchema.check(z.ksuid());
+        }
+      }
+      if (typeof schema.minLength === "number") {
+        stringSchema = stringSchema.min(schema.minLength);
+      }
+      if (typeof schema.maxLength === "number") {
+        stringSchema = stringSchema.max(schema.maxLength);
+      }
+      if (schema.pattern) {
+        stringSchema = stringSchema.regex(new RegExp(schema.pattern));
+      }
+      zodSchema = stringSchema;
+      break;
+    }
+    case "number":
+    case "integer": {
+      let numberSchema = type === "integer" ? z.number().int() : z.number();
+      if (typeof schema.minimum === "number" && schema.exclusiveMinimum !== true) {
+        numberSchema = numberSchema.min(schema.minimum);
+      }
+      if (typeof schema.maximum === "number" && schema.exclusiveMaximum !== true) {
+        numberSchema = numberSchema.max(schema.maximum);
+      }
+      if (typeof schema.exclusiveMinimum === "number") {
+        numberSchema = numberSchema.gt(schema.exclusiveMinimum);
+      } else if (schema.exclusiveMinimum === true && typeof schema.minimum === "number") {
+        numberSchema = numberSchema.gt(schema.minimum);
+      }
+      if (typeof schema.exclusiveMaximum === "number") {
+        numberSchema = numberSchema.lt(schema.exclusiveMaximum);
+      } else if (schema.exclusiveMaximum === true && typeof schema.maximum === "number") {
+        numberSchema = numberSchema.lt(schema.maximum);
+      }
+      if (typeof schema.multipleOf === "number") {
+        numberSchema = numberSchema.multipleOf(schema.multipleOf);
+      }
+      zodSchema = numberSchema;
+      break;
+    }
+    case "boolean": {
+      zodSchema = z.boolean();
+      break;
+    }
+    case "null": {
+      zodSchema = z.null();
+      break;
+    }
+    case "object": {
+      const shape = {};
+      const properties = schema.properties || {};
+      const requiredSet = new Set(schema.required || []);
+      const additionalSchema = typeof schema.additionalProperties === "object" ? convertSchema(schema.additionalProperties, ctx) : void 0;
+      for (const [key, propSchema] of Object.entries(properties)) {
+        const propZodSchema = convertSchema(propSchema, ctx);
+        assignProp(shape, key, requiredSet.has(key) ? propZodSchema : propZodSchema.optional());
+      }
+      if (schema.patternProperties) {
+        const patternProps = schema.patternProperties;
+        const patternKeys = Object.keys(patternProps);
+        const looseRecords = [];
+        for (const pattern of patternKeys) {
+          const patternValue = convertSchema(patternProps[pattern], ctx);
+          const keySchema = z.string().regex(new RegExp(pattern));
+          looseRecords.push(z.looseRecord(keySchema, patternValue));
+        }
+        const schemasToIntersect = [];
+        if (Object.keys(shape).length > 0) {
+          schemasToIntersect.push(z.object(shape).passthrough());
+        }
+        schemasToIntersect.push(...looseRecords);
+        if (schemasToIntersect.length === 0) {
+          zodSchema = z.object({}).passthrough();
+        } else if (schemasToIntersect.length === 1) {
+          zodSchema = schemasToIntersect[0];
+        } else {
+          let result = z.intersection(schemasToIntersect[0], schemasToIntersect[1]);
+          for (let i = 2; i < schemasToIntersect.length; i++) {
+            result = z.intersection(result, schemasToIntersect[i]);
+          }
+          zodSchema = result;
+        }
+        if (schema.additionalProperties === false) {
+          const propertyKeys = Object.keys(shape);
+          const patterns = patternKeys.map((p) => new RegExp(p));
+          const basePatternSchema = zodSchema;
+          zodSchema = zodSchema.check((payload) => {
+            if (!isPlainObject(payload.value))
+              return;
+            const unrecognized = [];
+            for (const key of Object.keys(payload.value)) {
+              if (propertyKeys.includes(key))
+                continue;
+              if (patterns.some((regex) => regex.test(key)))
+                continue;
+              unrecognized.push(key);
+            }
+            if (unrecognized.length) {
+              payload.issues.push({
+                code: "unrecognized_keys",
+                keys: unrecognized,
+                input: payload.value,
+                inst: basePatternSchema
+              });
+            }
+          });
+        }
+      } else {
+        const objectSchema = z.object(shape);
+        if (schema.additionalProperties === false) {
+          zodSchema = objectSchema.strict();
+        } else if (additionalSchema) {
+          zodSchema = objectSchema.catchall(additionalSchema);
+        } else {
+          zodSchema = objectSchema.passthrough();
+        }
+      }
+      const hasKeyGuard = schema.propertyNames !== void 0 && schema.propertyNames !== true;
+      const minProperties = typeof schema.minProperties === "number" ? schema.minProperties : void 0;
+      const maxProperties = typeof schema.maxProperties === "number" ? schema.maxProperties : void 0;
+      if (hasKeyGuard || minProperties !== void 0 || maxProperties !== void 0) {
+        let keySchema;
+        if (hasKeyGuard) {
+          const keyJSONSchema = typeof schema.propertyNames === "object" && schema.propertyNames.type === void 0 ? { type: "string", ...schema.propertyNames } : schema.propertyNames;
+          keySchema = convertSchema(keyJSONSchema, ctx);
+        }
+        zodSchema = checkObjectGuards(zodSchema, { keySchema, minProperties, maxProperties });
+      }
+      break;
+    }
+    case "array": {
+      const prefixItems = schema.prefixItems;
+      const items = schema.items;
+      if (prefixItems && Array.isArray(prefixItems)) {
+        const minItems = typeof schema.minItems === "number" ? schema.minItems : 0;
+        const tupleItems = prefixItems.map((item) => convertSchema(item, ctx));
+        const positionalItems = applyMinItems(tupleItems, minItems);
+        const rest = !Array.isArray(items) ? getTupleRest(items, ctx) : void 0;
+        const tupleSchema = z.tuple(positionalItems);
+        zodSchema = rest ? tupleSchema.rest(rest) : tupleSchema;
+        if (typeof schema.minItems === "number") {
+          zodSchema = zodSchema.check(z.minLength(schema.minItems));
+        }
+        if (typeof schema.maxItems === "number") {
+          zodSchema = zodSchema.check(z.maxLength(schema.maxItems));
+        }
+      } else if (Array.isArray(items)) {
+        const minItems = typeof schema.minItems === "number" ? schema.minItems : 0;
+        const tupleItems = items.map((item) => convertSchema(item, ctx));
+        const positionalItems = applyMinItems(tupleItems, minItems);
+        const rest = getTupleRest(schema.additionalItems, ctx);
+        const tupleSchema = z.tuple(positionalItems);
+        zodSchema = rest ? tupleSchema.rest(rest) : tupleSchema;
+        if (typeof schema.minItems === "number") {
+          zodSchema = zodSchema.check(z.minLength(schema.minItems));
+        }
+        if (typeof schema.maxItems === "number") {
+          zodSchema = zodSchema.check(z.maxLength(schema.maxItems));
+        }
+      } else if (items !== void 0) {
+        const element = convertSchema(items, ctx);
+        let arraySchema = z.array(element);
+        if (typeof schema.minItems === "number") {
+          arraySchema = arraySchema.min(schema.minItems);
+        }
+        if (typeof schema.maxItems === "number") {
+          arraySchema = arraySchema.max(schema.maxItems);
+        }
+        zodSchema = arraySchema;
+      } else {
+        zodSchema = z.array(z.any());
+      }
+      if (schema.uniqueItems === true || schema.contains !== void 0) {
+        zodSchema = checkArrayGuards(zodSchema, {
+          uniqueItems: schema.uniqueItems === true,
+          containsSchema: schema.contains !== void 0 ? convertSchema(schema.contains, ctx) : void 0,
+          minContains: typeof schema.minContains === "number" ? schema.minContains : void 0,
+          maxContains: typeof schema.maxContains === "number" ? schema.maxContains : void 0
+        });
+      }
+      break;
+    }
+    default:
+      throw new Error(`Unsupported type: ${type}`);
+  }
+  return zodSchema;
+}
+function convertSchema(schema, ctx) {
+  if (typeof schema === "boolean") {
+    return schema ? z.any() : z.never();
+  }
+  let baseSchema = convertBaseSchema(schema, ctx);
+  const hasExplicitType = schema.type || schema.enum !== void 0 || schema.const !== void 0;
+  if (schema.anyOf && Array.isArray(schema.anyOf)) {
+    const options = schema.anyOf.map((s) => convertSchema(s, ctx));
+    const anyOfUnion = z.union(options);
+    baseSchema = hasExplicitType ? z.intersection(baseSchema, anyOfUnion) : anyOfUnion;
+  }
+  if (schema.oneOf && Array.isArray(schema.oneOf)) {
+    const options = schema.oneOf.map((s) => convertSchema(s, ctx));
+    const oneOfUnion = z.xor(options);
+    baseSchema = hasExplicitType ? z.intersection(baseSchema, oneOfUnion) : oneOfUnion;
+  }
+  if (schema.allOf && Array.isArray(schema.allOf)) {
+    if (schema.allOf.length === 0) {
+      baseSchema = hasExplicitType ? baseSchema : z.any();
+    } else {
+      let result = hasExplicitType ? baseSchema : convertSchema(schema.allOf[0], ctx);
+      const startIdx = hasExplicitType ? 0 : 1;
+      for (let i = startIdx; i < schema.allOf.length; i++) {
+        result = z.intersection(result, convertSchema(schema.allOf[i], ctx));
+      }
+      baseSchema = result;
+    }
+  }
+  if (schema.nullable === true && ctx.version === "openapi-3.0") {
+    baseSchema = z.nullable(baseSchema);
+  }
+  if (schema.readOnly === true) {
+    baseSchema = z.readonly(baseSchema);
+  }
+  if (schema.default !== void 0) {
+    baseSchema = baseSchema.default(schema.default);
+  }
+  const extraMeta = {};
+  const coreMetadataKeys = ["$id", "id", "$comment", "$anchor", "$vocabulary", "$dynamicRef", "$dynamicAnchor"];
+  for (const key of coreMetadataKeys) {
+    if (key in schema) {
+      extraMeta[key] = schema[key];
+    }
+  }
+  const contentMetadataKeys = ["contentEncoding", "contentMediaType", "contentSchema"];
+  for (const key of contentMetadataKeys) {
+    if (key in schema) {
+      extraMeta[key] = schema[key];
+    }
+  }
+  if (schema.type === "object" && schema.$ref === void 0) {
+    if (schema.propertyNames !== void 0 && !containsRef(schema.propertyNames)) {
+      extraMeta.propertyNames = schema.propertyNames;
+    }
+    for (const key of ["minProperties", "maxProperties"]) {
+      if (schema[key] !== void 0)
+        extraMeta[key] = schema[key];
+    }
+  }
+  if (schema.type === "array" && schema.$ref === void 0) {
+    if (schema.contains !== void 0 && !containsRef(schema.contains)) {
+      extraMeta.contains = schema.contains;
+    }
+    for (const key of ["uniqueItems", "minContains", "maxContains"]) {
+      if (schema[key] !== void 0)
+        extraMeta[key] = schema[key];
+    }
+  }
+  for (const key of Object.keys(schema)) {
+    if (!RECOGNIZED_KEYS.has(key)) {
+      assignProp(extraMeta, key, schema[key]);
+    }
+  }
+  if (Object.keys(extraMeta).length > 0) {
+    ctx.registry.add(baseSchema, extraMeta);
+  }
+  if (schema.description) {
+    baseSchema = baseSchema.describe(schema.description);
+  }
+  return baseSchema;
+}
+function fromJSONSchema(schema, params) {
+  if (typeof schema === "boolean") {
+    return schema ? z.any() : z.never();
+  }
+  let normalized;
+  try {
+    normalized = JSON.parse(JSON.stringify(schema));
+  } catch {
+    throw new Error("fromJSONSchema input is not valid JSON (possibly cyclic); use $defs/$ref for recursive schemas");
+  }
+  const version4 = detectVersion(normalized, params?.defaultTarget);
+  const defs = normalized.$defs || normalized.definitions || {};
+  const ctx = {
+    version: version4,
+    defs,
+    refs: /* @__PURE__ */ new Map(),
+    processing: /* @__PURE__ */ new Set(),
+    rootSchema: normalized,
+    registry: params?.registry ?? globalRegistry
+  };
+  return convertSchema(normalized, ctx);
+}
+var z, RECOGNIZED_KEYS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS, fullTime;
+var init_from_json_schema = __esm({
+  "node_modules/zod/v4/classic/from-json-schema.js"() {
+    init_registries();
+    init_util();
+    init_checks2();
+    init_iso();
+    init_schemas2();
+    z = {
+      ...schemas_exports2,
+      ...checks_exports2,
+      iso: iso_exports
+    };
+    RECOGNIZED_KEYS = /* @__PURE__ */ new Set([
+      // Schema identification
+      "$schema",
+      "$ref",
+      "$defs",
+      "definitions",
+      // Core schema keywords
+      "$id",
+      "id",
+      "$comment",
+      "$anchor",
+      "$vocabulary",
+      "$dynamicRef",
+      "$dynamicAnchor",
+      // Type
+      "type",
+      "enum",
+      "const",
+      // Composition
+      "anyOf",
+      "oneOf",
+      "allOf",
+      "not",
+      // Object
+      "properties",
+      "required",
+      "additionalProperties",
+      "patternProperties",
+      "propertyNames",
+      "minProperties",
+      "maxProperties",
+      // Array
+      "items",
+      "prefixItems",
+      "additionalItems",
+      "minItems",
+      "maxItems",
+      "uniqueItems",
+      "contains",
+      "minContains",
+      "maxContains",
+      // String
+      "minLength",
+      "maxLength",
+      "pattern",
+      "format",
+      // Number
+      "minimum",
+      "maximum",
+      "exclusiveMinimum",
+      "exclusiveMaximum",
+      "multipleOf",
+      // Already handled metadata
+      "description",
+      "default",
+      // Content
+      "contentEncoding",
+      "contentMediaType",
+      "contentSchema",
+      // Unsupported (error-throwing)
+      "unevaluatedItems",
+      "unevaluatedProperties",
+      "if",
+      "then",
+      "else",
+      "dependentSchemas",
+      "dependentRequired",
+      // OpenAPI
+      "nullable",
+      "readOnly"
+    ]);
+    SCHEMA_KEYWORDS = /* @__PURE__ */ new Set([
+      "items",
+      "prefixItems",
+      "additionalItems",
+      "additionalProperties",
+      "contains",
+      "propertyNames",
+      "not",
+      "if",
+      "then",
+      "else",
+      "allOf",
+      "anyOf",
+      "oneOf",
+      "unevaluatedItems",
+      "unevaluatedProperties",
+      "contentSchema"
+    ]);
+    SCHEMA_MAP_KEYWORDS = /* @__PURE__ */ new Set([
+      "properties",
+      "patternProperties",
+      "dependentSchemas",
+      "dependencies",
+      "$defs",
+      "definitions"
+    ]);
+    fullTime = /^(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+  }
+});
+
+// node_modules/zod/v4/core/visit.js
+function visit(schema, fnOrHandlers) {
+  const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node3, rewritten) => {
+    const h = fnOrHandlers[node3._zod.def.type];
+    return h ? h(node3, rewritten) : node3;
+  };
+  const cache = /* @__PURE__ */ new Map();
+  function run2(s) {
+    const cached2 = cache.get(s);
+    if (cached2 === RESOLVING) {
+      return new $ZodLazy({
+        type: "lazy",
+        getter: () => cache.get(s)
+      });
+    }
+    if (cached2 !== void 0)
+      return cached2;
+    cache.set(s, RESOLVING);
+    const inner = mapInner(s);
+    const mapped = fn(inner, inner !== s);
+    cache.set(s, mapped);
+    return mapped;
+  }
+  function mapInner(s) {
+    const def = s._zod.def;
+    const kind = def.type;
+    switch (kind) {
+      case "object": {
+        const oldShape = def.shape;
+        const keys = Object.keys(oldShape);
+        let changed = false;
+        const newShape = {};
+        for (const k of keys) {
+          const mapped = run2(oldShape[k]);
+          if (mapped !== oldShape[k])
+            changed = true;
+          newShape[k] = mapped;
+        }
+        let newCatchall = def.catchall;
+        if (def.catchall) {
+          newCatchall = run2(def.catchall);
+          if (newCatchall !== def.catchall)
+            changed = true;
+        }
+        return changed ? clone(s, { ...def, shape: newShape, catchall: newCatchall }) : s;
+      }
+      case "array": {
+        const mapped = run2(def.element);
+        return mapped === def.element ? s : clone(s, { ...def, element: mapped });
+      }
+      case "tuple": {
+        const oldItems = def.items;
+        let changed = false;
+        const newItems = [];
+        for (const item of oldItems) {
+          const mapped = run2(item);
+          if (mapped !== item)
+            changed = true;
+          newItems.push(mapped);
+        }
+        let newRest = def.rest;
+        if (def.rest) {
+          newRest = run2(def.rest);
+          if (newRest !== def.rest)
+            changed = true;
+        }
+        return changed ? clone(s, { ...def, items: newItems, rest: newRest }) : s;
+      }
+      case "record":
+      case "map": {
+        const newKey = run2(def.keyType);
+        const newVal = run2(def.valueType);
+        return newKey === def.keyType && newVal === def.valueType ? s : clone(s, { ...def, keyType: newKey, valueType: newVal });
+      }
+      case "set": {
+        const newVal = run2(def.valueType);
+        return newVal === def.valueType ? s : clone(s, { ...def, valueType: newVal });
+      }
+      case "union": {
+        const oldOptions = def.options;
+        let changed = false;
+        const newOptions = [];
+        for (const opt of oldOptions) {
+          const mapped = run2(opt);
+          if (mapped !== opt)
+            changed = true;
+          newOptions.push(mapped);
+        }
+        return changed ? clone(s, { ...def, options: newOptions }) : s;
+      }
+      case "intersection": {
+        const newLeft = run2(def.left);
+        const newRight = run2(def.right);
+        return newLeft === def.left && newRight === def.right ? s : clone(s, { ...def, left: newLeft, right: newRight });
+      }
+      case "optional":
+      case "nullable":
+      case "default":
+      case "prefault":
+      case "catch":
+      case "readonly":
+      case "nonoptional":
+      case "promise":
+      case "success": {
+        const newInner = run2(def.innerType);
+        return newInner === def.innerType ? s : clone(s, { ...def, innerType: newInner });
+      }
+      case "pipe": {
+        const newIn = run2(def.in);
+        const newOut = run2(def.out);
+        return newIn === def.in && newOut === def.out ? s : clone(s, { ...def, in: newIn, out: newOut });
+      }
+      case "function": {
+        const newInput = run2(def.input);
+        const newOutput = run2(def.output);
+        return newInput === def.input && newOutput === def.output ? s : clone(s, { ...def, input: newInput, output: newOutput });
+      }
+      case "lazy": {
+        const original = def.getter;
+        const { _cachedInner, ...rest } = def;
+        return clone(s, { ...rest, getter: () => run2(original()) });
+      }
+      // A leaf by choice: `parts` are regex fragments, not data positions.
+      case "template_literal":
+      // Leaves.
+      case "string":
+      case "number":
+      case "int":
+      case "boolean":
+      case "bigint":
+      case "symbol":
+      case "undefined":
+      case "null":
+      case "void":
+      case "never":
+      case "any":
+      case "unknown":
+      case "date":
+      case "nan":
+      case "enum":
+      case "literal":
+      case "file":
+      case "transform":
+      case "custom":
+        return s;
+      default: {
+        kind;
+        return s;
+      }
+    }
+  }
+  return run2(schema);
+}
+var RESOLVING;
+var init_visit = __esm({
+  "node_modules/zod/v4/core/visit.js"() {
+    init_schemas();
+    init_util();
+    RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
+  }
+});
+
+// node_modules/zod/v4/classic/deep-partial.js
+function deepPartial(schema) {
+  return visit(schema, {
+    object: (s) => s.partial(),
+    // Every partialed option now admits `undefined`, which the constructor rejects as a duplicate.
+    union: (s) => {
+      const def = s._zod.def;
+      return def.discriminator === void 0 ? s : union(def.options);
+    }
+  });
+}
+var init_deep_partial = __esm({
+  "node_modules/zod/v4/classic/deep-partial.js"() {
+    init_visit();
+    init_schemas2();
+  }
+});
+
+// node_modules/zod/v4/classic/in-out.js
+function withChecks(side, checks) {
+  if (!checks?.length)
+    return side;
+  const def = side._zod.def;
+  return clone(side, mergeDefs(def, { checks: [...def.checks ?? [], ...checks] }), { parent: true });
+}
+function outSide(def) {
+  return withChecks(def.out, def.checks);
+}
+function inSide(def) {
+  return def.in._zod.traits.has("$ZodTransform") ? outSide(def) : def.in;
+}
+function input(schema) {
+  return visit(schema, {
+    pipe: (s) => inSide(s._zod.def),
+    // A default value belongs to the output side, so a rewritten inner type leaves it stranded. `.default()` widens the declared input type with `undefined`, and `optional` is what carries that across.
+    default: (s, rewritten) => rewritten ? optional(s._zod.def.innerType) : s,
+    // A catch value is output-side too, but `.catch()` leaves the declared input type alone, so the inner schema stands on its own.
+    catch: (s, rewritten) => rewritten ? s._zod.def.innerType : s
+  });
+}
+function output(schema) {
+  return visit(schema, {
+    pipe: (s) => outSide(s._zod.def),
+    // A prefault value is fed through the schema, which makes it input-side, so a rewritten inner type leaves it stranded.
+    prefault: (s, rewritten) => rewritten ? s._zod.def.innerType : s
+  });
+}
+var init_in_out = __esm({
+  "node_modules/zod/v4/classic/in-out.js"() {
+    init_util();
+    init_visit();
+    init_schemas2();
   }
 });
 
 // node_modules/zod/v4/classic/coerce.js
+var coerce_exports = {};
+__export(coerce_exports, {
+  bigint: () => bigint3,
+  boolean: () => boolean3,
+  date: () => date4,
+  number: () => number3,
+  string: () => string3
+});
+function string3(params) {
+  return _coercedString(ZodString, params);
+}
+function number3(params) {
+  return _coercedNumber(ZodNumber, params);
+}
+function boolean3(params) {
+  return _coercedBoolean(ZodBoolean, params);
+}
+function bigint3(params) {
+  return _coercedBigint(ZodBigInt, params);
+}
+function date4(params) {
+  return _coercedDate(ZodDate, params);
+}
 var init_coerce = __esm({
   "node_modules/zod/v4/classic/coerce.js"() {
+    init_core3();
+    init_schemas2();
   }
 });
 
 // node_modules/zod/v4/classic/external.js
+var external_exports = {};
+__export(external_exports, {
+  $brand: () => $brand,
+  $input: () => $input,
+  $output: () => $output,
+  INVALID: () => INVALID,
+  NEVER: () => NEVER,
+  TimePrecision: () => TimePrecision,
+  ZodAny: () => ZodAny,
+  ZodArray: () => ZodArray,
+  ZodBase64: () => ZodBase64,
+  ZodBase64URL: () => ZodBase64URL,
+  ZodBigInt: () => ZodBigInt,
+  ZodBigIntFormat: () => ZodBigIntFormat,
+  ZodBoolean: () => ZodBoolean,
+  ZodCIDRv4: () => ZodCIDRv4,
+  ZodCIDRv6: () => ZodCIDRv6,
+  ZodCUID: () => ZodCUID,
+  ZodCUID2: () => ZodCUID2,
+  ZodCatch: () => ZodCatch,
+  ZodCodec: () => ZodCodec,
+  ZodCompileAsyncError: () => ZodCompileAsyncError,
+  ZodCompileUnsupportedError: () => ZodCompileUnsupportedError,
+  ZodCreditCard: () => ZodCreditCard,
+  ZodCustom: () => ZodCustom,
+  ZodCustomStringFormat: () => ZodCustomStringFormat,
+  ZodDate: () => ZodDate,
+  ZodDefault: () => ZodDefault,
+  ZodDiscriminatedUnion: () => ZodDiscriminatedUnion,
+  ZodE164: () => ZodE164,
+  ZodEmail: () => ZodEmail,
+  ZodEmoji: () => ZodEmoji,
+  ZodEnum: () => ZodEnum,
+  ZodError: () => ZodError,
+  ZodExactOptional: () => ZodExactOptional,
+  ZodFile: () => ZodFile,
+  ZodFirstPartyTypeKind: () => ZodFirstPartyTypeKind,
+  ZodFunction: () => ZodFunction,
+  ZodGUID: () => ZodGUID,
+  ZodIBAN: () => ZodIBAN,
+  ZodIPv4: () => ZodIPv4,
+  ZodIPv6: () => ZodIPv6,
+  ZodISODate: () => ZodISODate,
+  ZodISODateTime: () => ZodISODateTime,
+  ZodISODuration: () => ZodISODuration,
+  ZodISOTime: () => ZodISOTime,
+  ZodInstanceOf: () => ZodInstanceOf,
+  ZodIntersection: () => ZodIntersection,
+  ZodIssueCode: () => ZodIssueCode,
+  ZodJWT: () => ZodJWT,
+  ZodKSUID: () => ZodKSUID,
+  ZodLazy: () => ZodLazy,
+  ZodLiteral: () => ZodLiteral,
+  ZodMAC: () => ZodMAC,
+  ZodMap: () => ZodMap,
+  ZodNaN: () => ZodNaN,
+  ZodNanoID: () => ZodNanoID,
+  ZodNever: () => ZodNever,
+  ZodNonOptional: () => ZodNonOptional,
+  ZodNull: () => ZodNull,
+  ZodNullable: () => ZodNullable,
+  ZodNumber: () => ZodNumber,
+  ZodNumberFormat: () => ZodNumberFormat,
+  ZodObject: () => ZodObject,
+  ZodOptional: () => ZodOptional,
+  ZodPipe: () => ZodPipe,
+  ZodPrefault: () => ZodPrefault,
+  ZodPreprocess: () => ZodPreprocess,
+  ZodPromise: () => ZodPromise,
+  ZodReadonly: () => ZodReadonly,
+  ZodRealError: () => ZodRealError,
+  ZodRecord: () => ZodRecord,
+  ZodSet: () => ZodSet,
+  ZodString: () => ZodString,
+  ZodStringFormat: () => ZodStringFormat,
+  ZodSuccess: () => ZodSuccess,
+  ZodSymbol: () => ZodSymbol,
+  ZodTemplateLiteral: () => ZodTemplateLiteral,
+  ZodTransform: () => ZodTransform,
+  ZodTuple: () => ZodTuple,
+  ZodType: () => ZodType,
+  ZodULID: () => ZodULID,
+  ZodURL: () => ZodURL,
+  ZodUUID: () => ZodUUID,
+  ZodUndefined: () => ZodUndefined,
+  ZodUnion: () => ZodUnion,
+  ZodUnknown: () => ZodUnknown,
+  ZodVoid: () => ZodVoid,
+  ZodXID: () => ZodXID,
+  ZodXor: () => ZodXor,
+  _ZodString: () => _ZodString,
+  _default: () => _default2,
+  _function: () => _function,
+  any: () => any,
+  array: () => array,
+  base64: () => base642,
+  base64url: () => base64url2,
+  bigint: () => bigint2,
+  boolean: () => boolean2,
+  catch: () => _catch2,
+  check: () => check,
+  cidrv4: () => cidrv42,
+  cidrv6: () => cidrv62,
+  clone: () => clone,
+  codec: () => codec,
+  coerce: () => coerce_exports,
+  compile: () => compile,
+  config: () => config,
+  core: () => core_exports2,
+  creditCard: () => creditCard2,
+  cuid: () => cuid3,
+  cuid2: () => cuid22,
+  currencyCode: () => currencyCode2,
+  custom: () => custom,
+  date: () => date2,
+  decode: () => decode2,
+  decodeAsync: () => decodeAsync2,
+  deepPartial: () => deepPartial,
+  describe: () => describe2,
+  discriminatedUnion: () => discriminatedUnion,
+  e164: () => e1642,
+  email: () => email2,
+  emoji: () => emoji2,
+  encode: () => encode2,
+  encodeAsync: () => encodeAsync2,
+  endsWith: () => _endsWith,
+  enum: () => _enum2,
+  exactOptional: () => exactOptional,
+  file: () => file,
+  flattenError: () => flattenError,
+  float32: () => float32,
+  float64: () => float64,
+  formatError: () => formatError,
+  fromJSONSchema: () => fromJSONSchema,
+  function: () => _function,
+  getDiscriminatedOption: () => getDiscriminatedOption,
+  getErrorMap: () => getErrorMap,
+  globalRegistry: () => globalRegistry,
+  gt: () => _gt,
+  gte: () => _gte,
+  guid: () => guid2,
+  hash: () => hash,
+  hex: () => hex2,
+  hostname: () => hostname2,
+  httpUrl: () => httpUrl,
+  iban: () => iban2,
+  includes: () => _includes,
+  input: () => input,
+  instanceof: () => _instanceof,
+  int: () => int,
+  int32: () => int32,
+  int64: () => int64,
+  intersection: () => intersection,
+  invertCodec: () => invertCodec,
+  ipv4: () => ipv42,
+  ipv6: () => ipv62,
+  iso: () => iso_exports,
+  json: () => json,
+  jwt: () => jwt,
+  keyof: () => keyof,
+  ksuid: () => ksuid2,
+  lazy: () => lazy,
+  length: () => _length,
+  literal: () => literal,
+  locales: () => locales_exports,
+  looseObject: () => looseObject,
+  looseRecord: () => looseRecord,
+  lowercase: () => _lowercase,
+  lt: () => _lt,
+  lte: () => _lte,
+  mac: () => mac2,
+  map: () => map,
+  maxLength: () => _maxLength,
+  maxSize: () => _maxSize,
+  memoizer: () => memoizer,
+  meta: () => meta2,
+  mime: () => _mime,
+  minLength: () => _minLength,
+  minSize: () => _minSize,
+  multipleOf: () => _multipleOf,
+  nan: () => nan,
+  nanoid: () => nanoid2,
+  nativeEnum: () => nativeEnum,
+  negative: () => _negative,
+  never: () => never,
+  nonnegative: () => _nonnegative,
+  nonoptional: () => nonoptional,
+  nonpositive: () => _nonpositive,
+  normalize: () => _normalize,
+  null: () => _null3,
+  nullable: () => nullable,
+  nullish: () => nullish2,
+  number: () => number2,
+  object: () => object,
+  optional: () => optional,
+  output: () => output,
+  overwrite: () => _overwrite,
+  parse: () => parse2,
+  parseAsync: () => parseAsync2,
+  partialRecord: () => partialRecord,
+  pipe: () => pipe,
+  positive: () => _positive,
+  prefault: () => prefault,
+  preprocess: () => preprocess,
+  prettifyError: () => prettifyError,
+  promise: () => promise,
+  properties: () => _properties,
+  property: () => _property,
+  readonly: () => readonly,
+  record: () => record,
+  refine: () => refine,
+  regex: () => _regex,
+  regexes: () => regexes_exports,
+  registry: () => registry,
+  safeDecode: () => safeDecode2,
+  safeDecodeAsync: () => safeDecodeAsync2,
+  safeEncode: () => safeEncode2,
+  safeEncodeAsync: () => safeEncodeAsync2,
+  safeParse: () => safeParse2,
+  safeParseAsync: () => safeParseAsync2,
+  set: () => set,
+  setErrorMap: () => setErrorMap,
+  size: () => _size,
+  slugify: () => _slugify,
+  startsWith: () => _startsWith,
+  strictObject: () => strictObject,
+  string: () => string2,
+  stringFormat: () => stringFormat,
+  stringbool: () => stringbool,
+  success: () => success,
+  superRefine: () => superRefine,
+  symbol: () => symbol,
+  templateLiteral: () => templateLiteral,
+  toJSONSchema: () => toJSONSchema,
+  toLowerCase: () => _toLowerCase,
+  toUpperCase: () => _toUpperCase,
+  toZod: () => toZod,
+  transform: () => transform,
+  treeifyError: () => treeifyError,
+  trim: () => _trim,
+  tuple: () => tuple,
+  uint32: () => uint32,
+  uint64: () => uint64,
+  ulid: () => ulid2,
+  undefined: () => _undefined3,
+  union: () => union,
+  unknown: () => unknown,
+  uppercase: () => _uppercase,
+  url: () => url,
+  util: () => util_exports,
+  uuid: () => uuid2,
+  uuidv4: () => uuidv4,
+  uuidv6: () => uuidv6,
+  uuidv7: () => uuidv7,
+  validate: () => validate,
+  validateAsync: () => validateAsync,
+  void: () => _void2,
+  withParser: () => withParser,
+  xid: () => xid2,
+  xor: () => xor
+});
 var init_external = __esm({
   "node_modules/zod/v4/classic/external.js"() {
     init_core3();
@@ -27780,7 +41628,12 @@ var init_external = __esm({
     init_parse2();
     init_compat();
     init_core3();
+    init_json_schema_processors();
+    init_from_json_schema();
+    init_deep_partial();
+    init_in_out();
     init_locales();
+    init_iso();
     init_iso();
     init_coerce();
   }
@@ -27789,6 +41642,7 @@ var init_external = __esm({
 // node_modules/zod/index.js
 var init_zod = __esm({
   "node_modules/zod/index.js"() {
+    init_external();
     init_external();
   }
 });
@@ -27833,7 +41687,10 @@ var init_constants = __esm({
       Pins: "pins",
       PinsTo: "pins-to",
       PinsFrom: "pins-from",
-      Install: "install"
+      Install: "install",
+      // Dev shells on pin sets (docs/dev-shells.md): producer, then consumer.
+      DevShells: "dev-shells",
+      DevShell: "dev-shell"
     };
     SecretInputs = [
       Inputs.CachixAuthToken,
@@ -27859,7 +41716,9 @@ var init_constants = __esm({
       GitHubCacheSavedSize: "github-cache-saved-size",
       // Pin sets
       Installed: "installed",
-      PinsStatus: "pins-status"
+      PinsStatus: "pins-status",
+      // Dev shells
+      DevShell: "dev-shell"
     };
     State = {
       /** The main step's hand-over to post (JSON, see state.ts); absent means post has nothing to do. */
@@ -27869,7 +41728,7 @@ var init_constants = __esm({
 });
 
 // src/nix/keys.ts
-import * as crypto2 from "node:crypto";
+import * as crypto3 from "node:crypto";
 function split(text4, what) {
   const at = text4.indexOf(":");
   if (at <= 0) throw new Error(`a ${what} looks like "name:base64", with a name before the colon`);
@@ -27890,7 +41749,7 @@ function parsePublicKey(text4) {
 }
 function keyObjects(seed, pub) {
   const jwk = { kty: "OKP", crv: "Ed25519", d: b64url(seed), x: b64url(pub) };
-  return { priv: crypto2.createPrivateKey({ key: jwk, format: "jwk" }) };
+  return { priv: crypto3.createPrivateKey({ key: jwk, format: "jwk" }) };
 }
 function secretKeyFromBytes(name, bytes) {
   if (bytes.length === 32) throw new Error(`this is a public key (32 bytes), not a secret key`);
@@ -27898,14 +41757,14 @@ function secretKeyFromBytes(name, bytes) {
   const seed = bytes.subarray(0, 32);
   const pub = bytes.subarray(32);
   const { priv } = keyObjects(seed, pub);
-  const derived2 = crypto2.createPublicKey(priv).export({ format: "jwk" }).x;
+  const derived2 = crypto3.createPublicKey(priv).export({ format: "jwk" }).x;
   if (derived2 !== b64url(pub)) throw new Error(`the secret key's two halves do not belong together`);
   const publicKey2 = { name, raw: Buffer.from(pub), text: `${name}:${pub.toString("base64")}` };
   return {
     name,
     publicKey: publicKey2,
     text: `${name}:${Buffer.from(bytes).toString("base64")}`,
-    sign: (message) => `${name}:${crypto2.sign(null, Buffer.from(message), priv).toString("base64")}`
+    sign: (message) => `${name}:${crypto3.sign(null, Buffer.from(message), priv).toString("base64")}`
   };
 }
 function parseSecretKey(text4) {
@@ -27915,8 +41774,8 @@ function parseSecretKey(text4) {
 function verifySignature(key, message, signature) {
   const prefix2 = `${key.name}:`;
   if (!signature.startsWith(prefix2)) return false;
-  const pub = crypto2.createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: b64url(key.raw) }, format: "jwk" });
-  return crypto2.verify(null, Buffer.from(message), pub, Buffer.from(signature.slice(prefix2.length), "base64"));
+  const pub = crypto3.createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: b64url(key.raw) }, format: "jwk" });
+  return crypto3.verify(null, Buffer.from(message), pub, Buffer.from(signature.slice(prefix2.length), "base64"));
 }
 var NAME;
 var init_keys = __esm({
@@ -28120,7 +41979,7 @@ var init_path_info = __esm({
       storeDir: optional(string2()),
       narHash: NarHash,
       narSize: number2().int().nonnegative(),
-      references: _default(array(string2()), []),
+      references: _default2(array(string2()), []),
       deriver: nullish2(string2()),
       signatures: nullish2(array(Signature)),
       ca: nullish2(ContentAddress)
@@ -28160,8 +42019,8 @@ function addConfigureSummary(sources, skipped, appliedVia) {
 async function writeSummary() {
   try {
     await summary.write();
-  } catch (error3) {
-    debug(`job summary not written: ${error3 instanceof Error ? error3.message : String(error3)}`);
+  } catch (error63) {
+    debug(`job summary not written: ${error63 instanceof Error ? error63.message : String(error63)}`);
   }
 }
 var init_report = __esm({
@@ -28257,11 +42116,11 @@ var init_parse3 = __esm({
 
 // node_modules/zod/v4/mini/schemas.js
 // @__NO_SIDE_EFFECTS__
-function string3(params) {
+function string4(params) {
   return _string(ZodMiniString, params);
 }
 // @__NO_SIDE_EFFECTS__
-function number3(params) {
+function number4(params) {
   return _number(ZodMiniNumber, params);
 }
 // @__NO_SIDE_EFFECTS__
@@ -28278,7 +42137,7 @@ function record2(keyType, valueType, params) {
   if (!valueType || !valueType._zod) {
     return new ZodMiniRecord({
       type: "record",
-      keyType: /* @__PURE__ */ string3(),
+      keyType: /* @__PURE__ */ string4(),
       valueType: keyType,
       ...normalizeParams(valueType)
     });
@@ -28346,8 +42205,8 @@ var init_schemas3 = __esm({
       brand() {
         return this;
       },
-      register(reg, meta2) {
-        reg.add(this, meta2);
+      register(reg, meta3) {
+        reg.add(this, meta3);
         return this;
       },
       apply(fn, ...args) {
@@ -28418,26 +42277,26 @@ var init_mini = __esm({
 
 // src/github-cache/folder.ts
 import { lstat as lstat3, readdir as readdir3, readFile as readFile3, rm as rm4, writeFile as writeFile5 } from "node:fs/promises";
-import { join as join9 } from "node:path";
+import { join as join11 } from "node:path";
 function trusted(info2, keys) {
   const message = fingerprint({ path: info2.storePath, narHash: info2.narHash, narSize: info2.narSize, references: info2.references });
   return info2.sigs.some((sig) => keys.some((k) => verifySignature(k, message, sig)));
 }
-async function size(file) {
-  return lstat3(file).then(
+async function size(file2) {
+  return lstat3(file2).then(
     (s) => s.isFile() ? s.size : null,
     () => null
   );
 }
 async function readOne(dir, name, keys) {
   try {
-    if (await size(join9(dir, name)) === null) return null;
-    const text4 = await readFile3(join9(dir, name), "utf8");
+    if (await size(join11(dir, name)) === null) return null;
+    const text4 = await readFile3(join11(dir, name), "utf8");
     const info2 = parseNarInfo(text4);
     const nar2 = /^nar\/([0-9a-z]{52}\.nar(?:\.zst)?)$/.exec(info2.url)?.[1];
     if (!nar2 || !STORE_PATH2.test(info2.storePath) || `${hashPart(info2.storePath)}.narinfo` !== name) return null;
     if (!info2.references.every((r) => STORE_PATH2.test(r)) || !trusted(info2, keys)) return null;
-    const narBytes = await size(join9(dir, "nar", nar2));
+    const narBytes = await size(join11(dir, "nar", nar2));
     return narBytes === null ? null : { info: info2, nar: nar2, bytes: narBytes + Buffer.byteLength(text4) };
   } catch {
     return null;
@@ -28452,13 +42311,13 @@ async function readFolder(dir, keys) {
     if (entry) paths.set(entry.info.storePath, entry);
     else {
       rejected++;
-      await rm4(join9(dir, name), { force: true });
+      await rm4(join11(dir, name), { force: true });
     }
   }
   await removeStrays(dir, names, paths);
   const roots = /* @__PURE__ */ new Map();
   try {
-    const manifest = Manifest.parse(JSON.parse(await readFile3(join9(dir, MANIFEST), "utf8")));
+    const manifest = Manifest.parse(JSON.parse(await readFile3(join11(dir, MANIFEST), "utf8")));
     for (const [root, at] of Object.entries(manifest.roots)) if (paths.has(root)) roots.set(root, at);
   } catch {
   }
@@ -28469,10 +42328,10 @@ async function readFolder(dir, keys) {
 }
 async function removeStrays(dir, names, paths) {
   const named = /* @__PURE__ */ new Set(["nix-cache-info", MANIFEST, "nar", ...[...paths.keys()].map((p) => `${hashPart(p)}.narinfo`)]);
-  for (const name of names) if (!named.has(name)) await rm4(join9(dir, name), { recursive: true, force: true });
+  for (const name of names) if (!named.has(name)) await rm4(join11(dir, name), { recursive: true, force: true });
   const nars = new Set([...paths.values()].map((p) => p.nar));
-  for (const name of await readdir3(join9(dir, "nar")).catch(() => [])) {
-    if (!nars.has(name)) await rm4(join9(dir, "nar", name), { recursive: true, force: true });
+  for (const name of await readdir3(join11(dir, "nar")).catch(() => [])) {
+    if (!nars.has(name)) await rm4(join11(dir, "nar", name), { recursive: true, force: true });
   }
 }
 function closureIn(paths, root) {
@@ -28496,7 +42355,7 @@ var init_folder = __esm({
     init_narinfo();
     init_path_info();
     init_entry();
-    Manifest = object2({ version: literal2(1), roots: record2(string3(), number3()) });
+    Manifest = object2({ version: literal2(1), roots: record2(string4(), number4()) });
     STORE_PATH2 = new RegExp(`^${STORE_DIR.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/[0-9a-df-np-sv-z]{32}-[A-Za-z0-9+\\-._?=]+$`);
   }
 });
@@ -28768,11 +42627,11 @@ function expandSequence(body2, isAlphaSequence, max, maxLength, budget) {
       if (pad) {
         const need = width - c.length;
         if (need > 0) {
-          const z = new Array(need + 1).join("0");
+          const z2 = new Array(need + 1).join("0");
           if (i < 0) {
-            c = "-" + z + c.slice(1);
+            c = "-" + z2 + c.slice(1);
           } else {
-            c = z + c;
+            c = z2 + c;
           }
         }
       }
@@ -29391,7 +43250,7 @@ var init_ast = __esm({
       #canAdoptWithSpace(child2) {
         return this.#canAdopt(child2, adoptionWithSpaceMap);
       }
-      #canAdopt(child2, map = adoptionMap) {
+      #canAdopt(child2, map2 = adoptionMap) {
         if (!child2 || typeof child2 !== "object" || child2.type !== null || child2.#parts.length !== 1 || this.type === null) {
           return false;
         }
@@ -29399,10 +43258,10 @@ var init_ast = __esm({
         if (!gc || typeof gc !== "object" || gc.type === null) {
           return false;
         }
-        return this.#canAdoptType(gc.type, map);
+        return this.#canAdoptType(gc.type, map2);
       }
-      #canAdoptType(c, map = adoptionAnyMap) {
-        return !!map.get(this.type)?.includes(c);
+      #canAdoptType(c, map2 = adoptionAnyMap) {
+        return !!map2.get(this.type)?.includes(c);
       }
       #adoptWithSpace(child2, index) {
         const gc = child2.#parts[0];
@@ -29954,7 +43813,7 @@ var init_esm3 = __esm({
         const rawGlobParts = this.globSet.map((s) => this.slashSplit(s));
         this.globParts = this.preprocess(rawGlobParts);
         this.debug(this.pattern, this.globParts);
-        let set = this.globParts.map((s, _, __) => {
+        let set2 = this.globParts.map((s, _, __) => {
           if (this.isWindows && this.windowsNoMagicRoot) {
             const isUNC = s[0] === "" && s[1] === "" && (s[2] === "?" || !globMagic.test(s[2])) && !globMagic.test(s[3]);
             const isDrive = /^[a-z]:/i.test(s[0]);
@@ -29969,8 +43828,8 @@ var init_esm3 = __esm({
           }
           return s.map((ss) => this.parse(ss));
         });
-        this.debug(this.pattern, set);
-        this.set = set.filter((s) => s.indexOf(false) === -1);
+        this.debug(this.pattern, set2);
+        this.set = set2.filter((s) => s.indexOf(false) === -1);
         if (this.isWindows) {
           for (let i = 0; i < this.set.length; i++) {
             const p = this.set[i];
@@ -30026,19 +43885,19 @@ var init_esm3 = __esm({
       // get rid of adjascent ** and resolve .. portions
       levelOneOptimize(globParts) {
         return globParts.map((parts) => {
-          parts = parts.reduce((set, part) => {
-            const prev = set[set.length - 1];
+          parts = parts.reduce((set2, part) => {
+            const prev = set2[set2.length - 1];
             if (part === "**" && prev === "**") {
-              return set;
+              return set2;
             }
             if (part === "..") {
               if (prev && prev !== ".." && prev !== "." && prev !== "**") {
-                set.pop();
-                return set;
+                set2.pop();
+                return set2;
               }
             }
-            set.push(part);
-            return set;
+            set2.push(part);
+            return set2;
           }, []);
           return parts.length === 0 ? [""] : parts;
         });
@@ -30233,19 +44092,19 @@ var init_esm3 = __esm({
       // Partial means, if you run out of file before you run
       // out of pattern, then that's fine, as long as all
       // the parts match.
-      matchOne(file, pattern, partial2 = false) {
+      matchOne(file2, pattern, partial2 = false) {
         let fileStartIndex = 0;
         let patternStartIndex = 0;
         if (this.isWindows) {
-          const fileDrive = typeof file[0] === "string" && /^[a-z]:$/i.test(file[0]);
-          const fileUNC = !fileDrive && file[0] === "" && file[1] === "" && file[2] === "?" && /^[a-z]:$/i.test(file[3]);
+          const fileDrive = typeof file2[0] === "string" && /^[a-z]:$/i.test(file2[0]);
+          const fileUNC = !fileDrive && file2[0] === "" && file2[1] === "" && file2[2] === "?" && /^[a-z]:$/i.test(file2[3]);
           const patternDrive = typeof pattern[0] === "string" && /^[a-z]:$/i.test(pattern[0]);
           const patternUNC = !patternDrive && pattern[0] === "" && pattern[1] === "" && pattern[2] === "?" && typeof pattern[3] === "string" && /^[a-z]:$/i.test(pattern[3]);
           const fdi = fileUNC ? 3 : fileDrive ? 0 : void 0;
           const pdi = patternUNC ? 3 : patternDrive ? 0 : void 0;
           if (typeof fdi === "number" && typeof pdi === "number") {
             const [fd, pd] = [
-              file[fdi],
+              file2[fdi],
               pattern[pdi]
             ];
             if (fd.toLowerCase() === pd.toLowerCase()) {
@@ -30257,14 +44116,14 @@ var init_esm3 = __esm({
         }
         const { optimizationLevel = 1 } = this.options;
         if (optimizationLevel >= 2) {
-          file = this.levelTwoFileOptimize(file);
+          file2 = this.levelTwoFileOptimize(file2);
         }
         if (pattern.includes(GLOBSTAR)) {
-          return this.#matchGlobstar(file, pattern, partial2, fileStartIndex, patternStartIndex);
+          return this.#matchGlobstar(file2, pattern, partial2, fileStartIndex, patternStartIndex);
         }
-        return this.#matchOne(file, pattern, partial2, fileStartIndex, patternStartIndex);
+        return this.#matchOne(file2, pattern, partial2, fileStartIndex, patternStartIndex);
       }
-      #matchGlobstar(file, pattern, partial2, fileIndex, patternIndex) {
+      #matchGlobstar(file2, pattern, partial2, fileIndex, patternIndex) {
         const firstgs = pattern.indexOf(GLOBSTAR, patternIndex);
         const lastgs = pattern.lastIndexOf(GLOBSTAR);
         const [head, body2, tail] = partial2 ? [
@@ -30277,7 +44136,7 @@ var init_esm3 = __esm({
           pattern.slice(lastgs + 1)
         ];
         if (head.length) {
-          const fileHead = file.slice(fileIndex, fileIndex + head.length);
+          const fileHead = file2.slice(fileIndex, fileIndex + head.length);
           if (!this.#matchOne(fileHead, head, partial2, 0, 0)) {
             return false;
           }
@@ -30286,17 +44145,17 @@ var init_esm3 = __esm({
         }
         let fileTailMatch = 0;
         if (tail.length) {
-          if (tail.length + fileIndex > file.length)
+          if (tail.length + fileIndex > file2.length)
             return false;
-          let tailStart = file.length - tail.length;
-          if (this.#matchOne(file, tail, partial2, tailStart, 0)) {
+          let tailStart = file2.length - tail.length;
+          if (this.#matchOne(file2, tail, partial2, tailStart, 0)) {
             fileTailMatch = tail.length;
           } else {
-            if (file[file.length - 1] !== "" || fileIndex + tail.length === file.length) {
+            if (file2[file2.length - 1] !== "" || fileIndex + tail.length === file2.length) {
               return false;
             }
             tailStart--;
-            if (!this.#matchOne(file, tail, partial2, tailStart, 0)) {
+            if (!this.#matchOne(file2, tail, partial2, tailStart, 0)) {
               return false;
             }
             fileTailMatch = tail.length + 1;
@@ -30304,8 +44163,8 @@ var init_esm3 = __esm({
         }
         if (!body2.length) {
           let sawSome = !!fileTailMatch;
-          for (let i2 = fileIndex; i2 < file.length - fileTailMatch; i2++) {
-            const f = String(file[i2]);
+          for (let i2 = fileIndex; i2 < file2.length - fileTailMatch; i2++) {
+            const f = String(file2[i2]);
             sawSome = true;
             if (f === "." || f === ".." || !this.options.dot && f.startsWith(".")) {
               return false;
@@ -30328,20 +44187,20 @@ var init_esm3 = __esm({
           }
         }
         let i = bodySegments.length - 1;
-        const fileLength = file.length - fileTailMatch;
+        const fileLength = file2.length - fileTailMatch;
         for (const b of bodySegments) {
           b[1] = fileLength - (nonGsPartsSums[i--] + b[0].length);
         }
-        return !!this.#matchGlobStarBodySections(file, bodySegments, fileIndex, 0, partial2, 0, !!fileTailMatch);
+        return !!this.#matchGlobStarBodySections(file2, bodySegments, fileIndex, 0, partial2, 0, !!fileTailMatch);
       }
       // return false for "nope, not matching"
       // return null for "not matching, cannot keep trying"
-      #matchGlobStarBodySections(file, bodySegments, fileIndex, bodyIndex, partial2, globStarDepth, sawTail) {
+      #matchGlobStarBodySections(file2, bodySegments, fileIndex, bodyIndex, partial2, globStarDepth, sawTail) {
         const bs = bodySegments[bodyIndex];
         if (!bs) {
-          for (let i = fileIndex; i < file.length; i++) {
+          for (let i = fileIndex; i < file2.length; i++) {
             sawTail = true;
-            const f = file[i];
+            const f = file2[i];
             if (f === "." || f === ".." || !this.options.dot && f.startsWith(".")) {
               return false;
             }
@@ -30350,14 +44209,14 @@ var init_esm3 = __esm({
         }
         const [body2, after] = bs;
         while (fileIndex <= after) {
-          const m = this.#matchOne(file.slice(0, fileIndex + body2.length), body2, partial2, fileIndex, 0);
+          const m = this.#matchOne(file2.slice(0, fileIndex + body2.length), body2, partial2, fileIndex, 0);
           if (m && globStarDepth < this.maxGlobstarRecursion) {
-            const sub = this.#matchGlobStarBodySections(file, bodySegments, fileIndex + body2.length, bodyIndex + 1, partial2, globStarDepth + 1, sawTail);
+            const sub = this.#matchGlobStarBodySections(file2, bodySegments, fileIndex + body2.length, bodyIndex + 1, partial2, globStarDepth + 1, sawTail);
             if (sub !== false) {
               return sub;
             }
           }
-          const f = file[fileIndex];
+          const f = file2[fileIndex];
           if (f === "." || f === ".." || !this.options.dot && f.startsWith(".")) {
             return false;
           }
@@ -30365,15 +44224,15 @@ var init_esm3 = __esm({
         }
         return partial2 || null;
       }
-      #matchOne(file, pattern, partial2, fileIndex, patternIndex) {
+      #matchOne(file2, pattern, partial2, fileIndex, patternIndex) {
         let fi;
         let pi;
         let pl;
         let fl;
-        for (fi = fileIndex, pi = patternIndex, fl = file.length, pl = pattern.length; fi < fl && pi < pl; fi++, pi++) {
+        for (fi = fileIndex, pi = patternIndex, fl = file2.length, pl = pattern.length; fi < fl && pi < pl; fi++, pi++) {
           this.debug("matchOne loop");
           let p = pattern[pi];
-          let f = file[fi];
+          let f = file2[fi];
           this.debug(pattern, p, f);
           if (p === false || p === GLOBSTAR) {
             return false;
@@ -30394,7 +44253,7 @@ var init_esm3 = __esm({
         } else if (fi === fl) {
           return partial2;
         } else if (pi === pl) {
-          return fi === fl - 1 && file[fi] === "";
+          return fi === fl - 1 && file2[fi] === "";
         } else {
           throw new Error("wtf?");
         }
@@ -30431,15 +44290,15 @@ var init_esm3 = __esm({
       makeRe() {
         if (this.regexp || this.regexp === false)
           return this.regexp;
-        const set = this.set;
-        if (!set.length) {
+        const set2 = this.set;
+        if (!set2.length) {
           this.regexp = false;
           return this.regexp;
         }
         const options = this.options;
         const twoStar = options.noglobstar ? star2 : options.dot ? twoStarDot : twoStarNoDot;
         const flags = new Set(options.nocase ? ["i"] : []);
-        let re = set.map((pattern) => {
+        let re = set2.map((pattern) => {
           const pp = pattern.map((p) => {
             if (p instanceof RegExp) {
               for (const f of p.flags.split(""))
@@ -30476,7 +44335,7 @@ var init_esm3 = __esm({
           }
           return filtered.join("/");
         }).join("|");
-        const [open4, close] = set.length > 1 ? ["(?:", ")"] : ["", ""];
+        const [open4, close] = set2.length > 1 ? ["(?:", ")"] : ["", ""];
         re = "^" + open4 + re + close + "$";
         if (this.partial) {
           re = "^(?:\\/|" + open4 + re.slice(1, -1) + close + ")$";
@@ -30516,20 +44375,20 @@ var init_esm3 = __esm({
         }
         const ff = this.slashSplit(f);
         this.debug(this.pattern, "split", ff);
-        const set = this.set;
-        this.debug(this.pattern, "set", set);
+        const set2 = this.set;
+        this.debug(this.pattern, "set", set2);
         let filename = ff[ff.length - 1];
         if (!filename) {
           for (let i = ff.length - 2; !filename && i >= 0; i--) {
             filename = ff[i];
           }
         }
-        for (const pattern of set) {
-          let file = ff;
+        for (const pattern of set2) {
+          let file2 = ff;
           if (options.matchBase && pattern.length === 1) {
-            file = [filename];
+            file2 = [filename];
           }
-          const hit = this.matchOne(file, pattern, partial2);
+          const hit = this.matchOne(file2, pattern, partial2);
           if (hit) {
             if (options.flipNegate) {
               return true;
@@ -31947,16 +45806,16 @@ var require_range = __commonJS({
     };
     var replaceTilde = (comp26, options) => {
       const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
-      const z = options.includePrerelease ? "-0" : "";
+      const z2 = options.includePrerelease ? "-0" : "";
       return comp26.replace(r, (_, M, m, p, pr) => {
         debug2("tilde", comp26, _, M, m, p, pr);
         let ret;
         if (isX(M)) {
           ret = "";
         } else if (isX(m)) {
-          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
+          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
         } else if (isX(p)) {
-          ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
+          ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
         } else if (pr) {
           debug2("replaceTilde pr", pr);
           ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
@@ -31973,19 +45832,19 @@ var require_range = __commonJS({
     var replaceCaret = (comp26, options) => {
       debug2("caret", comp26, options);
       const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
-      const z = options.includePrerelease ? "-0" : "";
+      const z2 = options.includePrerelease ? "-0" : "";
       return comp26.replace(r, (_, M, m, p, pr) => {
         debug2("caret", comp26, _, M, m, p, pr);
         let ret;
         if (isX(M)) {
           ret = "";
         } else if (isX(m)) {
-          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
+          ret = `>=${M}.0.0${z2} <${+M + 1}.0.0-0`;
         } else if (isX(p)) {
           if (M === "0") {
-            ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
+            ret = `>=${M}.${m}.0${z2} <${M}.${+m + 1}.0-0`;
           } else {
-            ret = `>=${M}.${m}.0${z} <${+M + 1}.0.0-0`;
+            ret = `>=${M}.${m}.0${z2} <${+M + 1}.0.0-0`;
           }
         } else if (pr) {
           debug2("replaceCaret pr", pr);
@@ -32111,20 +45970,20 @@ var require_range = __commonJS({
       }
       return `${from} ${to}`.trim();
     };
-    var testSet = (set, version4, options) => {
-      for (let i = 0; i < set.length; i++) {
-        if (!set[i].test(version4)) {
+    var testSet = (set2, version4, options) => {
+      for (let i = 0; i < set2.length; i++) {
+        if (!set2[i].test(version4)) {
           return false;
         }
       }
       if (version4.prerelease.length && !options.includePrerelease) {
-        for (let i = 0; i < set.length; i++) {
-          debug2(set[i].semver);
-          if (set[i].semver === Comparator.ANY) {
+        for (let i = 0; i < set2.length; i++) {
+          debug2(set2[i].semver);
+          if (set2[i].semver === Comparator.ANY) {
             continue;
           }
-          if (set[i].semver.prerelease.length > 0) {
-            const allowed = set[i].semver;
+          if (set2[i].semver.prerelease.length > 0) {
+            const allowed = set2[i].semver;
             if (allowed.major === version4.major && allowed.minor === version4.minor && allowed.patch === version4.patch) {
               return true;
             }
@@ -32520,7 +46379,7 @@ var require_simplify = __commonJS({
     var satisfies = require_satisfies();
     var compare = require_compare();
     module.exports = (versions, range3, options) => {
-      const set = [];
+      const set2 = [];
       let first = null;
       let prev = null;
       const v = versions.sort((a, b) => compare(a, b, options));
@@ -32533,17 +46392,17 @@ var require_simplify = __commonJS({
           }
         } else {
           if (prev) {
-            set.push([first, prev]);
+            set2.push([first, prev]);
           }
           prev = null;
           first = null;
         }
       }
       if (first) {
-        set.push([first, null]);
+        set2.push([first, null]);
       }
       const ranges = [];
-      for (const [min, max] of set) {
+      for (const [min, max] of set2) {
         if (min === max) {
           ranges.push(min);
         } else if (!max && min === v[0]) {
@@ -32852,7 +46711,7 @@ var init_constants2 = __esm({
 });
 
 // node_modules/@actions/cache/lib/internal/cacheUtils.js
-import * as crypto3 from "crypto";
+import * as crypto4 from "crypto";
 import * as fs3 from "fs";
 import * as path7 from "path";
 import * as util from "util";
@@ -32873,7 +46732,7 @@ function createTempDirectory() {
       }
       tempDirectory = path7.join(baseLocation, "actions", "temp");
     }
-    const dest = path7.join(tempDirectory, crypto3.randomUUID());
+    const dest = path7.join(tempDirectory, crypto4.randomUUID());
     yield mkdirP(dest);
     return dest;
   });
@@ -32941,7 +46800,7 @@ function getCacheVersion(paths, compressionMethod, enableCrossOsArchive = false)
     components.push("windows-only");
   }
   components.push(versionSalt);
-  return crypto3.createHash("sha256").update(components.join("|")).digest("hex");
+  return crypto4.createHash("sha256").update(components.join("|")).digest("hex");
 }
 function getRuntimeToken() {
   const token2 = process.env["ACTIONS_RUNTIME_TOKEN"];
@@ -33007,7 +46866,7 @@ var init_AbortError = __esm({
 import { EOL as EOL6 } from "node:os";
 import util2 from "node:util";
 import process2 from "node:process";
-function log(message, ...args) {
+function log2(message, ...args) {
   process2.stderr.write(`${util2.format(message, ...args)}${EOL6}`);
 }
 var init_log = __esm({
@@ -33187,7 +47046,7 @@ var init_debug = __esm({
       enable,
       enabled,
       disable,
-      log
+      log: log2
     });
     debug_default = debugObj;
   }
@@ -33295,8 +47154,8 @@ function normalizeName(name) {
 function normalizeValue(value) {
   return String(value).trim().replace(/[\r\n]/g, "");
 }
-function* headerIterator(map) {
-  for (const entry of map.values()) {
+function* headerIterator(map2) {
+  for (const entry of map2.values()) {
     yield [entry.name, entry.value];
   }
 }
@@ -33629,8 +47488,8 @@ var init_pipeline = __esm({
 });
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/object.js
-function isObject2(input) {
-  return typeof input === "object" && input !== null && !Array.isArray(input) && !(input instanceof RegExp) && !(input instanceof Date);
+function isObject2(input2) {
+  return typeof input2 === "object" && input2 !== null && !Array.isArray(input2) && !(input2 instanceof RegExp) && !(input2 instanceof Date);
 }
 var init_object = __esm({
   "node_modules/@typespec/ts-http-runtime/dist/esm/util/object.js"() {
@@ -33654,10 +47513,10 @@ var init_error = __esm({
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/inspect.js
 import { inspect } from "node:util";
-var custom;
+var custom2;
 var init_inspect = __esm({
   "node_modules/@typespec/ts-http-runtime/dist/esm/util/inspect.js"() {
-    custom = inspect.custom;
+    custom2 = inspect.custom;
   }
 });
 
@@ -33863,7 +47722,7 @@ var init_restError = __esm({
           maxFreeSockets: this.request.agent.maxFreeSockets,
           maxSockets: this.request.agent.maxSockets
         } : void 0;
-        Object.defineProperty(this, custom, {
+        Object.defineProperty(this, custom2, {
           value: () => {
             return `RestError: ${this.message} 
  ${errorSanitizer.sanitize({
@@ -34047,8 +47906,8 @@ function createExpectContinueRequest(options) {
   }
   try {
     request4 = options.createRequest(onResponse);
-  } catch (error3) {
-    onError(error3);
+  } catch (error63) {
+    onError(error63);
     return;
   }
   function stopWaiting(keepBodyObserved = false) {
@@ -34063,8 +47922,8 @@ function createExpectContinueRequest(options) {
       bodyStream?.removeListener("error", onBodyError);
     }
   }
-  function onError(error3) {
-    const requestError = error3 instanceof Error ? error3 : new Error(String(error3));
+  function onError(error63) {
+    const requestError = error63 instanceof Error ? error63 : new Error(String(error63));
     if (!errorReported) {
       errorReported = true;
       stopWaiting();
@@ -34072,14 +47931,14 @@ function createExpectContinueRequest(options) {
     }
     return requestError;
   }
-  function onBodyError(error3) {
+  function onBodyError(error63) {
     if (errorReported || !waiting && !bodyStarted) {
       return;
     }
     errorReported = true;
-    bodyError = error3 instanceof Error ? error3 : new Error(String(error3));
+    bodyError = error63 instanceof Error ? error63 : new Error(String(error63));
     stopWaiting();
-    options.onBodyError(error3);
+    options.onBodyError(error63);
     request4?.destroy(bodyError);
   }
   function sendBody() {
@@ -34090,8 +47949,8 @@ function createExpectContinueRequest(options) {
     stopWaiting(true);
     try {
       options.sendBody(request4);
-    } catch (error3) {
-      onBodyError(error3);
+    } catch (error63) {
+      onBodyError(error63);
     } finally {
       bodyStream?.removeListener("error", onBodyError);
     }
@@ -34109,15 +47968,15 @@ function createExpectContinueRequest(options) {
       if (!waiting) {
         return;
       }
-      request4.write("", (error3) => {
-        if (error3) {
-          request4.destroy(onError(error3));
+      request4.write("", (error63) => {
+        if (error63) {
+          request4.destroy(onError(error63));
         } else if (waiting) {
           fallback = setTimeout(sendBody, EXPECT_CONTINUE_TIMEOUT_IN_MS);
         }
       });
-    } catch (error3) {
-      request4.destroy(onError(error3));
+    } catch (error63) {
+      request4.destroy(onError(error63));
     }
   }
   function onResponse(response) {
@@ -34172,8 +48031,8 @@ var init_nodeExpectContinue = __esm({
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/responseBody.js
 function setRequestCompletion(response, completion) {
   requestCompletions.set(response, completion);
-  completion.then(() => requestCompletions.get(response) === completion && requestCompletions.delete(response)).catch((error3) => {
-    logger.warning("Error tracking request completion", error3);
+  completion.then(() => requestCompletions.get(response) === completion && requestCompletions.delete(response)).catch((error63) => {
+    logger.warning("Error tracking request completion", error63);
   });
 }
 function getRequestCompletion(response) {
@@ -34214,8 +48073,8 @@ function disposeNodeResponseBody(readableStream, disposed = /* @__PURE__ */ new 
   if (readableStream.closed !== true) {
     if (readableStream.destroy) {
       if (isNodeEventEmitterBody(readableStream)) {
-        const onError = (error3) => {
-          logger.warning("Error disposing Node stream", error3);
+        const onError = (error63) => {
+          logger.warning("Error disposing Node stream", error63);
         };
         const onClose = () => {
           readableStream.removeListener("error", onError);
@@ -34224,10 +48083,10 @@ function disposeNodeResponseBody(readableStream, disposed = /* @__PURE__ */ new 
         readableStream.once("close", onClose);
         try {
           readableStream.destroy();
-        } catch (error3) {
+        } catch (error63) {
           readableStream.removeListener("error", onError);
           readableStream.removeListener("close", onClose);
-          throw error3;
+          throw error63;
         }
       } else {
         readableStream.destroy();
@@ -34243,8 +48102,8 @@ function disposeNodeResponseBody(readableStream, disposed = /* @__PURE__ */ new 
 function disposeNodeStream(stream2) {
   try {
     disposeNodeResponseBody(stream2);
-  } catch (error3) {
-    logger.warning("Error disposing Node stream", error3);
+  } catch (error63) {
+    logger.warning("Error disposing Node stream", error63);
   }
 }
 async function disposeResponseBody(response) {
@@ -34264,8 +48123,8 @@ async function disposeResponseBody(response) {
     } finally {
       dispose?.();
     }
-  } catch (error3) {
-    logger.warning("Error disposing response body", error3);
+  } catch (error63) {
+    logger.warning("Error disposing response body", error63);
   }
 }
 var responseBodySources, responseBodyDisposers, requestCompletions, responseBodyCompletions;
@@ -34348,8 +48207,8 @@ function createRequestLifecycle(request4, options, isInsecure, resolve3, reject)
       return clientRequest;
     },
     onResponse,
-    rejectRequest: (error3) => {
-      reject(toRequestSendError(error3, request4));
+    rejectRequest: (error63) => {
+      reject(toRequestSendError(error63, request4));
     },
     abortRequest: (req) => {
       const abortError = new AbortError("The operation was aborted. Rejecting from abort signal callback while making request.");
@@ -34359,13 +48218,13 @@ function createRequestLifecycle(request4, options, isInsecure, resolve3, reject)
     }
   };
 }
-function toRequestSendError(error3, request4) {
-  if (isRestError(error3)) {
-    return error3;
+function toRequestSendError(error63, request4) {
+  if (isRestError(error63)) {
+    return error63;
   }
-  const prematureClose = error3.code === "ERR_STREAM_PREMATURE_CLOSE";
-  return new RestError(prematureClose ? "Request body stream closed before ending" : error3.message, {
-    code: prematureClose ? RestError.REQUEST_SEND_ERROR : error3.code ?? RestError.REQUEST_SEND_ERROR,
+  const prematureClose = error63.code === "ERR_STREAM_PREMATURE_CLOSE";
+  return new RestError(prematureClose ? "Request body stream closed before ending" : error63.message, {
+    code: prematureClose ? RestError.REQUEST_SEND_ERROR : error63.code ?? RestError.REQUEST_SEND_ERROR,
     request: request4
   });
 }
@@ -34433,11 +48292,11 @@ function getDecodedResponseStream(stream2, headers2, abortSignal) {
 function pipeUploadStream(source, destination, request4, onError) {
   let tearingDown = false;
   const cleanupFinished = finished(source, { writable: false }, onSourceComplete);
-  function onSourceComplete(error3) {
+  function onSourceComplete(error63) {
     cleanupFinished();
     destination.removeListener("close", onDestinationClose);
-    if (error3 && !tearingDown) {
-      const requestError = toRequestSendError(error3, request4);
+    if (error63 && !tearingDown) {
+      const requestError = toRequestSendError(error63, request4);
       destination.destroy(requestError);
       onError?.(requestError);
     }
@@ -34456,10 +48315,10 @@ function pipeResponseStream(source, destination, abortSignal) {
   };
   let cleanupDestination = () => {
   };
-  cleanupSource = finished(source, { writable: false }, (error3) => {
+  cleanupSource = finished(source, { writable: false }, (error63) => {
     cleanupSource();
-    if (error3) {
-      destination.destroy(abortSignal.aborted ? new AbortError() : error3);
+    if (error63) {
+      destination.destroy(abortSignal.aborted ? new AbortError() : error63);
     }
   });
   cleanupDestination = finished(destination, { writable: false }, () => {
@@ -34482,13 +48341,13 @@ function streamToText(stream2) {
         buffer3.push(Buffer.from(chunk));
       }
     }
-    function onComplete(error3) {
+    function onComplete(error63) {
       cleanupFinished();
       stream2.removeListener("data", onData);
-      if (error3?.name === "AbortError") {
-        reject(error3);
-      } else if (error3) {
-        reject(new RestError(`Error reading response as text: ${error3.message}`, {
+      if (error63?.name === "AbortError") {
+        reject(error63);
+      } else if (error63) {
+        reject(new RestError(`Error reading response as text: ${error63.message}`, {
           code: RestError.PARSE_ERROR
         }));
       } else {
@@ -34609,8 +48468,8 @@ var init_nodeHttpClient = __esm({
           if (!result.isRequestComplete()) {
             setRequestCompletion(response, result.requestComplete);
             const clearDisposer = setResponseBodyDisposer(response, result.disposeRequest);
-            result.requestComplete.then(clearDisposer).catch((error3) => {
-              logger.warning("Error disposing request", error3);
+            result.requestComplete.then(clearDisposer).catch((error63) => {
+              logger.warning("Error disposing request", error63);
             });
           }
           const method = typeof request4.requestOverrides?.method === "string" ? request4.requestOverrides.method.toUpperCase() : request4.method;
@@ -34636,14 +48495,14 @@ var init_nodeHttpClient = __esm({
             response.bodyAsText = await streamToText(responseStream);
           }
           return response;
-        } catch (error3) {
+        } catch (error63) {
           if (isReadableStream(body2)) {
             disposeNodeStream(body2);
           }
           if (responseStream) {
             disposeNodeStream(responseStream);
           }
-          throw error3;
+          throw error63;
         } finally {
           if (timeoutId !== void 0) {
             clearTimeout(timeoutId);
@@ -34917,8 +48776,8 @@ function getRetryAfterInMs(response) {
     const retryAfterHeader = response.headers.get(RetryAfterHeader);
     if (!retryAfterHeader)
       return;
-    const date2 = Date.parse(retryAfterHeader);
-    const diff = date2 - Date.now();
+    const date5 = Date.parse(retryAfterHeader);
+    const diff = date5 - Date.now();
     return Number.isFinite(diff) ? Math.max(0, diff) : void 0;
   } catch {
     return void 0;
@@ -35347,20 +49206,20 @@ var require_ms = __commonJS({
     function fmtLong(ms) {
       var msAbs = Math.abs(ms);
       if (msAbs >= d) {
-        return plural(ms, msAbs, d, "day");
+        return plural2(ms, msAbs, d, "day");
       }
       if (msAbs >= h) {
-        return plural(ms, msAbs, h, "hour");
+        return plural2(ms, msAbs, h, "hour");
       }
       if (msAbs >= m) {
-        return plural(ms, msAbs, m, "minute");
+        return plural2(ms, msAbs, m, "minute");
       }
       if (msAbs >= s) {
-        return plural(ms, msAbs, s, "second");
+        return plural2(ms, msAbs, s, "second");
       }
       return ms + " ms";
     }
-    function plural(ms, msAbs, n, name) {
+    function plural2(ms, msAbs, n, name) {
       var isPlural = msAbs >= n * 1.5;
       return Math.round(ms / n) + " " + name + (isPlural ? "s" : "");
     }
@@ -35386,12 +49245,12 @@ var require_common = __commonJS({
       createDebug.skips = [];
       createDebug.formatters = {};
       function selectColor(namespace) {
-        let hash = 0;
+        let hash2 = 0;
         for (let i = 0; i < namespace.length; i++) {
-          hash = (hash << 5) - hash + namespace.charCodeAt(i);
-          hash |= 0;
+          hash2 = (hash2 << 5) - hash2 + namespace.charCodeAt(i);
+          hash2 |= 0;
         }
-        return createDebug.colors[Math.abs(hash) % createDebug.colors.length];
+        return createDebug.colors[Math.abs(hash2) % createDebug.colors.length];
       }
       createDebug.selectColor = selectColor;
       function createDebug(namespace) {
@@ -35682,14 +49541,14 @@ var require_browser = __commonJS({
         } else {
           exports2.storage.removeItem("debug");
         }
-      } catch (error3) {
+      } catch (error63) {
       }
     }
     function load() {
       let r;
       try {
         r = exports2.storage.getItem("debug") || exports2.storage.getItem("DEBUG");
-      } catch (error3) {
+      } catch (error63) {
       }
       if (!r && typeof process !== "undefined" && "env" in process) {
         r = process.env.DEBUG;
@@ -35699,7 +49558,7 @@ var require_browser = __commonJS({
     function localstorage() {
       try {
         return localStorage;
-      } catch (error3) {
+      } catch (error63) {
       }
     }
     module.exports = require_common()(exports2);
@@ -35707,8 +49566,8 @@ var require_browser = __commonJS({
     formatters.j = function(v) {
       try {
         return JSON.stringify(v);
-      } catch (error3) {
-        return "[UnexpectedJSONParseError]: " + error3.message;
+      } catch (error63) {
+        return "[UnexpectedJSONParseError]: " + error63.message;
       }
     };
   }
@@ -35720,7 +49579,7 @@ var require_node = __commonJS({
     var tty = __require("tty");
     var util5 = __require("util");
     exports2.init = init;
-    exports2.log = log3;
+    exports2.log = log4;
     exports2.formatArgs = formatArgs;
     exports2.save = save;
     exports2.load = load;
@@ -35813,7 +49672,7 @@ var require_node = __commonJS({
           221
         ];
       }
-    } catch (error3) {
+    } catch (error63) {
     }
     exports2.inspectOpts = Object.keys(process.env).filter((key) => {
       return /^debug_/i.test(key);
@@ -35855,7 +49714,7 @@ var require_node = __commonJS({
       }
       return (/* @__PURE__ */ new Date()).toISOString() + " ";
     }
-    function log3(...args) {
+    function log4(...args) {
       return process.stderr.write(util5.formatWithOptions(exports2.inspectOpts, ...args) + "\n");
     }
     function save(namespaces) {
@@ -35944,7 +49803,7 @@ var require_helpers = __commonJS({
       return Buffer.concat(chunks, length);
     }
     exports2.toBuffer = toBuffer;
-    async function json(stream2) {
+    async function json2(stream2) {
       const buf = await toBuffer(stream2);
       const str = buf.toString("utf8");
       try {
@@ -35955,14 +49814,14 @@ var require_helpers = __commonJS({
         throw err;
       }
     }
-    exports2.json = json;
+    exports2.json = json2;
     function req(url3, opts = {}) {
       const href = typeof url3 === "string" ? url3 : url3.href;
       const req2 = (href.startsWith("https:") ? https3 : http4).request(url3, opts);
-      const promise = new Promise((resolve3, reject) => {
+      const promise2 = new Promise((resolve3, reject) => {
         req2.once("response", resolve3).once("error", reject).end();
       });
-      req2.then = promise.then.bind(promise);
+      req2.then = promise2.then.bind(promise2);
       return req2;
     }
     exports2.req = req;
@@ -36436,8 +50295,8 @@ var require_dist3 = __commonJS({
       setRequestProps(req, opts) {
         const { proxy } = this;
         const protocol = opts.secureEndpoint ? "https:" : "http:";
-        const hostname = req.getHeader("host") || "localhost";
-        const base = `${protocol}//${hostname}`;
+        const hostname3 = req.getHeader("host") || "localhost";
+        const base = `${protocol}//${hostname3}`;
         const url3 = new url_1.URL(req.path, base);
         if (opts.port !== 80) {
           url3.port = String(opts.port);
@@ -37173,16 +51032,16 @@ import process4 from "node:process";
 function getHeaderName2() {
   return "User-Agent";
 }
-async function setPlatformSpecificData2(map) {
+async function setPlatformSpecificData2(map2) {
   if (process4 && process4.versions) {
     const osInfo = `${os6.type()} ${os6.release()}; ${os6.arch()}`;
     const versions = process4.versions;
     if (versions.bun) {
-      map.set("Bun", `${versions.bun} (${osInfo})`);
+      map2.set("Bun", `${versions.bun} (${osInfo})`);
     } else if (versions.deno) {
-      map.set("Deno", `${versions.deno} (${osInfo})`);
+      map2.set("Deno", `${versions.deno} (${osInfo})`);
     } else if (versions.node) {
-      map.set("Node", `${versions.node} (${osInfo})`);
+      map2.set("Node", `${versions.node} (${osInfo})`);
     }
   }
 }
@@ -37799,14 +51658,14 @@ function tryCreateSpan(tracingClient2, request4, spanAttributes) {
     return void 0;
   }
 }
-function tryProcessError(span, error3) {
+function tryProcessError(span, error63) {
   try {
     span.setStatus({
       status: "error",
-      error: isError2(error3) ? error3 : void 0
+      error: isError2(error63) ? error63 : void 0
     });
-    if (isRestError2(error3) && error3.statusCode) {
-      span.setAttribute("http.status_code", error3.statusCode);
+    if (isRestError2(error63) && error63.statusCode) {
+      span.setAttribute("http.status_code", error63.statusCode);
     }
     span.end();
   } catch (e) {
@@ -38209,9 +52068,9 @@ function bearerTokenAuthenticationPolicy(options) {
         logger: logger8
       });
       let response;
-      let error3;
+      let error63;
       let shouldSendRequest;
-      [response, error3] = await trySendRequest(request4, next);
+      [response, error63] = await trySendRequest(request4, next);
       if (isChallengeResponse(response)) {
         let claims = getCaeChallengeClaims(response.headers.get("WWW-Authenticate"));
         if (claims) {
@@ -38230,7 +52089,7 @@ function bearerTokenAuthenticationPolicy(options) {
             logger: logger8
           }, parsedClaim);
           if (shouldSendRequest) {
-            [response, error3] = await trySendRequest(request4, next);
+            [response, error63] = await trySendRequest(request4, next);
           }
         } else if (callbacks.authorizeRequestOnChallenge) {
           shouldSendRequest = await callbacks.authorizeRequestOnChallenge({
@@ -38241,7 +52100,7 @@ function bearerTokenAuthenticationPolicy(options) {
             logger: logger8
           });
           if (shouldSendRequest) {
-            [response, error3] = await trySendRequest(request4, next);
+            [response, error63] = await trySendRequest(request4, next);
           }
           if (isChallengeResponse(response)) {
             claims = getCaeChallengeClaims(response.headers.get("WWW-Authenticate"));
@@ -38261,14 +52120,14 @@ function bearerTokenAuthenticationPolicy(options) {
                 logger: logger8
               }, parsedClaim);
               if (shouldSendRequest) {
-                [response, error3] = await trySendRequest(request4, next);
+                [response, error63] = await trySendRequest(request4, next);
               }
             }
           }
         }
       }
-      if (error3) {
-        throw error3;
+      if (error63) {
+        throw error63;
       } else {
         return response;
       }
@@ -38452,8 +52311,8 @@ function isPrimitiveBody(value, mapperTypeName) {
 function isDuration(value) {
   return validateISODuration.test(value);
 }
-function isValidUuid(uuid2) {
-  return validUuidRegex.test(uuid2);
+function isValidUuid(uuid3) {
+  return validUuidRegex.test(uuid3);
 }
 function handleNullableResponseAndWrappableBody(responseObject) {
   const combinedHeadersAndBody = {
@@ -39469,9 +53328,9 @@ async function deserializeResponseBody(jsonContentTypes, xmlContentTypes, respon
     return parsedResponse;
   }
   const responseSpec = getOperationResponseMap(parsedResponse);
-  const { error: error3, shouldReturnResponse } = handleErrorResponse(parsedResponse, operationSpec, responseSpec, options);
-  if (error3) {
-    throw error3;
+  const { error: error63, shouldReturnResponse } = handleErrorResponse(parsedResponse, operationSpec, responseSpec, options);
+  if (error63) {
+    throw error63;
   } else if (shouldReturnResponse) {
     return parsedResponse;
   }
@@ -39518,13 +53377,13 @@ function handleErrorResponse(parsedResponse, operationSpec, responseSpec, option
   }
   const errorResponseSpec = responseSpec ?? operationSpec.responses.default;
   const initialErrorMessage = parsedResponse.request.streamResponseStatusCodes?.has(parsedResponse.status) ? `Unexpected status code: ${parsedResponse.status}` : parsedResponse.bodyAsText;
-  const error3 = new RestError2(initialErrorMessage, {
+  const error63 = new RestError2(initialErrorMessage, {
     statusCode: parsedResponse.status,
     request: parsedResponse.request,
     response: parsedResponse
   });
   if (!errorResponseSpec && !(parsedResponse.parsedBody?.error?.code && parsedResponse.parsedBody?.error?.message)) {
-    throw error3;
+    throw error63;
   }
   const defaultBodyMapper = errorResponseSpec?.bodyMapper;
   const defaultHeadersMapper = errorResponseSpec?.headersMapper;
@@ -39544,21 +53403,21 @@ function handleErrorResponse(parsedResponse, operationSpec, responseSpec, option
         deserializedError = operationSpec.serializer.deserialize(defaultBodyMapper, valueToDeserialize, "error.response.parsedBody", options);
       }
       const internalError = parsedBody.error || deserializedError || parsedBody;
-      error3.code = internalError.code;
+      error63.code = internalError.code;
       if (internalError.message) {
-        error3.message = internalError.message;
+        error63.message = internalError.message;
       }
       if (defaultBodyMapper) {
-        error3.response.parsedBody = deserializedError;
+        error63.response.parsedBody = deserializedError;
       }
     }
     if (parsedResponse.headers && defaultHeadersMapper) {
-      error3.response.parsedHeaders = operationSpec.serializer.deserialize(defaultHeadersMapper, parsedResponse.headers.toJSON(), "operationRes.parsedHeaders");
+      error63.response.parsedHeaders = operationSpec.serializer.deserialize(defaultHeadersMapper, parsedResponse.headers.toJSON(), "operationRes.parsedHeaders");
     }
   } catch (defaultError) {
-    error3.message = `Error "${defaultError.message}" occurred in deserializing the responseBody - "${parsedResponse.bodyAsText}" for the default response.`;
+    error63.message = `Error "${defaultError.message}" occurred in deserializing the responseBody - "${parsedResponse.bodyAsText}" for the default response.`;
   }
-  return { error: error3, shouldReturnResponse: false };
+  return { error: error63, shouldReturnResponse: false };
 }
 async function parse3(jsonContentTypes, xmlContentTypes, operationResponse, opts, parseXML2) {
   if (!operationResponse.request.streamResponseStatusCodes?.has(operationResponse.status) && operationResponse.bodyAsText) {
@@ -39712,8 +53571,8 @@ function serializeRequestBody(request4, operationArguments, operationSpec, strin
           request4.body = JSON.stringify(request4.body);
         }
       }
-    } catch (error3) {
-      throw new Error(`Error "${error3.message}" occurred in serializing the payload - ${JSON.stringify(serializedName, void 0, "  ")}.`, { cause: error3 });
+    } catch (error63) {
+      throw new Error(`Error "${error63.message}" occurred in serializing the payload - ${JSON.stringify(serializedName, void 0, "  ")}.`, { cause: error63 });
     }
   } else if (operationSpec.formDataParameters && operationSpec.formDataParameters.length > 0) {
     request4.formData = {};
@@ -39815,8 +53674,8 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   requestUrl = appendQueryParams(requestUrl, queryParams, sequenceParams, isAbsolutePath);
   return requestUrl;
 }
-function replaceAll(input, replacements) {
-  let result = input;
+function replaceAll(input2, replacements) {
+  let result = input2;
   for (const [searchValue, replaceValue] of replacements) {
     result = result.split(searchValue).join(replaceValue);
   }
@@ -40151,16 +54010,16 @@ var init_serviceClient = __esm({
             options.onResponse(rawResponse, flatResponse);
           }
           return flatResponse;
-        } catch (error3) {
-          if (typeof error3 === "object" && error3?.response) {
-            const rawResponse = error3.response;
-            const flatResponse = flattenResponse(rawResponse, operationSpec.responses[error3.statusCode] || operationSpec.responses["default"]);
-            error3.details = flatResponse;
+        } catch (error63) {
+          if (typeof error63 === "object" && error63?.response) {
+            const rawResponse = error63.response;
+            const flatResponse = flattenResponse(rawResponse, operationSpec.responses[error63.statusCode] || operationSpec.responses["default"]);
+            error63.details = flatResponse;
             if (options?.onResponse) {
-              options.onResponse(rawResponse, flatResponse, error3);
+              options.onResponse(rawResponse, flatResponse, error63);
             }
           }
-          throw error3;
+          throw error63;
         }
       }
     };
@@ -40604,10 +54463,10 @@ var init_extendedClient = __esm({
       async sendOperationRequest(operationArguments, operationSpec) {
         const userProvidedCallBack = operationArguments?.options?.onResponse;
         let lastResponse;
-        function onResponse(rawResponse, flatResponse, error3) {
+        function onResponse(rawResponse, flatResponse, error63) {
           lastResponse = rawResponse;
           if (userProvidedCallBack) {
-            userProvidedCallBack(rawResponse, flatResponse, error3);
+            userProvidedCallBack(rawResponse, flatResponse, error63);
           }
         }
         operationArguments.options = {
@@ -40698,9 +54557,9 @@ var init_esm12 = __esm({
 });
 
 // node_modules/fast-xml-parser/src/util.js
-function getAllMatches(string4, regex) {
+function getAllMatches(string5, regex) {
   const matches = [];
-  let match3 = regex.exec(string4);
+  let match3 = regex.exec(string5);
   while (match3) {
     const allmatches = [];
     allmatches.startIndex = regex.lastIndex - match3[0].length;
@@ -40709,7 +54568,7 @@ function getAllMatches(string4, regex) {
       allmatches.push(match3[index]);
     }
     matches.push(allmatches);
-    match3 = regex.exec(string4);
+    match3 = regex.exec(string5);
   }
   return matches;
 }
@@ -40724,8 +54583,8 @@ var init_util3 = __esm({
     nameChar = nameStartChar + "\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040";
     nameRegexp = "[" + nameStartChar + "][" + nameChar + "]*";
     regexName = new RegExp("^" + nameRegexp + "$");
-    isName = function(string4) {
-      const match3 = regexName.exec(string4);
+    isName = function(string5) {
+      const match3 = regexName.exec(string5);
       return !(match3 === null || typeof match3 === "undefined");
     };
     DANGEROUS_PROPERTY_NAMES = [
@@ -41170,10 +55029,10 @@ function validateEntityName(name) {
 }
 function mergeEntityMaps(...maps) {
   const out = /* @__PURE__ */ Object.create(null);
-  for (const map of maps) {
-    if (!map) continue;
-    for (const key of Object.keys(map)) {
-      const raw = map[key];
+  for (const map2 of maps) {
+    if (!map2) continue;
+    for (const key of Object.keys(map2)) {
+      const raw = map2[key];
       if (typeof raw === "string") {
         out[key] = raw;
       } else if (raw && typeof raw === "object" && raw.val !== void 0) {
@@ -41314,17 +55173,17 @@ var init_EntityDecoder = __esm({
        * aborts the whole call.
        * @param {Record<string, string | { regex?: RegExp, val: string }>} map
        */
-      setExternalEntities(map) {
-        if (map) {
-          for (const key of Object.keys(map)) {
+      setExternalEntities(map2) {
+        if (map2) {
+          for (const key of Object.keys(map2)) {
             validateEntityName(key);
           }
         }
         if (!this._onExternalEntity) {
-          this._externalMap = mergeEntityMaps(map);
+          this._externalMap = mergeEntityMaps(map2);
           return;
         }
-        const flat = mergeEntityMaps(map);
+        const flat = mergeEntityMaps(map2);
         const filtered = /* @__PURE__ */ Object.create(null);
         for (const [name, value] of Object.entries(flat)) {
           if (this._applyRegistrationHook(this._onExternalEntity, name, value, "external")) {
@@ -41358,14 +55217,14 @@ var init_EntityDecoder = __esm({
        * `ENTITY_ACTION.BLOCK` are silently omitted, `ENTITY_ACTION.THROW` aborts.
        * @param {Record<string, string | { regx?: RegExp, regex?: RegExp, val: string }>} map
        */
-      addInputEntities(map) {
+      addInputEntities(map2) {
         this._totalExpansions = 0;
         this._expandedLength = 0;
         if (!this._onInputEntity) {
-          this._inputMap = mergeEntityMaps(map);
+          this._inputMap = mergeEntityMaps(map2);
           return;
         }
-        const flat = mergeEntityMaps(map);
+        const flat = mergeEntityMaps(map2);
         const filtered = /* @__PURE__ */ Object.create(null);
         for (const [name, value] of Object.entries(flat)) {
           if (this._applyRegistrationHook(this._onInputEntity, name, value, "input")) {
@@ -44130,13 +57989,13 @@ var init_sql_strict = __esm({
 });
 
 // node_modules/is-unsafe/src/util/decode-entities.js
-function decodeEntities(input) {
-  if (input.indexOf("&") === -1) return input;
-  return input.replace(ENTITY_RE, (match3, hex, dec, name) => {
+function decodeEntities(input2) {
+  if (input2.indexOf("&") === -1) return input2;
+  return input2.replace(ENTITY_RE, (match3, hex3, dec, name) => {
     if (name !== void 0) {
       return Object.prototype.hasOwnProperty.call(NAMED, name) ? NAMED[name] : match3;
     }
-    const cp = hex !== void 0 ? parseInt(hex, 16) : parseInt(dec, 10);
+    const cp = hex3 !== void 0 ? parseInt(hex3, 16) : parseInt(dec, 10);
     if (!Number.isFinite(cp) || cp > 1114111) return match3;
     return String.fromCodePoint(cp);
   });
@@ -47609,8 +61468,8 @@ var init_crc64 = __esm({
           "nRBcnJheUZyb21TdHJpbmcAAEGwkcECC2Ioc2l6ZV90IGlkeCwgc2l6ZV90IHNpemUpPDo6PnsgdGhyb3cg",
           "J0FycmF5IGluZGV4ICcgKyBpZHggKyAnIG91dCBvZiBib3VuZHM6IFswLCcgKyBzaXplICsgJyknOyB9AA=="
         ].join("");
-        function _base64ToArrayBuffer(base642) {
-          var binary_string = window.atob(base642);
+        function _base64ToArrayBuffer(base643) {
+          var binary_string = window.atob(base643);
           var len = binary_string.length;
           var bytes = new Uint8Array(len);
           for (var i = 0; i < len; i++) {
@@ -47618,7 +61477,7 @@ var init_crc64 = __esm({
           }
           return bytes;
         }
-        function getBinary(file) {
+        function getBinary(file2) {
           if (typeof Buffer == "function") {
             return Buffer.from(binaryInString, "base64");
           } else {
@@ -48854,8 +62713,8 @@ function cleanupOnRequestResponseCompletion(response, cleanup) {
     nodeResponseDone = true;
     try {
       cleanupIfComplete();
-    } catch (error3) {
-      logger5.warning("Error cleaning up after response stream completion", error3);
+    } catch (error63) {
+      logger5.warning("Error cleaning up after response stream completion", error63);
     }
   };
   if (!nodeResponseDone && stream2) {
@@ -48867,16 +62726,16 @@ function cleanupOnRequestResponseCompletion(response, cleanup) {
     requestCompletion.then(() => {
       requestDone = true;
       return cleanupIfComplete();
-    }).catch((error3) => {
-      logger5.warning("Error cleaning up after request completion", error3);
+    }).catch((error63) => {
+      logger5.warning("Error cleaning up after request completion", error63);
     });
   }
   if (browserResponseCompletion) {
     browserResponseCompletion.then(() => {
       browserResponseDone = true;
       return cleanupIfComplete();
-    }).catch((error3) => {
-      logger5.warning("Error cleaning up after response body completion", error3);
+    }).catch((error63) => {
+      logger5.warning("Error cleaning up after response body completion", error63);
     });
   }
   cleanupIfComplete();
@@ -50261,25 +64120,25 @@ function storageRetryPolicy(options = {}) {
   const maxRetryDelayInMs = options.maxRetryDelayInMs ?? DEFAULT_RETRY_OPTIONS2.maxRetryDelayInMs;
   const secondaryHost = options.secondaryHost ?? DEFAULT_RETRY_OPTIONS2.secondaryHost;
   const tryTimeoutInMs = options.tryTimeoutInMs ?? DEFAULT_RETRY_OPTIONS2.tryTimeoutInMs;
-  function shouldRetry({ isPrimaryRetry, attempt: attempt2, response, error: error3 }) {
+  function shouldRetry({ isPrimaryRetry, attempt: attempt2, response, error: error63 }) {
     if (attempt2 >= maxTries) {
       logger6.info(`RetryPolicy: Attempt(s) ${attempt2} >= maxTries ${maxTries}, no further try.`);
       return false;
     }
-    if (error3) {
+    if (error63) {
       for (const retriableError of retriableErrors) {
-        if (error3.name.toUpperCase().includes(retriableError) || error3.message.toUpperCase().includes(retriableError) || error3.code && error3.code.toString().toUpperCase() === retriableError) {
+        if (error63.name.toUpperCase().includes(retriableError) || error63.message.toUpperCase().includes(retriableError) || error63.code && error63.code.toString().toUpperCase() === retriableError) {
           logger6.info(`RetryPolicy: Network error ${retriableError} found, will retry.`);
           return true;
         }
       }
-      if (error3?.code === "PARSE_ERROR" && error3?.message.startsWith(`Error "Error: Unclosed root tag`)) {
+      if (error63?.code === "PARSE_ERROR" && error63?.message.startsWith(`Error "Error: Unclosed root tag`)) {
         logger6.info("RetryPolicy: Incomplete XML response likely due to service timeout, will retry.");
         return true;
       }
     }
-    if (response || error3) {
-      const statusCode = response?.status ?? error3?.statusCode ?? 0;
+    if (response || error63) {
+      const statusCode = response?.status ?? error63?.statusCode ?? 0;
       if (!isPrimaryRetry && statusCode === 404) {
         logger6.info(`RetryPolicy: Secondary access with 404, will retry.`);
         return true;
@@ -50333,12 +64192,12 @@ function storageRetryPolicy(options = {}) {
       let attempt2 = 1;
       let retryAgain = true;
       let response;
-      let error3;
+      let error63;
       while (retryAgain) {
         const isPrimaryRetry = secondaryHas404 || !secondaryUrl || !["GET", "HEAD", "OPTIONS"].includes(request4.method) || attempt2 % 2 === 1;
         request4.url = isPrimaryRetry ? primaryUrl : secondaryUrl;
         response = void 0;
-        error3 = void 0;
+        error63 = void 0;
         try {
           logger6.info(`RetryPolicy: =====> Try=${attempt2} ${isPrimaryRetry ? "Primary" : "Secondary"}`);
           response = await next(request4);
@@ -50346,13 +64205,13 @@ function storageRetryPolicy(options = {}) {
         } catch (e) {
           if (isRestError3(e)) {
             logger6.error(`RetryPolicy: Caught error, message: ${e.message}, code: ${e.code}`);
-            error3 = e;
+            error63 = e;
           } else {
             logger6.error(`RetryPolicy: Caught error, message: ${getErrorMessage(e)}`);
             throw e;
           }
         }
-        retryAgain = shouldRetry({ isPrimaryRetry, attempt: attempt2, response, error: error3 });
+        retryAgain = shouldRetry({ isPrimaryRetry, attempt: attempt2, response, error: error63 });
         if (retryAgain) {
           await delay3(calculateDelay(isPrimaryRetry, attempt2), request4.abortSignal, RETRY_ABORT_ERROR2);
         }
@@ -50361,7 +64220,7 @@ function storageRetryPolicy(options = {}) {
       if (response) {
         return response;
       }
-      throw error3 ?? new RestError3("RetryPolicy failed without known error.");
+      throw error63 ?? new RestError3("RetryPolicy failed without known error.");
     }
   };
 }
@@ -59686,7 +73545,7 @@ var init_mappers = __esm({
 });
 
 // node_modules/@azure/storage-blob/dist/esm/generated/src/models/parameters.js
-var contentType, blobServiceProperties, accept, url2, restype, comp, timeoutInSeconds, version2, requestId, accept1, comp1, comp2, prefix, marker, maxPageSize, include, keyInfo, comp3, restype1, body, comp4, contentLength, multipartContentType, comp5, where, restype2, metadata, access3, defaultEncryptionScope, preventEncryptionScopeOverride, leaseId, ifModifiedSince, ifUnmodifiedSince, comp6, comp7, containerAcl, comp8, deletedContainerName, deletedContainerVersion, comp9, sourceContainerName, sourceLeaseId, comp10, action, duration2, proposedLeaseId, action1, leaseId1, action2, action3, breakPeriod, action4, proposedLeaseId1, include1, startFrom, delimiter3, snapshot, versionId, range2, rangeGetContentMD5, rangeGetContentCRC64, encryptionKey, encryptionKeySha256, encryptionAlgorithm, ifMatch, ifNoneMatch, ifTags, deleteSnapshots, blobDeleteType, comp11, expiryOptions, expiresOn, blobCacheControl, blobContentType, blobContentMD5, blobContentEncoding, blobContentLanguage, blobContentDisposition, comp12, immutabilityPolicyExpiry, immutabilityPolicyMode, comp13, legalHold, encryptionScope, comp14, tier, rehydratePriority, sourceIfModifiedSince, sourceIfUnmodifiedSince, sourceIfMatch, sourceIfNoneMatch, sourceIfTags, copySource, blobTagsString, sealBlob, legalHold1, xMsRequiresSync, sourceContentMD5, copySourceAuthorization, copySourceTags, fileRequestIntent, comp15, copyActionAbortConstant, copyId, comp16, tier1, queryRequest, comp17, comp18, ifModifiedSince1, ifUnmodifiedSince1, ifMatch1, ifNoneMatch1, tags, transactionalContentMD5, transactionalContentCrc64, blobType, blobContentLength, blobSequenceNumber, contentType1, body1, accept2, comp19, pageWrite, ifSequenceNumberLessThanOrEqualTo, ifSequenceNumberLessThan, ifSequenceNumberEqualTo, pageWrite1, sourceUrl, sourceRange, sourceContentCrc64, range1, comp20, prevsnapshot, prevSnapshotUrl, sequenceNumberAction, comp21, blobType1, comp22, maxSize, appendPosition, sourceRange1, comp23, blobType2, copySourceBlobProperties, comp24, blockId2, blocks, comp25, listType;
+var contentType, blobServiceProperties, accept, url2, restype, comp, timeoutInSeconds, version2, requestId, accept1, comp1, comp2, prefix, marker, maxPageSize, include, keyInfo, comp3, restype1, body, comp4, contentLength, multipartContentType, comp5, where, restype2, metadata, access3, defaultEncryptionScope, preventEncryptionScopeOverride, leaseId, ifModifiedSince, ifUnmodifiedSince, comp6, comp7, containerAcl, comp8, deletedContainerName, deletedContainerVersion, comp9, sourceContainerName, sourceLeaseId, comp10, action, duration3, proposedLeaseId, action1, leaseId1, action2, action3, breakPeriod, action4, proposedLeaseId1, include1, startFrom, delimiter3, snapshot, versionId, range2, rangeGetContentMD5, rangeGetContentCRC64, encryptionKey, encryptionKeySha256, encryptionAlgorithm, ifMatch, ifNoneMatch, ifTags, deleteSnapshots, blobDeleteType, comp11, expiryOptions, expiresOn, blobCacheControl, blobContentType, blobContentMD5, blobContentEncoding, blobContentLanguage, blobContentDisposition, comp12, immutabilityPolicyExpiry, immutabilityPolicyMode, comp13, legalHold, encryptionScope, comp14, tier, rehydratePriority, sourceIfModifiedSince, sourceIfUnmodifiedSince, sourceIfMatch, sourceIfNoneMatch, sourceIfTags, copySource, blobTagsString, sealBlob, legalHold1, xMsRequiresSync, sourceContentMD5, copySourceAuthorization, copySourceTags, fileRequestIntent, comp15, copyActionAbortConstant, copyId, comp16, tier1, queryRequest, comp17, comp18, ifModifiedSince1, ifUnmodifiedSince1, ifMatch1, ifNoneMatch1, tags, transactionalContentMD5, transactionalContentCrc64, blobType, blobContentLength, blobSequenceNumber, contentType1, body1, accept2, comp19, pageWrite, ifSequenceNumberLessThanOrEqualTo, ifSequenceNumberLessThan, ifSequenceNumberEqualTo, pageWrite1, sourceUrl, sourceRange, sourceContentCrc64, range1, comp20, prevsnapshot, prevSnapshotUrl, sequenceNumberAction, comp21, blobType1, comp22, maxSize, appendPosition, sourceRange1, comp23, blobType2, copySourceBlobProperties, comp24, blockId2, blocks, comp25, listType;
 var init_parameters = __esm({
   "node_modules/@azure/storage-blob/dist/esm/generated/src/models/parameters.js"() {
     init_mappers();
@@ -60176,7 +74035,7 @@ var init_parameters = __esm({
         }
       }
     };
-    duration2 = {
+    duration3 = {
       parameterPath: ["options", "duration"],
       mapper: {
         serializedName: "x-ms-lease-duration",
@@ -62179,7 +76038,7 @@ var init_container = __esm({
         ifModifiedSince,
         ifUnmodifiedSince,
         action,
-        duration2,
+        duration3,
         proposedLeaseId
       ],
       isXML: true,
@@ -62972,7 +76831,7 @@ var init_blob = __esm({
         ifModifiedSince,
         ifUnmodifiedSince,
         action,
-        duration2,
+        duration3,
         proposedLeaseId,
         ifMatch,
         ifNoneMatch,
@@ -64763,8 +78622,8 @@ function appendToURLQuery(url3, queryParts) {
   urlParsed.search = query;
   return urlParsed.toString();
 }
-function truncatedISO8061Date(date2, withMilliseconds = true) {
-  const dateString = date2.toISOString();
+function truncatedISO8061Date(date5, withMilliseconds = true) {
+  const dateString = date5.toISOString();
   return withMilliseconds ? dateString.substring(0, dateString.length - 1) + "0000Z" : dateString.substring(0, dateString.length - 5) + "Z";
 }
 function base64encode(content) {
@@ -64810,7 +78669,7 @@ function getAccountNameFromUrl(url3) {
       accountName = "";
     }
     return accountName;
-  } catch (error3) {
+  } catch (error63) {
     throw new Error("Unable to extract accountName with provided information.");
   }
 }
@@ -66348,14 +80207,14 @@ var init_BlobLeaseClient = __esm({
        * @param options - option to configure lease management operations.
        * @returns Response data for acquire lease operation.
        */
-      async acquireLease(duration3, options = {}) {
+      async acquireLease(duration4, options = {}) {
         if (this._isContainer && (options.conditions?.ifMatch && options.conditions?.ifMatch !== ETagNone || options.conditions?.ifNoneMatch && options.conditions?.ifNoneMatch !== ETagNone || options.conditions?.tagConditions)) {
           throw new RangeError("The IfMatch, IfNoneMatch and tags access conditions are ignored by the service. Values other than undefined or their default values are not acceptable.");
         }
         return tracingClient.withSpan("BlobLeaseClient-acquireLease", options, async (updatedOptions) => {
           return assertResponse(await this._containerOrBlobOperation.acquireLease({
             abortSignal: options.abortSignal,
-            duration: duration3,
+            duration: duration4,
             modifiedAccessConditions: {
               ...options.conditions,
               ifTags: options.conditions?.tagConditions
@@ -66561,8 +80420,8 @@ var init_RetriableReadableStream = __esm({
               this.source = newSource;
               this.setSourceEventHandlers();
               return;
-            }).catch((error3) => {
-              this.destroy(error3);
+            }).catch((error63) => {
+              this.destroy(error63);
             });
           } else {
             this.destroy(new Error(`Data corruption failure: received less data than required and reached maxRetires limitation. Received data offset: ${this.offset - 1}, data needed offset: ${this.end}, retries: ${this.retries}, max retries: ${this.maxRetryRequests}`));
@@ -66571,10 +80430,10 @@ var init_RetriableReadableStream = __esm({
           this.destroy(new Error(`Data corruption failure: Received more data than original request, data needed offset is ${this.end}, received offset: ${this.offset - 1}`));
         }
       };
-      _destroy(error3, callback) {
+      _destroy(error63, callback) {
         this.removeSourceEventHandlers();
         this.source.destroy();
-        callback(error3 === null ? void 0 : error3);
+        callback(error63 === null ? void 0 : error63);
       }
     };
   }
@@ -67428,8 +81287,8 @@ var init_AvroReader = __esm({
         this._metadata = await AvroParser.readMap(this._headerStream, AvroParser.readString, {
           abortSignal: options.abortSignal
         });
-        const codec = this._metadata[AVRO_CODEC_KEY];
-        if (!(codec === void 0 || codec === null || codec === "null")) {
+        const codec2 = this._metadata[AVRO_CODEC_KEY];
+        if (!(codec2 === void 0 || codec2 === null || codec2 === "null")) {
           throw new Error("Codecs are not supported");
         }
         this._syncMarker = await AvroParser.readFixedBytes(this._headerStream, AVRO_SYNC_MARKER_SIZE, {
@@ -68378,9 +82237,9 @@ var init_poller3 = __esm({
         if (this.operation.state.isCancelled) {
           this.stopped = true;
           if (!this.resolveOnUnsuccessful) {
-            const error3 = new PollerCancelledError("Operation was canceled");
-            this.reject(error3);
-            throw error3;
+            const error63 = new PollerCancelledError("Operation was canceled");
+            this.reject(error63);
+            throw error63;
           }
         }
         if (this.isDone() && this.resolve) {
@@ -68733,8 +82592,8 @@ var init_Batch = __esm({
             this.actives--;
             this.completed++;
             this.parallelExecute();
-          } catch (error3) {
-            this.emitter.emit("error", error3);
+          } catch (error63) {
+            this.emitter.emit("error", error63);
           }
         });
       }
@@ -68749,9 +82608,9 @@ var init_Batch = __esm({
         this.parallelExecute();
         return new Promise((resolve3, reject) => {
           this.emitter.on("finish", resolve3);
-          this.emitter.on("error", (error3) => {
+          this.emitter.on("error", (error63) => {
             this.state = BatchStates.Error;
-            reject(error3);
+            reject(error63);
           });
         });
       }
@@ -68829,9 +82688,9 @@ async function streamToBuffer(stream2, buffer3, offset, end, encoding) {
     });
   });
 }
-async function readStreamToLocalFile(rs, file) {
+async function readStreamToLocalFile(rs, file2) {
   return new Promise((resolve3, reject) => {
-    const ws = fs4.createWriteStream(file);
+    const ws = fs4.createWriteStream(file2);
     rs.on("error", (err) => {
       reject(err);
     });
@@ -69633,8 +83492,8 @@ var init_Clients = __esm({
           if (!buffer3) {
             try {
               buffer3 = Buffer.alloc(count);
-            } catch (error3) {
-              throw new Error(`Unable to allocate the buffer of size: ${count}(in bytes). Please try passing your own buffer to the "downloadToBuffer" method or try using other methods like "download" or "downloadToFile".	 ${error3.message}`);
+            } catch (error63) {
+              throw new Error(`Unable to allocate the buffer of size: ${count}(in bytes). Please try passing your own buffer to the "downloadToBuffer" method or try using other methods like "download" or "downloadToFile".	 ${error63.message}`);
             }
           }
           if (buffer3.length < count) {
@@ -69721,7 +83580,7 @@ var init_Clients = __esm({
             throw new Error("Provided containerName is invalid.");
           }
           return { blobName, containerName };
-        } catch (error3) {
+        } catch (error63) {
           throw new Error("Unable to extract blobName and containerName with provided information.");
         }
       }
@@ -71803,12 +85662,12 @@ function retry(name_1, method_1, getStatusCode_1) {
       let isRetryable = false;
       try {
         response = yield method();
-      } catch (error3) {
+      } catch (error63) {
         if (onError) {
-          response = onError(error3);
+          response = onError(error63);
         }
         isRetryable = true;
-        errorMessage = error3.message;
+        errorMessage = error63.message;
       }
       if (response) {
         statusCode = getStatusCode(response);
@@ -71841,13 +85700,13 @@ function retryTypedResponse(name_1, method_1) {
       delay4,
       // If the error object contains the statusCode property, extract it and return
       // an TypedResponse<T> so it can be processed by the retry logic.
-      (error3) => {
-        if (error3 instanceof HttpClientError) {
+      (error63) => {
+        if (error63 instanceof HttpClientError) {
           return {
-            statusCode: error3.statusCode,
+            statusCode: error63.statusCode,
             result: null,
             headers: {},
-            error: error3
+            error: error63
           };
         } else {
           return void 0;
@@ -71902,10 +85761,10 @@ import * as buffer2 from "buffer";
 import * as fs5 from "fs";
 import * as stream from "stream";
 import * as util4 from "util";
-function pipeResponseToStream(response, output) {
+function pipeResponseToStream(response, output2) {
   return __awaiter10(this, void 0, void 0, function* () {
     const pipeline5 = util4.promisify(stream.pipeline);
-    yield pipeline5(response.message, output);
+    yield pipeline5(response.message, output2);
   });
 }
 function downloadCacheHttpClient(archiveLocation, archivePath) {
@@ -72210,12 +86069,12 @@ var init_downloadUtils = __esm({
         this.display();
       }
     };
-    promiseWithTimeout = (timeoutMs, promise) => __awaiter10(void 0, void 0, void 0, function* () {
+    promiseWithTimeout = (timeoutMs, promise2) => __awaiter10(void 0, void 0, void 0, function* () {
       let timeoutHandle;
       const timeoutPromise = new Promise((resolve3) => {
         timeoutHandle = setTimeout(() => resolve3("timeout"), timeoutMs);
       });
-      return Promise.race([promise, timeoutPromise]).then((result) => {
+      return Promise.race([promise2, timeoutPromise]).then((result) => {
         clearTimeout(timeoutHandle);
         return result;
       });
@@ -72274,10 +86133,10 @@ var init_options = __esm({
 // node_modules/@actions/cache/lib/internal/config.js
 function isGhes() {
   const ghUrl = new URL(process.env["GITHUB_SERVER_URL"] || "https://github.com");
-  const hostname = ghUrl.hostname.trimEnd().toUpperCase();
-  const isGitHubHost = hostname === "GITHUB.COM";
-  const isGheHost = hostname.endsWith(".GHE.COM");
-  const isLocalHost = hostname.endsWith(".LOCALHOST");
+  const hostname3 = ghUrl.hostname.trimEnd().toUpperCase();
+  const isGitHubHost = hostname3 === "GITHUB.COM";
+  const isGheHost = hostname3.endsWith(".GHE.COM");
+  const isLocalHost = hostname3.endsWith(".LOCALHOST");
   return !isGitHubHost && !isGheHost && !isLocalHost;
 }
 function getCacheServiceVersion() {
@@ -72629,34 +86488,34 @@ var require_base64 = __commonJS({
     }
     exports2.base64decode = base64decode;
     function base64encode2(bytes) {
-      let base642 = "", groupPos = 0, b, p = 0;
+      let base643 = "", groupPos = 0, b, p = 0;
       for (let i = 0; i < bytes.length; i++) {
         b = bytes[i];
         switch (groupPos) {
           case 0:
-            base642 += encTable[b >> 2];
+            base643 += encTable[b >> 2];
             p = (b & 3) << 4;
             groupPos = 1;
             break;
           case 1:
-            base642 += encTable[p | b >> 4];
+            base643 += encTable[p | b >> 4];
             p = (b & 15) << 2;
             groupPos = 2;
             break;
           case 2:
-            base642 += encTable[p | b >> 6];
-            base642 += encTable[b & 63];
+            base643 += encTable[p | b >> 6];
+            base643 += encTable[b & 63];
             groupPos = 0;
             break;
         }
       }
       if (groupPos) {
-        base642 += encTable[p];
-        base642 += "=";
+        base643 += encTable[p];
+        base643 += "=";
         if (groupPos == 1)
-          base642 += "=";
+          base643 += "=";
       }
-      return base642;
+      return base643;
     }
     exports2.base64encode = base64encode2;
   }
@@ -73753,17 +87612,17 @@ var require_oneof = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getSelectedOneofValue = exports2.clearOneofValue = exports2.setUnknownOneofValue = exports2.setOneofValue = exports2.getOneofValue = exports2.isOneofGroup = void 0;
-    function isOneofGroup(any) {
-      if (typeof any != "object" || any === null || !any.hasOwnProperty("oneofKind")) {
+    function isOneofGroup(any2) {
+      if (typeof any2 != "object" || any2 === null || !any2.hasOwnProperty("oneofKind")) {
         return false;
       }
-      switch (typeof any.oneofKind) {
+      switch (typeof any2.oneofKind) {
         case "string":
-          if (any[any.oneofKind] === void 0)
+          if (any2[any2.oneofKind] === void 0)
             return false;
-          return Object.keys(any).length == 2;
+          return Object.keys(any2).length == 2;
         case "undefined":
-          return Object.keys(any).length == 1;
+          return Object.keys(any2).length == 1;
         default:
           return false;
       }
@@ -74013,8 +87872,8 @@ var require_reflection_type_check = __commonJS({
         }
         return true;
       }
-      mapKeys(map, type, depth) {
-        let keys = Object.keys(map);
+      mapKeys(map2, type, depth) {
+        let keys = Object.keys(map2);
         switch (type) {
           case reflection_info_1.ScalarType.INT32:
           case reflection_info_1.ScalarType.FIXED32:
@@ -74100,10 +87959,10 @@ var require_reflection_json_reader = __commonJS({
        * If a message field is already present, it will be merged with the
        * new data.
        */
-      read(input, message, options) {
+      read(input2, message, options) {
         this.prepare();
         const oneofsHandled = [];
-        for (const [jsonKey, jsonValue] of Object.entries(input)) {
+        for (const [jsonKey, jsonValue] of Object.entries(input2)) {
           const field = this.fMap[jsonKey];
           if (!field) {
             if (!options.ignoreUnknownFields)
@@ -74209,29 +88068,29 @@ var require_reflection_json_reader = __commonJS({
        *
        * google.protobuf.NullValue accepts only JSON `null` (or the old `"NULL_VALUE"`).
        */
-      enum(type, json, fieldName, ignoreUnknownFields) {
+      enum(type, json2, fieldName, ignoreUnknownFields) {
         if (type[0] == "google.protobuf.NullValue")
-          assert_1.assert(json === null || json === "NULL_VALUE", `Unable to parse field ${this.info.typeName}#${fieldName}, enum ${type[0]} only accepts null.`);
-        if (json === null)
+          assert_1.assert(json2 === null || json2 === "NULL_VALUE", `Unable to parse field ${this.info.typeName}#${fieldName}, enum ${type[0]} only accepts null.`);
+        if (json2 === null)
           return 0;
-        switch (typeof json) {
+        switch (typeof json2) {
           case "number":
-            assert_1.assert(Number.isInteger(json), `Unable to parse field ${this.info.typeName}#${fieldName}, enum can only be integral number, got ${json}.`);
-            return json;
+            assert_1.assert(Number.isInteger(json2), `Unable to parse field ${this.info.typeName}#${fieldName}, enum can only be integral number, got ${json2}.`);
+            return json2;
           case "string":
-            let localEnumName = json;
-            if (type[2] && json.substring(0, type[2].length) === type[2])
-              localEnumName = json.substring(type[2].length);
+            let localEnumName = json2;
+            if (type[2] && json2.substring(0, type[2].length) === type[2])
+              localEnumName = json2.substring(type[2].length);
             let enumNumber = type[1][localEnumName];
             if (typeof enumNumber === "undefined" && ignoreUnknownFields) {
               return false;
             }
-            assert_1.assert(typeof enumNumber == "number", `Unable to parse field ${this.info.typeName}#${fieldName}, enum ${type[0]} has no value for "${json}".`);
+            assert_1.assert(typeof enumNumber == "number", `Unable to parse field ${this.info.typeName}#${fieldName}, enum ${type[0]} has no value for "${json2}".`);
             return enumNumber;
         }
-        assert_1.assert(false, `Unable to parse field ${this.info.typeName}#${fieldName}, cannot parse enum value from ${typeof json}".`);
+        assert_1.assert(false, `Unable to parse field ${this.info.typeName}#${fieldName}, cannot parse enum value from ${typeof json2}".`);
       }
-      scalar(json, type, longType, fieldName) {
+      scalar(json2, type, longType, fieldName) {
         let e;
         try {
           switch (type) {
@@ -74239,26 +88098,26 @@ var require_reflection_json_reader = __commonJS({
             // Either numbers or strings are accepted. Exponent notation is also accepted.
             case reflection_info_1.ScalarType.DOUBLE:
             case reflection_info_1.ScalarType.FLOAT:
-              if (json === null)
+              if (json2 === null)
                 return 0;
-              if (json === "NaN")
+              if (json2 === "NaN")
                 return Number.NaN;
-              if (json === "Infinity")
+              if (json2 === "Infinity")
                 return Number.POSITIVE_INFINITY;
-              if (json === "-Infinity")
+              if (json2 === "-Infinity")
                 return Number.NEGATIVE_INFINITY;
-              if (json === "") {
+              if (json2 === "") {
                 e = "empty string";
                 break;
               }
-              if (typeof json == "string" && json.trim().length !== json.length) {
+              if (typeof json2 == "string" && json2.trim().length !== json2.length) {
                 e = "extra whitespace";
                 break;
               }
-              if (typeof json != "string" && typeof json != "number") {
+              if (typeof json2 != "string" && typeof json2 != "number") {
                 break;
               }
-              let float = Number(json);
+              let float = Number(json2);
               if (Number.isNaN(float)) {
                 e = "not a number";
                 break;
@@ -74276,77 +88135,77 @@ var require_reflection_json_reader = __commonJS({
             case reflection_info_1.ScalarType.SFIXED32:
             case reflection_info_1.ScalarType.SINT32:
             case reflection_info_1.ScalarType.UINT32:
-              if (json === null)
+              if (json2 === null)
                 return 0;
-              let int32;
-              if (typeof json == "number")
-                int32 = json;
-              else if (json === "")
+              let int322;
+              if (typeof json2 == "number")
+                int322 = json2;
+              else if (json2 === "")
                 e = "empty string";
-              else if (typeof json == "string") {
-                if (json.trim().length !== json.length)
+              else if (typeof json2 == "string") {
+                if (json2.trim().length !== json2.length)
                   e = "extra whitespace";
                 else
-                  int32 = Number(json);
+                  int322 = Number(json2);
               }
-              if (int32 === void 0)
+              if (int322 === void 0)
                 break;
               if (type == reflection_info_1.ScalarType.UINT32)
-                assert_1.assertUInt32(int32);
+                assert_1.assertUInt32(int322);
               else
-                assert_1.assertInt32(int32);
-              return int32;
+                assert_1.assertInt32(int322);
+              return int322;
             // int64, fixed64, uint64: JSON value will be a decimal string. Either numbers or strings are accepted.
             case reflection_info_1.ScalarType.INT64:
             case reflection_info_1.ScalarType.SFIXED64:
             case reflection_info_1.ScalarType.SINT64:
-              if (json === null)
+              if (json2 === null)
                 return reflection_long_convert_1.reflectionLongConvert(pb_long_1.PbLong.ZERO, longType);
-              if (typeof json != "number" && typeof json != "string")
+              if (typeof json2 != "number" && typeof json2 != "string")
                 break;
-              return reflection_long_convert_1.reflectionLongConvert(pb_long_1.PbLong.from(json), longType);
+              return reflection_long_convert_1.reflectionLongConvert(pb_long_1.PbLong.from(json2), longType);
             case reflection_info_1.ScalarType.FIXED64:
             case reflection_info_1.ScalarType.UINT64:
-              if (json === null)
+              if (json2 === null)
                 return reflection_long_convert_1.reflectionLongConvert(pb_long_1.PbULong.ZERO, longType);
-              if (typeof json != "number" && typeof json != "string")
+              if (typeof json2 != "number" && typeof json2 != "string")
                 break;
-              return reflection_long_convert_1.reflectionLongConvert(pb_long_1.PbULong.from(json), longType);
+              return reflection_long_convert_1.reflectionLongConvert(pb_long_1.PbULong.from(json2), longType);
             // bool:
             case reflection_info_1.ScalarType.BOOL:
-              if (json === null)
+              if (json2 === null)
                 return false;
-              if (typeof json !== "boolean")
+              if (typeof json2 !== "boolean")
                 break;
-              return json;
+              return json2;
             // string:
             case reflection_info_1.ScalarType.STRING:
-              if (json === null)
+              if (json2 === null)
                 return "";
-              if (typeof json !== "string") {
+              if (typeof json2 !== "string") {
                 e = "extra whitespace";
                 break;
               }
               try {
-                encodeURIComponent(json);
+                encodeURIComponent(json2);
               } catch (e2) {
                 e2 = "invalid UTF8";
                 break;
               }
-              return json;
+              return json2;
             // bytes: JSON value will be the data encoded as a string using standard base64 encoding with paddings.
             // Either standard or URL-safe base64 encoding with/without paddings are accepted.
             case reflection_info_1.ScalarType.BYTES:
-              if (json === null || json === "")
+              if (json2 === null || json2 === "")
                 return new Uint8Array(0);
-              if (typeof json !== "string")
+              if (typeof json2 !== "string")
                 break;
-              return base64_1.base64decode(json);
+              return base64_1.base64decode(json2);
           }
-        } catch (error3) {
-          e = error3.message;
+        } catch (error63) {
+          e = error63.message;
         }
-        this.assert(false, fieldName + (e ? " - " + e : ""), json);
+        this.assert(false, fieldName + (e ? " - " + e : ""), json2);
       }
     };
     exports2.ReflectionJsonReader = ReflectionJsonReader;
@@ -74372,12 +88231,12 @@ var require_reflection_json_writer = __commonJS({
        * Converts the message to a JSON object, based on the field descriptors.
        */
       write(message, options) {
-        const json = {}, source = message;
+        const json2 = {}, source = message;
         for (const field of this.fields) {
           if (!field.oneof) {
             let jsonValue2 = this.field(field, source[field.localName], options);
             if (jsonValue2 !== void 0)
-              json[options.useProtoFieldName ? field.name : field.jsonName] = jsonValue2;
+              json2[options.useProtoFieldName ? field.name : field.jsonName] = jsonValue2;
             continue;
           }
           const group = source[field.oneof];
@@ -74386,9 +88245,9 @@ var require_reflection_json_writer = __commonJS({
           const opt = field.kind == "scalar" || field.kind == "enum" ? Object.assign(Object.assign({}, options), { emitDefaultValues: true }) : options;
           let jsonValue = this.field(field, group[field.localName], opt);
           assert_1.assert(jsonValue !== void 0);
-          json[options.useProtoFieldName ? field.name : field.jsonName] = jsonValue;
+          json2[options.useProtoFieldName ? field.name : field.jsonName] = jsonValue;
         }
-        return json;
+        return json2;
       }
       field(field, value, options) {
         let jsonValue = void 0;
@@ -75045,59 +88904,59 @@ var require_reflection_merge_partial = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reflectionMergePartial = void 0;
     function reflectionMergePartial4(info2, target, source) {
-      let fieldValue, input = source, output;
+      let fieldValue, input2 = source, output2;
       for (let field of info2.fields) {
         let name = field.localName;
         if (field.oneof) {
-          const group = input[field.oneof];
+          const group = input2[field.oneof];
           if ((group === null || group === void 0 ? void 0 : group.oneofKind) == void 0) {
             continue;
           }
           fieldValue = group[name];
-          output = target[field.oneof];
-          output.oneofKind = group.oneofKind;
+          output2 = target[field.oneof];
+          output2.oneofKind = group.oneofKind;
           if (fieldValue == void 0) {
-            delete output[name];
+            delete output2[name];
             continue;
           }
         } else {
-          fieldValue = input[name];
-          output = target;
+          fieldValue = input2[name];
+          output2 = target;
           if (fieldValue == void 0) {
             continue;
           }
         }
         if (field.repeat)
-          output[name].length = fieldValue.length;
+          output2[name].length = fieldValue.length;
         switch (field.kind) {
           case "scalar":
           case "enum":
             if (field.repeat)
               for (let i = 0; i < fieldValue.length; i++)
-                output[name][i] = fieldValue[i];
+                output2[name][i] = fieldValue[i];
             else
-              output[name] = fieldValue;
+              output2[name] = fieldValue;
             break;
           case "message":
             let T = field.T();
             if (field.repeat)
               for (let i = 0; i < fieldValue.length; i++)
-                output[name][i] = T.create(fieldValue[i]);
-            else if (output[name] === void 0)
-              output[name] = T.create(fieldValue);
+                output2[name][i] = T.create(fieldValue[i]);
+            else if (output2[name] === void 0)
+              output2[name] = T.create(fieldValue);
             else
-              T.mergePartial(output[name], fieldValue);
+              T.mergePartial(output2[name], fieldValue);
             break;
           case "map":
             switch (field.V.kind) {
               case "scalar":
               case "enum":
-                Object.assign(output[name], fieldValue);
+                Object.assign(output2[name], fieldValue);
                 break;
               case "message":
                 let T2 = field.V.T();
                 for (let k of Object.keys(fieldValue))
-                  output[name][k] = T2.create(fieldValue[k]);
+                  output2[name][k] = T2.create(fieldValue[k]);
                 break;
             }
             break;
@@ -75271,15 +89130,15 @@ var require_message_type = __commonJS({
       /**
        * Read a new message from a JSON value.
        */
-      fromJson(json, options) {
-        return this.internalJsonRead(json, json_format_contract_1.jsonReadOptions(options));
+      fromJson(json2, options) {
+        return this.internalJsonRead(json2, json_format_contract_1.jsonReadOptions(options));
       }
       /**
        * Read a new message from a JSON string.
        * This is equivalent to `T.fromJson(JSON.parse(json))`.
        */
-      fromJsonString(json, options) {
-        let value = JSON.parse(json);
+      fromJsonString(json2, options) {
+        let value = JSON.parse(json2);
         return this.fromJson(value, options);
       }
       /**
@@ -75312,13 +89171,13 @@ var require_message_type = __commonJS({
        * according to protobuf rules. If the target is omitted,
        * a new instance is created first.
        */
-      internalJsonRead(json, options, target) {
-        if (json !== null && typeof json == "object" && !Array.isArray(json)) {
+      internalJsonRead(json2, options, target) {
+        if (json2 !== null && typeof json2 == "object" && !Array.isArray(json2)) {
           let message = target !== null && target !== void 0 ? target : this.create();
-          this.refJsonReader.read(json, message, options);
+          this.refJsonReader.read(json2, message, options);
           return message;
         }
-        throw new Error(`Unable to parse message ${this.typeName} from JSON ${json_typings_1.typeofJsonValue(json)}.`);
+        throw new Error(`Unable to parse message ${this.typeName} from JSON ${json_typings_1.typeofJsonValue(json2)}.`);
       }
       /**
        * This is an internal method. If you just want to write a message
@@ -75410,9 +89269,9 @@ var require_enum_object = __commonJS({
       if (!isEnumObject(enumObject))
         throw new Error("not a typescript enum object");
       let values = [];
-      for (let [name, number4] of Object.entries(enumObject))
-        if (typeof number4 == "number")
-          values.push({ name, number: number4 });
+      for (let [name, number5] of Object.entries(enumObject))
+        if (typeof number5 == "number")
+          values.push({ name, number: number5 });
       return values;
     }
     exports2.listEnumValues = listEnumValues;
@@ -75691,12 +89550,12 @@ var require_rpc_error = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.RpcError = void 0;
     var RpcError = class extends Error {
-      constructor(message, code = "UNKNOWN", meta2) {
+      constructor(message, code = "UNKNOWN", meta3) {
         super(message);
         this.name = "RpcError";
         Object.setPrototypeOf(this, new.target.prototype);
         this.code = code;
-        this.meta = meta2 !== null && meta2 !== void 0 ? meta2 : {};
+        this.meta = meta3 !== null && meta3 !== void 0 ? meta3 : {};
       }
       toString() {
         const l = [this.name + ": " + this.message];
@@ -75915,12 +89774,12 @@ var require_rpc_output_stream = __commonJS({
        * at a time.
        * Can be used to wrap a stream by using the other stream's `onNext`.
        */
-      notifyNext(message, error3, complete) {
-        runtime_1.assert((message ? 1 : 0) + (error3 ? 1 : 0) + (complete ? 1 : 0) <= 1, "only one emission at a time");
+      notifyNext(message, error63, complete) {
+        runtime_1.assert((message ? 1 : 0) + (error63 ? 1 : 0) + (complete ? 1 : 0) <= 1, "only one emission at a time");
         if (message)
           this.notifyMessage(message);
-        if (error3)
-          this.notifyError(error3);
+        if (error63)
+          this.notifyError(error63);
         if (complete)
           this.notifyComplete();
       }
@@ -75940,12 +89799,12 @@ var require_rpc_output_stream = __commonJS({
        *
        * Triggers onNext and onError callbacks.
        */
-      notifyError(error3) {
+      notifyError(error63) {
         runtime_1.assert(!this.closed, "stream is closed");
-        this._closed = error3;
-        this.pushIt(error3);
-        this._lis.err.forEach((l) => l(error3));
-        this._lis.nxt.forEach((l) => l(void 0, error3, false));
+        this._closed = error63;
+        this.pushIt(error63);
+        this._lis.err.forEach((l) => l(error63));
+        this._lis.nxt.forEach((l) => l(void 0, error63, false));
         this.clearLis();
       }
       /**
@@ -76409,8 +90268,8 @@ var require_test_transport = __commonJS({
           }
           try {
             yield delay4(this.responseDelay, abort)(void 0);
-          } catch (error3) {
-            stream2.notifyError(error3);
+          } catch (error63) {
+            stream2.notifyError(error63);
             return;
           }
           if (this.data.response instanceof rpc_error_1.RpcError) {
@@ -76421,8 +90280,8 @@ var require_test_transport = __commonJS({
             stream2.notifyMessage(msg);
             try {
               yield delay4(this.betweenResponseDelay, abort)(void 0);
-            } catch (error3) {
-              stream2.notifyError(error3);
+            } catch (error63) {
+              stream2.notifyError(error63);
               return;
             }
           }
@@ -76449,9 +90308,9 @@ var require_test_transport = __commonJS({
         const trailers = (_a4 = this.data.trailers) !== null && _a4 !== void 0 ? _a4 : _TestTransport.defaultTrailers;
         return trailers instanceof rpc_error_1.RpcError ? Promise.reject(trailers) : Promise.resolve(trailers);
       }
-      maybeSuppressUncaught(...promise) {
+      maybeSuppressUncaught(...promise2) {
         if (this.suppressUncaughtRejections) {
-          for (let p of promise) {
+          for (let p of promise2) {
             p.catch(() => {
             });
           }
@@ -76460,23 +90319,23 @@ var require_test_transport = __commonJS({
       mergeOptions(options) {
         return rpc_options_1.mergeRpcOptions({}, options);
       }
-      unary(method, input, options) {
+      unary(method, input2, options) {
         var _a4;
         const requestHeaders = (_a4 = options.meta) !== null && _a4 !== void 0 ? _a4 : {}, headersPromise = this.promiseHeaders().then(delay4(this.headerDelay, options.abort)), responsePromise = headersPromise.catch((_) => {
         }).then(delay4(this.responseDelay, options.abort)).then((_) => this.promiseSingleResponse(method)), statusPromise = responsePromise.catch((_) => {
         }).then(delay4(this.afterResponseDelay, options.abort)).then((_) => this.promiseStatus()), trailersPromise = responsePromise.catch((_) => {
         }).then(delay4(this.afterResponseDelay, options.abort)).then((_) => this.promiseTrailers());
         this.maybeSuppressUncaught(statusPromise, trailersPromise);
-        this.lastInput = { single: input };
-        return new unary_call_1.UnaryCall(method, requestHeaders, input, headersPromise, responsePromise, statusPromise, trailersPromise);
+        this.lastInput = { single: input2 };
+        return new unary_call_1.UnaryCall(method, requestHeaders, input2, headersPromise, responsePromise, statusPromise, trailersPromise);
       }
-      serverStreaming(method, input, options) {
+      serverStreaming(method, input2, options) {
         var _a4;
         const requestHeaders = (_a4 = options.meta) !== null && _a4 !== void 0 ? _a4 : {}, headersPromise = this.promiseHeaders().then(delay4(this.headerDelay, options.abort)), outputStream = new rpc_output_stream_1.RpcOutputStreamController(), responseStreamClosedPromise = headersPromise.then(delay4(this.responseDelay, options.abort)).catch(() => {
         }).then(() => this.streamResponses(method, outputStream, options.abort)).then(delay4(this.afterResponseDelay, options.abort)), statusPromise = responseStreamClosedPromise.then(() => this.promiseStatus()), trailersPromise = responseStreamClosedPromise.then(() => this.promiseTrailers());
         this.maybeSuppressUncaught(statusPromise, trailersPromise);
-        this.lastInput = { single: input };
-        return new server_streaming_call_1.ServerStreamingCall(method, requestHeaders, input, headersPromise, outputStream, statusPromise, trailersPromise);
+        this.lastInput = { single: input2 };
+        return new server_streaming_call_1.ServerStreamingCall(method, requestHeaders, input2, headersPromise, outputStream, statusPromise, trailersPromise);
       }
       clientStreaming(method, options) {
         var _a4;
@@ -76565,7 +90424,7 @@ var require_rpc_interceptor = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.stackDuplexStreamingInterceptors = exports2.stackClientStreamingInterceptors = exports2.stackServerStreamingInterceptors = exports2.stackUnaryInterceptors = exports2.stackIntercept = void 0;
     var runtime_1 = require_commonjs();
-    function stackIntercept(kind, transport, method, options, input) {
+    function stackIntercept(kind, transport, method, options, input2) {
       var _a4, _b, _c, _d;
       if (kind == "unary") {
         let tail = (mtd, inp, opt) => transport.unary(mtd, inp, opt);
@@ -76573,7 +90432,7 @@ var require_rpc_interceptor = __commonJS({
           const next = tail;
           tail = (mtd, inp, opt) => curr.interceptUnary(next, mtd, inp, opt);
         }
-        return tail(method, input, options);
+        return tail(method, input2, options);
       }
       if (kind == "serverStreaming") {
         let tail = (mtd, inp, opt) => transport.serverStreaming(mtd, inp, opt);
@@ -76581,7 +90440,7 @@ var require_rpc_interceptor = __commonJS({
           const next = tail;
           tail = (mtd, inp, opt) => curr.interceptServerStreaming(next, mtd, inp, opt);
         }
-        return tail(method, input, options);
+        return tail(method, input2, options);
       }
       if (kind == "clientStreaming") {
         let tail = (mtd, opt) => transport.clientStreaming(mtd, opt);
@@ -76602,12 +90461,12 @@ var require_rpc_interceptor = __commonJS({
       runtime_1.assertNever(kind);
     }
     exports2.stackIntercept = stackIntercept;
-    function stackUnaryInterceptors(transport, method, input, options) {
-      return stackIntercept("unary", transport, method, options, input);
+    function stackUnaryInterceptors(transport, method, input2, options) {
+      return stackIntercept("unary", transport, method, options, input2);
     }
     exports2.stackUnaryInterceptors = stackUnaryInterceptors;
-    function stackServerStreamingInterceptors(transport, method, input, options) {
-      return stackIntercept("serverStreaming", transport, method, options, input);
+    function stackServerStreamingInterceptors(transport, method, input2, options) {
+      return stackIntercept("serverStreaming", transport, method, options, input2);
     }
     exports2.stackServerStreamingInterceptors = stackServerStreamingInterceptors;
     function stackClientStreamingInterceptors(transport, method, options) {
@@ -77406,8 +91265,8 @@ var init_cache_twirp_client = __esm({
           useProtoFieldName: true,
           emitDefaultValues: false
         });
-        const promise = this.rpc.request("github.actions.results.api.v1.CacheService", "CreateCacheEntry", "application/json", data);
-        return promise.then((data2) => CreateCacheEntryResponse.fromJson(data2, {
+        const promise2 = this.rpc.request("github.actions.results.api.v1.CacheService", "CreateCacheEntry", "application/json", data);
+        return promise2.then((data2) => CreateCacheEntryResponse.fromJson(data2, {
           ignoreUnknownFields: true
         }));
       }
@@ -77416,8 +91275,8 @@ var init_cache_twirp_client = __esm({
           useProtoFieldName: true,
           emitDefaultValues: false
         });
-        const promise = this.rpc.request("github.actions.results.api.v1.CacheService", "FinalizeCacheEntryUpload", "application/json", data);
-        return promise.then((data2) => FinalizeCacheEntryUploadResponse.fromJson(data2, {
+        const promise2 = this.rpc.request("github.actions.results.api.v1.CacheService", "FinalizeCacheEntryUpload", "application/json", data);
+        return promise2.then((data2) => FinalizeCacheEntryUploadResponse.fromJson(data2, {
           ignoreUnknownFields: true
         }));
       }
@@ -77426,8 +91285,8 @@ var init_cache_twirp_client = __esm({
           useProtoFieldName: true,
           emitDefaultValues: false
         });
-        const promise = this.rpc.request("github.actions.results.api.v1.CacheService", "GetCacheEntryDownloadURL", "application/json", data);
-        return promise.then((data2) => GetCacheEntryDownloadURLResponse.fromJson(data2, {
+        const promise2 = this.rpc.request("github.actions.results.api.v1.CacheService", "GetCacheEntryDownloadURL", "application/json", data);
+        return promise2.then((data2) => GetCacheEntryDownloadURLResponse.fromJson(data2, {
           ignoreUnknownFields: true
         }));
       }
@@ -77446,8 +91305,8 @@ function maskSigUrl(url3) {
       setSecret(signature);
       setSecret(encodeURIComponent(signature));
     }
-  } catch (error3) {
-    debug(`Failed to parse URL: ${url3} ${error3 instanceof Error ? error3.message : String(error3)}`);
+  } catch (error63) {
+    debug(`Failed to parse URL: ${url3} ${error63 instanceof Error ? error63.message : String(error63)}`);
   }
 }
 function maskSecretUrls(body2) {
@@ -77546,8 +91405,8 @@ var init_cacheTwirpClient = __esm({
               return this.httpClient.post(url3, JSON.stringify(data), headers2);
             }));
             return body2;
-          } catch (error3) {
-            throw new Error(`Failed to ${method}: ${error3.message}`);
+          } catch (error63) {
+            throw new Error(`Failed to ${method}: ${error63.message}`);
           }
         });
       }
@@ -77588,21 +91447,21 @@ var init_cacheTwirpClient = __esm({
                 }
                 throw new RateLimitError(`Rate limited: ${errorMessage}`);
               }
-            } catch (error3) {
-              if (error3 instanceof SyntaxError) {
+            } catch (error63) {
+              if (error63 instanceof SyntaxError) {
                 debug(`Raw Body: ${rawBody}`);
               }
-              if (error3 instanceof UsageError) {
-                throw error3;
+              if (error63 instanceof UsageError) {
+                throw error63;
               }
-              if (error3 instanceof RateLimitError) {
-                throw error3;
+              if (error63 instanceof RateLimitError) {
+                throw error63;
               }
-              if (NetworkError.isNetworkErrorCode(error3 === null || error3 === void 0 ? void 0 : error3.code)) {
-                throw new NetworkError(error3 === null || error3 === void 0 ? void 0 : error3.code);
+              if (NetworkError.isNetworkErrorCode(error63 === null || error63 === void 0 ? void 0 : error63.code)) {
+                throw new NetworkError(error63 === null || error63 === void 0 ? void 0 : error63.code);
               }
               isRetryable = true;
-              errorMessage = error3.message;
+              errorMessage = error63.message;
             }
             if (!isRetryable) {
               throw new Error(`Received non-retryable error: ${errorMessage}`);
@@ -77655,7 +91514,7 @@ var init_cacheTwirpClient = __esm({
 });
 
 // node_modules/@actions/cache/lib/internal/tar.js
-import { existsSync as existsSync7, writeFileSync as writeFileSync3 } from "fs";
+import { existsSync as existsSync7, writeFileSync as writeFileSync4 } from "fs";
 import * as path8 from "path";
 function getTarPath() {
   return __awaiter13(this, void 0, void 0, function* () {
@@ -77799,8 +91658,8 @@ function execCommands(commands, cwd) {
           cwd,
           env: Object.assign(Object.assign({}, process.env), { MSYS: "winsymlinks:nativestrict" })
         });
-      } catch (error3) {
-        throw new Error(`${command.split(" ")[0]} failed with error: ${error3 === null || error3 === void 0 ? void 0 : error3.message}`);
+      } catch (error63) {
+        throw new Error(`${command.split(" ")[0]} failed with error: ${error63 === null || error63 === void 0 ? void 0 : error63.message}`);
       }
     }
   });
@@ -77815,8 +91674,8 @@ function execReadCommands(archivePath, compressionMethod, type) {
       if (tempDirectory) {
         try {
           yield rmRF(tempDirectory);
-        } catch (error3) {
-          debug(`Failed to delete temporary tar directory: ${error3}`);
+        } catch (error63) {
+          debug(`Failed to delete temporary tar directory: ${error63}`);
         }
       }
     }
@@ -77941,12 +91800,12 @@ function restoreCacheV1(paths_1, primaryKey_1, restoreKeys_1, options_1) {
           compressionMethod,
           enableCrossOsArchive
         });
-      } catch (error3) {
-        const errorMessage = (_a4 = error3 === null || error3 === void 0 ? void 0 : error3.message) !== null && _a4 !== void 0 ? _a4 : "";
+      } catch (error63) {
+        const errorMessage = (_a4 = error63 === null || error63 === void 0 ? void 0 : error63.message) !== null && _a4 !== void 0 ? _a4 : "";
         if (errorMessage.includes(CACHE_READ_DENIED_PREFIX)) {
           throw new CacheReadDeniedError(errorMessage);
         }
-        throw error3;
+        throw error63;
       }
       if (!(cacheEntry === null || cacheEntry === void 0 ? void 0 : cacheEntry.archiveLocation)) {
         return void 0;
@@ -77966,22 +91825,22 @@ function restoreCacheV1(paths_1, primaryKey_1, restoreKeys_1, options_1) {
       yield extractTar(archivePath, compressionMethod);
       info("Cache restored successfully");
       return cacheEntry.cacheKey;
-    } catch (error3) {
-      const typedError = error3;
+    } catch (error63) {
+      const typedError = error63;
       if (typedError.name === ValidationError.name) {
-        throw error3;
+        throw error63;
       } else {
         if (typedError instanceof HttpClientError && typeof typedError.statusCode === "number" && typedError.statusCode >= 500) {
-          error(`Failed to restore: ${error3.message}`);
+          error(`Failed to restore: ${error63.message}`);
         } else {
-          warning(`Failed to restore: ${error3.message}`);
+          warning(`Failed to restore: ${error63.message}`);
         }
       }
     } finally {
       try {
         yield unlinkFile(archivePath);
-      } catch (error3) {
-        debug(`Failed to delete archive: ${error3}`);
+      } catch (error63) {
+        debug(`Failed to delete archive: ${error63}`);
       }
     }
     return void 0;
@@ -78013,12 +91872,12 @@ function restoreCacheV2(paths_1, primaryKey_1, restoreKeys_1, options_1) {
       let response;
       try {
         response = yield twirpClient.GetCacheEntryDownloadURL(request4);
-      } catch (error3) {
-        const errorMessage = (_a4 = error3 === null || error3 === void 0 ? void 0 : error3.message) !== null && _a4 !== void 0 ? _a4 : "";
+      } catch (error63) {
+        const errorMessage = (_a4 = error63 === null || error63 === void 0 ? void 0 : error63.message) !== null && _a4 !== void 0 ? _a4 : "";
         if (errorMessage.includes(CACHE_READ_DENIED_PREFIX)) {
           throw new CacheReadDeniedError(errorMessage);
         }
-        throw error3;
+        throw error63;
       }
       if (!response.ok) {
         debug(`Cache not found for version ${request4.version} of keys: ${keys.join(", ")}`);
@@ -78046,15 +91905,15 @@ function restoreCacheV2(paths_1, primaryKey_1, restoreKeys_1, options_1) {
       yield extractTar(archivePath, compressionMethod);
       info("Cache restored successfully");
       return response.matchedKey;
-    } catch (error3) {
-      const typedError = error3;
+    } catch (error63) {
+      const typedError = error63;
       if (typedError.name === ValidationError.name) {
-        throw error3;
+        throw error63;
       } else {
         if (typedError instanceof HttpClientError && typeof typedError.statusCode === "number" && typedError.statusCode >= 500) {
-          error(`Failed to restore: ${error3.message}`);
+          error(`Failed to restore: ${error63.message}`);
         } else {
-          warning(`Failed to restore: ${error3.message}`);
+          warning(`Failed to restore: ${error63.message}`);
         }
       }
     } finally {
@@ -78062,8 +91921,8 @@ function restoreCacheV2(paths_1, primaryKey_1, restoreKeys_1, options_1) {
         if (archivePath) {
           yield unlinkFile(archivePath);
         }
-      } catch (error3) {
-        debug(`Failed to delete archive: ${error3}`);
+      } catch (error63) {
+        debug(`Failed to delete archive: ${error63}`);
       }
     }
     return void 0;
@@ -78167,39 +92026,39 @@ __export(restore_exports, {
   restoreGitHubCache: () => restoreGitHubCache
 });
 import { mkdir as mkdir4 } from "node:fs/promises";
-import { join as join13 } from "node:path";
-async function restoreGitHubCache(workDir, trustedKeys, log3) {
-  const root = join13(workDir, "github-cache");
+import { join as join15 } from "node:path";
+async function restoreGitHubCache(workDir, trustedKeys, log4) {
+  const root = join15(workDir, "github-cache");
   try {
-    return await restore(root, trustedKeys, log3);
-  } catch (error3) {
-    const reason = `restore failed: ${error3 instanceof Error ? error3.message : String(error3)}`;
-    log3.warning(`github-cache: ${reason}`);
+    return await restore(root, trustedKeys, log4);
+  } catch (error63) {
+    const reason = `restore failed: ${error63 instanceof Error ? error63.message : String(error63)}`;
+    log4.warning(`github-cache: ${reason}`);
     return { state: { root, restoredKey: null }, source: null, key: null, paths: 0, bytes: 0, reason };
   }
 }
-async function restore(root, trustedKeys, log3) {
+async function restore(root, trustedKeys, log4) {
   await mkdir4(root, { recursive: true });
   const empty = (reason, key2 = null) => ({ state: { root, restoredKey: null }, source: null, key: key2, paths: 0, bytes: 0, reason });
   const unavailable = unavailableReason();
   if (unavailable) {
-    log3.warning(`github-cache: not restoring, ${unavailable}`);
+    log4.warning(`github-cache: not restoring, ${unavailable}`);
     return empty(unavailable);
   }
   const system = nixSystem();
   const key = await restoreEntry(root, entryKey(system) ?? `${entryPrefix(system)}0-0`, entryPrefix(system));
   if (!key) return empty(`no entry ${entryPrefix(system)}* readable by this run (or the service failed: see above)`);
-  const folder = join13(root, FOLDER);
+  const folder = join15(root, FOLDER);
   const index = await readFolder(folder, trustedKeys);
   if (index.paths.size === 0) {
     const reason = index.rejected > 0 ? `none of its ${index.rejected} path(s) is signed by a key in trusted-public-keys: add the public key of the signing-key that saves it` : "it holds no store paths";
-    log3.warning(`github-cache: entry ${key} is not used: ${reason}`);
+    log4.warning(`github-cache: entry ${key} is not used: ${reason}`);
     return empty(reason, key);
   }
-  if (index.rejected > 0) log3.warning(`github-cache: entry ${key}: ${index.rejected} path(s) without a signature by a trusted key were removed`);
+  if (index.rejected > 0) log4.warning(`github-cache: entry ${key}: ${index.rejected} path(s) without a signature by a trusted key were removed`);
   const bytes = [...index.paths.values()].reduce((n, p) => n + p.bytes, 0);
   const url3 = `file://${folder}`;
-  log3.info(`github-cache: restored ${key}: ${index.paths.size} path(s) as substituter ${url3}`);
+  log4.info(`github-cache: restored ${key}: ${index.paths.size} path(s) as substituter ${url3}`);
   return {
     state: { root, restoredKey: key },
     source: { label: "github-cache", urls: [url3], keys: [], netrc: [], how: `entry ${key}, ${index.paths.size} path(s)` },
@@ -78368,10 +92227,10 @@ function urlWith(schemes) {
 }
 var HttpUrl = urlWith(["http:", "https:"]);
 var NetrcWord = Word.refine((s) => !/["'\\#]/.test(s), { error: 'must not contain quotes, backslashes or "#"' });
-function firstProblem(error3) {
-  return error3.issues[0]?.message ?? "invalid";
+function firstProblem(error63) {
+  return error63.issues[0]?.message ?? "invalid";
 }
-function check(schema, text4) {
+function check2(schema, text4) {
   const r = schema.safeParse(text4);
   return r.success ? { ok: true, value: r.data } : { ok: false, problem: firstProblem(r.error) };
 }
@@ -78453,10 +92312,10 @@ async function http2(url3, options = {}) {
   let response;
   try {
     response = await fetch(url3, init);
-  } catch (error3) {
-    const cause = error3.cause;
-    if (error3 instanceof TypeError && cause) throw new TypeError(`cannot reach ${redactUrl(url3)}: ${cause.code ?? cause.message ?? "network error"}`, { cause });
-    throw error3;
+  } catch (error63) {
+    const cause = error63.cause;
+    if (error63 instanceof TypeError && cause) throw new TypeError(`cannot reach ${redactUrl(url3)}: ${cause.code ?? cause.message ?? "network error"}`, { cause });
+    throw error63;
   }
   if (!response.ok) {
     const text4 = await readBody(response, url3, MAX_ERROR_BODY_BYTES, true).catch(() => "");
@@ -78468,13 +92327,13 @@ async function httpJson(url3, options = {}) {
   const response = await http2(url3, { ...options, headers: { accept: "application/json", ...options.headers } });
   return await readJson(response, url3);
 }
-function isTransient(error3) {
-  if (error3 instanceof PushError) return error3.transient;
-  if (error3 instanceof HttpError) return isTransientStatus(error3.status);
-  if (error3 instanceof Error) {
-    if (error3.name === "TimeoutError") return true;
-    if (error3.name === "AbortError") return false;
-    return error3 instanceof TypeError || /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket|terminated/i.test(String(error3.message));
+function isTransient(error63) {
+  if (error63 instanceof PushError) return error63.transient;
+  if (error63 instanceof HttpError) return isTransientStatus(error63.status);
+  if (error63 instanceof Error) {
+    if (error63.name === "TimeoutError") return true;
+    if (error63.name === "AbortError") return false;
+    return error63 instanceof TypeError || /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket|terminated/i.test(String(error63.message));
   }
   return false;
 }
@@ -78485,10 +92344,10 @@ async function withRetry(fn, options) {
     options.signal.throwIfAborted();
     try {
       return await fn(attempt2);
-    } catch (error3) {
-      if (attempt2 >= attempts || !isTransient(error3) || options.signal.aborted) throw error3;
+    } catch (error63) {
+      if (attempt2 >= attempts || !isTransient(error63) || options.signal.aborted) throw error63;
       const delay4 = Math.round(Math.random() * Math.min(8e3, base * 2 ** (attempt2 - 1)));
-      options.onRetry?.(error3, attempt2, delay4);
+      options.onRetry?.(error63, attempt2, delay4);
       await sleep(delay4, void 0, { signal: options.signal });
     }
   }
@@ -78498,9 +92357,9 @@ var httpsAgent = new nodeHttps.Agent({ keepAlive: true });
 function client(https3) {
   return https3 ? { request: nodeHttps.request, agent: httpsAgent } : { request: nodeHttp.request, agent: httpAgent };
 }
-function networkError(url3, error3) {
-  const code = error3.code;
-  return typeof code === "string" && /^E[A-Z]+$/.test(code) ? new TypeError(`network error with ${redactUrl(url3)}: ${code}`, { cause: error3 }) : error3;
+function networkError(url3, error63) {
+  const code = error63.code;
+  return typeof code === "string" && /^E[A-Z]+$/.test(code) ? new TypeError(`network error with ${redactUrl(url3)}: ${code}`, { cause: error63 }) : error63;
 }
 function request3(url3, options) {
   const { signal } = options;
@@ -78514,19 +92373,19 @@ function request3(url3, options) {
   const req = send(url3, { method: options.method, headers: headers2, agent });
   return new Promise((resolve3, reject) => {
     let done = false;
-    const finish = (error3, answer) => {
+    const finish = (error63, answer) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       signal.removeEventListener("abort", onAbort);
-      if (error3 || !req.writableFinished) req.destroy();
-      if (error3) reject(error3);
+      if (error63 || !req.writableFinished) req.destroy();
+      if (error63) reject(error63);
       else resolve3(answer);
     };
     const onAbort = () => finish(signal.reason);
     const timer = setTimeout(() => finish(new DOMException(`${redactUrl(url3)} did not answer within ${options.timeoutMs} ms`, "TimeoutError")), options.timeoutMs);
     signal.addEventListener("abort", onAbort, { once: true });
-    req.on("error", (error3) => finish(networkError(url3, error3)));
+    req.on("error", (error63) => finish(networkError(url3, error63)));
     req.on("response", (response) => {
       const chunks = [];
       let size2 = 0;
@@ -78536,10 +92395,10 @@ function request3(url3, options) {
         else chunks.push(c);
       });
       response.on("end", () => finish(null, { status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      response.on("error", (error3) => finish(networkError(url3, error3)));
+      response.on("error", (error63) => finish(networkError(url3, error63)));
     });
     if (body2 === void 0 || typeof body2 === "string" || body2 instanceof Uint8Array) req.end(body2);
-    else pipeline(Readable.from(body2), req).catch((error3) => finish(error3));
+    else pipeline(Readable.from(body2), req).catch((error63) => finish(error63));
   });
 }
 async function putStream(url3, headers2, body2, timeoutMs, signal) {
@@ -78573,8 +92432,8 @@ function text(parse4) {
 function attempt(parse4, s, problem2) {
   try {
     return parse4(s);
-  } catch (error3) {
-    problem2(error3.message);
+  } catch (error63) {
+    problem2(error63.message);
     return null;
   }
 }
@@ -78586,7 +92445,7 @@ var publicKey = text((s, problem2) => attempt(parsePublicKey, s, problem2));
 var publicKeys = text((s, problem2) => words(s).flatMap((k) => attempt(parsePublicKey, k, problem2) ?? []));
 var secretKey = text((s, problem2) => attempt(parseSecretKey, s, problem2));
 var cachixSigningKey = string2().refine((s) => !s.includes(":"), 'expected the base64 secret key Cachix shows (no "name:" prefix)').regex(/^[A-Za-z0-9+/]+={0,2}$/, "expected base64 text").transform((s, ctx) => attempt((t) => secretKeyFromBytes("cachix", Buffer.from(t, "base64")), s, (message) => ctx.addIssue({ code: "custom", message })));
-var httpUrl = HttpUrl;
+var httpUrl2 = HttpUrl;
 var token = string2().refine((s) => NetrcWord.safeParse(s).success, 'a token must be one word without whitespace, control characters, quotes, backslashes or "#"');
 function credentialsFitNetrc(url3) {
   return [url3.username, url3.password].filter(Boolean).every((p) => {
@@ -78621,8 +92480,8 @@ var regexes = text(
   (s, problem2) => lines(s).map((source) => {
     try {
       return new RegExp(source);
-    } catch (error3) {
-      problem2(`"${source}" is not a valid regular expression: ${error3.message}`);
+    } catch (error63) {
+      problem2(`"${source}" is not a valid regular expression: ${error63.message}`);
       return /$^/;
     }
   })
@@ -78679,6 +92538,21 @@ var pinNames = text((s, problem2) => {
   for (const n of names) if (!PIN_NAME.test(n)) problem2(`"${n}" is not a pin name (a Nix attribute name)`);
   return names;
 });
+var devShellLines = text((s, problem2) => {
+  const seen = /* @__PURE__ */ new Set();
+  return lines(s).flatMap((line) => {
+    const m = /^(\S+?)\s*=\s*(\S+)$/.exec(line);
+    if (!m?.[1] || !m[2]) problem2(`"${line}" is not "NAME=INSTALLABLE"`);
+    else if (!PIN_NAME.test(m[1])) problem2(`dev shell name "${m[1]}" is not a Nix attribute name`);
+    else if (seen.has(m[1])) problem2(`dev shell "${m[1]}" is listed twice`);
+    else {
+      seen.add(m[1]);
+      return [{ name: m[1], installable: m[2] }];
+    }
+    return [];
+  });
+});
+var devShellName = string2().regex(PIN_NAME, { error: (issue3) => `"${String(issue3.input)}" is not a dev shell name (a Nix attribute name)` });
 function mergePins(pins, cachixPins2) {
   const seen = /* @__PURE__ */ new Set();
   return [...pins, ...cachixPins2].filter((p) => !seen.has(p.name) && seen.add(p.name));
@@ -78690,7 +92564,7 @@ var byteSize = text((s, problem2) => {
   if (!(n >= UNITS.M && n <= 10 * UNITS.G)) problem2(`expected a size from 1M to 10G (like 2G or 500M), not "${s}"`);
   return n;
 });
-var pushMode = string2().transform((s) => s.toLowerCase()).pipe(_enum(["auto", "true", "false"], { error: (issue3) => `expected auto, true or false, not "${String(issue3.input)}"` }));
+var pushMode = string2().transform((s) => s.toLowerCase()).pipe(_enum2(["auto", "true", "false"], { error: (issue3) => `expected auto, true or false, not "${String(issue3.input)}"` }));
 var InputsSchema = object({
   [Inputs.Substituters]: storeUrls(SUBSTITUTER_SCHEMES).default([]),
   [Inputs.TrustedPublicKeys]: publicKeys.default([]),
@@ -78698,10 +92572,10 @@ var InputsSchema = object({
   [Inputs.CachixAuthToken]: token.optional(),
   [Inputs.CachixSigningKey]: cachixSigningKey.optional(),
   [Inputs.CachixPublicKey]: publicKey.optional(),
-  [Inputs.CachixApiUrl]: httpUrl.default(DEFAULT_CACHIX_API),
+  [Inputs.CachixApiUrl]: httpUrl2.default(DEFAULT_CACHIX_API),
   [Inputs.CachixPins]: cachixPins.default([]),
   [Inputs.CachixChunkSize]: wholeNumber(64 * 1024, 5 * 1024 ** 3).default(DEFAULT_CHUNK_SIZE),
-  [Inputs.AtticEndpoint]: httpUrl.optional(),
+  [Inputs.AtticEndpoint]: httpUrl2.optional(),
   [Inputs.AtticCache]: atticCache.optional(),
   [Inputs.AtticToken]: token.optional(),
   [Inputs.AtticPublicKey]: publicKey.optional(),
@@ -78727,31 +92601,37 @@ var InputsSchema = object({
   [Inputs.Pins]: attrPins.default([]),
   [Inputs.PinsTo]: pinsTo.optional(),
   [Inputs.PinsFrom]: text(pinFolder).optional(),
-  [Inputs.Install]: pinNames.default([])
+  [Inputs.Install]: pinNames.default([]),
+  // Dev shells
+  [Inputs.DevShells]: devShellLines.default([]),
+  [Inputs.DevShell]: devShellName.optional()
 });
 function crossInputProblems(p, problem2) {
   if (p[Inputs.AtticEndpoint] && !p[Inputs.AtticCache]) problem2(Inputs.AtticCache, `required when ${Inputs.AtticEndpoint} is set`);
   if (p[Inputs.AtticCache] && !p[Inputs.AtticEndpoint]) problem2(Inputs.AtticEndpoint, `required when ${Inputs.AtticCache} is set`);
   const cachixInputs = [Inputs.CachixAuthToken, Inputs.CachixSigningKey, Inputs.CachixPublicKey];
   if (!p[Inputs.Cachix]) {
-    for (const input of cachixInputs) if (p[input]) problem2(input, `needs the cache name in ${Inputs.Cachix}`);
+    for (const input2 of cachixInputs) if (p[input2]) problem2(input2, `needs the cache name in ${Inputs.Cachix}`);
     if (p[Inputs.CachixPins].length > 0) problem2(Inputs.CachixPins, `needs the cache name in ${Inputs.Cachix}`);
     if (p[Inputs.Pins].length > 0 && !p[Inputs.PinsTo]) problem2(Inputs.Pins, `needs ${Inputs.PinsTo} (where to publish) or ${Inputs.Cachix} (Cachix pins)`);
   }
   if (p[Inputs.PinsTo]) {
-    if (p[Inputs.Pins].length + p[Inputs.CachixPins].length === 0) problem2(Inputs.PinsTo, `there is nothing to publish; list names in ${Inputs.Pins}`);
+    if (p[Inputs.Pins].length + p[Inputs.CachixPins].length + p[Inputs.DevShells].length === 0) problem2(Inputs.PinsTo, `there is nothing to publish; list names in ${Inputs.Pins} or ${Inputs.DevShells}`);
     for (const pin of p[Inputs.CachixPins]) if (!PIN_NAME.test(pin.name)) problem2(Inputs.CachixPins, `"${pin.name}" cannot be published to ${Inputs.PinsTo}: pin names there are Nix attribute names`);
   }
   if (p[Inputs.Install].length > 0 && !p[Inputs.PinsFrom]) problem2(Inputs.Install, `needs ${Inputs.PinsFrom}, the pin set to install from`);
-  if (p[Inputs.PinsFrom] && p[Inputs.Install].length === 0) problem2(Inputs.PinsFrom, `name the pins to install in ${Inputs.Install}`);
-  for (const input of [Inputs.AtticToken, Inputs.AtticPublicKey]) {
-    if (p[input] && !p[Inputs.AtticCache]) problem2(input, `needs ${Inputs.AtticEndpoint} and ${Inputs.AtticCache}`);
+  if (p[Inputs.PinsFrom] && p[Inputs.Install].length === 0 && !p[Inputs.DevShell]) problem2(Inputs.PinsFrom, `name the pins to install in ${Inputs.Install} or a shell in ${Inputs.DevShell}`);
+  if (p[Inputs.DevShells].length > 0 && !p[Inputs.PinsTo]) problem2(Inputs.DevShells, `needs ${Inputs.PinsTo}, where the pin set is published`);
+  for (const shell of p[Inputs.DevShells]) if (p[Inputs.Pins].some((pin) => pin.name === shell.name)) problem2(Inputs.DevShells, `"${shell.name}" is also in ${Inputs.Pins}; a pin set has each name once`);
+  if (p[Inputs.DevShell] && !p[Inputs.PinsFrom]) problem2(Inputs.DevShell, `needs ${Inputs.PinsFrom}, the pin set that publishes the shell`);
+  for (const input2 of [Inputs.AtticToken, Inputs.AtticPublicKey]) {
+    if (p[input2] && !p[Inputs.AtticCache]) problem2(input2, `needs ${Inputs.AtticEndpoint} and ${Inputs.AtticCache}`);
   }
   if (p[Inputs.SigningKey] && p[Inputs.PushTo].length === 0 && !p[Inputs.GitHubCache]) {
     problem2(Inputs.SigningKey, `only signs uploads to ${Inputs.PushTo} and ${Inputs.GitHubCache}, which are not set`);
   }
 }
-var SettingsSchema = InputsSchema.superRefine((p, ctx) => crossInputProblems(p, (input, message) => ctx.addIssue({ code: "custom", path: [input], message }))).transform(
+var SettingsSchema = InputsSchema.superRefine((p, ctx) => crossInputProblems(p, (input2, message) => ctx.addIssue({ code: "custom", path: [input2], message }))).transform(
   (p) => settingsOf(p)
 );
 function settingsOf(p) {
@@ -78790,7 +92670,9 @@ function settingsOf(p) {
     pins: mergePins(p[Inputs.Pins], p[Inputs.CachixPins]),
     pinsTo: p[Inputs.PinsTo] ?? null,
     pinsFrom: p[Inputs.PinsFrom] ?? null,
-    install: p[Inputs.Install]
+    install: p[Inputs.Install],
+    devShells: p[Inputs.DevShells],
+    devShell: p[Inputs.DevShell] ?? null
   };
 }
 var FALLBACK_NEEDS = {
@@ -78800,10 +92682,10 @@ var FALLBACK_NEEDS = {
 };
 function withEnvFallbacks(raw, env) {
   const out = { ...raw };
-  for (const [input, variable] of Object.entries(SecretEnvFallbacks)) {
-    const needs = FALLBACK_NEEDS[input];
+  for (const [input2, variable] of Object.entries(SecretEnvFallbacks)) {
+    const needs = FALLBACK_NEEDS[input2];
     if (needs && !out[needs]?.trim()) continue;
-    if (!out[input]?.trim() && env[variable]) out[input] = env[variable];
+    if (!out[input2]?.trim() && env[variable]) out[input2] = env[variable];
   }
   return out;
 }
@@ -78869,6 +92751,7 @@ async function run(command, args, options = {}) {
     silent: true,
     ignoreReturnCode: true,
     env: commandEnv(options.env),
+    ...options.cwd === void 0 ? {} : { cwd: options.cwd },
     // Only when there is one: exec writes it whether or not the child reads, and a child that
     // exits first would fail the call with EPIPE. No command here reads stdin otherwise.
     ...options.input === void 0 ? {} : { input: Buffer.from(options.input) }
@@ -78893,9 +92776,9 @@ import path5 from "node:path";
 
 // src/text-file.ts
 import { readFileSync } from "node:fs";
-function readTextIfPresent(file) {
+function readTextIfPresent(file2) {
   try {
-    return readFileSync(file, "utf8");
+    return readFileSync(file2, "utf8");
   } catch {
     return "";
   }
@@ -78955,39 +92838,39 @@ ${head}`) + 1;
 function hasBlock(conf, id) {
   return withoutBlock(conf, id) !== conf;
 }
-async function readSystemConf(file = systemConfFile()) {
+async function readSystemConf(file2 = systemConfFile()) {
   try {
-    if (!lstatSync(file).isFile()) throw new Error(`${file} is not a regular file (a symlink managed by NixOS, nix-darwin or home-manager?): add the caches to its source instead`);
-    return readFileSync2(file, "utf8");
-  } catch (error3) {
-    const code = error3.code;
+    if (!lstatSync(file2).isFile()) throw new Error(`${file2} is not a regular file (a symlink managed by NixOS, nix-darwin or home-manager?): add the caches to its source instead`);
+    return readFileSync2(file2, "utf8");
+  } catch (error63) {
+    const code = error63.code;
     if (code === "ENOENT") return null;
-    if (code !== "EACCES" && code !== "EPERM") throw error3;
+    if (code !== "EACCES" && code !== "EPERM") throw error63;
   }
-  const viaSudo = await run("sudo", ["-n", "cat", "--", file], { allowFailure: true });
+  const viaSudo = await run("sudo", ["-n", "cat", "--", file2], { allowFailure: true });
   if (viaSudo.code === 0) return viaSudo.stdout;
-  throw new Error(`cannot read ${file}, not even with sudo (${viaSudo.stderr.trim()}): it is left unchanged`);
+  throw new Error(`cannot read ${file2}, not even with sudo (${viaSudo.stderr.trim()}): it is left unchanged`);
 }
-async function writeSystemConf(file, text4) {
+async function writeSystemConf(file2, text4) {
   if (text4 === null) {
-    await run("sudo", ["-n", "rm", "-f", "--", file]);
+    await run("sudo", ["-n", "rm", "-f", "--", file2]);
     return;
   }
   let mode = "644";
   let owner = "0:0";
   try {
-    const st = lstatSync(file);
+    const st = lstatSync(file2);
     mode = (st.mode & 4095).toString(8);
     owner = `${st.uid}:${st.gid}`;
   } catch {
   }
   const script = `set -e; tmp=$(mktemp "$1.XXXXXX"); trap 'rm -f "$tmp"' EXIT; cat >"$tmp"; chmod "$2" "$tmp"; chown "$3" "$tmp"; mv -f "$tmp" "$1"; trap - EXIT`;
-  await run("sudo", ["-n", "sh", "-c", script, "sh", file, mode, owner], { input: text4 });
+  await run("sudo", ["-n", "sh", "-c", script, "sh", file2, mode, owner], { input: text4 });
 }
 var LOCK_WAIT_MS = 3e4;
 var LOCK_STALE_MS = 12e4;
-async function withLock(file, fn) {
-  const lock = `${dirname3(file)}/.${MARK}.lock`;
+async function withLock(file2, fn) {
+  const lock = `${dirname3(file2)}/.${MARK}.lock`;
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (; ; ) {
     const { code } = await run("sudo", ["-n", "mkdir", "--", lock], { allowFailure: true });
@@ -79010,8 +92893,8 @@ async function withLock(file, fn) {
 }
 async function restartDaemon() {
   const attempts = platform2() === "darwin" ? [["launchctl", "kickstart", "-k", "system/org.nixos.nix-daemon"], ["launchctl", "kickstart", "-k", "system/systems.determinate.nix-daemon"]] : [["systemctl", "restart", "nix-daemon.service"]];
-  const custom2 = process.env.NIX_DAEMON_RESTART_COMMAND;
-  if (custom2) attempts.unshift(["sh", "-c", custom2]);
+  const custom3 = process.env.NIX_DAEMON_RESTART_COMMAND;
+  if (custom3) attempts.unshift(["sh", "-c", custom3]);
   const errors = [];
   for (const cmd of attempts) {
     const { code, stderr } = await run("sudo", ["-n", ...cmd], { allowFailure: true });
@@ -79020,16 +92903,16 @@ async function restartDaemon() {
   }
   throw new Error(`could not restart the Nix daemon so it reads ${systemConfFile()}: ${errors.join("; ")}`);
 }
-async function addToSystemConf(block, id = blockId(), file = systemConfFile()) {
-  await withLock(file, async () => writeSystemConf(file, withBlock(await readSystemConf(file), block, id)));
+async function addToSystemConf(block, id = blockId(), file2 = systemConfFile()) {
+  await withLock(file2, async () => writeSystemConf(file2, withBlock(await readSystemConf(file2), block, id)));
   await restartDaemon();
-  return file;
+  return file2;
 }
-async function restoreSystemConf(id = blockId(), file = systemConfFile()) {
-  const changed = await withLock(file, async () => {
-    const now = await readSystemConf(file);
+async function restoreSystemConf(id = blockId(), file2 = systemConfFile()) {
+  const changed = await withLock(file2, async () => {
+    const now = await readSystemConf(file2);
     if (now === null || !hasBlock(now, id)) return false;
-    await writeSystemConf(file, withoutBlock(now, id));
+    await writeSystemConf(file2, withoutBlock(now, id));
     return true;
   });
   if (changed) await restartDaemon();
@@ -79098,8 +92981,8 @@ var RecordLine = object({
 function running(pid, dir) {
   try {
     process.kill(pid, 0);
-  } catch (error3) {
-    if (error3.code !== "EPERM") return false;
+  } catch (error63) {
+    if (error63.code !== "EPERM") return false;
   }
   try {
     const stat3 = readFileSync3(`/proc/${pid}/stat`, "utf8");
@@ -79125,8 +93008,8 @@ async function undo(c, options) {
   for (const f of c.files) {
     try {
       rmSync(f, { force: true });
-    } catch (error3) {
-      errors.push(error3);
+    } catch (error63) {
+      errors.push(error63);
     }
   }
   if (c.systemConf) {
@@ -79136,8 +93019,8 @@ async function undo(c, options) {
     });
     try {
       await Promise.race([restoreSystemConf(blockId()), limit]);
-    } catch (error3) {
-      errors.push(error3);
+    } catch (error63) {
+      errors.push(error63);
     } finally {
       clearTimeout(timer);
     }
@@ -79269,8 +93152,8 @@ function parseNetrc(text4) {
   flush();
   return out;
 }
-function renderNetrc(entries) {
-  const ordered = [...entries.filter((e) => e.machine !== DEFAULT_MACHINE), ...entries.filter((e) => e.machine === DEFAULT_MACHINE)];
+function renderNetrc(entries2) {
+  const ordered = [...entries2.filter((e) => e.machine !== DEFAULT_MACHINE), ...entries2.filter((e) => e.machine === DEFAULT_MACHINE)];
   return ordered.map((e) => `${e.machine === DEFAULT_MACHINE ? "default" : `machine ${e.machine}`}${e.login ? ` login ${e.login}` : ""}${e.password ? ` password ${e.password}` : ""}
 `).join("");
 }
@@ -79325,23 +93208,23 @@ function untrustedMessage(access4) {
     `  - list the caches in the daemon's own "substituters"/"trusted-public-keys".`
   ].join("\n");
 }
-function writeNetrc(file, entries, currentNetrcFile) {
+function writeNetrc(file2, entries2, currentNetrcFile) {
   let existing = "";
   if (typeof currentNetrcFile === "string" && existsSync3(currentNetrcFile)) {
     try {
       existing = readFileSync4(currentNetrcFile, "utf8");
-    } catch (error3) {
-      warning(`cannot read the netrc Nix used so far (${currentNetrcFile}: ${error3.code ?? String(error3)}): its entries do not carry over to this job's netrc`);
+    } catch (error63) {
+      warning(`cannot read the netrc Nix used so far (${currentNetrcFile}: ${error63.code ?? String(error63)}): its entries do not carry over to this job's netrc`);
     }
   }
-  const merged = mergeNetrc(parseNetrc(existing), entries);
+  const merged = mergeNetrc(parseNetrc(existing), entries2);
   for (const e of merged) if (e.password.length >= 4) setSecret(e.password);
-  writeFileSync(file, renderNetrc(merged), { mode: 384 });
+  writeFileSync(file2, renderNetrc(merged), { mode: 384 });
 }
-async function requireDaemonUses(urls, file) {
+async function requireDaemonUses(urls, file2) {
   const dropped = await substitutersDaemonDrops(urls);
   if (dropped.length > 0) {
-    throw new Error(`the Nix daemon still ignores ${dropped.join(", ")} after ${file} was changed and the daemon restarted: it reads another configuration (its NIX_CONF_DIR?) or was not restarted`);
+    throw new Error(`the Nix daemon still ignores ${dropped.join(", ")} after ${file2} was changed and the daemon restarted: it reads another configuration (its NIX_CONF_DIR?) or was not restarted`);
   }
 }
 async function applyCaches(settings, { sources }, dir, state3) {
@@ -79364,11 +93247,11 @@ async function applyCaches(settings, { sources }, dir, state3) {
   if (access4.kind === "untrusted-daemon") {
     if (!await canSudo()) throw new Error(untrustedMessage(access4));
     state3.systemConf = true;
-    const file = await addToSystemConf(conf);
-    appliedVia = `${file} with sudo (the daemon does not trust this user), daemon restarted`;
+    const file2 = await addToSystemConf(conf);
+    appliedVia = `${file2} with sudo (the daemon does not trust this user), daemon restarted`;
     info(`Nix settings added through ${appliedVia}:
 ${conf}`);
-    await requireDaemonUses(sources.flatMap((s) => s.urls), file);
+    await requireDaemonUses(sources.flatMap((s) => s.urls), file2);
   } else {
     const merged = mergeNixConfig(process.env.NIX_CONFIG, conf);
     exportVariable("NIX_CONFIG", merged);
@@ -79379,16 +93262,357 @@ ${conf}`);
   return appliedVia;
 }
 
-// src/pins/install-step.ts
+// src/devshell/step.ts
 init_core();
-init_constants();
-import { mkdirSync } from "node:fs";
+import { mkdirSync as mkdirSync2 } from "node:fs";
 import { join as join5 } from "node:path";
+init_constants();
+init_path_info();
+
+// src/pins/store.ts
+async function realiseByPath(paths, rootBase) {
+  const r = await run("nix-store", ["--realise", "--max-jobs", "0", "--add-root", rootBase, "--indirect", ...paths], { allowFailure: true });
+  return { ok: r.code === 0, stderr: r.stderr };
+}
+async function invalidPaths(paths) {
+  if (paths.length === 0) return [];
+  const r = await run("nix-store", ["--check-validity", "--print-invalid", ...paths], { allowFailure: true });
+  return r.stdout.split("\n").filter((l) => l !== "");
+}
+async function localClosure(paths) {
+  if (paths.length === 0) return [];
+  const r = await run("nix-store", ["--query", "--requisites", ...paths]);
+  return r.stdout.split("\n").filter((l) => l !== "");
+}
+
+// src/devshell/enter.ts
+import { mkdirSync, mkdtempSync, readFileSync as readFileSync5, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { join as join4 } from "node:path";
+
+// src/devshell/environment.ts
+init_zod();
+var StringVariable = external_exports.object({ type: external_exports.enum(["exported", "var"]), value: external_exports.string() });
+var Variable = external_exports.union([
+  StringVariable,
+  external_exports.object({ type: external_exports.literal("array"), value: external_exports.array(external_exports.string()) }),
+  external_exports.object({ type: external_exports.literal("associative"), value: external_exports.record(external_exports.string(), external_exports.string()) }),
+  // get-env.sh of older Nix prints readonly/integer/… variables as this; Nix skips them too.
+  external_exports.object({ type: external_exports.literal("unknown") })
+]);
+var VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_:.@+-]*$/;
+var BuildEnvironmentJson = external_exports.object({
+  variables: external_exports.record(external_exports.string(), Variable),
+  bashFunctions: external_exports.record(external_exports.string(), external_exports.string()),
+  structuredAttrs: external_exports.object({ ".attrs.sh": external_exports.string(), ".attrs.json": external_exports.string() }).optional()
+});
+var NotADevShellError = class extends Error {
+  constructor(what, reason) {
+    super(`${what} is not a dev-shell environment (${reason})`);
+    this.name = "NotADevShellError";
+  }
+};
+function parseBuildEnvironment(text4, what) {
+  let json2;
+  try {
+    json2 = JSON.parse(text4);
+  } catch {
+    throw new NotADevShellError(what, "not JSON");
+  }
+  const parsed = BuildEnvironmentJson.safeParse(json2);
+  if (!parsed.success) {
+    const issue3 = parsed.error.issues[0];
+    throw new NotADevShellError(what, `${issue3?.path.join(".") ?? ""}: ${issue3?.message ?? "unexpected shape"}`);
+  }
+  const badVariable = Object.keys(parsed.data.variables).find((n) => !VARIABLE_NAME.test(n));
+  if (badVariable !== void 0) throw new NotADevShellError(what, `${JSON.stringify(badVariable)} is not a bash variable name`);
+  const badFunction = Object.keys(parsed.data.bashFunctions).find((n) => !FUNCTION_NAME.test(n));
+  if (badFunction !== void 0) throw new NotADevShellError(what, `${JSON.stringify(badFunction)} is not a plain bash function name`);
+  if (!parsed.data.variables["outputs"]) throw new NotADevShellError(what, "it has no 'outputs' variable");
+  return parsed.data;
+}
+function stringValue(env, name) {
+  const v = env.variables[name];
+  return v && (v.type === "exported" || v.type === "var") ? v.value : null;
+}
+function environmentSystem(env) {
+  return stringValue(env, "system");
+}
+function outputPaths(env) {
+  const outputs = env.variables["outputs"];
+  const map2 = /* @__PURE__ */ new Map();
+  const plain = (name) => /^[A-Za-z_][A-Za-z0-9_-]*$/.test(name);
+  if (outputs?.type === "associative") {
+    for (const [name, path10] of Object.entries(outputs.value)) if (plain(name)) map2.set(name, path10);
+  } else if (outputs?.type === "array" || outputs?.type === "exported" || outputs?.type === "var") {
+    const names = outputs.type === "array" ? outputs.value : outputs.value.split(/\s+/).filter(Boolean);
+    for (const name of names.filter(plain)) {
+      const path10 = stringValue(env, name);
+      if (path10 !== null) map2.set(name, path10);
+    }
+  }
+  return map2;
+}
+
+// src/devshell/exports.ts
+var PER_PROCESS = /* @__PURE__ */ new Map([
+  ["NIX_BUILD_TOP", "the shell's temporary build directory"],
+  ["TMP", "the shell's temporary directory"],
+  ["TMPDIR", "the shell's temporary directory"],
+  ["TEMP", "the shell's temporary directory"],
+  ["TEMPDIR", "the shell's temporary directory"],
+  ["HOME", "the builder's home"],
+  ["TERM", "the builder's terminal"],
+  ["SHELL", "the builder's shell"],
+  ["PWD", "the working directory of one shell"],
+  ["OLDPWD", "the working directory of one shell"],
+  ["SHLVL", "bash-internal"],
+  ["_", "bash-internal"],
+  ["NIX_GCROOT", "nix develop's own"],
+  ["NIX_LOG_FD", "the builder's log"],
+  ["NIX_REMOTE", "the builder's store connection"],
+  ["NIX_ENFORCE_PURITY", "a build setting"],
+  ["SSL_CERT_FILE", "the builder's certificates"],
+  // The runner refuses it from GITHUB_ENV (it would reach every later action's node).
+  ["NODE_OPTIONS", "the runner does not accept it from GITHUB_ENV"]
+]);
+var RUNNER_OWNED = /^(GITHUB_|RUNNER_|ACTIONS_|INPUT_|STATE_)|^CI$/;
+var NO_CERT_FILE = "/no-cert-file.crt";
+function whyLeftOut(name, value) {
+  const fixed = PER_PROCESS.get(name);
+  if (fixed) return fixed;
+  if (RUNNER_OWNED.test(name)) return "the runner's own";
+  if (value === NO_CERT_FILE) return `the builder's placeholder ${NO_CERT_FILE}`;
+  return null;
+}
+var entries = (list2) => (list2 ?? "").split(":").filter((e) => e !== "");
+function shellExports(before, after) {
+  const result = { variables: /* @__PURE__ */ new Map(), path: [], leftOut: /* @__PURE__ */ new Map(), unset: [] };
+  for (const [name, value] of after) {
+    if (name === "PATH" || before[name] === value) continue;
+    const why = whyLeftOut(name, value);
+    if (why) result.leftOut.set(name, why);
+    else result.variables.set(name, value);
+  }
+  const had = new Set(entries(before["PATH"]));
+  const added = [...new Set(entries(after.get("PATH")).filter((e) => !had.has(e)))];
+  for (const e of added.filter((e2) => /[\r\n]/.test(e2))) result.leftOut.set(`PATH entry ${JSON.stringify(e)}`, "it has a line break");
+  result.path = added.filter((e) => !/[\r\n]/.test(e));
+  result.unset = Object.keys(before).filter((name) => !after.has(name) && whyLeftOut(name, before[name] ?? "") === null).sort();
+  return result;
+}
+
+// src/devshell/rc-script.ts
+var NIX_IGNORED_VARIABLES = /* @__PURE__ */ new Set([
+  "BASHOPTS",
+  "HOME",
+  "NIX_BUILD_TOP",
+  "NIX_ENFORCE_PURITY",
+  "NIX_LOG_FD",
+  "NIX_REMOTE",
+  "PPID",
+  "SHELLOPTS",
+  "SSL_CERT_FILE",
+  "TEMP",
+  "TEMPDIR",
+  "TERM",
+  "TMP",
+  "TMPDIR",
+  "TZ",
+  "UID"
+]);
+var SAVED_LISTS = ["PATH", "XDG_DATA_DIRS"];
+function shellQuote(s) {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+function assignments(env) {
+  const out = [];
+  for (const name of Object.keys(env.variables).sort(bytewise)) {
+    const v = env.variables[name];
+    if (!v || NIX_IGNORED_VARIABLES.has(name)) continue;
+    if (v.type === "exported" || v.type === "var") {
+      out.push(`${name}=${shellQuote(v.value)}`);
+      if (v.type === "exported") out.push(`export ${name}`);
+    } else if (v.type === "array") {
+      out.push(`declare -a ${name}=(${v.value.map((s) => `${shellQuote(s)} `).join("")})`);
+    } else if (v.type === "associative") {
+      const pairs = Object.entries(v.value).sort(([a], [b]) => bytewise(a, b));
+      out.push(`declare -A ${name}=(${pairs.map(([k, s]) => `[${shellQuote(k)}]=${shellQuote(s)} `).join("")})`);
+    }
+  }
+  for (const name of Object.keys(env.bashFunctions).sort(bytewise)) out.push(`${name} ()
+{
+${env.bashFunctions[name] ?? ""}}`);
+  return out;
+}
+function bytewise(a, b) {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+function enterScript(env, places) {
+  const lines2 = ["exec < /dev/null", "unset shellHook"];
+  for (const v of SAVED_LISTS) lines2.push(`${v}=\${${v}:-}`, `nix_saved_${v}="$${v}"`);
+  lines2.push(...assignments(env));
+  for (const v of SAVED_LISTS) lines2.push(`${v}="$${v}\${nix_saved_${v}:+:$nix_saved_${v}}"`);
+  lines2.push(`export NIX_BUILD_TOP=${shellQuote(places.buildTop)}`);
+  for (const v of ["TMP", "TMPDIR", "TEMP", "TEMPDIR"]) lines2.push(`export ${v}="$NIX_BUILD_TOP"`);
+  lines2.push('eval "${shellHook:-}"');
+  const rewrites = /* @__PURE__ */ new Map();
+  for (const [name, path10] of outputPaths(env)) rewrites.set(path10, `${places.cwd}/outputs/${name}`);
+  const files = /* @__PURE__ */ new Map();
+  if (env.structuredAttrs) {
+    for (const [ext2, variable] of [["sh", "NIX_ATTRS_SH_FILE"], ["json", "NIX_ATTRS_JSON_FILE"]]) {
+      const file2 = `${places.attrsDir}/.attrs.${ext2}`;
+      files.set(file2, env.structuredAttrs[`.attrs.${ext2}`]);
+      const inBuilder = stringValue(env, variable);
+      if (inBuilder) rewrites.set(inBuilder, file2);
+    }
+  }
+  let script = `${lines2.join("\n")}
+`;
+  for (const [from, to] of rewrites) if (from !== "") script = script.replaceAll(from, to);
+  script += [
+    `if ! builtin compgen -e > /dev/null 2>&1; then`,
+    `  builtin echo "$BASH (bash $BASH_VERSION) cannot list exported variables (no compgen): put a bash with readline first on PATH" >&2; builtin exit 97`,
+    `fi`,
+    `{ while IFS= builtin read -r __nsa_name; do`,
+    `    if [[ -n "\${!__nsa_name+x}" ]]; then builtin printf '%s=%s\\0' "$__nsa_name" "\${!__nsa_name}"; fi`,
+    `  done < <(builtin compgen -e); } > ${shellQuote(places.dumpFile)}`,
+    ""
+  ].join("\n");
+  return { script, files };
+}
+function parseDump(text4) {
+  const vars = /* @__PURE__ */ new Map();
+  for (const record3 of text4.split("\0")) {
+    const eq = record3.indexOf("=");
+    if (eq > 0) vars.set(record3.slice(0, eq), record3.slice(eq + 1));
+  }
+  return vars;
+}
+
+// src/devshell/enter.ts
+function readBuildEnvironment(envPath) {
+  let text4;
+  try {
+    text4 = readFileSync5(envPath, "utf8");
+  } catch (error63) {
+    throw new NotADevShellError(envPath, `cannot read it as a file: ${error63.code ?? String(error63)}`);
+  }
+  return parseBuildEnvironment(text4, envPath);
+}
+async function enterDevShell(env, options) {
+  const scratch = mkdtempSync(join4(options.jobDir, "enter-"));
+  try {
+    const buildTop = join4(scratch, "build");
+    mkdirSync(buildTop);
+    const dumpFile = join4(scratch, "env");
+    const { script, files } = enterScript(env, { cwd: options.cwd, buildTop, attrsDir: options.jobDir, dumpFile });
+    for (const [file2, content] of files) writeFileSync2(file2, content, { mode: 384 });
+    const scriptFile = join4(scratch, "rc");
+    writeFileSync2(scriptFile, script, { mode: 384 });
+    const result = await run("bash", [scriptFile], { env: options.env, cwd: options.cwd, allowFailure: true });
+    let dump;
+    try {
+      dump = readFileSync5(dumpFile, "utf8");
+    } catch {
+      const said = result.stderr.trim().split("\n").slice(-5).join("\n");
+      throw new Error(`the shell exited (code ${result.code ?? "signal"}) before its environment could be read${said ? `: ${said}` : ""}`);
+    }
+    const values = Object.values(env.variables);
+    return {
+      exports: shellExports(options.env, parseDump(dump)),
+      functions: Object.keys(env.bashFunctions).length,
+      arrays: values.filter((v) => v.type === "array" || v.type === "associative").length,
+      output: `${result.stdout}${result.stderr}`
+    };
+  } finally {
+    rmSync2(scratch, { recursive: true, force: true });
+  }
+}
+
+// src/devshell/consume.ts
+var DevShellError = class extends Error {
+  constructor(shell, message) {
+    super(`dev-shell ${shell}: ${message}`);
+    this.name = "DevShellError";
+  }
+};
+function pickDevShell(shell, pins, source, system) {
+  const pin = Object.hasOwn(pins, shell) ? pins[shell] : void 0;
+  if (!pin) {
+    const shells = Object.keys(pins).filter((n) => pins[n]?.devShell);
+    throw new DevShellError(shell, `no pin of that name in ${source} (dev shells there: ${shells.length > 0 ? shells.join(", ") : "none"})`);
+  }
+  if (!pin.devShell) throw new DevShellError(shell, `${source} has it as a plain pin (${pin.path}), not a dev shell: publish it with the producer's dev-shells input`);
+  if (pin.system !== void 0 && pin.system !== system) throw new DevShellError(shell, `it was built for ${pin.system}; this runner's Nix is ${system}`);
+  return pin;
+}
+async function useDevShell(o) {
+  try {
+    await o.realise(o.pin.path);
+  } catch (error63) {
+    throw new DevShellError(o.shell, `${o.pin.path} is not in any configured cache (${error63 instanceof Error ? error63.message : String(error63)})`);
+  }
+  o.log.info(`dev shell ${o.shell}: ${o.pin.path}, entering it in ${o.workspace}`);
+  let entered;
+  try {
+    const env = readBuildEnvironment(o.pin.path);
+    const built = environmentSystem(env);
+    if (built !== null && built !== o.system) throw new Error(`it was built for ${built}; this runner's Nix is ${o.system}`);
+    entered = await enterDevShell(env, { envPath: o.pin.path, cwd: o.workspace, jobDir: o.jobDir, env: commandEnv() });
+  } catch (error63) {
+    throw new DevShellError(o.shell, error63 instanceof Error ? error63.message : String(error63));
+  }
+  if (entered.output.trim()) o.printOutput(entered.output);
+  applyExports(o.shell, entered, o.job, o.log);
+  return entered;
+}
+function applyExports(shell, entered, job, log4) {
+  const { variables, path: path10, leftOut, unset } = entered.exports;
+  for (const [name, value] of variables) job.exportVariable(name, value);
+  for (const dir of [...path10].reverse()) job.addPath(dir);
+  log4.info(
+    `dev shell ${shell}: ${variables.size} variable(s) and ${path10.length} PATH entr${path10.length === 1 ? "y" : "ies"} exported to later steps` + (entered.functions + entered.arrays > 0 ? `; ${entered.functions} bash function(s) and ${entered.arrays} array(s) stay in the shell (they cannot cross steps)` : "")
+  );
+  for (const [name, why] of leftOut) log4.debug(`dev shell ${shell}: not exported: ${name} (${why})`);
+  if (unset.length > 0) log4.debug(`dev shell ${shell}: the shell unsets ${unset.join(", ")}, but later steps keep them (a step cannot unset a job variable)`);
+}
+
+// src/devshell/step.ts
+var log = { info, warning, debug };
+function printVerbatim(text4) {
+  const token2 = `dev-shell-${crypto.randomUUID()}`;
+  info(`::stop-commands::${token2}`);
+  info(text4.replace(/\n$/, ""));
+  info(`::${token2}::`);
+}
+async function enterDevShellStep(shell, set2, from, workDir) {
+  const system = String((await readNixSettings())["system"] ?? "");
+  const pin = pickDevShell(shell, set2.pins, `the pin set at ${redactUrl(from)}`, system);
+  const jobDir = join5(workDir, "dev-shell");
+  mkdirSync2(jobDir, { recursive: true });
+  await useDevShell({
+    shell,
+    pin,
+    system,
+    async realise(path10) {
+      const r = await realiseByPath([path10], join5(jobDir, "env"));
+      if (!r.ok) throw new Error(`Nix said: ${r.stderr.trim().split("\n").slice(-2).join(" ")}`);
+    },
+    workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+    jobDir,
+    job: { exportVariable, addPath },
+    log,
+    printOutput: printVerbatim
+  });
+  setOutput(Outputs.DevShell, pin.path);
+  return [...new Set((await localClosure([pin.path])).map((p) => baseName(p).slice(33)))].sort();
+}
 
 // src/pins/consumer.ts
 import { existsSync as existsSync4 } from "node:fs";
 import { readFile, stat as stat2 } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { join as join6 } from "node:path";
 import { fileURLToPath } from "node:url";
 init_path_info();
 
@@ -79413,13 +93637,13 @@ var PinSetSchema = object({
   publicKeys: array(string2().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*:[A-Za-z0-9+/]+={0,2}$/, "expected name:base64"))
 });
 function parsePinSet(text4, source) {
-  let json;
+  let json2;
   try {
-    json = JSON.parse(text4);
-  } catch (error3) {
-    throw new Error(`${source} is not JSON: ${error3.message}`);
+    json2 = JSON.parse(text4);
+  } catch (error63) {
+    throw new Error(`${source} is not JSON: ${error63.message}`);
   }
-  const r = PinSetSchema.safeParse(json);
+  const r = PinSetSchema.safeParse(json2);
   if (!r.success) {
     const problems = r.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
     throw new Error(`${source} is not a pin set: ${problems.join("; ")}`);
@@ -79432,22 +93656,6 @@ function fileUrl(folder, name) {
   const u = new URL(folder);
   u.pathname = `${u.pathname.replace(/\/+$/, "")}/${name}`;
   return u.toString();
-}
-
-// src/pins/store.ts
-async function realiseByPath(paths, rootBase) {
-  const r = await run("nix-store", ["--realise", "--max-jobs", "0", "--add-root", rootBase, "--indirect", ...paths], { allowFailure: true });
-  return { ok: r.code === 0, stderr: r.stderr };
-}
-async function invalidPaths(paths) {
-  if (paths.length === 0) return [];
-  const r = await run("nix-store", ["--check-validity", "--print-invalid", ...paths], { allowFailure: true });
-  return r.stdout.split("\n").filter((l) => l !== "");
-}
-async function localClosure(paths) {
-  if (paths.length === 0) return [];
-  const r = await run("nix-store", ["--query", "--requisites", ...paths]);
-  return r.stdout.split("\n").filter((l) => l !== "");
 }
 
 // src/pins/consumer.ts
@@ -79469,41 +93677,47 @@ async function fetchPinSet(from, signal) {
   let text4;
   try {
     if (url3.startsWith("file:")) {
-      const file = fileURLToPath(url3);
-      if ((await stat2(file)).size > MAX_PINS_JSON_BYTES) throw new Error(`over ${MAX_PINS_JSON_BYTES} bytes; a pin set is not that large`);
-      text4 = await readFile(file, "utf8");
+      const file2 = fileURLToPath(url3);
+      if ((await stat2(file2)).size > MAX_PINS_JSON_BYTES) throw new Error(`over ${MAX_PINS_JSON_BYTES} bytes; a pin set is not that large`);
+      text4 = await readFile(file2, "utf8");
     } else {
       text4 = await readCapped(await http2(url3, { timeoutMs: 3e4, ...signal ? { signal } : {} }), shown2);
     }
-  } catch (error3) {
-    throw new Error(`pins-from: cannot read the pin set at ${shown2}: ${error3.message}`, { cause: error3 });
+  } catch (error63) {
+    throw new Error(`pins-from: cannot read the pin set at ${shown2}: ${error63.message}`, { cause: error63 });
   }
   return parsePinSet(text4, `pins-from ${shown2}`);
 }
-function selectPins(set, names, from) {
-  const unknown2 = names.filter((n) => !Object.hasOwn(set.pins, n));
+function selectPins(set2, names, from) {
+  const unknown2 = names.filter((n) => !Object.hasOwn(set2.pins, n));
   if (unknown2.length > 0) {
-    throw new Error(`install: ${unknown2.map((n) => `"${n}"`).join(", ")} not in the pin set at ${redactUrl(from)} (it has: ${Object.keys(set.pins).sort().join(", ") || "nothing"})`);
+    throw new Error(`install: ${unknown2.map((n) => `"${n}"`).join(", ")} not in the pin set at ${redactUrl(from)} (it has: ${Object.keys(set2.pins).sort().join(", ") || "nothing"})`);
   }
-  return names.map((name) => ({ name, path: set.pins[name].path }));
+  return names.map((name) => ({ name, path: set2.pins[name].path }));
 }
-async function installPins(set, names, from, configured, rootDir) {
-  const wanted = selectPins(set, names, from);
+async function installPins(set2, names, from, configured, rootDir) {
+  const wanted = selectPins(set2, names, from);
   const paths = [...new Set(wanted.map((w) => w.path))];
-  const result = await realiseByPath(paths, join4(rootDir, "pin"));
+  const result = await realiseByPath(paths, join6(rootDir, "pin"));
   if (!result.ok) {
     const invalid = new Set(await invalidPaths(paths));
     const failed = wanted.filter((w) => invalid.has(w.path));
-    const served = set.substituters.filter((s) => !configured.includes(s));
+    const served = set2.substituters.filter((s) => !configured.includes(s));
     const hint = served.length > 0 ? `; the pin set names ${served.join(", ")}, which this job does not substitute from (add it with its key to substituters / trusted-public-keys if you trust it)` : "";
     const which2 = failed.length > 0 ? failed.map((f) => `${f.name} (${f.path})`).join(", ") : paths.join(", ");
     throw new Error(`install: no configured cache could serve ${which2}${hint}. Nix said: ${result.stderr.trim().split("\n").slice(-3).join(" ")}`);
   }
-  const binDirs = wanted.map((w) => join4(w.path, "bin")).filter((d, i, all) => all.indexOf(d) === i && existsSync4(d));
+  const binDirs = wanted.map((w) => join6(w.path, "bin")).filter((d, i, all) => all.indexOf(d) === i && existsSync4(d));
   const closure = await localClosure(paths);
-  const servedNames = [...new Set([...closure, ...Object.values(set.pins).map((p) => p.path)].map((p) => baseName(p).slice(33)))].sort();
+  const servedNames = [...new Set([...closure, ...Object.values(set2.pins).map((p) => p.path)].map((p) => baseName(p).slice(33)))].sort();
   return { paths: wanted, binDirs, servedNames };
 }
+
+// src/pins/install-step.ts
+init_core();
+init_constants();
+import { mkdirSync as mkdirSync3 } from "node:fs";
+import { join as join7 } from "node:path";
 
 // src/caches/attic-api.ts
 init_zod();
@@ -79569,49 +93783,49 @@ function parseErrorBody(body2) {
     return null;
   }
 }
-function explain(error3, url3, ctx) {
-  if (error3 instanceof AtticApiError) return error3;
+function explain(error63, url3, ctx) {
+  if (error63 instanceof AtticApiError) return error63;
   const where2 = `attic cache "${ctx.cache}" at ${redactUrl(url3)}`;
   const what = ctx.storePath ? `uploading ${ctx.storePath}` : ctx.needs === "pull" ? "reading the cache configuration" : "asking which paths are missing";
-  if (!(error3 instanceof HttpError)) {
-    if (error3 instanceof Error && (error3.name === "AbortError" || error3.name === "TimeoutError")) {
-      if (error3.name === "AbortError") return error3;
-      return new AtticApiError(`${where2}: ${what} timed out`, true, 0, null, { cause: error3 });
+  if (!(error63 instanceof HttpError)) {
+    if (error63 instanceof Error && (error63.name === "AbortError" || error63.name === "TimeoutError")) {
+      if (error63.name === "AbortError") return error63;
+      return new AtticApiError(`${where2}: ${what} timed out`, true, 0, null, { cause: error63 });
     }
-    if (error3 instanceof ZodError || error3 instanceof SyntaxError) {
-      return new AtticApiError(`${where2}: ${what}: the answer is not attic's JSON (is the endpoint an attic server?): ${String(error3.message).slice(0, 200)}`, false, 200, null, { cause: error3 });
+    if (error63 instanceof ZodError || error63 instanceof SyntaxError) {
+      return new AtticApiError(`${where2}: ${what}: the answer is not attic's JSON (is the endpoint an attic server?): ${String(error63.message).slice(0, 200)}`, false, 200, null, { cause: error63 });
     }
-    const cause = error3 instanceof Error && error3.cause instanceof Error ? `: ${error3.cause.message}` : "";
-    const code = error3.code;
+    const cause = error63 instanceof Error && error63.cause instanceof Error ? `: ${error63.cause.message}` : "";
+    const code = error63.code;
     const dropped = ctx.storePath && (code === "EPIPE" || code === "ECONNRESET") ? ` (the connection was closed while the NAR${ctx.narSize !== void 0 ? ` of ${ctx.narSize} bytes` : ""} was being sent; if this repeats for large paths, a proxy in front of attic may limit request body size)` : "";
-    return new AtticApiError(`${where2}: ${what} failed: ${error3 instanceof Error ? error3.message : String(error3)}${cause}${dropped}`, true, 0, null, { cause: error3 });
+    return new AtticApiError(`${where2}: ${what} failed: ${error63 instanceof Error ? error63.message : String(error63)}${cause}${dropped}`, true, 0, null, { cause: error63 });
   }
-  const structured = parseErrorBody(error3.body);
-  const detail = serverText(structured ? `${structured.error}: ${structured.message}` : error3.body, 200) || `HTTP ${error3.status}`;
+  const structured = parseErrorBody(error63.body);
+  const detail = serverText(structured ? `${structured.error}: ${structured.message}` : error63.body, 200) || `HTTP ${error63.status}`;
   const kind = structured?.error ?? null;
-  const make = (message, transient = false) => new AtticApiError(message, transient, error3.status, kind, { cause: error3 });
-  if (error3.status === 401 || error3.status === 403) {
-    const scope = error3.status === 401 ? " (or the cache does not exist)" : "";
+  const make = (message, transient = false) => new AtticApiError(message, transient, error63.status, kind, { cause: error63 });
+  if (error63.status === 401 || error63.status === 403) {
+    const scope = error63.status === 401 ? " (or the cache does not exist)" : "";
     return make(
-      `${where2}: ${what} was refused (HTTP ${error3.status} ${detail}): the token lacks "${ctx.needs}" permission on this cache${scope}. attic treats a missing, expired or invalid token as anonymous: check that attic-token is set and grants ${ctx.needs} on "${ctx.cache}" (on the server: atticadm make-token --${ctx.needs} ${ctx.cache}${ctx.needs === "push" ? ` --pull ${ctx.cache}` : ""} --sub <name> --validity <period>)`
+      `${where2}: ${what} was refused (HTTP ${error63.status} ${detail}): the token lacks "${ctx.needs}" permission on this cache${scope}. attic treats a missing, expired or invalid token as anonymous: check that attic-token is set and grants ${ctx.needs} on "${ctx.cache}" (on the server: atticadm make-token --${ctx.needs} ${ctx.cache}${ctx.needs === "push" ? ` --pull ${ctx.cache}` : ""} --sub <name> --validity <period>)`
     );
   }
-  if (error3.status === 404) {
+  if (error63.status === 404) {
     if (kind === "NoSuchCache") return make(`${where2}: the cache does not exist (create it with \`attic cache create ${ctx.cache}\`)`);
     return make(`${where2}: ${what}: HTTP 404 ${detail} \u2014 is attic-endpoint the attic server's base URL?`);
   }
-  if (error3.status === 413) {
+  if (error63.status === 413) {
     const size2 = ctx.narSize !== void 0 ? ` (NAR of ${ctx.narSize} bytes)` : "";
     return make(
       `${where2}: ${what}${size2}: HTTP 413 Request Entity Too Large \u2014 a proxy in front of attic limits request body size (nginx client_max_body_size, Cloudflare's 100 MB); raise the limit for /_api/v1/upload-path`
     );
   }
-  if (/Bad NAR Hash or Size/i.test(error3.body)) {
+  if (/Bad NAR Hash or Size/i.test(error63.body)) {
     return make(
       `${where2}: attic rejected ${ctx.storePath ?? "a path"}: the NAR it received does not match the path's recorded NAR hash or size (corrupted store path? check with \`nix-store --verify-path ${ctx.storePath ?? "<path>"}\`)`
     );
   }
-  return make(`${where2}: ${what}: HTTP ${error3.status} ${detail}`, isTransientStatus(error3.status));
+  return make(`${where2}: ${what}: HTTP ${error63.status} ${detail}`, isTransientStatus(error63.status));
 }
 async function cacheConfig(endpoint, cache, token2, signal) {
   const url3 = api(endpoint, `cache-config/${encodeURIComponent(cache)}`);
@@ -79621,8 +93835,8 @@ async function cacheConfig(endpoint, cache, token2, signal) {
       try {
         const response = await http2(url3, { headers: { accept: "application/json", ...authHeaders(token2) }, signal });
         return CacheConfigJson.parse(await readJson(response, url3));
-      } catch (error3) {
-        throw explain(error3, url3, ctx);
+      } catch (error63) {
+        throw explain(error63, url3, ctx);
       }
     },
     { signal, attempts: 3 }
@@ -79631,15 +93845,15 @@ async function cacheConfig(endpoint, cache, token2, signal) {
   if (raw.public_key) {
     try {
       publicKey2 = parsePublicKey(raw.public_key);
-    } catch (error3) {
-      throw new AtticApiError(`attic cache "${cache}": the server's public key "${raw.public_key}" is not a Nix public key: ${error3.message}`, false, 200, null);
+    } catch (error63) {
+      throw new AtticApiError(`attic cache "${cache}": the server's public key "${raw.public_key}" is not a Nix public key: ${error63.message}`, false, 200, null);
     }
   }
   const refused = [];
   const advertised = (field) => {
     const value = raw[field];
     if (!value) return null;
-    const r = check(HttpUrl, value);
+    const r = check2(HttpUrl, value);
     if (r.ok) return r.value;
     refused.push(`${field} ${r.problem}`);
     return null;
@@ -79668,27 +93882,27 @@ async function getMissingPaths(apiEndpoint, cache, token2, hashes, signal) {
         body: JSON.stringify({ cache, store_path_hashes: batch }),
         signal
       });
-      for (const hash of MissingPathsJson.parse(await readJson(response, url3)).missing_paths) missing.add(hash);
-    } catch (error3) {
-      throw explain(error3, url3, { cache, needs: "push" });
+      for (const hash2 of MissingPathsJson.parse(await readJson(response, url3)).missing_paths) missing.add(hash2);
+    } catch (error63) {
+      throw explain(error63, url3, { cache, needs: "push" });
     }
   }
   return missing;
 }
 async function uploadPath(apiEndpoint, cache, token2, info2, narStream, signal, options = {}) {
   const url3 = api(apiEndpoint, "upload-path");
-  const json = JSON.stringify(uploadInfo(cache, info2));
-  const preamble = options.forcePreamble || needsPreamble(json) ? Buffer.from(json) : null;
+  const json2 = JSON.stringify(uploadInfo(cache, info2));
+  const preamble = options.forcePreamble || needsPreamble(json2) ? Buffer.from(json2) : null;
   const headers2 = { "content-type": "application/octet-stream", accept: "application/json", ...authHeaders(token2) };
   if (preamble) headers2["x-attic-nar-info-preamble-size"] = String(preamble.length);
-  else headers2["x-attic-nar-info"] = json;
+  else headers2["x-attic-nar-info"] = json2;
   let readError = null;
   async function* body2() {
     if (preamble) yield preamble;
     try {
       for await (const chunk of narStream) yield chunk;
-    } catch (error3) {
-      readError = error3 instanceof Error ? error3 : new Error(String(error3));
+    } catch (error63) {
+      readError = error63 instanceof Error ? error63 : new Error(String(error63));
       throw readError;
     }
   }
@@ -79703,9 +93917,9 @@ async function uploadPath(apiEndpoint, cache, token2, info2, narStream, signal, 
     }
     const kind = parsed.kind === "Deduplicated" || parsed.kind === "Uploaded" ? parsed.kind : parsed.kind === void 0 ? "Uploaded" : "Unknown";
     return { kind, fileSize: parsed.file_size ?? null, fracDeduplicated: parsed.frac_deduplicated ?? null };
-  } catch (error3) {
+  } catch (error63) {
     if (readError) throw new AtticApiError(`reading ${info2.path} from the Nix store failed: ${readError.message}`, false, 0, null, { cause: readError });
-    throw explain(error3, url3, ctx);
+    throw explain(error63, url3, ctx);
   } finally {
     narStream.destroy();
   }
@@ -79744,18 +93958,18 @@ function padding(n) {
   return Buffer.alloc((8 - n % 8) % 8);
 }
 async function* regular(path10, size2) {
-  const file = await open3(path10, "r");
+  const file2 = await open3(path10, "r");
   try {
     let left = size2;
     while (left > 0) {
       const buffer3 = Buffer.allocUnsafe(Math.min(CHUNK, left));
-      const { bytesRead } = await file.read(buffer3, 0, buffer3.length, null);
+      const { bytesRead } = await file2.read(buffer3, 0, buffer3.length, null);
       if (bytesRead === 0) throw new Error(`${path10.toString()} shrank while being read`);
       left -= bytesRead;
       yield bytesRead === buffer3.length ? buffer3 : buffer3.subarray(0, bytesRead);
     }
   } finally {
-    await file.close();
+    await file2.close();
   }
 }
 async function* node2(path10) {
@@ -79806,11 +94020,11 @@ function dumpNarWithNix(path10, signal) {
     if (!out.push(chunk)) child2.stdout.pause();
   });
   out._read = () => child2.stdout.resume();
-  out._destroy = (error3, callback) => {
+  out._destroy = (error63, callback) => {
     child2.kill();
-    callback(error3);
+    callback(error63);
   };
-  child2.on("error", (error3) => out.destroy(error3));
+  child2.on("error", (error63) => out.destroy(error63));
   child2.on("close", (code) => {
     if (code === 0) out.push(null);
     else out.destroy(new Error(`nix-store --dump ${path10} failed (exit ${code}): ${Buffer.concat(stderr).toString().trim()}`));
@@ -79827,8 +94041,8 @@ var BinaryCacheJson = object({
   publicSigningKeys: array(string2()),
   githubUsername: optional(string2()),
   // Generic aeson encodes nullary constructors as their names.
-  permission: optional(_enum(["Read", "Write", "Admin"])),
-  preferredCompressionMethod: optional(_enum(["XZ", "ZSTD"]))
+  permission: optional(_enum2(["Read", "Write", "Admin"])),
+  preferredCompressionMethod: optional(_enum2(["XZ", "ZSTD"]))
 });
 var CreateMultipartJson = object({ narId: string2(), uploadId: string2() });
 var UploadPartJson = object({ uploadUrl: string2() });
@@ -79839,49 +94053,49 @@ var CACHIX_MISSING_BATCH = 32768;
 function cacheUrl(e, rest = "") {
   return `${e.apiUrl.replace(/\/+$/, "")}/cache/${encodeURIComponent(e.name)}${rest}`;
 }
-function headers(e, json = false) {
+function headers(e, json2 = false) {
   const h = {};
   if (e.token) h.authorization = `Bearer ${e.token}`;
-  if (json) h["content-type"] = "application/json";
+  if (json2) h["content-type"] = "application/json";
   return h;
 }
-function cachixError(error3, e, op) {
-  if (error3 instanceof PushError) return error3;
+function cachixError(error63, e, op) {
+  if (error63 instanceof PushError) return error63;
   const cache = `Cachix cache "${e.name}"`;
-  if (error3 instanceof HttpError) {
-    const detail = serverMessage(error3.body);
+  if (error63 instanceof HttpError) {
+    const detail = serverMessage(error63.body);
     const suffix = detail ? ` (Cachix said: ${detail})` : "";
-    if (error3.status === 402 || error3.status === 413 || /quota|storage limit|over (the|your) limit/i.test(error3.body)) {
-      return new PushError(`${cache} is over its storage quota: free space or upgrade the plan on app.cachix.org${suffix}`, false, { cause: error3 });
+    if (error63.status === 402 || error63.status === 413 || /quota|storage limit|over (the|your) limit/i.test(error63.body)) {
+      return new PushError(`${cache} is over its storage quota: free space or upgrade the plan on app.cachix.org${suffix}`, false, { cause: error63 });
     }
-    if (error3.status === 401) {
+    if (error63.status === 401) {
       return new PushError(
         e.token ? `${cache} rejected the auth token (401): check that cachix-auth-token (CACHIX_AUTH_TOKEN) is current and has access to this cache${suffix}` : `${cache} needs an auth token (401): it is private or pushing needs one; set cachix-auth-token (CACHIX_AUTH_TOKEN)${suffix}`,
         false,
-        { cause: error3 }
+        { cause: error63 }
       );
     }
-    if (error3.status === 403) {
+    if (error63.status === 403) {
       return new PushError(`the auth token has no ${op === "cache" ? "read" : "write"} access to ${cache} (403): use a token with write permission${suffix}`, false, {
-        cause: error3
+        cause: error63
       });
     }
-    if (error3.status === 404 && op !== "upload") {
-      return new PushError(`${cache} does not exist (404): check the cachix input${suffix}`, false, { cause: error3 });
+    if (error63.status === 404 && op !== "upload") {
+      return new PushError(`${cache} does not exist (404): check the cachix input${suffix}`, false, { cause: error63 });
     }
-    return new PushError(`${cache}: ${error3.message}`, isTransient(error3), { cause: error3 });
+    return new PushError(`${cache}: ${error63.message}`, isTransient(error63), { cause: error63 });
   }
-  const message = error3 instanceof Error ? error3.message : String(error3);
-  return new PushError(`${cache}: ${message}`, isTransient(error3), { cause: error3 });
+  const message = error63 instanceof Error ? error63.message : String(error63);
+  return new PushError(`${cache}: ${message}`, isTransient(error63), { cause: error63 });
 }
 function serverMessage(body2) {
   const text4 = body2.trim();
   if (!text4) return "";
   try {
-    const json = JSON.parse(text4);
-    if (json && typeof json === "object") {
+    const json2 = JSON.parse(text4);
+    if (json2 && typeof json2 === "object") {
       for (const key of ["error", "message", "detail"]) {
-        const v = json[key];
+        const v = json2[key];
         if (typeof v === "string") return serverText(v);
       }
     }
@@ -79892,15 +94106,15 @@ function serverMessage(body2) {
 async function call(e, op, signal, fn) {
   try {
     return await withRetry(fn, { signal });
-  } catch (error3) {
+  } catch (error63) {
     signal.throwIfAborted();
-    throw cachixError(error3, e, op);
+    throw cachixError(error63, e, op);
   }
 }
 async function cacheInfo(apiUrl, name, token2, signal) {
   const e = { apiUrl, name, token: token2 };
-  const json = await call(e, "cache", signal, () => httpJson(cacheUrl(e), { headers: headers(e), signal }));
-  const parsed = BinaryCacheJson.safeParse(json);
+  const json2 = await call(e, "cache", signal, () => httpJson(cacheUrl(e), { headers: headers(e), signal }));
+  const parsed = BinaryCacheJson.safeParse(json2);
   if (!parsed.success) throw new PushError(`Cachix cache "${name}": unexpected cache info from ${apiUrl}: ${parsed.error.message}`, false);
   return parsed.data;
 }
@@ -79909,13 +94123,13 @@ async function missingHashes(apiUrl, name, token2, hashes, signal, batchSize = C
   const missing = /* @__PURE__ */ new Set();
   for (let i = 0; i < hashes.length; i += batchSize) {
     const batch = hashes.slice(i, i + batchSize);
-    const json = await call(
+    const json2 = await call(
       e,
       "push",
       signal,
       () => httpJson(cacheUrl(e, "/narinfo"), { method: "POST", headers: headers(e, true), body: JSON.stringify(batch), signal, timeoutMs: 12e4 })
     );
-    for (const h of MissingJson.parse(json)) missing.add(h);
+    for (const h of MissingJson.parse(json2)) missing.add(h);
   }
   return missing;
 }
@@ -79958,9 +94172,9 @@ async function uploadNar(e, info2, options) {
       await readBody(response, response.url);
     });
     return { narInfo, parts: parts.length };
-  } catch (error3) {
+  } catch (error63) {
     await abortUpload(e, `${narUrl}/abort?${uploadQuery}`);
-    throw error3 instanceof PushError ? error3 : cachixError(error3, e, "upload");
+    throw error63 instanceof PushError ? error63 : cachixError(error63, e, "upload");
   }
 }
 var CACHIX_ABORT_TIMEOUT_MS = 3e3;
@@ -79980,7 +94194,7 @@ async function streamParts(e, info2, options, narUrl, uploadQuery) {
   const start = (partNumber2, body2) => {
     const p = uploadPart(e, narUrl, uploadQuery, partNumber2, body2, signal).then(
       (eTag) => void parts.push({ partNumber: partNumber2, eTag }),
-      (error3) => void (failure2 ??= { error: error3 })
+      (error63) => void (failure2 ??= { error: error63 })
     );
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p));
@@ -80050,7 +94264,7 @@ async function uploadPart(e, narUrl, uploadQuery, partNumber, body2, signal) {
     return eTag;
   });
 }
-function narInfoCreate(info2, file, signingKey) {
+function narInfoCreate(info2, file2, signingKey) {
   const name = baseName(info2.path);
   let cSig = null;
   if (signingKey) {
@@ -80062,8 +94276,8 @@ function narInfoCreate(info2, file, signingKey) {
     cStoreSuffix: name.slice(33),
     cNarHash: info2.narHash.nix32,
     cNarSize: info2.narSize,
-    cFileHash: file.fileHash,
-    cFileSize: file.fileSize,
+    cFileHash: file2.fileHash,
+    cFileSize: file2.fileSize,
     cReferences: info2.references.map(baseName).sort(),
     cDeriver: info2.deriver ? baseName(info2.deriver) : "unknown-deriver",
     cSig
@@ -80074,7 +94288,7 @@ function narInfoCreate(info2, file, signingKey) {
 init_keys();
 var LOOKUP_TIMEOUT_MS = 15e3;
 function serverUrl(field, value) {
-  const r = check(HttpUrl, value);
+  const r = check2(HttpUrl, value);
   if (!r.ok) throw new Error(`the server's ${field} ${r.problem}; the cache is not used`);
   return r.value;
 }
@@ -80143,8 +94357,8 @@ async function resolveCaches(settings) {
 // src/nix/installable.ts
 var NIX_FLAGS = [...NIX_COMMAND, "--extra-experimental-features", "flakes"];
 function installableArgs(installable) {
-  const file = /^([^#]+\.nix)(?:#(.*))?$/.exec(installable);
-  if (file?.[1] && !installable.includes(":")) return ["--file", file[1], file[2] ?? ""].filter((a, i) => i < 2 || a !== "");
+  const file2 = /^([^#]+\.nix)(?:#(.*))?$/.exec(installable);
+  if (file2?.[1] && !installable.includes(":")) return ["--file", file2[1], file2[2] ?? ""].filter((a, i) => i < 2 || a !== "");
   return [installable];
 }
 async function nixOnInstallables(subcommand, installables, env) {
@@ -80183,12 +94397,11 @@ function publicUrl(url3) {
 }
 
 // src/pins/install-step.ts
-async function installFromSettings(settings, configured, workDir) {
+async function installFromSettings(settings, set2, configured, workDir) {
   const from = settings.pinsFrom;
-  const set = await fetchPinSet(from);
-  const rootDir = join5(workDir, "pins");
-  mkdirSync(rootDir, { recursive: true });
-  const done = await installPins(set, settings.install, from, configured.map(publicUrl), rootDir);
+  const rootDir = join7(workDir, "pins");
+  mkdirSync3(rootDir, { recursive: true });
+  const done = await installPins(set2, settings.install, from, configured.map(publicUrl), rootDir);
   for (const dir of [...done.binDirs].reverse()) addPath(dir);
   setOutput(Outputs.Installed, done.paths.map((p) => p.path).join("\n"));
   for (const p of done.paths) info(`install: ${p.name} \u2192 ${p.path}`);
@@ -80261,12 +94474,12 @@ init_core();
 import { spawn as spawn4 } from "node:child_process";
 import { existsSync as existsSync5, openSync, closeSync } from "node:fs";
 import { mkdir as mkdir3, readFile as readFile2, writeFile as writeFile4 } from "node:fs/promises";
-import { dirname as dirname4, join as join7 } from "node:path";
+import { dirname as dirname4, join as join9 } from "node:path";
 import { setTimeout as sleep3 } from "node:timers/promises";
 
 // src/github.ts
 init_zod();
-import { readFileSync as readFileSync5 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 var PR_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"]);
 var Repo = object({ full_name: string2().optional() }).nullable();
 var EventPayload = object({
@@ -80274,17 +94487,17 @@ var EventPayload = object({
   // Git refuses branch names with spaces, control characters, `..`, `~^:?*[\`; so does this.
   repository: object({ default_branch: string2().regex(/^(?!.*\.\.)[^\s~^:?*[\\\x00-\x1f\x7f]{1,255}$/).optional() }).optional()
 });
-function readEvent(file) {
-  if (!file) return {};
-  let json;
+function readEvent(file2) {
+  if (!file2) return {};
+  let json2;
   try {
-    json = JSON.parse(readFileSync5(file, "utf8"));
+    json2 = JSON.parse(readFileSync6(file2, "utf8"));
   } catch {
     return {};
   }
-  const parsed = EventPayload.safeParse(json);
+  const parsed = EventPayload.safeParse(json2);
   if (parsed.success) return parsed.data;
-  const parts = typeof json === "object" && json !== null ? json : {};
+  const parts = typeof json2 === "object" && json2 !== null ? json2 : {};
   const pr = EventPayload.pick({ pull_request: true }).safeParse({ pull_request: parts.pull_request });
   const repo = EventPayload.pick({ repository: true }).safeParse({ repository: parts.repository });
   return { pull_request: pr.success ? pr.data.pull_request : { head: { repo: null } }, ...repo.success ? repo.data : {} };
@@ -80383,9 +94596,9 @@ var AtticTarget = class {
    * and it only adds hints, so a failure is logged and pushing goes on with the configured endpoint.
    */
   cacheConfig(ctx) {
-    this.config ??= cacheConfig(this.endpoint, this.cache, this.token, ctx.signal).catch((error3) => {
-      if (ctx.signal.aborted) throw error3;
-      const message = `${this.label}: could not read the cache configuration, pushing without it (attic's upstream_cache_key_names are not applied): ${error3.message}`;
+    this.config ??= cacheConfig(this.endpoint, this.cache, this.token, ctx.signal).catch((error63) => {
+      if (ctx.signal.aborted) throw error63;
+      const message = `${this.label}: could not read the cache configuration, pushing without it (attic's upstream_cache_key_names are not applied): ${error63.message}`;
       this.configWarning = message;
       return null;
     });
@@ -80414,12 +94627,12 @@ var AtticTarget = class {
     const missingHashes2 = await withRetry(() => getMissingPaths(endpoint, this.cache, this.token, [...byHash.keys()], ctx.signal), {
       signal: ctx.signal,
       attempts: this.attempts,
-      onRetry: (error3, attempt2, delay4) => ctx.log.info(`${this.label}: retrying get-missing-paths in ${delay4} ms (attempt ${attempt2} failed: ${error3.message})`)
+      onRetry: (error63, attempt2, delay4) => ctx.log.info(`${this.label}: retrying get-missing-paths in ${delay4} ms (attempt ${attempt2} failed: ${error63.message})`)
     });
     if (this.configWarning) ctx.log.warning(this.configWarning);
     this.configWarning = null;
     const out = /* @__PURE__ */ new Set();
-    for (const hash of missingHashes2) for (const path10 of byHash.get(hash) ?? []) out.add(path10);
+    for (const hash2 of missingHashes2) for (const path10 of byHash.get(hash2) ?? []) out.add(path10);
     return out;
   }
   async upload(path10, ctx) {
@@ -80430,7 +94643,7 @@ var AtticTarget = class {
       {
         signal: ctx.signal,
         attempts: this.attempts,
-        onRetry: (error3, attempt2, delay4) => ctx.log.info(`${this.label}: retrying ${path10.path} in ${delay4} ms (attempt ${attempt2} failed: ${error3.message})`)
+        onRetry: (error63, attempt2, delay4) => ctx.log.info(`${this.label}: retrying ${path10.path} in ${delay4} ms (attempt ${attempt2} failed: ${error63.message})`)
       }
     );
     if (result.kind === "Deduplicated") ctx.log.debug(`${this.label}: ${path10.path} deduplicated by the server`);
@@ -80456,9 +94669,9 @@ var Meter = class extends Transform2 {
   size = 0;
   digest = null;
   check;
-  constructor(check2 = null) {
+  constructor(check3 = null) {
     super();
-    this.check = check2;
+    this.check = check3;
   }
   _transform(chunk, _enc, done) {
     this.hash.update(chunk);
@@ -80480,24 +94693,24 @@ async function narFor(info2, compression, signal) {
 async function smallNar(info2, compression, signal) {
   const chunks = [];
   let size2 = 0;
-  const hash = createHash2("sha256");
+  const hash2 = createHash2("sha256");
   for await (const chunk of dumpNar(info2.path, signal)) {
     size2 += chunk.length;
     if (size2 > info2.narSize) throw corrupt(info2);
-    hash.update(chunk);
+    hash2.update(chunk);
     chunks.push(chunk);
   }
-  if (size2 !== info2.narSize || !Sha256.fromBytes(hash.digest()).equals(info2.narHash)) throw corrupt(info2);
+  if (size2 !== info2.narSize || !Sha256.fromBytes(hash2.digest()).equals(info2.narHash)) throw corrupt(info2);
   const nar2 = Buffer.concat(chunks, size2);
   const body2 = compression === "zstd" ? zstdCompressSync(nar2, { pledgedSrcSize: size2, params: { [constants3.ZSTD_c_compressionLevel]: 3 } }) : nar2;
-  const file = { hash: Sha256.fromBytes(createHash2("sha256").update(body2).digest()), size: body2.length };
-  return { body: body2, file: () => file };
+  const file2 = { hash: Sha256.fromBytes(createHash2("sha256").update(body2).digest()), size: body2.length };
+  return { body: body2, file: () => file2 };
 }
 function streamedNar(info2, compression, signal) {
   const nar2 = new Meter((m) => m.size !== info2.narSize || !m.digest?.equals(info2.narHash) ? corrupt(info2) : null);
-  const file = new Meter();
+  const file2 = new Meter();
   const source = dumpNar(info2.path, signal);
-  const fail = (error3) => file.destroy(error3);
+  const fail = (error63) => file2.destroy(error63);
   source.on("error", fail);
   nar2.on("error", fail);
   let stream2 = source.pipe(nar2);
@@ -80507,12 +94720,12 @@ function streamedNar(info2, compression, signal) {
     zstd.on("error", fail);
     stream2 = stream2.pipe(zstd);
   }
-  stream2.pipe(file);
+  stream2.pipe(file2);
   return {
-    body: file,
+    body: file2,
     file: () => {
-      if (!file.digest) throw new Error("NAR stream has not ended");
-      return { hash: file.digest, size: file.size };
+      if (!file2.digest) throw new Error("NAR stream has not ended");
+      return { hash: file2.digest, size: file2.size };
     }
   };
 }
@@ -80551,9 +94764,9 @@ var HttpSink = class {
     try {
       await http2(url3, { method: "HEAD", headers: this.headers, signal: ctx.signal, timeoutMs: 2e4 });
       return true;
-    } catch (error3) {
-      if (error3 instanceof HttpError && (error3.status === 404 || error3.status === 403)) return false;
-      throw error3;
+    } catch (error63) {
+      if (error63 instanceof HttpError && (error63.status === 404 || error63.status === 403)) return false;
+      throw error63;
     }
   }
   async put(name, body2, contentType2, ctx) {
@@ -80583,9 +94796,9 @@ var FileSink = class {
       if (typeof body2 === "string" || Buffer.isBuffer(body2)) await writeFile2(partial2, body2);
       else await pipeline3(body2, createWriteStream(partial2));
       await rename2(partial2, target);
-    } catch (error3) {
+    } catch (error63) {
       await rm2(partial2, { force: true });
-      throw error3;
+      throw error63;
     }
   }
 };
@@ -80632,7 +94845,7 @@ var BinaryCacheTarget = class {
     await this.ensureCacheInfo(ctx);
     const { compression, signingKey } = this.options;
     const url3 = `nar/${toNix32(info2.narHash.bytes)}${narExtension(compression)}`;
-    const file = await this.retry(async () => {
+    const file2 = await this.retry(async () => {
       const nar2 = await narFor(info2, compression, ctx.signal);
       await this.sink.put(url3, nar2.body, "application/x-nix-nar", ctx);
       return nar2.file();
@@ -80643,8 +94856,8 @@ var BinaryCacheTarget = class {
       storePath: info2.path,
       url: url3,
       compression,
-      fileHash: file.hash,
-      fileSize: file.size,
+      fileHash: file2.hash,
+      fileSize: file2.size,
       narHash: info2.narHash,
       narSize: info2.narSize,
       references: [...info2.references],
@@ -80653,7 +94866,7 @@ var BinaryCacheTarget = class {
       ca: info2.ca
     });
     await this.retry(() => this.sink.put(`${hashPart(info2.path)}.narinfo`, narinfo, "text/x-nix-narinfo", ctx), ctx, `narinfo of ${info2.path}`);
-    return { bytes: file.size + narinfo.length };
+    return { bytes: file2.size + narinfo.length };
   }
 };
 
@@ -80696,7 +94909,7 @@ var CachixTarget = class _CachixTarget {
         signal: ctx.signal,
         attempts: this.#options.uploadAttempts ?? 3,
         baseDelayMs: 1e3,
-        onRetry: (error3, attempt2) => ctx.log.info(`${this.label}: retrying ${path10.path} (attempt ${attempt2 + 1}): ${error3.message}`)
+        onRetry: (error63, attempt2) => ctx.log.info(`${this.label}: retrying ${path10.path} (attempt ${attempt2 + 1}): ${error63.message}`)
       }
     );
     return { bytes: result.narInfo.cFileSize };
@@ -80708,8 +94921,8 @@ var CachixTarget = class _CachixTarget {
       let storePath;
       try {
         storePath = await this.#resolve(pin.target);
-      } catch (error3) {
-        throw new PushError(`${this.label}: cannot resolve pin "${pin.name}" target "${pin.target}": ${error3.message}`, false, { cause: error3 });
+      } catch (error63) {
+        throw new PushError(`${this.label}: cannot resolve pin "${pin.name}" target "${pin.target}": ${error63.message}`, false, { cause: error63 });
       }
       await createPin(apiUrl, name, token2, { name: pin.name, storePath, artifacts: [], keep: pin.keep }, ctx.signal);
       ctx.log.info(`${this.label}: pinned ${pin.name} \u2192 ${storePath}`);
@@ -80756,7 +94969,7 @@ function checkCredentials(settings, info2) {
 
 // src/push/nix-copy.ts
 import { mkdtemp, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { join as join8 } from "node:path";
 var NixCopyTarget = class {
   label;
   /** The URL without credentials: what goes on `nix copy`'s command line (visible in `ps`, logs). */
@@ -80777,19 +94990,19 @@ var NixCopyTarget = class {
   }
   async dir() {
     if (this.keyDir) return this.keyDir;
-    const dir = await mkdtemp(join6(this.tempRoot, "sign-"));
+    const dir = await mkdtemp(join8(this.tempRoot, "sign-"));
     this.keyDir = dir;
-    if (this.signingKey) await writeFile3(join6(dir, "key"), this.signingKey.text, { mode: 384 });
-    if (this.netrc.length > 0) await writeFile3(join6(dir, "netrc"), renderNetrc(this.netrc), { mode: 384 });
+    if (this.signingKey) await writeFile3(join8(dir, "key"), this.signingKey.text, { mode: 384 });
+    if (this.netrc.length > 0) await writeFile3(join8(dir, "netrc"), renderNetrc(this.netrc), { mode: 384 });
     return dir;
   }
   /** `--store`/`--to` URL (with the key file) and the options that point Nix at the netrc. */
   async storeArgs() {
     const dir = await this.dir();
-    const options = this.netrc.length > 0 ? ["--option", "netrc-file", join6(dir, "netrc")] : [];
+    const options = this.netrc.length > 0 ? ["--option", "netrc-file", join8(dir, "netrc")] : [];
     if (!this.signingKey) return { url: this.url, options };
     const u = new URL(this.url);
-    u.searchParams.set("secret-key", join6(dir, "key"));
+    u.searchParams.set("secret-key", join8(dir, "key"));
     return { url: u.href, options };
   }
   async missing(paths, ctx) {
@@ -80838,13 +95051,13 @@ function configuredTargets(settings, tempRoot) {
 // src/watch/launch.ts
 var READY_WAIT_MS = 5e3;
 function watcherScript() {
-  return join7(dirname4(process.argv[1] ?? ""), "watch.js");
+  return join9(dirname4(process.argv[1] ?? ""), "watch.js");
 }
 async function startWatcher(settings, snapshotAt, workDir, script = watcherScript()) {
   try {
     return await launch(settings, snapshotAt, workDir, script);
-  } catch (error3) {
-    warning(`push-while-building: could not start the background uploader (${error3 instanceof Error ? error3.message : String(error3)}); the post step pushes everything`);
+  } catch (error63) {
+    warning(`push-while-building: could not start the background uploader (${error63 instanceof Error ? error63.message : String(error63)}); the post step pushes everything`);
     return null;
   }
 }
@@ -80858,11 +95071,11 @@ async function launch(settings, snapshotAt, workDir, script) {
     warning(`push-while-building: ${script} is missing; the post step pushes everything`);
     return null;
   }
-  const dir = join7(workDir, "watch");
+  const dir = join9(workDir, "watch");
   await mkdir3(dir, { recursive: true, mode: 448 });
   const config2 = { storeDir: await storeDir(), snapshotAt, parentPid: process.ppid, ...watchTuning(process.env) };
-  await writeFile4(join7(dir, WatchFiles.config), JSON.stringify(config2), { mode: 384 });
-  const logFd = openSync(join7(dir, WatchFiles.log), "a", 384);
+  await writeFile4(join9(dir, WatchFiles.config), JSON.stringify(config2), { mode: 384 });
+  const logFd = openSync(join9(dir, WatchFiles.log), "a", 384);
   let child2;
   try {
     child2 = spawn4(process.execPath, [script, dir], { detached: true, stdio: ["ignore", logFd, logFd], env: process.env });
@@ -80878,9 +95091,9 @@ async function launch(settings, snapshotAt, workDir, script) {
   child2.on("exit", () => exited = true);
   child2.unref();
   const deadline = Date.now() + READY_WAIT_MS;
-  while (!existsSync5(join7(dir, WatchFiles.ready)) && !exited && Date.now() < deadline) await sleep3(20);
+  while (!existsSync5(join9(dir, WatchFiles.ready)) && !exited && Date.now() < deadline) await sleep3(20);
   if (exited) {
-    const why = await readFile2(join7(dir, WatchFiles.error), "utf8").catch(() => "it exited at once");
+    const why = await readFile2(join9(dir, WatchFiles.error), "utf8").catch(() => "it exited at once");
     warning(`push-while-building: the background uploader stopped (${why}); the post step pushes everything`);
     return null;
   }
@@ -80889,20 +95102,20 @@ async function launch(settings, snapshotAt, workDir, script) {
 }
 
 // src/work-dir.ts
-import { mkdirSync as mkdirSync2, mkdtempSync } from "node:fs";
+import { mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join8 } from "node:path";
+import { join as join10 } from "node:path";
 function workRoot() {
   const base = process.env.RUNNER_TEMP || tmpdir();
-  mkdirSync2(base, { recursive: true });
-  return mkdtempSync(join8(base, "nix-substitute-action-"));
+  mkdirSync4(base, { recursive: true });
+  return mkdtempSync2(join10(base, "nix-substitute-action-"));
 }
 
 // src/main-phase.ts
-var log2 = { info, warning, debug };
+var log3 = { info, warning, debug };
 async function restoreFromGitHubCache(settings, dir) {
   const [{ restoreGitHubCache: restoreGitHubCache2 }, summary2] = await Promise.all([Promise.resolve().then(() => (init_restore(), restore_exports)), Promise.resolve().then(() => (init_summary2(), summary_exports))]);
-  const restored = await restoreGitHubCache2(dir, settings.trustedPublicKeys, log2);
+  const restored = await restoreGitHubCache2(dir, settings.trustedPublicKeys, log3);
   for (const [name, value] of Object.entries(summary2.restoreOutputs(restored))) setOutput(name, value);
   return { ...restored, addSummary: () => summary2.addRestoreSummary(restored) };
 }
@@ -80933,7 +95146,11 @@ async function configureAndSnapshot(settings, snapshotAt, state3) {
       info(`require-substituted: nothing to build; ${dry.toFetch.length} path(s) will be fetched`);
       expected(dry.toFetch.map((p) => p.slice(p.lastIndexOf("/") + 34)));
     }
-    if (settings.pinsFrom !== null) expected(await installFromSettings(settings, resolved.sources.flatMap((s) => s.urls), dir));
+    if (settings.pinsFrom !== null) {
+      const set2 = await fetchPinSet(settings.pinsFrom);
+      if (settings.install.length > 0) expected(await installFromSettings(settings, set2, resolved.sources.flatMap((s) => s.urls), dir));
+      if (settings.devShell !== null) expected(await enterDevShellStep(settings.devShell, set2, settings.pinsFrom, dir));
+    }
   } finally {
     saveMainState(state3);
   }
@@ -80943,16 +95160,16 @@ async function runMain() {
   let settings;
   try {
     settings = loadSettings();
-  } catch (error3) {
-    setFailed(error3 instanceof Error ? error3.message : String(error3));
+  } catch (error63) {
+    setFailed(error63 instanceof Error ? error63.message : String(error63));
     return;
   }
   const state3 = { snapshotAt: settings.paths.length === 0 ? snapshotAt : null, systemConf: false, files: [], watcher: null, githubCache: null, expectedNames: [] };
   const nixConfigBefore = process.env.NIX_CONFIG;
   try {
     await configureAndSnapshot(settings, snapshotAt, state3);
-  } catch (error3) {
-    setFailed(error3 instanceof Error ? error3.message : String(error3));
+  } catch (error63) {
+    setFailed(error63 instanceof Error ? error63.message : String(error63));
     await undoMain(state3, nixConfigBefore);
   }
 }
@@ -80961,8 +95178,8 @@ async function undoMain(state3, nixConfigBefore) {
     if (process.env.NIX_CONFIG !== nixConfigBefore) exportVariable("NIX_CONFIG", nixConfigBefore ?? "");
     await undo(state3, { killWatcher: true });
     saveMainState({ ...state3, systemConf: false, files: [], watcher: null });
-  } catch (error3) {
-    warning(`undoing the main step's changes: ${error3 instanceof Error ? error3.message : String(error3)} (the post step tries again)`);
+  } catch (error63) {
+    warning(`undoing the main step's changes: ${error63 instanceof Error ? error63.message : String(error63)} (the post step tries again)`);
   }
 }
 

@@ -26547,7 +26547,10 @@ var Inputs = {
   Pins: "pins",
   PinsTo: "pins-to",
   PinsFrom: "pins-from",
-  Install: "install"
+  Install: "install",
+  // Dev shells on pin sets (docs/dev-shells.md): producer, then consumer.
+  DevShells: "dev-shells",
+  DevShell: "dev-shell"
 };
 var SecretInputs = [
   Inputs.CachixAuthToken,
@@ -26974,6 +26977,21 @@ var pinNames = text((s, problem2) => {
   for (const n of names) if (!PIN_NAME.test(n)) problem2(`"${n}" is not a pin name (a Nix attribute name)`);
   return names;
 });
+var devShellLines = text((s, problem2) => {
+  const seen = /* @__PURE__ */ new Set();
+  return lines(s).flatMap((line) => {
+    const m = /^(\S+?)\s*=\s*(\S+)$/.exec(line);
+    if (!m?.[1] || !m[2]) problem2(`"${line}" is not "NAME=INSTALLABLE"`);
+    else if (!PIN_NAME.test(m[1])) problem2(`dev shell name "${m[1]}" is not a Nix attribute name`);
+    else if (seen.has(m[1])) problem2(`dev shell "${m[1]}" is listed twice`);
+    else {
+      seen.add(m[1]);
+      return [{ name: m[1], installable: m[2] }];
+    }
+    return [];
+  });
+});
+var devShellName = string2().regex(PIN_NAME, { error: (issue3) => `"${String(issue3.input)}" is not a dev shell name (a Nix attribute name)` });
 function mergePins(pins, cachixPins2) {
   const seen = /* @__PURE__ */ new Set();
   return [...pins, ...cachixPins2].filter((p) => !seen.has(p.name) && seen.add(p.name));
@@ -27022,7 +27040,10 @@ var InputsSchema = object({
   [Inputs.Pins]: attrPins.default([]),
   [Inputs.PinsTo]: pinsTo.optional(),
   [Inputs.PinsFrom]: text(pinFolder).optional(),
-  [Inputs.Install]: pinNames.default([])
+  [Inputs.Install]: pinNames.default([]),
+  // Dev shells
+  [Inputs.DevShells]: devShellLines.default([]),
+  [Inputs.DevShell]: devShellName.optional()
 });
 function crossInputProblems(p, problem2) {
   if (p[Inputs.AtticEndpoint] && !p[Inputs.AtticCache]) problem2(Inputs.AtticCache, `required when ${Inputs.AtticEndpoint} is set`);
@@ -27034,11 +27055,14 @@ function crossInputProblems(p, problem2) {
     if (p[Inputs.Pins].length > 0 && !p[Inputs.PinsTo]) problem2(Inputs.Pins, `needs ${Inputs.PinsTo} (where to publish) or ${Inputs.Cachix} (Cachix pins)`);
   }
   if (p[Inputs.PinsTo]) {
-    if (p[Inputs.Pins].length + p[Inputs.CachixPins].length === 0) problem2(Inputs.PinsTo, `there is nothing to publish; list names in ${Inputs.Pins}`);
+    if (p[Inputs.Pins].length + p[Inputs.CachixPins].length + p[Inputs.DevShells].length === 0) problem2(Inputs.PinsTo, `there is nothing to publish; list names in ${Inputs.Pins} or ${Inputs.DevShells}`);
     for (const pin of p[Inputs.CachixPins]) if (!PIN_NAME.test(pin.name)) problem2(Inputs.CachixPins, `"${pin.name}" cannot be published to ${Inputs.PinsTo}: pin names there are Nix attribute names`);
   }
   if (p[Inputs.Install].length > 0 && !p[Inputs.PinsFrom]) problem2(Inputs.Install, `needs ${Inputs.PinsFrom}, the pin set to install from`);
-  if (p[Inputs.PinsFrom] && p[Inputs.Install].length === 0) problem2(Inputs.PinsFrom, `name the pins to install in ${Inputs.Install}`);
+  if (p[Inputs.PinsFrom] && p[Inputs.Install].length === 0 && !p[Inputs.DevShell]) problem2(Inputs.PinsFrom, `name the pins to install in ${Inputs.Install} or a shell in ${Inputs.DevShell}`);
+  if (p[Inputs.DevShells].length > 0 && !p[Inputs.PinsTo]) problem2(Inputs.DevShells, `needs ${Inputs.PinsTo}, where the pin set is published`);
+  for (const shell of p[Inputs.DevShells]) if (p[Inputs.Pins].some((pin) => pin.name === shell.name)) problem2(Inputs.DevShells, `"${shell.name}" is also in ${Inputs.Pins}; a pin set has each name once`);
+  if (p[Inputs.DevShell] && !p[Inputs.PinsFrom]) problem2(Inputs.DevShell, `needs ${Inputs.PinsFrom}, the pin set that publishes the shell`);
   for (const input of [Inputs.AtticToken, Inputs.AtticPublicKey]) {
     if (p[input] && !p[Inputs.AtticCache]) problem2(input, `needs ${Inputs.AtticEndpoint} and ${Inputs.AtticCache}`);
   }
@@ -27085,7 +27109,9 @@ function settingsOf(p) {
     pins: mergePins(p[Inputs.Pins], p[Inputs.CachixPins]),
     pinsTo: p[Inputs.PinsTo] ?? null,
     pinsFrom: p[Inputs.PinsFrom] ?? null,
-    install: p[Inputs.Install]
+    install: p[Inputs.Install],
+    devShells: p[Inputs.DevShells],
+    devShell: p[Inputs.DevShell] ?? null
   };
 }
 var FALLBACK_NEEDS = {
@@ -27169,6 +27195,7 @@ async function run(command, args, options = {}) {
     silent: true,
     ignoreReturnCode: true,
     env: commandEnv(options.env),
+    ...options.cwd === void 0 ? {} : { cwd: options.cwd },
     // Only when there is one: exec writes it whether or not the child reads, and a child that
     // exits first would fail the call with EPIPE. No command here reads stdin otherwise.
     ...options.input === void 0 ? {} : { input: Buffer.from(options.input) }

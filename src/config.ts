@@ -11,6 +11,7 @@ import { hasUnsafeChars, HttpUrl, NetrcWord } from './schemas.ts';
 import { parsePublicKey, parseSecretKey, secretKeyFromBytes, type PublicKey, type SecretKey } from './nix/keys.ts';
 import { PIN_NAME, PLAIN_BRANCH } from './pins/names.ts';
 import { parseS3Url } from './pins/s3.ts';
+import type { DevShellSpec } from './devshell/produce.ts';
 
 export { ConfigError };
 
@@ -68,6 +69,9 @@ export interface Settings {
   pinsTo: string | null;
   pinsFrom: string | null;
   install: string[];
+  // Dev shells on pin sets (docs/dev-shells.md): producer side, then consumer side.
+  devShells: DevShellSpec[];
+  devShell: string | null;
 }
 
 export const DEFAULT_CACHIX_API = 'https://app.cachix.org/api/v1';
@@ -237,6 +241,24 @@ const pinNames = text((s, problem) => {
   return names;
 });
 
+/** `NAME=INSTALLABLE` lines, each name once (it becomes a pin of the published set). */
+const devShellLines = text((s, problem) => {
+  const seen = new Set<string>();
+  return lines(s).flatMap((line): DevShellSpec[] => {
+    const m = /^(\S+?)\s*=\s*(\S+)$/.exec(line);
+    if (!m?.[1] || !m[2]) problem(`"${line}" is not "NAME=INSTALLABLE"`);
+    else if (!PIN_NAME.test(m[1])) problem(`dev shell name "${m[1]}" is not a Nix attribute name`);
+    else if (seen.has(m[1])) problem(`dev shell "${m[1]}" is listed twice`);
+    else {
+      seen.add(m[1]);
+      return [{ name: m[1], installable: m[2] }];
+    }
+    return [];
+  });
+});
+
+const devShellName = z.string().regex(PIN_NAME, { error: (issue) => `"${String(issue.input)}" is not a dev shell name (a Nix attribute name)` });
+
 /** `pins` then `cachix-pins` (its alias); a name given twice keeps its first line. */
 function mergePins(pins: CachixPin[], cachixPins: CachixPin[]): CachixPin[] {
   const seen = new Set<string>();
@@ -296,6 +318,9 @@ const InputsSchema = z.object({
   [Inputs.PinsTo]: pinsTo.optional(),
   [Inputs.PinsFrom]: text(pinFolder).optional(),
   [Inputs.Install]: pinNames.default([]),
+  // Dev shells
+  [Inputs.DevShells]: devShellLines.default([]),
+  [Inputs.DevShell]: devShellName.optional(),
 });
 type Parsed = z.output<typeof InputsSchema>;
 
@@ -310,11 +335,14 @@ function crossInputProblems(p: Parsed, problem: (input: InputName, message: stri
     if (p[Inputs.Pins].length > 0 && !p[Inputs.PinsTo]) problem(Inputs.Pins, `needs ${Inputs.PinsTo} (where to publish) or ${Inputs.Cachix} (Cachix pins)`);
   }
   if (p[Inputs.PinsTo]) {
-    if (p[Inputs.Pins].length + p[Inputs.CachixPins].length === 0) problem(Inputs.PinsTo, `there is nothing to publish; list names in ${Inputs.Pins}`);
+    if (p[Inputs.Pins].length + p[Inputs.CachixPins].length + p[Inputs.DevShells].length === 0) problem(Inputs.PinsTo, `there is nothing to publish; list names in ${Inputs.Pins} or ${Inputs.DevShells}`);
     for (const pin of p[Inputs.CachixPins]) if (!PIN_NAME.test(pin.name)) problem(Inputs.CachixPins, `"${pin.name}" cannot be published to ${Inputs.PinsTo}: pin names there are Nix attribute names`);
   }
   if (p[Inputs.Install].length > 0 && !p[Inputs.PinsFrom]) problem(Inputs.Install, `needs ${Inputs.PinsFrom}, the pin set to install from`);
-  if (p[Inputs.PinsFrom] && p[Inputs.Install].length === 0) problem(Inputs.PinsFrom, `name the pins to install in ${Inputs.Install}`);
+  if (p[Inputs.PinsFrom] && p[Inputs.Install].length === 0 && !p[Inputs.DevShell]) problem(Inputs.PinsFrom, `name the pins to install in ${Inputs.Install} or a shell in ${Inputs.DevShell}`);
+  if (p[Inputs.DevShells].length > 0 && !p[Inputs.PinsTo]) problem(Inputs.DevShells, `needs ${Inputs.PinsTo}, where the pin set is published`);
+  for (const shell of p[Inputs.DevShells]) if (p[Inputs.Pins].some((pin) => pin.name === shell.name)) problem(Inputs.DevShells, `"${shell.name}" is also in ${Inputs.Pins}; a pin set has each name once`);
+  if (p[Inputs.DevShell] && !p[Inputs.PinsFrom]) problem(Inputs.DevShell, `needs ${Inputs.PinsFrom}, the pin set that publishes the shell`);
   for (const input of [Inputs.AtticToken, Inputs.AtticPublicKey] as const) {
     if (p[input] && !p[Inputs.AtticCache]) problem(input, `needs ${Inputs.AtticEndpoint} and ${Inputs.AtticCache}`);
   }
@@ -369,6 +397,8 @@ function settingsOf(p: Parsed): Settings {
     pinsTo: p[Inputs.PinsTo] ?? null,
     pinsFrom: p[Inputs.PinsFrom] ?? null,
     install: p[Inputs.Install],
+    devShells: p[Inputs.DevShells],
+    devShell: p[Inputs.DevShell] ?? null,
   };
 }
 

@@ -36,6 +36,9 @@ export const Inputs = {
   PinsTo: 'pins-to',
   PinsFrom: 'pins-from',
   Install: 'install',
+  // Dev shells on pin sets (docs/dev-shells.md): producer, then consumer.
+  DevShells: 'dev-shells',
+  DevShell: 'dev-shell',
 } as const;
 export type InputName = (typeof Inputs)[keyof typeof Inputs];
 
@@ -68,6 +71,8 @@ export const Outputs = {
   // Pin sets
   Installed: 'installed',
   PinsStatus: 'pins-status',
+  // Dev shells
+  DevShell: 'dev-shell',
 } as const;
 
 export const State = {

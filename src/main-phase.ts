@@ -1,5 +1,5 @@
 // The main step: validate every input, configure Nix to substitute from the caches, snapshot the
-// store for the post step, run the verify gate and install pins (pins-from + install). Any failure here fails the step (it runs before
+// store for the post step, run the verify gate, install pins and enter a dev shell (pins-from + install / dev-shell). Any failure here fails the step (it runs before
 // the build, so a misconfiguration is seen at once), but nothing is changed before inputs are valid.
 //
 // The snapshot is the moment the step started (nix/snapshot.ts), not a listing of the store, so
@@ -8,6 +8,8 @@ import * as core from '@actions/core';
 import { loadSettings, type Settings } from './config.ts';
 import { undo } from './cleanup.ts';
 import { applyCaches } from './configure/apply.ts';
+import { enterDevShellStep } from './devshell/step.ts';
+import { fetchPinSet } from './pins/consumer.ts';
 import { installFromSettings } from './pins/install-step.ts';
 import { resolveCaches } from './configure/caches.ts';
 import { Outputs } from './constants.ts';
@@ -61,7 +63,11 @@ async function configureAndSnapshot(settings: Settings, snapshotAt: number, stat
       core.info(`require-substituted: nothing to build; ${dry.toFetch.length} path(s) will be fetched`);
       expected(dry.toFetch.map((p) => p.slice(p.lastIndexOf('/') + 34)));
     }
-    if (settings.pinsFrom !== null) expected(await installFromSettings(settings, resolved.sources.flatMap((s) => s.urls), dir));
+    if (settings.pinsFrom !== null) {
+      const set = await fetchPinSet(settings.pinsFrom);
+      if (settings.install.length > 0) expected(await installFromSettings(settings, set, resolved.sources.flatMap((s) => s.urls), dir));
+      if (settings.devShell !== null) expected(await enterDevShellStep(settings.devShell, set, settings.pinsFrom, dir));
+    }
   } finally {
     // Saved even on failure, so post can undo the system configuration.
     saveMainState(state);

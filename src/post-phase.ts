@@ -26,6 +26,7 @@ import { addSaveSummary, saveOutputs, saveSentence } from './github-cache/summar
 import { addPinPublishSummary, addRebuildSummary } from './pins/report.ts';
 import { findRebuilds } from './pins/rebuilds.ts';
 import { publishPins, type PinPublishReport } from './pins/producer.ts';
+import { produceDevShells, type ProducedShells } from './devshell/produce.ts';
 
 const log: Logger = { info: core.info, warning: core.warning, debug: core.debug };
 
@@ -70,7 +71,7 @@ async function closureOf(roots: string[]): Promise<PathInfo[]> {
   }
 }
 
-async function push(settings: Settings, state: MainState, signal: AbortSignal, watched: WatchOutcome | null): Promise<PushSummary> {
+async function push(settings: Settings, state: MainState, signal: AbortSignal, watched: WatchOutcome | null, shells: ProducedShells): Promise<PushSummary> {
   const started = Date.now();
   const summary = (s: Partial<PushSummary> & Pick<PushSummary, 'status'>): PushSummary => ({
     reason: null, newPaths: 0, closure: 0, upstream: 0, targets: [], durationMs: Date.now() - started, ...s,
@@ -78,7 +79,7 @@ async function push(settings: Settings, state: MainState, signal: AbortSignal, w
   // Key files for `nix copy` live here for the push only.
   const tempRoot = workRoot();
   try {
-    return await pushWith(settings, state, signal, watched, configuredTargets(settings, tempRoot), summary);
+    return await pushWith(settings, state, signal, watched, configuredTargets(settings, tempRoot), summary, { dir: tempRoot, into: shells });
   } finally {
     await rm(tempRoot, { recursive: true, force: true });
   }
@@ -91,6 +92,7 @@ async function pushWith(
   watched: WatchOutcome | null,
   slots: ReturnType<typeof configuredTargets>,
   summary: (s: Partial<PushSummary> & Pick<PushSummary, 'status'>) => PushSummary,
+  shells: { dir: string; into: ProducedShells },
 ): Promise<PushSummary> {
   // The GitHub cache counts as a target when it can sign what it saves.
   const github = gitHubCacheSaver(settings, state.githubCache, workRoot);
@@ -99,7 +101,10 @@ async function pushWith(
   if (!gate.push) return summary({ status: 'skipped', reason: gate.reason, githubCache: githubNot('skipped', gate.reason) });
 
   const { roots, closure, plan } = await core.group('Plan the push', async () => {
-    const roots = selectRoots(await timed('new paths (store diff + validity)', () => candidatePaths(settings, state)), settings);
+    // Dev-shell environments are pushed whether or not this job built them (include/exclude aside).
+    const shellRoots = await timed('dev-shell environments', () => produceDevShells(settings.devShells, shells.dir, shells.into));
+    const newPaths = selectRoots(await timed('new paths (store diff + validity)', () => candidatePaths(settings, state)), settings);
+    const roots = [...new Set([...newPaths, ...shellRoots])];
     if (roots.length === 0) return { roots, closure: [], plan: planPush([], settings.upstreamKeys) };
     const closure = await timed('closure path-info', () => closureOf(roots));
     const plan = planPush(closure, settings.upstreamKeys);
@@ -188,12 +193,13 @@ export async function runPost(): Promise<void> {
     const state = main.state;
     const settings = loadSettings();
     strict = settings.strict;
+    const shells: ProducedShells = { pins: [], error: null };
     const result = await withinBudget(settings, guard, async (signal) => {
       // Stopping the uploader counts against the budget too.
       const watched = state.watcher ? await stopWatcher(state.watcher, log) : null;
-      return push(settings, state, signal, watched);
+      return push(settings, state, signal, watched, shells);
     });
-    const pins = settings.pinsTo === null ? null : await pinsAfterPush(settings, result);
+    const pins = settings.pinsTo === null ? null : await pinsAfterPush(settings, result, shells);
     await report(result, pins, await rebuildsSeen(state));
     if (result.status === 'failed') throw new Error(`cache push incomplete: ${result.reason}`);
     if (pins?.status === 'failed') throw new Error(`pin set not published: ${pins.reason ?? ''}`);
@@ -234,13 +240,15 @@ function reportGitHubCache(save: SaveReport): void {
 }
 
 /** Publishes the pin set after a push run that left every target complete; says why not otherwise. */
-async function pinsAfterPush(settings: Settings, result: PushSummary): Promise<PinPublishReport> {
+async function pinsAfterPush(settings: Settings, result: PushSummary, shells: ProducedShells): Promise<PinPublishReport> {
   const url = settings.pinsTo as string;
   const skipped = (reason: string): PinPublishReport => ({ status: 'skipped', reason, url, pins: {} });
   if (result.status === 'skipped') return skipped(`not a push run: ${result.reason ?? ''}`);
   if (result.status === 'failed') return skipped('the push did not complete');
+  if (shells.error !== null) return { status: 'failed', reason: shells.error, url, pins: {} };
   try {
-    return await publishPins(settings, AbortSignal.timeout(120_000));
+    const extra = Object.fromEntries(shells.pins.map((s) => [s.name, { path: s.path, devShell: true, system: s.system }]));
+    return await publishPins(settings, AbortSignal.timeout(120_000), extra);
   } catch (error) {
     return { status: 'failed', reason: error instanceof Error ? error.message : String(error), url, pins: {} };
   }

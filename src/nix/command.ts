@@ -20,6 +20,8 @@ export interface CommandResult {
 export interface RunOptions {
   input?: string;
   env?: NodeJS.ProcessEnv;
+  /** Working directory (default: the step's). */
+  cwd?: string;
   /** Resolve with the exit code instead of throwing CommandError on a non-zero exit. */
   allowFailure?: boolean;
 }
@@ -46,6 +48,7 @@ export async function run(command: string, args: readonly string[], options: Run
     silent: true,
     ignoreReturnCode: true,
     env: commandEnv(options.env),
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     // Only when there is one: exec writes it whether or not the child reads, and a child that
     // exits first would fail the call with EPIPE. No command here reads stdin otherwise.
     ...(options.input === undefined ? {} : { input: Buffer.from(options.input) }),

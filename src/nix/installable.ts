@@ -2,7 +2,8 @@
 // paths, and — for projects without flakes — `path/to/file.nix#attr`, which becomes `--file`.
 import { NIX_COMMAND, run } from './command.ts';
 
-const NIX_FLAGS = [...NIX_COMMAND, '--extra-experimental-features', 'flakes'];
+/** nix-command and flakes: installables may be flake references on any Nix from 2.8. */
+export const NIX_FLAGS = [...NIX_COMMAND, '--extra-experimental-features', 'flakes'];
 
 export function installableArgs(installable: string): string[] {
   const file = /^([^#]+\.nix)(?:#(.*))?$/.exec(installable);

@@ -74,6 +74,10 @@ const cases: Case[] = [
   ['pins-from', 'unsupported scheme', () => ({ 'pins-from': 's3://bucket/pins', install: 'tool' })],
   ['install', 'without pins-from', () => ({ install: 'tool' })],
   ['install', 'not a pin name', () => ({ 'pins-from': URL_OK, install: 'a.b' })],
+  ['dev-shells', 'nowhere to publish', () => ({ 'dev-shells': 'web=.#web' })],
+  ['dev-shells', 'not NAME=INSTALLABLE', () => ({ 'dev-shells': '.#web', 'pins-to': 'file:///tmp/pins' })],
+  ['dev-shell', 'without pins-from', () => ({ 'dev-shell': 'web' })],
+  ['dev-shell', 'not a shell name', () => ({ 'pins-from': URL_OK, 'dev-shell': 'a b' })],
 ];
 
 for (const [input, what, inputs] of cases) {
