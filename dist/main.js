@@ -10412,7 +10412,7 @@ var require_api_pipeline = __commonJS({
     "use strict";
     var {
       Readable: Readable7,
-      Duplex,
+      Duplex: Duplex2,
       PassThrough
     } = __require("node:stream");
     var {
@@ -10483,7 +10483,7 @@ var require_api_pipeline = __commonJS({
         this.context = null;
         this.onInfo = onInfo || null;
         this.req = new PipelineRequest().on("error", util5.nop);
-        this.ret = new Duplex({
+        this.ret = new Duplex2({
           readableObjectMode: opts.objectMode,
           autoDestroy: true,
           read: () => {
@@ -42277,7 +42277,7 @@ var init_mini = __esm({
 
 // src/github-cache/folder.ts
 import { lstat as lstat3, readdir as readdir3, readFile as readFile3, rm as rm4, writeFile as writeFile5 } from "node:fs/promises";
-import { join as join11 } from "node:path";
+import { join as join12 } from "node:path";
 function trusted(info2, keys) {
   const message = fingerprint({ path: info2.storePath, narHash: info2.narHash, narSize: info2.narSize, references: info2.references });
   return info2.sigs.some((sig) => keys.some((k) => verifySignature(k, message, sig)));
@@ -42290,13 +42290,13 @@ async function size(file2) {
 }
 async function readOne(dir, name, keys) {
   try {
-    if (await size(join11(dir, name)) === null) return null;
-    const text4 = await readFile3(join11(dir, name), "utf8");
+    if (await size(join12(dir, name)) === null) return null;
+    const text4 = await readFile3(join12(dir, name), "utf8");
     const info2 = parseNarInfo(text4);
     const nar2 = /^nar\/([0-9a-z]{52}\.nar(?:\.zst)?)$/.exec(info2.url)?.[1];
     if (!nar2 || !STORE_PATH2.test(info2.storePath) || `${hashPart(info2.storePath)}.narinfo` !== name) return null;
     if (!info2.references.every((r) => STORE_PATH2.test(r)) || !trusted(info2, keys)) return null;
-    const narBytes = await size(join11(dir, "nar", nar2));
+    const narBytes = await size(join12(dir, "nar", nar2));
     return narBytes === null ? null : { info: info2, nar: nar2, bytes: narBytes + Buffer.byteLength(text4) };
   } catch {
     return null;
@@ -42311,13 +42311,13 @@ async function readFolder(dir, keys) {
     if (entry) paths.set(entry.info.storePath, entry);
     else {
       rejected++;
-      await rm4(join11(dir, name), { force: true });
+      await rm4(join12(dir, name), { force: true });
     }
   }
   await removeStrays(dir, names, paths);
   const roots = /* @__PURE__ */ new Map();
   try {
-    const manifest = Manifest.parse(JSON.parse(await readFile3(join11(dir, MANIFEST), "utf8")));
+    const manifest = Manifest.parse(JSON.parse(await readFile3(join12(dir, MANIFEST), "utf8")));
     for (const [root, at] of Object.entries(manifest.roots)) if (paths.has(root)) roots.set(root, at);
   } catch {
   }
@@ -42328,10 +42328,10 @@ async function readFolder(dir, keys) {
 }
 async function removeStrays(dir, names, paths) {
   const named = /* @__PURE__ */ new Set(["nix-cache-info", MANIFEST, "nar", ...[...paths.keys()].map((p) => `${hashPart(p)}.narinfo`)]);
-  for (const name of names) if (!named.has(name)) await rm4(join11(dir, name), { recursive: true, force: true });
+  for (const name of names) if (!named.has(name)) await rm4(join12(dir, name), { recursive: true, force: true });
   const nars = new Set([...paths.values()].map((p) => p.nar));
-  for (const name of await readdir3(join11(dir, "nar")).catch(() => [])) {
-    if (!nars.has(name)) await rm4(join11(dir, "nar", name), { recursive: true, force: true });
+  for (const name of await readdir3(join12(dir, "nar")).catch(() => [])) {
+    if (!nars.has(name)) await rm4(join12(dir, "nar", name), { recursive: true, force: true });
   }
 }
 function closureIn(paths, root) {
@@ -92026,9 +92026,9 @@ __export(restore_exports, {
   restoreGitHubCache: () => restoreGitHubCache
 });
 import { mkdir as mkdir4 } from "node:fs/promises";
-import { join as join15 } from "node:path";
+import { join as join16 } from "node:path";
 async function restoreGitHubCache(workDir, trustedKeys, log4) {
-  const root = join15(workDir, "github-cache");
+  const root = join16(workDir, "github-cache");
   try {
     return await restore(root, trustedKeys, log4);
   } catch (error63) {
@@ -92048,7 +92048,7 @@ async function restore(root, trustedKeys, log4) {
   const system = nixSystem();
   const key = await restoreEntry(root, entryKey(system) ?? `${entryPrefix(system)}0-0`, entryPrefix(system));
   if (!key) return empty(`no entry ${entryPrefix(system)}* readable by this run (or the service failed: see above)`);
-  const folder = join15(root, FOLDER);
+  const folder = join16(root, FOLDER);
   const index = await readFolder(folder, trustedKeys);
   if (index.paths.size === 0) {
     const reason = index.rejected > 0 ? `none of its ${index.rejected} path(s) is signed by a key in trusted-public-keys: add the public key of the signing-key that saves it` : "it holds no store paths";
@@ -92184,7 +92184,9 @@ function secretForms(value) {
   const v = value.trim();
   if (v === "") return [];
   const forms = /* @__PURE__ */ new Set([value, v, ...v.split("\n").map((l) => l.trim()).filter((l) => l.length >= 4)]);
-  const body2 = v.includes(":") ? v.slice(v.indexOf(":") + 1) : v;
+  const compact = v.replace(/\s+/g, "");
+  const body2 = compact.includes(":") ? compact.slice(compact.indexOf(":") + 1) : compact;
+  forms.add(compact);
   forms.add(body2);
   if (/^[A-Za-z0-9+/]+={0,2}$/.test(body2)) {
     const bytes = Buffer.from(body2, "base64");
@@ -92248,17 +92250,60 @@ import * as nodeHttps from "node:https";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
+
+// src/retry.ts
+var HTTP_RETRY_POLICY = { baseMs: 1e3, capMs: 15e3, totalDelayMs: 9e4, maxRetryAfterMs: 12e4 };
+var WHOLE_PATH_RETRY_POLICY = { baseMs: 5e3, capMs: 5e3, totalDelayMs: 15e3, maxRetryAfterMs: 12e4, constant: true };
+var WHOLE_PATH_ATTEMPTS = 4;
+function backoffDelay(policy, retry2, random) {
+  if (policy.constant) return policy.baseMs;
+  return Math.round(random * Math.min(policy.capMs, policy.baseMs * 2 ** (retry2 - 1)));
+}
+function retryAfterMs(header, contentType2, body2, now = Date.now(), maxMs = HTTP_RETRY_POLICY.maxRetryAfterMs) {
+  let ms = null;
+  const value = header?.trim() ?? "";
+  if (/^\d+$/.test(value)) ms = Number(value) * 1e3;
+  else if (value !== "") {
+    const date5 = Date.parse(value);
+    if (!Number.isNaN(date5)) ms = Math.ceil((date5 - now) / 1e3) * 1e3;
+  } else if (/^application\/(problem\+)?json\b/i.test(contentType2 ?? "")) {
+    try {
+      const parsed = JSON.parse(body2);
+      const seconds = parsed && typeof parsed === "object" ? parsed.retry_after : void 0;
+      if (typeof seconds === "number" && Number.isInteger(seconds)) ms = seconds * 1e3;
+    } catch {
+    }
+  }
+  if (ms === null || ms <= 0) return null;
+  return Math.min(ms, maxMs);
+}
+function testTimeScale(env = process.env) {
+  const n = Number(env.NIX_SUBSTITUTE_ACTION_TEST_RETRY_SCALE);
+  return Number.isFinite(n) && n > 0 && n <= 1 ? n : 1;
+}
+function scaled(policy, scale) {
+  if (scale === 1) return policy;
+  return { ...policy, baseMs: policy.baseMs * scale, capMs: policy.capMs * scale, totalDelayMs: policy.totalDelayMs * scale, maxRetryAfterMs: policy.maxRetryAfterMs * scale };
+}
+
+// src/http.ts
 var USER_AGENT = "nix-substitute-action";
 var HttpError = class extends Error {
   status;
   body;
-  constructor(status, url3, body2) {
+  /** How long the server asked us to wait before trying again (Retry-After), if it did. */
+  retryAfterMs;
+  constructor(status, url3, body2, retryAfter = null) {
     super(`HTTP ${status} from ${redactUrl(url3)}${body2 ? `: ${serverText(body2)}` : ""}`);
     this.name = "HttpError";
     this.status = status;
     this.body = body2;
+    this.retryAfterMs = retryAfter;
   }
 };
+function httpError(status, url3, body2, header) {
+  return new HttpError(status, url3, body2, retryAfterMs(header("retry-after"), header("content-type"), body2));
+}
 function redactUrl(url3) {
   try {
     const u = new URL(url3);
@@ -92298,11 +92343,11 @@ async function readJson(response, url3) {
   return JSON.parse(await readBody(response, url3));
 }
 function isTransientStatus(status) {
-  return status === 429 || status === 408 || status >= 500;
+  return status === 429 || status === 408 || status === 499 || status >= 500;
 }
 async function http2(url3, options = {}) {
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? 3e4);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const timeout = options.timeoutMs === void 0 ? null : AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal && timeout ? AbortSignal.any([options.signal, timeout]) : options.signal ?? timeout ?? void 0;
   const init = {
     method: options.method ?? "GET",
     headers: { "user-agent": USER_AGENT, ...options.headers },
@@ -92319,7 +92364,7 @@ async function http2(url3, options = {}) {
   }
   if (!response.ok) {
     const text4 = await readBody(response, url3, MAX_ERROR_BODY_BYTES, true).catch(() => "");
-    throw new HttpError(response.status, url3, text4);
+    throw httpError(response.status, url3, text4, (name) => response.headers.get(name));
   }
   return response;
 }
@@ -92337,18 +92382,32 @@ function isTransient(error63) {
   }
   return false;
 }
+function serverDelay(error63) {
+  for (let e = error63; e instanceof Error; e = e.cause) if (e instanceof HttpError) return e.retryAfterMs;
+  return null;
+}
+var realSleep = (ms, signal) => sleep(ms, void 0, { signal });
 async function withRetry(fn, options) {
-  const attempts = options.attempts ?? 6;
-  const base = options.baseDelayMs ?? 250;
+  const scale = testTimeScale();
+  const policy = scaled(options.policy ?? HTTP_RETRY_POLICY, scale);
+  const random = options.random ?? Math.random;
+  const wait = options.sleep ?? realSleep;
+  let waited = 0;
   for (let attempt2 = 1; ; attempt2++) {
     options.signal.throwIfAborted();
     try {
       return await fn(attempt2);
     } catch (error63) {
-      if (attempt2 >= attempts || !isTransient(error63) || options.signal.aborted) throw error63;
-      const delay4 = Math.round(Math.random() * Math.min(8e3, base * 2 ** (attempt2 - 1)));
+      if (options.attempts !== void 0 && attempt2 >= options.attempts || !isTransient(error63) || options.signal.aborted) throw error63;
+      const backoff = backoffDelay(policy, attempt2, random());
+      if (waited + backoff > policy.totalDelayMs) throw error63;
+      const hinted = serverDelay(error63);
+      const delay4 = hinted === null ? backoff : Math.round(hinted * scale);
+      waited += delay4;
       options.onRetry?.(error63, attempt2, delay4);
-      await sleep(delay4, void 0, { signal: options.signal });
+      await wait(delay4, options.signal).catch((aborted2) => {
+        throw options.signal.aborted ? error63 : aborted2;
+      });
     }
   }
 }
@@ -92369,21 +92428,24 @@ function request3(url3, options) {
   const body2 = options.body;
   if (typeof body2 === "string") headers2["content-length"] = String(Buffer.byteLength(body2));
   else if (body2 instanceof Uint8Array) headers2["content-length"] = String(body2.byteLength);
+  else if (body2 !== void 0 && options.contentLength !== void 0) headers2["content-length"] = String(options.contentLength);
   const { request: send, agent } = client(https3);
   const req = send(url3, { method: options.method, headers: headers2, agent });
+  req.strictContentLength = true;
   return new Promise((resolve3, reject) => {
     let done = false;
     const finish = (error63, answer) => {
       if (done) return;
       done = true;
-      clearTimeout(timer);
+      if (timer) clearTimeout(timer);
       signal.removeEventListener("abort", onAbort);
       if (error63 || !req.writableFinished) req.destroy();
       if (error63) reject(error63);
       else resolve3(answer);
     };
     const onAbort = () => finish(signal.reason);
-    const timer = setTimeout(() => finish(new DOMException(`${redactUrl(url3)} did not answer within ${options.timeoutMs} ms`, "TimeoutError")), options.timeoutMs);
+    const { timeoutMs } = options;
+    const timer = timeoutMs === void 0 ? null : setTimeout(() => finish(new DOMException(`${redactUrl(url3)} did not answer within ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
     signal.addEventListener("abort", onAbort, { once: true });
     req.on("error", (error63) => finish(networkError(url3, error63)));
     req.on("response", (response) => {
@@ -92394,17 +92456,23 @@ function request3(url3, options) {
         if (size2 > MAX_BODY_BYTES) finish(new BodyTooLargeError(url3, MAX_BODY_BYTES));
         else chunks.push(c);
       });
-      response.on("end", () => finish(null, { status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+      response.on("end", () => finish(null, { status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString(), headers: response.headers }));
       response.on("error", (error63) => finish(networkError(url3, error63)));
     });
     if (body2 === void 0 || typeof body2 === "string" || body2 instanceof Uint8Array) req.end(body2);
     else pipeline(Readable.from(body2), req).catch((error63) => finish(error63));
   });
 }
-async function putStream(url3, headers2, body2, timeoutMs, signal) {
-  const { status, text: text4 } = await request3(url3, { method: "PUT", headers: headers2, body: body2, timeoutMs, signal });
-  if (status < 200 || status >= 300) throw new HttpError(status, url3, text4);
-  return text4;
+async function putStream(url3, headers2, body2, contentLength2, signal) {
+  const answer = await request3(url3, { method: "PUT", headers: headers2, body: body2, contentLength: contentLength2, signal });
+  if (answer.status < 200 || answer.status >= 300) throw rawHttpError(url3, answer);
+  return answer.text;
+}
+function rawHttpError(url3, answer) {
+  return httpError(answer.status, url3, answer.text, (name) => {
+    const v = answer.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  });
 }
 
 // src/pins/s3.ts
@@ -92426,6 +92494,8 @@ var DEFAULT_CACHIX_API = "https://app.cachix.org/api/v1";
 var DEFAULT_PUSH_TIMEOUT_SECONDS = 600;
 var DEFAULT_CHUNK_SIZE = 32 * 1024 * 1024;
 var DEFAULT_GITHUB_CACHE_SIZE = 2 * 1024 ** 3;
+var MIN_CHUNK_SIZE = 5 * 1024 * 1024;
+var MAX_CHUNK_SIZE = 5 * 1024 ** 3;
 function text(parse4) {
   return string2().transform((s, ctx) => parse4(s, (message) => ctx.addIssue({ code: "custom", message })));
 }
@@ -92444,7 +92514,9 @@ var list = text((s) => words(s));
 var publicKey = text((s, problem2) => attempt(parsePublicKey, s, problem2));
 var publicKeys = text((s, problem2) => words(s).flatMap((k) => attempt(parsePublicKey, k, problem2) ?? []));
 var secretKey = text((s, problem2) => attempt(parseSecretKey, s, problem2));
-var cachixSigningKey = string2().refine((s) => !s.includes(":"), 'expected the base64 secret key Cachix shows (no "name:" prefix)').regex(/^[A-Za-z0-9+/]+={0,2}$/, "expected base64 text").transform((s, ctx) => attempt((t) => secretKeyFromBytes("cachix", Buffer.from(t, "base64")), s, (message) => ctx.addIssue({ code: "custom", message })));
+var cachixSigningKey = string2().transform((s) => s.replace(/\s+/g, "")).pipe(
+  string2().refine((s) => !s.includes(":"), 'expected the base64 secret key Cachix shows (no "name:" prefix)').regex(/^[A-Za-z0-9+/]+={0,2}$/, "expected base64 text")
+).transform((s, ctx) => attempt((t) => secretKeyFromBytes("cachix", Buffer.from(t, "base64")), s, (message) => ctx.addIssue({ code: "custom", message })));
 var httpUrl2 = HttpUrl;
 var token = string2().refine((s) => NetrcWord.safeParse(s).success, 'a token must be one word without whitespace, control characters, quotes, backslashes or "#"');
 function credentialsFitNetrc(url3) {
@@ -92476,6 +92548,11 @@ function wholeNumber(min, max) {
   const expected = (issue3) => `expected a whole number from ${min} to ${max}, not "${String(issue3.input)}"`;
   return string2().regex(/^\d+$/, { error: expected }).transform(Number).pipe(number2().int().min(min, { error: expected }).max(max, { error: expected }));
 }
+var chunkSize = wholeNumber(0, MAX_CHUNK_SIZE).pipe(
+  number2().min(MIN_CHUNK_SIZE, {
+    error: (issue3) => `${String(issue3.input)} bytes is below S3's minimum part size of ${MIN_CHUNK_SIZE} (5 MiB): Cachix's object store refuses smaller parts (EntityTooSmall)`
+  })
+);
 var regexes = text(
   (s, problem2) => lines(s).map((source) => {
     try {
@@ -92574,7 +92651,7 @@ var InputsSchema = object({
   [Inputs.CachixPublicKey]: publicKey.optional(),
   [Inputs.CachixApiUrl]: httpUrl2.default(DEFAULT_CACHIX_API),
   [Inputs.CachixPins]: cachixPins.default([]),
-  [Inputs.CachixChunkSize]: wholeNumber(64 * 1024, 5 * 1024 ** 3).default(DEFAULT_CHUNK_SIZE),
+  [Inputs.CachixChunkSize]: chunkSize.default(DEFAULT_CHUNK_SIZE),
   [Inputs.AtticEndpoint]: httpUrl2.optional(),
   [Inputs.AtticCache]: atticCache.optional(),
   [Inputs.AtticToken]: token.optional(),
@@ -92588,7 +92665,8 @@ var InputsSchema = object({
   [Inputs.Include]: regexes.default([]),
   [Inputs.Exclude]: regexes.default([]),
   [Inputs.UpstreamKeys]: keyNames.default(["cache.nixos.org-1"]),
-  [Inputs.Jobs]: wholeNumber(1, 64).default(8),
+  // Unset: each target's own default (attic 5 as `attic push`, the others DEFAULT_JOBS).
+  [Inputs.Jobs]: wholeNumber(1, 64).optional(),
   [Inputs.PushTimeout]: wholeNumber(1, 6 * 3600).default(DEFAULT_PUSH_TIMEOUT_SECONDS),
   [Inputs.Strict]: bool.default(false),
   [Inputs.Fallback]: bool.default(true),
@@ -92659,7 +92737,7 @@ function settingsOf(p) {
     include: p[Inputs.Include],
     exclude: p[Inputs.Exclude],
     upstreamKeys: p[Inputs.UpstreamKeys],
-    jobs: p[Inputs.Jobs],
+    jobs: p[Inputs.Jobs] ?? null,
     pushTimeoutSeconds: p[Inputs.PushTimeout],
     strict: p[Inputs.Strict],
     fallback: p[Inputs.Fallback],
@@ -92985,8 +93063,8 @@ function running(pid, dir) {
     if (error63.code !== "EPERM") return false;
   }
   try {
-    const stat3 = readFileSync3(`/proc/${pid}/stat`, "utf8");
-    if (/^\d+ \(.*\) Z/s.test(stat3)) return false;
+    const stat4 = readFileSync3(`/proc/${pid}/stat`, "utf8");
+    if (/^\d+ \(.*\) Z/s.test(stat4)) return false;
     return readFileSync3(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(dir);
   } catch {
     return true;
@@ -93721,6 +93799,8 @@ import { join as join7 } from "node:path";
 
 // src/caches/attic-api.ts
 init_zod();
+import { createHash } from "node:crypto";
+init_hash();
 init_keys();
 init_path_info();
 var NAR_INFO_PREAMBLE_THRESHOLD = 4096;
@@ -93756,7 +93836,7 @@ function uploadInfo(cache, info2) {
     cache,
     store_path_hash: hashPart(info2.path),
     store_path: info2.path,
-    references: info2.references.map(baseName),
+    references: info2.references.map(baseName).sort(),
     system: null,
     // attic's own client sends none; the server would print it in the narinfo if it were given.
     deriver: null,
@@ -93797,7 +93877,8 @@ function explain(error63, url3, ctx) {
     }
     const cause = error63 instanceof Error && error63.cause instanceof Error ? `: ${error63.cause.message}` : "";
     const code = error63.code;
-    const dropped = ctx.storePath && (code === "EPIPE" || code === "ECONNRESET") ? ` (the connection was closed while the NAR${ctx.narSize !== void 0 ? ` of ${ctx.narSize} bytes` : ""} was being sent; if this repeats for large paths, a proxy in front of attic may limit request body size)` : "";
+    const networkCode = typeof code === "string" ? code : error63 instanceof Error && error63.cause && typeof error63.cause.code === "string" ? error63.cause.code : "";
+    const dropped = ctx.storePath && /EPIPE|ECONNRESET|socket hang up|terminated/i.test(`${networkCode} ${error63 instanceof Error ? error63.message : ""}`) ? ` (the connection was closed while the NAR${ctx.narSize !== void 0 ? ` of ${ctx.narSize} bytes` : ""} was being sent: a proxy in front of attic that drops bodies over its size limit is the usual cause, not the store path)` : "";
     return new AtticApiError(`${where2}: ${what} failed: ${error63 instanceof Error ? error63.message : String(error63)}${cause}${dropped}`, true, 0, null, { cause: error63 });
   }
   const structured = parseErrorBody(error63.body);
@@ -93814,20 +93895,41 @@ function explain(error63, url3, ctx) {
     if (kind === "NoSuchCache") return make(`${where2}: the cache does not exist (create it with \`attic cache create ${ctx.cache}\`)`);
     return make(`${where2}: ${what}: HTTP 404 ${detail} \u2014 is attic-endpoint the attic server's base URL?`);
   }
+  if (error63.status === 411) {
+    return make(
+      `${where2}: ${what}: HTTP 411 Length Required \u2014 a proxy in front of attic (cloudflared, some load balancers) refused a request body without Content-Length; this action sends one, so check for a second proxy that re-chunks bodies`
+    );
+  }
   if (error63.status === 413) {
     const size2 = ctx.narSize !== void 0 ? ` (NAR of ${ctx.narSize} bytes)` : "";
     return make(
       `${where2}: ${what}${size2}: HTTP 413 Request Entity Too Large \u2014 a proxy in front of attic limits request body size (nginx client_max_body_size, Cloudflare's 100 MB); raise the limit for /_api/v1/upload-path`
     );
   }
-  if (/Bad NAR Hash or Size/i.test(error63.body)) {
+  if (/Bad NAR Hash or Size|Bad chunk hash or size/i.test(error63.body)) {
+    const chunk = /chunk/i.test(error63.body) ? " (one of the chunks the server split it into)" : "";
     return make(
-      `${where2}: attic rejected ${ctx.storePath ?? "a path"}: the NAR it received does not match the path's recorded NAR hash or size (corrupted store path? check with \`nix-store --verify-path ${ctx.storePath ?? "<path>"}\`)`
+      `${where2}: attic rejected ${ctx.storePath ?? "a path"}: the NAR it received${chunk} does not match the hash and size this action sent and verified against the store \u2014 a proxy in front of attic likely altered or cut short the request body (body size or buffering limits)`,
+      true
     );
   }
+  if (kind === "IncompleteNar") return make(`${where2}: ${what}: the server holds an incomplete NAR for this path and needs it repaired (${detail})`, true);
+  if (kind === "InvalidCompressionType") return make(`${where2}: ${what}: the attic server is misconfigured (${detail}); fix its compression setting`);
+  if (kind === "InternalServerError") return make(`${where2}: ${what}: the attic server failed (HTTP ${error63.status} ${detail}); its log (database or storage error) says why`, true);
   return make(`${where2}: ${what}: HTTP ${error63.status} ${detail}`, isTransientStatus(error63.status));
 }
-async function cacheConfig(endpoint, cache, token2, signal) {
+function endpointMismatch(configured, config2) {
+  const ours = URL.parse(configured);
+  if (!ours) return null;
+  const odd = [];
+  for (const [field, value] of [["api_endpoint", config2.apiEndpoint], ["substituter_endpoint", config2.substituterEndpoint]]) {
+    const theirs = value ? URL.parse(value) : null;
+    if (theirs && (theirs.protocol !== ours.protocol || theirs.host !== ours.host)) odd.push(`${field} ${theirs.protocol}//${theirs.host}`);
+  }
+  if (odd.length === 0) return null;
+  return `the server advertises ${odd.join(" and ")}, not ${ours.protocol}//${ours.host} as attic-endpoint says; following the server. If that is wrong, set api-endpoint / substituter-endpoint in the attic server's config (usually a server behind a proxy)`;
+}
+async function cacheConfig(endpoint, cache, token2, signal, timing = {}) {
   const url3 = api(endpoint, `cache-config/${encodeURIComponent(cache)}`);
   const ctx = { cache, needs: "pull" };
   const raw = await withRetry(
@@ -93839,7 +93941,7 @@ async function cacheConfig(endpoint, cache, token2, signal) {
         throw explain(error63, url3, ctx);
       }
     },
-    { signal, attempts: 3 }
+    { signal, ...timing }
   );
   let publicKey2 = null;
   if (raw.public_key) {
@@ -93899,8 +94001,17 @@ async function uploadPath(apiEndpoint, cache, token2, info2, narStream, signal, 
   let readError = null;
   async function* body2() {
     if (preamble) yield preamble;
+    const hash2 = createHash("sha256");
+    let sent = 0;
     try {
-      for await (const chunk of narStream) yield chunk;
+      for await (const chunk of narStream) {
+        sent += chunk.length;
+        if (sent > info2.narSize) throw new Error(`its NAR is longer than the ${info2.narSize} bytes the store recorded`);
+        hash2.update(chunk);
+        if (sent === info2.narSize && !Sha256.fromBytes(hash2.digest()).equals(info2.narHash)) throw new Error(`its NAR does not match the hash the store recorded`);
+        yield chunk;
+      }
+      if (sent !== info2.narSize) throw new Error(`its NAR has ${sent} bytes, not the ${info2.narSize} the store recorded`);
     } catch (error63) {
       readError = error63 instanceof Error ? error63 : new Error(String(error63));
       throw readError;
@@ -93908,8 +94019,7 @@ async function uploadPath(apiEndpoint, cache, token2, info2, narStream, signal, 
   }
   const ctx = { cache, needs: "push", storePath: info2.path, narSize: info2.narSize };
   try {
-    const timeoutMs = 12e4 + Math.ceil(info2.narSize / 262144) * 1e3;
-    const text4 = await putStream(url3, headers2, body2(), timeoutMs, signal);
+    const text4 = await putStream(url3, headers2, body2(), (preamble?.length ?? 0) + info2.narSize, signal);
     let parsed = {};
     try {
       parsed = UploadResultJson.parse(JSON.parse(text4));
@@ -93918,7 +94028,15 @@ async function uploadPath(apiEndpoint, cache, token2, info2, narStream, signal, 
     const kind = parsed.kind === "Deduplicated" || parsed.kind === "Uploaded" ? parsed.kind : parsed.kind === void 0 ? "Uploaded" : "Unknown";
     return { kind, fileSize: parsed.file_size ?? null, fracDeduplicated: parsed.frac_deduplicated ?? null };
   } catch (error63) {
-    if (readError) throw new AtticApiError(`reading ${info2.path} from the Nix store failed: ${readError.message}`, false, 0, null, { cause: readError });
+    if (readError) {
+      throw new AtticApiError(
+        `reading ${info2.path} from the Nix store failed: ${readError.message} (repair the store with nix-store --verify --check-contents --repair)`,
+        false,
+        0,
+        null,
+        { cause: readError }
+      );
+    }
     throw explain(error63, url3, ctx);
   } finally {
     narStream.destroy();
@@ -93927,14 +94045,41 @@ async function uploadPath(apiEndpoint, cache, token2, info2, narStream, signal, 
 
 // src/caches/cachix-api.ts
 init_zod();
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 import { Transform } from "node:stream";
 import { pipeline as pipeline2 } from "node:stream/promises";
+
+// src/caches/compress.ts
+import { spawn as spawn3, spawnSync } from "node:child_process";
+import { Duplex } from "node:stream";
 import { constants as zlibConstants, createZstdCompress } from "node:zlib";
+function compressionParam(method) {
+  return method === "XZ" ? "xz" : "zst";
+}
+var xzFound = null;
+function xzAvailable() {
+  xzFound ??= spawnSync("xz", ["--version"], { stdio: "ignore" }).status === 0;
+  return xzFound;
+}
+function compressor(method, level) {
+  if (method === "ZSTD") return createZstdCompress({ params: { [zlibConstants.ZSTD_c_compressionLevel]: level } });
+  const child2 = spawn3("xz", ["--compress", "--stdout", "--quiet", "--threads=1", `-${level}`], { stdio: ["pipe", "pipe", "pipe"] });
+  const stream2 = Duplex.from({ writable: child2.stdin, readable: child2.stdout });
+  let stderr = "";
+  child2.stderr.on("data", (c) => void (stderr = (stderr + c.toString()).slice(-500)));
+  child2.on("error", (error63) => stream2.destroy(error63));
+  child2.on("close", (code, signal) => {
+    if (code !== 0 && !stream2.destroyed) stream2.destroy(new Error(`xz failed (${signal ?? `exit ${code}`}): ${stderr.trim()}`));
+  });
+  stream2.on("close", () => child2.exitCode === null && child2.kill());
+  return stream2;
+}
+
+// src/caches/cachix-api.ts
 init_hash();
 
 // src/nix/nar.ts
-import { spawn as spawn3 } from "node:child_process";
+import { spawn as spawn4 } from "node:child_process";
 import { lstat as lstat2, open as open3, readdir as readdir2, readlink as readlink2 } from "node:fs/promises";
 import { Readable as Readable2 } from "node:stream";
 function dumpNar(path10, signal) {
@@ -94011,7 +94156,7 @@ function dumpNarDirect(path10, signal) {
   return stream2;
 }
 function dumpNarWithNix(path10, signal) {
-  const child2 = spawn3("nix-store", ["--dump", path10], { stdio: ["ignore", "pipe", "pipe"], env: nixEnv(), ...signal ? { signal } : {} });
+  const child2 = spawn4("nix-store", ["--dump", path10], { stdio: ["ignore", "pipe", "pipe"], env: nixEnv(), ...signal ? { signal } : {} });
   const stderr = [];
   child2.stderr.on("data", (d) => stderr.push(d));
   const out = new Readable2({ read() {
@@ -94065,8 +94210,12 @@ function cachixError(error63, e, op) {
   if (error63 instanceof HttpError) {
     const detail = serverMessage(error63.body);
     const suffix = detail ? ` (Cachix said: ${detail})` : "";
-    if (error63.status === 402 || error63.status === 413 || /quota|storage limit|over (the|your) limit/i.test(error63.body)) {
+    if (error63.status === 402 || /quota|storage limit|over (the|your) limit/i.test(error63.body)) {
       return new PushError(`${cache} is over its storage quota: free space or upgrade the plan on app.cachix.org${suffix}`, false, { cause: error63 });
+    }
+    if (error63.status === 411 || error63.status === 413) {
+      const what = error63.status === 411 ? "refused a request body without Content-Length (411)" : "refused a request body as too large (413)";
+      return new PushError(`${cache}: a proxy or the object store ${what}; check proxies between the runner and Cachix (HTTPS_PROXY)${suffix}`, false, { cause: error63 });
     }
     if (error63.status === 401) {
       return new PushError(
@@ -94086,7 +94235,8 @@ function cachixError(error63, e, op) {
     return new PushError(`${cache}: ${error63.message}`, isTransient(error63), { cause: error63 });
   }
   const message = error63 instanceof Error ? error63.message : String(error63);
-  return new PushError(`${cache}: ${message}`, isTransient(error63), { cause: error63 });
+  const dropped = op === "upload" && /ECONNRESET|EPIPE|socket|terminated|other side closed/i.test(`${message} ${error63 instanceof Error && error63.cause instanceof Error ? error63.cause.message : ""}`) ? " (the connection was dropped while a part was being sent: usually a proxy or the network, not the store path)" : "";
+  return new PushError(`${cache}: ${message}${dropped}`, isTransient(error63), { cause: error63 });
 }
 function serverMessage(body2) {
   const text4 = body2.trim();
@@ -94103,22 +94253,21 @@ function serverMessage(body2) {
   }
   return serverText(text4);
 }
-async function call(e, op, signal, fn) {
+async function call(e, op, signal, fn, timing = {}) {
   try {
-    return await withRetry(fn, { signal });
+    return await withRetry(fn, { signal, ...timing });
   } catch (error63) {
-    signal.throwIfAborted();
     throw cachixError(error63, e, op);
   }
 }
-async function cacheInfo(apiUrl, name, token2, signal) {
+async function cacheInfo(apiUrl, name, token2, signal, timing = {}) {
   const e = { apiUrl, name, token: token2 };
-  const json2 = await call(e, "cache", signal, () => httpJson(cacheUrl(e), { headers: headers(e), signal }));
+  const json2 = await call(e, "cache", signal, () => httpJson(cacheUrl(e), { headers: headers(e), signal }), timing);
   const parsed = BinaryCacheJson.safeParse(json2);
   if (!parsed.success) throw new PushError(`Cachix cache "${name}": unexpected cache info from ${apiUrl}: ${parsed.error.message}`, false);
   return parsed.data;
 }
-async function missingHashes(apiUrl, name, token2, hashes, signal, batchSize = CACHIX_MISSING_BATCH) {
+async function missingHashes(apiUrl, name, token2, hashes, signal, batchSize = CACHIX_MISSING_BATCH, timing = {}) {
   const e = { apiUrl, name, token: token2 };
   const missing = /* @__PURE__ */ new Set();
   for (let i = 0; i < hashes.length; i += batchSize) {
@@ -94127,7 +94276,8 @@ async function missingHashes(apiUrl, name, token2, hashes, signal, batchSize = C
       e,
       "push",
       signal,
-      () => httpJson(cacheUrl(e, "/narinfo"), { method: "POST", headers: headers(e, true), body: JSON.stringify(batch), signal, timeoutMs: 12e4 })
+      () => httpJson(cacheUrl(e, "/narinfo"), { method: "POST", headers: headers(e, true), body: JSON.stringify(batch), signal }),
+      timing
     );
     for (const h of MissingJson.parse(json2)) missing.add(h);
   }
@@ -94141,7 +94291,7 @@ async function createPin(apiUrl, name, token2, pin, signal) {
   });
 }
 var HashTap = class extends Transform {
-  hash = createHash("sha256");
+  hash = createHash2("sha256");
   size = 0;
   _transform(chunk, _enc, done) {
     this.hash.update(chunk);
@@ -94152,7 +94302,13 @@ var HashTap = class extends Transform {
 async function uploadNar(e, info2, options) {
   const { signal } = options;
   const created = CreateMultipartJson.parse(
-    await call(e, "push", signal, () => httpJson(cacheUrl(e, "/multipart-nar?compression=zst"), { method: "POST", headers: headers(e), signal }))
+    await call(
+      e,
+      "push",
+      signal,
+      () => httpJson(cacheUrl(e, `/multipart-nar?compression=${compressionParam(options.compression ?? "ZSTD")}`), { method: "POST", headers: headers(e), signal }),
+      options.timing
+    )
   );
   const narUrl = cacheUrl(e, `/multipart-nar/${encodeURIComponent(created.narId)}`);
   const uploadQuery = `uploadId=${encodeURIComponent(created.uploadId)}`;
@@ -94168,9 +94324,9 @@ async function uploadNar(e, info2, options) {
     const narInfo = narInfoCreate(info2, { fileHash: fileTap.hash.digest("hex"), fileSize: fileTap.size }, options.signingKey);
     await call(e, "upload", signal, async () => {
       const body2 = JSON.stringify({ parts, narInfoCreate: narInfo });
-      const response = await http2(`${narUrl}/complete?${uploadQuery}`, { method: "POST", headers: headers(e, true), body: body2, signal, timeoutMs: 3e5 });
+      const response = await http2(`${narUrl}/complete?${uploadQuery}`, { method: "POST", headers: headers(e, true), body: body2, signal });
       await readBody(response, response.url);
-    });
+    }, options.timing);
     return { narInfo, parts: parts.length };
   } catch (error63) {
     await abortUpload(e, `${narUrl}/abort?${uploadQuery}`);
@@ -94183,16 +94339,16 @@ async function abortUpload(e, url3) {
   await withRetry(() => http2(url3, { method: "POST", headers: headers(e), signal, timeoutMs: CACHIX_ABORT_TIMEOUT_MS }).then((r) => readBody(r, url3)), { signal, attempts: 2 }).catch(() => void 0);
 }
 async function streamParts(e, info2, options, narUrl, uploadQuery) {
-  const { signal, chunkSize } = options;
+  const { signal, chunkSize: chunkSize2 } = options;
   const concurrency = Math.max(1, options.partConcurrency ?? CACHIX_PART_CONCURRENCY);
   const narTap = new HashTap();
   const fileTap = new HashTap();
-  const zstd = createZstdCompress({ params: { [zlibConstants.ZSTD_c_compressionLevel]: options.compressionLevel ?? CACHIX_COMPRESSION_LEVEL } });
+  const compress2 = compressor(options.compression ?? "ZSTD", options.compressionLevel ?? CACHIX_COMPRESSION_LEVEL);
   const parts = [];
   const inFlight = /* @__PURE__ */ new Set();
   let failure2 = null;
   const start = (partNumber2, body2) => {
-    const p = uploadPart(e, narUrl, uploadQuery, partNumber2, body2, signal).then(
+    const p = uploadPart(e, narUrl, uploadQuery, partNumber2, body2, signal, options.timing).then(
       (eTag) => void parts.push({ partNumber: partNumber2, eTag }),
       (error63) => void (failure2 ??= { error: error63 })
     );
@@ -94207,7 +94363,7 @@ async function streamParts(e, info2, options, narUrl, uploadQuery) {
   await pipeline2(
     dumpNar(info2.path, signal),
     narTap,
-    zstd,
+    compress2,
     fileTap,
     async (source) => {
       let pieces = [];
@@ -94215,11 +94371,11 @@ async function streamParts(e, info2, options, narUrl, uploadQuery) {
       for await (const chunk of source) {
         let offset = 0;
         while (offset < chunk.length) {
-          const n = Math.min(chunk.length - offset, chunkSize - filled);
+          const n = Math.min(chunk.length - offset, chunkSize2 - filled);
           pieces.push(chunk.subarray(offset, offset + n));
           filled += n;
           offset += n;
-          if (filled === chunkSize) {
+          if (filled === chunkSize2) {
             await slot();
             start(++partNumber, Buffer.concat(pieces, filled));
             pieces = [];
@@ -94239,8 +94395,8 @@ async function streamParts(e, info2, options, narUrl, uploadQuery) {
   parts.sort((a, b) => a.partNumber - b.partNumber);
   return { parts, narTap, fileTap };
 }
-async function uploadPart(e, narUrl, uploadQuery, partNumber, body2, signal) {
-  const contentMD5 = createHash("md5").update(body2).digest("base64");
+async function uploadPart(e, narUrl, uploadQuery, partNumber, body2, signal, timing) {
+  const contentMD5 = createHash2("md5").update(body2).digest("base64");
   return call(e, "upload", signal, async () => {
     const presigned = UploadPartJson.parse(
       await httpJson(`${narUrl}?${uploadQuery}&partNumber=${partNumber}`, {
@@ -94253,16 +94409,15 @@ async function uploadPart(e, narUrl, uploadQuery, partNumber, body2, signal) {
     const response = await http2(presigned.uploadUrl, {
       method: "PUT",
       headers: { "content-type": "application/octet-stream", "content-md5": contentMD5 },
+      // A Buffer: sent with its Content-Length, which S3 requires (411 MissingContentLength).
       body: body2,
-      signal,
-      // Allow about 100 KB/s on top of two minutes, so a slow runner is not cut off mid-part.
-      timeoutMs: 12e4 + Math.ceil(body2.length / 100)
+      signal
     });
     await readBody(response, response.url);
     const eTag = response.headers.get("etag");
     if (!eTag) throw new PushError(`Cachix cache "${e.name}": the object store answered part ${partNumber} without an ETag`, true);
     return eTag;
-  });
+  }, timing);
 }
 function narInfoCreate(info2, file2, signingKey) {
   const name = baseName(info2.path);
@@ -94286,11 +94441,12 @@ function narInfoCreate(info2, file2, signingKey) {
 
 // src/configure/caches.ts
 init_keys();
-var LOOKUP_TIMEOUT_MS = 15e3;
+var LOOKUP_BUDGET_MS = 12e4;
+var KEYED_LOOKUP_BUDGET_MS = 15e3;
 function serverUrl(field, value) {
   const r = check2(HttpUrl, value);
   if (!r.ok) throw new Error(`the server's ${field} ${r.problem}; the cache is not used`);
-  return r.value;
+  return r.value.replace(/\/+$/, "");
 }
 function sameSite(host, apiHost) {
   if (host === apiHost) return true;
@@ -94298,45 +94454,53 @@ function sameSite(host, apiHost) {
   if (labels.length < 3 || /^[\d.]+$/.test(apiHost) || apiHost.includes(":")) return false;
   return host.endsWith(`.${labels.slice(1).join(".")}`);
 }
-async function cachixSource(c) {
+function fromCachixInfo(c, info2) {
+  const url3 = serverUrl("uri", info2.uri);
+  if (info2.isPublic || !c.authToken) return { url: url3, netrc: [] };
+  if (!sameSite(hostOf(url3), hostOf(c.apiUrl))) throw new Error(`the server's uri ${url3} is not on the host of cachix-api-url: the token is not sent there; the cache is not used`);
+  return { url: url3, netrc: [{ machine: hostOf(url3), password: c.authToken }] };
+}
+async function cachixSource(c, budget) {
   const label2 = `cachix:${c.name}`;
   if (c.publicKey) {
+    const info3 = await cacheInfo(c.apiUrl, c.name, c.authToken, budget(KEYED_LOOKUP_BUDGET_MS)).catch(() => null);
+    const found = info3 ? (() => {
+      try {
+        return fromCachixInfo(c, info3);
+      } catch {
+        return null;
+      }
+    })() : null;
+    if (info3 && found) return { label: label2, urls: [found.url], keys: [c.publicKey], netrc: found.netrc, how: `key given as input; URL from Cachix (${info3.isPublic ? "public" : "private"} cache)` };
     const url4 = `https://${c.name}.cachix.org`;
-    return { label: label2, urls: [url4], keys: [c.publicKey], netrc: c.authToken ? [{ machine: hostOf(url4), password: c.authToken }] : [], how: "key given as input" };
+    return { label: label2, urls: [url4], keys: [c.publicKey], netrc: c.authToken ? [{ machine: hostOf(url4), password: c.authToken }] : [], how: "key given as input (Cachix not reachable: default URL)" };
   }
-  const info2 = await cacheInfo(c.apiUrl, c.name, c.authToken, AbortSignal.timeout(LOOKUP_TIMEOUT_MS));
-  const url3 = serverUrl("uri", info2.uri);
+  const info2 = await cacheInfo(c.apiUrl, c.name, c.authToken, budget(LOOKUP_BUDGET_MS));
+  const { url: url3, netrc } = fromCachixInfo(c, info2);
   const keys = info2.publicSigningKeys.map(parsePublicKey);
-  let netrc = [];
-  if (!info2.isPublic && c.authToken) {
-    if (!sameSite(hostOf(url3), hostOf(c.apiUrl))) throw new Error(`the server's uri ${url3} is not on the host of cachix-api-url: the token is not sent there; the cache is not used`);
-    netrc = [{ machine: hostOf(url3), password: c.authToken }];
-  }
   return { label: label2, urls: [url3], keys, netrc, how: `key from Cachix (${info2.isPublic ? "public" : "private"} cache)` };
 }
-async function atticSource(a) {
+async function atticSource(a, budget) {
   const label2 = `attic:${a.cache}`;
   const netrc = a.token ? [{ machine: hostOf(a.endpoint), password: a.token }] : [];
-  const own2 = `${a.endpoint}/${a.cache}`;
-  if (a.publicKey) return { label: label2, urls: [own2], keys: [a.publicKey], netrc, how: "key given as input" };
-  const config2 = await cacheConfig(a.endpoint, a.cache, a.token, AbortSignal.timeout(LOOKUP_TIMEOUT_MS));
-  if (!config2.publicKey) throw new Error(`attic cache ${a.cache} reported no public key`);
-  const warnings = config2.refused.map((r) => `${label2}: the server's cache config ${r}; ${own2} is used instead`);
-  let url3 = config2.substituterEndpoint ?? own2;
+  const own2 = `${a.endpoint}/${a.cache}`.replace(/\/+$/, "");
+  const lookup = cacheConfig(a.endpoint, a.cache, a.token, budget(a.publicKey ? KEYED_LOOKUP_BUDGET_MS : LOOKUP_BUDGET_MS));
+  const config2 = a.publicKey ? await lookup.catch(() => null) : await lookup;
+  const key = a.publicKey ?? config2?.publicKey;
+  if (!key) throw new Error(`attic cache ${a.cache} reported no public key`);
+  const warnings = (config2?.refused ?? []).map((r) => `${label2}: the server's cache config ${r}; ${own2} is used instead`);
+  let url3 = config2?.substituterEndpoint?.replace(/\/+$/, "") ?? own2;
   if (a.token && hostOf(url3) !== hostOf(a.endpoint)) {
     warnings.push(`${label2}: the server advertises substituter_endpoint ${url3}, not on attic-endpoint's host: the token is not sent there; ${own2} is used instead`);
     url3 = own2;
+  } else {
+    const mismatch = endpointMismatch(a.endpoint, { substituterEndpoint: config2?.substituterEndpoint ?? null, apiEndpoint: null });
+    if (mismatch) warnings.push(`${label2}: ${mismatch}`);
   }
-  return {
-    label: label2,
-    urls: [url3],
-    keys: [config2.publicKey],
-    netrc,
-    how: `key from attic's cache config (${config2.isPublic === false ? "private" : "public"} cache)`,
-    warnings
-  };
+  const how = a.publicKey ? `key given as input${config2 ? "; URL from the cache config" : " (cache config not readable: default URL)"}` : `key from attic's cache config (${config2?.isPublic === false ? "private" : "public"} cache)`;
+  return { label: label2, urls: [url3], keys: [key], netrc, how, warnings };
 }
-async function resolveCaches(settings) {
+async function resolveCaches(settings, budget = AbortSignal.timeout) {
   const sources = [];
   const skipped = [];
   if (settings.substituters.length > 0 || settings.trustedPublicKeys.length > 0) {
@@ -94344,8 +94508,8 @@ async function resolveCaches(settings) {
     sources.push({ label: "substituters", urls: plain.map((p) => p.url), keys: settings.trustedPublicKeys, netrc: plain.flatMap((p) => p.netrc), how: "inputs" });
   }
   const lookups = [];
-  if (settings.cachix) lookups.push([`cachix:${settings.cachix.name}`, () => cachixSource(settings.cachix)]);
-  if (settings.attic) lookups.push([`attic:${settings.attic.cache}`, () => atticSource(settings.attic)]);
+  if (settings.cachix) lookups.push([`cachix:${settings.cachix.name}`, () => cachixSource(settings.cachix, budget)]);
+  if (settings.attic) lookups.push([`attic:${settings.attic.cache}`, () => atticSource(settings.attic, budget)]);
   const results = await Promise.allSettled(lookups.map(([, f]) => f()));
   results.forEach((r, i) => {
     if (r.status === "fulfilled") sources.push(r.value);
@@ -94471,10 +94635,10 @@ ${total.toBuild.map((d) => `  ${d}`).join("\n")}`
 
 // src/watch/launch.ts
 init_core();
-import { spawn as spawn4 } from "node:child_process";
+import { spawn as spawn5 } from "node:child_process";
 import { existsSync as existsSync5, openSync, closeSync } from "node:fs";
 import { mkdir as mkdir3, readFile as readFile2, writeFile as writeFile4 } from "node:fs/promises";
-import { dirname as dirname4, join as join9 } from "node:path";
+import { dirname as dirname4, join as join10 } from "node:path";
 import { setTimeout as sleep3 } from "node:timers/promises";
 
 // src/github.ts
@@ -94567,40 +94731,36 @@ function decidePush(mode, given, run2, targetCount) {
 
 // src/push/attic.ts
 init_path_info();
+var ATTIC_JOBS = 5;
 var AtticTarget = class {
   label;
   endpoint;
   cache;
   publicKey;
+  defaultJobs = ATTIC_JOBS;
   token;
-  attempts;
+  retry;
   config;
-  /**
-   * A failed config lookup is reported only once get-missing-paths has worked: when the push fails
-   * too (no such cache, a token granting nothing) its error already says why, and a second warning
-   * about the same cause is noise in the job's annotations.
-   */
-  configWarning = null;
   apiWarned = false;
   constructor(options) {
     this.endpoint = options.endpoint.replace(/\/+$/, "");
     this.cache = options.cache;
     this.token = options.token;
     this.publicKey = options.publicKey ?? options.config?.publicKey ?? null;
-    this.attempts = options.attempts ?? 6;
+    this.retry = { ...options.timing, ...options.attempts === void 0 ? {} : { attempts: options.attempts } };
     this.config = options.config ? Promise.resolve(options.config) : null;
     this.label = `attic:${options.cache}`;
   }
   /**
-   * The cache config, looked up once. A push-only token may not read it (cache-config needs pull),
-   * and it only adds hints, so a failure is logged and pushing goes on with the configured endpoint.
+   * The cache config, looked up once. Like `attic push`, a push needs it (its upstream key names
+   * decide what to send): when it cannot be read, this target stops
+   * with the reason instead of pushing blind. It needs pull permission, as in attic.
    */
   cacheConfig(ctx) {
-    this.config ??= cacheConfig(this.endpoint, this.cache, this.token, ctx.signal).catch((error63) => {
+    this.config ??= cacheConfig(this.endpoint, this.cache, this.token, ctx.signal, this.retry).catch((error63) => {
       if (ctx.signal.aborted) throw error63;
-      const message = `${this.label}: could not read the cache configuration, pushing without it (attic's upstream_cache_key_names are not applied): ${error63.message}`;
-      this.configWarning = message;
-      return null;
+      const hint = error63 instanceof AtticApiError && (error63.status === 401 || error63.status === 403) ? " (attic-token needs pull as well as push permission, as for `attic push`)" : "";
+      throw new AtticApiError(`cannot read the cache configuration, so nothing is pushed${hint}: ${error63.message}`, false, error63 instanceof AtticApiError ? error63.status : 0, null, { cause: error63 });
     });
     return this.config;
   }
@@ -94609,7 +94769,7 @@ var AtticTarget = class {
    * `api_endpoint` must not be able to send the token elsewhere. One that differs is only reported.
    */
   async apiEndpoint(ctx) {
-    const advertised = (await this.cacheConfig(ctx))?.apiEndpoint;
+    const advertised = (await this.cacheConfig(ctx)).apiEndpoint;
     if (advertised && advertised !== this.endpoint && !this.apiWarned) {
       this.apiWarned = true;
       ctx.log.warning(`${this.label}: the server advertises api_endpoint ${redactUrl(advertised)}; the token is sent only to attic-endpoint ${redactUrl(this.endpoint)}, which is used instead`);
@@ -94617,7 +94777,7 @@ var AtticTarget = class {
     return this.endpoint;
   }
   async upstreamKeyNames(ctx) {
-    return (await this.cacheConfig(ctx))?.upstreamCacheKeyNames ?? [];
+    return (await this.cacheConfig(ctx)).upstreamCacheKeyNames;
   }
   async missing(paths, ctx) {
     if (paths.length === 0) return /* @__PURE__ */ new Set();
@@ -94626,11 +94786,9 @@ var AtticTarget = class {
     for (const p of paths) byHash.set(hashPart(p.path), [...byHash.get(hashPart(p.path)) ?? [], p.path]);
     const missingHashes2 = await withRetry(() => getMissingPaths(endpoint, this.cache, this.token, [...byHash.keys()], ctx.signal), {
       signal: ctx.signal,
-      attempts: this.attempts,
+      ...this.retry,
       onRetry: (error63, attempt2, delay4) => ctx.log.info(`${this.label}: retrying get-missing-paths in ${delay4} ms (attempt ${attempt2} failed: ${error63.message})`)
     });
-    if (this.configWarning) ctx.log.warning(this.configWarning);
-    this.configWarning = null;
     const out = /* @__PURE__ */ new Set();
     for (const hash2 of missingHashes2) for (const path10 of byHash.get(hash2) ?? []) out.add(path10);
     return out;
@@ -94638,11 +94796,11 @@ var AtticTarget = class {
   async upload(path10, ctx) {
     const endpoint = await this.apiEndpoint(ctx);
     const result = await withRetry(
-      // A fresh `nix-store --dump` per attempt: the previous stream was consumed.
+      // A fresh NAR stream per attempt: the previous one was consumed.
       () => uploadPath(endpoint, this.cache, this.token, path10, dumpNar(path10.path, ctx.signal), ctx.signal),
       {
         signal: ctx.signal,
-        attempts: this.attempts,
+        ...this.retry,
         onRetry: (error63, attempt2, delay4) => ctx.log.info(`${this.label}: retrying ${path10.path} in ${delay4} ms (attempt ${attempt2} failed: ${error63.message})`)
       }
     );
@@ -94655,17 +94813,19 @@ var AtticTarget = class {
 init_base32();
 init_narinfo();
 init_path_info();
-import { createWriteStream } from "node:fs";
-import { access as access2, mkdir as mkdir2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { createReadStream, createWriteStream } from "node:fs";
+import { access as access2, mkdir as mkdir2, mkdtemp, rename as rename2, rm as rm2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join8 } from "node:path";
 import { pipeline as pipeline3 } from "node:stream/promises";
 
 // src/push/nar-stream.ts
 init_hash();
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { Transform as Transform2 } from "node:stream";
 import { constants as constants3, createZstdCompress as createZstdCompress2, zstdCompressSync } from "node:zlib";
 var Meter = class extends Transform2 {
-  hash = createHash2("sha256");
+  hash = createHash3("sha256");
   size = 0;
   digest = null;
   check;
@@ -94693,7 +94853,7 @@ async function narFor(info2, compression, signal) {
 async function smallNar(info2, compression, signal) {
   const chunks = [];
   let size2 = 0;
-  const hash2 = createHash2("sha256");
+  const hash2 = createHash3("sha256");
   for await (const chunk of dumpNar(info2.path, signal)) {
     size2 += chunk.length;
     if (size2 > info2.narSize) throw corrupt(info2);
@@ -94703,7 +94863,7 @@ async function smallNar(info2, compression, signal) {
   if (size2 !== info2.narSize || !Sha256.fromBytes(hash2.digest()).equals(info2.narHash)) throw corrupt(info2);
   const nar2 = Buffer.concat(chunks, size2);
   const body2 = compression === "zstd" ? zstdCompressSync(nar2, { pledgedSrcSize: size2, params: { [constants3.ZSTD_c_compressionLevel]: 3 } }) : nar2;
-  const file2 = { hash: Sha256.fromBytes(createHash2("sha256").update(body2).digest()), size: body2.length };
+  const file2 = { hash: Sha256.fromBytes(createHash3("sha256").update(body2).digest()), size: body2.length };
   return { body: body2, file: () => file2 };
 }
 function streamedNar(info2, compression, signal) {
@@ -94715,8 +94875,8 @@ function streamedNar(info2, compression, signal) {
   nar2.on("error", fail);
   let stream2 = source.pipe(nar2);
   if (compression === "zstd") {
-    const chunkSize = Math.min(1024 * 1024, Math.max(16 * 1024, 2 ** Math.ceil(Math.log2(info2.narSize + 1))));
-    const zstd = createZstdCompress2({ chunkSize, params: { [constants3.ZSTD_c_compressionLevel]: 3 } });
+    const chunkSize2 = Math.min(1024 * 1024, Math.max(16 * 1024, 2 ** Math.ceil(Math.log2(info2.narSize + 1))));
+    const zstd = createZstdCompress2({ chunkSize: chunkSize2, params: { [constants3.ZSTD_c_compressionLevel]: 3 } });
     zstd.on("error", fail);
     stream2 = stream2.pipe(zstd);
   }
@@ -94741,7 +94901,9 @@ Priority: 40
 var HttpSink = class {
   base;
   headers;
-  constructor(url3) {
+  tempRoot;
+  constructor(url3, tempRoot) {
+    this.tempRoot = tempRoot;
     const auth = url3.username || url3.password ? `Basic ${Buffer.from(`${decodeURIComponent(url3.username)}:${decodeURIComponent(url3.password)}`).toString("base64")}` : null;
     const clean2 = new URL(url3.href);
     clean2.username = "";
@@ -94754,11 +94916,12 @@ var HttpSink = class {
   // of fetch's time, and an absent narinfo is a status to read, not an exception to build (bench/).
   async exists(name, ctx) {
     const url3 = `${this.base}/${name}`;
-    const { status, text: text4 } = await request3(url3, { method: "HEAD", headers: this.headers, signal: ctx.signal, timeoutMs: 2e4 });
+    const answer = await request3(url3, { method: "HEAD", headers: this.headers, signal: ctx.signal, timeoutMs: 2e4 });
+    const { status } = answer;
     if (status >= 200 && status < 300) return true;
     if (status === 404 || status === 403) return false;
     if (status >= 300 && status < 400) return this.existsFollowing(url3, ctx);
-    throw new HttpError(status, url3, text4);
+    throw rawHttpError(url3, answer);
   }
   async existsFollowing(url3, ctx) {
     try {
@@ -94769,12 +94932,29 @@ var HttpSink = class {
       throw error63;
     }
   }
-  async put(name, body2, contentType2, ctx) {
+  async put(name, body2, contentType2, ctx, length) {
+    if (typeof body2 !== "string" && !Buffer.isBuffer(body2) && length === void 0) return this.putSpooled(name, body2, contentType2, ctx);
     const url3 = `${this.base}/${name}`;
     const headers2 = { ...this.headers, "content-type": contentType2 };
     const timeoutMs = typeof body2 === "string" || Buffer.isBuffer(body2) ? 6e4 : 6 * 36e5;
-    const { status, text: text4 } = await request3(url3, { method: "PUT", headers: headers2, body: body2, signal: ctx.signal, timeoutMs });
-    if (status < 200 || status >= 300) throw new HttpError(status, url3, text4);
+    const answer = await request3(url3, { method: "PUT", headers: headers2, body: body2, ...length === void 0 ? {} : { contentLength: length }, signal: ctx.signal, timeoutMs });
+    if (answer.status < 200 || answer.status >= 300) throw rawHttpError(url3, answer);
+  }
+  /**
+   * A compressed NAR's size is known only once it is compressed, and proxies refuse bodies without
+   * a Content-Length (411): compress it to a temporary file first, then send that with its size.
+   */
+  async putSpooled(name, body2, contentType2, ctx) {
+    await mkdir2(this.tempRoot, { recursive: true });
+    const dir = await mkdtemp(join8(this.tempRoot, "nar-"));
+    try {
+      const file2 = join8(dir, "body");
+      await pipeline3(body2, createWriteStream(file2), { signal: ctx.signal });
+      const { size: size2 } = await stat3(file2);
+      await this.put(name, createReadStream(file2), contentType2, ctx, size2);
+    } finally {
+      await rm2(dir, { recursive: true, force: true });
+    }
   }
 };
 var FileSink = class {
@@ -94816,11 +94996,11 @@ var BinaryCacheTarget = class {
   constructor(url3, options) {
     const u = new URL(url3);
     this.label = redactUrl(url3);
-    this.sink = u.protocol === "file:" ? new FileSink(u) : new HttpSink(u);
+    this.sink = u.protocol === "file:" ? new FileSink(u) : new HttpSink(u, options.tempRoot ?? tmpdir());
     this.options = options;
   }
   retry(fn, ctx, what) {
-    return withRetry(fn, { signal: ctx.signal, onRetry: (e, n, ms) => ctx.log.debug(`${this.label}: ${what} failed (${String(e)}), retry ${n} in ${ms} ms`) });
+    return withRetry(fn, { signal: ctx.signal, ...this.options.timing, onRetry: (e, n, ms) => ctx.log.debug(`${this.label}: ${what} failed (${String(e)}), retry ${n} in ${ms} ms`) });
   }
   async missing(paths, ctx) {
     const missing = /* @__PURE__ */ new Set();
@@ -94847,7 +95027,7 @@ var BinaryCacheTarget = class {
     const url3 = `nar/${toNix32(info2.narHash.bytes)}${narExtension(compression)}`;
     const file2 = await this.retry(async () => {
       const nar2 = await narFor(info2, compression, ctx.signal);
-      await this.sink.put(url3, nar2.body, "application/x-nix-nar", ctx);
+      await this.sink.put(url3, nar2.body, "application/x-nix-nar", ctx, compression === "none" && !Buffer.isBuffer(nar2.body) ? info2.narSize : void 0);
       return nar2.file();
     }, ctx, `upload of ${info2.path}`);
     const sigs = [...info2.sigs];
@@ -94879,6 +95059,11 @@ var CachixTarget = class _CachixTarget {
   info;
   #options;
   #endpoint;
+  /** What NARs are compressed with: the cache's preference, as the cachix client does. */
+  compression;
+  #compressionNote = null;
+  /** An auth refusal of an upload: the same for every path, so later paths fail at once with it. */
+  #refused = null;
   constructor(settings, info2, options = {}) {
     this.settings = settings;
     this.info = info2;
@@ -94886,33 +95071,59 @@ var CachixTarget = class _CachixTarget {
     this.label = `cachix:${settings.name}`;
     this.#endpoint = { apiUrl: settings.apiUrl, name: settings.name, token: settings.authToken };
     checkCredentials(settings, info2);
+    const preferred = info2.preferredCompressionMethod ?? "ZSTD";
+    this.compression = preferred === "XZ" && !(options.xzAvailable ?? xzAvailable)() ? "ZSTD" : preferred;
+    if (this.compression !== preferred) {
+      this.#compressionNote = `${this.label}: the cache prefers xz, but the xz program is not installed here; uploading zstd, which Cachix accepts too`;
+    }
   }
   /** Looks the cache up (fails with a PushError users can act on) and builds the target. */
   static async create(settings, signal, options = {}) {
-    const info2 = await cacheInfo(settings.apiUrl, settings.name, settings.authToken, signal);
+    let info2;
+    try {
+      info2 = await cacheInfo(settings.apiUrl, settings.name, settings.authToken, signal, options.timing);
+    } catch (error63) {
+      if (!settings.authToken && settings.signingKey && unauthorized(error63)) throw signingKeyOnly(settings.name, error63);
+      throw error63;
+    }
     return new _CachixTarget(settings, info2, options);
   }
   async missing(paths, ctx) {
     const { apiUrl, name, token: token2 } = this.#endpoint;
-    const lacking = await missingHashes(apiUrl, name, token2, paths.map((p) => hashPart(p.path)), ctx.signal);
+    const lacking = await missingHashes(apiUrl, name, token2, paths.map((p) => hashPart(p.path)), ctx.signal, void 0, this.#options.timing);
     return new Set(paths.filter((p) => lacking.has(hashPart(p.path))).map((p) => p.path));
   }
   async upload(path10, ctx) {
-    const result = await withRetry(
-      () => uploadNar(this.#endpoint, path10, {
-        signal: ctx.signal,
-        chunkSize: this.settings.chunkSize,
-        signingKey: this.settings.signingKey,
-        ...this.#options.partConcurrency ? { partConcurrency: this.#options.partConcurrency } : {}
-      }),
-      {
-        signal: ctx.signal,
-        attempts: this.#options.uploadAttempts ?? 3,
-        baseDelayMs: 1e3,
-        onRetry: (error63, attempt2) => ctx.log.info(`${this.label}: retrying ${path10.path} (attempt ${attempt2 + 1}): ${error63.message}`)
+    if (this.#compressionNote) ctx.log.info(this.#compressionNote);
+    this.#compressionNote = null;
+    if (this.#refused) throw this.#refused;
+    const { timing = {} } = this.#options;
+    try {
+      const result = await withRetry(
+        () => uploadNar(this.#endpoint, path10, {
+          signal: ctx.signal,
+          chunkSize: this.settings.chunkSize,
+          compression: this.compression,
+          signingKey: this.settings.signingKey,
+          ...this.#options.partConcurrency ? { partConcurrency: this.#options.partConcurrency } : {},
+          ...this.#options.timing ? { timing: this.#options.timing } : {}
+        }),
+        {
+          signal: ctx.signal,
+          attempts: this.#options.uploadAttempts ?? WHOLE_PATH_ATTEMPTS,
+          policy: WHOLE_PATH_RETRY_POLICY,
+          ...timing.sleep ? { sleep: timing.sleep } : {},
+          onRetry: (error63, attempt2) => ctx.log.info(`${this.label}: retrying ${path10.path} (attempt ${attempt2 + 1}): ${error63.message}`)
+        }
+      );
+      return { bytes: result.narInfo.cFileSize };
+    } catch (error63) {
+      if (unauthorized(error63)) {
+        this.#refused = !this.settings.authToken && this.settings.signingKey ? signingKeyOnly(this.settings.name, error63) : error63;
+        throw this.#refused;
       }
-    );
-    return { bytes: result.narInfo.cFileSize };
+      throw error63;
+    }
   }
   /** Creates the configured pins; runs only after a push run whose uploads all succeeded. */
   async finish(_pushed, ctx) {
@@ -94962,14 +95173,22 @@ function checkCredentials(settings, info2) {
       );
     }
   }
-  if (settings.authToken && !settings.signingKey && info2.permission === "Read") {
-    throw new PushError(`${cache}: the auth token can only read this cache; pushing needs a token with write access`, false);
-  }
+}
+function unauthorized(error63) {
+  const cause = error63 instanceof PushError ? error63.cause : error63;
+  return cause instanceof HttpError && (cause.status === 401 || cause.status === 403);
+}
+function signingKeyOnly(name, error63) {
+  return new PushError(
+    `Cachix cache "${name}" refused access without an auth token: cachix-signing-key only signs, and this cache (private, or one that takes uploads only with a token) also needs cachix-auth-token (CACHIX_AUTH_TOKEN) with write access (${error63.message})`,
+    false,
+    { cause: error63 }
+  );
 }
 
 // src/push/nix-copy.ts
-import { mkdtemp, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join8 } from "node:path";
+import { mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join9 } from "node:path";
 var NixCopyTarget = class {
   label;
   /** The URL without credentials: what goes on `nix copy`'s command line (visible in `ps`, logs). */
@@ -94990,19 +95209,19 @@ var NixCopyTarget = class {
   }
   async dir() {
     if (this.keyDir) return this.keyDir;
-    const dir = await mkdtemp(join8(this.tempRoot, "sign-"));
+    const dir = await mkdtemp2(join9(this.tempRoot, "sign-"));
     this.keyDir = dir;
-    if (this.signingKey) await writeFile3(join8(dir, "key"), this.signingKey.text, { mode: 384 });
-    if (this.netrc.length > 0) await writeFile3(join8(dir, "netrc"), renderNetrc(this.netrc), { mode: 384 });
+    if (this.signingKey) await writeFile3(join9(dir, "key"), this.signingKey.text, { mode: 384 });
+    if (this.netrc.length > 0) await writeFile3(join9(dir, "netrc"), renderNetrc(this.netrc), { mode: 384 });
     return dir;
   }
   /** `--store`/`--to` URL (with the key file) and the options that point Nix at the netrc. */
   async storeArgs() {
     const dir = await this.dir();
-    const options = this.netrc.length > 0 ? ["--option", "netrc-file", join8(dir, "netrc")] : [];
+    const options = this.netrc.length > 0 ? ["--option", "netrc-file", join9(dir, "netrc")] : [];
     if (!this.signingKey) return { url: this.url, options };
     const u = new URL(this.url);
-    u.searchParams.set("secret-key", join8(dir, "key"));
+    u.searchParams.set("secret-key", join9(dir, "key"));
     return { url: u.href, options };
   }
   async missing(paths, ctx) {
@@ -95042,7 +95261,7 @@ function configuredTargets(settings, tempRoot) {
   for (const url3 of settings.pushTo) {
     slots.push({
       label: redactUrl(url3),
-      create: async () => supportsNative(url3) ? new BinaryCacheTarget(url3, { signingKey: settings.signingKey, compression: new URL(url3).searchParams.get("compression") ?? "zstd" }) : new NixCopyTarget(url3, { signingKey: settings.signingKey, tempRoot })
+      create: async () => supportsNative(url3) ? new BinaryCacheTarget(url3, { signingKey: settings.signingKey, compression: new URL(url3).searchParams.get("compression") ?? "zstd", tempRoot }) : new NixCopyTarget(url3, { signingKey: settings.signingKey, tempRoot })
     });
   }
   return slots;
@@ -95051,7 +95270,7 @@ function configuredTargets(settings, tempRoot) {
 // src/watch/launch.ts
 var READY_WAIT_MS = 5e3;
 function watcherScript() {
-  return join9(dirname4(process.argv[1] ?? ""), "watch.js");
+  return join10(dirname4(process.argv[1] ?? ""), "watch.js");
 }
 async function startWatcher(settings, snapshotAt, workDir, script = watcherScript()) {
   try {
@@ -95071,14 +95290,14 @@ async function launch(settings, snapshotAt, workDir, script) {
     warning(`push-while-building: ${script} is missing; the post step pushes everything`);
     return null;
   }
-  const dir = join9(workDir, "watch");
+  const dir = join10(workDir, "watch");
   await mkdir3(dir, { recursive: true, mode: 448 });
   const config2 = { storeDir: await storeDir(), snapshotAt, parentPid: process.ppid, ...watchTuning(process.env) };
-  await writeFile4(join9(dir, WatchFiles.config), JSON.stringify(config2), { mode: 384 });
-  const logFd = openSync(join9(dir, WatchFiles.log), "a", 384);
+  await writeFile4(join10(dir, WatchFiles.config), JSON.stringify(config2), { mode: 384 });
+  const logFd = openSync(join10(dir, WatchFiles.log), "a", 384);
   let child2;
   try {
-    child2 = spawn4(process.execPath, [script, dir], { detached: true, stdio: ["ignore", logFd, logFd], env: process.env });
+    child2 = spawn5(process.execPath, [script, dir], { detached: true, stdio: ["ignore", logFd, logFd], env: process.env });
   } finally {
     closeSync(logFd);
   }
@@ -95091,9 +95310,9 @@ async function launch(settings, snapshotAt, workDir, script) {
   child2.on("exit", () => exited = true);
   child2.unref();
   const deadline = Date.now() + READY_WAIT_MS;
-  while (!existsSync5(join9(dir, WatchFiles.ready)) && !exited && Date.now() < deadline) await sleep3(20);
+  while (!existsSync5(join10(dir, WatchFiles.ready)) && !exited && Date.now() < deadline) await sleep3(20);
   if (exited) {
-    const why = await readFile2(join9(dir, WatchFiles.error), "utf8").catch(() => "it exited at once");
+    const why = await readFile2(join10(dir, WatchFiles.error), "utf8").catch(() => "it exited at once");
     warning(`push-while-building: the background uploader stopped (${why}); the post step pushes everything`);
     return null;
   }
@@ -95103,12 +95322,12 @@ async function launch(settings, snapshotAt, workDir, script) {
 
 // src/work-dir.ts
 import { mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2 } from "node:fs";
-import { tmpdir } from "node:os";
-import { join as join10 } from "node:path";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join11 } from "node:path";
 function workRoot() {
-  const base = process.env.RUNNER_TEMP || tmpdir();
+  const base = process.env.RUNNER_TEMP || tmpdir2();
   mkdirSync4(base, { recursive: true });
-  return mkdtempSync2(join10(base, "nix-substitute-action-"));
+  return mkdtempSync2(join11(base, "nix-substitute-action-"));
 }
 
 // src/main-phase.ts

@@ -10214,7 +10214,7 @@ var require_api_pipeline = __commonJS({
     "use strict";
     var {
       Readable: Readable3,
-      Duplex,
+      Duplex: Duplex2,
       PassThrough
     } = __require("node:stream");
     var {
@@ -10285,7 +10285,7 @@ var require_api_pipeline = __commonJS({
         this.context = null;
         this.onInfo = onInfo || null;
         this.req = new PipelineRequest().on("error", util.nop);
-        this.ret = new Duplex({
+        this.ret = new Duplex2({
           readableObjectMode: opts.objectMode,
           autoDestroy: true,
           read: () => {
@@ -19155,9 +19155,9 @@ var require_undici = __commonJS({
 
 // src/watch/run.ts
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp as mkdtemp2, rm as rm4 } from "node:fs/promises";
+import { mkdtemp as mkdtemp3, rm as rm4 } from "node:fs/promises";
 import { setPriority } from "node:os";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 
 // node_modules/@actions/http-client/lib/index.js
 var tunnel = __toESM(require_tunnel2(), 1);
@@ -26687,17 +26687,60 @@ import * as nodeHttps from "node:https";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
+
+// src/retry.ts
+var HTTP_RETRY_POLICY = { baseMs: 1e3, capMs: 15e3, totalDelayMs: 9e4, maxRetryAfterMs: 12e4 };
+var WHOLE_PATH_RETRY_POLICY = { baseMs: 5e3, capMs: 5e3, totalDelayMs: 15e3, maxRetryAfterMs: 12e4, constant: true };
+var WHOLE_PATH_ATTEMPTS = 4;
+function backoffDelay(policy, retry, random) {
+  if (policy.constant) return policy.baseMs;
+  return Math.round(random * Math.min(policy.capMs, policy.baseMs * 2 ** (retry - 1)));
+}
+function retryAfterMs(header, contentType, body, now = Date.now(), maxMs = HTTP_RETRY_POLICY.maxRetryAfterMs) {
+  let ms = null;
+  const value = header?.trim() ?? "";
+  if (/^\d+$/.test(value)) ms = Number(value) * 1e3;
+  else if (value !== "") {
+    const date2 = Date.parse(value);
+    if (!Number.isNaN(date2)) ms = Math.ceil((date2 - now) / 1e3) * 1e3;
+  } else if (/^application\/(problem\+)?json\b/i.test(contentType ?? "")) {
+    try {
+      const parsed = JSON.parse(body);
+      const seconds = parsed && typeof parsed === "object" ? parsed.retry_after : void 0;
+      if (typeof seconds === "number" && Number.isInteger(seconds)) ms = seconds * 1e3;
+    } catch {
+    }
+  }
+  if (ms === null || ms <= 0) return null;
+  return Math.min(ms, maxMs);
+}
+function testTimeScale(env = process.env) {
+  const n = Number(env.NIX_SUBSTITUTE_ACTION_TEST_RETRY_SCALE);
+  return Number.isFinite(n) && n > 0 && n <= 1 ? n : 1;
+}
+function scaled(policy, scale) {
+  if (scale === 1) return policy;
+  return { ...policy, baseMs: policy.baseMs * scale, capMs: policy.capMs * scale, totalDelayMs: policy.totalDelayMs * scale, maxRetryAfterMs: policy.maxRetryAfterMs * scale };
+}
+
+// src/http.ts
 var USER_AGENT = "nix-substitute-action";
 var HttpError = class extends Error {
   status;
   body;
-  constructor(status, url, body) {
+  /** How long the server asked us to wait before trying again (Retry-After), if it did. */
+  retryAfterMs;
+  constructor(status, url, body, retryAfter = null) {
     super(`HTTP ${status} from ${redactUrl(url)}${body ? `: ${serverText(body)}` : ""}`);
     this.name = "HttpError";
     this.status = status;
     this.body = body;
+    this.retryAfterMs = retryAfter;
   }
 };
+function httpError(status, url, body, header) {
+  return new HttpError(status, url, body, retryAfterMs(header("retry-after"), header("content-type"), body));
+}
 function redactUrl(url) {
   try {
     const u = new URL(url);
@@ -26737,11 +26780,11 @@ async function readJson(response, url) {
   return JSON.parse(await readBody(response, url));
 }
 function isTransientStatus(status) {
-  return status === 429 || status === 408 || status >= 500;
+  return status === 429 || status === 408 || status === 499 || status >= 500;
 }
 async function http(url, options = {}) {
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? 3e4);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const timeout = options.timeoutMs === void 0 ? null : AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal && timeout ? AbortSignal.any([options.signal, timeout]) : options.signal ?? timeout ?? void 0;
   const init = {
     method: options.method ?? "GET",
     headers: { "user-agent": USER_AGENT, ...options.headers },
@@ -26758,7 +26801,7 @@ async function http(url, options = {}) {
   }
   if (!response.ok) {
     const text2 = await readBody(response, url, MAX_ERROR_BODY_BYTES, true).catch(() => "");
-    throw new HttpError(response.status, url, text2);
+    throw httpError(response.status, url, text2, (name) => response.headers.get(name));
   }
   return response;
 }
@@ -26776,18 +26819,32 @@ function isTransient(error2) {
   }
   return false;
 }
+function serverDelay(error2) {
+  for (let e = error2; e instanceof Error; e = e.cause) if (e instanceof HttpError) return e.retryAfterMs;
+  return null;
+}
+var realSleep = (ms, signal) => sleep(ms, void 0, { signal });
 async function withRetry(fn, options) {
-  const attempts = options.attempts ?? 6;
-  const base = options.baseDelayMs ?? 250;
+  const scale = testTimeScale();
+  const policy = scaled(options.policy ?? HTTP_RETRY_POLICY, scale);
+  const random = options.random ?? Math.random;
+  const wait = options.sleep ?? realSleep;
+  let waited = 0;
   for (let attempt2 = 1; ; attempt2++) {
     options.signal.throwIfAborted();
     try {
       return await fn(attempt2);
     } catch (error2) {
-      if (attempt2 >= attempts || !isTransient(error2) || options.signal.aborted) throw error2;
-      const delay = Math.round(Math.random() * Math.min(8e3, base * 2 ** (attempt2 - 1)));
+      if (options.attempts !== void 0 && attempt2 >= options.attempts || !isTransient(error2) || options.signal.aborted) throw error2;
+      const backoff = backoffDelay(policy, attempt2, random());
+      if (waited + backoff > policy.totalDelayMs) throw error2;
+      const hinted = serverDelay(error2);
+      const delay = hinted === null ? backoff : Math.round(hinted * scale);
+      waited += delay;
       options.onRetry?.(error2, attempt2, delay);
-      await sleep(delay, void 0, { signal: options.signal });
+      await wait(delay, options.signal).catch((aborted2) => {
+        throw options.signal.aborted ? error2 : aborted2;
+      });
     }
   }
 }
@@ -26808,21 +26865,24 @@ function request3(url, options) {
   const body = options.body;
   if (typeof body === "string") headers2["content-length"] = String(Buffer.byteLength(body));
   else if (body instanceof Uint8Array) headers2["content-length"] = String(body.byteLength);
+  else if (body !== void 0 && options.contentLength !== void 0) headers2["content-length"] = String(options.contentLength);
   const { request: send, agent } = client(https);
   const req = send(url, { method: options.method, headers: headers2, agent });
+  req.strictContentLength = true;
   return new Promise((resolve2, reject) => {
     let done = false;
     const finish = (error2, answer) => {
       if (done) return;
       done = true;
-      clearTimeout(timer);
+      if (timer) clearTimeout(timer);
       signal.removeEventListener("abort", onAbort);
       if (error2 || !req.writableFinished) req.destroy();
       if (error2) reject(error2);
       else resolve2(answer);
     };
     const onAbort = () => finish(signal.reason);
-    const timer = setTimeout(() => finish(new DOMException(`${redactUrl(url)} did not answer within ${options.timeoutMs} ms`, "TimeoutError")), options.timeoutMs);
+    const { timeoutMs } = options;
+    const timer = timeoutMs === void 0 ? null : setTimeout(() => finish(new DOMException(`${redactUrl(url)} did not answer within ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
     signal.addEventListener("abort", onAbort, { once: true });
     req.on("error", (error2) => finish(networkError(url, error2)));
     req.on("response", (response) => {
@@ -26833,17 +26893,23 @@ function request3(url, options) {
         if (size > MAX_BODY_BYTES) finish(new BodyTooLargeError(url, MAX_BODY_BYTES));
         else chunks.push(c);
       });
-      response.on("end", () => finish(null, { status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+      response.on("end", () => finish(null, { status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString(), headers: response.headers }));
       response.on("error", (error2) => finish(networkError(url, error2)));
     });
     if (body === void 0 || typeof body === "string" || body instanceof Uint8Array) req.end(body);
     else pipeline(Readable.from(body), req).catch((error2) => finish(error2));
   });
 }
-async function putStream(url, headers2, body, timeoutMs, signal) {
-  const { status, text: text2 } = await request3(url, { method: "PUT", headers: headers2, body, timeoutMs, signal });
-  if (status < 200 || status >= 300) throw new HttpError(status, url, text2);
-  return text2;
+async function putStream(url, headers2, body, contentLength, signal) {
+  const answer = await request3(url, { method: "PUT", headers: headers2, body, contentLength, signal });
+  if (answer.status < 200 || answer.status >= 300) throw rawHttpError(url, answer);
+  return answer.text;
+}
+function rawHttpError(url, answer) {
+  return httpError(answer.status, url, answer.text, (name) => {
+    const v = answer.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  });
 }
 
 // src/pins/s3.ts
@@ -26865,6 +26931,9 @@ var DEFAULT_CACHIX_API = "https://app.cachix.org/api/v1";
 var DEFAULT_PUSH_TIMEOUT_SECONDS = 600;
 var DEFAULT_CHUNK_SIZE = 32 * 1024 * 1024;
 var DEFAULT_GITHUB_CACHE_SIZE = 2 * 1024 ** 3;
+var MIN_CHUNK_SIZE = 5 * 1024 * 1024;
+var MAX_CHUNK_SIZE = 5 * 1024 ** 3;
+var DEFAULT_JOBS = 8;
 function text(parse2) {
   return string2().transform((s, ctx) => parse2(s, (message3) => ctx.addIssue({ code: "custom", message: message3 })));
 }
@@ -26883,7 +26952,9 @@ var list = text((s) => words(s));
 var publicKey = text((s, problem2) => attempt(parsePublicKey, s, problem2));
 var publicKeys = text((s, problem2) => words(s).flatMap((k) => attempt(parsePublicKey, k, problem2) ?? []));
 var secretKey = text((s, problem2) => attempt(parseSecretKey, s, problem2));
-var cachixSigningKey = string2().refine((s) => !s.includes(":"), 'expected the base64 secret key Cachix shows (no "name:" prefix)').regex(/^[A-Za-z0-9+/]+={0,2}$/, "expected base64 text").transform((s, ctx) => attempt((t) => secretKeyFromBytes("cachix", Buffer.from(t, "base64")), s, (message3) => ctx.addIssue({ code: "custom", message: message3 })));
+var cachixSigningKey = string2().transform((s) => s.replace(/\s+/g, "")).pipe(
+  string2().refine((s) => !s.includes(":"), 'expected the base64 secret key Cachix shows (no "name:" prefix)').regex(/^[A-Za-z0-9+/]+={0,2}$/, "expected base64 text")
+).transform((s, ctx) => attempt((t) => secretKeyFromBytes("cachix", Buffer.from(t, "base64")), s, (message3) => ctx.addIssue({ code: "custom", message: message3 })));
 var httpUrl = HttpUrl;
 var token = string2().refine((s) => NetrcWord.safeParse(s).success, 'a token must be one word without whitespace, control characters, quotes, backslashes or "#"');
 function credentialsFitNetrc(url) {
@@ -26915,6 +26986,11 @@ function wholeNumber(min, max) {
   const expected = (issue3) => `expected a whole number from ${min} to ${max}, not "${String(issue3.input)}"`;
   return string2().regex(/^\d+$/, { error: expected }).transform(Number).pipe(number2().int().min(min, { error: expected }).max(max, { error: expected }));
 }
+var chunkSize = wholeNumber(0, MAX_CHUNK_SIZE).pipe(
+  number2().min(MIN_CHUNK_SIZE, {
+    error: (issue3) => `${String(issue3.input)} bytes is below S3's minimum part size of ${MIN_CHUNK_SIZE} (5 MiB): Cachix's object store refuses smaller parts (EntityTooSmall)`
+  })
+);
 var regexes = text(
   (s, problem2) => lines(s).map((source) => {
     try {
@@ -27013,7 +27089,7 @@ var InputsSchema = object({
   [Inputs.CachixPublicKey]: publicKey.optional(),
   [Inputs.CachixApiUrl]: httpUrl.default(DEFAULT_CACHIX_API),
   [Inputs.CachixPins]: cachixPins.default([]),
-  [Inputs.CachixChunkSize]: wholeNumber(64 * 1024, 5 * 1024 ** 3).default(DEFAULT_CHUNK_SIZE),
+  [Inputs.CachixChunkSize]: chunkSize.default(DEFAULT_CHUNK_SIZE),
   [Inputs.AtticEndpoint]: httpUrl.optional(),
   [Inputs.AtticCache]: atticCache.optional(),
   [Inputs.AtticToken]: token.optional(),
@@ -27027,7 +27103,8 @@ var InputsSchema = object({
   [Inputs.Include]: regexes.default([]),
   [Inputs.Exclude]: regexes.default([]),
   [Inputs.UpstreamKeys]: keyNames.default(["cache.nixos.org-1"]),
-  [Inputs.Jobs]: wholeNumber(1, 64).default(8),
+  // Unset: each target's own default (attic 5 as `attic push`, the others DEFAULT_JOBS).
+  [Inputs.Jobs]: wholeNumber(1, 64).optional(),
   [Inputs.PushTimeout]: wholeNumber(1, 6 * 3600).default(DEFAULT_PUSH_TIMEOUT_SECONDS),
   [Inputs.Strict]: bool.default(false),
   [Inputs.Fallback]: bool.default(true),
@@ -27098,7 +27175,7 @@ function settingsOf(p) {
     include: p[Inputs.Include],
     exclude: p[Inputs.Exclude],
     upstreamKeys: p[Inputs.UpstreamKeys],
-    jobs: p[Inputs.Jobs],
+    jobs: p[Inputs.Jobs] ?? null,
     pushTimeoutSeconds: p[Inputs.PushTimeout],
     strict: p[Inputs.Strict],
     fallback: p[Inputs.Fallback],
@@ -27153,9 +27230,9 @@ function changeCutoff(since, storeDir2 = STORE_DIR) {
   return since - marginFor(statSync(storeDir2, { bigint: true }));
 }
 function entryState(storeDir2, name, cutoff) {
-  const stat2 = lstatSync(`${storeDir2}/${name}`, { throwIfNoEntry: false });
-  if (stat2 === void 0) return "absent";
-  return stat2.ctimeMs >= cutoff ? "new" : "old";
+  const stat3 = lstatSync(`${storeDir2}/${name}`, { throwIfNoEntry: false });
+  if (stat3 === void 0) return "absent";
+  return stat3.ctimeMs >= cutoff ? "new" : "old";
 }
 
 // src/nix/command.ts
@@ -27559,6 +27636,7 @@ function topoSort(infos) {
 }
 
 // src/caches/attic-api.ts
+import { createHash } from "node:crypto";
 var NAR_INFO_PREAMBLE_THRESHOLD = 4096;
 var MISSING_PATHS_BATCH = 1e3;
 var AtticApiError = class extends PushError {
@@ -27592,7 +27670,7 @@ function uploadInfo(cache, info) {
     cache,
     store_path_hash: hashPart(info.path),
     store_path: info.path,
-    references: info.references.map(baseName),
+    references: info.references.map(baseName).sort(),
     system: null,
     // attic's own client sends none; the server would print it in the narinfo if it were given.
     deriver: null,
@@ -27633,7 +27711,8 @@ function explain(error2, url, ctx) {
     }
     const cause = error2 instanceof Error && error2.cause instanceof Error ? `: ${error2.cause.message}` : "";
     const code = error2.code;
-    const dropped = ctx.storePath && (code === "EPIPE" || code === "ECONNRESET") ? ` (the connection was closed while the NAR${ctx.narSize !== void 0 ? ` of ${ctx.narSize} bytes` : ""} was being sent; if this repeats for large paths, a proxy in front of attic may limit request body size)` : "";
+    const networkCode = typeof code === "string" ? code : error2 instanceof Error && error2.cause && typeof error2.cause.code === "string" ? error2.cause.code : "";
+    const dropped = ctx.storePath && /EPIPE|ECONNRESET|socket hang up|terminated/i.test(`${networkCode} ${error2 instanceof Error ? error2.message : ""}`) ? ` (the connection was closed while the NAR${ctx.narSize !== void 0 ? ` of ${ctx.narSize} bytes` : ""} was being sent: a proxy in front of attic that drops bodies over its size limit is the usual cause, not the store path)` : "";
     return new AtticApiError(`${where}: ${what} failed: ${error2 instanceof Error ? error2.message : String(error2)}${cause}${dropped}`, true, 0, null, { cause: error2 });
   }
   const structured = parseErrorBody(error2.body);
@@ -27650,20 +27729,30 @@ function explain(error2, url, ctx) {
     if (kind === "NoSuchCache") return make(`${where}: the cache does not exist (create it with \`attic cache create ${ctx.cache}\`)`);
     return make(`${where}: ${what}: HTTP 404 ${detail} \u2014 is attic-endpoint the attic server's base URL?`);
   }
+  if (error2.status === 411) {
+    return make(
+      `${where}: ${what}: HTTP 411 Length Required \u2014 a proxy in front of attic (cloudflared, some load balancers) refused a request body without Content-Length; this action sends one, so check for a second proxy that re-chunks bodies`
+    );
+  }
   if (error2.status === 413) {
     const size = ctx.narSize !== void 0 ? ` (NAR of ${ctx.narSize} bytes)` : "";
     return make(
       `${where}: ${what}${size}: HTTP 413 Request Entity Too Large \u2014 a proxy in front of attic limits request body size (nginx client_max_body_size, Cloudflare's 100 MB); raise the limit for /_api/v1/upload-path`
     );
   }
-  if (/Bad NAR Hash or Size/i.test(error2.body)) {
+  if (/Bad NAR Hash or Size|Bad chunk hash or size/i.test(error2.body)) {
+    const chunk = /chunk/i.test(error2.body) ? " (one of the chunks the server split it into)" : "";
     return make(
-      `${where}: attic rejected ${ctx.storePath ?? "a path"}: the NAR it received does not match the path's recorded NAR hash or size (corrupted store path? check with \`nix-store --verify-path ${ctx.storePath ?? "<path>"}\`)`
+      `${where}: attic rejected ${ctx.storePath ?? "a path"}: the NAR it received${chunk} does not match the hash and size this action sent and verified against the store \u2014 a proxy in front of attic likely altered or cut short the request body (body size or buffering limits)`,
+      true
     );
   }
+  if (kind === "IncompleteNar") return make(`${where}: ${what}: the server holds an incomplete NAR for this path and needs it repaired (${detail})`, true);
+  if (kind === "InvalidCompressionType") return make(`${where}: ${what}: the attic server is misconfigured (${detail}); fix its compression setting`);
+  if (kind === "InternalServerError") return make(`${where}: ${what}: the attic server failed (HTTP ${error2.status} ${detail}); its log (database or storage error) says why`, true);
   return make(`${where}: ${what}: HTTP ${error2.status} ${detail}`, isTransientStatus(error2.status));
 }
-async function cacheConfig(endpoint, cache, token2, signal) {
+async function cacheConfig(endpoint, cache, token2, signal, timing = {}) {
   const url = api(endpoint, `cache-config/${encodeURIComponent(cache)}`);
   const ctx = { cache, needs: "pull" };
   const raw = await withRetry(
@@ -27675,7 +27764,7 @@ async function cacheConfig(endpoint, cache, token2, signal) {
         throw explain(error2, url, ctx);
       }
     },
-    { signal, attempts: 3 }
+    { signal, ...timing }
   );
   let publicKey2 = null;
   if (raw.public_key) {
@@ -27735,8 +27824,17 @@ async function uploadPath(apiEndpoint, cache, token2, info, narStream, signal, o
   let readError = null;
   async function* body() {
     if (preamble) yield preamble;
+    const hash = createHash("sha256");
+    let sent = 0;
     try {
-      for await (const chunk of narStream) yield chunk;
+      for await (const chunk of narStream) {
+        sent += chunk.length;
+        if (sent > info.narSize) throw new Error(`its NAR is longer than the ${info.narSize} bytes the store recorded`);
+        hash.update(chunk);
+        if (sent === info.narSize && !Sha256.fromBytes(hash.digest()).equals(info.narHash)) throw new Error(`its NAR does not match the hash the store recorded`);
+        yield chunk;
+      }
+      if (sent !== info.narSize) throw new Error(`its NAR has ${sent} bytes, not the ${info.narSize} the store recorded`);
     } catch (error2) {
       readError = error2 instanceof Error ? error2 : new Error(String(error2));
       throw readError;
@@ -27744,8 +27842,7 @@ async function uploadPath(apiEndpoint, cache, token2, info, narStream, signal, o
   }
   const ctx = { cache, needs: "push", storePath: info.path, narSize: info.narSize };
   try {
-    const timeoutMs = 12e4 + Math.ceil(info.narSize / 262144) * 1e3;
-    const text2 = await putStream(url, headers2, body(), timeoutMs, signal);
+    const text2 = await putStream(url, headers2, body(), (preamble?.length ?? 0) + info.narSize, signal);
     let parsed = {};
     try {
       parsed = UploadResultJson.parse(JSON.parse(text2));
@@ -27754,7 +27851,15 @@ async function uploadPath(apiEndpoint, cache, token2, info, narStream, signal, o
     const kind = parsed.kind === "Deduplicated" || parsed.kind === "Uploaded" ? parsed.kind : parsed.kind === void 0 ? "Uploaded" : "Unknown";
     return { kind, fileSize: parsed.file_size ?? null, fracDeduplicated: parsed.frac_deduplicated ?? null };
   } catch (error2) {
-    if (readError) throw new AtticApiError(`reading ${info.path} from the Nix store failed: ${readError.message}`, false, 0, null, { cause: readError });
+    if (readError) {
+      throw new AtticApiError(
+        `reading ${info.path} from the Nix store failed: ${readError.message} (repair the store with nix-store --verify --check-contents --repair)`,
+        false,
+        0,
+        null,
+        { cause: readError }
+      );
+    }
     throw explain(error2, url, ctx);
   } finally {
     narStream.destroy();
@@ -27861,40 +27966,36 @@ function dumpNarWithNix(path4, signal) {
 }
 
 // src/push/attic.ts
+var ATTIC_JOBS = 5;
 var AtticTarget = class {
   label;
   endpoint;
   cache;
   publicKey;
+  defaultJobs = ATTIC_JOBS;
   token;
-  attempts;
+  retry;
   config;
-  /**
-   * A failed config lookup is reported only once get-missing-paths has worked: when the push fails
-   * too (no such cache, a token granting nothing) its error already says why, and a second warning
-   * about the same cause is noise in the job's annotations.
-   */
-  configWarning = null;
   apiWarned = false;
   constructor(options) {
     this.endpoint = options.endpoint.replace(/\/+$/, "");
     this.cache = options.cache;
     this.token = options.token;
     this.publicKey = options.publicKey ?? options.config?.publicKey ?? null;
-    this.attempts = options.attempts ?? 6;
+    this.retry = { ...options.timing, ...options.attempts === void 0 ? {} : { attempts: options.attempts } };
     this.config = options.config ? Promise.resolve(options.config) : null;
     this.label = `attic:${options.cache}`;
   }
   /**
-   * The cache config, looked up once. A push-only token may not read it (cache-config needs pull),
-   * and it only adds hints, so a failure is logged and pushing goes on with the configured endpoint.
+   * The cache config, looked up once. Like `attic push`, a push needs it (its upstream key names
+   * decide what to send): when it cannot be read, this target stops
+   * with the reason instead of pushing blind. It needs pull permission, as in attic.
    */
   cacheConfig(ctx) {
-    this.config ??= cacheConfig(this.endpoint, this.cache, this.token, ctx.signal).catch((error2) => {
+    this.config ??= cacheConfig(this.endpoint, this.cache, this.token, ctx.signal, this.retry).catch((error2) => {
       if (ctx.signal.aborted) throw error2;
-      const message3 = `${this.label}: could not read the cache configuration, pushing without it (attic's upstream_cache_key_names are not applied): ${error2.message}`;
-      this.configWarning = message3;
-      return null;
+      const hint = error2 instanceof AtticApiError && (error2.status === 401 || error2.status === 403) ? " (attic-token needs pull as well as push permission, as for `attic push`)" : "";
+      throw new AtticApiError(`cannot read the cache configuration, so nothing is pushed${hint}: ${error2.message}`, false, error2 instanceof AtticApiError ? error2.status : 0, null, { cause: error2 });
     });
     return this.config;
   }
@@ -27903,7 +28004,7 @@ var AtticTarget = class {
    * `api_endpoint` must not be able to send the token elsewhere. One that differs is only reported.
    */
   async apiEndpoint(ctx) {
-    const advertised = (await this.cacheConfig(ctx))?.apiEndpoint;
+    const advertised = (await this.cacheConfig(ctx)).apiEndpoint;
     if (advertised && advertised !== this.endpoint && !this.apiWarned) {
       this.apiWarned = true;
       ctx.log.warning(`${this.label}: the server advertises api_endpoint ${redactUrl(advertised)}; the token is sent only to attic-endpoint ${redactUrl(this.endpoint)}, which is used instead`);
@@ -27911,7 +28012,7 @@ var AtticTarget = class {
     return this.endpoint;
   }
   async upstreamKeyNames(ctx) {
-    return (await this.cacheConfig(ctx))?.upstreamCacheKeyNames ?? [];
+    return (await this.cacheConfig(ctx)).upstreamCacheKeyNames;
   }
   async missing(paths, ctx) {
     if (paths.length === 0) return /* @__PURE__ */ new Set();
@@ -27920,11 +28021,9 @@ var AtticTarget = class {
     for (const p of paths) byHash.set(hashPart(p.path), [...byHash.get(hashPart(p.path)) ?? [], p.path]);
     const missingHashes2 = await withRetry(() => getMissingPaths(endpoint, this.cache, this.token, [...byHash.keys()], ctx.signal), {
       signal: ctx.signal,
-      attempts: this.attempts,
+      ...this.retry,
       onRetry: (error2, attempt2, delay) => ctx.log.info(`${this.label}: retrying get-missing-paths in ${delay} ms (attempt ${attempt2} failed: ${error2.message})`)
     });
-    if (this.configWarning) ctx.log.warning(this.configWarning);
-    this.configWarning = null;
     const out = /* @__PURE__ */ new Set();
     for (const hash of missingHashes2) for (const path4 of byHash.get(hash) ?? []) out.add(path4);
     return out;
@@ -27932,11 +28031,11 @@ var AtticTarget = class {
   async upload(path4, ctx) {
     const endpoint = await this.apiEndpoint(ctx);
     const result = await withRetry(
-      // A fresh `nix-store --dump` per attempt: the previous stream was consumed.
+      // A fresh NAR stream per attempt: the previous one was consumed.
       () => uploadPath(endpoint, this.cache, this.token, path4, dumpNar(path4.path, ctx.signal), ctx.signal),
       {
         signal: ctx.signal,
-        attempts: this.attempts,
+        ...this.retry,
         onRetry: (error2, attempt2, delay) => ctx.log.info(`${this.label}: retrying ${path4.path} in ${delay} ms (attempt ${attempt2} failed: ${error2.message})`)
       }
     );
@@ -27946,8 +28045,10 @@ var AtticTarget = class {
 };
 
 // src/push/binary-cache.ts
-import { createWriteStream } from "node:fs";
-import { access as access2, mkdir as mkdir2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { createReadStream, createWriteStream } from "node:fs";
+import { access as access2, mkdir as mkdir2, mkdtemp, rename as rename2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join3 } from "node:path";
 import { pipeline as pipeline2 } from "node:stream/promises";
 
 // src/nix/narinfo.ts
@@ -27977,11 +28078,11 @@ function storeDir() {
 }
 
 // src/push/nar-stream.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 import { Transform } from "node:stream";
 import { constants as constants3, createZstdCompress, zstdCompressSync } from "node:zlib";
 var Meter = class extends Transform {
-  hash = createHash("sha256");
+  hash = createHash2("sha256");
   size = 0;
   digest = null;
   check;
@@ -28009,7 +28110,7 @@ async function narFor(info, compression, signal) {
 async function smallNar(info, compression, signal) {
   const chunks = [];
   let size = 0;
-  const hash = createHash("sha256");
+  const hash = createHash2("sha256");
   for await (const chunk of dumpNar(info.path, signal)) {
     size += chunk.length;
     if (size > info.narSize) throw corrupt(info);
@@ -28019,7 +28120,7 @@ async function smallNar(info, compression, signal) {
   if (size !== info.narSize || !Sha256.fromBytes(hash.digest()).equals(info.narHash)) throw corrupt(info);
   const nar2 = Buffer.concat(chunks, size);
   const body = compression === "zstd" ? zstdCompressSync(nar2, { pledgedSrcSize: size, params: { [constants3.ZSTD_c_compressionLevel]: 3 } }) : nar2;
-  const file = { hash: Sha256.fromBytes(createHash("sha256").update(body).digest()), size: body.length };
+  const file = { hash: Sha256.fromBytes(createHash2("sha256").update(body).digest()), size: body.length };
   return { body, file: () => file };
 }
 function streamedNar(info, compression, signal) {
@@ -28031,8 +28132,8 @@ function streamedNar(info, compression, signal) {
   nar2.on("error", fail);
   let stream = source.pipe(nar2);
   if (compression === "zstd") {
-    const chunkSize = Math.min(1024 * 1024, Math.max(16 * 1024, 2 ** Math.ceil(Math.log2(info.narSize + 1))));
-    const zstd = createZstdCompress({ chunkSize, params: { [constants3.ZSTD_c_compressionLevel]: 3 } });
+    const chunkSize2 = Math.min(1024 * 1024, Math.max(16 * 1024, 2 ** Math.ceil(Math.log2(info.narSize + 1))));
+    const zstd = createZstdCompress({ chunkSize: chunkSize2, params: { [constants3.ZSTD_c_compressionLevel]: 3 } });
     zstd.on("error", fail);
     stream = stream.pipe(zstd);
   }
@@ -28057,7 +28158,9 @@ Priority: 40
 var HttpSink = class {
   base;
   headers;
-  constructor(url) {
+  tempRoot;
+  constructor(url, tempRoot) {
+    this.tempRoot = tempRoot;
     const auth = url.username || url.password ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}` : null;
     const clean = new URL(url.href);
     clean.username = "";
@@ -28070,11 +28173,12 @@ var HttpSink = class {
   // of fetch's time, and an absent narinfo is a status to read, not an exception to build (bench/).
   async exists(name, ctx) {
     const url = `${this.base}/${name}`;
-    const { status, text: text2 } = await request3(url, { method: "HEAD", headers: this.headers, signal: ctx.signal, timeoutMs: 2e4 });
+    const answer = await request3(url, { method: "HEAD", headers: this.headers, signal: ctx.signal, timeoutMs: 2e4 });
+    const { status } = answer;
     if (status >= 200 && status < 300) return true;
     if (status === 404 || status === 403) return false;
     if (status >= 300 && status < 400) return this.existsFollowing(url, ctx);
-    throw new HttpError(status, url, text2);
+    throw rawHttpError(url, answer);
   }
   async existsFollowing(url, ctx) {
     try {
@@ -28085,12 +28189,29 @@ var HttpSink = class {
       throw error2;
     }
   }
-  async put(name, body, contentType, ctx) {
+  async put(name, body, contentType, ctx, length) {
+    if (typeof body !== "string" && !Buffer.isBuffer(body) && length === void 0) return this.putSpooled(name, body, contentType, ctx);
     const url = `${this.base}/${name}`;
     const headers2 = { ...this.headers, "content-type": contentType };
     const timeoutMs = typeof body === "string" || Buffer.isBuffer(body) ? 6e4 : 6 * 36e5;
-    const { status, text: text2 } = await request3(url, { method: "PUT", headers: headers2, body, signal: ctx.signal, timeoutMs });
-    if (status < 200 || status >= 300) throw new HttpError(status, url, text2);
+    const answer = await request3(url, { method: "PUT", headers: headers2, body, ...length === void 0 ? {} : { contentLength: length }, signal: ctx.signal, timeoutMs });
+    if (answer.status < 200 || answer.status >= 300) throw rawHttpError(url, answer);
+  }
+  /**
+   * A compressed NAR's size is known only once it is compressed, and proxies refuse bodies without
+   * a Content-Length (411): compress it to a temporary file first, then send that with its size.
+   */
+  async putSpooled(name, body, contentType, ctx) {
+    await mkdir2(this.tempRoot, { recursive: true });
+    const dir2 = await mkdtemp(join3(this.tempRoot, "nar-"));
+    try {
+      const file = join3(dir2, "body");
+      await pipeline2(body, createWriteStream(file), { signal: ctx.signal });
+      const { size } = await stat2(file);
+      await this.put(name, createReadStream(file), contentType, ctx, size);
+    } finally {
+      await rm2(dir2, { recursive: true, force: true });
+    }
   }
 };
 var FileSink = class {
@@ -28132,11 +28253,11 @@ var BinaryCacheTarget = class {
   constructor(url, options) {
     const u = new URL(url);
     this.label = redactUrl(url);
-    this.sink = u.protocol === "file:" ? new FileSink(u) : new HttpSink(u);
+    this.sink = u.protocol === "file:" ? new FileSink(u) : new HttpSink(u, options.tempRoot ?? tmpdir());
     this.options = options;
   }
   retry(fn, ctx, what) {
-    return withRetry(fn, { signal: ctx.signal, onRetry: (e, n, ms) => ctx.log.debug(`${this.label}: ${what} failed (${String(e)}), retry ${n} in ${ms} ms`) });
+    return withRetry(fn, { signal: ctx.signal, ...this.options.timing, onRetry: (e, n, ms) => ctx.log.debug(`${this.label}: ${what} failed (${String(e)}), retry ${n} in ${ms} ms`) });
   }
   async missing(paths, ctx) {
     const missing = /* @__PURE__ */ new Set();
@@ -28163,7 +28284,7 @@ var BinaryCacheTarget = class {
     const url = `nar/${toNix32(info.narHash.bytes)}${narExtension(compression)}`;
     const file = await this.retry(async () => {
       const nar2 = await narFor(info, compression, ctx.signal);
-      await this.sink.put(url, nar2.body, "application/x-nix-nar", ctx);
+      await this.sink.put(url, nar2.body, "application/x-nix-nar", ctx, compression === "none" && !Buffer.isBuffer(nar2.body) ? info.narSize : void 0);
       return nar2.file();
     }, ctx, `upload of ${info.path}`);
     const sigs = [...info.sigs];
@@ -28187,10 +28308,37 @@ var BinaryCacheTarget = class {
 };
 
 // src/caches/cachix-api.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { Transform as Transform2 } from "node:stream";
 import { pipeline as pipeline3 } from "node:stream/promises";
+
+// src/caches/compress.ts
+import { spawn as spawn4, spawnSync } from "node:child_process";
+import { Duplex } from "node:stream";
 import { constants as zlibConstants, createZstdCompress as createZstdCompress2 } from "node:zlib";
+function compressionParam(method) {
+  return method === "XZ" ? "xz" : "zst";
+}
+var xzFound = null;
+function xzAvailable() {
+  xzFound ??= spawnSync("xz", ["--version"], { stdio: "ignore" }).status === 0;
+  return xzFound;
+}
+function compressor(method, level) {
+  if (method === "ZSTD") return createZstdCompress2({ params: { [zlibConstants.ZSTD_c_compressionLevel]: level } });
+  const child2 = spawn4("xz", ["--compress", "--stdout", "--quiet", "--threads=1", `-${level}`], { stdio: ["pipe", "pipe", "pipe"] });
+  const stream = Duplex.from({ writable: child2.stdin, readable: child2.stdout });
+  let stderr = "";
+  child2.stderr.on("data", (c) => void (stderr = (stderr + c.toString()).slice(-500)));
+  child2.on("error", (error2) => stream.destroy(error2));
+  child2.on("close", (code, signal) => {
+    if (code !== 0 && !stream.destroyed) stream.destroy(new Error(`xz failed (${signal ?? `exit ${code}`}): ${stderr.trim()}`));
+  });
+  stream.on("close", () => child2.exitCode === null && child2.kill());
+  return stream;
+}
+
+// src/caches/cachix-api.ts
 var BinaryCacheJson = object({
   name: string2(),
   uri: string2(),
@@ -28222,8 +28370,12 @@ function cachixError(error2, e, op) {
   if (error2 instanceof HttpError) {
     const detail = serverMessage(error2.body);
     const suffix = detail ? ` (Cachix said: ${detail})` : "";
-    if (error2.status === 402 || error2.status === 413 || /quota|storage limit|over (the|your) limit/i.test(error2.body)) {
+    if (error2.status === 402 || /quota|storage limit|over (the|your) limit/i.test(error2.body)) {
       return new PushError(`${cache} is over its storage quota: free space or upgrade the plan on app.cachix.org${suffix}`, false, { cause: error2 });
+    }
+    if (error2.status === 411 || error2.status === 413) {
+      const what = error2.status === 411 ? "refused a request body without Content-Length (411)" : "refused a request body as too large (413)";
+      return new PushError(`${cache}: a proxy or the object store ${what}; check proxies between the runner and Cachix (HTTPS_PROXY)${suffix}`, false, { cause: error2 });
     }
     if (error2.status === 401) {
       return new PushError(
@@ -28243,7 +28395,8 @@ function cachixError(error2, e, op) {
     return new PushError(`${cache}: ${error2.message}`, isTransient(error2), { cause: error2 });
   }
   const message3 = error2 instanceof Error ? error2.message : String(error2);
-  return new PushError(`${cache}: ${message3}`, isTransient(error2), { cause: error2 });
+  const dropped = op === "upload" && /ECONNRESET|EPIPE|socket|terminated|other side closed/i.test(`${message3} ${error2 instanceof Error && error2.cause instanceof Error ? error2.cause.message : ""}`) ? " (the connection was dropped while a part was being sent: usually a proxy or the network, not the store path)" : "";
+  return new PushError(`${cache}: ${message3}${dropped}`, isTransient(error2), { cause: error2 });
 }
 function serverMessage(body) {
   const text2 = body.trim();
@@ -28260,22 +28413,21 @@ function serverMessage(body) {
   }
   return serverText(text2);
 }
-async function call(e, op, signal, fn) {
+async function call(e, op, signal, fn, timing = {}) {
   try {
-    return await withRetry(fn, { signal });
+    return await withRetry(fn, { signal, ...timing });
   } catch (error2) {
-    signal.throwIfAborted();
     throw cachixError(error2, e, op);
   }
 }
-async function cacheInfo2(apiUrl, name, token2, signal) {
+async function cacheInfo2(apiUrl, name, token2, signal, timing = {}) {
   const e = { apiUrl, name, token: token2 };
-  const json = await call(e, "cache", signal, () => httpJson(cacheUrl(e), { headers: headers(e), signal }));
+  const json = await call(e, "cache", signal, () => httpJson(cacheUrl(e), { headers: headers(e), signal }), timing);
   const parsed = BinaryCacheJson.safeParse(json);
   if (!parsed.success) throw new PushError(`Cachix cache "${name}": unexpected cache info from ${apiUrl}: ${parsed.error.message}`, false);
   return parsed.data;
 }
-async function missingHashes(apiUrl, name, token2, hashes, signal, batchSize = CACHIX_MISSING_BATCH) {
+async function missingHashes(apiUrl, name, token2, hashes, signal, batchSize = CACHIX_MISSING_BATCH, timing = {}) {
   const e = { apiUrl, name, token: token2 };
   const missing = /* @__PURE__ */ new Set();
   for (let i = 0; i < hashes.length; i += batchSize) {
@@ -28284,7 +28436,8 @@ async function missingHashes(apiUrl, name, token2, hashes, signal, batchSize = C
       e,
       "push",
       signal,
-      () => httpJson(cacheUrl(e, "/narinfo"), { method: "POST", headers: headers(e, true), body: JSON.stringify(batch), signal, timeoutMs: 12e4 })
+      () => httpJson(cacheUrl(e, "/narinfo"), { method: "POST", headers: headers(e, true), body: JSON.stringify(batch), signal }),
+      timing
     );
     for (const h of MissingJson.parse(json)) missing.add(h);
   }
@@ -28298,7 +28451,7 @@ async function createPin(apiUrl, name, token2, pin, signal) {
   });
 }
 var HashTap = class extends Transform2 {
-  hash = createHash2("sha256");
+  hash = createHash3("sha256");
   size = 0;
   _transform(chunk, _enc, done) {
     this.hash.update(chunk);
@@ -28309,7 +28462,13 @@ var HashTap = class extends Transform2 {
 async function uploadNar(e, info, options) {
   const { signal } = options;
   const created = CreateMultipartJson.parse(
-    await call(e, "push", signal, () => httpJson(cacheUrl(e, "/multipart-nar?compression=zst"), { method: "POST", headers: headers(e), signal }))
+    await call(
+      e,
+      "push",
+      signal,
+      () => httpJson(cacheUrl(e, `/multipart-nar?compression=${compressionParam(options.compression ?? "ZSTD")}`), { method: "POST", headers: headers(e), signal }),
+      options.timing
+    )
   );
   const narUrl = cacheUrl(e, `/multipart-nar/${encodeURIComponent(created.narId)}`);
   const uploadQuery = `uploadId=${encodeURIComponent(created.uploadId)}`;
@@ -28325,9 +28484,9 @@ async function uploadNar(e, info, options) {
     const narInfo = narInfoCreate(info, { fileHash: fileTap.hash.digest("hex"), fileSize: fileTap.size }, options.signingKey);
     await call(e, "upload", signal, async () => {
       const body = JSON.stringify({ parts, narInfoCreate: narInfo });
-      const response = await http(`${narUrl}/complete?${uploadQuery}`, { method: "POST", headers: headers(e, true), body, signal, timeoutMs: 3e5 });
+      const response = await http(`${narUrl}/complete?${uploadQuery}`, { method: "POST", headers: headers(e, true), body, signal });
       await readBody(response, response.url);
-    });
+    }, options.timing);
     return { narInfo, parts: parts.length };
   } catch (error2) {
     await abortUpload(e, `${narUrl}/abort?${uploadQuery}`);
@@ -28340,16 +28499,16 @@ async function abortUpload(e, url) {
   await withRetry(() => http(url, { method: "POST", headers: headers(e), signal, timeoutMs: CACHIX_ABORT_TIMEOUT_MS }).then((r) => readBody(r, url)), { signal, attempts: 2 }).catch(() => void 0);
 }
 async function streamParts(e, info, options, narUrl, uploadQuery) {
-  const { signal, chunkSize } = options;
+  const { signal, chunkSize: chunkSize2 } = options;
   const concurrency = Math.max(1, options.partConcurrency ?? CACHIX_PART_CONCURRENCY);
   const narTap = new HashTap();
   const fileTap = new HashTap();
-  const zstd = createZstdCompress2({ params: { [zlibConstants.ZSTD_c_compressionLevel]: options.compressionLevel ?? CACHIX_COMPRESSION_LEVEL } });
+  const compress = compressor(options.compression ?? "ZSTD", options.compressionLevel ?? CACHIX_COMPRESSION_LEVEL);
   const parts = [];
   const inFlight = /* @__PURE__ */ new Set();
   let failure2 = null;
   const start = (partNumber2, body) => {
-    const p = uploadPart(e, narUrl, uploadQuery, partNumber2, body, signal).then(
+    const p = uploadPart(e, narUrl, uploadQuery, partNumber2, body, signal, options.timing).then(
       (eTag) => void parts.push({ partNumber: partNumber2, eTag }),
       (error2) => void (failure2 ??= { error: error2 })
     );
@@ -28364,7 +28523,7 @@ async function streamParts(e, info, options, narUrl, uploadQuery) {
   await pipeline3(
     dumpNar(info.path, signal),
     narTap,
-    zstd,
+    compress,
     fileTap,
     async (source) => {
       let pieces = [];
@@ -28372,11 +28531,11 @@ async function streamParts(e, info, options, narUrl, uploadQuery) {
       for await (const chunk of source) {
         let offset = 0;
         while (offset < chunk.length) {
-          const n = Math.min(chunk.length - offset, chunkSize - filled);
+          const n = Math.min(chunk.length - offset, chunkSize2 - filled);
           pieces.push(chunk.subarray(offset, offset + n));
           filled += n;
           offset += n;
-          if (filled === chunkSize) {
+          if (filled === chunkSize2) {
             await slot();
             start(++partNumber, Buffer.concat(pieces, filled));
             pieces = [];
@@ -28396,8 +28555,8 @@ async function streamParts(e, info, options, narUrl, uploadQuery) {
   parts.sort((a, b) => a.partNumber - b.partNumber);
   return { parts, narTap, fileTap };
 }
-async function uploadPart(e, narUrl, uploadQuery, partNumber, body, signal) {
-  const contentMD5 = createHash2("md5").update(body).digest("base64");
+async function uploadPart(e, narUrl, uploadQuery, partNumber, body, signal, timing) {
+  const contentMD5 = createHash3("md5").update(body).digest("base64");
   return call(e, "upload", signal, async () => {
     const presigned = UploadPartJson.parse(
       await httpJson(`${narUrl}?${uploadQuery}&partNumber=${partNumber}`, {
@@ -28410,16 +28569,15 @@ async function uploadPart(e, narUrl, uploadQuery, partNumber, body, signal) {
     const response = await http(presigned.uploadUrl, {
       method: "PUT",
       headers: { "content-type": "application/octet-stream", "content-md5": contentMD5 },
+      // A Buffer: sent with its Content-Length, which S3 requires (411 MissingContentLength).
       body,
-      signal,
-      // Allow about 100 KB/s on top of two minutes, so a slow runner is not cut off mid-part.
-      timeoutMs: 12e4 + Math.ceil(body.length / 100)
+      signal
     });
     await readBody(response, response.url);
     const eTag = response.headers.get("etag");
     if (!eTag) throw new PushError(`Cachix cache "${e.name}": the object store answered part ${partNumber} without an ETag`, true);
     return eTag;
-  });
+  }, timing);
 }
 function narInfoCreate(info, file, signingKey) {
   const name = baseName(info.path);
@@ -28448,6 +28606,11 @@ var CachixTarget = class _CachixTarget {
   info;
   #options;
   #endpoint;
+  /** What NARs are compressed with: the cache's preference, as the cachix client does. */
+  compression;
+  #compressionNote = null;
+  /** An auth refusal of an upload: the same for every path, so later paths fail at once with it. */
+  #refused = null;
   constructor(settings, info, options = {}) {
     this.settings = settings;
     this.info = info;
@@ -28455,33 +28618,59 @@ var CachixTarget = class _CachixTarget {
     this.label = `cachix:${settings.name}`;
     this.#endpoint = { apiUrl: settings.apiUrl, name: settings.name, token: settings.authToken };
     checkCredentials(settings, info);
+    const preferred = info.preferredCompressionMethod ?? "ZSTD";
+    this.compression = preferred === "XZ" && !(options.xzAvailable ?? xzAvailable)() ? "ZSTD" : preferred;
+    if (this.compression !== preferred) {
+      this.#compressionNote = `${this.label}: the cache prefers xz, but the xz program is not installed here; uploading zstd, which Cachix accepts too`;
+    }
   }
   /** Looks the cache up (fails with a PushError users can act on) and builds the target. */
   static async create(settings, signal, options = {}) {
-    const info = await cacheInfo2(settings.apiUrl, settings.name, settings.authToken, signal);
+    let info;
+    try {
+      info = await cacheInfo2(settings.apiUrl, settings.name, settings.authToken, signal, options.timing);
+    } catch (error2) {
+      if (!settings.authToken && settings.signingKey && unauthorized(error2)) throw signingKeyOnly(settings.name, error2);
+      throw error2;
+    }
     return new _CachixTarget(settings, info, options);
   }
   async missing(paths, ctx) {
     const { apiUrl, name, token: token2 } = this.#endpoint;
-    const lacking = await missingHashes(apiUrl, name, token2, paths.map((p) => hashPart(p.path)), ctx.signal);
+    const lacking = await missingHashes(apiUrl, name, token2, paths.map((p) => hashPart(p.path)), ctx.signal, void 0, this.#options.timing);
     return new Set(paths.filter((p) => lacking.has(hashPart(p.path))).map((p) => p.path));
   }
   async upload(path4, ctx) {
-    const result = await withRetry(
-      () => uploadNar(this.#endpoint, path4, {
-        signal: ctx.signal,
-        chunkSize: this.settings.chunkSize,
-        signingKey: this.settings.signingKey,
-        ...this.#options.partConcurrency ? { partConcurrency: this.#options.partConcurrency } : {}
-      }),
-      {
-        signal: ctx.signal,
-        attempts: this.#options.uploadAttempts ?? 3,
-        baseDelayMs: 1e3,
-        onRetry: (error2, attempt2) => ctx.log.info(`${this.label}: retrying ${path4.path} (attempt ${attempt2 + 1}): ${error2.message}`)
+    if (this.#compressionNote) ctx.log.info(this.#compressionNote);
+    this.#compressionNote = null;
+    if (this.#refused) throw this.#refused;
+    const { timing = {} } = this.#options;
+    try {
+      const result = await withRetry(
+        () => uploadNar(this.#endpoint, path4, {
+          signal: ctx.signal,
+          chunkSize: this.settings.chunkSize,
+          compression: this.compression,
+          signingKey: this.settings.signingKey,
+          ...this.#options.partConcurrency ? { partConcurrency: this.#options.partConcurrency } : {},
+          ...this.#options.timing ? { timing: this.#options.timing } : {}
+        }),
+        {
+          signal: ctx.signal,
+          attempts: this.#options.uploadAttempts ?? WHOLE_PATH_ATTEMPTS,
+          policy: WHOLE_PATH_RETRY_POLICY,
+          ...timing.sleep ? { sleep: timing.sleep } : {},
+          onRetry: (error2, attempt2) => ctx.log.info(`${this.label}: retrying ${path4.path} (attempt ${attempt2 + 1}): ${error2.message}`)
+        }
+      );
+      return { bytes: result.narInfo.cFileSize };
+    } catch (error2) {
+      if (unauthorized(error2)) {
+        this.#refused = !this.settings.authToken && this.settings.signingKey ? signingKeyOnly(this.settings.name, error2) : error2;
+        throw this.#refused;
       }
-    );
-    return { bytes: result.narInfo.cFileSize };
+      throw error2;
+    }
   }
   /** Creates the configured pins; runs only after a push run whose uploads all succeeded. */
   async finish(_pushed, ctx) {
@@ -28531,14 +28720,22 @@ function checkCredentials(settings, info) {
       );
     }
   }
-  if (settings.authToken && !settings.signingKey && info.permission === "Read") {
-    throw new PushError(`${cache}: the auth token can only read this cache; pushing needs a token with write access`, false);
-  }
+}
+function unauthorized(error2) {
+  const cause = error2 instanceof PushError ? error2.cause : error2;
+  return cause instanceof HttpError && (cause.status === 401 || cause.status === 403);
+}
+function signingKeyOnly(name, error2) {
+  return new PushError(
+    `Cachix cache "${name}" refused access without an auth token: cachix-signing-key only signs, and this cache (private, or one that takes uploads only with a token) also needs cachix-auth-token (CACHIX_AUTH_TOKEN) with write access (${error2.message})`,
+    false,
+    { cause: error2 }
+  );
 }
 
 // src/push/nix-copy.ts
-import { mkdtemp, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join4 } from "node:path";
 
 // src/configure/netrc.ts
 var DEFAULT_MACHINE = "";
@@ -28586,19 +28783,19 @@ var NixCopyTarget = class {
   }
   async dir() {
     if (this.keyDir) return this.keyDir;
-    const dir2 = await mkdtemp(join3(this.tempRoot, "sign-"));
+    const dir2 = await mkdtemp2(join4(this.tempRoot, "sign-"));
     this.keyDir = dir2;
-    if (this.signingKey) await writeFile3(join3(dir2, "key"), this.signingKey.text, { mode: 384 });
-    if (this.netrc.length > 0) await writeFile3(join3(dir2, "netrc"), renderNetrc(this.netrc), { mode: 384 });
+    if (this.signingKey) await writeFile3(join4(dir2, "key"), this.signingKey.text, { mode: 384 });
+    if (this.netrc.length > 0) await writeFile3(join4(dir2, "netrc"), renderNetrc(this.netrc), { mode: 384 });
     return dir2;
   }
   /** `--store`/`--to` URL (with the key file) and the options that point Nix at the netrc. */
   async storeArgs() {
     const dir2 = await this.dir();
-    const options = this.netrc.length > 0 ? ["--option", "netrc-file", join3(dir2, "netrc")] : [];
+    const options = this.netrc.length > 0 ? ["--option", "netrc-file", join4(dir2, "netrc")] : [];
     if (!this.signingKey) return { url: this.url, options };
     const u = new URL(this.url);
-    u.searchParams.set("secret-key", join3(dir2, "key"));
+    u.searchParams.set("secret-key", join4(dir2, "key"));
     return { url: u.href, options };
   }
   async missing(paths, ctx) {
@@ -28638,7 +28835,7 @@ function configuredTargets(settings, tempRoot) {
   for (const url of settings.pushTo) {
     slots.push({
       label: redactUrl(url),
-      create: async () => supportsNative(url) ? new BinaryCacheTarget(url, { signingKey: settings.signingKey, compression: new URL(url).searchParams.get("compression") ?? "zstd" }) : new NixCopyTarget(url, { signingKey: settings.signingKey, tempRoot })
+      create: async () => supportsNative(url) ? new BinaryCacheTarget(url, { signingKey: settings.signingKey, compression: new URL(url).searchParams.get("compression") ?? "zstd", tempRoot }) : new NixCopyTarget(url, { signingKey: settings.signingKey, tempRoot })
     });
   }
   return slots;
@@ -28692,9 +28889,10 @@ async function pushToTarget(target, plan, options) {
     const todo = paths.filter((i) => missing.has(i.path));
     report.alreadyPresent = paths.length - todo.length;
     const uploading = Date.now();
+    const jobs = options.jobs ?? target.defaultJobs ?? DEFAULT_JOBS;
     options.ctx.log.debug(`timing: ${target.label}: missing query: ${uploading - asked2} ms`);
-    await uploadInOrder(target, todo, options.jobs, options.ctx, report);
-    options.ctx.log.debug(`timing: ${target.label}: ${todo.length} upload(s), ${options.jobs} at a time: ${Date.now() - uploading} ms`);
+    await uploadInOrder(target, todo, jobs, options.ctx, report);
+    options.ctx.log.debug(`timing: ${target.label}: ${todo.length} upload(s), ${jobs} at a time: ${Date.now() - uploading} ms`);
     if (target.finish && report.failed.length === 0 && report.blocked === 0) await target.finish(report.pushed, options.ctx);
   } catch (error2) {
     report.error = message(error2);
@@ -28799,7 +28997,7 @@ var Batcher = class {
 
 // src/watch/protocol.ts
 import { appendFile as appendFile2, readFile, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 var WatchFiles = {
   /** WatchConfig as JSON, written by main before the spawn. */
   config: "config.json",
@@ -28841,11 +29039,11 @@ var RecordLine = object({
   bytes: number2()
 });
 async function appendRecord(dir2, line) {
-  await appendFile2(join4(dir2, WatchFiles.record), `${JSON.stringify(line)}
+  await appendFile2(join5(dir2, WatchFiles.record), `${JSON.stringify(line)}
 `, { mode: 384 });
 }
 async function writeMarker(dir2, name, text2) {
-  await writeFile4(join4(dir2, name), text2, { mode: 384 });
+  await writeFile4(join5(dir2, name), text2, { mode: 384 });
 }
 
 // src/watch/store-events.ts
@@ -28919,13 +29117,14 @@ function alive(pid, dir2) {
 function uploadOnly(target) {
   return {
     label: target.label,
+    ...target.defaultJobs ? { defaultJobs: target.defaultJobs } : {},
     ...target.upstreamKeyNames ? { upstreamKeyNames: target.upstreamKeyNames.bind(target) } : {},
     missing: target.missing.bind(target),
     upload: target.upload.bind(target)
   };
 }
 async function runWatcher(dir2) {
-  const config2 = WatchConfig.parse(JSON.parse(readFileSync(join5(dir2, WatchFiles.config), "utf8")));
+  const config2 = WatchConfig.parse(JSON.parse(readFileSync(join6(dir2, WatchFiles.config), "utf8")));
   try {
     setPriority(19);
   } catch {
@@ -28934,7 +29133,7 @@ async function runWatcher(dir2) {
   const settings = parseSettings(readRawInputs());
   const controller = new AbortController();
   const ctx = { signal: controller.signal, log };
-  const tempRoot = await mkdtemp2(join5(dir2, "tmp-"));
+  const tempRoot = await mkdtemp3(join6(dir2, "tmp-"));
   const slots = configuredTargets(settings, tempRoot);
   const targets = /* @__PURE__ */ new Map();
   const confirmed = /* @__PURE__ */ new Map();

@@ -53,7 +53,8 @@ export interface Settings {
   include: RegExp[];
   exclude: RegExp[];
   upstreamKeys: string[];
-  jobs: number;
+  /** Uploads at once per target; null: each target's own default (attic 5, others DEFAULT_JOBS). */
+  jobs: number | null;
   pushTimeoutSeconds: number;
   strict: boolean;
   fallback: boolean;
@@ -79,6 +80,10 @@ export const DEFAULT_PUSH_TIMEOUT_SECONDS = 600;
 export const DEFAULT_CHUNK_SIZE = 32 * 1024 * 1024;
 /** action.yml's `2G`. */
 export const DEFAULT_GITHUB_CACHE_SIZE = 2 * 1024 ** 3;
+/** S3 (behind Cachix) refuses multipart parts under 5 MiB except the last (EntityTooSmall); 5 GiB is its largest. */
+export const MIN_CHUNK_SIZE = 5 * 1024 * 1024;
+export const MAX_CHUNK_SIZE = 5 * 1024 ** 3;
+export const DEFAULT_JOBS = 8;
 
 /** Input texts by name; an input that is unset or blank is absent. */
 export type RawInputs = Partial<Record<InputName, string>>;
@@ -115,11 +120,20 @@ const publicKey = text((s, problem) => attempt(parsePublicKey, s, problem));
 const publicKeys = text((s, problem) => words(s).flatMap((k) => attempt(parsePublicKey, k, problem) ?? []));
 const secretKey = text((s, problem) => attempt(parseSecretKey, s, problem));
 
-/** CACHIX_SIGNING_KEY is base64 of the 64-byte secret with no `name:`; the name comes from the cache. */
+/**
+ * CACHIX_SIGNING_KEY is base64 of the 64-byte secret with no `name:` (the name comes from the cache).
+ * Read as leniently as the cachix client (`parseSigningKeyLenient`): whitespace anywhere (a key
+ * pasted across lines) and missing `=` padding are fine.
+ */
 const cachixSigningKey = z
   .string()
-  .refine((s) => !s.includes(':'), 'expected the base64 secret key Cachix shows (no "name:" prefix)')
-  .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'expected base64 text')
+  .transform((s) => s.replace(/\s+/g, ''))
+  .pipe(
+    z
+      .string()
+      .refine((s) => !s.includes(':'), 'expected the base64 secret key Cachix shows (no "name:" prefix)')
+      .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'expected base64 text'),
+  )
   // The name is a placeholder until the cache's key name is known (cache info lookup).
   .transform((s, ctx) => attempt((t) => secretKeyFromBytes('cachix', Buffer.from(t, 'base64')), s, (message) => ctx.addIssue({ code: 'custom', message })));
 
@@ -168,6 +182,13 @@ function wholeNumber(min: number, max: number) {
     .transform(Number)
     .pipe(z.number().int().min(min, { error: expected }).max(max, { error: expected }));
 }
+
+/** S3's part size rule, named: a smaller part is refused as EntityTooSmall when the upload completes. */
+const chunkSize = wholeNumber(0, MAX_CHUNK_SIZE).pipe(
+  z.number().min(MIN_CHUNK_SIZE, {
+    error: (issue) => `${String(issue.input)} bytes is below S3's minimum part size of ${MIN_CHUNK_SIZE} (5 MiB): Cachix's object store refuses smaller parts (EntityTooSmall)`,
+  }),
+);
 
 const regexes = text((s, problem) =>
   lines(s).map((source) => {
@@ -290,7 +311,7 @@ const InputsSchema = z.object({
   [Inputs.CachixPublicKey]: publicKey.optional(),
   [Inputs.CachixApiUrl]: httpUrl.default(DEFAULT_CACHIX_API),
   [Inputs.CachixPins]: cachixPins.default([]),
-  [Inputs.CachixChunkSize]: wholeNumber(64 * 1024, 5 * 1024 ** 3).default(DEFAULT_CHUNK_SIZE),
+  [Inputs.CachixChunkSize]: chunkSize.default(DEFAULT_CHUNK_SIZE),
   [Inputs.AtticEndpoint]: httpUrl.optional(),
   [Inputs.AtticCache]: atticCache.optional(),
   [Inputs.AtticToken]: token.optional(),
@@ -304,7 +325,8 @@ const InputsSchema = z.object({
   [Inputs.Include]: regexes.default([]),
   [Inputs.Exclude]: regexes.default([]),
   [Inputs.UpstreamKeys]: keyNames.default(['cache.nixos.org-1']),
-  [Inputs.Jobs]: wholeNumber(1, 64).default(8),
+  // Unset: each target's own default (attic 5 as `attic push`, the others DEFAULT_JOBS).
+  [Inputs.Jobs]: wholeNumber(1, 64).optional(),
   [Inputs.PushTimeout]: wholeNumber(1, 6 * 3600).default(DEFAULT_PUSH_TIMEOUT_SECONDS),
   [Inputs.Strict]: bool.default(false),
   [Inputs.Fallback]: bool.default(true),
@@ -385,7 +407,7 @@ function settingsOf(p: Parsed): Settings {
     include: p[Inputs.Include],
     exclude: p[Inputs.Exclude],
     upstreamKeys: p[Inputs.UpstreamKeys],
-    jobs: p[Inputs.Jobs],
+    jobs: p[Inputs.Jobs] ?? null,
     pushTimeoutSeconds: p[Inputs.PushTimeout],
     strict: p[Inputs.Strict],
     fallback: p[Inputs.Fallback],

@@ -1,6 +1,7 @@
-// HTTP with the two things every cache call needs: a per-request timeout (a cache that accepts and
-// never answers must not stall the job) and retries with backoff for transient failures, bounded
-// by the caller's AbortSignal (the step's time budget).
+// HTTP with what every cache call needs: retries with backoff for transient failures as the cachix
+// client does them (src/retry.ts), honouring Retry-After, bounded by the caller's AbortSignal (the
+// step's time budget); bodies with a Content-Length (proxies refuse chunked ones); and a timeout
+// only where a caller asks for one (the real clients have none: the budget bounds a slow upload).
 import * as nodeHttp from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import * as nodeHttps from 'node:https';
@@ -9,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PushError } from './errors.ts';
 import { serverText } from './server-text.ts';
+import { backoffDelay, HTTP_RETRY_POLICY, retryAfterMs, scaled, testTimeScale, type RetryPolicy } from './retry.ts';
 
 const USER_AGENT = 'nix-substitute-action';
 
@@ -16,7 +18,7 @@ export interface HttpOptions {
   method?: string;
   headers?: Record<string, string>;
   body?: RequestInit['body'];
-  /** Whole-request timeout in ms (default 30 s). */
+  /** Whole-request timeout in ms; none by default (the signal, the step's budget, bounds it). */
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -24,13 +26,21 @@ export interface HttpOptions {
 export class HttpError extends Error {
   readonly status: number;
   readonly body: string;
-  constructor(status: number, url: string, body: string) {
+  /** How long the server asked us to wait before trying again (Retry-After), if it did. */
+  readonly retryAfterMs: number | null;
+  constructor(status: number, url: string, body: string, retryAfter: number | null = null) {
     // The body is the server's text: shortened and unable to act as a workflow command.
     super(`HTTP ${status} from ${redactUrl(url)}${body ? `: ${serverText(body)}` : ''}`);
     this.name = 'HttpError';
     this.status = status;
     this.body = body;
+    this.retryAfterMs = retryAfter;
   }
+}
+
+/** An HttpError for a non-2xx answer, with the server's Retry-After hint read from it. */
+export function httpError(status: number, url: string, body: string, header: (name: string) => string | null | undefined): HttpError {
+  return new HttpError(status, url, body, retryAfterMs(header('retry-after'), header('content-type'), body));
 }
 
 /** Drops credentials and query strings (presigned URLs carry signatures) from URLs in messages. */
@@ -85,14 +95,18 @@ export async function readJson(response: Response, url: string): Promise<unknown
   return JSON.parse(await readBody(response, url));
 }
 
+/**
+ * 429 and every 5xx, as the cachix client; 408 (request timeout) and 499 (a proxy's "client closed
+ * request", which nginx and Cloudflare log when they gave up on a slow upstream) are transient too.
+ */
 export function isTransientStatus(status: number): boolean {
-  return status === 429 || status === 408 || status >= 500;
+  return status === 429 || status === 408 || status === 499 || status >= 500;
 }
 
 /** Sends a request; non-2xx answers become HttpError. Network failures and timeouts pass through. */
 export async function http(url: string, options: HttpOptions = {}): Promise<Response> {
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const timeout = options.timeoutMs === undefined ? null : AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal && timeout ? AbortSignal.any([options.signal, timeout]) : (options.signal ?? timeout ?? undefined);
   // Bodies here are small (JSON, narinfo, one Cachix part); stream large ones with putStream.
   const init: RequestInit = {
     method: options.method ?? 'GET',
@@ -111,7 +125,7 @@ export async function http(url: string, options: HttpOptions = {}): Promise<Resp
   }
   if (!response.ok) {
     const text = await readBody(response, url, MAX_ERROR_BODY_BYTES, true).catch(() => '');
-    throw new HttpError(response.status, url, text);
+    throw httpError(response.status, url, text, (name) => response.headers.get(name));
   }
   return response;
 }
@@ -136,25 +150,55 @@ export function isTransient(error: unknown): boolean {
 
 export interface RetryOptions {
   signal: AbortSignal;
+  /** At most this many attempts (default: no count, the policy's total wait bounds it). */
   attempts?: number;
-  baseDelayMs?: number;
+  /** Defaults to the cachix client's policy (HTTP_RETRY_POLICY). */
+  policy?: RetryPolicy;
+  /** Tests: the jitter source and the wait, so the policy's shape is checked without real minutes. */
+  random?: () => number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
 
-/** Runs `fn` until it succeeds, fails permanently, runs out of attempts, or the signal aborts. */
+/** Tests: a retry loop's timing (the policy's shape stays the real client's). */
+export type RetryTiming = Pick<RetryOptions, 'attempts' | 'policy' | 'random' | 'sleep' | 'onRetry'>;
+
+/** The server's Retry-After of the failure (or of the HttpError it wraps), if any. */
+function serverDelay(error: unknown): number | null {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) if (e instanceof HttpError) return e.retryAfterMs;
+  return null;
+}
+
+const realSleep = (ms: number, signal: AbortSignal): Promise<void> => sleep(ms, undefined, { signal });
+
+/**
+ * Runs `fn` until it succeeds, fails permanently, the policy's waits add up to its total (90 s by
+ * default), `attempts` run out, or the signal aborts. A Retry-After replaces the backoff wait.
+ */
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
-  const attempts = options.attempts ?? 6;
-  const base = options.baseDelayMs ?? 250;
+  const scale = testTimeScale();
+  const policy = scaled(options.policy ?? HTTP_RETRY_POLICY, scale);
+  const random = options.random ?? Math.random;
+  const wait = options.sleep ?? realSleep;
+  let waited = 0;
   for (let attempt = 1; ; attempt++) {
     options.signal.throwIfAborted();
     try {
       return await fn(attempt);
     } catch (error) {
-      if (attempt >= attempts || !isTransient(error) || options.signal.aborted) throw error;
+      if ((options.attempts !== undefined && attempt >= options.attempts) || !isTransient(error) || options.signal.aborted) throw error;
       // Full jitter keeps parallel workers from retrying in lock step against a struggling cache.
-      const delay = Math.round(Math.random() * Math.min(8_000, base * 2 ** (attempt - 1)));
+      const backoff = backoffDelay(policy, attempt, random());
+      if (waited + backoff > policy.totalDelayMs) throw error;
+      const hinted = serverDelay(error);
+      const delay = hinted === null ? backoff : Math.round(hinted * scale);
+      waited += delay;
       options.onRetry?.(error, attempt, delay);
-      await sleep(delay, undefined, { signal: options.signal });
+      // The budget running out during a wait ends the loop with the failure being retried, which
+      // says more than "timeout" (the caller knows its signal fired).
+      await wait(delay, options.signal).catch((aborted: unknown) => {
+        throw options.signal.aborted ? error : aborted;
+      });
     }
   }
 }
@@ -171,6 +215,7 @@ function client(https: boolean): { request: typeof nodeHttp.request; agent: node
 export interface RawResponse {
   status: number;
   text: string;
+  headers: import('node:http').IncomingHttpHeaders;
 }
 
 /**
@@ -192,7 +237,16 @@ function networkError(url: string, error: Error): Error {
  */
 export function request(
   url: string,
-  options: { method: string; headers?: Record<string, string>; body?: string | Uint8Array | AsyncIterable<Uint8Array>; timeoutMs: number; signal: AbortSignal },
+  options: {
+    method: string;
+    headers?: Record<string, string>;
+    body?: string | Uint8Array | AsyncIterable<Uint8Array>;
+    /** Bytes of a streamed body: sent as Content-Length, since proxies (cloudflared) refuse chunked bodies. */
+    contentLength?: number;
+    /** Whole-request timeout; none by default (the signal bounds the request). */
+    timeoutMs?: number;
+    signal: AbortSignal;
+  },
 ): Promise<RawResponse> {
   const { signal } = options;
   if (signal.aborted) return Promise.reject(signal.reason);
@@ -201,14 +255,18 @@ export function request(
   const body = options.body;
   if (typeof body === 'string') headers['content-length'] = String(Buffer.byteLength(body));
   else if (body instanceof Uint8Array) headers['content-length'] = String(body.byteLength);
+  else if (body !== undefined && options.contentLength !== undefined) headers['content-length'] = String(options.contentLength);
   const { request: send, agent } = client(https);
   const req = send(url, { method: options.method, headers, agent });
+  // A streamed body that turns out longer or shorter than its Content-Length is an error here, not
+  // a request the server reads wrong.
+  (req as unknown as { strictContentLength: boolean }).strictContentLength = true;
   return new Promise<RawResponse>((resolve, reject) => {
     let done = false;
     const finish = (error: unknown, answer?: RawResponse) => {
       if (done) return;
       done = true;
-      clearTimeout(timer);
+      if (timer) clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       // A socket with a request in an unknown state cannot go back to the pool.
       if (error || !req.writableFinished) req.destroy();
@@ -216,7 +274,8 @@ export function request(
       else resolve(answer as RawResponse);
     };
     const onAbort = () => finish(signal.reason);
-    const timer = setTimeout(() => finish(new DOMException(`${redactUrl(url)} did not answer within ${options.timeoutMs} ms`, 'TimeoutError')), options.timeoutMs);
+    const { timeoutMs } = options;
+    const timer = timeoutMs === undefined ? null : setTimeout(() => finish(new DOMException(`${redactUrl(url)} did not answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
     signal.addEventListener('abort', onAbort, { once: true });
     req.on('error', (error) => finish(networkError(url, error)));
     req.on('response', (response: IncomingMessage) => {
@@ -227,7 +286,7 @@ export function request(
         if (size > MAX_BODY_BYTES) finish(new BodyTooLargeError(url, MAX_BODY_BYTES));
         else chunks.push(c);
       });
-      response.on('end', () => finish(null, { status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+      response.on('end', () => finish(null, { status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString(), headers: response.headers }));
       response.on('error', (error) => finish(networkError(url, error)));
     });
     if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) req.end(body);
@@ -237,14 +296,22 @@ export function request(
 }
 
 /**
- * PUT with a streamed body over node:http(s). Not fetch(): Node's fetch keeps every chunk of a
+ * PUT with a streamed body of `contentLength` bytes over node:http(s). Not fetch(): Node's fetch keeps every chunk of a
  * streamed request body until the request is done (a 1 GiB NAR cost 1 GiB of memory), while
  * node:http keeps only what the socket has not taken yet. Resolves with the text of a 2xx answer;
  * any other, also one the server sends before reading the whole body (401, 413), becomes HttpError
  * like http() does.
  */
-export async function putStream(url: string, headers: Record<string, string>, body: AsyncIterable<Uint8Array>, timeoutMs: number, signal: AbortSignal): Promise<string> {
-  const { status, text } = await request(url, { method: 'PUT', headers, body, timeoutMs, signal });
-  if (status < 200 || status >= 300) throw new HttpError(status, url, text);
-  return text;
+export async function putStream(url: string, headers: Record<string, string>, body: AsyncIterable<Uint8Array>, contentLength: number, signal: AbortSignal): Promise<string> {
+  const answer = await request(url, { method: 'PUT', headers, body, contentLength, signal });
+  if (answer.status < 200 || answer.status >= 300) throw rawHttpError(url, answer);
+  return answer.text;
+}
+
+/** The HttpError for a non-2xx RawResponse (with its Retry-After). */
+export function rawHttpError(url: string, answer: RawResponse): HttpError {
+  return httpError(answer.status, url, answer.text, (name) => {
+    const v = answer.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  });
 }

@@ -19,7 +19,10 @@ export function secretForms(value: string): string[] {
   const v = value.trim();
   if (v === '') return [];
   const forms = new Set([value, v, ...v.split('\n').map((l) => l.trim()).filter((l) => l.length >= 4)]);
-  const body = v.includes(':') ? v.slice(v.indexOf(':') + 1) : v;
+  // A key pasted across lines is read without its whitespace (the cachix client does the same).
+  const compact = v.replace(/\s+/g, '');
+  const body = compact.includes(':') ? compact.slice(compact.indexOf(':') + 1) : compact;
+  forms.add(compact);
   forms.add(body);
   if (/^[A-Za-z0-9+/]+={0,2}$/.test(body)) {
     const bytes = Buffer.from(body, 'base64');

@@ -2,9 +2,11 @@
 // Three calls matter: cache-config (public key, upstream key names, delegated API endpoint),
 // get-missing-paths and upload-path. Every failure becomes a PushError that says what the user can
 // do about it; `transient` marks the ones worth retrying.
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import * as z from 'zod';
-import { HttpError, http, isTransientStatus, putStream, readJson, redactUrl, withRetry } from '../http.ts';
+import { HttpError, http, isTransientStatus, putStream, readJson, redactUrl, withRetry, type RetryTiming } from '../http.ts';
+import { Sha256 } from '../nix/hash.ts';
 import { check, HttpUrl } from '../schemas.ts';
 import { serverText } from '../server-text.ts';
 import { parsePublicKey, type PublicKey } from '../nix/keys.ts';
@@ -73,7 +75,10 @@ export interface UploadPathNarInfo {
   cache: string;
   store_path_hash: string;
   store_path: string;
-  /** Base names, like attic's client sends: the server prefixes the store dir when it signs. */
+  /**
+   * Base names, sorted, as attic's client sends them (Nix's path info order): the server keeps this
+   * list as given and signs its fingerprint in this order, which Nix checks against sorted references.
+   */
   references: string[];
   system: null;
   deriver: string | null;
@@ -89,7 +94,7 @@ export function uploadInfo(cache: string, info: PathInfo): UploadPathNarInfo {
     cache,
     store_path_hash: hashPart(info.path),
     store_path: info.path,
-    references: info.references.map(baseName),
+    references: info.references.map(baseName).sort(),
     system: null,
     // attic's own client sends none; the server would print it in the narinfo if it were given.
     deriver: null,
@@ -147,9 +152,10 @@ export function explain(error: unknown, url: string, ctx: CallContext): unknown 
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
     // nginx answers an oversized body with 413, but some proxies just drop the connection mid-upload.
     const code = (error as { code?: unknown }).code;
+    const networkCode = typeof code === 'string' ? code : error instanceof Error && error.cause && typeof (error.cause as { code?: unknown }).code === 'string' ? (error.cause as { code: string }).code : '';
     const dropped =
-      ctx.storePath && (code === 'EPIPE' || code === 'ECONNRESET')
-        ? ` (the connection was closed while the NAR${ctx.narSize !== undefined ? ` of ${ctx.narSize} bytes` : ''} was being sent; if this repeats for large paths, a proxy in front of attic may limit request body size)`
+      ctx.storePath && /EPIPE|ECONNRESET|socket hang up|terminated/i.test(`${networkCode} ${error instanceof Error ? error.message : ''}`)
+        ? ` (the connection was closed while the NAR${ctx.narSize !== undefined ? ` of ${ctx.narSize} bytes` : ''} was being sent: a proxy in front of attic that drops bodies over its size limit is the usual cause, not the store path)`
         : '';
     return new AtticApiError(`${where}: ${what} failed: ${error instanceof Error ? error.message : String(error)}${cause}${dropped}`, true, 0, null, { cause: error });
   }
@@ -171,6 +177,12 @@ export function explain(error: unknown, url: string, ctx: CallContext): unknown 
     if (kind === 'NoSuchCache') return make(`${where}: the cache does not exist (create it with \`attic cache create ${ctx.cache}\`)`);
     return make(`${where}: ${what}: HTTP 404 ${detail} — is attic-endpoint the attic server's base URL?`);
   }
+  if (error.status === 411) {
+    return make(
+      `${where}: ${what}: HTTP 411 Length Required — a proxy in front of attic (cloudflared, some load balancers) refused a request body ` +
+        `without Content-Length; this action sends one, so check for a second proxy that re-chunks bodies`,
+    );
+  }
   if (error.status === 413) {
     const size = ctx.narSize !== undefined ? ` (NAR of ${ctx.narSize} bytes)` : '';
     return make(
@@ -178,20 +190,48 @@ export function explain(error: unknown, url: string, ctx: CallContext): unknown 
         `(nginx client_max_body_size, Cloudflare's 100 MB); raise the limit for /_api/v1/upload-path`,
     );
   }
-  if (/Bad NAR Hash or Size/i.test(error.body)) {
+  if (/Bad NAR Hash or Size|Bad chunk hash or size/i.test(error.body)) {
+    // The NAR was checked against its recorded hash while it was sent (uploadPath), so what the
+    // server got differs from what left here: something between changed or cut the body.
+    const chunk = /chunk/i.test(error.body) ? ' (one of the chunks the server split it into)' : '';
     return make(
-      `${where}: attic rejected ${ctx.storePath ?? 'a path'}: the NAR it received does not match the path's recorded NAR hash or size ` +
-        `(corrupted store path? check with \`nix-store --verify-path ${ctx.storePath ?? '<path>'}\`)`,
+      `${where}: attic rejected ${ctx.storePath ?? 'a path'}: the NAR it received${chunk} does not match the hash and size this action sent ` +
+        `and verified against the store — a proxy in front of attic likely altered or cut short the request body (body size or buffering limits)`,
+      true,
     );
   }
+  if (kind === 'IncompleteNar') return make(`${where}: ${what}: the server holds an incomplete NAR for this path and needs it repaired (${detail})`, true);
+  if (kind === 'InvalidCompressionType') return make(`${where}: ${what}: the attic server is misconfigured (${detail}); fix its compression setting`);
+  if (kind === 'InternalServerError') return make(`${where}: ${what}: the attic server failed (HTTP ${error.status} ${detail}); its log (database or storage error) says why`, true);
   return make(`${where}: ${what}: HTTP ${error.status} ${detail}`, isTransientStatus(error.status));
 }
 
 /**
- * GET /_api/v1/cache-config/{cache} (needs pull permission; public caches allow anonymous).
- * Retries transient failures a few times within `signal`, since the configure step has no retry loop.
+ * A server whose advertised endpoints have another scheme or host than attic-endpoint is usually
+ * one behind a proxy with the wrong `api-endpoint` / `substituter-endpoint` in its config (http://
+ * where the proxy serves https://, an internal host name): say so, since pushes and substitution
+ * then go where the user did not point them.
  */
-export async function cacheConfig(endpoint: string, cache: string, token: string | null, signal: AbortSignal): Promise<AtticCacheConfig> {
+export function endpointMismatch(configured: string, config: Pick<AtticCacheConfig, 'apiEndpoint' | 'substituterEndpoint'>): string | null {
+  const ours = URL.parse(configured);
+  if (!ours) return null;
+  const odd: string[] = [];
+  for (const [field, value] of [['api_endpoint', config.apiEndpoint], ['substituter_endpoint', config.substituterEndpoint]] as const) {
+    const theirs = value ? URL.parse(value) : null;
+    if (theirs && (theirs.protocol !== ours.protocol || theirs.host !== ours.host)) odd.push(`${field} ${theirs.protocol}//${theirs.host}`);
+  }
+  if (odd.length === 0) return null;
+  return (
+    `the server advertises ${odd.join(' and ')}, not ${ours.protocol}//${ours.host} as attic-endpoint says; following the server. ` +
+    `If that is wrong, set api-endpoint / substituter-endpoint in the attic server's config (usually a server behind a proxy)`
+  );
+}
+
+/**
+ * GET /_api/v1/cache-config/{cache} (needs pull permission; public caches allow anonymous).
+ * Retries transient failures by the shared policy (up to ~90 s of waiting), within `signal`.
+ */
+export async function cacheConfig(endpoint: string, cache: string, token: string | null, signal: AbortSignal, timing: RetryTiming = {}): Promise<AtticCacheConfig> {
   const url = api(endpoint, `cache-config/${encodeURIComponent(cache)}`);
   const ctx: CallContext = { cache, needs: 'pull' };
   const raw = await withRetry(
@@ -203,7 +243,7 @@ export async function cacheConfig(endpoint: string, cache: string, token: string
         throw explain(error, url, ctx);
       }
     },
-    { signal, attempts: 3 },
+    { signal, ...timing },
   );
   let publicKey: PublicKey | null = null;
   if (raw.public_key) {
@@ -282,12 +322,23 @@ export async function uploadPath(
   if (preamble) headers['x-attic-nar-info-preamble-size'] = String(preamble.length);
   else headers['x-attic-nar-info'] = json;
 
-  // A failure reading the store must not look like a network error (which would be retried).
+  // A failure reading the store must not look like a network error (which would be retried). The
+  // NAR is hashed on its way out and cut off before its end if it differs from the path info, so
+  // the server never stores it, and a "Bad NAR Hash" answer can only mean the body changed in transit.
   let readError: Error | null = null;
   async function* body(): AsyncGenerator<Uint8Array> {
     if (preamble) yield preamble;
+    const hash = createHash('sha256');
+    let sent = 0;
     try {
-      for await (const chunk of narStream) yield chunk as Buffer;
+      for await (const chunk of narStream) {
+        sent += (chunk as Buffer).length;
+        if (sent > info.narSize) throw new Error(`its NAR is longer than the ${info.narSize} bytes the store recorded`);
+        hash.update(chunk as Buffer);
+        if (sent === info.narSize && !Sha256.fromBytes(hash.digest()).equals(info.narHash)) throw new Error(`its NAR does not match the hash the store recorded`);
+        yield chunk as Buffer;
+      }
+      if (sent !== info.narSize) throw new Error(`its NAR has ${sent} bytes, not the ${info.narSize} the store recorded`);
     } catch (error) {
       readError = error instanceof Error ? error : new Error(String(error));
       throw readError;
@@ -295,9 +346,9 @@ export async function uploadPath(
   }
   const ctx: CallContext = { cache, needs: 'push', storePath: info.path, narSize: info.narSize };
   try {
-    // Whole-request timeout sized for a slow 256 KiB/s link; the step's budget (signal) still bounds it.
-    const timeoutMs = 120_000 + Math.ceil(info.narSize / 262_144) * 1000;
-    const text = await putStream(url, headers, body(), timeoutMs, signal);
+    // An exact Content-Length: attic behind cloudflared or other proxies refuses chunked bodies. No
+    // timeout of its own (attic's client has none): the step's budget (signal) bounds it.
+    const text = await putStream(url, headers, body(), (preamble?.length ?? 0) + info.narSize, signal);
     // attic's client treats an unparsable success body as "Uploaded".
     let parsed: z.output<typeof UploadResultJson> = {};
     try {
@@ -308,7 +359,15 @@ export async function uploadPath(
     const kind = parsed.kind === 'Deduplicated' || parsed.kind === 'Uploaded' ? parsed.kind : parsed.kind === undefined ? 'Uploaded' : 'Unknown';
     return { kind, fileSize: parsed.file_size ?? null, fracDeduplicated: parsed.frac_deduplicated ?? null };
   } catch (error) {
-    if (readError) throw new AtticApiError(`reading ${info.path} from the Nix store failed: ${(readError as Error).message}`, false, 0, null, { cause: readError });
+    if (readError) {
+      throw new AtticApiError(
+        `reading ${info.path} from the Nix store failed: ${(readError as Error).message} (repair the store with nix-store --verify --check-contents --repair)`,
+        false,
+        0,
+        null,
+        { cause: readError },
+      );
+    }
     throw explain(error, url, ctx);
   } finally {
     narStream.destroy();

@@ -1,13 +1,15 @@
 // A native client for Cachix's HTTP API (cachix/cachix `cachix-api`, `Cachix.API.BinaryCacheAPI`),
 // so the action pushes without installing the cachix CLI. Endpoints are under `<apiUrl>/cache/<name>`
-// with `Authorization: Bearer <token>`; NARs go up as zstd multipart uploads to presigned part URLs.
+// with `Authorization: Bearer <token>`; NARs go up compressed as the cache prefers (zstd or xz) in
+// multipart uploads to presigned part URLs. Every request retries like the cachix client
+// (src/retry.ts), with no timeout of its own: the post step's budget bounds it.
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { constants as zlibConstants, createZstdCompress } from 'node:zlib';
 import * as z from 'zod';
-import { http, HttpError, httpJson, isTransient, readBody, withRetry } from '../http.ts';
+import { http, HttpError, httpJson, isTransient, readBody, withRetry, type RetryTiming } from '../http.ts';
 import { serverText } from '../server-text.ts';
+import { compressionParam, compressor, type CachixCompression } from './compress.ts';
 import { Sha256 } from '../nix/hash.ts';
 import type { SecretKey } from '../nix/keys.ts';
 import { dumpNar } from '../nix/nar.ts';
@@ -66,7 +68,7 @@ export interface CachixEndpoint {
   token: string | null;
 }
 
-/** Defaults of the cachix client (`OptionsParser.hs`): zstd level 2, 32 MiB parts, 4 parts at once. */
+/** Defaults of the cachix client (`OptionsParser.hs`): level 2 (zstd or xz), 32 MiB parts, 4 parts at once. */
 export const CACHIX_COMPRESSION_LEVEL = 2;
 export const CACHIX_PART_CONCURRENCY = 4;
 /** `Push.hs` queries missing hashes in chunks of 32768 (about 1 MB of JSON). */
@@ -98,8 +100,13 @@ export function cachixError(error: unknown, e: Pick<CachixEndpoint, 'name' | 'to
   if (error instanceof HttpError) {
     const detail = serverMessage(error.body);
     const suffix = detail ? ` (Cachix said: ${detail})` : '';
-    if (error.status === 402 || error.status === 413 || /quota|storage limit|over (the|your) limit/i.test(error.body)) {
+    if (error.status === 402 || /quota|storage limit|over (the|your) limit/i.test(error.body)) {
       return new PushError(`${cache} is over its storage quota: free space or upgrade the plan on app.cachix.org${suffix}`, false, { cause: error });
+    }
+    if (error.status === 411 || error.status === 413) {
+      // Not the store path and not the quota: something between here and the server limits bodies.
+      const what = error.status === 411 ? 'refused a request body without Content-Length (411)' : 'refused a request body as too large (413)';
+      return new PushError(`${cache}: a proxy or the object store ${what}; check proxies between the runner and Cachix (HTTPS_PROXY)${suffix}`, false, { cause: error });
     }
     if (error.status === 401) {
       return new PushError(
@@ -121,7 +128,11 @@ export function cachixError(error: unknown, e: Pick<CachixEndpoint, 'name' | 'to
     return new PushError(`${cache}: ${error.message}`, isTransient(error), { cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new PushError(`${cache}: ${message}`, isTransient(error), { cause: error });
+  const dropped =
+    op === 'upload' && /ECONNRESET|EPIPE|socket|terminated|other side closed/i.test(`${message} ${error instanceof Error && error.cause instanceof Error ? error.cause.message : ''}`)
+      ? ' (the connection was dropped while a part was being sent: usually a proxy or the network, not the store path)'
+      : '';
+  return new PushError(`${cache}: ${message}${dropped}`, isTransient(error), { cause: error });
 }
 
 /** Cachix errors are JSON `{ "error": … }` or Servant's plain text; keep it short either way. */
@@ -142,20 +153,22 @@ function serverMessage(body: string): string {
   return serverText(text);
 }
 
+export type { RetryTiming };
+
 /** Runs one API call with retries for transient failures, and maps the final error. */
-async function call<T>(e: CachixEndpoint, op: Operation, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+async function call<T>(e: CachixEndpoint, op: Operation, signal: AbortSignal, fn: () => Promise<T>, timing: RetryTiming = {}): Promise<T> {
   try {
-    return await withRetry(fn, { signal });
+    return await withRetry(fn, { signal, ...timing });
   } catch (error) {
-    signal.throwIfAborted();
+    // Also when the budget ran out: the failure it cut short is what the user can act on.
     throw cachixError(error, e, op);
   }
 }
 
-/** `GET /cache/<name>`: substituter URL, public keys, visibility. */
-export async function cacheInfo(apiUrl: string, name: string, token: string | null, signal: AbortSignal): Promise<CachixCacheInfo> {
+/** `GET /cache/<name>`: substituter URL, public keys, visibility, preferred compression. */
+export async function cacheInfo(apiUrl: string, name: string, token: string | null, signal: AbortSignal, timing: RetryTiming = {}): Promise<CachixCacheInfo> {
   const e = { apiUrl, name, token };
-  const json = await call(e, 'cache', signal, () => httpJson<unknown>(cacheUrl(e), { headers: headers(e), signal }));
+  const json = await call(e, 'cache', signal, () => httpJson<unknown>(cacheUrl(e), { headers: headers(e), signal }), timing);
   const parsed = BinaryCacheJson.safeParse(json);
   if (!parsed.success) throw new PushError(`Cachix cache "${name}": unexpected cache info from ${apiUrl}: ${parsed.error.message}`, false);
   return parsed.data;
@@ -169,13 +182,15 @@ export async function missingHashes(
   hashes: readonly string[],
   signal: AbortSignal,
   batchSize = CACHIX_MISSING_BATCH,
+  timing: RetryTiming = {},
 ): Promise<Set<string>> {
   const e = { apiUrl, name, token };
   const missing = new Set<string>();
   for (let i = 0; i < hashes.length; i += batchSize) {
     const batch = hashes.slice(i, i + batchSize);
     const json = await call(e, 'push', signal, () =>
-      httpJson<unknown>(cacheUrl(e, '/narinfo'), { method: 'POST', headers: headers(e, true), body: JSON.stringify(batch), signal, timeoutMs: 120_000 }),
+      httpJson<unknown>(cacheUrl(e, '/narinfo'), { method: 'POST', headers: headers(e, true), body: JSON.stringify(batch), signal }),
+      timing,
     );
     for (const h of MissingJson.parse(json)) missing.add(h);
   }
@@ -195,11 +210,15 @@ export interface UploadNarOptions {
   signal: AbortSignal;
   /** Bytes per part (compressed). S3 behind Cachix wants at least 5 MiB for all but the last part. */
   chunkSize: number;
+  /** The cache's preferredCompressionMethod (default ZSTD, the client's default). */
+  compression?: CachixCompression;
   /** Parts in flight at once; memory is about (partConcurrency + 1) × chunkSize. */
   partConcurrency?: number;
   compressionLevel?: number;
   /** With a key the client signs (self-signed caches); without, the server signs. */
   signingKey: SecretKey | null;
+  /** Tests: retry timing of every request of the upload. */
+  timing?: RetryTiming;
 }
 
 export interface UploadNarResult {
@@ -230,7 +249,10 @@ class HashTap extends Transform {
 export async function uploadNar(e: CachixEndpoint, info: PathInfo, options: UploadNarOptions): Promise<UploadNarResult> {
   const { signal } = options;
   const created = CreateMultipartJson.parse(
-    await call(e, 'push', signal, () => httpJson<unknown>(cacheUrl(e, '/multipart-nar?compression=zst'), { method: 'POST', headers: headers(e), signal })),
+    await call(e, 'push', signal, () =>
+      httpJson<unknown>(cacheUrl(e, `/multipart-nar?compression=${compressionParam(options.compression ?? 'ZSTD')}`), { method: 'POST', headers: headers(e), signal }),
+      options.timing,
+    ),
   );
   const narUrl = cacheUrl(e, `/multipart-nar/${encodeURIComponent(created.narId)}`);
   const uploadQuery = `uploadId=${encodeURIComponent(created.uploadId)}`;
@@ -248,9 +270,9 @@ export async function uploadNar(e: CachixEndpoint, info: PathInfo, options: Uplo
     const narInfo = narInfoCreate(info, { fileHash: fileTap.hash.digest('hex'), fileSize: fileTap.size }, options.signingKey);
     await call(e, 'upload', signal, async () => {
       const body = JSON.stringify({ parts, narInfoCreate: narInfo });
-      const response = await http(`${narUrl}/complete?${uploadQuery}`, { method: 'POST', headers: headers(e, true), body, signal, timeoutMs: 300_000 });
+      const response = await http(`${narUrl}/complete?${uploadQuery}`, { method: 'POST', headers: headers(e, true), body, signal });
       await readBody(response, response.url);
-    });
+    }, options.timing);
     return { narInfo, parts: parts.length };
   } catch (error) {
     await abortUpload(e, `${narUrl}/abort?${uploadQuery}`);
@@ -282,13 +304,13 @@ async function streamParts(
   const concurrency = Math.max(1, options.partConcurrency ?? CACHIX_PART_CONCURRENCY);
   const narTap = new HashTap();
   const fileTap = new HashTap();
-  const zstd = createZstdCompress({ params: { [zlibConstants.ZSTD_c_compressionLevel]: options.compressionLevel ?? CACHIX_COMPRESSION_LEVEL } });
+  const compress = compressor(options.compression ?? 'ZSTD', options.compressionLevel ?? CACHIX_COMPRESSION_LEVEL);
   const parts: CompletedPart[] = [];
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | null = null;
 
   const start = (partNumber: number, body: Buffer): void => {
-    const p = uploadPart(e, narUrl, uploadQuery, partNumber, body, signal).then(
+    const p = uploadPart(e, narUrl, uploadQuery, partNumber, body, signal, options.timing).then(
       (eTag) => void parts.push({ partNumber, eTag }),
       (error: unknown) => void (failure ??= { error }),
     );
@@ -305,7 +327,7 @@ async function streamParts(
   await pipeline(
     dumpNar(info.path, signal),
     narTap,
-    zstd,
+    compress,
     fileTap,
     async (source: AsyncIterable<Buffer>) => {
       // Pieces of the part being filled; joined once full, so a small path never allocates a whole part.
@@ -326,7 +348,7 @@ async function streamParts(
           }
         }
       }
-      // The last (or only) part; zstd always emits a frame, so there is at least one part.
+      // The last (or only) part; zstd and xz always emit a header, so there is at least one part.
       if (filled > 0 || partNumber === 0) {
         await slot();
         start(++partNumber, Buffer.concat(pieces, filled));
@@ -341,7 +363,7 @@ async function streamParts(
 }
 
 /** Gets a presigned URL for one part and PUTs it there with its Content-MD5; returns the ETag. */
-async function uploadPart(e: CachixEndpoint, narUrl: string, uploadQuery: string, partNumber: number, body: Buffer, signal: AbortSignal): Promise<string> {
+async function uploadPart(e: CachixEndpoint, narUrl: string, uploadQuery: string, partNumber: number, body: Buffer, signal: AbortSignal, timing?: RetryTiming): Promise<string> {
   const contentMD5 = createHash('md5').update(body).digest('base64');
   return call(e, 'upload', signal, async () => {
     const presigned = UploadPartJson.parse(
@@ -356,16 +378,15 @@ async function uploadPart(e: CachixEndpoint, narUrl: string, uploadQuery: string
     const response = await http(presigned.uploadUrl, {
       method: 'PUT',
       headers: { 'content-type': 'application/octet-stream', 'content-md5': contentMD5 },
+      // A Buffer: sent with its Content-Length, which S3 requires (411 MissingContentLength).
       body,
       signal,
-      // Allow about 100 KB/s on top of two minutes, so a slow runner is not cut off mid-part.
-      timeoutMs: 120_000 + Math.ceil(body.length / 100),
     });
     await readBody(response, response.url);
     const eTag = response.headers.get('etag');
     if (!eTag) throw new PushError(`Cachix cache "${e.name}": the object store answered part ${partNumber} without an ETag`, true);
     return eTag;
-  });
+  }, timing);
 }
 
 /** The narinfo Cachix stores, as `Push.hs newNarInfoCreate` builds it. */

@@ -37,7 +37,7 @@ export function notSaved(status: 'skipped' | 'nothing-new', reason: string): Sav
 export type GitHubCacheSaver = { ready: true; save(plan: readonly PathInfo[], ctx: PushContext): Promise<SaveReport> } | { ready: false; reason: string };
 
 export function gitHubCacheSaver(
-  settings: { githubCache: boolean; signingKey: SecretKey | null; trustedPublicKeys: readonly PublicKey[]; githubCacheSize: number; jobs: number },
+  settings: { githubCache: boolean; signingKey: SecretKey | null; trustedPublicKeys: readonly PublicKey[]; githubCacheSize: number; jobs: number | null },
   state: GitHubCacheState | null | undefined,
   freshDir: () => string,
 ): GitHubCacheSaver | null {
@@ -57,7 +57,7 @@ export interface SaveOptions {
   signingKey: SecretKey;
   trustedKeys: readonly PublicKey[];
   budget: number;
-  jobs: number;
+  jobs: number | null;
   ctx: PushContext;
 }
 

@@ -1,8 +1,10 @@
 // A native writer for HTTP(S) and file:// binary caches: streams each NAR (never whole in memory),
 // names it by its NAR hash so it can be uploaded before its file hash is known, then writes the
 // signed narinfo — NAR first, so a narinfo is never visible before its NAR.
-import { createWriteStream } from 'node:fs';
-import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { access, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { toNix32 } from '../nix/base32.ts';
@@ -10,7 +12,7 @@ import type { SecretKey } from '../nix/keys.ts';
 import { renderNarInfo } from '../nix/narinfo.ts';
 import { fingerprint, hashPart, type PathInfo } from '../nix/path-info.ts';
 import { storeDir } from '../nix/store-dir.ts';
-import { http, HttpError, redactUrl, request, withRetry } from '../http.ts';
+import { http, HttpError, rawHttpError, redactUrl, request, withRetry, type RetryTiming } from '../http.ts';
 import { narExtension, narFor, type Compression } from './nar-stream.ts';
 import type { PushContext, PushTarget, UploadResult } from './target.ts';
 
@@ -18,13 +20,16 @@ const cacheInfo = (dir: string): string => `StoreDir: ${dir}\nWantMassQuery: 1\n
 
 interface Sink {
   exists(name: string, ctx: PushContext): Promise<boolean>;
-  put(name: string, body: Readable | Buffer | string, contentType: string, ctx: PushContext): Promise<void>;
+  /** `length`: the bytes a stream will give, when known beforehand. */
+  put(name: string, body: Readable | Buffer | string, contentType: string, ctx: PushContext, length?: number): Promise<void>;
 }
 
 class HttpSink implements Sink {
   private readonly base: string;
   private readonly headers: Record<string, string>;
-  constructor(url: URL) {
+  private readonly tempRoot: string;
+  constructor(url: URL, tempRoot: string) {
+    this.tempRoot = tempRoot;
     const auth = url.username || url.password ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}` : null;
     const clean = new URL(url.href);
     clean.username = '';
@@ -37,12 +42,13 @@ class HttpSink implements Sink {
   // of fetch's time, and an absent narinfo is a status to read, not an exception to build (bench/).
   async exists(name: string, ctx: PushContext): Promise<boolean> {
     const url = `${this.base}/${name}`;
-    const { status, text } = await request(url, { method: 'HEAD', headers: this.headers, signal: ctx.signal, timeoutMs: 20_000 });
+    const answer = await request(url, { method: 'HEAD', headers: this.headers, signal: ctx.signal, timeoutMs: 20_000 });
+    const { status } = answer;
     if (status >= 200 && status < 300) return true;
     if (status === 404 || status === 403) return false;
     // A cache that redirects reads (e.g. to object storage): fetch follows redirects, node:http not.
     if (status >= 300 && status < 400) return this.existsFollowing(url, ctx);
-    throw new HttpError(status, url, text);
+    throw rawHttpError(url, answer);
   }
   private async existsFollowing(url: string, ctx: PushContext): Promise<boolean> {
     try {
@@ -53,13 +59,30 @@ class HttpSink implements Sink {
       throw error;
     }
   }
-  async put(name: string, body: Readable | Buffer | string, contentType: string, ctx: PushContext): Promise<void> {
+  async put(name: string, body: Readable | Buffer | string, contentType: string, ctx: PushContext, length?: number): Promise<void> {
+    if (typeof body !== 'string' && !Buffer.isBuffer(body) && length === undefined) return this.putSpooled(name, body, contentType, ctx);
     const url = `${this.base}/${name}`;
     const headers = { ...this.headers, 'content-type': contentType };
     // Large NARs stream for as long as they need; the step's budget (ctx.signal) bounds them.
     const timeoutMs = typeof body === 'string' || Buffer.isBuffer(body) ? 60_000 : 6 * 3600_000;
-    const { status, text } = await request(url, { method: 'PUT', headers, body, signal: ctx.signal, timeoutMs });
-    if (status < 200 || status >= 300) throw new HttpError(status, url, text);
+    const answer = await request(url, { method: 'PUT', headers, body, ...(length === undefined ? {} : { contentLength: length }), signal: ctx.signal, timeoutMs });
+    if (answer.status < 200 || answer.status >= 300) throw rawHttpError(url, answer);
+  }
+  /**
+   * A compressed NAR's size is known only once it is compressed, and proxies refuse bodies without
+   * a Content-Length (411): compress it to a temporary file first, then send that with its size.
+   */
+  private async putSpooled(name: string, body: Readable, contentType: string, ctx: PushContext): Promise<void> {
+    await mkdir(this.tempRoot, { recursive: true });
+    const dir = await mkdtemp(join(this.tempRoot, 'nar-'));
+    try {
+      const file = join(dir, 'body');
+      await pipeline(body, createWriteStream(file), { signal: ctx.signal });
+      const { size } = await stat(file);
+      await this.put(name, createReadStream(file), contentType, ctx, size);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 }
 
@@ -95,6 +118,10 @@ export interface BinaryCacheOptions {
   compression: Compression;
   /** Parallel narinfo existence checks. */
   queryJobs?: number;
+  /** Where compressed NARs wait for their upload (they need a Content-Length); default the OS temp dir. */
+  tempRoot?: string;
+  /** Tests: retry timing (waits recorded instead of slept). */
+  timing?: RetryTiming;
 }
 
 /** True when the native writer can serve this store URL (else `nix copy` does). */
@@ -114,12 +141,12 @@ export class BinaryCacheTarget implements PushTarget {
   constructor(url: string, options: BinaryCacheOptions) {
     const u = new URL(url);
     this.label = redactUrl(url);
-    this.sink = u.protocol === 'file:' ? new FileSink(u) : new HttpSink(u);
+    this.sink = u.protocol === 'file:' ? new FileSink(u) : new HttpSink(u, options.tempRoot ?? tmpdir());
     this.options = options;
   }
 
   private retry<T>(fn: () => Promise<T>, ctx: PushContext, what: string): Promise<T> {
-    return withRetry(fn, { signal: ctx.signal, onRetry: (e, n, ms) => ctx.log.debug(`${this.label}: ${what} failed (${String(e)}), retry ${n} in ${ms} ms`) });
+    return withRetry(fn, { signal: ctx.signal, ...this.options.timing, onRetry: (e, n, ms) => ctx.log.debug(`${this.label}: ${what} failed (${String(e)}), retry ${n} in ${ms} ms`) });
   }
 
   async missing(paths: readonly PathInfo[], ctx: PushContext): Promise<ReadonlySet<string>> {
@@ -149,7 +176,8 @@ export class BinaryCacheTarget implements PushTarget {
     const url = `nar/${toNix32(info.narHash.bytes)}${narExtension(compression)}`;
     const file = await this.retry(async () => {
       const nar = await narFor(info, compression, ctx.signal);
-      await this.sink.put(url, nar.body, 'application/x-nix-nar', ctx);
+      // Uncompressed, a streamed NAR's size is the NAR size (checked while it streams).
+      await this.sink.put(url, nar.body, 'application/x-nix-nar', ctx, compression === 'none' && !Buffer.isBuffer(nar.body) ? info.narSize : undefined);
       return nar.file();
     }, ctx, `upload of ${info.path}`);
     const sigs = [...info.sigs];

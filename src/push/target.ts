@@ -17,6 +17,8 @@ export interface PushContext {
 export interface PushTarget {
   /** Shown in logs and the job summary, e.g. `attic:ci`, `cachix:rainix`, `file:///tmp/c`. */
   readonly label: string;
+  /** Uploads at once when the `jobs` input is not set (attic's client uses 5). */
+  readonly defaultJobs?: number;
   /** Extra key names whose signatures mean "already upstream" for this target (attic's cache config). */
   upstreamKeyNames?(ctx: PushContext): Promise<readonly string[]>;
   /** Asks the target once, in batches, which of these paths it lacks; returns their full store paths. */

@@ -1,6 +1,7 @@
 // Pushes a plan to one target: asks once which paths it lacks, then uploads those `jobs` at a time,
 // each only after the paths it refers to have landed, so a consumer never sees a path whose
 // references are missing. A failed path takes its dependents with it; everything else goes on.
+import { DEFAULT_JOBS } from '../config.ts';
 import type { PathInfo } from '../nix/path-info.ts';
 import { isUpstream } from './plan.ts';
 import type { PushContext, PushTarget } from './target.ts';
@@ -48,7 +49,7 @@ class Slots {
 export async function pushToTarget(
   target: PushTarget,
   plan: readonly PathInfo[],
-  options: { jobs: number; ctx: PushContext },
+  options: { jobs: number | null; ctx: PushContext },
 ): Promise<TargetReport> {
   const started = Date.now();
   const report: TargetReport = {
@@ -75,9 +76,10 @@ export async function pushToTarget(
     const todo = paths.filter((i) => missing.has(i.path));
     report.alreadyPresent = paths.length - todo.length;
     const uploading = Date.now();
+    const jobs = options.jobs ?? target.defaultJobs ?? DEFAULT_JOBS;
     options.ctx.log.debug(`timing: ${target.label}: missing query: ${uploading - asked} ms`);
-    await uploadInOrder(target, todo, options.jobs, options.ctx, report);
-    options.ctx.log.debug(`timing: ${target.label}: ${todo.length} upload(s), ${options.jobs} at a time: ${Date.now() - uploading} ms`);
+    await uploadInOrder(target, todo, jobs, options.ctx, report);
+    options.ctx.log.debug(`timing: ${target.label}: ${todo.length} upload(s), ${jobs} at a time: ${Date.now() - uploading} ms`);
     if (target.finish && report.failed.length === 0 && report.blocked === 0) await target.finish(report.pushed, options.ctx);
   } catch (error) {
     report.error = message(error);

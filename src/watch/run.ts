@@ -51,6 +51,7 @@ export function alive(pid: number, dir: string): boolean {
 function uploadOnly(target: PushTarget): PushTarget {
   return {
     label: target.label,
+    ...(target.defaultJobs ? { defaultJobs: target.defaultJobs } : {}),
     ...(target.upstreamKeyNames ? { upstreamKeyNames: target.upstreamKeyNames.bind(target) } : {}),
     missing: target.missing.bind(target),
     upload: target.upload.bind(target),

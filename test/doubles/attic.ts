@@ -1,7 +1,10 @@
 // An attic server stand-in (zhaofengli/attic server/src/api) for everything the action uses:
 // cache-config, get-missing-paths, upload-path (header and preamble forms), attic's error shape and
 // permission semantics, and the Nix-facing binary cache (nix-cache-info, narinfo signed on the fly
-// with the cache's own key, zstd NARs) so a real Nix substitutes from it.
+// with the cache's own key, zstd NARs) so a real Nix substitutes from it. As strict as a real
+// server behind cloudflared: bodies need a Content-Length (411 otherwise), references must be the
+// sorted base names attic's client sends, `nar_hash` is `sha256:` hex or nix32 (no SRI), and a
+// token's permission on a cache comes from one pattern (exact name first), never merged.
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,8 +26,14 @@ export interface AtticDoubleCache {
 
 export interface AtticDoubleOptions {
   caches: Record<string, AtticDoubleCache>;
-  /** Token → cache names (or "*" / "prefix-*" patterns) it may pull from and push to. */
+  /**
+   * Token → cache names (or "*" / "prefix-*" patterns) it may pull from and push to. Like attic's
+   * JWT claims, the permission on a cache is that of ONE pattern: its exact name if listed, else the
+   * first pattern (pull list first, then push) that matches, with the rights that pattern has.
+   */
   tokens?: Record<string, { pull: string[]; push: string[] }>;
+  /** Refuse request bodies without Content-Length with 411, as cloudflared does (default true). */
+  requireContentLength?: boolean;
   /** Answer 413 like a proxy (nginx client_max_body_size) once a request body exceeds this. */
   maxBodyBytes?: number;
   /** What cache-config advertises as `api_endpoint` (default: the double's own URL + "/"). */
@@ -64,11 +73,16 @@ export interface AtticDouble {
   uploads: UploadRecord[];
   /** Every request: method, path, status. */
   requests: Array<{ method: string; path: string; status: number }>;
+  /** The most upload-path requests in progress at once. */
+  maxConcurrentUploads(): number;
   /** The objects a cache holds, by store path hash. */
   stored(cache: string): ReadonlyMap<string, StoredObject>;
   faults: {
-    /** The next `count` API requests answer `status` (default 503) without doing anything. */
-    failNext(count: number, status?: number): void;
+    /**
+     * The next `count` API requests answer `status` (default 503) without doing anything; with
+     * `retryAfter` they carry that Retry-After header, with `kind` attic's JSON error of that kind.
+     */
+    failNext(count: number, status?: number, options?: { retryAfter?: string; kind?: string; message?: string }): void;
     /** Flips one byte in the NAR of the next `count` uploads, as if corrupted in flight. */
     corruptNext(count: number): void;
   };
@@ -127,8 +141,16 @@ function generateKey(name: string): SecretKey {
   return secretKeyFromBytes(name, Buffer.concat([d, x]));
 }
 
-function matches(patterns: readonly string[], cache: string): boolean {
-  return patterns.some((p) => p === cache || (p.endsWith('*') && cache.startsWith(p.slice(0, -1))));
+function matches(pattern: string, cache: string): boolean {
+  return pattern === cache || (pattern.endsWith('*') && cache.startsWith(pattern.slice(0, -1)));
+}
+
+/** attic's `get_permission_for_cache`: the exact name's grant, else the first matching pattern's. */
+function grantFor(grant: { pull: string[]; push: string[] }, cache: string): Permission {
+  const patterns = [...grant.pull, ...grant.push];
+  const chosen = patterns.includes(cache) ? cache : patterns.find((p) => matches(p, cache));
+  if (chosen === undefined) return { pull: false, push: false };
+  return { pull: grant.pull.includes(chosen), push: grant.push.includes(chosen) };
 }
 
 /** attic accepts `bearer <jwt>` and Basic auth whose password is the JWT (netrc for Nix). */
@@ -156,14 +178,17 @@ export async function startAtticDouble(options: AtticDoubleOptions): Promise<Att
   const requests: AtticDouble['requests'] = [];
   let failCount = 0;
   let failStatus = 503;
+  let failOptions: { retryAfter?: string; kind?: string; message?: string } = {};
   let corruptCount = 0;
+  let uploadsNow = 0;
+  let uploadsMax = 0;
   let url = '';
 
   // An invalid token is ignored: the request goes on anonymously (attic's apply_auth).
   function permissionFor(req: IncomingMessage, cache: string): Permission {
     const token = tokenOf(req);
     const grant = token !== null ? tokens[token] : undefined;
-    return { pull: grant ? matches(grant.pull, cache) : false, push: grant ? matches(grant.push, cache) : false };
+    return grant ? grantFor(grant, cache) : { pull: false, push: false };
   }
 
   /** attic's auth_cache: without any permission on the cache, "no such cache" and "denied" both read 401. */
@@ -272,17 +297,16 @@ export async function startAtticDouble(options: AtticDoubleOptions): Promise<Att
     }
     const info = parse(UploadInfo, json);
     const state = authCache(req, info.cache, 'push');
-    const claimed = (() => {
-      try {
-        return Sha256.parse(info.nar_hash);
-      } catch (error) {
-        throw new ApiFailure('RequestError', (error as Error).message);
-      }
-    })();
+    // attic's Hash::from_typed: "sha256:" then 64 hex digits or 52 nix32 ones, nothing else.
+    if (!/^sha256:([0-9a-f]{64}|[0-9a-df-np-sv-z]{52})$/.test(info.nar_hash)) throw new ApiFailure('RequestError', `invalid nar_hash "${info.nar_hash}"`);
+    const claimed = Sha256.parse(info.nar_hash);
     // The real server stores these verbatim and would then serve a narinfo Nix cannot parse; the
     // double refuses them so a client bug shows at its source.
     if (!info.store_path.startsWith(`${STORE_DIR}/${info.store_path_hash}-`)) throw new ApiFailure('RequestError', `store_path ${info.store_path} does not match store_path_hash`);
     for (const r of info.references) if (r.includes('/')) throw new ApiFailure('RequestError', `reference "${r}" must be a base name (attic's client sends base names)`);
+    // The server keeps them as given and signs them in this order; Nix sorts them to check the
+    // signature, so another order is a narinfo no consumer accepts.
+    if (info.references.some((r, i) => i > 0 && (info.references[i - 1] as string) >= r)) throw new ApiFailure('RequestError', 'references must be sorted and unique, as Nix lists them');
 
     const record: UploadRecord = { cache: info.cache, storePath: info.store_path, form, received: 0, status: 0 };
     uploads.push(record);
@@ -302,6 +326,8 @@ export async function startAtticDouble(options: AtticDoubleOptions): Promise<Att
     };
     if (first.length > 0) take(first);
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) take(next.value);
+    // Hold a received upload a moment so concurrent ones overlap and the bound is observable.
+    await new Promise((r) => setTimeout(r, 20));
     const actual = Sha256.fromBytes(hash.digest());
     if (!actual.equals(claimed) || record.received !== info.nar_size) {
       record.error = 'Bad NAR Hash or Size';
@@ -378,13 +404,26 @@ export async function startAtticDouble(options: AtticDoubleOptions): Promise<Att
       if (failCount > 0) {
         failCount--;
         req.resume();
-        res.writeHead(failStatus, { 'content-type': 'text/plain', connection: 'close' }).end('injected failure');
+        const headers: Record<string, string> = { connection: 'close', ...(failOptions.retryAfter ? { 'retry-after': failOptions.retryAfter } : {}) };
+        if (failOptions.kind) {
+          const body = JSON.stringify({ code: failStatus, error: failOptions.kind, message: failOptions.message ?? failOptions.kind });
+          res.writeHead(failStatus, { 'content-type': 'application/json', ...headers }).end(body);
+        } else {
+          res.writeHead(failStatus, { 'content-type': 'text/plain', ...headers }).end('injected failure');
+        }
         return failStatus;
       }
       const config = /^\/_api\/v1\/cache-config\/([^/]+)$/.exec(path);
       if (config?.[1] && method === 'GET') return cacheConfig(req, res, decodeURIComponent(config[1]));
       if (path === '/_api/v1/get-missing-paths' && method === 'POST') return missingPaths(req, res);
-      if (path === '/_api/v1/upload-path' && method === 'PUT') return uploadPath(req, res);
+      if (path === '/_api/v1/upload-path' && method === 'PUT') {
+        uploadsMax = Math.max(uploadsMax, ++uploadsNow);
+        try {
+          return await uploadPath(req, res);
+        } finally {
+          uploadsNow--;
+        }
+      }
       throw new ApiFailure('NotFound');
     }
     const info = /^\/([^/]+)\/nix-cache-info$/.exec(path);
@@ -424,6 +463,13 @@ export async function startAtticDouble(options: AtticDoubleOptions): Promise<Att
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const log = { method: req.method ?? 'GET', path, status: 0 };
     requests.push(log);
+    // cloudflared (and other proxies) refuse a request body sent without a Content-Length.
+    if ((options.requireContentLength ?? true) && req.headers['transfer-encoding'] !== undefined && req.headers['content-length'] === undefined) {
+      req.resume();
+      res.writeHead(411, { 'content-type': 'text/plain', connection: 'close' }).end('411 Length Required');
+      log.status = 411;
+      return;
+    }
     if (options.maxBodyBytes !== undefined && limitBody(req, res, options.maxBodyBytes)) {
       log.status = 413;
       return;
@@ -450,6 +496,7 @@ export async function startAtticDouble(options: AtticDoubleOptions): Promise<Att
     url,
     uploads,
     requests,
+    maxConcurrentUploads: () => uploadsMax,
     publicKey(cache) {
       const state = caches.get(cache);
       if (!state) throw new Error(`the double has no cache "${cache}"`);
@@ -459,9 +506,10 @@ export async function startAtticDouble(options: AtticDoubleOptions): Promise<Att
       return caches.get(cache)?.objects ?? new Map();
     },
     faults: {
-      failNext(count, status = 503) {
+      failNext(count, status = 503, options = {}) {
         failCount = count;
         failStatus = status;
+        failOptions = options;
       },
       corruptNext(count) {
         corruptCount = count;

@@ -1,10 +1,14 @@
 // A Cachix stand-in on 127.0.0.1: the `/api/v1` endpoints the push client uses (cache info, bulk
 // narinfo query, multipart NAR upload, pins), an S3-like object store for presigned part PUTs, and
 // the binary cache Nix substitutes from. It checks what the real service checks (tokens, Content-MD5,
-// ETags, file and NAR hashes, client signatures on self-signed caches) so client bugs fail tests.
+// ETags, file and NAR hashes, client signatures on self-signed caches) so client bugs fail tests,
+// and what S3 behind it checks: parts of at least 5 MiB but the last (EntityTooSmall), a
+// Content-Length on every part PUT (411 MissingContentLength). Each cache has a preferred
+// compression (xz or zstd) that its info reports; uploads say theirs and must be in it.
 import { createHash, createHmac, generateKeyPairSync, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { execFileSync } from 'node:child_process';
 import { zstdDecompressSync } from 'node:zlib';
 import { z } from 'zod';
 import { Sha256 } from '../../src/nix/hash.ts';
@@ -13,7 +17,7 @@ import { renderNarInfo } from '../../src/nix/narinfo.ts';
 import { fingerprint } from '../../src/nix/path-info.ts';
 
 export interface CachixDoubleOptions {
-  caches: Record<string, { public: boolean; selfSigned?: boolean; quotaBytes?: number }>;
+  caches: Record<string, { public: boolean; selfSigned?: boolean; quotaBytes?: number; compression?: 'XZ' | 'ZSTD' }>;
   tokens: Record<string, { read: string[]; write: string[] }>;
   /** Default per-cache limit on stored (compressed) bytes; completing past it answers 402. */
   quotaBytes?: number;
@@ -21,13 +25,19 @@ export interface CachixDoubleOptions {
   upstream?: string[];
   /** A hostile server: the cache info's `uri`, verbatim. */
   uri?: string;
+  /** S3's smallest part but the last (default 5 MiB). */
+  minPartBytes?: number;
 }
+
+/** S3's minimum size of every multipart part but the last. */
+export const S3_MIN_PART_BYTES = 5 * 1024 * 1024;
 
 export interface StoredPath {
   storePath: string;
   narInfo: z.infer<typeof NarInfoCreate>;
   file: Buffer;
   sig: string;
+  compression: 'xz' | 'zst';
 }
 
 export interface RecordedRequest {
@@ -37,7 +47,7 @@ export interface RecordedRequest {
 }
 
 /** Which request kind an injected failure hits. */
-export type FailureTarget = 'part-url' | 'part-put' | 'complete' | 'narinfo';
+export type FailureTarget = 'cache-info' | 'part-url' | 'part-put' | 'complete' | 'narinfo';
 
 export interface CachixDouble {
   apiUrl: string;
@@ -55,8 +65,8 @@ export interface CachixDouble {
   /** Uploads begun and neither completed nor aborted. */
   openUploads(): number;
   requests: RecordedRequest[];
-  /** The next `count` requests of this kind answer `status`. */
-  failNext(target: FailureTarget, status: number, count?: number): void;
+  /** The next `count` requests of this kind answer `status`, with a Retry-After when given. */
+  failNext(target: FailureTarget, status: number, count?: number, retryAfter?: string): void;
   stop(): Promise<void>;
 }
 
@@ -67,7 +77,10 @@ const NarInfoCreate = z.object({
   cNarSize: z.number().int().positive(),
   cFileHash: z.string().regex(/^[0-9a-f]{64}$/),
   cFileSize: z.number().int().positive(),
-  cReferences: z.array(z.string()),
+  // Base names, sorted and unique (the client's Set.toList); the server signs them as given.
+  cReferences: z
+    .array(z.string().regex(/^[0-9a-df-np-sv-z]{32}-[^/]+$/, 'a reference is a store path base name'))
+    .refine((refs) => refs.every((r, i) => i === 0 || (refs[i - 1] as string) < r), 'cReferences must be sorted and unique'),
   cDeriver: z.string(),
   cSig: z.string().nullable(),
 });
@@ -86,6 +99,7 @@ interface Cache {
   public: boolean;
   selfSigned: boolean;
   quotaBytes: number | undefined;
+  compression: 'XZ' | 'ZSTD';
   key: SecretKey;
   secretBytes: Buffer;
   stored: Map<string, StoredPath>;
@@ -96,6 +110,7 @@ interface Cache {
 interface Upload {
   cache: string;
   uploadId: string;
+  compression: 'xz' | 'zst';
   parts: Map<number, { body: Buffer; eTag: string }>;
 }
 
@@ -145,13 +160,14 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 export async function startCachixDouble(options: CachixDoubleOptions): Promise<CachixDouble> {
   const caches = new Map<string, Cache>();
   for (const [name, c] of Object.entries(options.caches)) {
-    caches.set(name, { name, public: c.public, selfSigned: c.selfSigned ?? false, quotaBytes: c.quotaBytes ?? options.quotaBytes, ...newKey(`${name}.cachix.org-1`), stored: new Map(), pins: [], aborted: 0 });
+    caches.set(name, { name, public: c.public, selfSigned: c.selfSigned ?? false, quotaBytes: c.quotaBytes ?? options.quotaBytes, compression: c.compression ?? 'ZSTD', ...newKey(`${name}.cachix.org-1`), stored: new Map(), pins: [], aborted: 0 });
   }
   const uploads = new Map<string, Upload>();
   const presignSecret = randomBytes(32);
   const upstream = new Set(options.upstream ?? []);
   const requests: RecordedRequest[] = [];
-  const failures = new Map<FailureTarget, { status: number; count: number }>();
+  const failures = new Map<FailureTarget, { status: number; count: number; retryAfter: string | undefined }>();
+  const minPart = options.minPartBytes ?? S3_MIN_PART_BYTES;
   let origin = '';
   let putsNow = 0;
   let putsMax = 0;
@@ -160,7 +176,7 @@ export async function startCachixDouble(options: CachixDoubleOptions): Promise<C
     const f = failures.get(target);
     if (!f || f.count <= 0) return;
     f.count--;
-    throw new Reply(f.status, `injected failure (${target})`);
+    throw new Reply(f.status, `injected failure (${target})`, f.retryAfter ? { 'retry-after': f.retryAfter } : {});
   };
 
   const cacheOf = (name: string): Cache => {
@@ -196,6 +212,7 @@ export async function startCachixDouble(options: CachixDoubleOptions): Promise<C
     const route = `${method} ${rest.map((s, i) => (i === 1 && rest[0] === 'multipart-nar' ? ':id' : s)).join('/')}`;
     switch (route) {
       case 'GET ': {
+        maybeFail('cache-info');
         const permission = authorize(req, cache, 'read');
         return {
           status: 200,
@@ -206,7 +223,7 @@ export async function startCachixDouble(options: CachixDoubleOptions): Promise<C
             publicSigningKeys: [cache.key.publicKey.text],
             githubUsername: 'double',
             permission,
-            preferredCompressionMethod: 'ZSTD',
+            preferredCompressionMethod: cache.compression,
           },
         };
       }
@@ -218,11 +235,12 @@ export async function startCachixDouble(options: CachixDoubleOptions): Promise<C
       }
       case 'POST multipart-nar': {
         authorize(req, cache, 'write');
+        // `FromHttpApiData CompressionMethod`: xz or zst, whatever the cache prefers.
         const compression = url.searchParams.get('compression');
-        if (compression !== 'zst') throw new Reply(400, `this double stores zst only, not ${compression}`);
+        if (compression !== 'zst' && compression !== 'xz') throw new Reply(400, `Wrong compression method: ${compression}`);
         const narId = randomUUID();
         const uploadId = randomBytes(12).toString('hex');
-        uploads.set(narId, { cache: cache.name, uploadId, parts: new Map() });
+        uploads.set(narId, { cache: cache.name, uploadId, compression, parts: new Map() });
         return { status: 200, json: { narId, uploadId } };
       }
       case 'POST multipart-nar/:id': {
@@ -285,6 +303,10 @@ export async function startCachixDouble(options: CachixDoubleOptions): Promise<C
       const stored = upload.parts.get(p.partNumber);
       if (!stored) throw new Reply(400, `part ${p.partNumber} was never uploaded`);
       if (stored.eTag !== p.eTag) throw new Reply(400, `part ${p.partNumber}: ETag ${p.eTag} does not match ${stored.eTag}`);
+      // S3's CompleteMultipartUpload: every part but the last must be at least 5 MiB.
+      if (i < parts.length - 1 && stored.body.length < minPart) {
+        throw new Reply(400, `EntityTooSmall: Your proposed upload is smaller than the minimum allowed size (part ${p.partNumber}: ${stored.body.length} bytes)`);
+      }
       pieces.push(stored.body);
     });
     if (upload.parts.size !== parts.length) throw new Reply(400, `${upload.parts.size} parts uploaded but ${parts.length} listed`);
@@ -295,9 +317,9 @@ export async function startCachixDouble(options: CachixDoubleOptions): Promise<C
     if (fileHash !== n.cFileHash) throw new Reply(400, `file hash mismatch: got ${fileHash}, narinfo says ${n.cFileHash}`);
     let nar: Buffer;
     try {
-      nar = zstdDecompressSync(file);
+      nar = upload.compression === 'zst' ? zstdDecompressSync(file) : execFileSync('xz', ['--decompress', '--stdout', '--format=xz'], { input: file, maxBuffer: 1024 ** 3 });
     } catch {
-      throw new Reply(400, 'the uploaded file is not valid zstd');
+      throw new Reply(400, `the uploaded file is not valid ${upload.compression}`);
     }
     let claimed: Sha256;
     try {
@@ -324,7 +346,7 @@ export async function startCachixDouble(options: CachixDoubleOptions): Promise<C
     if (cache.quotaBytes !== undefined && used + file.length > cache.quotaBytes) {
       throw new Reply(402, `storage quota exceeded for ${cache.name}: ${used + file.length} of ${cache.quotaBytes} bytes`);
     }
-    cache.stored.set(n.cStoreHash, { storePath, narInfo: n, file, sig });
+    cache.stored.set(n.cStoreHash, { storePath, narInfo: n, file, sig, compression: upload.compression });
   };
 
   const objectStore = async (req: IncomingMessage, url: URL, segments: string[]): Promise<{ status: number; headers?: Record<string, string> }> => {
@@ -337,6 +359,7 @@ export async function startCachixDouble(options: CachixDoubleOptions): Promise<C
     const expected = Buffer.from(presign(narId, partNumber, uploadId, md5), 'hex');
     if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) throw new Reply(403, 'SignatureDoesNotMatch');
     if (req.headers['content-md5'] !== md5) throw new Reply(403, 'SignatureDoesNotMatch: Content-MD5 header differs from the presigned one');
+    if (req.headers['content-length'] === undefined) throw new Reply(411, 'MissingContentLength: You must provide the Content-Length HTTP header.');
     maybeFail('part-put');
     putsMax = Math.max(putsMax, ++putsNow);
     let body: Buffer;
@@ -375,8 +398,8 @@ export async function startCachixDouble(options: CachixDoubleOptions): Promise<C
       const n = s.narInfo;
       const text = renderNarInfo({
         storePath: s.storePath,
-        url: `nar/${n.cFileHash}.nar.zst`,
-        compression: 'zstd',
+        url: `nar/${n.cFileHash}.nar.${s.compression}`,
+        compression: s.compression === 'zst' ? 'zstd' : 'xz',
         fileHash: Sha256.parse(`sha256:${n.cFileHash}`),
         fileSize: n.cFileSize,
         narHash: Sha256.parse(n.cNarHash),
@@ -388,7 +411,7 @@ export async function startCachixDouble(options: CachixDoubleOptions): Promise<C
       });
       return { status: 200, body: text, type: 'text/x-nix-narinfo' };
     }
-    const nar = /^nar\/([0-9a-f]{64})\.nar\.zst$/.exec(file);
+    const nar = /^nar\/([0-9a-f]{64})\.nar\.(?:zst|xz)$/.exec(file);
     const hit = nar?.[1] ? [...cache.stored.values()].find((s) => s.narInfo.cFileHash === nar[1]) : undefined;
     if (hit) return { status: 200, body: hit.file, type: 'application/x-nix-nar' };
     throw new Reply(404, 'not found');
@@ -439,7 +462,7 @@ export async function startCachixDouble(options: CachixDoubleOptions): Promise<C
     openUploads: () => uploads.size,
     maxConcurrentPuts: () => putsMax,
     requests,
-    failNext: (target, status, count = 1) => void failures.set(target, { status, count }),
+    failNext: (target, status, count = 1, retryAfter) => void failures.set(target, { status, count, retryAfter }),
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

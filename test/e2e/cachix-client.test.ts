@@ -20,7 +20,7 @@ const stores: string[] = [];
 const ctx = (): PushContext => ({ signal: AbortSignal.timeout(60_000), log: { info: () => undefined, warning: () => undefined, debug: () => undefined } });
 
 async function push(name: string, over: Partial<CachixSettings> = {}): Promise<void> {
-  const settings: CachixSettings = { name, authToken: 'w', signingKey: null, publicKey: null, apiUrl: double.apiUrl, pins: [], chunkSize: 64 * 1024, ...over };
+  const settings: CachixSettings = { name, authToken: 'w', signingKey: null, publicKey: null, apiUrl: double.apiUrl, pins: [], chunkSize: 5 * 1024 * 1024, ...over };
   const target = await CachixTarget.create(settings, ctx().signal);
   const missing = await target.missing(fx.closure, ctx());
   for (const p of fx.closure) if (missing.has(p.path)) await target.upload(p, ctx());
@@ -42,8 +42,8 @@ function assertComplete(store: string): void {
 before(async () => {
   fx = await buildFixture();
   double = await startCachixDouble({
-    caches: { pub: { public: true }, self: { public: true, selfSigned: true }, priv: { public: false } },
-    tokens: { w: { read: [], write: ['pub', 'self', 'priv'] }, r: { read: ['priv'], write: [] } },
+    caches: { pub: { public: true }, self: { public: true, selfSigned: true }, priv: { public: false }, xz: { public: true, compression: 'XZ' } },
+    tokens: { w: { read: [], write: ['pub', 'self', 'priv', 'xz'] }, r: { read: ['priv'], write: [] } },
   });
 });
 after(async () => {
@@ -52,6 +52,14 @@ after(async () => {
 });
 
 describe('a cold Nix consumer substitutes what the client pushed', () => {
+  test('a cache that prefers xz: NARs go up as xz and Nix substitutes them', async () => {
+    await push('xz');
+    assert.ok(double.stored('xz').every((s) => s.compression === 'xz'));
+    const ok = await substitute('xz', double.publicKey('xz'));
+    assert.equal(ok.code, 0, ok.stderr);
+    assertComplete(ok.store);
+  });
+
   test('token mode: server-signed narinfos', async () => {
     await push('pub');
     const ok = await substitute('pub', double.publicKey('pub'));

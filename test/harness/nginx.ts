@@ -1,6 +1,7 @@
 // A real nginx (Debian nginx-light) on 127.0.0.1 serving a directory over HTTP: GET serves files,
 // PUT (WebDAV module) writes them, creating parent dirs. That is exactly what `nix copy --to
-// http://…` needs to upload a binary cache and what a Nix substituter needs to read one.
+// http://…` needs to upload a binary cache and what a Nix substituter needs to read one. A
+// chunked body (no Content-Length) gets 411, as behind cloudflared.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -82,6 +83,8 @@ http {
     root ${root};
     client_max_body_size 0;
     location / {
+      # As cloudflared and other proxies in front of caches do: a body must come with its length.
+      if ($http_transfer_encoding ~* chunked) { return 411; }
       dav_methods PUT DELETE;
       create_full_put_path on;
       dav_access user:rw group:r all:r;

@@ -70,20 +70,19 @@ test('transient failures are retried; permission errors are not', async () => {
   const before = attic.requests.length;
   const deniedCtx = context();
   await assert.rejects(denied.missing([fx.dep], deniedCtx), (e: unknown) => e instanceof AtticApiError && e.status === 401 && !e.transient);
-  // One cache-config attempt (refused) and one get-missing-paths attempt; the push error says why,
-  // so the config lookup's failure is not reported a second time.
-  assert.equal(attic.requests.length - before, 2);
-  assert.ok(!deniedCtx.lines.some((l) => l.startsWith('warning: attic:ci: could not read the cache configuration')));
+  // One cache-config attempt, refused and not retried; nothing is pushed blind after it.
+  assert.equal(attic.requests.length - before, 1);
 });
 
-test('a push-only token cannot read the config but still pushes', async () => {
+test('a config that cannot be read stops the push (no pushing blind), saying a push token needs pull too', async () => {
   const ctx = context();
   const target = new AtticTarget({ endpoint: attic.url, cache: 'ci', token: 'pushonly' });
-  assert.deepEqual(await target.upstreamKeyNames(ctx), []);
-  const fresh = (await buildFixture('attic-pushonly')).dep;
-  assert.deepEqual(await target.missing([fresh], ctx), new Set([fresh.path]));
-  await target.upload(fresh, ctx);
-  assert.ok(attic.stored('ci').has(hashPart(fresh.path)));
+  const before = attic.requests.length;
+  await assert.rejects(target.upstreamKeyNames(ctx), (e: unknown) => e instanceof AtticApiError && /nothing is pushed.*needs pull as well as push/.test(e.message) && !e.transient);
+  await assert.rejects(target.missing([fx.dep], ctx), /nothing is pushed/);
+  await assert.rejects(target.upload(fx.dep, ctx), /nothing is pushed/);
+  // One config lookup (refused, not transient); no get-missing-paths, no upload.
+  assert.deepEqual(attic.requests.slice(before).map((r) => r.path), ['/_api/v1/cache-config/ci']);
 });
 
 test('the step budget stops retries', async () => {

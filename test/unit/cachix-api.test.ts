@@ -16,6 +16,7 @@ import { startCachixDouble, type CachixDouble } from '../doubles/cachix.ts';
 import { buildFixture, type Fixture } from './cachix-fixtures.ts';
 
 const KiB = 1024;
+const MiB = 1024 * KiB;
 const logs: string[] = [];
 const ctx = (): PushContext => ({
   signal: AbortSignal.timeout(60_000),
@@ -26,7 +27,7 @@ let fx: Fixture;
 let double: CachixDouble;
 
 function settings(name: string, over: Partial<CachixSettings> = {}): CachixSettings {
-  return { name, authToken: 'w', signingKey: null, publicKey: null, apiUrl: double.apiUrl, pins: [], chunkSize: 64 * KiB, ...over };
+  return { name, authToken: 'w', signingKey: null, publicKey: null, apiUrl: double.apiUrl, pins: [], chunkSize: 5 * MiB, ...over };
 }
 
 async function expectPushError(promise: Promise<unknown>, pattern: RegExp, transient = false): Promise<void> {
@@ -41,7 +42,7 @@ async function expectPushError(promise: Promise<unknown>, pattern: RegExp, trans
 before(async () => {
   fx = await buildFixture();
   double = await startCachixDouble({
-    caches: { pub: { public: true }, priv: { public: false }, self: { public: true, selfSigned: true }, tiny: { public: true, quotaBytes: 200 * KiB } },
+    caches: { pub: { public: true }, priv: { public: false }, self: { public: true, selfSigned: true }, tiny: { public: true, quotaBytes: 5 * MiB } },
     tokens: { w: { read: [], write: ['pub', 'priv', 'self', 'tiny'] }, r: { read: ['priv', 'pub'], write: [] } },
   });
 });
@@ -80,7 +81,7 @@ describe('token mode (server signs)', () => {
     const stored = double.stored('pub');
     const big = stored.find((s) => s.storePath === fx.big.path);
     assert.ok(big, 'big path stored');
-    assert.ok(big.file.length > 4 * 64 * KiB, `compressed NAR spans more than 4 parts (${big.file.length} bytes)`);
+    assert.ok(big.file.length > 2 * 5 * MiB, `compressed NAR spans three parts (${big.file.length} bytes)`);
     assert.equal(big.narInfo.cNarHash, fx.big.narHash.nix32);
     assert.equal(big.narInfo.cSig, null);
     assert.deepEqual(big.narInfo.cReferences, [fx.small.path.slice('/nix/store/'.length)]);
@@ -90,10 +91,11 @@ describe('token mode (server signs)', () => {
     assert.ok(Sha256.fromBytes(createHash('sha256').update(nar).digest()).equals(fx.big.narHash));
     // The presigned part PUTs must not carry the Cachix token.
     const puts = double.requests.filter((r) => r.method === 'PUT');
-    assert.ok(puts.length >= 5);
+    assert.ok(puts.length >= 3);
     assert.ok(puts.every((r) => r.authorization === null));
     assert.equal(double.openUploads(), 0);
     assert.ok(double.maxConcurrentPuts() <= 4, `at most 4 parts in flight, saw ${double.maxConcurrentPuts()}`);
+    assert.equal(big.compression, 'zst');
   });
 
   test('missingHashes batches the bulk query', async () => {
@@ -108,8 +110,8 @@ describe('token mode (server signs)', () => {
     double.failNext('part-url', 503);
     double.failNext('part-put', 500);
     double.failNext('complete', 429);
-    const result = await uploadNar({ apiUrl: double.apiUrl, name: 'priv', token: 'w' }, fx.big, { signal: ctx().signal, chunkSize: 64 * KiB, signingKey: null });
-    assert.ok(result.parts >= 5);
+    const result = await uploadNar({ apiUrl: double.apiUrl, name: 'priv', token: 'w' }, fx.big, { signal: ctx().signal, chunkSize: 5 * MiB, signingKey: null });
+    assert.ok(result.parts >= 3);
     assert.ok(double.stored('priv').some((s) => s.storePath === fx.big.path));
   });
 });
@@ -128,7 +130,7 @@ describe('self-signed mode', () => {
   test('a signature by another key is refused by the double', async () => {
     const other = secretKeyFromBytes('cachix', Buffer.from(double.signingKeyBase64('pub'), 'base64'));
     await expectPushError(
-      uploadNar({ apiUrl: double.apiUrl, name: 'self', token: 'w' }, fx.small, { signal: ctx().signal, chunkSize: 64 * KiB, signingKey: other }),
+      uploadNar({ apiUrl: double.apiUrl, name: 'self', token: 'w' }, fx.small, { signal: ctx().signal, chunkSize: 5 * MiB, signingKey: other }),
       /cSig does not verify/,
     );
     assert.ok(double.aborted('self') >= 1, 'the failed upload was aborted');
@@ -151,10 +153,15 @@ describe('self-signed mode', () => {
 });
 
 describe('errors users can act on', () => {
-  test('read-only token: no write access', async () => {
-    await expectPushError(CachixTarget.create(settings('priv', { authToken: 'r' }), ctx().signal), /can only read this cache/);
+  test("read-only token: the server's 403 decides and is explained; later paths fail without asking again", async () => {
+    // No refusal on the cache info's `permission`: the server's answer decides.
+    const target = await CachixTarget.create(settings('priv', { authToken: 'r' }), ctx().signal);
+    await expectPushError(target.upload(fx.small, ctx()), /no write access .*\(403\)/);
+    const seen = double.requests.length;
+    await expectPushError(target.upload(fx.big, ctx()), /no write access .*\(403\)/);
+    assert.equal(double.requests.length, seen, 'the refusal is remembered');
     await expectPushError(
-      uploadNar({ apiUrl: double.apiUrl, name: 'pub', token: 'r' }, fx.small, { signal: ctx().signal, chunkSize: 64 * KiB, signingKey: null }),
+      uploadNar({ apiUrl: double.apiUrl, name: 'pub', token: 'r' }, fx.small, { signal: ctx().signal, chunkSize: 5 * MiB, signingKey: null }),
       /no write access .*\(403\)/,
     );
   });
@@ -175,7 +182,7 @@ describe('errors users can act on', () => {
     const wrong = { ...fx.small, narHash: Sha256.fromBytes(Buffer.alloc(32, 7)) };
     const aborted = double.aborted('priv');
     await expectPushError(
-      uploadNar({ apiUrl: double.apiUrl, name: 'priv', token: 'w' }, wrong, { signal: ctx().signal, chunkSize: 64 * KiB, signingKey: null }),
+      uploadNar({ apiUrl: double.apiUrl, name: 'priv', token: 'w' }, wrong, { signal: ctx().signal, chunkSize: 5 * MiB, signingKey: null }),
       /does not match its recorded hash.*--repair/,
     );
     assert.equal(double.aborted('priv'), aborted + 1);

@@ -1,5 +1,6 @@
-// Real store paths for the Cachix tests: a tiny one and a ~300 KB incompressible one that refers to
-// it (so its NAR spans several 64 KiB parts). Built with nix-build; builder /bin/sh, no network.
+// Real store paths for the Cachix tests: a tiny one and an 11 MB incompressible one that refers to
+// it, so its NAR spans three parts of S3's minimum 5 MiB (the double refuses smaller ones but the
+// last). Built with nix-build; builder /bin/sh, no network.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +27,7 @@ let
   big = mk "cachix-test-big" ''
     mkdir $out
     echo ${'$'}{small} > $out/ref
-    head -c 300000 /dev/urandom > $out/data
+    head -c 11000000 /dev/urandom > $out/data
   '';
 in { inherit small big; }
 `;

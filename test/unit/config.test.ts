@@ -23,7 +23,8 @@ test('defaults', () => {
   const s = parseSettings({});
   assert.deepEqual(
     { push: s.push, branches: s.pushBranches, upstream: s.upstreamKeys, jobs: s.jobs, timeout: s.pushTimeoutSeconds, strict: s.strict, fallback: s.fallback },
-    { push: 'auto', branches: [], upstream: ['cache.nixos.org-1'], jobs: 8, timeout: 600, strict: false, fallback: true },
+    // jobs unset: each target's own default (attic 5, the others 8).
+    { push: 'auto', branches: [], upstream: ['cache.nixos.org-1'], jobs: null, timeout: 600, strict: false, fallback: true },
   );
   assert.equal(s.cachix, null);
   assert.equal(s.attic, null);
@@ -34,6 +35,10 @@ const good: Array<[string, RawInputs, (s: ReturnType<typeof parseSettings>) => u
   ['keys parse', { 'trusted-public-keys': PK }, (s) => s.trustedPublicKeys.map((k) => k.name), ['unit-1']],
   ['cachix with key', { cachix: 'my-cache', 'cachix-public-key': PK }, (s) => s.cachix?.publicKey?.name, 'unit-1'],
   ['cachix signing key without name', { cachix: 'c', 'cachix-signing-key': SK_BODY }, (s) => s.cachix?.signingKey?.publicKey.raw.length, 32],
+  // The forms the cachix client's lenient base64 reads: no padding, pasted across lines, spaces around.
+  ['cachix signing key without padding', { cachix: 'c', 'cachix-signing-key': SK_BODY.replace(/=+$/, '') }, (s) => s.cachix?.signingKey?.publicKey.text.slice(7), PK.slice(7)],
+  ['cachix signing key across lines', { cachix: 'c', 'cachix-signing-key': `  ${SK_BODY.slice(0, 40)}\n${SK_BODY.slice(40)}\n` }, (s) => s.cachix?.signingKey?.publicKey.text.slice(7), PK.slice(7)],
+  ['cachix chunk size at S3 minimum', { cachix: 'c', 'cachix-chunk-size': String(5 * 1024 * 1024) }, (s) => s.cachix?.chunkSize, 5 * 1024 * 1024],
   ['attic', { 'attic-endpoint': 'https://attic.example/', 'attic-cache': 'ci_1+x' }, (s) => [s.attic?.endpoint, s.attic?.cache], ['https://attic.example', 'ci_1+x']],
   ['push-to schemes', { 'push-to': 's3://b?region=x ssh-ng://h file:///c http://h/p' }, (s) => s.pushTo.length, 4],
   ['signing key', { 'push-to': 'file:///c', 'signing-key': SK }, (s) => s.signingKey?.name, 'unit-1'],
@@ -94,7 +99,9 @@ const bad: Array<[string, RawInputs, string, RegExp]> = [
   ['install without pins-from', { install: 'tool' }, 'install', /pins-from/],
   ['pins-from without install', { 'pins-from': 'https://x/p' }, 'pins-from', /install/],
   ['install name', { 'pins-from': 'https://x/p', install: 'a.b' }, 'install', /pin name/],
-  ['chunk size', { cachix: 'c', 'cachix-chunk-size': '12' }, 'cachix-chunk-size', /whole number/],
+  ['chunk size', { cachix: 'c', 'cachix-chunk-size': 'big' }, 'cachix-chunk-size', /whole number/],
+  ['chunk size under S3 minimum part', { cachix: 'c', 'cachix-chunk-size': String(5 * 1024 * 1024 - 1) }, 'cachix-chunk-size', /below S3's minimum part size .*EntityTooSmall/],
+  ['chunk size over 5 GiB', { cachix: 'c', 'cachix-chunk-size': String(5 * 1024 ** 3 + 1) }, 'cachix-chunk-size', /whole number/],
 ];
 for (const [name, raw, input, pattern] of bad) {
   test(`rejects: ${name}`, () => {
