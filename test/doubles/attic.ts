@@ -5,15 +5,16 @@
 // server behind cloudflared: bodies need a Content-Length (411 otherwise), references must be the
 // sorted base names attic's client sends, `nar_hash` is `sha256:` hex or nix32 (no SRI), and a
 // token's permission on a cache comes from one pattern (exact name first), never merged.
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { zstdCompressSync } from 'node:zlib';
 import { z } from 'zod';
 import { Sha256 } from '../../src/nix/hash.ts';
-import { secretKeyFromBytes, type SecretKey } from '../../src/nix/keys.ts';
+import type { SecretKey } from '../../src/nix/keys.ts';
 import { renderNarInfo } from '../../src/nix/narinfo.ts';
 import { fingerprint } from '../../src/nix/path-info.ts';
+import { ApiFailure, ERRORS, generateKey, grantFor, MissingRequest, STORE_DIR, tokenOf, UploadInfo, type Permission } from './attic-wire.ts';
 
 export interface AtticDoubleCache {
   public: boolean;
@@ -92,75 +93,6 @@ interface CacheState {
   config: Required<AtticDoubleCache>;
   key: SecretKey;
   objects: Map<string, StoredObject>;
-}
-
-type Permission = { pull: boolean; push: boolean };
-
-// attic's ErrorKind names, messages (their doc comments) and status codes.
-const ERRORS = {
-  NotFound: [404, 'The URL you requested was not found.'],
-  Unauthorized: [401, 'Unauthorized.'],
-  NoSuchCache: [404, 'The requested cache does not exist.'],
-  NoSuchObject: [404, 'The requested object does not exist.'],
-  AccessError: [403, 'Access error: User does not have permission to complete this action.'],
-  RequestError: [400, 'General request error: '],
-  InternalServerError: [500, 'The server encountered an internal error or misconfiguration.'],
-} as const;
-type ErrorName = keyof typeof ERRORS;
-
-class ApiFailure extends Error {
-  readonly kind: ErrorName;
-  constructor(kind: ErrorName, detail = '') {
-    super(detail);
-    this.kind = kind;
-  }
-}
-
-const CACHE_NAME = /^[A-Za-z0-9][A-Za-z0-9-_+]{0,49}$/;
-const STORE_HASH = /^[0-9a-df-np-sv-z]{32}$/;
-const STORE_DIR = '/nix/store';
-
-const UploadInfo = z.object({
-  cache: z.string().regex(CACHE_NAME),
-  store_path_hash: z.string().regex(STORE_HASH),
-  store_path: z.string(),
-  references: z.array(z.string()),
-  system: z.string().nullable(),
-  deriver: z.string().nullable(),
-  sigs: z.array(z.string()),
-  ca: z.string().nullable(),
-  nar_hash: z.string(),
-  nar_size: z.number().int().nonnegative(),
-});
-const MissingRequest = z.object({ cache: z.string().regex(CACHE_NAME), store_path_hashes: z.array(z.string().regex(STORE_HASH)) });
-
-function generateKey(name: string): SecretKey {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const d = Buffer.from(privateKey.export({ format: 'jwk' }).d ?? '', 'base64url');
-  const x = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
-  return secretKeyFromBytes(name, Buffer.concat([d, x]));
-}
-
-function matches(pattern: string, cache: string): boolean {
-  return pattern === cache || (pattern.endsWith('*') && cache.startsWith(pattern.slice(0, -1)));
-}
-
-/** attic's `get_permission_for_cache`: the exact name's grant, else the first matching pattern's. */
-function grantFor(grant: { pull: string[]; push: string[] }, cache: string): Permission {
-  const patterns = [...grant.pull, ...grant.push];
-  const chosen = patterns.includes(cache) ? cache : patterns.find((p) => matches(p, cache));
-  if (chosen === undefined) return { pull: false, push: false };
-  return { pull: grant.pull.includes(chosen), push: grant.push.includes(chosen) };
-}
-
-/** attic accepts `bearer <jwt>` and Basic auth whose password is the JWT (netrc for Nix). */
-function tokenOf(req: IncomingMessage): string | null {
-  const m = /^(bearer|basic) (.*)$/i.exec(req.headers.authorization ?? '');
-  if (!m?.[1] || m[2] === undefined) return null;
-  if (m[1].toLowerCase() === 'bearer') return m[2];
-  const decoded = Buffer.from(m[2], 'base64').toString();
-  const colon = decoded.indexOf(':');
-  return colon < 0 ? null : decoded.slice(colon + 1);
 }
 
 export async function startAtticDouble(options: AtticDoubleOptions): Promise<AtticDouble> {
