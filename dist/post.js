@@ -50471,16 +50471,11 @@ function explain(error63, url3, ctx) {
   if (kind === "InternalServerError") return make(`${where2}: ${what}: the attic server failed (HTTP ${error63.status} ${detail}); its log (database or storage error) says why`, true);
   return make(`${where2}: ${what}: HTTP ${error63.status} ${detail}`, isTransientStatus(error63.status));
 }
-function endpointMismatch(configured, config2) {
+function substituterMismatch(configured, substituterEndpoint) {
   const ours = URL.parse(configured);
-  if (!ours) return null;
-  const odd = [];
-  for (const [field, value] of [["api_endpoint", config2.apiEndpoint], ["substituter_endpoint", config2.substituterEndpoint]]) {
-    const theirs = value ? URL.parse(value) : null;
-    if (theirs && (theirs.protocol !== ours.protocol || theirs.host !== ours.host)) odd.push(`${field} ${theirs.protocol}//${theirs.host}`);
-  }
-  if (odd.length === 0) return null;
-  return `the server advertises ${odd.join(" and ")}, not ${ours.protocol}//${ours.host} as attic-endpoint says; following the server. If that is wrong, set api-endpoint / substituter-endpoint in the attic server's config (usually a server behind a proxy)`;
+  const theirs = substituterEndpoint ? URL.parse(substituterEndpoint) : null;
+  if (!ours || !theirs || theirs.protocol === ours.protocol && theirs.host === ours.host) return null;
+  return `the server advertises substituter_endpoint ${theirs.protocol}//${theirs.host}, not ${ours.protocol}//${ours.host} as attic-endpoint says; following the server. If that is wrong, set substituter-endpoint in the attic server's config (usually a server behind a proxy)`;
 }
 async function cacheConfig(endpoint, cache, token2, signal2, timing = {}) {
   const url3 = api(endpoint, `cache-config/${encodeURIComponent(cache)}`);
@@ -91954,7 +91949,7 @@ async function atticSource(a, budget) {
     warnings.push(`${label2}: the server advertises substituter_endpoint ${url3}, not on attic-endpoint's host: the token is not sent there; ${own2} is used instead`);
     url3 = own2;
   } else {
-    const mismatch = endpointMismatch(a.endpoint, { substituterEndpoint: config2?.substituterEndpoint ?? null, apiEndpoint: null });
+    const mismatch = substituterMismatch(a.endpoint, config2?.substituterEndpoint ?? null);
     if (mismatch) warnings.push(`${label2}: ${mismatch}`);
   }
   const how = a.publicKey ? `key given as input${config2 ? "; URL from the cache config" : " (cache config not readable: default URL)"}` : `key from attic's cache config (${config2?.isPublic === false ? "private" : "public"} cache)`;

@@ -207,23 +207,18 @@ export function explain(error: unknown, url: string, ctx: CallContext): unknown 
 }
 
 /**
- * A server whose advertised endpoints have another scheme or host than attic-endpoint is usually
- * one behind a proxy with the wrong `api-endpoint` / `substituter-endpoint` in its config (http://
- * where the proxy serves https://, an internal host name): say so, since pushes and substitution
- * then go where the user did not point them.
+ * A server whose advertised substituter_endpoint has another scheme or host than attic-endpoint is
+ * usually one behind a proxy without `substituter-endpoint` in its config (http:// where the proxy
+ * serves https://, an internal host name): say so, since substitution then goes where the user did
+ * not point it. (An advertised api_endpoint is never followed: the post step reports it.)
  */
-export function endpointMismatch(configured: string, config: Pick<AtticCacheConfig, 'apiEndpoint' | 'substituterEndpoint'>): string | null {
+export function substituterMismatch(configured: string, substituterEndpoint: string | null): string | null {
   const ours = URL.parse(configured);
-  if (!ours) return null;
-  const odd: string[] = [];
-  for (const [field, value] of [['api_endpoint', config.apiEndpoint], ['substituter_endpoint', config.substituterEndpoint]] as const) {
-    const theirs = value ? URL.parse(value) : null;
-    if (theirs && (theirs.protocol !== ours.protocol || theirs.host !== ours.host)) odd.push(`${field} ${theirs.protocol}//${theirs.host}`);
-  }
-  if (odd.length === 0) return null;
+  const theirs = substituterEndpoint ? URL.parse(substituterEndpoint) : null;
+  if (!ours || !theirs || (theirs.protocol === ours.protocol && theirs.host === ours.host)) return null;
   return (
-    `the server advertises ${odd.join(' and ')}, not ${ours.protocol}//${ours.host} as attic-endpoint says; following the server. ` +
-    `If that is wrong, set api-endpoint / substituter-endpoint in the attic server's config (usually a server behind a proxy)`
+    `the server advertises substituter_endpoint ${theirs.protocol}//${theirs.host}, not ${ours.protocol}//${ours.host} as attic-endpoint says; following the server. ` +
+    `If that is wrong, set substituter-endpoint in the attic server's config (usually a server behind a proxy)`
   );
 }
 

@@ -5,7 +5,7 @@
 // URL and netrc (private or not), gets KEYED_LOOKUP_BUDGET_MS, and its failure costs nothing.
 // Server answers are checked where they enter: a URL must be plain http(s), and a token only goes
 // to the host the user configured (or, for Cachix, a sibling of the API's host).
-import { cacheConfig, endpointMismatch } from '../caches/attic-api.ts';
+import { cacheConfig, substituterMismatch } from '../caches/attic-api.ts';
 import { cacheInfo, type CachixCacheInfo } from '../caches/cachix-api.ts';
 import type { Settings } from '../config.ts';
 import { parsePublicKey } from '../nix/keys.ts';
@@ -87,7 +87,7 @@ async function atticSource(a: NonNullable<Settings['attic']>, budget: Budget): P
     url = own;
   } else {
     // Another scheme or host, followed since no token goes there: usually a server behind a proxy.
-    const mismatch = endpointMismatch(a.endpoint, { substituterEndpoint: config?.substituterEndpoint ?? null, apiEndpoint: null });
+    const mismatch = substituterMismatch(a.endpoint, config?.substituterEndpoint ?? null);
     if (mismatch) warnings.push(`${label}: ${mismatch}`);
   }
   const how = a.publicKey

@@ -329,10 +329,10 @@ test('a slow-drip answer from attic (cache-config at ~300 B/s): the main step wa
   try {
     const main = await job.main();
     assert.equal(main.code, 0, main.stdout + main.stderr);
-    // The only warning: the double behind the proxy advertises its own address, as a misconfigured
-    // attic behind a proxy does.
+    // The only warning: the double behind the proxy advertises its own address as the substituter,
+    // as a misconfigured attic behind a proxy does (its api_endpoint is the post step's to report).
     assert.equal(main.warnings.length, 1, main.warnings.join('\n'));
-    assert.match(main.warnings[0]!, /attic:main: the server advertises api_endpoint/);
+    assert.match(main.warnings[0]!, /attic:main: the server advertises substituter_endpoint/);
     assert.ok(main.exported.NIX_CONFIG?.includes(attic.publicKey('main')), main.exported.NIX_CONFIG);
     const dripped = p.events.find((e) => e.fault === 'drip');
     assert.ok(dripped?.endedAt && dripped.endedAt - dripped.startedAt > 500, 'the answer was not slow');
