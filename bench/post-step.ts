@@ -15,6 +15,8 @@ const NIX = ['--extra-experimental-features', 'nix-command', '--option', 'substi
 interface Measured {
   ms: number;
   peakKiB: number;
+  /** CPU time (user + system) of the whole process tree. */
+  cpuMs: number;
 }
 
 /** main → make the paths (after the snapshot, as a build would) → post; the post step measured. */
@@ -29,9 +31,9 @@ async function postStep(ctx: BenchContext, specs: (tag: string) => RealPathSpec[
     if (main.code !== 0) throw new Error(`main failed: ${main.stdout}${main.stderr}`);
     const list = specs(tag);
     const paths = await realPaths(list);
-    const { value: step, peakKiB } = await withPeakTreeRss(() => job.post());
+    const { value: step, peakKiB, cpuMs } = await withPeakTreeRss(() => job.post());
     if (step.code !== 0 || step.outputs.pushed !== String(list.length)) throw new Error(`post pushed ${step.outputs.pushed} of ${list.length}: ${step.stdout.slice(-3000)}`);
-    return { ms: step.durationMs, peakKiB, step, paths };
+    return { ms: step.durationMs, peakKiB, cpuMs, step, paths };
   } finally {
     job.dispose();
   }
@@ -39,9 +41,9 @@ async function postStep(ctx: BenchContext, specs: (tag: string) => RealPathSpec[
 
 async function nixCopy(ctx: BenchContext, paths: readonly string[], url: string, compression: 'xz' | 'zstd'): Promise<Measured> {
   const to = `${url}?secret-key=${ctx.key.secretFile}${compression === 'zstd' ? '&compression=zstd' : ''}`;
-  const { value: r, peakKiB } = await withPeakTreeRss(() => run('nix', [...NIX, 'copy', '--to', to, ...paths]));
+  const { value: r, peakKiB, cpuMs } = await withPeakTreeRss(() => run('nix', [...NIX, 'copy', '--to', to, ...paths]));
   if (r.code !== 0) throw new Error(`nix copy failed: ${r.stderr.slice(-2000)}`);
-  return { ms: r.ms, peakKiB };
+  return { ms: r.ms, peakKiB, cpuMs };
 }
 
 let caches = 0;
@@ -60,29 +62,38 @@ export async function benchPostSmall(ctx: BenchContext): Promise<void> {
   const n = knob('BENCH_POST_N', 1000, 200);
   const runs = Math.min(ctx.runs, 3);
   log(`post step pushing ${n} new tiny paths vs nix copy --to`);
-  const ours: number[] = [];
-  const zstd: number[] = [];
-  const xz: number[] = [];
+  const ours: Measured[] = [];
+  // `nix copy --to http://…` compresses with xz unless told otherwise; zstd is the fair comparison
+  // (this action compresses with zstd), the default is what a user gets from the command as is.
+  const zstd: Measured[] = [];
+  const xz: Measured[] = [];
   const breakdown = new Map<string, number[]>();
   for (let i = 0; i < runs; i++) {
     const o = await postStep(ctx, (tag) => Array.from({ length: n }, (_, k) => ({ name: `${tag}-${k}`, bytes: 512 })), freshCache(ctx));
     try {
-      ours.push(o.ms);
+      ours.push(o);
       for (const [stage, ms] of stages(o.step)) breakdown.set(stage, [...(breakdown.get(stage) ?? []), ms]);
-      zstd.push((await nixCopy(ctx, o.paths, freshCache(ctx), 'zstd')).ms);
-      if (i === 0) xz.push((await nixCopy(ctx, o.paths, freshCache(ctx), 'xz')).ms);
+      zstd.push(await nixCopy(ctx, o.paths, freshCache(ctx), 'zstd'));
+      xz.push(await nixCopy(ctx, o.paths, freshCache(ctx), 'xz'));
     } finally {
       await removeRealPaths(o.paths);
     }
   }
   const bare = median(await Promise.all([0, 1, 2].map(async () => (await run(process.execPath, ['-e', ''])).ms)));
-  const o = median(ours);
-  const z = median(zstd);
-  rows.push({ what: `post step: ${n.toLocaleString('en')} new tiny paths vs \`nix copy --to\` (compression=zstd)`, ours: fmtMs(o), baseline: fmtMs(z), ratio: `${(o / z).toFixed(2)}×`, target: '≤ 0.5×', met: o / z <= 0.5 });
-  const x = median(xz);
-  rows.push({ what: `post step: ${n.toLocaleString('en')} new tiny paths vs \`nix copy --to\` (default xz; 1 run)`, ours: fmtMs(o), baseline: fmtMs(x), ratio: `${(o / x).toFixed(2)}×`, target: '≤ 0.5×', met: o / x <= 0.5 });
+  const what = `post step: ${n.toLocaleString('en')} new tiny paths`;
+  for (const [baseline, label] of [
+    [zstd, '`nix copy --to http://…?compression=zstd`'],
+    [xz, '`nix copy --to http://…` (its default, xz)'],
+  ] as const) {
+    const o = median(ours.map((m) => m.ms));
+    const b = median(baseline.map((m) => m.ms));
+    rows.push({ what: `${what}, wall time vs ${label}`, ours: fmtMs(o), baseline: fmtMs(b), ratio: `${(o / b).toFixed(2)}×`, target: '≤ 0.5×', met: o / b <= 0.5 });
+    const oc = median(ours.map((m) => m.cpuMs));
+    const bc = median(baseline.map((m) => m.cpuMs));
+    rows.push({ what: `${what}, CPU time (user + sys) of the process tree vs ${label}`, ours: fmtMs(oc), baseline: fmtMs(bc), ratio: `${(oc / bc).toFixed(2)}×`, target: '—', met: null });
+  }
   const parts = [...breakdown].map(([stage, ms]) => `${stage} ${fmtMs(median(ms))}`);
-  rows.push({ what: `where the post step's time goes (medians): Node start ${fmtMs(bare)}; ${parts.join('; ')}`, ours: fmtMs(o), baseline: '—', ratio: '—', target: '—', met: null });
+  rows.push({ what: `where the post step's time goes (medians of ${runs}): Node start ${fmtMs(bare)}; ${parts.join('; ')}`, ours: fmtMs(median(ours.map((m) => m.ms))), baseline: '—', ratio: '—', target: '—', met: null });
 }
 
 export async function benchPostMemory(ctx: BenchContext): Promise<void> {
@@ -97,6 +108,7 @@ export async function benchPostMemory(ctx: BenchContext): Promise<void> {
       peaks.push(o.peakKiB);
       rows.push({ what: `post step: one incompressible ${mb} MiB path, peak RSS of its process tree`, ours: mib(o.peakKiB), baseline: `${mib(c.peakKiB)} (nix copy, zstd)`, ratio: `${(o.peakKiB / c.peakKiB).toFixed(2)}×`, target: '≤ 200 MB', met: o.peakKiB * 1024 <= 200e6 });
       rows.push({ what: `post step: one incompressible ${mb} MiB path, wall time`, ours: fmtMs(o.ms), baseline: `${fmtMs(c.ms)} (nix copy, zstd)`, ratio: `${(o.ms / c.ms).toFixed(2)}×`, target: '≤ 0.3×', met: o.ms / c.ms <= 0.3 });
+      rows.push({ what: `post step: one incompressible ${mb} MiB path, CPU time (user + sys) of the process tree`, ours: fmtMs(o.cpuMs), baseline: `${fmtMs(c.cpuMs)} (nix copy, zstd)`, ratio: `${(o.cpuMs / c.cpuMs).toFixed(2)}×`, target: '—', met: null });
     } finally {
       await removeRealPaths(o.paths);
     }

@@ -1068,33 +1068,33 @@ var require_tree = __commonJS({
           throw new TypeError("Unreachable");
         }
         let index = 0;
-        let node3 = this;
+        let node2 = this;
         while (true) {
           const code = key.charCodeAt(index);
           if (code > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node3.code === code) {
+          if (node2.code === code) {
             if (length === ++index) {
-              node3.value = value;
+              node2.value = value;
               break;
-            } else if (node3.middle !== null) {
-              node3 = node3.middle;
+            } else if (node2.middle !== null) {
+              node2 = node2.middle;
             } else {
-              node3.middle = new _TstNode(key, value, index);
+              node2.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node3.code < code) {
-            if (node3.left !== null) {
-              node3 = node3.left;
+          } else if (node2.code < code) {
+            if (node2.left !== null) {
+              node2 = node2.left;
             } else {
-              node3.left = new _TstNode(key, value, index);
+              node2.left = new _TstNode(key, value, index);
               break;
             }
-          } else if (node3.right !== null) {
-            node3 = node3.right;
+          } else if (node2.right !== null) {
+            node2 = node2.right;
           } else {
-            node3.right = new _TstNode(key, value, index);
+            node2.right = new _TstNode(key, value, index);
             break;
           }
         }
@@ -1106,21 +1106,21 @@ var require_tree = __commonJS({
       search(key) {
         const keylength = key.length;
         let index = 0;
-        let node3 = this;
-        while (node3 !== null && index < keylength) {
+        let node2 = this;
+        while (node2 !== null && index < keylength) {
           let code = key[index];
           if (code <= 90 && code >= 65) {
             code |= 32;
           }
-          while (node3 !== null) {
-            if (code === node3.code) {
+          while (node2 !== null) {
+            if (code === node2.code) {
               if (keylength === ++index) {
-                return node3;
+                return node2;
               }
-              node3 = node3.middle;
+              node2 = node2.middle;
               break;
             }
-            node3 = node3.code < code ? node3.left : node3.right;
+            node2 = node2.code < code ? node2.left : node2.right;
           }
         }
         return null;
@@ -7069,7 +7069,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert2 = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline: pipeline5 } = __require("node:stream");
+    var { pipeline: pipeline6 } = __require("node:stream");
     var util5 = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -7548,7 +7548,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body2, client2, request4, contentLength2) {
       assert2(contentLength2 !== 0 || client2[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe2 = pipeline5(
+      const pipe2 = pipeline6(
         body2,
         h2stream,
         (err) => {
@@ -10593,7 +10593,7 @@ var require_api_pipeline = __commonJS({
         util5.destroy(ret, err);
       }
     };
-    function pipeline5(opts, handler) {
+    function pipeline6(opts, handler) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10602,7 +10602,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough().destroy(err);
       }
     }
-    module.exports = pipeline5;
+    module.exports = pipeline6;
   }
 });
 
@@ -13767,7 +13767,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable7, pipeline: pipeline5, finished: finished2 } = __require("node:stream");
+    var { Readable: Readable7, pipeline: pipeline6, finished: finished2 } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14712,7 +14712,7 @@ var require_fetch = __commonJS({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline5(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline6(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -18033,24 +18033,24 @@ var require_sender = __commonJS({
           if (!this.#running) {
             this.#socket.write(frame, cb);
           } else {
-            const node4 = {
+            const node3 = {
               promise: null,
               callback: cb,
               frame
             };
-            this.#queue.push(node4);
+            this.#queue.push(node3);
           }
           return;
         }
-        const node3 = {
+        const node2 = {
           promise: item.arrayBuffer().then((ab) => {
-            node3.promise = null;
-            node3.frame = createFrame(ab, hint);
+            node2.promise = null;
+            node2.frame = createFrame(ab, hint);
           }),
           callback: cb,
           frame: null
         };
-        this.#queue.push(node3);
+        this.#queue.push(node2);
         if (!this.#running) {
           this.#run();
         }
@@ -18059,12 +18059,12 @@ var require_sender = __commonJS({
         this.#running = true;
         const queue2 = this.#queue;
         while (!queue2.isEmpty()) {
-          const node3 = queue2.shift();
-          if (node3.promise !== null) {
-            await node3.promise;
+          const node2 = queue2.shift();
+          if (node2.promise !== null) {
+            await node2.promise;
           }
-          this.#socket.write(node3.frame, node3.callback);
-          node3.callback = node3.frame = null;
+          this.#socket.write(node2.frame, node2.callback);
+          node2.callback = node2.frame = null;
         }
         this.#running = false;
       }
@@ -18913,7 +18913,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports2, module) {
     "use strict";
-    var { pipeline: pipeline5 } = __require("node:stream");
+    var { pipeline: pipeline6 } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -19073,7 +19073,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline5(
+          pipeline6(
             response.body.stream,
             eventSourceStream,
             (error63) => {
@@ -20523,9 +20523,9 @@ function which(tool, check3) {
       }
       return result;
     }
-    const matches = yield findInPath(tool);
-    if (matches && matches.length > 0) {
-      return matches[0];
+    const matches2 = yield findInPath(tool);
+    if (matches2 && matches2.length > 0) {
+      return matches2[0];
     }
     return "";
   });
@@ -20561,14 +20561,14 @@ function findInPath(tool) {
         }
       }
     }
-    const matches = [];
+    const matches2 = [];
     for (const directory of directories) {
       const filePath = yield tryGetExecutablePath(path2.join(directory, tool), extensions);
       if (filePath) {
-        matches.push(filePath);
+        matches2.push(filePath);
       }
     }
-    return matches;
+    return matches2;
   });
 }
 var __awaiter5;
@@ -22292,11 +22292,11 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
                 configurable: true
               });
             }
-            const node3 = curr[el];
+            const node2 = curr[el];
             if (terminal) {
-              node3._errors.push(mapper(issue3));
+              node2._errors.push(mapper(issue3));
             }
-            curr = node3;
+            curr = node2;
             i++;
           }
         }
@@ -23620,16 +23620,16 @@ function handleUnionResults(results, final, inst, ctx) {
   return final;
 }
 function handleExclusiveUnionResults(results, final, inst, ctx) {
-  const matches = [];
+  const matches2 = [];
   for (let i = 0; i < results.length; i++) {
     if (results[i].issues.length === 0)
-      matches.push(i);
+      matches2.push(i);
   }
-  if (matches.length === 1) {
-    final.value = results[matches[0]].value;
+  if (matches2.length === 1) {
+    final.value = results[matches2[0]].value;
     return final;
   }
-  if (matches.length === 0) {
+  if (matches2.length === 0) {
     final.issues.push({
       code: "invalid_union",
       input: final.value,
@@ -23643,7 +23643,7 @@ function handleExclusiveUnionResults(results, final, inst, ctx) {
       inst,
       errors: [],
       inclusive: false,
-      matches
+      matches: matches2
     });
   }
   return final;
@@ -40535,20 +40535,20 @@ function checkArrayGuards(arraySchema, guards) {
     if (guards.containsSchema) {
       const minContains = guards.minContains ?? 1;
       const ceiling = guards.maxContains !== void 0 ? guards.maxContains + 1 : Number.POSITIVE_INFINITY;
-      let matches = 0;
+      let matches2 = 0;
       for (const item of items) {
-        if (guards.containsSchema.safeParse(item).success && ++matches >= ceiling)
+        if (guards.containsSchema.safeParse(item).success && ++matches2 >= ceiling)
           break;
       }
-      if (matches < minContains) {
+      if (matches2 < minContains) {
         payload.issues.push({
           code: "custom",
-          message: `Array must contain at least ${minContains} matching ${plural(minContains)}; found ${matches}`,
+          message: `Array must contain at least ${minContains} matching ${plural(minContains)}; found ${matches2}`,
           input: items,
           continue: true
         });
       }
-      if (guards.maxContains !== void 0 && matches > guards.maxContains) {
+      if (guards.maxContains !== void 0 && matches2 > guards.maxContains) {
         payload.issues.push({
           code: "custom",
           message: `Array must contain at most ${guards.maxContains} matching ${plural(guards.maxContains)}`,
@@ -41111,9 +41111,9 @@ var init_from_json_schema = __esm({
 
 // node_modules/zod/v4/core/visit.js
 function visit(schema, fnOrHandlers) {
-  const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node3, rewritten) => {
-    const h = fnOrHandlers[node3._zod.def.type];
-    return h ? h(node3, rewritten) : node3;
+  const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node2, rewritten) => {
+    const h = fnOrHandlers[node2._zod.def.type];
+    return h ? h(node2, rewritten) : node2;
   };
   const cache = /* @__PURE__ */ new Map();
   function run2(s) {
@@ -41139,21 +41139,21 @@ function visit(schema, fnOrHandlers) {
       case "object": {
         const oldShape = def.shape;
         const keys = Object.keys(oldShape);
-        let changed = false;
+        let changed2 = false;
         const newShape = {};
         for (const k of keys) {
           const mapped = run2(oldShape[k]);
           if (mapped !== oldShape[k])
-            changed = true;
+            changed2 = true;
           newShape[k] = mapped;
         }
         let newCatchall = def.catchall;
         if (def.catchall) {
           newCatchall = run2(def.catchall);
           if (newCatchall !== def.catchall)
-            changed = true;
+            changed2 = true;
         }
-        return changed ? clone(s, { ...def, shape: newShape, catchall: newCatchall }) : s;
+        return changed2 ? clone(s, { ...def, shape: newShape, catchall: newCatchall }) : s;
       }
       case "array": {
         const mapped = run2(def.element);
@@ -41161,21 +41161,21 @@ function visit(schema, fnOrHandlers) {
       }
       case "tuple": {
         const oldItems = def.items;
-        let changed = false;
+        let changed2 = false;
         const newItems = [];
         for (const item of oldItems) {
           const mapped = run2(item);
           if (mapped !== item)
-            changed = true;
+            changed2 = true;
           newItems.push(mapped);
         }
         let newRest = def.rest;
         if (def.rest) {
           newRest = run2(def.rest);
           if (newRest !== def.rest)
-            changed = true;
+            changed2 = true;
         }
-        return changed ? clone(s, { ...def, items: newItems, rest: newRest }) : s;
+        return changed2 ? clone(s, { ...def, items: newItems, rest: newRest }) : s;
       }
       case "record":
       case "map": {
@@ -41189,15 +41189,15 @@ function visit(schema, fnOrHandlers) {
       }
       case "union": {
         const oldOptions = def.options;
-        let changed = false;
+        let changed2 = false;
         const newOptions = [];
         for (const opt of oldOptions) {
           const mapped = run2(opt);
           if (mapped !== opt)
-            changed = true;
+            changed2 = true;
           newOptions.push(mapped);
         }
-        return changed ? clone(s, { ...def, options: newOptions }) : s;
+        return changed2 ? clone(s, { ...def, options: newOptions }) : s;
       }
       case "intersection": {
         const newLeft = run2(def.left);
@@ -42276,14 +42276,14 @@ var init_mini = __esm({
 });
 
 // src/github-cache/folder.ts
-import { lstat as lstat3, readdir as readdir3, readFile as readFile3, rm as rm4, writeFile as writeFile5 } from "node:fs/promises";
+import { lstat as lstat2, readdir as readdir2, readFile as readFile3, rm as rm4, writeFile as writeFile5 } from "node:fs/promises";
 import { join as join12 } from "node:path";
 function trusted(info2, keys) {
   const message = fingerprint({ path: info2.storePath, narHash: info2.narHash, narSize: info2.narSize, references: info2.references });
   return info2.sigs.some((sig) => keys.some((k) => verifySignature(k, message, sig)));
 }
 async function size(file2) {
-  return lstat3(file2).then(
+  return lstat2(file2).then(
     (s) => s.isFile() ? s.size : null,
     () => null
   );
@@ -42293,17 +42293,17 @@ async function readOne(dir, name, keys) {
     if (await size(join12(dir, name)) === null) return null;
     const text4 = await readFile3(join12(dir, name), "utf8");
     const info2 = parseNarInfo(text4);
-    const nar2 = /^nar\/([0-9a-z]{52}\.nar(?:\.zst)?)$/.exec(info2.url)?.[1];
-    if (!nar2 || !STORE_PATH2.test(info2.storePath) || `${hashPart(info2.storePath)}.narinfo` !== name) return null;
+    const nar = /^nar\/([0-9a-z]{52}\.nar(?:\.zst)?)$/.exec(info2.url)?.[1];
+    if (!nar || !STORE_PATH2.test(info2.storePath) || `${hashPart(info2.storePath)}.narinfo` !== name) return null;
     if (!info2.references.every((r) => STORE_PATH2.test(r)) || !trusted(info2, keys)) return null;
-    const narBytes = await size(join12(dir, "nar", nar2));
-    return narBytes === null ? null : { info: info2, nar: nar2, bytes: narBytes + Buffer.byteLength(text4) };
+    const narBytes2 = await size(join12(dir, "nar", nar));
+    return narBytes2 === null ? null : { info: info2, nar, bytes: narBytes2 + Buffer.byteLength(text4) };
   } catch {
     return null;
   }
 }
 async function readFolder(dir, keys) {
-  const names = await readdir3(dir).catch(() => []);
+  const names = await readdir2(dir).catch(() => []);
   const paths = /* @__PURE__ */ new Map();
   let rejected = 0;
   for (const name of names.filter((n) => n.endsWith(".narinfo"))) {
@@ -42330,7 +42330,7 @@ async function removeStrays(dir, names, paths) {
   const named = /* @__PURE__ */ new Set(["nix-cache-info", MANIFEST, "nar", ...[...paths.keys()].map((p) => `${hashPart(p)}.narinfo`)]);
   for (const name of names) if (!named.has(name)) await rm4(join12(dir, name), { recursive: true, force: true });
   const nars = new Set([...paths.values()].map((p) => p.nar));
-  for (const name of await readdir3(join12(dir, "nar")).catch(() => [])) {
+  for (const name of await readdir2(join12(dir, "nar")).catch(() => [])) {
     if (!nars.has(name)) await rm4(join12(dir, "nar", name), { recursive: true, force: true });
   }
 }
@@ -47347,12 +47347,12 @@ var init_pipeline = __esm({
       }
       sendRequest(httpClient, request4) {
         const policies = this.getOrderedPolicies();
-        const pipeline5 = policies.reduceRight((next, policy) => {
+        const pipeline6 = policies.reduceRight((next, policy) => {
           return (req) => {
             return policy.sendRequest(req, next);
           };
         }, (req) => httpClient.sendRequest(req));
-        return pipeline5(request4);
+        return pipeline6(request4);
       }
       getOrderedPolicies() {
         if (!this._orderedPolicies) {
@@ -47403,32 +47403,32 @@ var init_pipeline = __esm({
           if (policyMap.has(policyName)) {
             throw new Error("Duplicate policy names not allowed in pipeline");
           }
-          const node3 = {
+          const node2 = {
             policy,
             dependsOn: /* @__PURE__ */ new Set(),
             dependants: /* @__PURE__ */ new Set()
           };
           if (options.afterPhase) {
-            node3.afterPhase = getPhase(options.afterPhase);
-            node3.afterPhase.hasAfterPolicies = true;
+            node2.afterPhase = getPhase(options.afterPhase);
+            node2.afterPhase.hasAfterPolicies = true;
           }
-          policyMap.set(policyName, node3);
+          policyMap.set(policyName, node2);
           const phase = getPhase(options.phase);
-          phase.policies.add(node3);
+          phase.policies.add(node2);
         }
         for (const descriptor of this._policies) {
           const { policy, options } = descriptor;
           const policyName = policy.name;
-          const node3 = policyMap.get(policyName);
-          if (!node3) {
+          const node2 = policyMap.get(policyName);
+          if (!node2) {
             throw new Error(`Missing node for policy ${policyName}`);
           }
           if (options.afterPolicies) {
             for (const afterPolicyName of options.afterPolicies) {
               const afterNode = policyMap.get(afterPolicyName);
               if (afterNode) {
-                node3.dependsOn.add(afterNode);
-                afterNode.dependants.add(node3);
+                node2.dependsOn.add(afterNode);
+                afterNode.dependants.add(node2);
               }
             }
           }
@@ -47436,25 +47436,25 @@ var init_pipeline = __esm({
             for (const beforePolicyName of options.beforePolicies) {
               const beforeNode = policyMap.get(beforePolicyName);
               if (beforeNode) {
-                beforeNode.dependsOn.add(node3);
-                node3.dependants.add(beforeNode);
+                beforeNode.dependsOn.add(node2);
+                node2.dependants.add(beforeNode);
               }
             }
           }
         }
         function walkPhase(phase) {
           phase.hasRun = true;
-          for (const node3 of phase.policies) {
-            if (node3.afterPhase && (!node3.afterPhase.hasRun || node3.afterPhase.policies.size)) {
+          for (const node2 of phase.policies) {
+            if (node2.afterPhase && (!node2.afterPhase.hasRun || node2.afterPhase.policies.size)) {
               continue;
             }
-            if (node3.dependsOn.size === 0) {
-              result.push(node3.policy);
-              for (const dependant of node3.dependants) {
-                dependant.dependsOn.delete(node3);
+            if (node2.dependsOn.size === 0) {
+              result.push(node2.policy);
+              for (const dependant of node2.dependants) {
+                dependant.dependsOn.delete(node2);
               }
-              policyMap.delete(node3.policy.name);
-              phase.policies.delete(node3);
+              policyMap.delete(node2.policy.name);
+              phase.policies.delete(node2);
             }
           }
         }
@@ -51759,31 +51759,31 @@ var init_wrapAbortSignalLikePolicy = __esm({
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/createPipelineFromOptions.js
 function createPipelineFromOptions2(options) {
-  const pipeline5 = createEmptyPipeline2();
+  const pipeline6 = createEmptyPipeline2();
   if (isNodeLike2) {
     if (options.agent) {
-      pipeline5.addPolicy(agentPolicy2(options.agent));
+      pipeline6.addPolicy(agentPolicy2(options.agent));
     }
     if (options.tlsOptions) {
-      pipeline5.addPolicy(tlsPolicy2(options.tlsOptions));
+      pipeline6.addPolicy(tlsPolicy2(options.tlsOptions));
     }
-    pipeline5.addPolicy(proxyPolicy2(options.proxyOptions));
-    pipeline5.addPolicy(decompressResponsePolicy2());
+    pipeline6.addPolicy(proxyPolicy2(options.proxyOptions));
+    pipeline6.addPolicy(decompressResponsePolicy2());
   }
-  pipeline5.addPolicy(wrapAbortSignalLikePolicy());
-  pipeline5.addPolicy(formDataPolicy2(), { beforePolicies: [multipartPolicyName2] });
-  pipeline5.addPolicy(userAgentPolicy2(options.userAgentOptions));
-  pipeline5.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
-  pipeline5.addPolicy(multipartPolicy2(), { afterPhase: "Deserialize" });
-  pipeline5.addPolicy(defaultRetryPolicy2(options.retryOptions), { phase: "Retry" });
-  pipeline5.addPolicy(tracingPolicy({ ...options.userAgentOptions, ...options.loggingOptions }), {
+  pipeline6.addPolicy(wrapAbortSignalLikePolicy());
+  pipeline6.addPolicy(formDataPolicy2(), { beforePolicies: [multipartPolicyName2] });
+  pipeline6.addPolicy(userAgentPolicy2(options.userAgentOptions));
+  pipeline6.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
+  pipeline6.addPolicy(multipartPolicy2(), { afterPhase: "Deserialize" });
+  pipeline6.addPolicy(defaultRetryPolicy2(options.retryOptions), { phase: "Retry" });
+  pipeline6.addPolicy(tracingPolicy({ ...options.userAgentOptions, ...options.loggingOptions }), {
     afterPhase: "Retry"
   });
   if (isNodeLike2) {
-    pipeline5.addPolicy(redirectPolicy2(options.redirectOptions), { afterPhase: "Retry" });
+    pipeline6.addPolicy(redirectPolicy2(options.redirectOptions), { afterPhase: "Retry" });
   }
-  pipeline5.addPolicy(logPolicy2(options.loggingOptions), { afterPhase: "Sign" });
-  return pipeline5;
+  pipeline6.addPolicy(logPolicy2(options.loggingOptions), { afterPhase: "Sign" });
+  return pipeline6;
 }
 var init_createPipelineFromOptions2 = __esm({
   "node_modules/@azure/core-rest-pipeline/dist/esm/createPipelineFromOptions.js"() {
@@ -52272,8 +52272,8 @@ function createDisableKeepAlivePolicy() {
     }
   };
 }
-function pipelineContainsDisableKeepAlivePolicy(pipeline5) {
-  return pipeline5.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
+function pipelineContainsDisableKeepAlivePolicy(pipeline6) {
+  return pipeline6.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
 }
 var disableKeepAlivePolicyName;
 var init_disableKeepAlivePolicy = __esm({
@@ -53618,18 +53618,18 @@ var init_serializationPolicy = __esm({
 
 // node_modules/@azure/core-client/dist/esm/pipeline.js
 function createClientPipeline(options = {}) {
-  const pipeline5 = createPipelineFromOptions2(options ?? {});
+  const pipeline6 = createPipelineFromOptions2(options ?? {});
   if (options.credentialOptions) {
-    pipeline5.addPolicy(bearerTokenAuthenticationPolicy({
+    pipeline6.addPolicy(bearerTokenAuthenticationPolicy({
       credential: options.credentialOptions.credential,
       scopes: options.credentialOptions.credentialScopes
     }));
   }
-  pipeline5.addPolicy(serializationPolicy(options.serializationOptions), { phase: "Serialize" });
-  pipeline5.addPolicy(deserializationPolicy(options.deserializationOptions), {
+  pipeline6.addPolicy(serializationPolicy(options.serializationOptions), { phase: "Serialize" });
+  pipeline6.addPolicy(deserializationPolicy(options.deserializationOptions), {
     phase: "Deserialize"
   });
-  return pipeline5;
+  return pipeline6;
 }
 var init_pipeline3 = __esm({
   "node_modules/@azure/core-client/dist/esm/pipeline.js"() {
@@ -54558,7 +54558,7 @@ var init_esm12 = __esm({
 
 // node_modules/fast-xml-parser/src/util.js
 function getAllMatches(string5, regex) {
-  const matches = [];
+  const matches2 = [];
   let match3 = regex.exec(string5);
   while (match3) {
     const allmatches = [];
@@ -54567,10 +54567,10 @@ function getAllMatches(string5, regex) {
     for (let index = 0; index < len; index++) {
       allmatches.push(match3[index]);
     }
-    matches.push(allmatches);
+    matches2.push(allmatches);
     match3 = regex.exec(string5);
   }
-  return matches;
+  return matches2;
 }
 function isExist(v) {
   return typeof v !== "undefined";
@@ -54866,24 +54866,24 @@ function scanAttributeTokens(attrStr) {
   return tokens;
 }
 function validateAttributeString(attrStr, options) {
-  const matches = scanAttributeTokens(attrStr);
+  const matches2 = scanAttributeTokens(attrStr);
   const attrNames = {};
-  for (let i = 0; i < matches.length; i++) {
-    if (matches[i][1].length === 0) {
-      return getErrorObject("InvalidAttr", "Attribute '" + matches[i][2] + "' has no space in starting.", getPositionFromMatch(matches[i]));
-    } else if (matches[i][3] !== void 0 && matches[i][4] === void 0) {
-      return getErrorObject("InvalidAttr", "Attribute '" + matches[i][2] + "' is without value.", getPositionFromMatch(matches[i]));
-    } else if (matches[i][3] === void 0 && !options.allowBooleanAttributes) {
-      return getErrorObject("InvalidAttr", "boolean attribute '" + matches[i][2] + "' is not allowed.", getPositionFromMatch(matches[i]));
+  for (let i = 0; i < matches2.length; i++) {
+    if (matches2[i][1].length === 0) {
+      return getErrorObject("InvalidAttr", "Attribute '" + matches2[i][2] + "' has no space in starting.", getPositionFromMatch(matches2[i]));
+    } else if (matches2[i][3] !== void 0 && matches2[i][4] === void 0) {
+      return getErrorObject("InvalidAttr", "Attribute '" + matches2[i][2] + "' is without value.", getPositionFromMatch(matches2[i]));
+    } else if (matches2[i][3] === void 0 && !options.allowBooleanAttributes) {
+      return getErrorObject("InvalidAttr", "boolean attribute '" + matches2[i][2] + "' is not allowed.", getPositionFromMatch(matches2[i]));
     }
-    const attrName = matches[i][2];
+    const attrName = matches2[i][2];
     if (!validateAttrName(attrName)) {
-      return getErrorObject("InvalidAttr", "Attribute '" + attrName + "' is an invalid name.", getPositionFromMatch(matches[i]));
+      return getErrorObject("InvalidAttr", "Attribute '" + attrName + "' is an invalid name.", getPositionFromMatch(matches2[i]));
     }
     if (!Object.prototype.hasOwnProperty.call(attrNames, attrName)) {
       attrNames[attrName] = 1;
     } else {
-      return getErrorObject("InvalidAttr", "Attribute '" + attrName + "' is repeated.", getPositionFromMatch(matches[i]));
+      return getErrorObject("InvalidAttr", "Attribute '" + attrName + "' is repeated.", getPositionFromMatch(matches2[i]));
     }
   }
   return true;
@@ -55602,11 +55602,11 @@ var init_OptionsBuilder = __esm({
       built.processEntities = normalizeProcessEntities(built.processEntities, built.htmlEntities);
       built.unpairedTagsSet = new Set(built.unpairedTags);
       if (built.stopNodes && Array.isArray(built.stopNodes)) {
-        built.stopNodes = built.stopNodes.map((node3) => {
-          if (typeof node3 === "string" && node3.startsWith("*.")) {
-            return ".." + node3.substring(2);
+        built.stopNodes = built.stopNodes.map((node2) => {
+          if (typeof node2 === "string" && node2.startsWith("*.")) {
+            return ".." + node2.substring(2);
           }
-          return node3;
+          return node2;
         });
       }
       return built;
@@ -55634,12 +55634,12 @@ var init_xmlNode = __esm({
         if (key === "__proto__") key = "#__proto__";
         this.child.push({ [key]: val });
       }
-      addChild(node3, startIndex) {
-        if (node3.tagname === "__proto__") node3.tagname = "#__proto__";
-        if (node3[":@"] && Object.keys(node3[":@"]).length > 0) {
-          this.child.push({ [node3.tagname]: node3.child, [":@"]: node3[":@"] });
+      addChild(node2, startIndex) {
+        if (node2.tagname === "__proto__") node2.tagname = "#__proto__";
+        if (node2[":@"] && Object.keys(node2[":@"]).length > 0) {
+          this.child.push({ [node2.tagname]: node2.child, [":@"]: node2[":@"] });
         } else {
-          this.child.push({ [node3.tagname]: node3.child });
+          this.child.push({ [node2.tagname]: node2.child });
         }
         this.addStartIndex(startIndex);
       }
@@ -56941,18 +56941,18 @@ var init_Matcher = __esm({
         const position = level.total;
         level.counts.set(siblingKey, counter + 1);
         level.total++;
-        const node3 = {
+        const node2 = {
           tag: tagName,
           position,
           counter
         };
         if (namespace !== null && namespace !== void 0) {
-          node3.namespace = namespace;
+          node2.namespace = namespace;
         }
         if (attrValues !== null && attrValues !== void 0) {
-          node3.values = attrValues;
+          node2.values = attrValues;
         }
-        this.path.push(node3);
+        this.path.push(node2);
         const depth = this.path.length;
         const keep = options !== null ? options.keep : null;
         if (keep !== null && keep !== void 0 && keep.length > 0 && attrValues) {
@@ -56971,7 +56971,7 @@ var init_Matcher = __esm({
       pop() {
         if (this.path.length === 0) return void 0;
         this._pathStringCache = null;
-        const node3 = this.path.pop();
+        const node2 = this.path.pop();
         if (this.siblingStacks.length > this.path.length + 1) {
           this.siblingStacks.length = this.path.length + 1;
         }
@@ -56979,7 +56979,7 @@ var init_Matcher = __esm({
         while (this._keptAttrs.length > 0 && this._keptAttrs[this._keptAttrs.length - 1].depth >= poppedDepth) {
           this._keptAttrs.pop();
         }
-        return node3;
+        return node2;
       }
       /**
        * Update current node's attribute values.
@@ -57195,12 +57195,12 @@ var init_Matcher = __esm({
       /**
        * @private
        */
-      _matchSegment(segment, node3, isCurrentNode) {
-        if (segment.tag !== "*" && segment.tag !== node3.tag) {
+      _matchSegment(segment, node2, isCurrentNode) {
+        if (segment.tag !== "*" && segment.tag !== node2.tag) {
           return false;
         }
         if (segment.namespace !== void 0) {
-          if (segment.namespace !== "*" && segment.namespace !== node3.namespace) {
+          if (segment.namespace !== "*" && segment.namespace !== node2.namespace) {
             return false;
           }
         }
@@ -57208,11 +57208,11 @@ var init_Matcher = __esm({
           if (!isCurrentNode) {
             return false;
           }
-          if (!node3.values || !(segment.attrName in node3.values)) {
+          if (!node2.values || !(segment.attrName in node2.values)) {
             return false;
           }
           if (segment.attrValue !== void 0) {
-            if (String(node3.values[segment.attrName]) !== String(segment.attrValue)) {
+            if (String(node2.values[segment.attrName]) !== String(segment.attrValue)) {
               return false;
             }
           }
@@ -57221,7 +57221,7 @@ var init_Matcher = __esm({
           if (!isCurrentNode) {
             return false;
           }
-          const counter = node3.counter ?? 0;
+          const counter = node2.counter ?? 0;
           if (segment.position === "first" && counter !== 0) {
             return false;
           } else if (segment.position === "odd" && counter % 2 !== 1) {
@@ -57248,7 +57248,7 @@ var init_Matcher = __esm({
        */
       snapshot() {
         return {
-          path: this.path.map((node3) => ({ ...node3 })),
+          path: this.path.map((node2) => ({ ...node2 })),
           siblingStacks: this.siblingStacks.map((level) => level ? { counts: new Map(level.counts), total: level.total } : level),
           keptAttrs: this._keptAttrs.map((entry) => ({ ...entry }))
         };
@@ -57259,7 +57259,7 @@ var init_Matcher = __esm({
        */
       restore(snapshot2) {
         this._pathStringCache = null;
-        this.path = snapshot2.path.map((node3) => ({ ...node3 }));
+        this.path = snapshot2.path.map((node2) => ({ ...node2 }));
         this.siblingStacks = snapshot2.siblingStacks.map((level) => level ? { counts: new Map(level.counts), total: level.total } : level);
         this._keptAttrs = (snapshot2.keptAttrs || []).map((entry) => ({ ...entry }));
       }
@@ -58185,15 +58185,15 @@ function attrValue(match3) {
 function buildAttributesMap(attrStr, jPath, tagName, force = false) {
   const options = this.options;
   if (force === true || options.ignoreAttributes !== true && typeof attrStr === "string") {
-    const matches = getAllMatches(attrStr, attrsRegx);
-    const len = matches.length;
+    const matches2 = getAllMatches(attrStr, attrsRegx);
+    const len = matches2.length;
     const attrs = {};
     const processedVals = new Array(len);
     let hasRawAttrs = false;
     const rawAttrsForMatcher = {};
     for (let i = 0; i < len; i++) {
-      const attrName = this.resolveNameSpace(matches[i][1]);
-      const oldVal = attrValue(matches[i]);
+      const attrName = this.resolveNameSpace(matches2[i][1]);
+      const oldVal = attrValue(matches2[i]);
       if (attrName.length && oldVal !== void 0) {
         let val = oldVal;
         if (options.trimValues) val = val.trim();
@@ -58209,7 +58209,7 @@ function buildAttributesMap(attrStr, jPath, tagName, force = false) {
     const jPathStr = options.jPath ? jPath.toString() : this.readonlyMatcher;
     let hasAttrs = false;
     for (let i = 0; i < len; i++) {
-      const attrName = this.resolveNameSpace(matches[i][1]);
+      const attrName = this.resolveNameSpace(matches2[i][1]);
       if (this.ignoreAttributesFn(attrName, jPathStr)) continue;
       let aName = options.attributeNamePrefix + attrName;
       if (attrName.length) {
@@ -58217,7 +58217,7 @@ function buildAttributesMap(attrStr, jPath, tagName, force = false) {
           aName = options.transformAttributeName(aName);
         }
         aName = sanitizeName(aName, options);
-        if (attrValue(matches[i]) !== void 0) {
+        if (attrValue(matches2[i]) !== void 0) {
           const oldVal = processedVals[i];
           const newVal = options.attributeValueProcessor(attrName, oldVal, jPathStr);
           if (newVal === null || newVal === void 0) {
@@ -58781,8 +58781,8 @@ function stripAttributePrefix(attrs, prefix2) {
   }
   return rawAttrs;
 }
-function prettify(node3, options, matcher, readonlyMatcher) {
-  return compress(node3, options, matcher, readonlyMatcher);
+function prettify(node2, options, matcher, readonlyMatcher) {
+  return compress(node2, options, matcher, readonlyMatcher);
 }
 function compress(arr, options, matcher, readonlyMatcher) {
   let text4;
@@ -59010,11 +59010,11 @@ function toXml(jArray, options) {
   const stopNodeExpressions = [];
   if (options.stopNodes && Array.isArray(options.stopNodes)) {
     for (let i = 0; i < options.stopNodes.length; i++) {
-      const node3 = options.stopNodes[i];
-      if (typeof node3 === "string") {
-        stopNodeExpressions.push(new Expression(node3));
-      } else if (node3 instanceof Expression) {
-        stopNodeExpressions.push(node3);
+      const node2 = options.stopNodes[i];
+      if (typeof node2 === "string") {
+        stopNodeExpressions.push(new Expression(node2));
+      } else if (node2 instanceof Expression) {
+        stopNodeExpressions.push(node2);
       }
     }
   }
@@ -59266,21 +59266,21 @@ var init_ignoreAttributes2 = __esm({
 function Builder(options) {
   this.options = Object.assign({}, defaultOptions3, options);
   if (this.options.stopNodes && Array.isArray(this.options.stopNodes)) {
-    this.options.stopNodes = this.options.stopNodes.map((node3) => {
-      if (typeof node3 === "string" && node3.startsWith("*.")) {
-        return ".." + node3.substring(2);
+    this.options.stopNodes = this.options.stopNodes.map((node2) => {
+      if (typeof node2 === "string" && node2.startsWith("*.")) {
+        return ".." + node2.substring(2);
       }
-      return node3;
+      return node2;
     });
   }
   this.stopNodeExpressions = [];
   if (this.options.stopNodes && Array.isArray(this.options.stopNodes)) {
     for (let i = 0; i < this.options.stopNodes.length; i++) {
-      const node3 = this.options.stopNodes[i];
-      if (typeof node3 === "string") {
-        this.stopNodeExpressions.push(new Expression(node3));
-      } else if (node3 instanceof Expression) {
-        this.stopNodeExpressions.push(node3);
+      const node2 = this.options.stopNodes[i];
+      if (typeof node2 === "string") {
+        this.stopNodeExpressions.push(new Expression(node2));
+      } else if (node2 instanceof Expression) {
+        this.stopNodeExpressions.push(node2);
       }
     }
   }
@@ -59787,8 +59787,8 @@ function getParserOptions(options = {}) {
 function stringifyXML(obj, opts = {}) {
   const parserOptions = getSerializerOptions(opts);
   const j2x = new json2xml_default(parserOptions);
-  const node3 = { [parserOptions.rootNodeName]: obj };
-  const xmlData = j2x.build(node3);
+  const node2 = { [parserOptions.rootNodeName]: obj };
+  const xmlData = j2x.build(node2);
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>${xmlData}`.replace(/\n/g, "");
 }
 async function parseXML(str, opts = {}) {
@@ -64660,22 +64660,22 @@ var init_constants7 = __esm({
 });
 
 // node_modules/@azure/storage-blob/dist/esm/Pipeline.js
-function isPipelineLike(pipeline5) {
-  if (!pipeline5 || typeof pipeline5 !== "object") {
+function isPipelineLike(pipeline6) {
+  if (!pipeline6 || typeof pipeline6 !== "object") {
     return false;
   }
-  const castPipeline = pipeline5;
+  const castPipeline = pipeline6;
   return Array.isArray(castPipeline.factories) && typeof castPipeline.options === "object" && typeof castPipeline.toServiceClientOptions === "function";
 }
 function newPipeline(credential, pipelineOptions = {}) {
   if (!credential) {
     credential = new AnonymousCredential();
   }
-  const pipeline5 = new Pipeline([], pipelineOptions);
-  pipeline5._credential = credential;
-  return pipeline5;
+  const pipeline6 = new Pipeline([], pipelineOptions);
+  pipeline6._credential = credential;
+  return pipeline6;
 }
-function processDownlevelPipeline(pipeline5) {
+function processDownlevelPipeline(pipeline6) {
   const knownFactoryFunctions = [
     isAnonymousCredential,
     isStorageSharedKeyCredential,
@@ -64685,8 +64685,8 @@ function processDownlevelPipeline(pipeline5) {
     isStorageTelemetryPolicyFactory,
     isCoreHttpPolicyFactory
   ];
-  if (pipeline5.factories.length) {
-    const novelFactories = pipeline5.factories.filter((factory) => {
+  if (pipeline6.factories.length) {
+    const novelFactories = pipeline6.factories.filter((factory) => {
       return !knownFactoryFunctions.some((knownFactory) => knownFactory(factory));
     });
     if (novelFactories.length) {
@@ -64699,14 +64699,14 @@ function processDownlevelPipeline(pipeline5) {
   }
   return void 0;
 }
-function getCoreClientOptions(pipeline5) {
-  const { httpClient: v1Client, ...restOptions } = pipeline5.options;
-  let httpClient = pipeline5._coreHttpClient;
+function getCoreClientOptions(pipeline6) {
+  const { httpClient: v1Client, ...restOptions } = pipeline6.options;
+  let httpClient = pipeline6._coreHttpClient;
   if (!httpClient) {
     httpClient = v1Client ? convertHttpClient(v1Client) : getCachedDefaultHttpClient2();
-    pipeline5._coreHttpClient = httpClient;
+    pipeline6._coreHttpClient = httpClient;
   }
-  let corePipeline = pipeline5._corePipeline;
+  let corePipeline = pipeline6._corePipeline;
   if (!corePipeline) {
     const packageDetails = `azsdk-js-azure-storage-blob/${SDK_VERSION4}`;
     const userAgentPrefix = restOptions.userAgentOptions && restOptions.userAgentOptions.userAgentPrefix ? `${restOptions.userAgentOptions.userAgentPrefix} ${packageDetails}` : `${packageDetails}`;
@@ -64747,11 +64747,11 @@ function getCoreClientOptions(pipeline5) {
     corePipeline.addPolicy(storageRetryPolicy(restOptions.retryOptions), { phase: "Retry" });
     corePipeline.addPolicy(storageRequestFailureDetailsParserPolicy());
     corePipeline.addPolicy(storageBrowserPolicy());
-    const downlevelResults = processDownlevelPipeline(pipeline5);
+    const downlevelResults = processDownlevelPipeline(pipeline6);
     if (downlevelResults) {
       corePipeline.addPolicy(downlevelResults.wrappedPolicies, downlevelResults.afterRetry ? { afterPhase: "Retry" } : void 0);
     }
-    const credential = getCredentialFromPipeline(pipeline5);
+    const credential = getCredentialFromPipeline(pipeline6);
     if (isTokenCredential(credential)) {
       corePipeline.addPolicy(bearerTokenAuthenticationPolicy({
         credential,
@@ -64764,7 +64764,7 @@ function getCoreClientOptions(pipeline5) {
         accountKey: credential.accountKey
       }), { phase: "Sign" });
     }
-    pipeline5._corePipeline = corePipeline;
+    pipeline6._corePipeline = corePipeline;
   }
   return {
     ...restOptions,
@@ -64773,12 +64773,12 @@ function getCoreClientOptions(pipeline5) {
     pipeline: corePipeline
   };
 }
-function getCredentialFromPipeline(pipeline5) {
-  if (pipeline5._credential) {
-    return pipeline5._credential;
+function getCredentialFromPipeline(pipeline6) {
+  if (pipeline6._credential) {
+    return pipeline6._credential;
   }
   let credential = new AnonymousCredential();
-  for (const factory of pipeline5.factories) {
+  for (const factory of pipeline6.factories) {
     if (isTokenCredential(factory.credential)) {
       credential = factory.credential;
     } else if (isStorageSharedKeyCredential(factory)) {
@@ -78888,13 +78888,13 @@ var init_StorageClient = __esm({
        * @param url - url to resource
        * @param pipeline - request policy pipeline.
        */
-      constructor(url3, pipeline5) {
+      constructor(url3, pipeline6) {
         this.url = escapeURLPath(url3);
         this.accountName = getAccountNameFromUrl(url3);
-        this.pipeline = pipeline5;
-        this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline5));
+        this.pipeline = pipeline6;
+        this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline6));
         this.isHttps = iEqual(getURLScheme(this.url) || "", "https");
-        this.credential = getCredentialFromPipeline(pipeline5);
+        this.credential = getCredentialFromPipeline(pipeline6);
         const storageClientContext = this.storageClientContext;
         storageClientContext.requestContentType = void 0;
       }
@@ -82758,21 +82758,21 @@ var init_Clients = __esm({
       }
       constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
         options = options || {};
-        let pipeline5;
+        let pipeline6;
         let url3;
         if (isPipelineLike(credentialOrPipelineOrContainerName)) {
           url3 = urlOrConnectionString;
-          pipeline5 = credentialOrPipelineOrContainerName;
+          pipeline6 = credentialOrPipelineOrContainerName;
         } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
           url3 = urlOrConnectionString;
           options = blobNameOrOptions;
-          pipeline5 = newPipeline(credentialOrPipelineOrContainerName, options);
+          pipeline6 = newPipeline(credentialOrPipelineOrContainerName, options);
         } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
           url3 = urlOrConnectionString;
           if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
             options = blobNameOrOptions;
           }
-          pipeline5 = newPipeline(new AnonymousCredential(), options);
+          pipeline6 = newPipeline(new AnonymousCredential(), options);
         } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
           const containerName = credentialOrPipelineOrContainerName;
           const blobName = blobNameOrOptions;
@@ -82784,20 +82784,20 @@ var init_Clients = __esm({
               if (!options.proxyOptions) {
                 options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
               }
-              pipeline5 = newPipeline(sharedKeyCredential, options);
+              pipeline6 = newPipeline(sharedKeyCredential, options);
             } else {
               throw new Error("Account connection string is only supported in Node.js environment");
             }
           } else if (extractedCreds.kind === "SASConnString") {
             url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-            pipeline5 = newPipeline(new AnonymousCredential(), options);
+            pipeline6 = newPipeline(new AnonymousCredential(), options);
           } else {
             throw new Error("Connection string must be either an Account connection string or a SAS connection string");
           }
         } else {
           throw new Error("Expecting non-empty strings for containerName and blobName parameters");
         }
-        super(url3, pipeline5);
+        super(url3, pipeline6);
         ({ blobName: this._name, containerName: this._containerName } = this.getBlobAndContainerNamesFromUrl());
         this.blobContext = this.storageClientContext.blob;
         this._snapshot = getURLParameter(this.url, URLConstants2.Parameters.SNAPSHOT);
@@ -83784,19 +83784,19 @@ var init_Clients = __esm({
        */
       appendBlobContext;
       constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-        let pipeline5;
+        let pipeline6;
         let url3;
         options = options || {};
         if (isPipelineLike(credentialOrPipelineOrContainerName)) {
           url3 = urlOrConnectionString;
-          pipeline5 = credentialOrPipelineOrContainerName;
+          pipeline6 = credentialOrPipelineOrContainerName;
         } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
           url3 = urlOrConnectionString;
           options = blobNameOrOptions;
-          pipeline5 = newPipeline(credentialOrPipelineOrContainerName, options);
+          pipeline6 = newPipeline(credentialOrPipelineOrContainerName, options);
         } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
           url3 = urlOrConnectionString;
-          pipeline5 = newPipeline(new AnonymousCredential(), options);
+          pipeline6 = newPipeline(new AnonymousCredential(), options);
         } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
           const containerName = credentialOrPipelineOrContainerName;
           const blobName = blobNameOrOptions;
@@ -83808,20 +83808,20 @@ var init_Clients = __esm({
               if (!options.proxyOptions) {
                 options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
               }
-              pipeline5 = newPipeline(sharedKeyCredential, options);
+              pipeline6 = newPipeline(sharedKeyCredential, options);
             } else {
               throw new Error("Account connection string is only supported in Node.js environment");
             }
           } else if (extractedCreds.kind === "SASConnString") {
             url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-            pipeline5 = newPipeline(new AnonymousCredential(), options);
+            pipeline6 = newPipeline(new AnonymousCredential(), options);
           } else {
             throw new Error("Connection string must be either an Account connection string or a SAS connection string");
           }
         } else {
           throw new Error("Expecting non-empty strings for containerName and blobName parameters");
         }
-        super(url3, pipeline5);
+        super(url3, pipeline6);
         this.appendBlobContext = this.storageClientContext.appendBlob;
       }
       /**
@@ -84056,22 +84056,22 @@ var init_Clients = __esm({
        */
       blockBlobContext;
       constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-        let pipeline5;
+        let pipeline6;
         let url3;
         options = options || {};
         if (isPipelineLike(credentialOrPipelineOrContainerName)) {
           url3 = urlOrConnectionString;
-          pipeline5 = credentialOrPipelineOrContainerName;
+          pipeline6 = credentialOrPipelineOrContainerName;
         } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
           url3 = urlOrConnectionString;
           options = blobNameOrOptions;
-          pipeline5 = newPipeline(credentialOrPipelineOrContainerName, options);
+          pipeline6 = newPipeline(credentialOrPipelineOrContainerName, options);
         } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
           url3 = urlOrConnectionString;
           if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
             options = blobNameOrOptions;
           }
-          pipeline5 = newPipeline(new AnonymousCredential(), options);
+          pipeline6 = newPipeline(new AnonymousCredential(), options);
         } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
           const containerName = credentialOrPipelineOrContainerName;
           const blobName = blobNameOrOptions;
@@ -84083,20 +84083,20 @@ var init_Clients = __esm({
               if (!options.proxyOptions) {
                 options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
               }
-              pipeline5 = newPipeline(sharedKeyCredential, options);
+              pipeline6 = newPipeline(sharedKeyCredential, options);
             } else {
               throw new Error("Account connection string is only supported in Node.js environment");
             }
           } else if (extractedCreds.kind === "SASConnString") {
             url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-            pipeline5 = newPipeline(new AnonymousCredential(), options);
+            pipeline6 = newPipeline(new AnonymousCredential(), options);
           } else {
             throw new Error("Connection string must be either an Account connection string or a SAS connection string");
           }
         } else {
           throw new Error("Expecting non-empty strings for containerName and blobName parameters");
         }
-        super(url3, pipeline5);
+        super(url3, pipeline6);
         this.blockBlobContext = this.storageClientContext.blockBlob;
         this._blobContext = this.storageClientContext.blob;
       }
@@ -84667,19 +84667,19 @@ var init_Clients = __esm({
        */
       pageBlobContext;
       constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-        let pipeline5;
+        let pipeline6;
         let url3;
         options = options || {};
         if (isPipelineLike(credentialOrPipelineOrContainerName)) {
           url3 = urlOrConnectionString;
-          pipeline5 = credentialOrPipelineOrContainerName;
+          pipeline6 = credentialOrPipelineOrContainerName;
         } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
           url3 = urlOrConnectionString;
           options = blobNameOrOptions;
-          pipeline5 = newPipeline(credentialOrPipelineOrContainerName, options);
+          pipeline6 = newPipeline(credentialOrPipelineOrContainerName, options);
         } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
           url3 = urlOrConnectionString;
-          pipeline5 = newPipeline(new AnonymousCredential(), options);
+          pipeline6 = newPipeline(new AnonymousCredential(), options);
         } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
           const containerName = credentialOrPipelineOrContainerName;
           const blobName = blobNameOrOptions;
@@ -84691,20 +84691,20 @@ var init_Clients = __esm({
               if (!options.proxyOptions) {
                 options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
               }
-              pipeline5 = newPipeline(sharedKeyCredential, options);
+              pipeline6 = newPipeline(sharedKeyCredential, options);
             } else {
               throw new Error("Account connection string is only supported in Node.js environment");
             }
           } else if (extractedCreds.kind === "SASConnString") {
             url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-            pipeline5 = newPipeline(new AnonymousCredential(), options);
+            pipeline6 = newPipeline(new AnonymousCredential(), options);
           } else {
             throw new Error("Connection string must be either an Account connection string or a SAS connection string");
           }
         } else {
           throw new Error("Expecting non-empty strings for containerName and blobName parameters");
         }
-        super(url3, pipeline5);
+        super(url3, pipeline6);
         this.pageBlobContext = this.storageClientContext.pageBlob;
       }
       /**
@@ -85763,8 +85763,8 @@ import * as stream from "stream";
 import * as util4 from "util";
 function pipeResponseToStream(response, output2) {
   return __awaiter10(this, void 0, void 0, function* () {
-    const pipeline5 = util4.promisify(stream.pipeline);
-    yield pipeline5(response.message, output2);
+    const pipeline6 = util4.promisify(stream.pipeline);
+    yield pipeline6(response.message, output2);
   });
 }
 function downloadCacheHttpClient(archiveLocation, archivePath) {
@@ -92987,13 +92987,13 @@ async function addToSystemConf(block, id = blockId(), file2 = systemConfFile()) 
   return file2;
 }
 async function restoreSystemConf(id = blockId(), file2 = systemConfFile()) {
-  const changed = await withLock(file2, async () => {
+  const changed2 = await withLock(file2, async () => {
     const now = await readSystemConf(file2);
     if (now === null || !hasBlock(now, id)) return false;
     await writeSystemConf(file2, withoutBlock(now, id));
     return true;
   });
-  if (changed) await restartDaemon();
+  if (changed2) await restartDaemon();
 }
 
 // src/watch/stop.ts
@@ -94075,10 +94075,12 @@ init_hash();
 
 // src/nix/nar.ts
 import { spawn as spawn4 } from "node:child_process";
-import { lstat as lstat2, open as open3, readdir as readdir2, readlink as readlink2 } from "node:fs/promises";
+import { lstatSync as lstatSync2, readdirSync, readFileSync as readFileSync6, readlinkSync } from "node:fs";
+import { open as open3 } from "node:fs/promises";
 import { Readable as Readable2 } from "node:stream";
+var direct = process.platform === "linux";
 function dumpNar(path10, signal) {
-  return process.platform === "linux" ? dumpNarDirect(path10, signal) : dumpNarWithNix(path10, signal);
+  return direct ? dumpNarDirect(path10, signal) : dumpNarWithNix(path10, signal);
 }
 var CHUNK = 1024 * 1024;
 function strings(...items) {
@@ -94097,36 +94099,21 @@ function u64(n) {
 function padding(n) {
   return Buffer.alloc((8 - n % 8) % 8);
 }
-async function* regular(path10, size2) {
-  const file2 = await open3(path10, "r");
-  try {
-    let left = size2;
-    while (left > 0) {
-      const buffer3 = Buffer.allocUnsafe(Math.min(CHUNK, left));
-      const { bytesRead } = await file2.read(buffer3, 0, buffer3.length, null);
-      if (bytesRead === 0) throw new Error(`${path10.toString()} shrank while being read`);
-      left -= bytesRead;
-      yield bytesRead === buffer3.length ? buffer3 : buffer3.subarray(0, bytesRead);
-    }
-  } finally {
-    await file2.close();
-  }
-}
-async function* node2(path10) {
-  const st = await lstat2(path10);
+function* narParts(path10) {
+  const st = lstatSync2(path10);
   if (st.isSymbolicLink()) {
-    yield strings("(", "type", "symlink", "target", await readlink2(path10, { encoding: "buffer" }), ")");
+    yield strings("(", "type", "symlink", "target", readlinkSync(path10, { encoding: "buffer" }), ")");
   } else if (st.isFile()) {
     const head = (st.mode & 64) !== 0 ? ["(", "type", "regular", "executable", "", "contents"] : ["(", "type", "regular", "contents"];
     yield Buffer.concat([strings(...head), u64(st.size)]);
-    yield* regular(path10, st.size);
+    yield { file: path10, size: st.size };
     yield Buffer.concat([padding(st.size), strings(")")]);
   } else if (st.isDirectory()) {
     yield strings("(", "type", "directory");
-    const names = (await readdir2(path10, { encoding: "buffer" })).sort(Buffer.compare);
+    const names = readdirSync(path10, { encoding: "buffer" }).sort(Buffer.compare);
     for (const name of names) {
       yield strings("entry", "(", "name", name, "node");
-      yield* node2(Buffer.concat([path10, Buffer.from("/"), name]));
+      yield* narParts(Buffer.concat([path10, Buffer.from("/"), name]));
       yield strings(")");
     }
     yield strings(")");
@@ -94134,12 +94121,77 @@ async function* node2(path10) {
     throw new Error(`${path10.toString()}: not a regular file, directory or symlink; cannot be in a NAR`);
   }
 }
-async function* nar(path10) {
+function* narOf(path10) {
   yield strings("nix-archive-1");
-  yield* node2(Buffer.from(path10));
+  yield* narParts(Buffer.from(path10));
+}
+function changed(file2) {
+  return new Error(`${file2.toString()} changed while being read`);
+}
+async function readNarWhole(path10, limit, signal) {
+  signal?.throwIfAborted();
+  if (direct) return narBytes(path10, limit);
+  const chunks = [];
+  let size2 = 0;
+  for await (const chunk of dumpNarWithNix(path10, signal)) {
+    size2 += chunk.length;
+    if (size2 > limit) throw tooLarge(path10, limit);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size2);
+}
+function tooLarge(path10, limit) {
+  return new Error(`the NAR of ${path10} is larger than its registered ${limit} bytes: the local store may be corrupt (run nix-store --verify --check-contents)`);
+}
+function narBytes(path10, limit) {
+  const parts = [];
+  let size2 = 0;
+  for (const part of narOf(path10)) {
+    if (Buffer.isBuffer(part)) {
+      size2 += part.length;
+      if (size2 > limit) throw tooLarge(path10, limit);
+      parts.push(part);
+      continue;
+    }
+    if (size2 + part.size > limit) throw tooLarge(path10, limit);
+    const contents = readFileSync6(part.file);
+    if (contents.length !== part.size) throw changed(part.file);
+    size2 += contents.length;
+    parts.push(contents);
+  }
+  return Buffer.concat(parts, size2);
+}
+async function* narChunks(path10, buffer3, signal) {
+  for (const part of narOf(path10)) {
+    signal?.throwIfAborted();
+    if (Buffer.isBuffer(part)) {
+      yield part;
+      continue;
+    }
+    if (part.size === 0) continue;
+    const file2 = await open3(part.file, "r");
+    try {
+      let left = part.size;
+      while (left > 0) {
+        const into = buffer3();
+        const { bytesRead } = await file2.read(into, 0, Math.min(into.length, left), null);
+        if (bytesRead === 0) throw changed(part.file);
+        left -= bytesRead;
+        yield into.subarray(0, bytesRead);
+        signal?.throwIfAborted();
+      }
+    } finally {
+      await file2.close();
+    }
+  }
+}
+function readNarReusing(path10, signal) {
+  if (!direct) return dumpNarWithNix(path10, signal);
+  let shared = null;
+  return narChunks(path10, () => shared ??= Buffer.allocUnsafe(CHUNK), signal);
 }
 function dumpNarDirect(path10, signal) {
-  const stream2 = Readable2.from(nar(path10), { objectMode: false, highWaterMark: CHUNK });
+  const stream2 = Readable2.from(narChunks(path10, () => Buffer.allocUnsafe(CHUNK), signal), { objectMode: false, highWaterMark: CHUNK });
   if (signal) {
     const abort = () => stream2.destroy(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
     if (signal.aborted) abort();
@@ -94638,7 +94690,7 @@ import { setTimeout as sleep3 } from "node:timers/promises";
 
 // src/github.ts
 init_zod();
-import { readFileSync as readFileSync6 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 var PR_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "pull_request_review", "pull_request_review_comment"]);
 var Repo = object({ full_name: string2().optional() }).nullable();
 var EventPayload = object({
@@ -94650,7 +94702,7 @@ function readEvent(file2) {
   if (!file2) return {};
   let json2;
   try {
-    json2 = JSON.parse(readFileSync6(file2, "utf8"));
+    json2 = JSON.parse(readFileSync7(file2, "utf8"));
   } catch {
     return {};
   }
@@ -94812,12 +94864,12 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { access as access2, mkdir as mkdir2, mkdtemp, rename as rename2, rm as rm2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join8 } from "node:path";
-import { pipeline as pipeline3 } from "node:stream/promises";
+import { pipeline as pipeline4 } from "node:stream/promises";
 
 // src/push/nar-stream.ts
 init_hash();
 import { createHash as createHash3 } from "node:crypto";
-import { Transform as Transform2 } from "node:stream";
+import { pipeline as pipeline3, Transform as Transform2 } from "node:stream";
 import { constants as constants3, createZstdCompress as createZstdCompress2, zstdCompressSync } from "node:zlib";
 var Meter = class extends Transform2 {
   hash = createHash3("sha256");
@@ -94845,37 +94897,21 @@ function corrupt(info2) {
 async function narFor(info2, compression, signal) {
   return info2.narSize <= SMALL_NAR ? smallNar(info2, compression, signal) : streamedNar(info2, compression, signal);
 }
+function matches(info2, size2, hash2) {
+  return size2 === info2.narSize && hash2 !== null && hash2.equals(info2.narHash);
+}
 async function smallNar(info2, compression, signal) {
-  const chunks = [];
-  let size2 = 0;
-  const hash2 = createHash3("sha256");
-  for await (const chunk of dumpNar(info2.path, signal)) {
-    size2 += chunk.length;
-    if (size2 > info2.narSize) throw corrupt(info2);
-    hash2.update(chunk);
-    chunks.push(chunk);
-  }
-  if (size2 !== info2.narSize || !Sha256.fromBytes(hash2.digest()).equals(info2.narHash)) throw corrupt(info2);
-  const nar2 = Buffer.concat(chunks, size2);
-  const body2 = compression === "zstd" ? zstdCompressSync(nar2, { pledgedSrcSize: size2, params: { [constants3.ZSTD_c_compressionLevel]: 3 } }) : nar2;
+  const nar = await readNarWhole(info2.path, info2.narSize, signal);
+  if (!matches(info2, nar.length, Sha256.fromBytes(createHash3("sha256").update(nar).digest()))) throw corrupt(info2);
+  const body2 = compression === "zstd" ? zstdCompressSync(nar, { pledgedSrcSize: nar.length, params: { [constants3.ZSTD_c_compressionLevel]: 3 } }) : nar;
   const file2 = { hash: Sha256.fromBytes(createHash3("sha256").update(body2).digest()), size: body2.length };
   return { body: body2, file: () => file2 };
 }
 function streamedNar(info2, compression, signal) {
-  const nar2 = new Meter((m) => m.size !== info2.narSize || !m.digest?.equals(info2.narHash) ? corrupt(info2) : null);
   const file2 = new Meter();
-  const source = dumpNar(info2.path, signal);
-  const fail = (error63) => file2.destroy(error63);
-  source.on("error", fail);
-  nar2.on("error", fail);
-  let stream2 = source.pipe(nar2);
-  if (compression === "zstd") {
-    const chunkSize2 = Math.min(1024 * 1024, Math.max(16 * 1024, 2 ** Math.ceil(Math.log2(info2.narSize + 1))));
-    const zstd = createZstdCompress2({ chunkSize: chunkSize2, params: { [constants3.ZSTD_c_compressionLevel]: 3 } });
-    zstd.on("error", fail);
-    stream2 = stream2.pipe(zstd);
-  }
-  stream2.pipe(file2);
+  const checked = () => new Meter((m) => matches(info2, m.size, m.digest) ? null : corrupt(info2));
+  const source = compression === "zstd" ? compressed(info2, signal) : pipeline3(dumpNar(info2.path, signal), checked(), () => void 0);
+  pipeline3(source, file2, () => void 0);
   return {
     body: file2,
     file: () => {
@@ -94883,6 +94919,24 @@ function streamedNar(info2, compression, signal) {
       return { hash: file2.digest, size: file2.size };
     }
   };
+}
+function compressed(info2, signal) {
+  const chunkSize2 = Math.min(1024 * 1024, Math.max(16 * 1024, 2 ** Math.ceil(Math.log2(info2.narSize + 1))));
+  const zstd = createZstdCompress2({ chunkSize: chunkSize2, params: { [constants3.ZSTD_c_compressionLevel]: 3 } });
+  const feed = async () => {
+    const hash2 = createHash3("sha256");
+    let size2 = 0;
+    for await (const chunk of readNarReusing(info2.path, signal)) {
+      size2 += chunk.length;
+      if (size2 > info2.narSize) throw corrupt(info2);
+      hash2.update(chunk);
+      await new Promise((resolve3, reject) => zstd.write(chunk, (error63) => error63 ? reject(error63) : resolve3()));
+    }
+    if (!matches(info2, size2, Sha256.fromBytes(hash2.digest()))) throw corrupt(info2);
+    zstd.end();
+  };
+  feed().catch((error63) => zstd.destroy(error63 instanceof Error ? error63 : new Error(String(error63))));
+  return zstd;
 }
 function narExtension(compression) {
   return compression === "zstd" ? ".nar.zst" : ".nar";
@@ -94944,7 +94998,7 @@ var HttpSink = class {
     const dir = await mkdtemp(join8(this.tempRoot, "nar-"));
     try {
       const file2 = join8(dir, "body");
-      await pipeline3(body2, createWriteStream(file2), { signal: ctx.signal });
+      await pipeline4(body2, createWriteStream(file2), { signal: ctx.signal });
       const { size: size2 } = await stat3(file2);
       await this.put(name, createReadStream(file2), contentType2, ctx, size2);
     } finally {
@@ -94969,7 +95023,7 @@ var FileSink = class {
     await mkdir2(target.slice(0, target.lastIndexOf("/")), { recursive: true });
     try {
       if (typeof body2 === "string" || Buffer.isBuffer(body2)) await writeFile2(partial2, body2);
-      else await pipeline3(body2, createWriteStream(partial2));
+      else await pipeline4(body2, createWriteStream(partial2));
       await rename2(partial2, target);
     } catch (error63) {
       await rm2(partial2, { force: true });
@@ -94985,6 +95039,7 @@ function supportsNative(url3) {
 }
 var BinaryCacheTarget = class {
   label;
+  asksPerPath = true;
   sink;
   options;
   cacheInfoReady = null;
@@ -95021,9 +95076,9 @@ var BinaryCacheTarget = class {
     const { compression, signingKey } = this.options;
     const url3 = `nar/${toNix32(info2.narHash.bytes)}${narExtension(compression)}`;
     const file2 = await this.retry(async () => {
-      const nar2 = await narFor(info2, compression, ctx.signal);
-      await this.sink.put(url3, nar2.body, "application/x-nix-nar", ctx, compression === "none" && !Buffer.isBuffer(nar2.body) ? info2.narSize : void 0);
-      return nar2.file();
+      const nar = await narFor(info2, compression, ctx.signal);
+      await this.sink.put(url3, nar.body, "application/x-nix-nar", ctx, compression === "none" && !Buffer.isBuffer(nar.body) ? info2.narSize : void 0);
+      return nar.file();
     }, ctx, `upload of ${info2.path}`);
     const sigs = [...info2.sigs];
     if (signingKey && !sigs.some((s) => s.startsWith(`${signingKey.name}:`))) sigs.push(signingKey.sign(fingerprint(info2)));

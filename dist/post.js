@@ -870,33 +870,33 @@ var require_tree = __commonJS({
           throw new TypeError("Unreachable");
         }
         let index = 0;
-        let node3 = this;
+        let node2 = this;
         while (true) {
           const code = key.charCodeAt(index);
           if (code > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node3.code === code) {
+          if (node2.code === code) {
             if (length === ++index) {
-              node3.value = value;
+              node2.value = value;
               break;
-            } else if (node3.middle !== null) {
-              node3 = node3.middle;
+            } else if (node2.middle !== null) {
+              node2 = node2.middle;
             } else {
-              node3.middle = new _TstNode(key, value, index);
+              node2.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node3.code < code) {
-            if (node3.left !== null) {
-              node3 = node3.left;
+          } else if (node2.code < code) {
+            if (node2.left !== null) {
+              node2 = node2.left;
             } else {
-              node3.left = new _TstNode(key, value, index);
+              node2.left = new _TstNode(key, value, index);
               break;
             }
-          } else if (node3.right !== null) {
-            node3 = node3.right;
+          } else if (node2.right !== null) {
+            node2 = node2.right;
           } else {
-            node3.right = new _TstNode(key, value, index);
+            node2.right = new _TstNode(key, value, index);
             break;
           }
         }
@@ -908,21 +908,21 @@ var require_tree = __commonJS({
       search(key) {
         const keylength = key.length;
         let index = 0;
-        let node3 = this;
-        while (node3 !== null && index < keylength) {
+        let node2 = this;
+        while (node2 !== null && index < keylength) {
           let code = key[index];
           if (code <= 90 && code >= 65) {
             code |= 32;
           }
-          while (node3 !== null) {
-            if (code === node3.code) {
+          while (node2 !== null) {
+            if (code === node2.code) {
               if (keylength === ++index) {
-                return node3;
+                return node2;
               }
-              node3 = node3.middle;
+              node2 = node2.middle;
               break;
             }
-            node3 = node3.code < code ? node3.left : node3.right;
+            node2 = node2.code < code ? node2.left : node2.right;
           }
         }
         return null;
@@ -6871,7 +6871,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert5 = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline: pipeline4 } = __require("node:stream");
+    var { pipeline: pipeline5 } = __require("node:stream");
     var util4 = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -7350,7 +7350,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body2, client2, request4, contentLength2) {
       assert5(contentLength2 !== 0 || client2[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe2 = pipeline4(
+      const pipe2 = pipeline5(
         body2,
         h2stream,
         (err) => {
@@ -10395,7 +10395,7 @@ var require_api_pipeline = __commonJS({
         util4.destroy(ret, err);
       }
     };
-    function pipeline4(opts, handler) {
+    function pipeline5(opts, handler) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10404,7 +10404,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough().destroy(err);
       }
     }
-    module.exports = pipeline4;
+    module.exports = pipeline5;
   }
 });
 
@@ -13569,7 +13569,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable7, pipeline: pipeline4, finished: finished2 } = __require("node:stream");
+    var { Readable: Readable7, pipeline: pipeline5, finished: finished2 } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14514,7 +14514,7 @@ var require_fetch = __commonJS({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline4(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline5(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -17835,24 +17835,24 @@ var require_sender = __commonJS({
           if (!this.#running) {
             this.#socket.write(frame, cb);
           } else {
-            const node4 = {
+            const node3 = {
               promise: null,
               callback: cb,
               frame
             };
-            this.#queue.push(node4);
+            this.#queue.push(node3);
           }
           return;
         }
-        const node3 = {
+        const node2 = {
           promise: item.arrayBuffer().then((ab) => {
-            node3.promise = null;
-            node3.frame = createFrame(ab, hint);
+            node2.promise = null;
+            node2.frame = createFrame(ab, hint);
           }),
           callback: cb,
           frame: null
         };
-        this.#queue.push(node3);
+        this.#queue.push(node2);
         if (!this.#running) {
           this.#run();
         }
@@ -17861,12 +17861,12 @@ var require_sender = __commonJS({
         this.#running = true;
         const queue2 = this.#queue;
         while (!queue2.isEmpty()) {
-          const node3 = queue2.shift();
-          if (node3.promise !== null) {
-            await node3.promise;
+          const node2 = queue2.shift();
+          if (node2.promise !== null) {
+            await node2.promise;
           }
-          this.#socket.write(node3.frame, node3.callback);
-          node3.callback = node3.frame = null;
+          this.#socket.write(node2.frame, node2.callback);
+          node2.callback = node2.frame = null;
         }
         this.#running = false;
       }
@@ -18715,7 +18715,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports2, module) {
     "use strict";
-    var { pipeline: pipeline4 } = __require("node:stream");
+    var { pipeline: pipeline5 } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -18875,7 +18875,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline4(
+          pipeline5(
             response.body.stream,
             eventSourceStream,
             (error63) => {
@@ -28306,9 +28306,9 @@ function which(tool, check3) {
       }
       return result;
     }
-    const matches = yield findInPath(tool);
-    if (matches && matches.length > 0) {
-      return matches[0];
+    const matches2 = yield findInPath(tool);
+    if (matches2 && matches2.length > 0) {
+      return matches2[0];
     }
     return "";
   });
@@ -28344,14 +28344,14 @@ function findInPath(tool) {
         }
       }
     }
-    const matches = [];
+    const matches2 = [];
     for (const directory of directories) {
       const filePath = yield tryGetExecutablePath(path2.join(directory, tool), extensions);
       if (filePath) {
-        matches.push(filePath);
+        matches2.push(filePath);
       }
     }
-    return matches;
+    return matches2;
   });
 }
 
@@ -30634,11 +30634,11 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
                 configurable: true
               });
             }
-            const node3 = curr[el];
+            const node2 = curr[el];
             if (terminal) {
-              node3._errors.push(mapper(issue3));
+              node2._errors.push(mapper(issue3));
             }
-            curr = node3;
+            curr = node2;
             i++;
           }
         }
@@ -32777,16 +32777,16 @@ var $ZodUnion = /* @__PURE__ */ $constructor("$ZodUnion", (inst, def) => {
   };
 });
 function handleExclusiveUnionResults(results, final, inst, ctx) {
-  const matches = [];
+  const matches2 = [];
   for (let i = 0; i < results.length; i++) {
     if (results[i].issues.length === 0)
-      matches.push(i);
+      matches2.push(i);
   }
-  if (matches.length === 1) {
-    final.value = results[matches[0]].value;
+  if (matches2.length === 1) {
+    final.value = results[matches2[0]].value;
     return final;
   }
-  if (matches.length === 0) {
+  if (matches2.length === 0) {
     final.issues.push({
       code: "invalid_union",
       input: final.value,
@@ -32800,7 +32800,7 @@ function handleExclusiveUnionResults(results, final, inst, ctx) {
       inst,
       errors: [],
       inclusive: false,
-      matches
+      matches: matches2
     });
   }
   return final;
@@ -48009,20 +48009,20 @@ function checkArrayGuards(arraySchema, guards) {
     if (guards.containsSchema) {
       const minContains = guards.minContains ?? 1;
       const ceiling = guards.maxContains !== void 0 ? guards.maxContains + 1 : Number.POSITIVE_INFINITY;
-      let matches = 0;
+      let matches2 = 0;
       for (const item of items) {
-        if (guards.containsSchema.safeParse(item).success && ++matches >= ceiling)
+        if (guards.containsSchema.safeParse(item).success && ++matches2 >= ceiling)
           break;
       }
-      if (matches < minContains) {
+      if (matches2 < minContains) {
         payload.issues.push({
           code: "custom",
-          message: `Array must contain at least ${minContains} matching ${plural(minContains)}; found ${matches}`,
+          message: `Array must contain at least ${minContains} matching ${plural(minContains)}; found ${matches2}`,
           input: items,
           continue: true
         });
       }
-      if (guards.maxContains !== void 0 && matches > guards.maxContains) {
+      if (guards.maxContains !== void 0 && matches2 > guards.maxContains) {
         payload.issues.push({
           code: "custom",
           message: `Array must contain at most ${guards.maxContains} matching ${plural(guards.maxContains)}`,
@@ -48474,9 +48474,9 @@ function fromJSONSchema(schema, params) {
 // node_modules/zod/v4/core/visit.js
 var RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
 function visit(schema, fnOrHandlers) {
-  const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node3, rewritten) => {
-    const h = fnOrHandlers[node3._zod.def.type];
-    return h ? h(node3, rewritten) : node3;
+  const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node2, rewritten) => {
+    const h = fnOrHandlers[node2._zod.def.type];
+    return h ? h(node2, rewritten) : node2;
   };
   const cache = /* @__PURE__ */ new Map();
   function run2(s) {
@@ -48502,21 +48502,21 @@ function visit(schema, fnOrHandlers) {
       case "object": {
         const oldShape = def.shape;
         const keys = Object.keys(oldShape);
-        let changed = false;
+        let changed2 = false;
         const newShape = {};
         for (const k of keys) {
           const mapped = run2(oldShape[k]);
           if (mapped !== oldShape[k])
-            changed = true;
+            changed2 = true;
           newShape[k] = mapped;
         }
         let newCatchall = def.catchall;
         if (def.catchall) {
           newCatchall = run2(def.catchall);
           if (newCatchall !== def.catchall)
-            changed = true;
+            changed2 = true;
         }
-        return changed ? clone(s, { ...def, shape: newShape, catchall: newCatchall }) : s;
+        return changed2 ? clone(s, { ...def, shape: newShape, catchall: newCatchall }) : s;
       }
       case "array": {
         const mapped = run2(def.element);
@@ -48524,21 +48524,21 @@ function visit(schema, fnOrHandlers) {
       }
       case "tuple": {
         const oldItems = def.items;
-        let changed = false;
+        let changed2 = false;
         const newItems = [];
         for (const item of oldItems) {
           const mapped = run2(item);
           if (mapped !== item)
-            changed = true;
+            changed2 = true;
           newItems.push(mapped);
         }
         let newRest = def.rest;
         if (def.rest) {
           newRest = run2(def.rest);
           if (newRest !== def.rest)
-            changed = true;
+            changed2 = true;
         }
-        return changed ? clone(s, { ...def, items: newItems, rest: newRest }) : s;
+        return changed2 ? clone(s, { ...def, items: newItems, rest: newRest }) : s;
       }
       case "record":
       case "map": {
@@ -48552,15 +48552,15 @@ function visit(schema, fnOrHandlers) {
       }
       case "union": {
         const oldOptions = def.options;
-        let changed = false;
+        let changed2 = false;
         const newOptions = [];
         for (const opt of oldOptions) {
           const mapped = run2(opt);
           if (mapped !== opt)
-            changed = true;
+            changed2 = true;
           newOptions.push(mapped);
         }
-        return changed ? clone(s, { ...def, options: newOptions }) : s;
+        return changed2 ? clone(s, { ...def, options: newOptions }) : s;
       }
       case "intersection": {
         const newLeft = run2(def.left);
@@ -49700,13 +49700,13 @@ async function restartDaemon() {
   throw new Error(`could not restart the Nix daemon so it reads ${systemConfFile()}: ${errors.join("; ")}`);
 }
 async function restoreSystemConf(id = blockId(), file2 = systemConfFile()) {
-  const changed = await withLock(file2, async () => {
+  const changed2 = await withLock(file2, async () => {
     const now = await readSystemConf(file2);
     if (now === null || !hasBlock(now, id)) return false;
     await writeSystemConf(file2, withoutBlock(now, id));
     return true;
   });
-  if (changed) await restartDaemon();
+  if (changed2) await restartDaemon();
 }
 
 // src/watch/stop.ts
@@ -50593,10 +50593,12 @@ async function uploadPath(apiEndpoint, cache, token2, info2, narStream, signal2,
 
 // src/nix/nar.ts
 import { spawn as spawn3 } from "node:child_process";
-import { lstat as lstat2, open as open3, readdir as readdir3, readlink as readlink2 } from "node:fs/promises";
+import { lstatSync as lstatSync3, readdirSync, readFileSync as readFileSync5, readlinkSync } from "node:fs";
+import { open as open3 } from "node:fs/promises";
 import { Readable as Readable2 } from "node:stream";
+var direct = process.platform === "linux";
 function dumpNar(path13, signal2) {
-  return process.platform === "linux" ? dumpNarDirect(path13, signal2) : dumpNarWithNix(path13, signal2);
+  return direct ? dumpNarDirect(path13, signal2) : dumpNarWithNix(path13, signal2);
 }
 var CHUNK = 1024 * 1024;
 function strings(...items) {
@@ -50615,36 +50617,21 @@ function u64(n) {
 function padding(n) {
   return Buffer.alloc((8 - n % 8) % 8);
 }
-async function* regular(path13, size2) {
-  const file2 = await open3(path13, "r");
-  try {
-    let left = size2;
-    while (left > 0) {
-      const buffer2 = Buffer.allocUnsafe(Math.min(CHUNK, left));
-      const { bytesRead } = await file2.read(buffer2, 0, buffer2.length, null);
-      if (bytesRead === 0) throw new Error(`${path13.toString()} shrank while being read`);
-      left -= bytesRead;
-      yield bytesRead === buffer2.length ? buffer2 : buffer2.subarray(0, bytesRead);
-    }
-  } finally {
-    await file2.close();
-  }
-}
-async function* node2(path13) {
-  const st = await lstat2(path13);
+function* narParts(path13) {
+  const st = lstatSync3(path13);
   if (st.isSymbolicLink()) {
-    yield strings("(", "type", "symlink", "target", await readlink2(path13, { encoding: "buffer" }), ")");
+    yield strings("(", "type", "symlink", "target", readlinkSync(path13, { encoding: "buffer" }), ")");
   } else if (st.isFile()) {
     const head = (st.mode & 64) !== 0 ? ["(", "type", "regular", "executable", "", "contents"] : ["(", "type", "regular", "contents"];
     yield Buffer.concat([strings(...head), u64(st.size)]);
-    yield* regular(path13, st.size);
+    yield { file: path13, size: st.size };
     yield Buffer.concat([padding(st.size), strings(")")]);
   } else if (st.isDirectory()) {
     yield strings("(", "type", "directory");
-    const names = (await readdir3(path13, { encoding: "buffer" })).sort(Buffer.compare);
+    const names = readdirSync(path13, { encoding: "buffer" }).sort(Buffer.compare);
     for (const name of names) {
       yield strings("entry", "(", "name", name, "node");
-      yield* node2(Buffer.concat([path13, Buffer.from("/"), name]));
+      yield* narParts(Buffer.concat([path13, Buffer.from("/"), name]));
       yield strings(")");
     }
     yield strings(")");
@@ -50652,12 +50639,77 @@ async function* node2(path13) {
     throw new Error(`${path13.toString()}: not a regular file, directory or symlink; cannot be in a NAR`);
   }
 }
-async function* nar(path13) {
+function* narOf(path13) {
   yield strings("nix-archive-1");
-  yield* node2(Buffer.from(path13));
+  yield* narParts(Buffer.from(path13));
+}
+function changed(file2) {
+  return new Error(`${file2.toString()} changed while being read`);
+}
+async function readNarWhole(path13, limit, signal2) {
+  signal2?.throwIfAborted();
+  if (direct) return narBytes(path13, limit);
+  const chunks = [];
+  let size2 = 0;
+  for await (const chunk of dumpNarWithNix(path13, signal2)) {
+    size2 += chunk.length;
+    if (size2 > limit) throw tooLarge(path13, limit);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size2);
+}
+function tooLarge(path13, limit) {
+  return new Error(`the NAR of ${path13} is larger than its registered ${limit} bytes: the local store may be corrupt (run nix-store --verify --check-contents)`);
+}
+function narBytes(path13, limit) {
+  const parts = [];
+  let size2 = 0;
+  for (const part of narOf(path13)) {
+    if (Buffer.isBuffer(part)) {
+      size2 += part.length;
+      if (size2 > limit) throw tooLarge(path13, limit);
+      parts.push(part);
+      continue;
+    }
+    if (size2 + part.size > limit) throw tooLarge(path13, limit);
+    const contents = readFileSync5(part.file);
+    if (contents.length !== part.size) throw changed(part.file);
+    size2 += contents.length;
+    parts.push(contents);
+  }
+  return Buffer.concat(parts, size2);
+}
+async function* narChunks(path13, buffer2, signal2) {
+  for (const part of narOf(path13)) {
+    signal2?.throwIfAborted();
+    if (Buffer.isBuffer(part)) {
+      yield part;
+      continue;
+    }
+    if (part.size === 0) continue;
+    const file2 = await open3(part.file, "r");
+    try {
+      let left = part.size;
+      while (left > 0) {
+        const into = buffer2();
+        const { bytesRead } = await file2.read(into, 0, Math.min(into.length, left), null);
+        if (bytesRead === 0) throw changed(part.file);
+        left -= bytesRead;
+        yield into.subarray(0, bytesRead);
+        signal2?.throwIfAborted();
+      }
+    } finally {
+      await file2.close();
+    }
+  }
+}
+function readNarReusing(path13, signal2) {
+  if (!direct) return dumpNarWithNix(path13, signal2);
+  let shared = null;
+  return narChunks(path13, () => shared ??= Buffer.allocUnsafe(CHUNK), signal2);
 }
 function dumpNarDirect(path13, signal2) {
-  const stream = Readable2.from(nar(path13), { objectMode: false, highWaterMark: CHUNK });
+  const stream = Readable2.from(narChunks(path13, () => Buffer.allocUnsafe(CHUNK), signal2), { objectMode: false, highWaterMark: CHUNK });
   if (signal2) {
     const abort = () => stream.destroy(signal2.reason instanceof Error ? signal2.reason : new Error("aborted"));
     if (signal2.aborted) abort();
@@ -50774,7 +50826,7 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { access as access2, mkdir as mkdir2, mkdtemp, rename as rename2, rm as rm3, stat as stat2, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join5 } from "node:path";
-import { pipeline as pipeline2 } from "node:stream/promises";
+import { pipeline as pipeline3 } from "node:stream/promises";
 
 // src/nix/narinfo.ts
 function renderNarInfo(n) {
@@ -50824,7 +50876,7 @@ function parseNarInfo(text4, storeDir2 = "/nix/store") {
 
 // src/push/nar-stream.ts
 import { createHash as createHash3 } from "node:crypto";
-import { Transform } from "node:stream";
+import { pipeline as pipeline2, Transform } from "node:stream";
 import { constants as constants3, createZstdCompress, zstdCompressSync } from "node:zlib";
 var Meter = class extends Transform {
   hash = createHash3("sha256");
@@ -50852,37 +50904,21 @@ function corrupt(info2) {
 async function narFor(info2, compression, signal2) {
   return info2.narSize <= SMALL_NAR ? smallNar(info2, compression, signal2) : streamedNar(info2, compression, signal2);
 }
+function matches(info2, size2, hash2) {
+  return size2 === info2.narSize && hash2 !== null && hash2.equals(info2.narHash);
+}
 async function smallNar(info2, compression, signal2) {
-  const chunks = [];
-  let size2 = 0;
-  const hash2 = createHash3("sha256");
-  for await (const chunk of dumpNar(info2.path, signal2)) {
-    size2 += chunk.length;
-    if (size2 > info2.narSize) throw corrupt(info2);
-    hash2.update(chunk);
-    chunks.push(chunk);
-  }
-  if (size2 !== info2.narSize || !Sha256.fromBytes(hash2.digest()).equals(info2.narHash)) throw corrupt(info2);
-  const nar2 = Buffer.concat(chunks, size2);
-  const body2 = compression === "zstd" ? zstdCompressSync(nar2, { pledgedSrcSize: size2, params: { [constants3.ZSTD_c_compressionLevel]: 3 } }) : nar2;
+  const nar = await readNarWhole(info2.path, info2.narSize, signal2);
+  if (!matches(info2, nar.length, Sha256.fromBytes(createHash3("sha256").update(nar).digest()))) throw corrupt(info2);
+  const body2 = compression === "zstd" ? zstdCompressSync(nar, { pledgedSrcSize: nar.length, params: { [constants3.ZSTD_c_compressionLevel]: 3 } }) : nar;
   const file2 = { hash: Sha256.fromBytes(createHash3("sha256").update(body2).digest()), size: body2.length };
   return { body: body2, file: () => file2 };
 }
 function streamedNar(info2, compression, signal2) {
-  const nar2 = new Meter((m) => m.size !== info2.narSize || !m.digest?.equals(info2.narHash) ? corrupt(info2) : null);
   const file2 = new Meter();
-  const source = dumpNar(info2.path, signal2);
-  const fail = (error63) => file2.destroy(error63);
-  source.on("error", fail);
-  nar2.on("error", fail);
-  let stream = source.pipe(nar2);
-  if (compression === "zstd") {
-    const chunkSize2 = Math.min(1024 * 1024, Math.max(16 * 1024, 2 ** Math.ceil(Math.log2(info2.narSize + 1))));
-    const zstd = createZstdCompress({ chunkSize: chunkSize2, params: { [constants3.ZSTD_c_compressionLevel]: 3 } });
-    zstd.on("error", fail);
-    stream = stream.pipe(zstd);
-  }
-  stream.pipe(file2);
+  const checked = () => new Meter((m) => matches(info2, m.size, m.digest) ? null : corrupt(info2));
+  const source = compression === "zstd" ? compressed(info2, signal2) : pipeline2(dumpNar(info2.path, signal2), checked(), () => void 0);
+  pipeline2(source, file2, () => void 0);
   return {
     body: file2,
     file: () => {
@@ -50890,6 +50926,24 @@ function streamedNar(info2, compression, signal2) {
       return { hash: file2.digest, size: file2.size };
     }
   };
+}
+function compressed(info2, signal2) {
+  const chunkSize2 = Math.min(1024 * 1024, Math.max(16 * 1024, 2 ** Math.ceil(Math.log2(info2.narSize + 1))));
+  const zstd = createZstdCompress({ chunkSize: chunkSize2, params: { [constants3.ZSTD_c_compressionLevel]: 3 } });
+  const feed = async () => {
+    const hash2 = createHash3("sha256");
+    let size2 = 0;
+    for await (const chunk of readNarReusing(info2.path, signal2)) {
+      size2 += chunk.length;
+      if (size2 > info2.narSize) throw corrupt(info2);
+      hash2.update(chunk);
+      await new Promise((resolve3, reject) => zstd.write(chunk, (error63) => error63 ? reject(error63) : resolve3()));
+    }
+    if (!matches(info2, size2, Sha256.fromBytes(hash2.digest()))) throw corrupt(info2);
+    zstd.end();
+  };
+  feed().catch((error63) => zstd.destroy(error63 instanceof Error ? error63 : new Error(String(error63))));
+  return zstd;
 }
 function narExtension(compression) {
   return compression === "zstd" ? ".nar.zst" : ".nar";
@@ -50951,7 +51005,7 @@ var HttpSink = class {
     const dir = await mkdtemp(join5(this.tempRoot, "nar-"));
     try {
       const file2 = join5(dir, "body");
-      await pipeline2(body2, createWriteStream(file2), { signal: ctx.signal });
+      await pipeline3(body2, createWriteStream(file2), { signal: ctx.signal });
       const { size: size2 } = await stat2(file2);
       await this.put(name, createReadStream(file2), contentType2, ctx, size2);
     } finally {
@@ -50976,7 +51030,7 @@ var FileSink = class {
     await mkdir2(target.slice(0, target.lastIndexOf("/")), { recursive: true });
     try {
       if (typeof body2 === "string" || Buffer.isBuffer(body2)) await writeFile3(partial2, body2);
-      else await pipeline2(body2, createWriteStream(partial2));
+      else await pipeline3(body2, createWriteStream(partial2));
       await rename2(partial2, target);
     } catch (error63) {
       await rm3(partial2, { force: true });
@@ -50992,6 +51046,7 @@ function supportsNative(url3) {
 }
 var BinaryCacheTarget = class {
   label;
+  asksPerPath = true;
   sink;
   options;
   cacheInfoReady = null;
@@ -51028,9 +51083,9 @@ var BinaryCacheTarget = class {
     const { compression, signingKey } = this.options;
     const url3 = `nar/${toNix32(info2.narHash.bytes)}${narExtension(compression)}`;
     const file2 = await this.retry(async () => {
-      const nar2 = await narFor(info2, compression, ctx.signal);
-      await this.sink.put(url3, nar2.body, "application/x-nix-nar", ctx, compression === "none" && !Buffer.isBuffer(nar2.body) ? info2.narSize : void 0);
-      return nar2.file();
+      const nar = await narFor(info2, compression, ctx.signal);
+      await this.sink.put(url3, nar.body, "application/x-nix-nar", ctx, compression === "none" && !Buffer.isBuffer(nar.body) ? info2.narSize : void 0);
+      return nar.file();
     }, ctx, `upload of ${info2.path}`);
     const sigs = [...info2.sigs];
     if (signingKey && !sigs.some((s) => s.startsWith(`${signingKey.name}:`))) sigs.push(signingKey.sign(fingerprint(info2)));
@@ -51055,7 +51110,7 @@ var BinaryCacheTarget = class {
 // src/caches/cachix-api.ts
 import { createHash as createHash4 } from "node:crypto";
 import { Transform as Transform2 } from "node:stream";
-import { pipeline as pipeline3 } from "node:stream/promises";
+import { pipeline as pipeline4 } from "node:stream/promises";
 
 // src/caches/compress.ts
 import { spawn as spawn4, spawnSync } from "node:child_process";
@@ -51265,7 +51320,7 @@ async function streamParts(e, info2, options, narUrl, uploadQuery) {
     if (failure2) throw failure2.error;
   };
   let partNumber = 0;
-  await pipeline3(
+  await pipeline4(
     dumpNar(info2.path, signal2),
     narTap,
     compress2,
@@ -51629,16 +51684,20 @@ async function pushToTarget(target, plan, options) {
       const extra = new Set(await target.upstreamKeyNames(options.ctx));
       paths = plan.filter((i) => !isUpstream(i, extra));
     }
-    const asked2 = Date.now();
-    const missing = paths.length === 0 ? /* @__PURE__ */ new Set() : await target.missing(paths, options.ctx);
-    const todo = paths.filter((i) => missing.has(i.path));
-    report2.alreadyPresent = paths.length - todo.length;
+    let todo = paths;
+    if (!target.asksPerPath) {
+      const asked2 = Date.now();
+      const missing = paths.length === 0 ? /* @__PURE__ */ new Set() : await target.missing(paths, options.ctx);
+      todo = paths.filter((i) => missing.has(i.path));
+      report2.alreadyPresent = paths.length - todo.length;
+      options.ctx.log.debug(`timing: ${target.label}: missing query: ${Date.now() - asked2} ms`);
+    }
     const uploading = Date.now();
     const jobs = options.jobs ?? target.defaultJobs ?? DEFAULT_JOBS;
-    options.ctx.log.debug(`timing: ${target.label}: missing query: ${uploading - asked2} ms`);
     await uploadInOrder(target, todo, jobs, options.ctx, report2);
-    options.ctx.log.debug(`timing: ${target.label}: ${todo.length} upload(s), ${jobs} at a time: ${Date.now() - uploading} ms`);
-    if (target.finish && report2.failed.length === 0 && report2.blocked === 0) await target.finish(report2.pushed, options.ctx);
+    const what = target.asksPerPath ? `${todo.length} path(s) asked about and uploaded if missing` : `${todo.length} upload(s)`;
+    options.ctx.log.debug(`timing: ${target.label}: ${what}, ${jobs} at a time: ${Date.now() - uploading} ms`);
+    if (target.finish && report2.error === null && report2.failed.length === 0 && report2.blocked === 0) await target.finish(report2.pushed, options.ctx);
   } catch (error63) {
     report2.error = message(error63);
   }
@@ -51654,6 +51713,7 @@ async function uploadInOrder(target, todo, jobs, ctx, report2) {
       info2.path,
       (async () => {
         const depsOk = (await Promise.all(deps)).every(Boolean);
+        if (report2.error !== null) return false;
         if (!depsOk) {
           report2.blocked++;
           return false;
@@ -51661,6 +51721,8 @@ async function uploadInOrder(target, todo, jobs, ctx, report2) {
         await slots.acquire();
         try {
           ctx.signal.throwIfAborted();
+          if (report2.error !== null) return false;
+          if (target.asksPerPath && !await isMissing(target, info2, ctx, report2)) return report2.error === null;
           const { bytes } = await target.upload(info2, ctx);
           report2.uploaded++;
           report2.bytes += bytes;
@@ -51676,6 +51738,15 @@ async function uploadInOrder(target, todo, jobs, ctx, report2) {
     );
   }
   await Promise.all(outcome.values());
+}
+async function isMissing(target, info2, ctx, report2) {
+  try {
+    if ((await target.missing([info2], ctx)).has(info2.path)) return true;
+    report2.alreadyPresent++;
+  } catch (error63) {
+    report2.error ??= message(error63);
+  }
+  return false;
 }
 
 // src/report.ts
@@ -51819,7 +51890,7 @@ function entryKey(system, env = process.env) {
 }
 
 // src/github-cache/folder.ts
-import { lstat as lstat3, readdir as readdir4, readFile as readFile3, rm as rm5, writeFile as writeFile5 } from "node:fs/promises";
+import { lstat as lstat2, readdir as readdir3, readFile as readFile3, rm as rm5, writeFile as writeFile5 } from "node:fs/promises";
 import { join as join8 } from "node:path";
 
 // node_modules/zod/v4/mini/schemas.js
@@ -51945,7 +52016,7 @@ function trusted(info2, keys) {
   return info2.sigs.some((sig) => keys.some((k) => verifySignature(k, message2, sig)));
 }
 async function size(file2) {
-  return lstat3(file2).then(
+  return lstat2(file2).then(
     (s) => s.isFile() ? s.size : null,
     () => null
   );
@@ -51955,17 +52026,17 @@ async function readOne(dir, name, keys) {
     if (await size(join8(dir, name)) === null) return null;
     const text4 = await readFile3(join8(dir, name), "utf8");
     const info2 = parseNarInfo(text4);
-    const nar2 = /^nar\/([0-9a-z]{52}\.nar(?:\.zst)?)$/.exec(info2.url)?.[1];
-    if (!nar2 || !STORE_PATH.test(info2.storePath) || `${hashPart(info2.storePath)}.narinfo` !== name) return null;
+    const nar = /^nar\/([0-9a-z]{52}\.nar(?:\.zst)?)$/.exec(info2.url)?.[1];
+    if (!nar || !STORE_PATH.test(info2.storePath) || `${hashPart(info2.storePath)}.narinfo` !== name) return null;
     if (!info2.references.every((r) => STORE_PATH.test(r)) || !trusted(info2, keys)) return null;
-    const narBytes = await size(join8(dir, "nar", nar2));
-    return narBytes === null ? null : { info: info2, nar: nar2, bytes: narBytes + Buffer.byteLength(text4) };
+    const narBytes2 = await size(join8(dir, "nar", nar));
+    return narBytes2 === null ? null : { info: info2, nar, bytes: narBytes2 + Buffer.byteLength(text4) };
   } catch {
     return null;
   }
 }
 async function readFolder(dir, keys) {
-  const names = await readdir4(dir).catch(() => []);
+  const names = await readdir3(dir).catch(() => []);
   const paths = /* @__PURE__ */ new Map();
   let rejected = 0;
   for (const name of names.filter((n) => n.endsWith(".narinfo"))) {
@@ -51992,7 +52063,7 @@ async function removeStrays(dir, names, paths) {
   const named = /* @__PURE__ */ new Set(["nix-cache-info", MANIFEST, "nar", ...[...paths.keys()].map((p) => `${hashPart(p)}.narinfo`)]);
   for (const name of names) if (!named.has(name)) await rm5(join8(dir, name), { recursive: true, force: true });
   const nars = new Set([...paths.values()].map((p) => p.nar));
-  for (const name of await readdir4(join8(dir, "nar")).catch(() => [])) {
+  for (const name of await readdir3(join8(dir, "nar")).catch(() => [])) {
     if (!nars.has(name)) await rm5(join8(dir, "nar", name), { recursive: true, force: true });
   }
 }
@@ -55364,12 +55435,12 @@ var HttpPipeline = class _HttpPipeline {
   }
   sendRequest(httpClient, request4) {
     const policies = this.getOrderedPolicies();
-    const pipeline4 = policies.reduceRight((next, policy) => {
+    const pipeline5 = policies.reduceRight((next, policy) => {
       return (req) => {
         return policy.sendRequest(req, next);
       };
     }, (req) => httpClient.sendRequest(req));
-    return pipeline4(request4);
+    return pipeline5(request4);
   }
   getOrderedPolicies() {
     if (!this._orderedPolicies) {
@@ -55420,32 +55491,32 @@ var HttpPipeline = class _HttpPipeline {
       if (policyMap.has(policyName)) {
         throw new Error("Duplicate policy names not allowed in pipeline");
       }
-      const node3 = {
+      const node2 = {
         policy,
         dependsOn: /* @__PURE__ */ new Set(),
         dependants: /* @__PURE__ */ new Set()
       };
       if (options.afterPhase) {
-        node3.afterPhase = getPhase(options.afterPhase);
-        node3.afterPhase.hasAfterPolicies = true;
+        node2.afterPhase = getPhase(options.afterPhase);
+        node2.afterPhase.hasAfterPolicies = true;
       }
-      policyMap.set(policyName, node3);
+      policyMap.set(policyName, node2);
       const phase = getPhase(options.phase);
-      phase.policies.add(node3);
+      phase.policies.add(node2);
     }
     for (const descriptor of this._policies) {
       const { policy, options } = descriptor;
       const policyName = policy.name;
-      const node3 = policyMap.get(policyName);
-      if (!node3) {
+      const node2 = policyMap.get(policyName);
+      if (!node2) {
         throw new Error(`Missing node for policy ${policyName}`);
       }
       if (options.afterPolicies) {
         for (const afterPolicyName of options.afterPolicies) {
           const afterNode = policyMap.get(afterPolicyName);
           if (afterNode) {
-            node3.dependsOn.add(afterNode);
-            afterNode.dependants.add(node3);
+            node2.dependsOn.add(afterNode);
+            afterNode.dependants.add(node2);
           }
         }
       }
@@ -55453,25 +55524,25 @@ var HttpPipeline = class _HttpPipeline {
         for (const beforePolicyName of options.beforePolicies) {
           const beforeNode = policyMap.get(beforePolicyName);
           if (beforeNode) {
-            beforeNode.dependsOn.add(node3);
-            node3.dependants.add(beforeNode);
+            beforeNode.dependsOn.add(node2);
+            node2.dependants.add(beforeNode);
           }
         }
       }
     }
     function walkPhase(phase) {
       phase.hasRun = true;
-      for (const node3 of phase.policies) {
-        if (node3.afterPhase && (!node3.afterPhase.hasRun || node3.afterPhase.policies.size)) {
+      for (const node2 of phase.policies) {
+        if (node2.afterPhase && (!node2.afterPhase.hasRun || node2.afterPhase.policies.size)) {
           continue;
         }
-        if (node3.dependsOn.size === 0) {
-          result.push(node3.policy);
-          for (const dependant of node3.dependants) {
-            dependant.dependsOn.delete(node3);
+        if (node2.dependsOn.size === 0) {
+          result.push(node2.policy);
+          for (const dependant of node2.dependants) {
+            dependant.dependsOn.delete(node2);
           }
-          policyMap.delete(node3.policy.name);
-          phase.policies.delete(node3);
+          policyMap.delete(node2.policy.name);
+          phase.policies.delete(node2);
         }
       }
     }
@@ -57863,31 +57934,31 @@ function wrapAbortSignalLikePolicy() {
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/createPipelineFromOptions.js
 function createPipelineFromOptions2(options) {
-  const pipeline4 = createEmptyPipeline2();
+  const pipeline5 = createEmptyPipeline2();
   if (isNodeLike2) {
     if (options.agent) {
-      pipeline4.addPolicy(agentPolicy2(options.agent));
+      pipeline5.addPolicy(agentPolicy2(options.agent));
     }
     if (options.tlsOptions) {
-      pipeline4.addPolicy(tlsPolicy2(options.tlsOptions));
+      pipeline5.addPolicy(tlsPolicy2(options.tlsOptions));
     }
-    pipeline4.addPolicy(proxyPolicy2(options.proxyOptions));
-    pipeline4.addPolicy(decompressResponsePolicy2());
+    pipeline5.addPolicy(proxyPolicy2(options.proxyOptions));
+    pipeline5.addPolicy(decompressResponsePolicy2());
   }
-  pipeline4.addPolicy(wrapAbortSignalLikePolicy());
-  pipeline4.addPolicy(formDataPolicy2(), { beforePolicies: [multipartPolicyName2] });
-  pipeline4.addPolicy(userAgentPolicy2(options.userAgentOptions));
-  pipeline4.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
-  pipeline4.addPolicy(multipartPolicy2(), { afterPhase: "Deserialize" });
-  pipeline4.addPolicy(defaultRetryPolicy2(options.retryOptions), { phase: "Retry" });
-  pipeline4.addPolicy(tracingPolicy({ ...options.userAgentOptions, ...options.loggingOptions }), {
+  pipeline5.addPolicy(wrapAbortSignalLikePolicy());
+  pipeline5.addPolicy(formDataPolicy2(), { beforePolicies: [multipartPolicyName2] });
+  pipeline5.addPolicy(userAgentPolicy2(options.userAgentOptions));
+  pipeline5.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
+  pipeline5.addPolicy(multipartPolicy2(), { afterPhase: "Deserialize" });
+  pipeline5.addPolicy(defaultRetryPolicy2(options.retryOptions), { phase: "Retry" });
+  pipeline5.addPolicy(tracingPolicy({ ...options.userAgentOptions, ...options.loggingOptions }), {
     afterPhase: "Retry"
   });
   if (isNodeLike2) {
-    pipeline4.addPolicy(redirectPolicy2(options.redirectOptions), { afterPhase: "Retry" });
+    pipeline5.addPolicy(redirectPolicy2(options.redirectOptions), { afterPhase: "Retry" });
   }
-  pipeline4.addPolicy(logPolicy2(options.loggingOptions), { afterPhase: "Sign" });
-  return pipeline4;
+  pipeline5.addPolicy(logPolicy2(options.loggingOptions), { afterPhase: "Sign" });
+  return pipeline5;
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/defaultHttpClient.js
@@ -58211,8 +58282,8 @@ function createDisableKeepAlivePolicy() {
     }
   };
 }
-function pipelineContainsDisableKeepAlivePolicy(pipeline4) {
-  return pipeline4.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
+function pipelineContainsDisableKeepAlivePolicy(pipeline5) {
+  return pipeline5.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
 }
 
 // node_modules/@azure/core-client/dist/esm/base64.js
@@ -59482,18 +59553,18 @@ function prepareXMLRootList(obj, elementName, xmlNamespaceKey, xmlNamespace) {
 
 // node_modules/@azure/core-client/dist/esm/pipeline.js
 function createClientPipeline(options = {}) {
-  const pipeline4 = createPipelineFromOptions2(options ?? {});
+  const pipeline5 = createPipelineFromOptions2(options ?? {});
   if (options.credentialOptions) {
-    pipeline4.addPolicy(bearerTokenAuthenticationPolicy({
+    pipeline5.addPolicy(bearerTokenAuthenticationPolicy({
       credential: options.credentialOptions.credential,
       scopes: options.credentialOptions.credentialScopes
     }));
   }
-  pipeline4.addPolicy(serializationPolicy(options.serializationOptions), { phase: "Serialize" });
-  pipeline4.addPolicy(deserializationPolicy(options.deserializationOptions), {
+  pipeline5.addPolicy(serializationPolicy(options.serializationOptions), { phase: "Serialize" });
+  pipeline5.addPolicy(deserializationPolicy(options.deserializationOptions), {
     phase: "Deserialize"
   });
-  return pipeline4;
+  return pipeline5;
 }
 
 // node_modules/@azure/core-client/dist/esm/httpClientCache.js
@@ -60315,7 +60386,7 @@ var nameChar = nameStartChar + "\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040";
 var nameRegexp = "[" + nameStartChar + "][" + nameChar + "]*";
 var regexName = new RegExp("^" + nameRegexp + "$");
 function getAllMatches(string5, regex) {
-  const matches = [];
+  const matches2 = [];
   let match3 = regex.exec(string5);
   while (match3) {
     const allmatches = [];
@@ -60324,10 +60395,10 @@ function getAllMatches(string5, regex) {
     for (let index = 0; index < len; index++) {
       allmatches.push(match3[index]);
     }
-    matches.push(allmatches);
+    matches2.push(allmatches);
     match3 = regex.exec(string5);
   }
-  return matches;
+  return matches2;
 }
 var isName = function(string5) {
   const match3 = regexName.exec(string5);
@@ -60620,24 +60691,24 @@ function scanAttributeTokens(attrStr) {
   return tokens;
 }
 function validateAttributeString(attrStr, options) {
-  const matches = scanAttributeTokens(attrStr);
+  const matches2 = scanAttributeTokens(attrStr);
   const attrNames = {};
-  for (let i = 0; i < matches.length; i++) {
-    if (matches[i][1].length === 0) {
-      return getErrorObject("InvalidAttr", "Attribute '" + matches[i][2] + "' has no space in starting.", getPositionFromMatch(matches[i]));
-    } else if (matches[i][3] !== void 0 && matches[i][4] === void 0) {
-      return getErrorObject("InvalidAttr", "Attribute '" + matches[i][2] + "' is without value.", getPositionFromMatch(matches[i]));
-    } else if (matches[i][3] === void 0 && !options.allowBooleanAttributes) {
-      return getErrorObject("InvalidAttr", "boolean attribute '" + matches[i][2] + "' is not allowed.", getPositionFromMatch(matches[i]));
+  for (let i = 0; i < matches2.length; i++) {
+    if (matches2[i][1].length === 0) {
+      return getErrorObject("InvalidAttr", "Attribute '" + matches2[i][2] + "' has no space in starting.", getPositionFromMatch(matches2[i]));
+    } else if (matches2[i][3] !== void 0 && matches2[i][4] === void 0) {
+      return getErrorObject("InvalidAttr", "Attribute '" + matches2[i][2] + "' is without value.", getPositionFromMatch(matches2[i]));
+    } else if (matches2[i][3] === void 0 && !options.allowBooleanAttributes) {
+      return getErrorObject("InvalidAttr", "boolean attribute '" + matches2[i][2] + "' is not allowed.", getPositionFromMatch(matches2[i]));
     }
-    const attrName = matches[i][2];
+    const attrName = matches2[i][2];
     if (!validateAttrName(attrName)) {
-      return getErrorObject("InvalidAttr", "Attribute '" + attrName + "' is an invalid name.", getPositionFromMatch(matches[i]));
+      return getErrorObject("InvalidAttr", "Attribute '" + attrName + "' is an invalid name.", getPositionFromMatch(matches2[i]));
     }
     if (!Object.prototype.hasOwnProperty.call(attrNames, attrName)) {
       attrNames[attrName] = 1;
     } else {
-      return getErrorObject("InvalidAttr", "Attribute '" + attrName + "' is repeated.", getPositionFromMatch(matches[i]));
+      return getErrorObject("InvalidAttr", "Attribute '" + attrName + "' is repeated.", getPositionFromMatch(matches2[i]));
     }
   }
   return true;
@@ -61319,11 +61390,11 @@ var buildOptions = function(options) {
   built.processEntities = normalizeProcessEntities(built.processEntities, built.htmlEntities);
   built.unpairedTagsSet = new Set(built.unpairedTags);
   if (built.stopNodes && Array.isArray(built.stopNodes)) {
-    built.stopNodes = built.stopNodes.map((node3) => {
-      if (typeof node3 === "string" && node3.startsWith("*.")) {
-        return ".." + node3.substring(2);
+    built.stopNodes = built.stopNodes.map((node2) => {
+      if (typeof node2 === "string" && node2.startsWith("*.")) {
+        return ".." + node2.substring(2);
       }
-      return node3;
+      return node2;
     });
   }
   return built;
@@ -61346,12 +61417,12 @@ var XmlNode = class {
     if (key === "__proto__") key = "#__proto__";
     this.child.push({ [key]: val });
   }
-  addChild(node3, startIndex) {
-    if (node3.tagname === "__proto__") node3.tagname = "#__proto__";
-    if (node3[":@"] && Object.keys(node3[":@"]).length > 0) {
-      this.child.push({ [node3.tagname]: node3.child, [":@"]: node3[":@"] });
+  addChild(node2, startIndex) {
+    if (node2.tagname === "__proto__") node2.tagname = "#__proto__";
+    if (node2[":@"] && Object.keys(node2[":@"]).length > 0) {
+      this.child.push({ [node2.tagname]: node2.child, [":@"]: node2[":@"] });
     } else {
-      this.child.push({ [node3.tagname]: node3.child });
+      this.child.push({ [node2.tagname]: node2.child });
     }
     this.addStartIndex(startIndex);
   }
@@ -62605,18 +62676,18 @@ var Matcher = class {
     const position = level.total;
     level.counts.set(siblingKey, counter + 1);
     level.total++;
-    const node3 = {
+    const node2 = {
       tag: tagName,
       position,
       counter
     };
     if (namespace !== null && namespace !== void 0) {
-      node3.namespace = namespace;
+      node2.namespace = namespace;
     }
     if (attrValues !== null && attrValues !== void 0) {
-      node3.values = attrValues;
+      node2.values = attrValues;
     }
-    this.path.push(node3);
+    this.path.push(node2);
     const depth = this.path.length;
     const keep = options !== null ? options.keep : null;
     if (keep !== null && keep !== void 0 && keep.length > 0 && attrValues) {
@@ -62635,7 +62706,7 @@ var Matcher = class {
   pop() {
     if (this.path.length === 0) return void 0;
     this._pathStringCache = null;
-    const node3 = this.path.pop();
+    const node2 = this.path.pop();
     if (this.siblingStacks.length > this.path.length + 1) {
       this.siblingStacks.length = this.path.length + 1;
     }
@@ -62643,7 +62714,7 @@ var Matcher = class {
     while (this._keptAttrs.length > 0 && this._keptAttrs[this._keptAttrs.length - 1].depth >= poppedDepth) {
       this._keptAttrs.pop();
     }
-    return node3;
+    return node2;
   }
   /**
    * Update current node's attribute values.
@@ -62859,12 +62930,12 @@ var Matcher = class {
   /**
    * @private
    */
-  _matchSegment(segment, node3, isCurrentNode) {
-    if (segment.tag !== "*" && segment.tag !== node3.tag) {
+  _matchSegment(segment, node2, isCurrentNode) {
+    if (segment.tag !== "*" && segment.tag !== node2.tag) {
       return false;
     }
     if (segment.namespace !== void 0) {
-      if (segment.namespace !== "*" && segment.namespace !== node3.namespace) {
+      if (segment.namespace !== "*" && segment.namespace !== node2.namespace) {
         return false;
       }
     }
@@ -62872,11 +62943,11 @@ var Matcher = class {
       if (!isCurrentNode) {
         return false;
       }
-      if (!node3.values || !(segment.attrName in node3.values)) {
+      if (!node2.values || !(segment.attrName in node2.values)) {
         return false;
       }
       if (segment.attrValue !== void 0) {
-        if (String(node3.values[segment.attrName]) !== String(segment.attrValue)) {
+        if (String(node2.values[segment.attrName]) !== String(segment.attrValue)) {
           return false;
         }
       }
@@ -62885,7 +62956,7 @@ var Matcher = class {
       if (!isCurrentNode) {
         return false;
       }
-      const counter = node3.counter ?? 0;
+      const counter = node2.counter ?? 0;
       if (segment.position === "first" && counter !== 0) {
         return false;
       } else if (segment.position === "odd" && counter % 2 !== 1) {
@@ -62912,7 +62983,7 @@ var Matcher = class {
    */
   snapshot() {
     return {
-      path: this.path.map((node3) => ({ ...node3 })),
+      path: this.path.map((node2) => ({ ...node2 })),
       siblingStacks: this.siblingStacks.map((level) => level ? { counts: new Map(level.counts), total: level.total } : level),
       keptAttrs: this._keptAttrs.map((entry) => ({ ...entry }))
     };
@@ -62923,7 +62994,7 @@ var Matcher = class {
    */
   restore(snapshot2) {
     this._pathStringCache = null;
-    this.path = snapshot2.path.map((node3) => ({ ...node3 }));
+    this.path = snapshot2.path.map((node2) => ({ ...node2 }));
     this.siblingStacks = snapshot2.siblingStacks.map((level) => level ? { counts: new Map(level.counts), total: level.total } : level);
     this._keptAttrs = (snapshot2.keptAttrs || []).map((entry) => ({ ...entry }));
   }
@@ -63829,15 +63900,15 @@ function attrValue(match3) {
 function buildAttributesMap(attrStr, jPath, tagName, force = false) {
   const options = this.options;
   if (force === true || options.ignoreAttributes !== true && typeof attrStr === "string") {
-    const matches = getAllMatches(attrStr, attrsRegx);
-    const len = matches.length;
+    const matches2 = getAllMatches(attrStr, attrsRegx);
+    const len = matches2.length;
     const attrs = {};
     const processedVals = new Array(len);
     let hasRawAttrs = false;
     const rawAttrsForMatcher = {};
     for (let i = 0; i < len; i++) {
-      const attrName = this.resolveNameSpace(matches[i][1]);
-      const oldVal = attrValue(matches[i]);
+      const attrName = this.resolveNameSpace(matches2[i][1]);
+      const oldVal = attrValue(matches2[i]);
       if (attrName.length && oldVal !== void 0) {
         let val = oldVal;
         if (options.trimValues) val = val.trim();
@@ -63853,7 +63924,7 @@ function buildAttributesMap(attrStr, jPath, tagName, force = false) {
     const jPathStr = options.jPath ? jPath.toString() : this.readonlyMatcher;
     let hasAttrs = false;
     for (let i = 0; i < len; i++) {
-      const attrName = this.resolveNameSpace(matches[i][1]);
+      const attrName = this.resolveNameSpace(matches2[i][1]);
       if (this.ignoreAttributesFn(attrName, jPathStr)) continue;
       let aName = options.attributeNamePrefix + attrName;
       if (attrName.length) {
@@ -63861,7 +63932,7 @@ function buildAttributesMap(attrStr, jPath, tagName, force = false) {
           aName = options.transformAttributeName(aName);
         }
         aName = sanitizeName(aName, options);
-        if (attrValue(matches[i]) !== void 0) {
+        if (attrValue(matches2[i]) !== void 0) {
           const oldVal = processedVals[i];
           const newVal = options.attributeValueProcessor(attrName, oldVal, jPathStr);
           if (newVal === null || newVal === void 0) {
@@ -64352,8 +64423,8 @@ function stripAttributePrefix(attrs, prefix2) {
   }
   return rawAttrs;
 }
-function prettify(node3, options, matcher, readonlyMatcher) {
-  return compress(node3, options, matcher, readonlyMatcher);
+function prettify(node2, options, matcher, readonlyMatcher) {
+  return compress(node2, options, matcher, readonlyMatcher);
 }
 function compress(arr, options, matcher, readonlyMatcher) {
   let text4;
@@ -64560,11 +64631,11 @@ function toXml(jArray, options) {
   const stopNodeExpressions = [];
   if (options.stopNodes && Array.isArray(options.stopNodes)) {
     for (let i = 0; i < options.stopNodes.length; i++) {
-      const node3 = options.stopNodes[i];
-      if (typeof node3 === "string") {
-        stopNodeExpressions.push(new Expression(node3));
-      } else if (node3 instanceof Expression) {
-        stopNodeExpressions.push(node3);
+      const node2 = options.stopNodes[i];
+      if (typeof node2 === "string") {
+        stopNodeExpressions.push(new Expression(node2));
+      } else if (node2 instanceof Expression) {
+        stopNodeExpressions.push(node2);
       }
     }
   }
@@ -64845,21 +64916,21 @@ var defaultOptions3 = {
 function Builder(options) {
   this.options = Object.assign({}, defaultOptions3, options);
   if (this.options.stopNodes && Array.isArray(this.options.stopNodes)) {
-    this.options.stopNodes = this.options.stopNodes.map((node3) => {
-      if (typeof node3 === "string" && node3.startsWith("*.")) {
-        return ".." + node3.substring(2);
+    this.options.stopNodes = this.options.stopNodes.map((node2) => {
+      if (typeof node2 === "string" && node2.startsWith("*.")) {
+        return ".." + node2.substring(2);
       }
-      return node3;
+      return node2;
     });
   }
   this.stopNodeExpressions = [];
   if (this.options.stopNodes && Array.isArray(this.options.stopNodes)) {
     for (let i = 0; i < this.options.stopNodes.length; i++) {
-      const node3 = this.options.stopNodes[i];
-      if (typeof node3 === "string") {
-        this.stopNodeExpressions.push(new Expression(node3));
-      } else if (node3 instanceof Expression) {
-        this.stopNodeExpressions.push(node3);
+      const node2 = this.options.stopNodes[i];
+      if (typeof node2 === "string") {
+        this.stopNodeExpressions.push(new Expression(node2));
+      } else if (node2 instanceof Expression) {
+        this.stopNodeExpressions.push(node2);
       }
     }
   }
@@ -65292,8 +65363,8 @@ function getParserOptions(options = {}) {
 function stringifyXML(obj, opts = {}) {
   const parserOptions = getSerializerOptions(opts);
   const j2x = new json2xml_default(parserOptions);
-  const node3 = { [parserOptions.rootNodeName]: obj };
-  const xmlData = j2x.build(node3);
+  const node2 = { [parserOptions.rootNodeName]: obj };
+  const xmlData = j2x.build(node2);
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>${xmlData}`.replace(/\n/g, "");
 }
 async function parseXML(str, opts = {}) {
@@ -69583,11 +69654,11 @@ var PathStylePorts2 = [
 ];
 
 // node_modules/@azure/storage-blob/dist/esm/Pipeline.js
-function isPipelineLike(pipeline4) {
-  if (!pipeline4 || typeof pipeline4 !== "object") {
+function isPipelineLike(pipeline5) {
+  if (!pipeline5 || typeof pipeline5 !== "object") {
     return false;
   }
-  const castPipeline = pipeline4;
+  const castPipeline = pipeline5;
   return Array.isArray(castPipeline.factories) && typeof castPipeline.options === "object" && typeof castPipeline.toServiceClientOptions === "function";
 }
 var Pipeline = class {
@@ -69626,11 +69697,11 @@ function newPipeline(credential, pipelineOptions = {}) {
   if (!credential) {
     credential = new AnonymousCredential();
   }
-  const pipeline4 = new Pipeline([], pipelineOptions);
-  pipeline4._credential = credential;
-  return pipeline4;
+  const pipeline5 = new Pipeline([], pipelineOptions);
+  pipeline5._credential = credential;
+  return pipeline5;
 }
-function processDownlevelPipeline(pipeline4) {
+function processDownlevelPipeline(pipeline5) {
   const knownFactoryFunctions = [
     isAnonymousCredential,
     isStorageSharedKeyCredential,
@@ -69640,8 +69711,8 @@ function processDownlevelPipeline(pipeline4) {
     isStorageTelemetryPolicyFactory,
     isCoreHttpPolicyFactory
   ];
-  if (pipeline4.factories.length) {
-    const novelFactories = pipeline4.factories.filter((factory) => {
+  if (pipeline5.factories.length) {
+    const novelFactories = pipeline5.factories.filter((factory) => {
       return !knownFactoryFunctions.some((knownFactory) => knownFactory(factory));
     });
     if (novelFactories.length) {
@@ -69654,14 +69725,14 @@ function processDownlevelPipeline(pipeline4) {
   }
   return void 0;
 }
-function getCoreClientOptions(pipeline4) {
-  const { httpClient: v1Client, ...restOptions } = pipeline4.options;
-  let httpClient = pipeline4._coreHttpClient;
+function getCoreClientOptions(pipeline5) {
+  const { httpClient: v1Client, ...restOptions } = pipeline5.options;
+  let httpClient = pipeline5._coreHttpClient;
   if (!httpClient) {
     httpClient = v1Client ? convertHttpClient(v1Client) : getCachedDefaultHttpClient2();
-    pipeline4._coreHttpClient = httpClient;
+    pipeline5._coreHttpClient = httpClient;
   }
-  let corePipeline = pipeline4._corePipeline;
+  let corePipeline = pipeline5._corePipeline;
   if (!corePipeline) {
     const packageDetails = `azsdk-js-azure-storage-blob/${SDK_VERSION4}`;
     const userAgentPrefix = restOptions.userAgentOptions && restOptions.userAgentOptions.userAgentPrefix ? `${restOptions.userAgentOptions.userAgentPrefix} ${packageDetails}` : `${packageDetails}`;
@@ -69702,11 +69773,11 @@ function getCoreClientOptions(pipeline4) {
     corePipeline.addPolicy(storageRetryPolicy(restOptions.retryOptions), { phase: "Retry" });
     corePipeline.addPolicy(storageRequestFailureDetailsParserPolicy());
     corePipeline.addPolicy(storageBrowserPolicy());
-    const downlevelResults = processDownlevelPipeline(pipeline4);
+    const downlevelResults = processDownlevelPipeline(pipeline5);
     if (downlevelResults) {
       corePipeline.addPolicy(downlevelResults.wrappedPolicies, downlevelResults.afterRetry ? { afterPhase: "Retry" } : void 0);
     }
-    const credential = getCredentialFromPipeline(pipeline4);
+    const credential = getCredentialFromPipeline(pipeline5);
     if (isTokenCredential(credential)) {
       corePipeline.addPolicy(bearerTokenAuthenticationPolicy({
         credential,
@@ -69719,7 +69790,7 @@ function getCoreClientOptions(pipeline4) {
         accountKey: credential.accountKey
       }), { phase: "Sign" });
     }
-    pipeline4._corePipeline = corePipeline;
+    pipeline5._corePipeline = corePipeline;
   }
   return {
     ...restOptions,
@@ -69728,12 +69799,12 @@ function getCoreClientOptions(pipeline4) {
     pipeline: corePipeline
   };
 }
-function getCredentialFromPipeline(pipeline4) {
-  if (pipeline4._credential) {
-    return pipeline4._credential;
+function getCredentialFromPipeline(pipeline5) {
+  if (pipeline5._credential) {
+    return pipeline5._credential;
   }
   let credential = new AnonymousCredential();
-  for (const factory of pipeline4.factories) {
+  for (const factory of pipeline5.factories) {
     if (isTokenCredential(factory.credential)) {
       credential = factory.credential;
     } else if (isStorageSharedKeyCredential(factory)) {
@@ -83643,13 +83714,13 @@ var StorageClient2 = class {
    * @param url - url to resource
    * @param pipeline - request policy pipeline.
    */
-  constructor(url3, pipeline4) {
+  constructor(url3, pipeline5) {
     this.url = escapeURLPath(url3);
     this.accountName = getAccountNameFromUrl(url3);
-    this.pipeline = pipeline4;
-    this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline4));
+    this.pipeline = pipeline5;
+    this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline5));
     this.isHttps = iEqual(getURLScheme(this.url) || "", "https");
-    this.credential = getCredentialFromPipeline(pipeline4);
+    this.credential = getCredentialFromPipeline(pipeline5);
     const storageClientContext = this.storageClientContext;
     storageClientContext.requestContentType = void 0;
   }
@@ -87255,21 +87326,21 @@ var BlobClient = class _BlobClient extends StorageClient2 {
   }
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
     options = options || {};
-    let pipeline4;
+    let pipeline5;
     let url3;
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
-      pipeline4 = credentialOrPipelineOrContainerName;
+      pipeline5 = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline4 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline5 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url3 = urlOrConnectionString;
       if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
         options = blobNameOrOptions;
       }
-      pipeline4 = newPipeline(new AnonymousCredential(), options);
+      pipeline5 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -87281,20 +87352,20 @@ var BlobClient = class _BlobClient extends StorageClient2 {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline4 = newPipeline(sharedKeyCredential, options);
+          pipeline5 = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline4 = newPipeline(new AnonymousCredential(), options);
+        pipeline5 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url3, pipeline4);
+    super(url3, pipeline5);
     ({ blobName: this._name, containerName: this._containerName } = this.getBlobAndContainerNamesFromUrl());
     this.blobContext = this.storageClientContext.blob;
     this._snapshot = getURLParameter(this.url, URLConstants2.Parameters.SNAPSHOT);
@@ -88281,19 +88352,19 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
    */
   appendBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline4;
+    let pipeline5;
     let url3;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
-      pipeline4 = credentialOrPipelineOrContainerName;
+      pipeline5 = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline4 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline5 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url3 = urlOrConnectionString;
-      pipeline4 = newPipeline(new AnonymousCredential(), options);
+      pipeline5 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -88305,20 +88376,20 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline4 = newPipeline(sharedKeyCredential, options);
+          pipeline5 = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline4 = newPipeline(new AnonymousCredential(), options);
+        pipeline5 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url3, pipeline4);
+    super(url3, pipeline5);
     this.appendBlobContext = this.storageClientContext.appendBlob;
   }
   /**
@@ -88553,22 +88624,22 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    */
   blockBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline4;
+    let pipeline5;
     let url3;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
-      pipeline4 = credentialOrPipelineOrContainerName;
+      pipeline5 = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline4 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline5 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url3 = urlOrConnectionString;
       if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
         options = blobNameOrOptions;
       }
-      pipeline4 = newPipeline(new AnonymousCredential(), options);
+      pipeline5 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -88580,20 +88651,20 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline4 = newPipeline(sharedKeyCredential, options);
+          pipeline5 = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline4 = newPipeline(new AnonymousCredential(), options);
+        pipeline5 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url3, pipeline4);
+    super(url3, pipeline5);
     this.blockBlobContext = this.storageClientContext.blockBlob;
     this._blobContext = this.storageClientContext.blob;
   }
@@ -89164,19 +89235,19 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    */
   pageBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline4;
+    let pipeline5;
     let url3;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
-      pipeline4 = credentialOrPipelineOrContainerName;
+      pipeline5 = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline4 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline5 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url3 = urlOrConnectionString;
-      pipeline4 = newPipeline(new AnonymousCredential(), options);
+      pipeline5 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -89188,20 +89259,20 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline4 = newPipeline(sharedKeyCredential, options);
+          pipeline5 = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline4 = newPipeline(new AnonymousCredential(), options);
+        pipeline5 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url3, pipeline4);
+    super(url3, pipeline5);
     this.pageBlobContext = this.storageClientContext.pageBlob;
   }
   /**
@@ -92239,7 +92310,7 @@ import { realpathSync } from "node:fs";
 import { join as join16 } from "node:path";
 
 // src/devshell/enter.ts
-import { mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync3, readFileSync as readFileSync5, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync3, readFileSync as readFileSync6, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
 
 // src/devshell/environment.ts
 var StringVariable = external_exports.object({ type: external_exports.enum(["exported", "var"]), value: external_exports.string() });
@@ -92294,7 +92365,7 @@ function environmentSystem(env) {
 function readBuildEnvironment(envPath) {
   let text4;
   try {
-    text4 = readFileSync5(envPath, "utf8");
+    text4 = readFileSync6(envPath, "utf8");
   } catch (error63) {
     throw new NotADevShellError(envPath, `cannot read it as a file: ${error63.code ?? String(error63)}`);
   }

@@ -870,33 +870,33 @@ var require_tree = __commonJS({
           throw new TypeError("Unreachable");
         }
         let index = 0;
-        let node3 = this;
+        let node2 = this;
         while (true) {
           const code = key.charCodeAt(index);
           if (code > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node3.code === code) {
+          if (node2.code === code) {
             if (length === ++index) {
-              node3.value = value;
+              node2.value = value;
               break;
-            } else if (node3.middle !== null) {
-              node3 = node3.middle;
+            } else if (node2.middle !== null) {
+              node2 = node2.middle;
             } else {
-              node3.middle = new _TstNode(key, value, index);
+              node2.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node3.code < code) {
-            if (node3.left !== null) {
-              node3 = node3.left;
+          } else if (node2.code < code) {
+            if (node2.left !== null) {
+              node2 = node2.left;
             } else {
-              node3.left = new _TstNode(key, value, index);
+              node2.left = new _TstNode(key, value, index);
               break;
             }
-          } else if (node3.right !== null) {
-            node3 = node3.right;
+          } else if (node2.right !== null) {
+            node2 = node2.right;
           } else {
-            node3.right = new _TstNode(key, value, index);
+            node2.right = new _TstNode(key, value, index);
             break;
           }
         }
@@ -908,21 +908,21 @@ var require_tree = __commonJS({
       search(key) {
         const keylength = key.length;
         let index = 0;
-        let node3 = this;
-        while (node3 !== null && index < keylength) {
+        let node2 = this;
+        while (node2 !== null && index < keylength) {
           let code = key[index];
           if (code <= 90 && code >= 65) {
             code |= 32;
           }
-          while (node3 !== null) {
-            if (code === node3.code) {
+          while (node2 !== null) {
+            if (code === node2.code) {
               if (keylength === ++index) {
-                return node3;
+                return node2;
               }
-              node3 = node3.middle;
+              node2 = node2.middle;
               break;
             }
-            node3 = node3.code < code ? node3.left : node3.right;
+            node2 = node2.code < code ? node2.left : node2.right;
           }
         }
         return null;
@@ -6871,7 +6871,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert2 = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline: pipeline4 } = __require("node:stream");
+    var { pipeline: pipeline5 } = __require("node:stream");
     var util = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -7350,7 +7350,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client2, request4, contentLength) {
       assert2(contentLength !== 0 || client2[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe2 = pipeline4(
+      const pipe2 = pipeline5(
         body,
         h2stream,
         (err) => {
@@ -10395,7 +10395,7 @@ var require_api_pipeline = __commonJS({
         util.destroy(ret, err);
       }
     };
-    function pipeline4(opts, handler) {
+    function pipeline5(opts, handler) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10404,7 +10404,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough().destroy(err);
       }
     }
-    module.exports = pipeline4;
+    module.exports = pipeline5;
   }
 });
 
@@ -13569,7 +13569,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable3, pipeline: pipeline4, finished } = __require("node:stream");
+    var { Readable: Readable3, pipeline: pipeline5, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14514,7 +14514,7 @@ var require_fetch = __commonJS({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline4(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline5(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -17835,24 +17835,24 @@ var require_sender = __commonJS({
           if (!this.#running) {
             this.#socket.write(frame, cb);
           } else {
-            const node4 = {
+            const node3 = {
               promise: null,
               callback: cb,
               frame
             };
-            this.#queue.push(node4);
+            this.#queue.push(node3);
           }
           return;
         }
-        const node3 = {
+        const node2 = {
           promise: item.arrayBuffer().then((ab) => {
-            node3.promise = null;
-            node3.frame = createFrame(ab, hint);
+            node2.promise = null;
+            node2.frame = createFrame(ab, hint);
           }),
           callback: cb,
           frame: null
         };
-        this.#queue.push(node3);
+        this.#queue.push(node2);
         if (!this.#running) {
           this.#run();
         }
@@ -17861,12 +17861,12 @@ var require_sender = __commonJS({
         this.#running = true;
         const queue = this.#queue;
         while (!queue.isEmpty()) {
-          const node3 = queue.shift();
-          if (node3.promise !== null) {
-            await node3.promise;
+          const node2 = queue.shift();
+          if (node2.promise !== null) {
+            await node2.promise;
           }
-          this.#socket.write(node3.frame, node3.callback);
-          node3.callback = node3.frame = null;
+          this.#socket.write(node2.frame, node2.callback);
+          node2.callback = node2.frame = null;
         }
         this.#running = false;
       }
@@ -18715,7 +18715,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline: pipeline4 } = __require("node:stream");
+    var { pipeline: pipeline5 } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -18875,7 +18875,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline4(
+          pipeline5(
             response.body.stream,
             eventSourceStream,
             (error2) => {
@@ -19154,7 +19154,7 @@ var require_undici = __commonJS({
 });
 
 // src/watch/run.ts
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync as readFileSync2 } from "node:fs";
 import { mkdtemp as mkdtemp3, rm as rm4 } from "node:fs/promises";
 import { setPriority } from "node:os";
 import { join as join6 } from "node:path";
@@ -19683,9 +19683,9 @@ function which(tool, check2) {
       }
       return result;
     }
-    const matches = yield findInPath(tool);
-    if (matches && matches.length > 0) {
-      return matches[0];
+    const matches2 = yield findInPath(tool);
+    if (matches2 && matches2.length > 0) {
+      return matches2[0];
     }
     return "";
   });
@@ -19721,14 +19721,14 @@ function findInPath(tool) {
         }
       }
     }
-    const matches = [];
+    const matches2 = [];
     for (const directory of directories) {
       const filePath = yield tryGetExecutablePath(path2.join(directory, tool), extensions);
       if (filePath) {
-        matches.push(filePath);
+        matches2.push(filePath);
       }
     }
-    return matches;
+    return matches2;
   });
 }
 
@@ -21349,11 +21349,11 @@ function formatError(error2, mapper = (issue3) => issue3.message) {
                 configurable: true
               });
             }
-            const node3 = curr[el];
+            const node2 = curr[el];
             if (terminal) {
-              node3._errors.push(mapper(issue3));
+              node2._errors.push(mapper(issue3));
             }
-            curr = node3;
+            curr = node2;
             i++;
           }
         }
@@ -27868,10 +27868,12 @@ async function uploadPath(apiEndpoint, cache, token2, info, narStream, signal, o
 
 // src/nix/nar.ts
 import { spawn as spawn3 } from "node:child_process";
-import { lstat as lstat2, open as open3, readdir as readdir2, readlink as readlink2 } from "node:fs/promises";
+import { lstatSync as lstatSync2, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { open as open3 } from "node:fs/promises";
 import { Readable as Readable2 } from "node:stream";
+var direct = process.platform === "linux";
 function dumpNar(path4, signal) {
-  return process.platform === "linux" ? dumpNarDirect(path4, signal) : dumpNarWithNix(path4, signal);
+  return direct ? dumpNarDirect(path4, signal) : dumpNarWithNix(path4, signal);
 }
 var CHUNK = 1024 * 1024;
 function strings(...items) {
@@ -27890,36 +27892,21 @@ function u64(n) {
 function padding(n) {
   return Buffer.alloc((8 - n % 8) % 8);
 }
-async function* regular(path4, size) {
-  const file = await open3(path4, "r");
-  try {
-    let left = size;
-    while (left > 0) {
-      const buffer = Buffer.allocUnsafe(Math.min(CHUNK, left));
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) throw new Error(`${path4.toString()} shrank while being read`);
-      left -= bytesRead;
-      yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
-    }
-  } finally {
-    await file.close();
-  }
-}
-async function* node2(path4) {
-  const st = await lstat2(path4);
+function* narParts(path4) {
+  const st = lstatSync2(path4);
   if (st.isSymbolicLink()) {
-    yield strings("(", "type", "symlink", "target", await readlink2(path4, { encoding: "buffer" }), ")");
+    yield strings("(", "type", "symlink", "target", readlinkSync(path4, { encoding: "buffer" }), ")");
   } else if (st.isFile()) {
     const head = (st.mode & 64) !== 0 ? ["(", "type", "regular", "executable", "", "contents"] : ["(", "type", "regular", "contents"];
     yield Buffer.concat([strings(...head), u64(st.size)]);
-    yield* regular(path4, st.size);
+    yield { file: path4, size: st.size };
     yield Buffer.concat([padding(st.size), strings(")")]);
   } else if (st.isDirectory()) {
     yield strings("(", "type", "directory");
-    const names = (await readdir2(path4, { encoding: "buffer" })).sort(Buffer.compare);
+    const names = readdirSync(path4, { encoding: "buffer" }).sort(Buffer.compare);
     for (const name of names) {
       yield strings("entry", "(", "name", name, "node");
-      yield* node2(Buffer.concat([path4, Buffer.from("/"), name]));
+      yield* narParts(Buffer.concat([path4, Buffer.from("/"), name]));
       yield strings(")");
     }
     yield strings(")");
@@ -27927,12 +27914,77 @@ async function* node2(path4) {
     throw new Error(`${path4.toString()}: not a regular file, directory or symlink; cannot be in a NAR`);
   }
 }
-async function* nar(path4) {
+function* narOf(path4) {
   yield strings("nix-archive-1");
-  yield* node2(Buffer.from(path4));
+  yield* narParts(Buffer.from(path4));
+}
+function changed(file) {
+  return new Error(`${file.toString()} changed while being read`);
+}
+async function readNarWhole(path4, limit, signal) {
+  signal?.throwIfAborted();
+  if (direct) return narBytes(path4, limit);
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of dumpNarWithNix(path4, signal)) {
+    size += chunk.length;
+    if (size > limit) throw tooLarge(path4, limit);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+function tooLarge(path4, limit) {
+  return new Error(`the NAR of ${path4} is larger than its registered ${limit} bytes: the local store may be corrupt (run nix-store --verify --check-contents)`);
+}
+function narBytes(path4, limit) {
+  const parts = [];
+  let size = 0;
+  for (const part of narOf(path4)) {
+    if (Buffer.isBuffer(part)) {
+      size += part.length;
+      if (size > limit) throw tooLarge(path4, limit);
+      parts.push(part);
+      continue;
+    }
+    if (size + part.size > limit) throw tooLarge(path4, limit);
+    const contents = readFileSync(part.file);
+    if (contents.length !== part.size) throw changed(part.file);
+    size += contents.length;
+    parts.push(contents);
+  }
+  return Buffer.concat(parts, size);
+}
+async function* narChunks(path4, buffer, signal) {
+  for (const part of narOf(path4)) {
+    signal?.throwIfAborted();
+    if (Buffer.isBuffer(part)) {
+      yield part;
+      continue;
+    }
+    if (part.size === 0) continue;
+    const file = await open3(part.file, "r");
+    try {
+      let left = part.size;
+      while (left > 0) {
+        const into = buffer();
+        const { bytesRead } = await file.read(into, 0, Math.min(into.length, left), null);
+        if (bytesRead === 0) throw changed(part.file);
+        left -= bytesRead;
+        yield into.subarray(0, bytesRead);
+        signal?.throwIfAborted();
+      }
+    } finally {
+      await file.close();
+    }
+  }
+}
+function readNarReusing(path4, signal) {
+  if (!direct) return dumpNarWithNix(path4, signal);
+  let shared = null;
+  return narChunks(path4, () => shared ??= Buffer.allocUnsafe(CHUNK), signal);
 }
 function dumpNarDirect(path4, signal) {
-  const stream = Readable2.from(nar(path4), { objectMode: false, highWaterMark: CHUNK });
+  const stream = Readable2.from(narChunks(path4, () => Buffer.allocUnsafe(CHUNK), signal), { objectMode: false, highWaterMark: CHUNK });
   if (signal) {
     const abort = () => stream.destroy(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
     if (signal.aborted) abort();
@@ -28049,7 +28101,7 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { access as access2, mkdir as mkdir2, mkdtemp, rename as rename2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join3 } from "node:path";
-import { pipeline as pipeline2 } from "node:stream/promises";
+import { pipeline as pipeline3 } from "node:stream/promises";
 
 // src/nix/narinfo.ts
 function renderNarInfo(n) {
@@ -28079,7 +28131,7 @@ function storeDir() {
 
 // src/push/nar-stream.ts
 import { createHash as createHash2 } from "node:crypto";
-import { Transform } from "node:stream";
+import { pipeline as pipeline2, Transform } from "node:stream";
 import { constants as constants3, createZstdCompress, zstdCompressSync } from "node:zlib";
 var Meter = class extends Transform {
   hash = createHash2("sha256");
@@ -28107,37 +28159,21 @@ function corrupt(info) {
 async function narFor(info, compression, signal) {
   return info.narSize <= SMALL_NAR ? smallNar(info, compression, signal) : streamedNar(info, compression, signal);
 }
+function matches(info, size, hash) {
+  return size === info.narSize && hash !== null && hash.equals(info.narHash);
+}
 async function smallNar(info, compression, signal) {
-  const chunks = [];
-  let size = 0;
-  const hash = createHash2("sha256");
-  for await (const chunk of dumpNar(info.path, signal)) {
-    size += chunk.length;
-    if (size > info.narSize) throw corrupt(info);
-    hash.update(chunk);
-    chunks.push(chunk);
-  }
-  if (size !== info.narSize || !Sha256.fromBytes(hash.digest()).equals(info.narHash)) throw corrupt(info);
-  const nar2 = Buffer.concat(chunks, size);
-  const body = compression === "zstd" ? zstdCompressSync(nar2, { pledgedSrcSize: size, params: { [constants3.ZSTD_c_compressionLevel]: 3 } }) : nar2;
+  const nar = await readNarWhole(info.path, info.narSize, signal);
+  if (!matches(info, nar.length, Sha256.fromBytes(createHash2("sha256").update(nar).digest()))) throw corrupt(info);
+  const body = compression === "zstd" ? zstdCompressSync(nar, { pledgedSrcSize: nar.length, params: { [constants3.ZSTD_c_compressionLevel]: 3 } }) : nar;
   const file = { hash: Sha256.fromBytes(createHash2("sha256").update(body).digest()), size: body.length };
   return { body, file: () => file };
 }
 function streamedNar(info, compression, signal) {
-  const nar2 = new Meter((m) => m.size !== info.narSize || !m.digest?.equals(info.narHash) ? corrupt(info) : null);
   const file = new Meter();
-  const source = dumpNar(info.path, signal);
-  const fail = (error2) => file.destroy(error2);
-  source.on("error", fail);
-  nar2.on("error", fail);
-  let stream = source.pipe(nar2);
-  if (compression === "zstd") {
-    const chunkSize2 = Math.min(1024 * 1024, Math.max(16 * 1024, 2 ** Math.ceil(Math.log2(info.narSize + 1))));
-    const zstd = createZstdCompress({ chunkSize: chunkSize2, params: { [constants3.ZSTD_c_compressionLevel]: 3 } });
-    zstd.on("error", fail);
-    stream = stream.pipe(zstd);
-  }
-  stream.pipe(file);
+  const checked = () => new Meter((m) => matches(info, m.size, m.digest) ? null : corrupt(info));
+  const source = compression === "zstd" ? compressed(info, signal) : pipeline2(dumpNar(info.path, signal), checked(), () => void 0);
+  pipeline2(source, file, () => void 0);
   return {
     body: file,
     file: () => {
@@ -28145,6 +28181,24 @@ function streamedNar(info, compression, signal) {
       return { hash: file.digest, size: file.size };
     }
   };
+}
+function compressed(info, signal) {
+  const chunkSize2 = Math.min(1024 * 1024, Math.max(16 * 1024, 2 ** Math.ceil(Math.log2(info.narSize + 1))));
+  const zstd = createZstdCompress({ chunkSize: chunkSize2, params: { [constants3.ZSTD_c_compressionLevel]: 3 } });
+  const feed = async () => {
+    const hash = createHash2("sha256");
+    let size = 0;
+    for await (const chunk of readNarReusing(info.path, signal)) {
+      size += chunk.length;
+      if (size > info.narSize) throw corrupt(info);
+      hash.update(chunk);
+      await new Promise((resolve2, reject) => zstd.write(chunk, (error2) => error2 ? reject(error2) : resolve2()));
+    }
+    if (!matches(info, size, Sha256.fromBytes(hash.digest()))) throw corrupt(info);
+    zstd.end();
+  };
+  feed().catch((error2) => zstd.destroy(error2 instanceof Error ? error2 : new Error(String(error2))));
+  return zstd;
 }
 function narExtension(compression) {
   return compression === "zstd" ? ".nar.zst" : ".nar";
@@ -28206,7 +28260,7 @@ var HttpSink = class {
     const dir2 = await mkdtemp(join3(this.tempRoot, "nar-"));
     try {
       const file = join3(dir2, "body");
-      await pipeline2(body, createWriteStream(file), { signal: ctx.signal });
+      await pipeline3(body, createWriteStream(file), { signal: ctx.signal });
       const { size } = await stat2(file);
       await this.put(name, createReadStream(file), contentType, ctx, size);
     } finally {
@@ -28231,7 +28285,7 @@ var FileSink = class {
     await mkdir2(target.slice(0, target.lastIndexOf("/")), { recursive: true });
     try {
       if (typeof body === "string" || Buffer.isBuffer(body)) await writeFile2(partial2, body);
-      else await pipeline2(body, createWriteStream(partial2));
+      else await pipeline3(body, createWriteStream(partial2));
       await rename2(partial2, target);
     } catch (error2) {
       await rm2(partial2, { force: true });
@@ -28247,6 +28301,7 @@ function supportsNative(url) {
 }
 var BinaryCacheTarget = class {
   label;
+  asksPerPath = true;
   sink;
   options;
   cacheInfoReady = null;
@@ -28283,9 +28338,9 @@ var BinaryCacheTarget = class {
     const { compression, signingKey } = this.options;
     const url = `nar/${toNix32(info.narHash.bytes)}${narExtension(compression)}`;
     const file = await this.retry(async () => {
-      const nar2 = await narFor(info, compression, ctx.signal);
-      await this.sink.put(url, nar2.body, "application/x-nix-nar", ctx, compression === "none" && !Buffer.isBuffer(nar2.body) ? info.narSize : void 0);
-      return nar2.file();
+      const nar = await narFor(info, compression, ctx.signal);
+      await this.sink.put(url, nar.body, "application/x-nix-nar", ctx, compression === "none" && !Buffer.isBuffer(nar.body) ? info.narSize : void 0);
+      return nar.file();
     }, ctx, `upload of ${info.path}`);
     const sigs = [...info.sigs];
     if (signingKey && !sigs.some((s) => s.startsWith(`${signingKey.name}:`))) sigs.push(signingKey.sign(fingerprint(info)));
@@ -28310,7 +28365,7 @@ var BinaryCacheTarget = class {
 // src/caches/cachix-api.ts
 import { createHash as createHash3 } from "node:crypto";
 import { Transform as Transform2 } from "node:stream";
-import { pipeline as pipeline3 } from "node:stream/promises";
+import { pipeline as pipeline4 } from "node:stream/promises";
 
 // src/caches/compress.ts
 import { spawn as spawn4, spawnSync } from "node:child_process";
@@ -28520,7 +28575,7 @@ async function streamParts(e, info, options, narUrl, uploadQuery) {
     if (failure2) throw failure2.error;
   };
   let partNumber = 0;
-  await pipeline3(
+  await pipeline4(
     dumpNar(info.path, signal),
     narTap,
     compress,
@@ -28884,16 +28939,20 @@ async function pushToTarget(target, plan, options) {
       const extra = new Set(await target.upstreamKeyNames(options.ctx));
       paths = plan.filter((i) => !isUpstream(i, extra));
     }
-    const asked2 = Date.now();
-    const missing = paths.length === 0 ? /* @__PURE__ */ new Set() : await target.missing(paths, options.ctx);
-    const todo = paths.filter((i) => missing.has(i.path));
-    report.alreadyPresent = paths.length - todo.length;
+    let todo = paths;
+    if (!target.asksPerPath) {
+      const asked2 = Date.now();
+      const missing = paths.length === 0 ? /* @__PURE__ */ new Set() : await target.missing(paths, options.ctx);
+      todo = paths.filter((i) => missing.has(i.path));
+      report.alreadyPresent = paths.length - todo.length;
+      options.ctx.log.debug(`timing: ${target.label}: missing query: ${Date.now() - asked2} ms`);
+    }
     const uploading = Date.now();
     const jobs = options.jobs ?? target.defaultJobs ?? DEFAULT_JOBS;
-    options.ctx.log.debug(`timing: ${target.label}: missing query: ${uploading - asked2} ms`);
     await uploadInOrder(target, todo, jobs, options.ctx, report);
-    options.ctx.log.debug(`timing: ${target.label}: ${todo.length} upload(s), ${jobs} at a time: ${Date.now() - uploading} ms`);
-    if (target.finish && report.failed.length === 0 && report.blocked === 0) await target.finish(report.pushed, options.ctx);
+    const what = target.asksPerPath ? `${todo.length} path(s) asked about and uploaded if missing` : `${todo.length} upload(s)`;
+    options.ctx.log.debug(`timing: ${target.label}: ${what}, ${jobs} at a time: ${Date.now() - uploading} ms`);
+    if (target.finish && report.error === null && report.failed.length === 0 && report.blocked === 0) await target.finish(report.pushed, options.ctx);
   } catch (error2) {
     report.error = message(error2);
   }
@@ -28909,6 +28968,7 @@ async function uploadInOrder(target, todo, jobs, ctx, report) {
       info.path,
       (async () => {
         const depsOk = (await Promise.all(deps)).every(Boolean);
+        if (report.error !== null) return false;
         if (!depsOk) {
           report.blocked++;
           return false;
@@ -28916,6 +28976,8 @@ async function uploadInOrder(target, todo, jobs, ctx, report) {
         await slots.acquire();
         try {
           ctx.signal.throwIfAborted();
+          if (report.error !== null) return false;
+          if (target.asksPerPath && !await isMissing(target, info, ctx, report)) return report.error === null;
           const { bytes } = await target.upload(info, ctx);
           report.uploaded++;
           report.bytes += bytes;
@@ -28931,6 +28993,15 @@ async function uploadInOrder(target, todo, jobs, ctx, report) {
     );
   }
   await Promise.all(outcome.values());
+}
+async function isMissing(target, info, ctx, report) {
+  try {
+    if ((await target.missing([info], ctx)).has(info.path)) return true;
+    report.alreadyPresent++;
+  } catch (error2) {
+    report.error ??= message(error2);
+  }
+  return false;
 }
 
 // src/watch/batcher.ts
@@ -29048,7 +29119,7 @@ async function writeMarker(dir2, name, text2) {
 
 // src/watch/store-events.ts
 import { watch } from "node:fs";
-import { readdir as readdir3 } from "node:fs/promises";
+import { readdir as readdir2 } from "node:fs/promises";
 function watchStoreEntries(options) {
   const { storeDir: storeDir2, cutoff, known, onNames } = options;
   const old = /* @__PURE__ */ new Set();
@@ -29078,7 +29149,7 @@ function watchStoreEntries(options) {
     options.onError(error2);
   }
   const rescan = async () => {
-    const fresh = (await readdir3(storeDir2)).filter(isNew);
+    const fresh = (await readdir2(storeDir2)).filter(isNew);
     if (fresh.length > 0) onNames(fresh);
   };
   const timer = setInterval(() => void rescan().catch(options.onError), options.rescanMs);
@@ -29120,11 +29191,12 @@ function uploadOnly(target) {
     ...target.defaultJobs ? { defaultJobs: target.defaultJobs } : {},
     ...target.upstreamKeyNames ? { upstreamKeyNames: target.upstreamKeyNames.bind(target) } : {},
     missing: target.missing.bind(target),
+    ...target.asksPerPath ? { asksPerPath: true } : {},
     upload: target.upload.bind(target)
   };
 }
 async function runWatcher(dir2) {
-  const config2 = WatchConfig.parse(JSON.parse(readFileSync(join6(dir2, WatchFiles.config), "utf8")));
+  const config2 = WatchConfig.parse(JSON.parse(readFileSync2(join6(dir2, WatchFiles.config), "utf8")));
   try {
     setPriority(19);
   } catch {

@@ -8,15 +8,19 @@
 // never poisons a cache. Elsewhere (macOS stores may use the case hack) `nix-store --dump` writes it.
 import { nixEnv } from './env.ts';
 import { spawn } from 'node:child_process';
-import { lstat, open, readdir, readlink } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+
+/** Linux stores never use the case hack, so the NAR is written here (see the top). */
+const direct = process.platform === 'linux';
 
 /**
  * The NAR of `path` as a stream. The stream errors if reading fails, so a consumer that pipes it
  * into an upload sees the failure instead of a silently truncated body.
  */
 export function dumpNar(path: string, signal?: AbortSignal): Readable {
-  return process.platform === 'linux' ? dumpNarDirect(path, signal) : dumpNarWithNix(path, signal);
+  return direct ? dumpNarDirect(path, signal) : dumpNarWithNix(path, signal);
 }
 
 const CHUNK = 1024 * 1024;
@@ -39,40 +43,32 @@ function padding(n: number): Buffer {
   return Buffer.alloc((8 - (n % 8)) % 8);
 }
 
-async function* regular(path: Buffer, size: number): AsyncGenerator<Buffer> {
-  const file = await open(path, 'r');
-  try {
-    let left = size;
-    while (left > 0) {
-      // A fresh buffer per chunk: downstream streams keep references to what they were given.
-      const buffer = Buffer.allocUnsafe(Math.min(CHUNK, left));
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) throw new Error(`${path.toString()} shrank while being read`);
-      left -= bytesRead;
-      yield bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
-    }
-  } finally {
-    await file.close();
-  }
-}
+/** A piece of a NAR: bytes as they are, or where the contents of a regular file go. */
+type NarPart = Buffer | { readonly file: Buffer; readonly size: number };
 
-async function* node(path: Buffer): AsyncGenerator<Buffer> {
-  const st = await lstat(path);
+/**
+ * The NAR of `path` in order, file contents left to the caller. The metadata (lstat, readdir,
+ * readlink) is read synchronously: a few microseconds per entry, where each asynchronous call is a
+ * round trip through libuv's thread pool — four of them for a one-file path, most of the time of
+ * pushing a thousand tiny paths (bench/, docs/performance.md).
+ */
+function* narParts(path: Buffer): Generator<NarPart> {
+  const st = lstatSync(path);
   if (st.isSymbolicLink()) {
-    yield strings('(', 'type', 'symlink', 'target', await readlink(path, { encoding: 'buffer' }), ')');
+    yield strings('(', 'type', 'symlink', 'target', readlinkSync(path, { encoding: 'buffer' }), ')');
   } else if (st.isFile()) {
     // Nix marks a file executable when its owner may execute it (S_IXUSR).
     const head = (st.mode & 0o100) !== 0 ? ['(', 'type', 'regular', 'executable', '', 'contents'] : ['(', 'type', 'regular', 'contents'];
     yield Buffer.concat([strings(...head), u64(st.size)]);
-    yield* regular(path, st.size);
+    yield { file: path, size: st.size };
     yield Buffer.concat([padding(st.size), strings(')')]);
   } else if (st.isDirectory()) {
     yield strings('(', 'type', 'directory');
     // Entries in byte order of their names, as Nix sorts them.
-    const names = (await readdir(path, { encoding: 'buffer' })).sort(Buffer.compare);
+    const names = readdirSync(path, { encoding: 'buffer' }).sort(Buffer.compare);
     for (const name of names) {
       yield strings('entry', '(', 'name', name, 'node');
-      yield* node(Buffer.concat([path, Buffer.from('/'), name]));
+      yield* narParts(Buffer.concat([path, Buffer.from('/'), name]));
       yield strings(')');
     }
     yield strings(')');
@@ -81,13 +77,99 @@ async function* node(path: Buffer): AsyncGenerator<Buffer> {
   }
 }
 
-async function* nar(path: string): AsyncGenerator<Buffer> {
+function* narOf(path: string): Generator<NarPart> {
   yield strings('nix-archive-1');
-  yield* node(Buffer.from(path));
+  yield* narParts(Buffer.from(path));
+}
+
+function changed(file: Buffer): Error {
+  return new Error(`${file.toString()} changed while being read`);
+}
+
+/**
+ * The whole NAR of a small path. Throws as soon as it would exceed `limit` bytes, so a store that
+ * changed under us cannot make the read unbounded.
+ */
+export async function readNarWhole(path: string, limit: number, signal?: AbortSignal): Promise<Buffer> {
+  signal?.throwIfAborted();
+  if (direct) return narBytes(path, limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of dumpNarWithNix(path, signal) as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw tooLarge(path, limit);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function tooLarge(path: string, limit: number): Error {
+  return new Error(`the NAR of ${path} is larger than its registered ${limit} bytes: the local store may be corrupt (run nix-store --verify --check-contents)`);
+}
+
+/** Read synchronously: no thread-pool round trips, and a small path's files are few and small. */
+function narBytes(path: string, limit: number): Buffer {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for (const part of narOf(path)) {
+    if (Buffer.isBuffer(part)) {
+      size += part.length;
+      if (size > limit) throw tooLarge(path, limit);
+      parts.push(part);
+      continue;
+    }
+    if (size + part.size > limit) throw tooLarge(path, limit);
+    const contents = readFileSync(part.file);
+    if (contents.length !== part.size) throw changed(part.file);
+    size += contents.length;
+    parts.push(contents);
+  }
+  return Buffer.concat(parts, size);
+}
+
+/**
+ * The NAR of `path` in chunks of up to 1 MiB. File contents are read into `buffer()`'s answer: a
+ * fresh buffer per chunk for consumers that keep chunks (a Readable), or the same one each time
+ * for a consumer done with a chunk before it asks for the next (memory flat in the path's size).
+ */
+async function* narChunks(path: string, buffer: () => Buffer, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  for (const part of narOf(path)) {
+    signal?.throwIfAborted();
+    if (Buffer.isBuffer(part)) {
+      yield part;
+      continue;
+    }
+    if (part.size === 0) continue;
+    const file = await open(part.file, 'r');
+    try {
+      let left = part.size;
+      while (left > 0) {
+        const into = buffer();
+        const { bytesRead } = await file.read(into, 0, Math.min(into.length, left), null);
+        if (bytesRead === 0) throw changed(part.file);
+        left -= bytesRead;
+        yield into.subarray(0, bytesRead);
+        signal?.throwIfAborted();
+      }
+    } finally {
+      await file.close();
+    }
+  }
+}
+
+/**
+ * The NAR of `path` read with one buffer over and over: each chunk is valid only until the next is
+ * asked for, so no memory is left behind per chunk however large the path.
+ */
+export function readNarReusing(path: string, signal?: AbortSignal): AsyncIterable<Buffer> {
+  if (!direct) return dumpNarWithNix(path, signal);
+  let shared: Buffer | null = null;
+  return narChunks(path, () => (shared ??= Buffer.allocUnsafe(CHUNK)), signal);
 }
 
 export function dumpNarDirect(path: string, signal?: AbortSignal): Readable {
-  const stream = Readable.from(nar(path), { objectMode: false, highWaterMark: CHUNK });
+  // A fresh buffer per chunk: a Readable's consumers keep references to what they were given.
+  const stream = Readable.from(narChunks(path, () => Buffer.allocUnsafe(CHUNK), signal), { objectMode: false, highWaterMark: CHUNK });
   if (signal) {
     const abort = () => stream.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
     if (signal.aborted) abort();

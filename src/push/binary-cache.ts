@@ -134,6 +134,7 @@ export function supportsNative(url: string): boolean {
 
 export class BinaryCacheTarget implements PushTarget {
   readonly label: string;
+  readonly asksPerPath = true;
   private readonly sink: Sink;
   private readonly options: BinaryCacheOptions;
   private cacheInfoReady: Promise<void> | null = null;

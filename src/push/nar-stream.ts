@@ -1,11 +1,11 @@
 // One pass over a NAR: checks its hash and size against the path info (a corrupt local store
 // must not poison a cache), optionally compresses it, and measures what goes over the wire.
 import { createHash } from 'node:crypto';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { constants, createZstdCompress, zstdCompressSync } from 'node:zlib';
 import { Sha256 } from '../nix/hash.ts';
 import type { PathInfo } from '../nix/path-info.ts';
-import { dumpNar } from '../nix/nar.ts';
+import { dumpNar, readNarReusing, readNarWhole } from '../nix/nar.ts';
 
 export type Compression = 'zstd' | 'none';
 
@@ -53,43 +53,27 @@ export async function narFor(info: PathInfo, compression: Compression, signal?: 
   return info.narSize <= SMALL_NAR ? smallNar(info, compression, signal) : streamedNar(info, compression, signal);
 }
 
+function matches(info: PathInfo, size: number, hash: Sha256 | null): boolean {
+  return size === info.narSize && hash !== null && hash.equals(info.narHash);
+}
+
 async function smallNar(info: PathInfo, compression: Compression, signal?: AbortSignal): Promise<MeasuredNar> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const hash = createHash('sha256');
-  for await (const chunk of dumpNar(info.path, signal) as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    // A store that changed under us must not make this read unbounded.
-    if (size > info.narSize) throw corrupt(info);
-    hash.update(chunk);
-    chunks.push(chunk);
-  }
-  if (size !== info.narSize || !Sha256.fromBytes(hash.digest()).equals(info.narHash)) throw corrupt(info);
-  const nar = Buffer.concat(chunks, size);
+  // Larger than registered fails in readNarWhole, before it is all read.
+  const nar = await readNarWhole(info.path, info.narSize, signal);
+  if (!matches(info, nar.length, Sha256.fromBytes(createHash('sha256').update(nar).digest()))) throw corrupt(info);
   // The size is known and checked, so zstd sizes its tables for it (pledgedSrcSize).
-  const body = compression === 'zstd' ? zstdCompressSync(nar, { pledgedSrcSize: size, params: { [constants.ZSTD_c_compressionLevel]: 3 } }) : nar;
+  const body = compression === 'zstd' ? zstdCompressSync(nar, { pledgedSrcSize: nar.length, params: { [constants.ZSTD_c_compressionLevel]: 3 } }) : nar;
   const file = { hash: Sha256.fromBytes(createHash('sha256').update(body).digest()), size: body.length };
   return { body, file: () => file };
 }
 
 function streamedNar(info: PathInfo, compression: Compression, signal?: AbortSignal): MeasuredNar {
-  const nar = new Meter((m) => (m.size !== info.narSize || !m.digest?.equals(info.narHash) ? corrupt(info) : null));
   const file = new Meter();
-  const source = dumpNar(info.path, signal);
-  const fail = (error: Error) => file.destroy(error);
-  source.on('error', fail);
-  nar.on('error', fail);
-  let stream: Readable = source.pipe(nar);
-  if (compression === 'zstd') {
-    // Level 3 trades a little ratio for speed; CI uploads are bandwidth- and CPU-bound alike.
-    // Up to 1 MiB chunks: zlib's default 16 KiB means a thread-pool round trip per 16 KiB of
-    // output (a third of the time of a large push, bench/).
-    const chunkSize = Math.min(1024 * 1024, Math.max(16 * 1024, 2 ** Math.ceil(Math.log2(info.narSize + 1))));
-    const zstd = createZstdCompress({ chunkSize, params: { [constants.ZSTD_c_compressionLevel]: 3 } });
-    zstd.on('error', fail);
-    stream = stream.pipe(zstd);
-  }
-  stream.pipe(file);
+  const checked = () => new Meter((m) => (matches(info, m.size, m.digest) ? null : corrupt(info)));
+  const source = compression === 'zstd' ? compressed(info, signal) : pipeline(dumpNar(info.path, signal), checked(), () => undefined);
+  // A failure anywhere fails the body; an upload that stops early (an answer before the whole
+  // body, an abort) stops the reading.
+  pipeline(source, file, () => undefined);
   return {
     body: file,
     file: () => {
@@ -97,6 +81,34 @@ function streamedNar(info: PathInfo, compression: Compression, signal?: AbortSig
       return { hash: file.digest, size: file.size };
     },
   };
+}
+
+/**
+ * The NAR through zstd, read with one buffer that zstd has taken before it is read into again, so
+ * the input leaves nothing behind however large the path. Checked against the registered hash and
+ * size before the stream ends, so a corrupt NAR fails the upload.
+ */
+function compressed(info: PathInfo, signal?: AbortSignal): Readable {
+  // Level 3 trades a little ratio for speed; CI uploads are bandwidth- and CPU-bound alike.
+  // Up to 1 MiB chunks: zlib's default 16 KiB means a thread-pool round trip per 16 KiB of
+  // output (a third of the time of a large push, bench/).
+  const chunkSize = Math.min(1024 * 1024, Math.max(16 * 1024, 2 ** Math.ceil(Math.log2(info.narSize + 1))));
+  const zstd = createZstdCompress({ chunkSize, params: { [constants.ZSTD_c_compressionLevel]: 3 } });
+  const feed = async () => {
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of readNarReusing(info.path, signal)) {
+      size += chunk.length;
+      if (size > info.narSize) throw corrupt(info);
+      hash.update(chunk);
+      // Resolves once zstd has consumed the chunk (or the stream is gone), not merely queued it.
+      await new Promise<void>((resolve, reject) => zstd.write(chunk, (error) => (error ? reject(error) : resolve())));
+    }
+    if (!matches(info, size, Sha256.fromBytes(hash.digest()))) throw corrupt(info);
+    zstd.end();
+  };
+  feed().catch((error: unknown) => zstd.destroy(error instanceof Error ? error : new Error(String(error))));
+  return zstd;
 }
 
 export function narExtension(compression: Compression): string {

@@ -23,6 +23,12 @@ export interface PushTarget {
   upstreamKeyNames?(ctx: PushContext): Promise<readonly string[]>;
   /** Asks the target once, in batches, which of these paths it lacks; returns their full store paths. */
   missing(paths: readonly PathInfo[], ctx: PushContext): Promise<ReadonlySet<string>>;
+  /**
+   * `missing` costs one request per path (a plain binary cache has no batch query): the uploader
+   * then asks about each path just before uploading it, in the same slot, instead of asking about
+   * every path first and uploading after.
+   */
+  readonly asksPerPath?: boolean;
   /** Uploads one path; its references are uploaded before it by the caller. */
   upload(path: PathInfo, ctx: PushContext): Promise<UploadResult>;
   /** After every upload succeeded (Cachix pins, for example). */

@@ -1,6 +1,7 @@
-// Pushes a plan to one target: asks once which paths it lacks, then uploads those `jobs` at a time,
-// each only after the paths it refers to have landed, so a consumer never sees a path whose
-// references are missing. A failed path takes its dependents with it; everything else goes on.
+// Pushes a plan to one target: asks once which paths it lacks (or, where that costs a request per
+// path, asks each path in its upload slot), then uploads those `jobs` at a time, each only after
+// the paths it refers to have landed, so a consumer never sees a path whose references are
+// missing. A failed path takes its dependents with it; everything else goes on.
 import { DEFAULT_JOBS } from '../config.ts';
 import type { PathInfo } from '../nix/path-info.ts';
 import { isUpstream } from './plan.ts';
@@ -71,16 +72,20 @@ export async function pushToTarget(
       const extra = new Set(await target.upstreamKeyNames(options.ctx));
       paths = plan.filter((i) => !isUpstream(i, extra));
     }
-    const asked = Date.now();
-    const missing = paths.length === 0 ? new Set<string>() : await target.missing(paths, options.ctx);
-    const todo = paths.filter((i) => missing.has(i.path));
-    report.alreadyPresent = paths.length - todo.length;
+    let todo = paths;
+    if (!target.asksPerPath) {
+      const asked = Date.now();
+      const missing = paths.length === 0 ? new Set<string>() : await target.missing(paths, options.ctx);
+      todo = paths.filter((i) => missing.has(i.path));
+      report.alreadyPresent = paths.length - todo.length;
+      options.ctx.log.debug(`timing: ${target.label}: missing query: ${Date.now() - asked} ms`);
+    }
     const uploading = Date.now();
     const jobs = options.jobs ?? target.defaultJobs ?? DEFAULT_JOBS;
-    options.ctx.log.debug(`timing: ${target.label}: missing query: ${uploading - asked} ms`);
     await uploadInOrder(target, todo, jobs, options.ctx, report);
-    options.ctx.log.debug(`timing: ${target.label}: ${todo.length} upload(s), ${jobs} at a time: ${Date.now() - uploading} ms`);
-    if (target.finish && report.failed.length === 0 && report.blocked === 0) await target.finish(report.pushed, options.ctx);
+    const what = target.asksPerPath ? `${todo.length} path(s) asked about and uploaded if missing` : `${todo.length} upload(s)`;
+    options.ctx.log.debug(`timing: ${target.label}: ${what}, ${jobs} at a time: ${Date.now() - uploading} ms`);
+    if (target.finish && report.error === null && report.failed.length === 0 && report.blocked === 0) await target.finish(report.pushed, options.ctx);
   } catch (error) {
     report.error = message(error);
   }
@@ -98,6 +103,7 @@ async function uploadInOrder(target: PushTarget, todo: readonly PathInfo[], jobs
       info.path,
       (async () => {
         const depsOk = (await Promise.all(deps)).every(Boolean);
+        if (report.error !== null) return false;
         if (!depsOk) {
           report.blocked++;
           return false;
@@ -105,6 +111,9 @@ async function uploadInOrder(target: PushTarget, todo: readonly PathInfo[], jobs
         await slots.acquire();
         try {
           ctx.signal.throwIfAborted();
+          // A target that cannot answer (after retries) is down: stop there, as a failed batch query does.
+          if (report.error !== null) return false;
+          if (target.asksPerPath && !(await isMissing(target, info, ctx, report))) return report.error === null;
           const { bytes } = await target.upload(info, ctx);
           report.uploaded++;
           report.bytes += bytes;
@@ -120,4 +129,15 @@ async function uploadInOrder(target: PushTarget, todo: readonly PathInfo[], jobs
     );
   }
   await Promise.all(outcome.values());
+}
+
+/** One path's query; a failure is the target's (`report.error`), like a failed batch query. */
+async function isMissing(target: PushTarget, info: PathInfo, ctx: PushContext, report: TargetReport): Promise<boolean> {
+  try {
+    if ((await target.missing([info], ctx)).has(info.path)) return true;
+    report.alreadyPresent++;
+  } catch (error) {
+    report.error ??= message(error);
+  }
+  return false;
 }

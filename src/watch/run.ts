@@ -54,6 +54,7 @@ function uploadOnly(target: PushTarget): PushTarget {
     ...(target.defaultJobs ? { defaultJobs: target.defaultJobs } : {}),
     ...(target.upstreamKeyNames ? { upstreamKeyNames: target.upstreamKeyNames.bind(target) } : {}),
     missing: target.missing.bind(target),
+    ...(target.asksPerPath ? { asksPerPath: true } : {}),
     upload: target.upload.bind(target),
   };
 }
