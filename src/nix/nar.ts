@@ -158,13 +158,15 @@ async function* narChunks(path: string, buffer: () => Buffer, signal?: AbortSign
 }
 
 /**
- * The NAR of `path` read with one buffer over and over: each chunk is valid only until the next is
- * asked for, so no memory is left behind per chunk however large the path.
+ * The NAR of `path` read into two buffers in turn: a chunk is read into again two chunks later, so
+ * a consumer may work on one chunk (compress it) while the next is read, and must be done with it
+ * before it asks for the one after. No memory is left behind per chunk however large the path.
  */
 export function readNarReusing(path: string, signal?: AbortSignal): AsyncIterable<Buffer> {
   if (!direct) return dumpNarWithNix(path, signal);
-  let shared: Buffer | null = null;
-  return narChunks(path, () => (shared ??= Buffer.allocUnsafe(CHUNK)), signal);
+  const buffers: Buffer[] = [];
+  let next = 0;
+  return narChunks(path, () => (buffers[next++ % 2] ??= Buffer.allocUnsafe(CHUNK)), signal);
 }
 
 export function dumpNarDirect(path: string, signal?: AbortSignal): Readable {

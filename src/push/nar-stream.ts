@@ -1,7 +1,7 @@
 // One pass over a NAR: checks its hash and size against the path info (a corrupt local store
 // must not poison a cache), optionally compresses it, and measures what goes over the wire.
 import { createHash } from 'node:crypto';
-import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline, Transform, type Readable, type TransformCallback, type Writable } from 'node:stream';
 import { constants, createZstdCompress, zstdCompressSync } from 'node:zlib';
 import { Sha256 } from '../nix/hash.ts';
 import type { PathInfo } from '../nix/path-info.ts';
@@ -84,9 +84,10 @@ function streamedNar(info: PathInfo, compression: Compression, signal?: AbortSig
 }
 
 /**
- * The NAR through zstd, read with one buffer that zstd has taken before it is read into again, so
- * the input leaves nothing behind however large the path. Checked against the registered hash and
- * size before the stream ends, so a corrupt NAR fails the upload.
+ * The NAR through zstd, read into two buffers in turn (zstd compresses one on the thread pool
+ * while the next is read and hashed here), so the input leaves nothing behind however large the
+ * path. Checked against the registered hash and size before the stream ends, so a corrupt NAR
+ * fails the upload.
  */
 function compressed(info: PathInfo, signal?: AbortSignal): Readable {
   // Level 3 trades a little ratio for speed; CI uploads are bandwidth- and CPU-bound alike.
@@ -97,18 +98,28 @@ function compressed(info: PathInfo, signal?: AbortSignal): Readable {
   const feed = async () => {
     const hash = createHash('sha256');
     let size = 0;
+    // zstd's work on the previous chunk: done before the chunk after this one is read into its buffer.
+    let previous: Promise<void> = Promise.resolve();
     for await (const chunk of readNarReusing(info.path, signal)) {
       size += chunk.length;
       if (size > info.narSize) throw corrupt(info);
       hash.update(chunk);
-      // Resolves once zstd has consumed the chunk (or the stream is gone), not merely queued it.
-      await new Promise<void>((resolve, reject) => zstd.write(chunk, (error) => (error ? reject(error) : resolve())));
+      await previous;
+      previous = consumed(zstd, chunk);
+      // Awaited on the next turn or after the loop; a failure meanwhile is not "unhandled".
+      previous.catch(() => undefined);
     }
+    await previous;
     if (!matches(info, size, Sha256.fromBytes(hash.digest()))) throw corrupt(info);
     zstd.end();
   };
   feed().catch((error: unknown) => zstd.destroy(error instanceof Error ? error : new Error(String(error))));
   return zstd;
+}
+
+/** Resolves once `stream` has processed `chunk` (or is gone), not merely queued it. */
+function consumed(stream: Writable, chunk: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => stream.write(chunk, (error) => (error ? reject(error) : resolve())));
 }
 
 export function narExtension(compression: Compression): string {
