@@ -76,7 +76,7 @@ async function onLargeStore(ctx: BenchContext, main: string, env: (i: number) =>
   const { uid, gid } = userInfo();
   const inStore = (e: NodeJS.ProcessEnv, args: string[]): Promise<RunResult> => {
     const vars = Object.entries(e).flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${v}`]));
-    const script = 'mount --bind "$0" /nix/store && exec setpriv --reuid="$1" --regid="$2" --clear-groups -- "$@"';
+    const script = 'mount --bind "$0" /nix/store && uid=$1 gid=$2 && shift 2 && exec setpriv --reuid="$uid" --regid="$gid" --clear-groups -- "$@"';
     return mustRun('sudo', ['-n', 'unshare', '--mount', 'sh', '-c', script, store.storeDir, String(uid), String(gid), 'env', '-i', ...vars, process.execPath, ...args]);
   };
   const seen = Number((await inStore({}, ['-e', "console.log(require('node:fs').readdirSync('/nix/store').length)"])).stdout.trim());

@@ -26,7 +26,7 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A counting semaphore: at most `limit` uploads hold a slot at once. */
+/** A counting semaphore: at most `limit` holders at once. */
 class Slots {
   private free: number;
   private readonly waiting: Array<() => void> = [];
@@ -44,6 +44,14 @@ class Slots {
     const next = this.waiting.shift();
     if (next) next();
     else this.free++;
+  }
+  async run<T>(body: () => Promise<T>): Promise<T> {
+    await this.acquire();
+    try {
+      return await body();
+    } finally {
+      this.release();
+    }
   }
 }
 
@@ -94,45 +102,50 @@ export async function pushToTarget(
 }
 
 async function uploadInOrder(target: PushTarget, todo: readonly PathInfo[], jobs: number, ctx: PushContext, report: TargetReport): Promise<void> {
-  const slots = new Slots(jobs);
+  const uploads = new Slots(jobs);
+  // A target asked per path is asked about every path from the start, `jobs` at a time beside the
+  // uploads: a question needs no reference to have landed, only an upload does.
+  const queries = new Slots(jobs);
   const outcome = new Map<string, Promise<boolean>>();
   // `todo` is in dependency order, so every reference's promise exists before its dependents'.
   for (const info of todo) {
     const deps = info.references.filter((r) => r !== info.path).map((r) => outcome.get(r)).filter((p) => p !== undefined);
+    const needed = target.asksPerPath ? queries.run(() => isMissing(target, info, ctx, report)) : Promise.resolve(true);
     outcome.set(
       info.path,
       (async () => {
         const depsOk = (await Promise.all(deps)).every(Boolean);
+        const missing = await needed;
+        // A target that cannot answer (after retries) is down: stop there, as a failed batch query does.
         if (report.error !== null) return false;
+        if (!missing) return true;
         if (!depsOk) {
           report.blocked++;
           return false;
         }
-        await slots.acquire();
-        try {
-          ctx.signal.throwIfAborted();
-          // A target that cannot answer (after retries) is down: stop there, as a failed batch query does.
-          if (report.error !== null) return false;
-          if (target.asksPerPath && !(await isMissing(target, info, ctx, report))) return report.error === null;
-          const { bytes } = await target.upload(info, ctx);
-          report.uploaded++;
-          report.bytes += bytes;
-          report.pushed.push(info);
-          return true;
-        } catch (error) {
-          report.failed.push({ path: info.path, error: message(error) });
-          return false;
-        } finally {
-          slots.release();
-        }
+        return uploads.run(async () => {
+          try {
+            ctx.signal.throwIfAborted();
+            if (report.error !== null) return false;
+            const { bytes } = await target.upload(info, ctx);
+            report.uploaded++;
+            report.bytes += bytes;
+            report.pushed.push(info);
+            return true;
+          } catch (error) {
+            report.failed.push({ path: info.path, error: message(error) });
+            return false;
+          }
+        });
       })(),
     );
   }
   await Promise.all(outcome.values());
 }
 
-/** One path's query; a failure is the target's (`report.error`), like a failed batch query. */
+/** Whether the target lacks one path; a failure is the target's (`report.error`), like a failed batch query. */
 async function isMissing(target: PushTarget, info: PathInfo, ctx: PushContext, report: TargetReport): Promise<boolean> {
+  if (report.error !== null) return false;
   try {
     if ((await target.missing([info], ctx)).has(info.path)) return true;
     report.alreadyPresent++;

@@ -39,19 +39,22 @@ function perPathCache(present: readonly PathInfo[], failQueryOf: PathInfo | null
   };
 }
 
-test('a per-path target is asked about each path right before its upload; what it holds is not sent', async () => {
-  const [a, b, c] = [info('a'), info('b', ['a']), info('c', ['b'])] as [PathInfo, PathInfo, PathInfo];
+test('a per-path target is asked about each path while earlier ones upload, not all first; what it holds is not sent', async () => {
+  const [a, b, c, d] = [info('a'), info('b', ['a']), info('c', ['b']), info('d', ['c'])] as [PathInfo, PathInfo, PathInfo, PathInfo];
   const cache = perPathCache([b]);
-  const report = await pushToTarget(cache, [a, b, c], { jobs: 1, ctx });
-  assert.deepEqual(cache.calls, ['ask a', 'put a', 'ask b', 'ask c', 'put c']);
-  assert.deepEqual([report.uploaded, report.alreadyPresent, report.error, report.failed, report.blocked], [2, 1, null, [], 0]);
+  const report = await pushToTarget(cache, [a, b, c, d], { jobs: 1, ctx });
+  assert.deepEqual([...cache.calls].sort(), ['ask a', 'ask b', 'ask c', 'ask d', 'put a', 'put c', 'put d']);
+  for (const p of ['a', 'c', 'd']) assert.ok(cache.calls.indexOf(`ask ${p}`) < cache.calls.indexOf(`put ${p}`), `${p} asked before it is sent`);
+  // No phase of questions first: the first upload starts before the last question.
+  assert.ok(cache.calls.indexOf('put a') < cache.calls.indexOf('ask d'), cache.calls.join(', '));
+  assert.deepEqual([report.uploaded, report.alreadyPresent, report.error, report.failed, report.blocked], [3, 1, null, [], 0]);
 });
 
 test('a per-path query that fails is the target failing: nothing more is tried', async () => {
-  const [a, b, c] = [info('a'), info('b'), info('c')] as [PathInfo, PathInfo, PathInfo];
+  const [a, b, c, d] = [info('a'), info('b'), info('c'), info('d')] as [PathInfo, PathInfo, PathInfo, PathInfo];
   const cache = perPathCache([], b);
-  const report = await pushToTarget(cache, [a, b, c], { jobs: 1, ctx });
-  assert.deepEqual(cache.calls, ['ask a', 'put a', 'ask b']);
+  const report = await pushToTarget(cache, [a, b, c, d], { jobs: 1, ctx });
+  assert.ok(!cache.calls.includes('ask d') && !cache.calls.includes('put c') && !cache.calls.includes('put d'), cache.calls.join(', '));
   assert.equal(report.error, 'cache down');
-  assert.deepEqual([report.uploaded, report.failed, report.blocked], [1, [], 0]);
+  assert.deepEqual([report.failed, report.blocked], [[], 0]);
 });
