@@ -10969,7 +10969,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path10 }) => matchValue(safeUrl(path10), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed: consumed2 }) => !consumed2).filter(({ path: path10 }) => matchValue(safeUrl(path10), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -18818,10 +18818,10 @@ ${value}`;
       }
       dropConsumedChunks() {
         if (this.lineChunkIndex > 0) {
-          const consumed = this.lineChunkIndex;
-          this.chunks.splice(0, consumed);
+          const consumed2 = this.lineChunkIndex;
+          this.chunks.splice(0, consumed2);
           this.lineChunkIndex = 0;
-          this.chunkIndex -= consumed;
+          this.chunkIndex -= consumed2;
         }
         if (this.chunkIndex === this.chunks.length) {
           this.chunks.length = 0;
@@ -43554,11 +43554,11 @@ var init_ast = __esm({
             continue;
           }
           if (c === "[") {
-            const [src, needUflag, consumed, magic] = parseClass(glob, i);
-            if (consumed) {
+            const [src, needUflag, consumed2, magic] = parseClass(glob, i);
+            if (consumed2) {
               re += src;
               uflag = uflag || needUflag;
-              i += consumed - 1;
+              i += consumed2 - 1;
               hasMagic = hasMagic || magic;
               continue;
             }
@@ -94187,8 +94187,9 @@ async function* narChunks(path10, buffer3, signal) {
 }
 function readNarReusing(path10, signal) {
   if (!direct) return dumpNarWithNix(path10, signal);
-  let shared = null;
-  return narChunks(path10, () => shared ??= Buffer.allocUnsafe(CHUNK), signal);
+  const buffers = [];
+  let next = 0;
+  return narChunks(path10, () => buffers[next++ % 2] ??= Buffer.allocUnsafe(CHUNK), signal);
 }
 function dumpNarDirect(path10, signal) {
   const stream2 = Readable2.from(narChunks(path10, () => Buffer.allocUnsafe(CHUNK), signal), { objectMode: false, highWaterMark: CHUNK });
@@ -94926,17 +94927,24 @@ function compressed(info2, signal) {
   const feed = async () => {
     const hash2 = createHash3("sha256");
     let size2 = 0;
+    let previous = Promise.resolve();
     for await (const chunk of readNarReusing(info2.path, signal)) {
       size2 += chunk.length;
       if (size2 > info2.narSize) throw corrupt(info2);
       hash2.update(chunk);
-      await new Promise((resolve3, reject) => zstd.write(chunk, (error63) => error63 ? reject(error63) : resolve3()));
+      await previous;
+      previous = consumed(zstd, chunk);
+      previous.catch(() => void 0);
     }
+    await previous;
     if (!matches(info2, size2, Sha256.fromBytes(hash2.digest()))) throw corrupt(info2);
     zstd.end();
   };
   feed().catch((error63) => zstd.destroy(error63 instanceof Error ? error63 : new Error(String(error63))));
   return zstd;
+}
+function consumed(stream2, chunk) {
+  return new Promise((resolve3, reject) => stream2.write(chunk, (error63) => error63 ? reject(error63) : resolve3()));
 }
 function narExtension(compression) {
   return compression === "zstd" ? ".nar.zst" : ".nar";

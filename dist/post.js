@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl(path13), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed: consumed2 }) => !consumed2).filter(({ path: path13 }) => matchValue(safeUrl(path13), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -18620,10 +18620,10 @@ ${value}`;
       }
       dropConsumedChunks() {
         if (this.lineChunkIndex > 0) {
-          const consumed = this.lineChunkIndex;
-          this.chunks.splice(0, consumed);
+          const consumed2 = this.lineChunkIndex;
+          this.chunks.splice(0, consumed2);
           this.lineChunkIndex = 0;
-          this.chunkIndex -= consumed;
+          this.chunkIndex -= consumed2;
         }
         if (this.chunkIndex === this.chunks.length) {
           this.chunks.length = 0;
@@ -50705,8 +50705,9 @@ async function* narChunks(path13, buffer2, signal2) {
 }
 function readNarReusing(path13, signal2) {
   if (!direct) return dumpNarWithNix(path13, signal2);
-  let shared = null;
-  return narChunks(path13, () => shared ??= Buffer.allocUnsafe(CHUNK), signal2);
+  const buffers = [];
+  let next = 0;
+  return narChunks(path13, () => buffers[next++ % 2] ??= Buffer.allocUnsafe(CHUNK), signal2);
 }
 function dumpNarDirect(path13, signal2) {
   const stream = Readable2.from(narChunks(path13, () => Buffer.allocUnsafe(CHUNK), signal2), { objectMode: false, highWaterMark: CHUNK });
@@ -50933,17 +50934,24 @@ function compressed(info2, signal2) {
   const feed = async () => {
     const hash2 = createHash3("sha256");
     let size2 = 0;
+    let previous = Promise.resolve();
     for await (const chunk of readNarReusing(info2.path, signal2)) {
       size2 += chunk.length;
       if (size2 > info2.narSize) throw corrupt(info2);
       hash2.update(chunk);
-      await new Promise((resolve3, reject) => zstd.write(chunk, (error63) => error63 ? reject(error63) : resolve3()));
+      await previous;
+      previous = consumed(zstd, chunk);
+      previous.catch(() => void 0);
     }
+    await previous;
     if (!matches(info2, size2, Sha256.fromBytes(hash2.digest()))) throw corrupt(info2);
     zstd.end();
   };
   feed().catch((error63) => zstd.destroy(error63 instanceof Error ? error63 : new Error(String(error63))));
   return zstd;
+}
+function consumed(stream, chunk) {
+  return new Promise((resolve3, reject) => stream.write(chunk, (error63) => error63 ? reject(error63) : resolve3()));
 }
 function narExtension(compression) {
   return compression === "zstd" ? ".nar.zst" : ".nar";
@@ -51663,6 +51671,14 @@ var Slots = class {
     if (next) next();
     else this.free++;
   }
+  async run(body2) {
+    await this.acquire();
+    try {
+      return await body2();
+    } finally {
+      this.release();
+    }
+  }
 };
 async function pushToTarget(target, plan, options) {
   const started = Date.now();
@@ -51705,41 +51721,44 @@ async function pushToTarget(target, plan, options) {
   return report2;
 }
 async function uploadInOrder(target, todo, jobs, ctx, report2) {
-  const slots = new Slots(jobs);
+  const uploads = new Slots(jobs);
+  const queries = new Slots(jobs);
   const outcome = /* @__PURE__ */ new Map();
   for (const info2 of todo) {
     const deps = info2.references.filter((r) => r !== info2.path).map((r) => outcome.get(r)).filter((p) => p !== void 0);
+    const needed = target.asksPerPath ? queries.run(() => isMissing(target, info2, ctx, report2)) : Promise.resolve(true);
     outcome.set(
       info2.path,
       (async () => {
         const depsOk = (await Promise.all(deps)).every(Boolean);
+        const missing = await needed;
         if (report2.error !== null) return false;
+        if (!missing) return true;
         if (!depsOk) {
           report2.blocked++;
           return false;
         }
-        await slots.acquire();
-        try {
-          ctx.signal.throwIfAborted();
-          if (report2.error !== null) return false;
-          if (target.asksPerPath && !await isMissing(target, info2, ctx, report2)) return report2.error === null;
-          const { bytes } = await target.upload(info2, ctx);
-          report2.uploaded++;
-          report2.bytes += bytes;
-          report2.pushed.push(info2);
-          return true;
-        } catch (error63) {
-          report2.failed.push({ path: info2.path, error: message(error63) });
-          return false;
-        } finally {
-          slots.release();
-        }
+        return uploads.run(async () => {
+          try {
+            ctx.signal.throwIfAborted();
+            if (report2.error !== null) return false;
+            const { bytes } = await target.upload(info2, ctx);
+            report2.uploaded++;
+            report2.bytes += bytes;
+            report2.pushed.push(info2);
+            return true;
+          } catch (error63) {
+            report2.failed.push({ path: info2.path, error: message(error63) });
+            return false;
+          }
+        });
       })()
     );
   }
   await Promise.all(outcome.values());
 }
 async function isMissing(target, info2, ctx, report2) {
+  if (report2.error !== null) return false;
   try {
     if ((await target.missing([info2], ctx)).has(info2.path)) return true;
     report2.alreadyPresent++;
@@ -53429,11 +53448,11 @@ var AST = class {
         continue;
       }
       if (c === "[") {
-        const [src, needUflag, consumed, magic] = parseClass(glob, i);
-        if (consumed) {
+        const [src, needUflag, consumed2, magic] = parseClass(glob, i);
+        if (consumed2) {
           re += src;
           uflag = uflag || needUflag;
-          i += consumed - 1;
+          i += consumed2 - 1;
           hasMagic = hasMagic || magic;
           continue;
         }

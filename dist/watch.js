@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path4 }) => matchValue(safeUrl(path4), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed: consumed2 }) => !consumed2).filter(({ path: path4 }) => matchValue(safeUrl(path4), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -18620,10 +18620,10 @@ ${value}`;
       }
       dropConsumedChunks() {
         if (this.lineChunkIndex > 0) {
-          const consumed = this.lineChunkIndex;
-          this.chunks.splice(0, consumed);
+          const consumed2 = this.lineChunkIndex;
+          this.chunks.splice(0, consumed2);
           this.lineChunkIndex = 0;
-          this.chunkIndex -= consumed;
+          this.chunkIndex -= consumed2;
         }
         if (this.chunkIndex === this.chunks.length) {
           this.chunks.length = 0;
@@ -27980,8 +27980,9 @@ async function* narChunks(path4, buffer, signal) {
 }
 function readNarReusing(path4, signal) {
   if (!direct) return dumpNarWithNix(path4, signal);
-  let shared = null;
-  return narChunks(path4, () => shared ??= Buffer.allocUnsafe(CHUNK), signal);
+  const buffers = [];
+  let next = 0;
+  return narChunks(path4, () => buffers[next++ % 2] ??= Buffer.allocUnsafe(CHUNK), signal);
 }
 function dumpNarDirect(path4, signal) {
   const stream = Readable2.from(narChunks(path4, () => Buffer.allocUnsafe(CHUNK), signal), { objectMode: false, highWaterMark: CHUNK });
@@ -28188,17 +28189,24 @@ function compressed(info, signal) {
   const feed = async () => {
     const hash = createHash2("sha256");
     let size = 0;
+    let previous = Promise.resolve();
     for await (const chunk of readNarReusing(info.path, signal)) {
       size += chunk.length;
       if (size > info.narSize) throw corrupt(info);
       hash.update(chunk);
-      await new Promise((resolve2, reject) => zstd.write(chunk, (error2) => error2 ? reject(error2) : resolve2()));
+      await previous;
+      previous = consumed(zstd, chunk);
+      previous.catch(() => void 0);
     }
+    await previous;
     if (!matches(info, size, Sha256.fromBytes(hash.digest()))) throw corrupt(info);
     zstd.end();
   };
   feed().catch((error2) => zstd.destroy(error2 instanceof Error ? error2 : new Error(String(error2))));
   return zstd;
+}
+function consumed(stream, chunk) {
+  return new Promise((resolve2, reject) => stream.write(chunk, (error2) => error2 ? reject(error2) : resolve2()));
 }
 function narExtension(compression) {
   return compression === "zstd" ? ".nar.zst" : ".nar";
@@ -28918,6 +28926,14 @@ var Slots = class {
     if (next) next();
     else this.free++;
   }
+  async run(body) {
+    await this.acquire();
+    try {
+      return await body();
+    } finally {
+      this.release();
+    }
+  }
 };
 async function pushToTarget(target, plan, options) {
   const started = Date.now();
@@ -28960,41 +28976,44 @@ async function pushToTarget(target, plan, options) {
   return report;
 }
 async function uploadInOrder(target, todo, jobs, ctx, report) {
-  const slots = new Slots(jobs);
+  const uploads = new Slots(jobs);
+  const queries = new Slots(jobs);
   const outcome = /* @__PURE__ */ new Map();
   for (const info of todo) {
     const deps = info.references.filter((r) => r !== info.path).map((r) => outcome.get(r)).filter((p) => p !== void 0);
+    const needed = target.asksPerPath ? queries.run(() => isMissing(target, info, ctx, report)) : Promise.resolve(true);
     outcome.set(
       info.path,
       (async () => {
         const depsOk = (await Promise.all(deps)).every(Boolean);
+        const missing = await needed;
         if (report.error !== null) return false;
+        if (!missing) return true;
         if (!depsOk) {
           report.blocked++;
           return false;
         }
-        await slots.acquire();
-        try {
-          ctx.signal.throwIfAborted();
-          if (report.error !== null) return false;
-          if (target.asksPerPath && !await isMissing(target, info, ctx, report)) return report.error === null;
-          const { bytes } = await target.upload(info, ctx);
-          report.uploaded++;
-          report.bytes += bytes;
-          report.pushed.push(info);
-          return true;
-        } catch (error2) {
-          report.failed.push({ path: info.path, error: message(error2) });
-          return false;
-        } finally {
-          slots.release();
-        }
+        return uploads.run(async () => {
+          try {
+            ctx.signal.throwIfAborted();
+            if (report.error !== null) return false;
+            const { bytes } = await target.upload(info, ctx);
+            report.uploaded++;
+            report.bytes += bytes;
+            report.pushed.push(info);
+            return true;
+          } catch (error2) {
+            report.failed.push({ path: info.path, error: message(error2) });
+            return false;
+          }
+        });
       })()
     );
   }
   await Promise.all(outcome.values());
 }
 async function isMissing(target, info, ctx, report) {
+  if (report.error !== null) return false;
   try {
     if ((await target.missing([info], ctx)).has(info.path)) return true;
     report.alreadyPresent++;

@@ -25,8 +25,8 @@ export interface PushTarget {
   missing(paths: readonly PathInfo[], ctx: PushContext): Promise<ReadonlySet<string>>;
   /**
    * `missing` costs one request per path (a plain binary cache has no batch query): the uploader
-   * then asks about each path just before uploading it, in the same slot, instead of asking about
-   * every path first and uploading after.
+   * then asks about one path at a time, `jobs` at a time beside the uploads, and uploads each as
+   * soon as its answer and its references are in, instead of asking about every path first.
    */
   readonly asksPerPath?: boolean;
   /** Uploads one path; its references are uploaded before it by the caller. */

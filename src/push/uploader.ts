@@ -1,7 +1,7 @@
 // Pushes a plan to one target: asks once which paths it lacks (or, where that costs a request per
-// path, asks each path in its upload slot), then uploads those `jobs` at a time, each only after
-// the paths it refers to have landed, so a consumer never sees a path whose references are
-// missing. A failed path takes its dependents with it; everything else goes on.
+// path, asks about each path while earlier ones upload), then uploads those `jobs` at a time, each
+// only after the paths it refers to have landed, so a consumer never sees a path whose references
+// are missing. A failed path takes its dependents with it; everything else goes on.
 import { DEFAULT_JOBS } from '../config.ts';
 import type { PathInfo } from '../nix/path-info.ts';
 import { isUpstream } from './plan.ts';
