@@ -95047,7 +95047,7 @@ function supportsNative(url3) {
 }
 var BinaryCacheTarget = class {
   label;
-  asksPerPath = true;
+  perPathQueries;
   sink;
   options;
   cacheInfoReady = null;
@@ -95056,6 +95056,7 @@ var BinaryCacheTarget = class {
     this.label = redactUrl(url3);
     this.sink = u.protocol === "file:" ? new FileSink(u) : new HttpSink(u, options.tempRoot ?? tmpdir());
     this.options = options;
+    this.perPathQueries = options.queryJobs ?? 16;
   }
   retry(fn, ctx, what) {
     return withRetry(fn, { signal: ctx.signal, ...this.options.timing, onRetry: (e, n, ms) => ctx.log.debug(`${this.label}: ${what} failed (${String(e)}), retry ${n} in ${ms} ms`) });
@@ -95070,7 +95071,7 @@ var BinaryCacheTarget = class {
         if (!present) missing.add(info2.path);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.queryJobs ?? 16, paths.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(this.perPathQueries, paths.length) }, worker));
     return missing;
   }
   ensureCacheInfo(ctx) {

@@ -51054,7 +51054,7 @@ function supportsNative(url3) {
 }
 var BinaryCacheTarget = class {
   label;
-  asksPerPath = true;
+  perPathQueries;
   sink;
   options;
   cacheInfoReady = null;
@@ -51063,6 +51063,7 @@ var BinaryCacheTarget = class {
     this.label = redactUrl(url3);
     this.sink = u.protocol === "file:" ? new FileSink(u) : new HttpSink(u, options.tempRoot ?? tmpdir());
     this.options = options;
+    this.perPathQueries = options.queryJobs ?? 16;
   }
   retry(fn, ctx, what) {
     return withRetry(fn, { signal: ctx.signal, ...this.options.timing, onRetry: (e, n, ms) => ctx.log.debug(`${this.label}: ${what} failed (${String(e)}), retry ${n} in ${ms} ms`) });
@@ -51077,7 +51078,7 @@ var BinaryCacheTarget = class {
         if (!present) missing.add(info2.path);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.queryJobs ?? 16, paths.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(this.perPathQueries, paths.length) }, worker));
     return missing;
   }
   ensureCacheInfo(ctx) {
@@ -51701,7 +51702,7 @@ async function pushToTarget(target, plan, options) {
       paths = plan.filter((i) => !isUpstream(i, extra));
     }
     let todo = paths;
-    if (!target.asksPerPath) {
+    if (!target.perPathQueries) {
       const asked2 = Date.now();
       const missing = paths.length === 0 ? /* @__PURE__ */ new Set() : await target.missing(paths, options.ctx);
       todo = paths.filter((i) => missing.has(i.path));
@@ -51711,7 +51712,7 @@ async function pushToTarget(target, plan, options) {
     const uploading = Date.now();
     const jobs = options.jobs ?? target.defaultJobs ?? DEFAULT_JOBS;
     await uploadInOrder(target, todo, jobs, options.ctx, report2);
-    const what = target.asksPerPath ? `${todo.length} path(s) asked about and uploaded if missing` : `${todo.length} upload(s)`;
+    const what = target.perPathQueries ? `${todo.length} path(s) asked about and uploaded if missing` : `${todo.length} upload(s)`;
     options.ctx.log.debug(`timing: ${target.label}: ${what}, ${jobs} at a time: ${Date.now() - uploading} ms`);
     if (target.finish && report2.error === null && report2.failed.length === 0 && report2.blocked === 0) await target.finish(report2.pushed, options.ctx);
   } catch (error63) {
@@ -51722,11 +51723,11 @@ async function pushToTarget(target, plan, options) {
 }
 async function uploadInOrder(target, todo, jobs, ctx, report2) {
   const uploads = new Slots(jobs);
-  const queries = new Slots(jobs);
+  const queries = new Slots(target.perPathQueries ?? 1);
   const outcome = /* @__PURE__ */ new Map();
   for (const info2 of todo) {
     const deps = info2.references.filter((r) => r !== info2.path).map((r) => outcome.get(r)).filter((p) => p !== void 0);
-    const needed = target.asksPerPath ? queries.run(() => isMissing(target, info2, ctx, report2)) : Promise.resolve(true);
+    const needed = target.perPathQueries ? queries.run(() => isMissing(target, info2, ctx, report2)) : Promise.resolve(true);
     outcome.set(
       info2.path,
       (async () => {

@@ -28309,7 +28309,7 @@ function supportsNative(url) {
 }
 var BinaryCacheTarget = class {
   label;
-  asksPerPath = true;
+  perPathQueries;
   sink;
   options;
   cacheInfoReady = null;
@@ -28318,6 +28318,7 @@ var BinaryCacheTarget = class {
     this.label = redactUrl(url);
     this.sink = u.protocol === "file:" ? new FileSink(u) : new HttpSink(u, options.tempRoot ?? tmpdir());
     this.options = options;
+    this.perPathQueries = options.queryJobs ?? 16;
   }
   retry(fn, ctx, what) {
     return withRetry(fn, { signal: ctx.signal, ...this.options.timing, onRetry: (e, n, ms) => ctx.log.debug(`${this.label}: ${what} failed (${String(e)}), retry ${n} in ${ms} ms`) });
@@ -28332,7 +28333,7 @@ var BinaryCacheTarget = class {
         if (!present) missing.add(info.path);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.queryJobs ?? 16, paths.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(this.perPathQueries, paths.length) }, worker));
     return missing;
   }
   ensureCacheInfo(ctx) {
@@ -28956,7 +28957,7 @@ async function pushToTarget(target, plan, options) {
       paths = plan.filter((i) => !isUpstream(i, extra));
     }
     let todo = paths;
-    if (!target.asksPerPath) {
+    if (!target.perPathQueries) {
       const asked2 = Date.now();
       const missing = paths.length === 0 ? /* @__PURE__ */ new Set() : await target.missing(paths, options.ctx);
       todo = paths.filter((i) => missing.has(i.path));
@@ -28966,7 +28967,7 @@ async function pushToTarget(target, plan, options) {
     const uploading = Date.now();
     const jobs = options.jobs ?? target.defaultJobs ?? DEFAULT_JOBS;
     await uploadInOrder(target, todo, jobs, options.ctx, report);
-    const what = target.asksPerPath ? `${todo.length} path(s) asked about and uploaded if missing` : `${todo.length} upload(s)`;
+    const what = target.perPathQueries ? `${todo.length} path(s) asked about and uploaded if missing` : `${todo.length} upload(s)`;
     options.ctx.log.debug(`timing: ${target.label}: ${what}, ${jobs} at a time: ${Date.now() - uploading} ms`);
     if (target.finish && report.error === null && report.failed.length === 0 && report.blocked === 0) await target.finish(report.pushed, options.ctx);
   } catch (error2) {
@@ -28977,11 +28978,11 @@ async function pushToTarget(target, plan, options) {
 }
 async function uploadInOrder(target, todo, jobs, ctx, report) {
   const uploads = new Slots(jobs);
-  const queries = new Slots(jobs);
+  const queries = new Slots(target.perPathQueries ?? 1);
   const outcome = /* @__PURE__ */ new Map();
   for (const info of todo) {
     const deps = info.references.filter((r) => r !== info.path).map((r) => outcome.get(r)).filter((p) => p !== void 0);
-    const needed = target.asksPerPath ? queries.run(() => isMissing(target, info, ctx, report)) : Promise.resolve(true);
+    const needed = target.perPathQueries ? queries.run(() => isMissing(target, info, ctx, report)) : Promise.resolve(true);
     outcome.set(
       info.path,
       (async () => {
@@ -29210,7 +29211,7 @@ function uploadOnly(target) {
     ...target.defaultJobs ? { defaultJobs: target.defaultJobs } : {},
     ...target.upstreamKeyNames ? { upstreamKeyNames: target.upstreamKeyNames.bind(target) } : {},
     missing: target.missing.bind(target),
-    ...target.asksPerPath ? { asksPerPath: true } : {},
+    ...target.perPathQueries ? { perPathQueries: target.perPathQueries } : {},
     upload: target.upload.bind(target)
   };
 }

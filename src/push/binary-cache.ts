@@ -134,7 +134,7 @@ export function supportsNative(url: string): boolean {
 
 export class BinaryCacheTarget implements PushTarget {
   readonly label: string;
-  readonly asksPerPath = true;
+  readonly perPathQueries: number;
   private readonly sink: Sink;
   private readonly options: BinaryCacheOptions;
   private cacheInfoReady: Promise<void> | null = null;
@@ -144,6 +144,7 @@ export class BinaryCacheTarget implements PushTarget {
     this.label = redactUrl(url);
     this.sink = u.protocol === 'file:' ? new FileSink(u) : new HttpSink(u, options.tempRoot ?? tmpdir());
     this.options = options;
+    this.perPathQueries = options.queryJobs ?? 16;
   }
 
   private retry<T>(fn: () => Promise<T>, ctx: PushContext, what: string): Promise<T> {
@@ -160,7 +161,7 @@ export class BinaryCacheTarget implements PushTarget {
         if (!present) missing.add(info.path);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.queryJobs ?? 16, paths.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(this.perPathQueries, paths.length) }, worker));
     return missing;
   }
 

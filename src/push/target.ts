@@ -24,11 +24,12 @@ export interface PushTarget {
   /** Asks the target once, in batches, which of these paths it lacks; returns their full store paths. */
   missing(paths: readonly PathInfo[], ctx: PushContext): Promise<ReadonlySet<string>>;
   /**
-   * `missing` costs one request per path (a plain binary cache has no batch query): the uploader
-   * then asks about one path at a time, `jobs` at a time beside the uploads, and uploads each as
-   * soon as its answer and its references are in, instead of asking about every path first.
+   * Set when `missing` costs one request per path (a plain binary cache has no batch query): how
+   * many such questions may be in flight. The uploader then asks about one path at a time, this
+   * many at once beside the uploads, and uploads each as soon as its answer and its references
+   * are in, instead of asking about every path first.
    */
-  readonly asksPerPath?: boolean;
+  readonly perPathQueries?: number;
   /** Uploads one path; its references are uploaded before it by the caller. */
   upload(path: PathInfo, ctx: PushContext): Promise<UploadResult>;
   /** After every upload succeeded (Cachix pins, for example). */

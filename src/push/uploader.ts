@@ -81,7 +81,7 @@ export async function pushToTarget(
       paths = plan.filter((i) => !isUpstream(i, extra));
     }
     let todo = paths;
-    if (!target.asksPerPath) {
+    if (!target.perPathQueries) {
       const asked = Date.now();
       const missing = paths.length === 0 ? new Set<string>() : await target.missing(paths, options.ctx);
       todo = paths.filter((i) => missing.has(i.path));
@@ -91,7 +91,7 @@ export async function pushToTarget(
     const uploading = Date.now();
     const jobs = options.jobs ?? target.defaultJobs ?? DEFAULT_JOBS;
     await uploadInOrder(target, todo, jobs, options.ctx, report);
-    const what = target.asksPerPath ? `${todo.length} path(s) asked about and uploaded if missing` : `${todo.length} upload(s)`;
+    const what = target.perPathQueries ? `${todo.length} path(s) asked about and uploaded if missing` : `${todo.length} upload(s)`;
     options.ctx.log.debug(`timing: ${target.label}: ${what}, ${jobs} at a time: ${Date.now() - uploading} ms`);
     if (target.finish && report.error === null && report.failed.length === 0 && report.blocked === 0) await target.finish(report.pushed, options.ctx);
   } catch (error) {
@@ -103,14 +103,14 @@ export async function pushToTarget(
 
 async function uploadInOrder(target: PushTarget, todo: readonly PathInfo[], jobs: number, ctx: PushContext, report: TargetReport): Promise<void> {
   const uploads = new Slots(jobs);
-  // A target asked per path is asked about every path from the start, `jobs` at a time beside the
-  // uploads: a question needs no reference to have landed, only an upload does.
-  const queries = new Slots(jobs);
+  // A target asked per path is asked about every path from the start, beside the uploads: a
+  // question needs no reference to have landed, only an upload does.
+  const queries = new Slots(target.perPathQueries ?? 1);
   const outcome = new Map<string, Promise<boolean>>();
   // `todo` is in dependency order, so every reference's promise exists before its dependents'.
   for (const info of todo) {
     const deps = info.references.filter((r) => r !== info.path).map((r) => outcome.get(r)).filter((p) => p !== undefined);
-    const needed = target.asksPerPath ? queries.run(() => isMissing(target, info, ctx, report)) : Promise.resolve(true);
+    const needed = target.perPathQueries ? queries.run(() => isMissing(target, info, ctx, report)) : Promise.resolve(true);
     outcome.set(
       info.path,
       (async () => {

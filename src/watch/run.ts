@@ -54,7 +54,7 @@ function uploadOnly(target: PushTarget): PushTarget {
     ...(target.defaultJobs ? { defaultJobs: target.defaultJobs } : {}),
     ...(target.upstreamKeyNames ? { upstreamKeyNames: target.upstreamKeyNames.bind(target) } : {}),
     missing: target.missing.bind(target),
-    ...(target.asksPerPath ? { asksPerPath: true } : {}),
+    ...(target.perPathQueries ? { perPathQueries: target.perPathQueries } : {}),
     upload: target.upload.bind(target),
   };
 }

@@ -22,7 +22,7 @@ function perPathCache(present: readonly PathInfo[], failQueryOf: PathInfo | null
   const name = (p: string) => p.slice(44);
   return {
     label: 'cache',
-    asksPerPath: true,
+    perPathQueries: 1,
     calls,
     async missing(paths) {
       assert.equal(paths.length, 1, 'asked one path at a time');
