@@ -9,7 +9,11 @@ import { HUNG_CACHE_BOUND_SECONDS } from '../../src/configure/nix-conf.ts';
 import { buildFixture, coldStore, generateKey } from '../harness/nix.ts';
 import { Job } from '../harness/runner.ts';
 
-test(`a hung substituter costs at most ${HUNG_CACHE_BOUND_SECONDS} s before the consumer builds`, async () => {
+// The fallback is a build into the cold consumer's chroot store, which only the host suite (root,
+// Nix 2.8) can do (test/e2e/harness.test.ts says why); the settings are the same on every version.
+const chrootBuilds = process.getuid?.() === 0 && !process.env.NIX_MATRIX_MODE ? false : 'building into a chroot store: host suite (root, Nix 2.8) only';
+
+test(`a hung substituter costs at most ${HUNG_CACHE_BOUND_SECONDS} s before the consumer builds`, { skip: chrootBuilds }, async () => {
   const sockets = new Set<Socket>();
   let connections = 0;
   const server = createServer((s) => {
