@@ -2,11 +2,13 @@
 // step that uses this action may only pass inputs action.yml declares (the runner would warn
 // "Unexpected input" and ignore it: a silent misconfiguration).
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { readActionMetadata, renderReadme } from '../../scripts/docs.ts';
+import { parseSettings, type RawInputs } from '../../src/config.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const README = readFileSync(`${ROOT}README.md`, 'utf8');
@@ -34,7 +36,7 @@ export function yamlBlocks(file: string, markdown: string): Block[] {
 type Step = { uses?: unknown; with?: unknown };
 
 /** Steps of a workflow (jobs.*.steps), a step list, or a single step mapping. */
-function stepsOf(doc: unknown): Step[] {
+export function stepsOf(doc: unknown): Step[] {
   if (Array.isArray(doc)) return doc as Step[];
   if (!doc || typeof doc !== 'object') return [];
   const o = doc as Record<string, unknown>;
@@ -110,4 +112,44 @@ test('the block check catches an undeclared input, a missing key and a second pl
     'x.md:1: uses `someone/nix-substitute-action@main`, not the placeholder OWNER/nix-substitute-action@v1',
   ]);
   assert.match(checkBlock({ file: 'x.md', line: 1, text: 'on: [' }, INPUTS, true)[0] ?? '', /does not parse/);
+});
+
+/** A Nix secret key (`name:base64(seed ‖ public key)`) standing in for `${{ secrets.… }}`. */
+function nixSecretKey(name: string): string {
+  const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+  const bytes = Buffer.concat([Buffer.from(jwk.d ?? '', 'base64url'), Buffer.from(jwk.x ?? '', 'base64url')]);
+  return `${name}:${bytes.toString('base64')}`;
+}
+
+/** What the runner would pass: YAML scalars as strings, `${{ … }}` as a plausible value of that input. */
+function runnerInputs(withMap: Record<string, unknown>): RawInputs {
+  const declared = readActionMetadata(ACTION_YML).inputs ?? {};
+  const raw: Record<string, string> = {};
+  for (const [name, value] of Object.entries(withMap)) {
+    let text = String(value);
+    if (text.includes('${{')) {
+      const dflt = String(declared[name]?.default ?? '');
+      if (name === 'signing-key') text = nixSecretKey('example-1');
+      else if (name === 'cachix-signing-key') text = (nixSecretKey('x').split(':')[1] ?? '');
+      else if (dflt === 'true' || dflt === 'false') text = 'true';
+      else text = text.replace(/\$\{\{[^}]*\}\}/g, 'a-secret-value');
+    }
+    raw[name] = text;
+  }
+  return raw as RawInputs;
+}
+
+test("README's workflows pass the action's own input validation, as pasted", () => {
+  const failures: string[] = [];
+  for (const block of yamlBlocks('README.md', README)) {
+    for (const step of stepsOf(parse(block.text))) {
+      if (typeof step.uses !== 'string' || !THIS_ACTION.test(step.uses)) continue;
+      try {
+        parseSettings(runnerInputs((step.with ?? {}) as Record<string, unknown>));
+      } catch (e) {
+        failures.push(`README.md:${block.line}: ${(e as Error).message}`);
+      }
+    }
+  }
+  assert.deepEqual(failures, []);
 });
