@@ -46,8 +46,11 @@ export function stepsOf(doc: unknown): Step[] {
   return 'uses' in o ? [o as Step] : [];
 }
 
-/** Problems in one block: unparsable, undeclared inputs, a different `uses:` spelling. */
-export function checkBlock(block: Block, inputs: Set<string>, wholeWorkflow: boolean): string[] {
+/**
+ * Problems in one block: unparsable, undeclared inputs; in README (`readme`) also a workflow that
+ * is not complete and a `uses:` spelled other than the placeholder README explains.
+ */
+export function checkBlock(block: Block, inputs: Set<string>, readme: boolean): string[] {
   const where = `${block.file}:${block.line}`;
   let doc: unknown;
   try {
@@ -56,13 +59,13 @@ export function checkBlock(block: Block, inputs: Set<string>, wholeWorkflow: boo
     return [`${where}: does not parse: ${(e as Error).message}`];
   }
   const problems: string[] = [];
-  if (wholeWorkflow) {
+  if (readme) {
     const o = (doc ?? {}) as Record<string, unknown>;
     for (const key of ['on', 'permissions', 'jobs']) if (!(key in o)) problems.push(`${where}: a workflow needs \`${key}:\``);
   }
   for (const step of stepsOf(doc)) {
     if (typeof step.uses !== 'string' || !THIS_ACTION.test(step.uses)) continue;
-    if (step.uses !== PLACEHOLDER) problems.push(`${where}: uses \`${step.uses}\`, not the placeholder ${PLACEHOLDER}`);
+    if (readme && step.uses !== PLACEHOLDER) problems.push(`${where}: uses \`${step.uses}\`, not the placeholder ${PLACEHOLDER}`);
     const withKeys = step.with && typeof step.with === 'object' ? Object.keys(step.with) : [];
     for (const key of withKeys) if (!inputs.has(key)) problems.push(`${where}: \`${key}\` is not an input of action.yml`);
   }
