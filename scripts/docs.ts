@@ -7,7 +7,7 @@
 // (likewise `action-outputs`) is replaced; the rest of README is left alone.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { isMap, isScalar, parse, parseDocument } from 'yaml';
 
 interface ActionMetadata {
   inputs?: Record<string, { description?: string; default?: string | number | boolean; required?: boolean }>;
@@ -37,17 +37,39 @@ export function readActionMetadata(text: string): ActionMetadata {
   return parse(text) as ActionMetadata;
 }
 
-export function inputsTable(meta: ActionMetadata): string {
-  const rows = Object.entries(meta.inputs ?? {}).map(([name, spec]) => {
+/**
+ * Comments written just above a key of `inputs:` / `outputs:` in action.yml (`# Pin sets …`): they
+ * group the inputs that several features add, and head that group's rows in the table.
+ */
+export function groupComments(actionYml: string, section: 'inputs' | 'outputs'): Map<string, string> {
+  const groups = new Map<string, string>();
+  const node = parseDocument(actionYml).get(section, true);
+  if (!isMap(node)) return groups;
+  for (const pair of node.items) {
+    const comment = isScalar(pair.key) ? pair.key.commentBefore : undefined;
+    if (comment && comment.trim()) groups.set(String(pair.key.value), comment.split('\n').map((l) => l.trim()).join(' '));
+  }
+  return groups;
+}
+
+function groupRow(comment: string | undefined, columns: number): string[] {
+  return comment ? [`| **${prose(comment)}** |${' |'.repeat(columns - 1)}`] : [];
+}
+
+export function inputsTable(meta: ActionMetadata, groups = new Map<string, string>()): string {
+  const rows = Object.entries(meta.inputs ?? {}).flatMap(([name, spec]) => {
     const dflt = spec.default === undefined || spec.default === '' ? ' ' : ` ${code(String(spec.default))} `;
     const required = spec.required === true ? ' **Required.**' : '';
-    return `| \`${name}\` |${dflt}| ${prose(spec.description ?? '')}${required} |`;
+    return [...groupRow(groups.get(name), 3), `| \`${name}\` |${dflt}| ${prose(spec.description ?? '')}${required} |`];
   });
   return ['| Input | Default | Description |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
-export function outputsTable(meta: ActionMetadata): string {
-  const rows = Object.entries(meta.outputs ?? {}).map(([name, spec]) => `| \`${name}\` | ${prose(spec.description ?? '')} |`);
+export function outputsTable(meta: ActionMetadata, groups = new Map<string, string>()): string {
+  const rows = Object.entries(meta.outputs ?? {}).flatMap(([name, spec]) => [
+    ...groupRow(groups.get(name), 2),
+    `| \`${name}\` | ${prose(spec.description ?? '')} |`,
+  ]);
   return ['| Output | Description |', '| --- | --- |', ...rows].join('\n');
 }
 
@@ -60,7 +82,8 @@ function replaceRegion(readme: string, region: string, body: string): string {
 /** README.md as it should be for this action.yml. */
 export function renderReadme(readme: string, actionYml: string): string {
   const meta = readActionMetadata(actionYml);
-  return replaceRegion(replaceRegion(readme, 'action-inputs', inputsTable(meta)), 'action-outputs', outputsTable(meta));
+  const inputs = inputsTable(meta, groupComments(actionYml, 'inputs'));
+  return replaceRegion(replaceRegion(readme, 'action-inputs', inputs), 'action-outputs', outputsTable(meta, groupComments(actionYml, 'outputs')));
 }
 
 function main(): void {

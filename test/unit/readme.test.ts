@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { readActionMetadata, renderReadme } from '../../scripts/docs.ts';
+import { groupComments, inputsTable, readActionMetadata, renderReadme } from '../../scripts/docs.ts';
 import { parseSettings, type RawInputs } from '../../src/config.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -80,6 +80,14 @@ test('the table check fails when a default in action.yml changes', () => {
   const changed = ACTION_YML.replace(/(\n  jobs:\n(?:    .*\n)*?    default: )'?\d+'?/, "$1'3'");
   assert.notEqual(changed, ACTION_YML, 'the jobs input default was not found to change');
   assert.notEqual(renderReadme(README, changed), README);
+});
+
+test('a comment above inputs in action.yml heads their group in the table', () => {
+  const yml = "inputs:\n  a:\n    description: A <x>.\n  # Pin sets (docs/pins.md)\n  b:\n    description: B\n    default: '1'\n";
+  assert.equal(
+    inputsTable(readActionMetadata(yml), groupComments(yml, 'inputs')),
+    ['| Input | Default | Description |', '| --- | --- | --- |', '| `a` | | A &lt;x&gt;. |', '| **Pin sets (docs/pins.md)** | | |', "| `b` | `1` | B |"].join('\n'),
+  );
 });
 
 test('every yaml block of README is a complete workflow that uses only declared inputs', () => {
