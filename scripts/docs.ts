@@ -45,9 +45,9 @@ export function groupComments(actionYml: string, section: 'inputs' | 'outputs'):
   const groups = new Map<string, string>();
   const node = parseDocument(actionYml).get(section, true);
   if (!isMap(node)) return groups;
-  for (const pair of node.items) {
-    const comment = isScalar(pair.key) ? pair.key.commentBefore : undefined;
-    if (comment && comment.trim()) groups.set(String(pair.key.value), comment.split('\n').map((l) => l.trim()).join(' '));
+  for (const { key } of node.items) {
+    if (!isScalar(key) || !key.commentBefore?.trim()) continue;
+    groups.set(String(key.value), key.commentBefore.split('\n').map((l) => l.trim()).join(' '));
   }
   return groups;
 }
