@@ -78,8 +78,8 @@ test('README inputs and outputs tables are the ones action.yml generates (npm ru
 });
 
 test('the table check fails when a default in action.yml changes', () => {
-  const changed = ACTION_YML.replace(/(\n  jobs:\n(?:    .*\n)*?    default: )'?\d+'?/, "$1'3'");
-  assert.notEqual(changed, ACTION_YML, 'the jobs input default was not found to change');
+  const changed = ACTION_YML.replace(/(\n  push-timeout:\n(?:    .*\n)*?    default: )'?\d+'?/, "$1'3'");
+  assert.notEqual(changed, ACTION_YML, 'the push-timeout input default was not found to change');
   assert.notEqual(renderReadme(README, changed), README);
 });
 
