@@ -1,5 +1,5 @@
 // The fault suite: the bundled action against caches behind a fault-injecting proxy (test/faults/).
-// Figures are printed as `fault-suite: …` lines (they go into the README's reliability section).
+// Figures are printed as `fault-suite: …` lines (they go into docs/reliability.md).
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
