@@ -92951,12 +92951,14 @@ async function withLock(file2, fn) {
   const lock = `${dirname3(file2)}/.${MARK}.lock`;
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (; ; ) {
-    const { code } = await run("sudo", ["-n", "mkdir", "--", lock], { allowFailure: true });
+    const { code, stderr } = await run("sudo", ["-n", "mkdir", "--", lock], { allowFailure: true });
     if (code === 0) break;
     let age = 0;
     try {
       age = Date.now() - lstatSync(lock).mtimeMs;
     } catch {
+      if (Date.now() > deadline) throw new Error(`cannot take ${lock}: ${stderr.trim() || `sudo mkdir exited ${code}`}`);
+      await sleep2(100);
       continue;
     }
     if (age > LOCK_STALE_MS) await run("sudo", ["-n", "rmdir", "--", lock], { allowFailure: true });
@@ -92987,6 +92989,8 @@ async function addToSystemConf(block, id = blockId(), file2 = systemConfFile()) 
   return file2;
 }
 async function restoreSystemConf(id = blockId(), file2 = systemConfFile()) {
+  const before = await readSystemConf(file2);
+  if (before === null || !hasBlock(before, id)) return;
   const changed2 = await withLock(file2, async () => {
     const now = await readSystemConf(file2);
     if (now === null || !hasBlock(now, id)) return false;

@@ -115,13 +115,16 @@ async function withLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
   const lock = `${dirname(file)}/.${MARK}.lock`;
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
-    const { code } = await run('sudo', ['-n', 'mkdir', '--', lock], { allowFailure: true });
+    const { code, stderr } = await run('sudo', ['-n', 'mkdir', '--', lock], { allowFailure: true });
     if (code === 0) break;
     let age = 0;
     try {
       age = Date.now() - lstatSync(lock).mtimeMs;
     } catch {
-      continue; // given back just now
+      // No lock there: given back just now, or mkdir itself cannot work (no sudo, read-only /etc).
+      if (Date.now() > deadline) throw new Error(`cannot take ${lock}: ${stderr.trim() || `sudo mkdir exited ${code}`}`);
+      await sleep(100);
+      continue;
     }
     if (age > LOCK_STALE_MS) await run('sudo', ['-n', 'rmdir', '--', lock], { allowFailure: true });
     else if (Date.now() > deadline) throw new Error(`another job has held ${lock} for ${Math.round(age / 1000)} s`);
@@ -163,6 +166,10 @@ export async function addToSystemConf(block: string, id = blockId(), file = syst
 
 /** Takes this job's block out again and restarts the daemon; lines others added since stay. */
 export async function restoreSystemConf(id = blockId(), file = systemConfFile()): Promise<void> {
+  // Most posts have nothing to remove (a trusted user, or main never got this far): a look without
+  // the lock, which needs sudo, settles that; the look under the lock decides the write.
+  const before = await readSystemConf(file);
+  if (before === null || !hasBlock(before, id)) return;
   const changed = await withLock(file, async () => {
     const now = await readSystemConf(file);
     if (now === null || !hasBlock(now, id)) return false;

@@ -109,3 +109,21 @@ test('a symlinked nix.conf (NixOS, nix-darwin) is never replaced', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('without sudo, a post with no block of its own to remove returns at once (no lock needed)', { timeout: 15_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'no-sudo-'));
+  const savedPath = process.env.PATH;
+  try {
+    // A sudo that refuses, as on a self-hosted runner without it: taking the lock can never work.
+    writeFileSync(join(dir, 'sudo'), '#!/bin/sh\necho "sudo: a password is required" >&2\nexit 1\n', { mode: 0o755 });
+    process.env.PATH = `${dir}:${savedPath ?? ''}`;
+    const file = join(dir, 'nix.conf');
+    writeFileSync(file, withBlock('sandbox = false\n', BLOCK, 'another-job'));
+    await restoreSystemConf('this-job', file);
+    assert.equal(readFileSync(file, 'utf8'), withBlock('sandbox = false\n', BLOCK, 'another-job'));
+    await restoreSystemConf('this-job', join(dir, 'absent.conf'));
+  } finally {
+    process.env.PATH = savedPath;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
