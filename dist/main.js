@@ -42277,7 +42277,7 @@ var init_mini = __esm({
 
 // src/github-cache/folder.ts
 import { lstat as lstat2, readdir as readdir2, readFile as readFile3, rm as rm4, writeFile as writeFile5 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 function trusted(info2, keys) {
   const message = fingerprint({ path: info2.storePath, narHash: info2.narHash, narSize: info2.narSize, references: info2.references });
   return info2.sigs.some((sig) => keys.some((k) => verifySignature(k, message, sig)));
@@ -42290,13 +42290,13 @@ async function size(file2) {
 }
 async function readOne(dir, name, keys) {
   try {
-    if (await size(join12(dir, name)) === null) return null;
-    const text4 = await readFile3(join12(dir, name), "utf8");
+    if (await size(join13(dir, name)) === null) return null;
+    const text4 = await readFile3(join13(dir, name), "utf8");
     const info2 = parseNarInfo(text4);
     const nar = /^nar\/([0-9a-z]{52}\.nar(?:\.zst)?)$/.exec(info2.url)?.[1];
     if (!nar || !STORE_PATH2.test(info2.storePath) || `${hashPart(info2.storePath)}.narinfo` !== name) return null;
     if (!info2.references.every((r) => STORE_PATH2.test(r)) || !trusted(info2, keys)) return null;
-    const narBytes2 = await size(join12(dir, "nar", nar));
+    const narBytes2 = await size(join13(dir, "nar", nar));
     return narBytes2 === null ? null : { info: info2, nar, bytes: narBytes2 + Buffer.byteLength(text4) };
   } catch {
     return null;
@@ -42311,13 +42311,13 @@ async function readFolder(dir, keys) {
     if (entry) paths.set(entry.info.storePath, entry);
     else {
       rejected++;
-      await rm4(join12(dir, name), { force: true });
+      await rm4(join13(dir, name), { force: true });
     }
   }
   await removeStrays(dir, names, paths);
   const roots = /* @__PURE__ */ new Map();
   try {
-    const manifest = Manifest.parse(JSON.parse(await readFile3(join12(dir, MANIFEST), "utf8")));
+    const manifest = Manifest.parse(JSON.parse(await readFile3(join13(dir, MANIFEST), "utf8")));
     for (const [root, at] of Object.entries(manifest.roots)) if (paths.has(root)) roots.set(root, at);
   } catch {
   }
@@ -42328,10 +42328,10 @@ async function readFolder(dir, keys) {
 }
 async function removeStrays(dir, names, paths) {
   const named = /* @__PURE__ */ new Set(["nix-cache-info", MANIFEST, "nar", ...[...paths.keys()].map((p) => `${hashPart(p)}.narinfo`)]);
-  for (const name of names) if (!named.has(name)) await rm4(join12(dir, name), { recursive: true, force: true });
+  for (const name of names) if (!named.has(name)) await rm4(join13(dir, name), { recursive: true, force: true });
   const nars = new Set([...paths.values()].map((p) => p.nar));
-  for (const name of await readdir2(join12(dir, "nar")).catch(() => [])) {
-    if (!nars.has(name)) await rm4(join12(dir, "nar", name), { recursive: true, force: true });
+  for (const name of await readdir2(join13(dir, "nar")).catch(() => [])) {
+    if (!nars.has(name)) await rm4(join13(dir, "nar", name), { recursive: true, force: true });
   }
 }
 function closureIn(paths, root) {
@@ -92026,9 +92026,9 @@ __export(restore_exports, {
   restoreGitHubCache: () => restoreGitHubCache
 });
 import { mkdir as mkdir4 } from "node:fs/promises";
-import { join as join16 } from "node:path";
+import { join as join17 } from "node:path";
 async function restoreGitHubCache(workDir, trustedKeys, log4) {
-  const root = join16(workDir, "github-cache");
+  const root = join17(workDir, "github-cache");
   try {
     return await restore(root, trustedKeys, log4);
   } catch (error63) {
@@ -92048,7 +92048,7 @@ async function restore(root, trustedKeys, log4) {
   const system = nixSystem();
   const key = await restoreEntry(root, entryKey(system) ?? `${entryPrefix(system)}0-0`, entryPrefix(system));
   if (!key) return empty(`no entry ${entryPrefix(system)}* readable by this run (or the service failed: see above)`);
-  const folder = join16(root, FOLDER);
+  const folder = join17(root, FOLDER);
   const index = await readFolder(folder, trustedKeys);
   if (index.paths.size === 0) {
     const reason = index.rejected > 0 ? `none of its ${index.rejected} path(s) is signed by a key in trusted-public-keys: add the public key of the signing-key that saves it` : "it holds no store paths";
@@ -92786,9 +92786,9 @@ function loadSettings(env = process.env) {
 import { rmSync } from "node:fs";
 
 // src/configure/system-conf.ts
-import { lstatSync, readFileSync as readFileSync2 } from "node:fs";
+import { lstatSync } from "node:fs";
 import { platform as platform2 } from "node:os";
-import { dirname as dirname3 } from "node:path";
+import { dirname as dirname4 } from "node:path";
 import { setTimeout as sleep2 } from "node:timers/promises";
 
 // src/nix/command.ts
@@ -92878,13 +92878,161 @@ function systemConfFile(env = process.env, read = readTextIfPresent) {
   return customConfInclude(read(main), dir) ?? main;
 }
 
-// src/configure/system-conf.ts
-var MARK = "nix-substitute-action";
-var END = `# END ${MARK}`;
+// src/configure/root-files.ts
+import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
 async function canSudo() {
   const { code } = await run("sudo", ["-n", "true"], { allowFailure: true }).catch(() => ({ code: 1 }));
   return code === 0;
 }
+var denied = (error63) => ["EACCES", "EPERM"].includes(error63.code ?? "");
+var missing = (error63) => error63.code === "ENOENT";
+async function readAsRoot(file2) {
+  try {
+    return readFileSync2(file2, "utf8");
+  } catch (error63) {
+    if (missing(error63)) return null;
+    if (!denied(error63)) throw error63;
+  }
+  const viaSudo = await run("sudo", ["-n", "cat", "--", file2], { allowFailure: true });
+  if (viaSudo.code === 0) return viaSudo.stdout;
+  throw new Error(`cannot read ${file2}, not even with sudo (${viaSudo.stderr.trim()})`);
+}
+async function listAsRoot(dir) {
+  try {
+    return readdirSync(dir);
+  } catch (error63) {
+    if (missing(error63)) return [];
+    if (!denied(error63)) throw error63;
+  }
+  const viaSudo = await run("sudo", ["-n", "ls", "-A", "--", dir]);
+  return viaSudo.stdout.split("\n").filter((n) => n !== "");
+}
+async function writeAsRoot(file2, text4, mode, owner) {
+  const script = `set -e; tmp=$(mktemp "$1.XXXXXX"); trap 'rm -f "$tmp"' EXIT; cat >"$tmp"; chmod "$2" "$tmp"; chown "$3" "$tmp"; mv -f "$tmp" "$1"; trap - EXIT`;
+  await run("sudo", ["-n", "sh", "-c", script, "sh", file2, mode, owner], { input: text4 });
+}
+async function removeAsRoot(...paths) {
+  await run("sudo", ["-n", "rm", "-rf", "--", ...paths]);
+}
+
+// src/configure/shared-netrc.ts
+init_core();
+import { dirname as dirname3, join as join3 } from "node:path";
+
+// src/configure/netrc.ts
+var DEFAULT_MACHINE = "";
+function parseNetrc(text4) {
+  const tokens = text4.replace(/^macdef[^\n]*\n(?:.+\n)*/gm, "").split(/\s+/).filter(Boolean);
+  const out = [];
+  let current = null;
+  const flush = () => {
+    if (current?.machine !== void 0) out.push({ password: "", ...current });
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    const value = tokens[i + 1];
+    if (t === "machine" && value !== void 0) {
+      flush();
+      current = { machine: value };
+      i++;
+    } else if (t === "default") {
+      flush();
+      current = { machine: DEFAULT_MACHINE };
+    } else if ((t === "login" || t === "password") && value !== void 0 && current) {
+      current[t] = value;
+      i++;
+    }
+  }
+  flush();
+  return out;
+}
+function renderNetrc(entries2) {
+  const ordered = [...entries2.filter((e) => e.machine !== DEFAULT_MACHINE), ...entries2.filter((e) => e.machine === DEFAULT_MACHINE)];
+  return ordered.map((e) => `${e.machine === DEFAULT_MACHINE ? "default" : `machine ${e.machine}`}${e.login ? ` login ${e.login}` : ""}${e.password ? ` password ${e.password}` : ""}
+`).join("");
+}
+function mergeNetrc(existing, ours) {
+  const hosts = new Set(ours.map((e) => e.machine));
+  return [...existing.filter((e) => !hosts.has(e.machine)), ...ours];
+}
+function hostOf(url3) {
+  return new URL(url3).host.replace(/:\d+$/, "");
+}
+function withoutCredentials(raw) {
+  let url3;
+  try {
+    url3 = new URL(raw);
+  } catch {
+    return { url: raw, netrc: [] };
+  }
+  if (!url3.username && !url3.password) return { url: raw, netrc: [] };
+  const entry = { machine: hostOf(raw), password: decodeURIComponent(url3.password) };
+  if (url3.username) entry.login = decodeURIComponent(url3.username);
+  url3.username = "";
+  url3.password = "";
+  return { url: url3.href.replace(/\/+$/, ""), netrc: [entry] };
+}
+
+// src/configure/shared-netrc.ts
+var NAME2 = "nix-substitute-action.netrc";
+var ORIGINAL = "original-netrc-file";
+var PART = "job.";
+function sharedNetrcFile(confFile) {
+  return join3(dirname3(confFile), NAME2);
+}
+var partsDir = (confFile) => `${sharedNetrcFile(confFile)}.d`;
+var partName = (id) => `${PART}${encodeURIComponent(id)}`;
+async function originalEntries(dir) {
+  const file2 = (await readAsRoot(join3(dir, ORIGINAL)))?.trim();
+  if (!file2) return [];
+  let text4;
+  try {
+    text4 = await readAsRoot(file2);
+  } catch (error63) {
+    warning(`cannot read the netrc Nix used before this action (${file2}: ${error63.message}): its entries do not carry over to ${NAME2}`);
+    return [];
+  }
+  const entries2 = parseNetrc(text4 ?? "");
+  for (const e of entries2) if (e.password.length >= 4) setSecret(e.password);
+  return entries2;
+}
+async function compose(confFile) {
+  const dir = partsDir(confFile);
+  const shared = sharedNetrcFile(confFile);
+  const parts = (await listAsRoot(dir)).filter((n) => n.startsWith(PART)).sort();
+  if (parts.length === 0) {
+    await removeAsRoot(shared);
+    await removeAsRoot(dir);
+    return;
+  }
+  const ours = [];
+  for (const p of parts) {
+    for (const e of parseNetrc(await readAsRoot(join3(dir, p)) ?? "")) if (!ours.some((o) => o.machine === e.machine)) ours.push(e);
+  }
+  await writeAsRoot(shared, renderNetrc(mergeNetrc(await originalEntries(dir), ours)), "600", "0:0");
+}
+async function addNetrcPart(confFile, id, entries2, current) {
+  const dir = partsDir(confFile);
+  await run("sudo", ["-n", "sh", "-c", 'umask 077; mkdir -p -- "$1"; chown 0:0 -- "$1"; chmod 700 -- "$1"', "sh", dir]);
+  if (!(await listAsRoot(dir)).includes(ORIGINAL)) {
+    const original = typeof current === "string" && current !== sharedNetrcFile(confFile) ? current : "";
+    await writeAsRoot(join3(dir, ORIGINAL), `${original}
+`, "600", "0:0");
+  }
+  await writeAsRoot(join3(dir, partName(id)), renderNetrc(entries2), "600", "0:0");
+  await compose(confFile);
+}
+async function removeNetrcPart(confFile, id) {
+  const dir = partsDir(confFile);
+  const names = await listAsRoot(dir);
+  if (!names.includes(partName(id))) return;
+  await removeAsRoot(join3(dir, partName(id)));
+  await compose(confFile);
+}
+
+// src/configure/system-conf.ts
+var MARK = "nix-substitute-action";
+var END = `# END ${MARK}`;
 function blockId(env = process.env) {
   const parts = [env.RUNNER_NAME, env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT, env.GITHUB_JOB, env.GITHUB_ACTION].map((p) => p || "-");
   return parts.join("/").replace(/[^A-Za-z0-9._/-]/g, "_");
@@ -92919,21 +93067,18 @@ function hasBlock(conf, id) {
 async function readSystemConf(file2 = systemConfFile()) {
   try {
     if (!lstatSync(file2).isFile()) throw new Error(`${file2} is not a regular file (a symlink managed by NixOS, nix-darwin or home-manager?): add the caches to its source instead`);
-    return readFileSync2(file2, "utf8");
   } catch (error63) {
-    const code = error63.code;
-    if (code === "ENOENT") return null;
-    if (code !== "EACCES" && code !== "EPERM") throw error63;
+    if (error63.code === "ENOENT") return null;
+    if (!denied(error63)) throw error63;
   }
-  const viaSudo = await run("sudo", ["-n", "cat", "--", file2], { allowFailure: true });
-  if (viaSudo.code === 0) return viaSudo.stdout;
-  throw new Error(`cannot read ${file2}, not even with sudo (${viaSudo.stderr.trim()}): it is left unchanged`);
+  try {
+    return await readAsRoot(file2);
+  } catch (error63) {
+    throw new Error(`${error63.message}: it is left unchanged`);
+  }
 }
 async function writeSystemConf(file2, text4) {
-  if (text4 === null) {
-    await run("sudo", ["-n", "rm", "-f", "--", file2]);
-    return;
-  }
+  if (text4 === null) return removeAsRoot(file2);
   let mode = "644";
   let owner = "0:0";
   try {
@@ -92942,13 +93087,12 @@ async function writeSystemConf(file2, text4) {
     owner = `${st.uid}:${st.gid}`;
   } catch {
   }
-  const script = `set -e; tmp=$(mktemp "$1.XXXXXX"); trap 'rm -f "$tmp"' EXIT; cat >"$tmp"; chmod "$2" "$tmp"; chown "$3" "$tmp"; mv -f "$tmp" "$1"; trap - EXIT`;
-  await run("sudo", ["-n", "sh", "-c", script, "sh", file2, mode, owner], { input: text4 });
+  await writeAsRoot(file2, text4, mode, owner);
 }
 var LOCK_WAIT_MS = 3e4;
 var LOCK_STALE_MS = 12e4;
 async function withLock(file2, fn) {
-  const lock = `${dirname3(file2)}/.${MARK}.lock`;
+  const lock = `${dirname4(file2)}/.${MARK}.lock`;
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (; ; ) {
     const { code, stderr } = await run("sudo", ["-n", "mkdir", "--", lock], { allowFailure: true });
@@ -92983,8 +93127,12 @@ async function restartDaemon() {
   }
   throw new Error(`could not restart the Nix daemon so it reads ${systemConfFile()}: ${errors.join("; ")}`);
 }
-async function addToSystemConf(block, id = blockId(), file2 = systemConfFile()) {
-  await withLock(file2, async () => writeSystemConf(file2, withBlock(await readSystemConf(file2), block, id)));
+async function addToSystemConf(block, id = blockId(), file2 = systemConfFile(), netrc = null) {
+  await withLock(file2, async () => {
+    await writeSystemConf(file2, withBlock(await readSystemConf(file2), block, id));
+    if (netrc) await addNetrcPart(file2, id, netrc.entries, netrc.current);
+    else await removeNetrcPart(file2, id);
+  });
   await restartDaemon();
   return file2;
 }
@@ -92994,6 +93142,7 @@ async function restoreSystemConf(id = blockId(), file2 = systemConfFile()) {
   const changed2 = await withLock(file2, async () => {
     const now = await readSystemConf(file2);
     if (now === null || !hasBlock(now, id)) return false;
+    await removeNetrcPart(file2, id);
     await writeSystemConf(file2, withoutBlock(now, id));
     return true;
   });
@@ -93113,7 +93262,7 @@ async function undo(c, options) {
 // src/configure/apply.ts
 init_core();
 import { existsSync as existsSync3, readFileSync as readFileSync4, writeFileSync } from "node:fs";
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 
 // src/configure/access.ts
 import { existsSync as existsSync2 } from "node:fs";
@@ -93207,60 +93356,6 @@ async function detectAccess(settings, env = process.env) {
   return { kind: "untrusted-daemon", user: info2.username, trustedUsers };
 }
 
-// src/configure/netrc.ts
-var DEFAULT_MACHINE = "";
-function parseNetrc(text4) {
-  const tokens = text4.replace(/^macdef[^\n]*\n(?:.+\n)*/gm, "").split(/\s+/).filter(Boolean);
-  const out = [];
-  let current = null;
-  const flush = () => {
-    if (current?.machine !== void 0) out.push({ password: "", ...current });
-  };
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    const value = tokens[i + 1];
-    if (t === "machine" && value !== void 0) {
-      flush();
-      current = { machine: value };
-      i++;
-    } else if (t === "default") {
-      flush();
-      current = { machine: DEFAULT_MACHINE };
-    } else if ((t === "login" || t === "password") && value !== void 0 && current) {
-      current[t] = value;
-      i++;
-    }
-  }
-  flush();
-  return out;
-}
-function renderNetrc(entries2) {
-  const ordered = [...entries2.filter((e) => e.machine !== DEFAULT_MACHINE), ...entries2.filter((e) => e.machine === DEFAULT_MACHINE)];
-  return ordered.map((e) => `${e.machine === DEFAULT_MACHINE ? "default" : `machine ${e.machine}`}${e.login ? ` login ${e.login}` : ""}${e.password ? ` password ${e.password}` : ""}
-`).join("");
-}
-function mergeNetrc(existing, ours) {
-  const hosts = new Set(ours.map((e) => e.machine));
-  return [...existing.filter((e) => !hosts.has(e.machine)), ...ours];
-}
-function hostOf(url3) {
-  return new URL(url3).host.replace(/:\d+$/, "");
-}
-function withoutCredentials(raw) {
-  let url3;
-  try {
-    url3 = new URL(raw);
-  } catch {
-    return { url: raw, netrc: [] };
-  }
-  if (!url3.username && !url3.password) return { url: raw, netrc: [] };
-  const entry = { machine: hostOf(raw), password: decodeURIComponent(url3.password) };
-  if (url3.username) entry.login = decodeURIComponent(url3.username);
-  url3.username = "";
-  url3.password = "";
-  return { url: url3.href.replace(/\/+$/, ""), netrc: [entry] };
-}
-
 // src/configure/nix-conf.ts
 var CONNECT_TIMEOUT = 5;
 var STALLED_DOWNLOAD_TIMEOUT = 15;
@@ -93314,27 +93409,26 @@ async function applyCaches(settings, { sources }, dir, state3) {
   const nixSettings = () => current ??= readNixSettings();
   const access4 = await detectAccess(nixSettings);
   const netrcEntries = sources.flatMap((s) => s.netrc);
-  const netrcFile = netrcEntries.length > 0 ? join3(dir, "netrc") : null;
-  if (netrcFile) {
-    state3.files.push(netrcFile);
-    writeNetrc(netrcFile, netrcEntries, (await nixSettings())["netrc-file"]);
-  }
-  const conf = renderNixConf({
-    substituters: sources.flatMap((s) => s.urls),
-    keys: sources.flatMap((s) => s.keys),
-    fallback: settings.fallback,
-    netrcFile
-  });
+  const render = (netrcFile) => renderNixConf({ substituters: sources.flatMap((s) => s.urls), keys: sources.flatMap((s) => s.keys), fallback: settings.fallback, netrcFile });
   let appliedVia;
   if (access4.kind === "untrusted-daemon") {
     if (!await canSudo()) throw new Error(untrustedMessage(access4));
+    const confFile = systemConfFile();
+    const netrc = netrcEntries.length > 0 ? { entries: netrcEntries, current: (await nixSettings())["netrc-file"] } : null;
+    const conf = render(netrc ? sharedNetrcFile(confFile) : null);
     state3.systemConf = true;
-    const file2 = await addToSystemConf(conf);
+    const file2 = await addToSystemConf(conf, blockId(), confFile, netrc);
     appliedVia = `${file2} with sudo (the daemon does not trust this user), daemon restarted`;
     info(`Nix settings added through ${appliedVia}:
 ${conf}`);
     await requireDaemonUses(sources.flatMap((s) => s.urls), file2);
   } else {
+    const netrcFile = netrcEntries.length > 0 ? join4(dir, "netrc") : null;
+    if (netrcFile) {
+      state3.files.push(netrcFile);
+      writeNetrc(netrcFile, netrcEntries, (await nixSettings())["netrc-file"]);
+    }
+    const conf = render(netrcFile);
     const merged = mergeNixConfig(process.env.NIX_CONFIG, conf);
     exportVariable("NIX_CONFIG", merged);
     appliedVia = access4.kind === "local" ? "NIX_CONFIG (single-user store)" : "NIX_CONFIG (the daemon trusts this user)";
@@ -93347,7 +93441,7 @@ ${conf}`);
 // src/devshell/step.ts
 init_core();
 import { mkdirSync as mkdirSync2 } from "node:fs";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 init_constants();
 init_path_info();
 
@@ -93369,7 +93463,7 @@ async function localClosure(paths) {
 
 // src/devshell/enter.ts
 import { mkdirSync, mkdtempSync, readFileSync as readFileSync5, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 
 // src/devshell/environment.ts
 init_zod();
@@ -93583,14 +93677,14 @@ function readBuildEnvironment(envPath) {
   return parseBuildEnvironment(text4, envPath);
 }
 async function enterDevShell(env, options) {
-  const scratch = mkdtempSync(join4(options.jobDir, "enter-"));
+  const scratch = mkdtempSync(join5(options.jobDir, "enter-"));
   try {
-    const buildTop = join4(scratch, "build");
+    const buildTop = join5(scratch, "build");
     mkdirSync(buildTop);
-    const dumpFile = join4(scratch, "env");
+    const dumpFile = join5(scratch, "env");
     const { script, files } = enterScript(env, { cwd: options.cwd, buildTop, attrsDir: options.jobDir, dumpFile });
     for (const [file2, content] of files) writeFileSync2(file2, content, { mode: 384 });
-    const scriptFile = join4(scratch, "rc");
+    const scriptFile = join5(scratch, "rc");
     writeFileSync2(scriptFile, script, { mode: 384 });
     const result = await run("bash", [scriptFile], { env: options.env, cwd: options.cwd, allowFailure: true });
     let dump;
@@ -93671,14 +93765,14 @@ function printVerbatim(text4) {
 async function enterDevShellStep(shell, set2, from, workDir) {
   const system = String((await readNixSettings())["system"] ?? "");
   const pin = pickDevShell(shell, set2.pins, `the pin set at ${redactUrl(from)}`, system);
-  const jobDir = join5(workDir, "dev-shell");
+  const jobDir = join6(workDir, "dev-shell");
   mkdirSync2(jobDir, { recursive: true });
   await useDevShell({
     shell,
     pin,
     system,
     async realise(path10) {
-      const r = await realiseByPath([path10], join5(jobDir, "env"));
+      const r = await realiseByPath([path10], join6(jobDir, "env"));
       if (!r.ok) throw new Error(`Nix said: ${r.stderr.trim().split("\n").slice(-2).join(" ")}`);
     },
     workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
@@ -93694,7 +93788,7 @@ async function enterDevShellStep(shell, set2, from, workDir) {
 // src/pins/consumer.ts
 import { existsSync as existsSync4 } from "node:fs";
 import { readFile, stat as stat2 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 import { fileURLToPath } from "node:url";
 init_path_info();
 
@@ -93780,7 +93874,7 @@ function selectPins(set2, names, from) {
 async function installPins(set2, names, from, configured, rootDir) {
   const wanted = selectPins(set2, names, from);
   const paths = [...new Set(wanted.map((w) => w.path))];
-  const result = await realiseByPath(paths, join6(rootDir, "pin"));
+  const result = await realiseByPath(paths, join7(rootDir, "pin"));
   if (!result.ok) {
     const invalid = new Set(await invalidPaths(paths));
     const failed = wanted.filter((w) => invalid.has(w.path));
@@ -93789,7 +93883,7 @@ async function installPins(set2, names, from, configured, rootDir) {
     const which2 = failed.length > 0 ? failed.map((f) => `${f.name} (${f.path})`).join(", ") : paths.join(", ");
     throw new Error(`install: no configured cache could serve ${which2}${hint}. Nix said: ${result.stderr.trim().split("\n").slice(-3).join(" ")}`);
   }
-  const binDirs = wanted.map((w) => join6(w.path, "bin")).filter((d, i, all) => all.indexOf(d) === i && existsSync4(d));
+  const binDirs = wanted.map((w) => join7(w.path, "bin")).filter((d, i, all) => all.indexOf(d) === i && existsSync4(d));
   const closure = await localClosure(paths);
   const servedNames = [...new Set([...closure, ...Object.values(set2.pins).map((p) => p.path)].map((p) => baseName(p).slice(33)))].sort();
   return { paths: wanted, binDirs, servedNames };
@@ -93799,7 +93893,7 @@ async function installPins(set2, names, from, configured, rootDir) {
 init_core();
 init_constants();
 import { mkdirSync as mkdirSync3 } from "node:fs";
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 
 // src/caches/attic-api.ts
 init_zod();
@@ -93973,7 +94067,7 @@ async function cacheConfig(endpoint, cache, token2, signal, timing = {}) {
 async function getMissingPaths(apiEndpoint, cache, token2, hashes, signal) {
   const url3 = api(apiEndpoint, "get-missing-paths");
   const unique = [...new Set(hashes)];
-  const missing = /* @__PURE__ */ new Set();
+  const missing2 = /* @__PURE__ */ new Set();
   for (let start = 0; start < unique.length; start += MISSING_PATHS_BATCH) {
     const batch = unique.slice(start, start + MISSING_PATHS_BATCH);
     try {
@@ -93983,12 +94077,12 @@ async function getMissingPaths(apiEndpoint, cache, token2, hashes, signal) {
         body: JSON.stringify({ cache, store_path_hashes: batch }),
         signal
       });
-      for (const hash2 of MissingPathsJson.parse(await readJson(response, url3)).missing_paths) missing.add(hash2);
+      for (const hash2 of MissingPathsJson.parse(await readJson(response, url3)).missing_paths) missing2.add(hash2);
     } catch (error63) {
       throw explain(error63, url3, { cache, needs: "push" });
     }
   }
-  return missing;
+  return missing2;
 }
 async function uploadPath(apiEndpoint, cache, token2, info2, narStream, signal, options = {}) {
   const url3 = api(apiEndpoint, "upload-path");
@@ -94079,7 +94173,7 @@ init_hash();
 
 // src/nix/nar.ts
 import { spawn as spawn4 } from "node:child_process";
-import { lstatSync as lstatSync2, readdirSync, readFileSync as readFileSync6, readlinkSync } from "node:fs";
+import { lstatSync as lstatSync2, readdirSync as readdirSync2, readFileSync as readFileSync6, readlinkSync } from "node:fs";
 import { open as open3 } from "node:fs/promises";
 import { Readable as Readable2 } from "node:stream";
 var direct = process.platform === "linux";
@@ -94114,7 +94208,7 @@ function* narParts(path10) {
     yield Buffer.concat([padding(st.size), strings(")")]);
   } else if (st.isDirectory()) {
     yield strings("(", "type", "directory");
-    const names = readdirSync(path10, { encoding: "buffer" }).sort(Buffer.compare);
+    const names = readdirSync2(path10, { encoding: "buffer" }).sort(Buffer.compare);
     for (const name of names) {
       yield strings("entry", "(", "name", name, "node");
       yield* narParts(Buffer.concat([path10, Buffer.from("/"), name]));
@@ -94321,7 +94415,7 @@ async function cacheInfo(apiUrl, name, token2, signal, timing = {}) {
 }
 async function missingHashes(apiUrl, name, token2, hashes, signal, batchSize = CACHIX_MISSING_BATCH, timing = {}) {
   const e = { apiUrl, name, token: token2 };
-  const missing = /* @__PURE__ */ new Set();
+  const missing2 = /* @__PURE__ */ new Set();
   for (let i = 0; i < hashes.length; i += batchSize) {
     const batch = hashes.slice(i, i + batchSize);
     const json2 = await call(
@@ -94331,9 +94425,9 @@ async function missingHashes(apiUrl, name, token2, hashes, signal, batchSize = C
       () => httpJson(cacheUrl(e, "/narinfo"), { method: "POST", headers: headers(e, true), body: JSON.stringify(batch), signal }),
       timing
     );
-    for (const h of MissingJson.parse(json2)) missing.add(h);
+    for (const h of MissingJson.parse(json2)) missing2.add(h);
   }
-  return missing;
+  return missing2;
 }
 async function createPin(apiUrl, name, token2, pin, signal) {
   const e = { apiUrl, name, token: token2 };
@@ -94615,7 +94709,7 @@ function publicUrl(url3) {
 // src/pins/install-step.ts
 async function installFromSettings(settings, set2, configured, workDir) {
   const from = settings.pinsFrom;
-  const rootDir = join7(workDir, "pins");
+  const rootDir = join8(workDir, "pins");
   mkdirSync3(rootDir, { recursive: true });
   const done = await installPins(set2, settings.install, from, configured.map(publicUrl), rootDir);
   for (const dir of [...done.binDirs].reverse()) addPath(dir);
@@ -94690,7 +94784,7 @@ init_core();
 import { spawn as spawn5 } from "node:child_process";
 import { existsSync as existsSync5, openSync, closeSync } from "node:fs";
 import { mkdir as mkdir3, readFile as readFile2, writeFile as writeFile4 } from "node:fs/promises";
-import { dirname as dirname4, join as join10 } from "node:path";
+import { dirname as dirname5, join as join11 } from "node:path";
 import { setTimeout as sleep3 } from "node:timers/promises";
 
 // src/github.ts
@@ -94868,7 +94962,7 @@ init_path_info();
 import { createReadStream, createWriteStream } from "node:fs";
 import { access as access2, mkdir as mkdir2, mkdtemp, rename as rename2, rm as rm2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 import { pipeline as pipeline4 } from "node:stream/promises";
 
 // src/push/nar-stream.ts
@@ -95007,9 +95101,9 @@ var HttpSink = class {
    */
   async putSpooled(name, body2, contentType2, ctx) {
     await mkdir2(this.tempRoot, { recursive: true });
-    const dir = await mkdtemp(join8(this.tempRoot, "nar-"));
+    const dir = await mkdtemp(join9(this.tempRoot, "nar-"));
     try {
-      const file2 = join8(dir, "body");
+      const file2 = join9(dir, "body");
       await pipeline4(body2, createWriteStream(file2), { signal: ctx.signal });
       const { size: size2 } = await stat3(file2);
       await this.put(name, createReadStream(file2), contentType2, ctx, size2);
@@ -95066,17 +95160,17 @@ var BinaryCacheTarget = class {
     return withRetry(fn, { signal: ctx.signal, ...this.options.timing, onRetry: (e, n, ms) => ctx.log.debug(`${this.label}: ${what} failed (${String(e)}), retry ${n} in ${ms} ms`) });
   }
   async missing(paths, ctx) {
-    const missing = /* @__PURE__ */ new Set();
+    const missing2 = /* @__PURE__ */ new Set();
     let next = 0;
     const worker = async () => {
       while (next < paths.length) {
         const info2 = paths[next++];
         const present = await this.retry(() => this.sink.exists(`${hashPart(info2.path)}.narinfo`, ctx), ctx, "narinfo query");
-        if (!present) missing.add(info2.path);
+        if (!present) missing2.add(info2.path);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.perPathQueries, paths.length) }, worker));
-    return missing;
+    return missing2;
   }
   ensureCacheInfo(ctx) {
     this.cacheInfoReady ??= this.retry(async () => {
@@ -95251,7 +95345,7 @@ function signingKeyOnly(name, error63) {
 
 // src/push/nix-copy.ts
 import { mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 var NixCopyTarget = class {
   label;
   /** The URL without credentials: what goes on `nix copy`'s command line (visible in `ps`, logs). */
@@ -95272,19 +95366,19 @@ var NixCopyTarget = class {
   }
   async dir() {
     if (this.keyDir) return this.keyDir;
-    const dir = await mkdtemp2(join9(this.tempRoot, "sign-"));
+    const dir = await mkdtemp2(join10(this.tempRoot, "sign-"));
     this.keyDir = dir;
-    if (this.signingKey) await writeFile3(join9(dir, "key"), this.signingKey.text, { mode: 384 });
-    if (this.netrc.length > 0) await writeFile3(join9(dir, "netrc"), renderNetrc(this.netrc), { mode: 384 });
+    if (this.signingKey) await writeFile3(join10(dir, "key"), this.signingKey.text, { mode: 384 });
+    if (this.netrc.length > 0) await writeFile3(join10(dir, "netrc"), renderNetrc(this.netrc), { mode: 384 });
     return dir;
   }
   /** `--store`/`--to` URL (with the key file) and the options that point Nix at the netrc. */
   async storeArgs() {
     const dir = await this.dir();
-    const options = this.netrc.length > 0 ? ["--option", "netrc-file", join9(dir, "netrc")] : [];
+    const options = this.netrc.length > 0 ? ["--option", "netrc-file", join10(dir, "netrc")] : [];
     if (!this.signingKey) return { url: this.url, options };
     const u = new URL(this.url);
-    u.searchParams.set("secret-key", join9(dir, "key"));
+    u.searchParams.set("secret-key", join10(dir, "key"));
     return { url: u.href, options };
   }
   async missing(paths, ctx) {
@@ -95333,7 +95427,7 @@ function configuredTargets(settings, tempRoot) {
 // src/watch/launch.ts
 var READY_WAIT_MS = 5e3;
 function watcherScript() {
-  return join10(dirname4(process.argv[1] ?? ""), "watch.js");
+  return join11(dirname5(process.argv[1] ?? ""), "watch.js");
 }
 async function startWatcher(settings, snapshotAt, workDir, script = watcherScript()) {
   try {
@@ -95353,11 +95447,11 @@ async function launch(settings, snapshotAt, workDir, script) {
     warning(`push-while-building: ${script} is missing; the post step pushes everything`);
     return null;
   }
-  const dir = join10(workDir, "watch");
+  const dir = join11(workDir, "watch");
   await mkdir3(dir, { recursive: true, mode: 448 });
   const config2 = { storeDir: await storeDir(), snapshotAt, parentPid: process.ppid, ...watchTuning(process.env) };
-  await writeFile4(join10(dir, WatchFiles.config), JSON.stringify(config2), { mode: 384 });
-  const logFd = openSync(join10(dir, WatchFiles.log), "a", 384);
+  await writeFile4(join11(dir, WatchFiles.config), JSON.stringify(config2), { mode: 384 });
+  const logFd = openSync(join11(dir, WatchFiles.log), "a", 384);
   let child2;
   try {
     child2 = spawn5(process.execPath, [script, dir], { detached: true, stdio: ["ignore", logFd, logFd], env: process.env });
@@ -95373,9 +95467,9 @@ async function launch(settings, snapshotAt, workDir, script) {
   child2.on("exit", () => exited = true);
   child2.unref();
   const deadline = Date.now() + READY_WAIT_MS;
-  while (!existsSync5(join10(dir, WatchFiles.ready)) && !exited && Date.now() < deadline) await sleep3(20);
+  while (!existsSync5(join11(dir, WatchFiles.ready)) && !exited && Date.now() < deadline) await sleep3(20);
   if (exited) {
-    const why = await readFile2(join10(dir, WatchFiles.error), "utf8").catch(() => "it exited at once");
+    const why = await readFile2(join11(dir, WatchFiles.error), "utf8").catch(() => "it exited at once");
     warning(`push-while-building: the background uploader stopped (${why}); the post step pushes everything`);
     return null;
   }
@@ -95386,11 +95480,11 @@ async function launch(settings, snapshotAt, workDir, script) {
 // src/work-dir.ts
 import { mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join11 } from "node:path";
+import { join as join12 } from "node:path";
 function workRoot() {
   const base = process.env.RUNNER_TEMP || tmpdir2();
   mkdirSync4(base, { recursive: true });
-  return mkdtempSync2(join11(base, "nix-substitute-action-"));
+  return mkdtempSync2(join12(base, "nix-substitute-action-"));
 }
 
 // src/main-phase.ts

@@ -49519,9 +49519,9 @@ function loadSettings(env = process.env) {
 import { rmSync } from "node:fs";
 
 // src/configure/system-conf.ts
-import { lstatSync, readFileSync as readFileSync2 } from "node:fs";
+import { lstatSync } from "node:fs";
 import { platform as platform2 } from "node:os";
-import { dirname as dirname3 } from "node:path";
+import { dirname as dirname4 } from "node:path";
 import { setTimeout as sleep2 } from "node:timers/promises";
 
 // src/nix/command.ts
@@ -49610,6 +49610,142 @@ function systemConfFile(env = process.env, read = readTextIfPresent) {
   return customConfInclude(read(main), dir) ?? main;
 }
 
+// src/configure/root-files.ts
+import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
+var denied = (error63) => ["EACCES", "EPERM"].includes(error63.code ?? "");
+var missing = (error63) => error63.code === "ENOENT";
+async function readAsRoot(file2) {
+  try {
+    return readFileSync2(file2, "utf8");
+  } catch (error63) {
+    if (missing(error63)) return null;
+    if (!denied(error63)) throw error63;
+  }
+  const viaSudo = await run("sudo", ["-n", "cat", "--", file2], { allowFailure: true });
+  if (viaSudo.code === 0) return viaSudo.stdout;
+  throw new Error(`cannot read ${file2}, not even with sudo (${viaSudo.stderr.trim()})`);
+}
+async function listAsRoot(dir) {
+  try {
+    return readdirSync(dir);
+  } catch (error63) {
+    if (missing(error63)) return [];
+    if (!denied(error63)) throw error63;
+  }
+  const viaSudo = await run("sudo", ["-n", "ls", "-A", "--", dir]);
+  return viaSudo.stdout.split("\n").filter((n) => n !== "");
+}
+async function writeAsRoot(file2, text4, mode, owner) {
+  const script = `set -e; tmp=$(mktemp "$1.XXXXXX"); trap 'rm -f "$tmp"' EXIT; cat >"$tmp"; chmod "$2" "$tmp"; chown "$3" "$tmp"; mv -f "$tmp" "$1"; trap - EXIT`;
+  await run("sudo", ["-n", "sh", "-c", script, "sh", file2, mode, owner], { input: text4 });
+}
+async function removeAsRoot(...paths) {
+  await run("sudo", ["-n", "rm", "-rf", "--", ...paths]);
+}
+
+// src/configure/shared-netrc.ts
+import { dirname as dirname3, join as join3 } from "node:path";
+
+// src/configure/netrc.ts
+var DEFAULT_MACHINE = "";
+function parseNetrc(text4) {
+  const tokens = text4.replace(/^macdef[^\n]*\n(?:.+\n)*/gm, "").split(/\s+/).filter(Boolean);
+  const out = [];
+  let current = null;
+  const flush = () => {
+    if (current?.machine !== void 0) out.push({ password: "", ...current });
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    const value = tokens[i + 1];
+    if (t === "machine" && value !== void 0) {
+      flush();
+      current = { machine: value };
+      i++;
+    } else if (t === "default") {
+      flush();
+      current = { machine: DEFAULT_MACHINE };
+    } else if ((t === "login" || t === "password") && value !== void 0 && current) {
+      current[t] = value;
+      i++;
+    }
+  }
+  flush();
+  return out;
+}
+function renderNetrc(entries) {
+  const ordered = [...entries.filter((e) => e.machine !== DEFAULT_MACHINE), ...entries.filter((e) => e.machine === DEFAULT_MACHINE)];
+  return ordered.map((e) => `${e.machine === DEFAULT_MACHINE ? "default" : `machine ${e.machine}`}${e.login ? ` login ${e.login}` : ""}${e.password ? ` password ${e.password}` : ""}
+`).join("");
+}
+function mergeNetrc(existing, ours) {
+  const hosts = new Set(ours.map((e) => e.machine));
+  return [...existing.filter((e) => !hosts.has(e.machine)), ...ours];
+}
+function hostOf(url3) {
+  return new URL(url3).host.replace(/:\d+$/, "");
+}
+function withoutCredentials(raw) {
+  let url3;
+  try {
+    url3 = new URL(raw);
+  } catch {
+    return { url: raw, netrc: [] };
+  }
+  if (!url3.username && !url3.password) return { url: raw, netrc: [] };
+  const entry = { machine: hostOf(raw), password: decodeURIComponent(url3.password) };
+  if (url3.username) entry.login = decodeURIComponent(url3.username);
+  url3.username = "";
+  url3.password = "";
+  return { url: url3.href.replace(/\/+$/, ""), netrc: [entry] };
+}
+
+// src/configure/shared-netrc.ts
+var NAME2 = "nix-substitute-action.netrc";
+var ORIGINAL = "original-netrc-file";
+var PART = "job.";
+function sharedNetrcFile(confFile) {
+  return join3(dirname3(confFile), NAME2);
+}
+var partsDir = (confFile) => `${sharedNetrcFile(confFile)}.d`;
+var partName = (id) => `${PART}${encodeURIComponent(id)}`;
+async function originalEntries(dir) {
+  const file2 = (await readAsRoot(join3(dir, ORIGINAL)))?.trim();
+  if (!file2) return [];
+  let text4;
+  try {
+    text4 = await readAsRoot(file2);
+  } catch (error63) {
+    warning(`cannot read the netrc Nix used before this action (${file2}: ${error63.message}): its entries do not carry over to ${NAME2}`);
+    return [];
+  }
+  const entries = parseNetrc(text4 ?? "");
+  for (const e of entries) if (e.password.length >= 4) setSecret(e.password);
+  return entries;
+}
+async function compose(confFile) {
+  const dir = partsDir(confFile);
+  const shared = sharedNetrcFile(confFile);
+  const parts = (await listAsRoot(dir)).filter((n) => n.startsWith(PART)).sort();
+  if (parts.length === 0) {
+    await removeAsRoot(shared);
+    await removeAsRoot(dir);
+    return;
+  }
+  const ours = [];
+  for (const p of parts) {
+    for (const e of parseNetrc(await readAsRoot(join3(dir, p)) ?? "")) if (!ours.some((o) => o.machine === e.machine)) ours.push(e);
+  }
+  await writeAsRoot(shared, renderNetrc(mergeNetrc(await originalEntries(dir), ours)), "600", "0:0");
+}
+async function removeNetrcPart(confFile, id) {
+  const dir = partsDir(confFile);
+  const names = await listAsRoot(dir);
+  if (!names.includes(partName(id))) return;
+  await removeAsRoot(join3(dir, partName(id)));
+  await compose(confFile);
+}
+
 // src/configure/system-conf.ts
 var MARK = "nix-substitute-action";
 var END = `# END ${MARK}`;
@@ -49637,21 +49773,18 @@ function hasBlock(conf, id) {
 async function readSystemConf(file2 = systemConfFile()) {
   try {
     if (!lstatSync(file2).isFile()) throw new Error(`${file2} is not a regular file (a symlink managed by NixOS, nix-darwin or home-manager?): add the caches to its source instead`);
-    return readFileSync2(file2, "utf8");
   } catch (error63) {
-    const code = error63.code;
-    if (code === "ENOENT") return null;
-    if (code !== "EACCES" && code !== "EPERM") throw error63;
+    if (error63.code === "ENOENT") return null;
+    if (!denied(error63)) throw error63;
   }
-  const viaSudo = await run("sudo", ["-n", "cat", "--", file2], { allowFailure: true });
-  if (viaSudo.code === 0) return viaSudo.stdout;
-  throw new Error(`cannot read ${file2}, not even with sudo (${viaSudo.stderr.trim()}): it is left unchanged`);
+  try {
+    return await readAsRoot(file2);
+  } catch (error63) {
+    throw new Error(`${error63.message}: it is left unchanged`);
+  }
 }
 async function writeSystemConf(file2, text4) {
-  if (text4 === null) {
-    await run("sudo", ["-n", "rm", "-f", "--", file2]);
-    return;
-  }
+  if (text4 === null) return removeAsRoot(file2);
   let mode = "644";
   let owner = "0:0";
   try {
@@ -49660,13 +49793,12 @@ async function writeSystemConf(file2, text4) {
     owner = `${st.uid}:${st.gid}`;
   } catch {
   }
-  const script = `set -e; tmp=$(mktemp "$1.XXXXXX"); trap 'rm -f "$tmp"' EXIT; cat >"$tmp"; chmod "$2" "$tmp"; chown "$3" "$tmp"; mv -f "$tmp" "$1"; trap - EXIT`;
-  await run("sudo", ["-n", "sh", "-c", script, "sh", file2, mode, owner], { input: text4 });
+  await writeAsRoot(file2, text4, mode, owner);
 }
 var LOCK_WAIT_MS = 3e4;
 var LOCK_STALE_MS = 12e4;
 async function withLock(file2, fn) {
-  const lock = `${dirname3(file2)}/.${MARK}.lock`;
+  const lock = `${dirname4(file2)}/.${MARK}.lock`;
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (; ; ) {
     const { code, stderr } = await run("sudo", ["-n", "mkdir", "--", lock], { allowFailure: true });
@@ -49707,6 +49839,7 @@ async function restoreSystemConf(id = blockId(), file2 = systemConfFile()) {
   const changed2 = await withLock(file2, async () => {
     const now = await readSystemConf(file2);
     if (now === null || !hasBlock(now, id)) return false;
+    await removeNetrcPart(file2, id);
     await writeSystemConf(file2, withoutBlock(now, id));
     return true;
   });
@@ -49716,12 +49849,12 @@ async function restoreSystemConf(id = blockId(), file2 = systemConfFile()) {
 // src/watch/stop.ts
 import { readFileSync as readFileSync3 } from "node:fs";
 import { readFile as readFile2, rm as rm2 } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 import { setTimeout as sleep3 } from "node:timers/promises";
 
 // src/watch/protocol.ts
 import { appendFile as appendFile2, readFile, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 var WatchFiles = {
   /** WatchConfig as JSON, written by main before the spawn. */
   config: "config.json",
@@ -49763,7 +49896,7 @@ var RecordLine = object({
   bytes: number2()
 });
 async function readRecord(dir) {
-  const text4 = await readFile(join3(dir, WatchFiles.record), "utf8").catch(() => "");
+  const text4 = await readFile(join4(dir, WatchFiles.record), "utf8").catch(() => "");
   const out = /* @__PURE__ */ new Map();
   for (const raw of text4.split("\n")) {
     if (raw === "") continue;
@@ -49816,7 +49949,7 @@ async function waitGone(pid, dir, ms) {
 }
 function stopGrace(dir) {
   try {
-    return WatchConfig.parse(JSON.parse(readFileSync3(join4(dir, WatchFiles.config), "utf8"))).stopGraceMs;
+    return WatchConfig.parse(JSON.parse(readFileSync3(join5(dir, WatchFiles.config), "utf8"))).stopGraceMs;
   } catch {
     return 1e4;
   }
@@ -49833,8 +49966,8 @@ async function stopWatcher(watcher, log3) {
       fallback = "it did not stop in time and was killed";
     }
   }
-  const error63 = await readFile2(join4(dir, WatchFiles.error), "utf8").catch(() => null);
-  const exited = await readFile2(join4(dir, WatchFiles.exited), "utf8").catch(() => null);
+  const error63 = await readFile2(join5(dir, WatchFiles.error), "utf8").catch(() => null);
+  const exited = await readFile2(join5(dir, WatchFiles.exited), "utf8").catch(() => null);
   if (error63 !== null) fallback = `it stopped after an error: ${error63}`;
   else if (exited === null) fallback ??= "it ended without finishing (killed or crashed)";
   const record3 = await readRecord(dir);
@@ -49846,7 +49979,7 @@ async function stopWatcher(watcher, log3) {
     bytes += t.bytes;
   }
   if (fallback) {
-    const tail = (await readFile2(join4(dir, WatchFiles.log), "utf8").catch(() => "")).trim().split("\n").slice(-10).join("\n");
+    const tail = (await readFile2(join5(dir, WatchFiles.log), "utf8").catch(() => "")).trim().split("\n").slice(-10).join("\n");
     log3.warning(`push-while-building: the background uploader is not trusted (${fallback}); pushing everything now.${tail ? `
 Its last log lines:
 ${tail}` : ""}`);
@@ -50526,7 +50659,7 @@ async function cacheConfig(endpoint, cache, token2, signal2, timing = {}) {
 async function getMissingPaths(apiEndpoint, cache, token2, hashes, signal2) {
   const url3 = api(apiEndpoint, "get-missing-paths");
   const unique = [...new Set(hashes)];
-  const missing = /* @__PURE__ */ new Set();
+  const missing2 = /* @__PURE__ */ new Set();
   for (let start = 0; start < unique.length; start += MISSING_PATHS_BATCH) {
     const batch = unique.slice(start, start + MISSING_PATHS_BATCH);
     try {
@@ -50536,12 +50669,12 @@ async function getMissingPaths(apiEndpoint, cache, token2, hashes, signal2) {
         body: JSON.stringify({ cache, store_path_hashes: batch }),
         signal: signal2
       });
-      for (const hash2 of MissingPathsJson.parse(await readJson(response, url3)).missing_paths) missing.add(hash2);
+      for (const hash2 of MissingPathsJson.parse(await readJson(response, url3)).missing_paths) missing2.add(hash2);
     } catch (error63) {
       throw explain(error63, url3, { cache, needs: "push" });
     }
   }
-  return missing;
+  return missing2;
 }
 async function uploadPath(apiEndpoint, cache, token2, info2, narStream, signal2, options = {}) {
   const url3 = api(apiEndpoint, "upload-path");
@@ -50597,7 +50730,7 @@ async function uploadPath(apiEndpoint, cache, token2, info2, narStream, signal2,
 
 // src/nix/nar.ts
 import { spawn as spawn3 } from "node:child_process";
-import { lstatSync as lstatSync3, readdirSync, readFileSync as readFileSync5, readlinkSync } from "node:fs";
+import { lstatSync as lstatSync3, readdirSync as readdirSync2, readFileSync as readFileSync5, readlinkSync } from "node:fs";
 import { open as open3 } from "node:fs/promises";
 import { Readable as Readable2 } from "node:stream";
 var direct = process.platform === "linux";
@@ -50632,7 +50765,7 @@ function* narParts(path13) {
     yield Buffer.concat([padding(st.size), strings(")")]);
   } else if (st.isDirectory()) {
     yield strings("(", "type", "directory");
-    const names = readdirSync(path13, { encoding: "buffer" }).sort(Buffer.compare);
+    const names = readdirSync2(path13, { encoding: "buffer" }).sort(Buffer.compare);
     for (const name of names) {
       yield strings("entry", "(", "name", name, "node");
       yield* narParts(Buffer.concat([path13, Buffer.from("/"), name]));
@@ -50830,7 +50963,7 @@ var AtticTarget = class {
 import { createReadStream, createWriteStream } from "node:fs";
 import { access as access2, mkdir as mkdir2, mkdtemp, rename as rename2, rm as rm3, stat as stat2, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 import { pipeline as pipeline3 } from "node:stream/promises";
 
 // src/nix/narinfo.ts
@@ -51014,9 +51147,9 @@ var HttpSink = class {
    */
   async putSpooled(name, body2, contentType2, ctx) {
     await mkdir2(this.tempRoot, { recursive: true });
-    const dir = await mkdtemp(join5(this.tempRoot, "nar-"));
+    const dir = await mkdtemp(join6(this.tempRoot, "nar-"));
     try {
-      const file2 = join5(dir, "body");
+      const file2 = join6(dir, "body");
       await pipeline3(body2, createWriteStream(file2), { signal: ctx.signal });
       const { size: size2 } = await stat2(file2);
       await this.put(name, createReadStream(file2), contentType2, ctx, size2);
@@ -51073,17 +51206,17 @@ var BinaryCacheTarget = class {
     return withRetry(fn, { signal: ctx.signal, ...this.options.timing, onRetry: (e, n, ms) => ctx.log.debug(`${this.label}: ${what} failed (${String(e)}), retry ${n} in ${ms} ms`) });
   }
   async missing(paths, ctx) {
-    const missing = /* @__PURE__ */ new Set();
+    const missing2 = /* @__PURE__ */ new Set();
     let next = 0;
     const worker = async () => {
       while (next < paths.length) {
         const info2 = paths[next++];
         const present = await this.retry(() => this.sink.exists(`${hashPart(info2.path)}.narinfo`, ctx), ctx, "narinfo query");
-        if (!present) missing.add(info2.path);
+        if (!present) missing2.add(info2.path);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.perPathQueries, paths.length) }, worker));
-    return missing;
+    return missing2;
   }
   ensureCacheInfo(ctx) {
     this.cacheInfoReady ??= this.retry(async () => {
@@ -51242,7 +51375,7 @@ async function cacheInfo2(apiUrl, name, token2, signal2, timing = {}) {
 }
 async function missingHashes(apiUrl, name, token2, hashes, signal2, batchSize = CACHIX_MISSING_BATCH, timing = {}) {
   const e = { apiUrl, name, token: token2 };
-  const missing = /* @__PURE__ */ new Set();
+  const missing2 = /* @__PURE__ */ new Set();
   for (let i = 0; i < hashes.length; i += batchSize) {
     const batch = hashes.slice(i, i + batchSize);
     const json2 = await call(
@@ -51252,9 +51385,9 @@ async function missingHashes(apiUrl, name, token2, hashes, signal2, batchSize = 
       () => httpJson(cacheUrl(e, "/narinfo"), { method: "POST", headers: headers(e, true), body: JSON.stringify(batch), signal: signal2 }),
       timing
     );
-    for (const h of MissingJson.parse(json2)) missing.add(h);
+    for (const h of MissingJson.parse(json2)) missing2.add(h);
   }
-  return missing;
+  return missing2;
 }
 async function createPin(apiUrl, name, token2, pin, signal2) {
   const e = { apiUrl, name, token: token2 };
@@ -51548,34 +51681,7 @@ function signingKeyOnly(name, error63) {
 
 // src/push/nix-copy.ts
 import { mkdtemp as mkdtemp2, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join6 } from "node:path";
-
-// src/configure/netrc.ts
-var DEFAULT_MACHINE = "";
-function renderNetrc(entries) {
-  const ordered = [...entries.filter((e) => e.machine !== DEFAULT_MACHINE), ...entries.filter((e) => e.machine === DEFAULT_MACHINE)];
-  return ordered.map((e) => `${e.machine === DEFAULT_MACHINE ? "default" : `machine ${e.machine}`}${e.login ? ` login ${e.login}` : ""}${e.password ? ` password ${e.password}` : ""}
-`).join("");
-}
-function hostOf(url3) {
-  return new URL(url3).host.replace(/:\d+$/, "");
-}
-function withoutCredentials(raw) {
-  let url3;
-  try {
-    url3 = new URL(raw);
-  } catch {
-    return { url: raw, netrc: [] };
-  }
-  if (!url3.username && !url3.password) return { url: raw, netrc: [] };
-  const entry = { machine: hostOf(raw), password: decodeURIComponent(url3.password) };
-  if (url3.username) entry.login = decodeURIComponent(url3.username);
-  url3.username = "";
-  url3.password = "";
-  return { url: url3.href.replace(/\/+$/, ""), netrc: [entry] };
-}
-
-// src/push/nix-copy.ts
+import { join as join7 } from "node:path";
 var NixCopyTarget = class {
   label;
   /** The URL without credentials: what goes on `nix copy`'s command line (visible in `ps`, logs). */
@@ -51596,19 +51702,19 @@ var NixCopyTarget = class {
   }
   async dir() {
     if (this.keyDir) return this.keyDir;
-    const dir = await mkdtemp2(join6(this.tempRoot, "sign-"));
+    const dir = await mkdtemp2(join7(this.tempRoot, "sign-"));
     this.keyDir = dir;
-    if (this.signingKey) await writeFile4(join6(dir, "key"), this.signingKey.text, { mode: 384 });
-    if (this.netrc.length > 0) await writeFile4(join6(dir, "netrc"), renderNetrc(this.netrc), { mode: 384 });
+    if (this.signingKey) await writeFile4(join7(dir, "key"), this.signingKey.text, { mode: 384 });
+    if (this.netrc.length > 0) await writeFile4(join7(dir, "netrc"), renderNetrc(this.netrc), { mode: 384 });
     return dir;
   }
   /** `--store`/`--to` URL (with the key file) and the options that point Nix at the netrc. */
   async storeArgs() {
     const dir = await this.dir();
-    const options = this.netrc.length > 0 ? ["--option", "netrc-file", join6(dir, "netrc")] : [];
+    const options = this.netrc.length > 0 ? ["--option", "netrc-file", join7(dir, "netrc")] : [];
     if (!this.signingKey) return { url: this.url, options };
     const u = new URL(this.url);
-    u.searchParams.set("secret-key", join6(dir, "key"));
+    u.searchParams.set("secret-key", join7(dir, "key"));
     return { url: u.href, options };
   }
   async missing(paths, ctx) {
@@ -51708,8 +51814,8 @@ async function pushToTarget(target, plan, options) {
     let todo = paths;
     if (!target.perPathQueries) {
       const asked2 = Date.now();
-      const missing = paths.length === 0 ? /* @__PURE__ */ new Set() : await target.missing(paths, options.ctx);
-      todo = paths.filter((i) => missing.has(i.path));
+      const missing2 = paths.length === 0 ? /* @__PURE__ */ new Set() : await target.missing(paths, options.ctx);
+      todo = paths.filter((i) => missing2.has(i.path));
       report2.alreadyPresent = paths.length - todo.length;
       options.ctx.log.debug(`timing: ${target.label}: missing query: ${Date.now() - asked2} ms`);
     }
@@ -51736,9 +51842,9 @@ async function uploadInOrder(target, todo, jobs, ctx, report2) {
       info2.path,
       (async () => {
         const depsOk = (await Promise.all(deps)).every(Boolean);
-        const missing = await needed;
+        const missing2 = await needed;
         if (report2.error !== null) return false;
-        if (!missing) return true;
+        if (!missing2) return true;
         if (!depsOk) {
           report2.blocked++;
           return false;
@@ -51884,16 +51990,16 @@ function loadMainState() {
 // src/work-dir.ts
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 function workRoot() {
   const base = process.env.RUNNER_TEMP || tmpdir2();
   mkdirSync(base, { recursive: true });
-  return mkdtempSync(join7(base, "nix-substitute-action-"));
+  return mkdtempSync(join8(base, "nix-substitute-action-"));
 }
 
 // src/github-cache/save.ts
 import { mkdir as mkdir3 } from "node:fs/promises";
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
 
 // src/github-cache/entry.ts
 var KEY_PREFIX = "nix-binary-cache-v1-";
@@ -51915,7 +52021,7 @@ function entryKey(system, env = process.env) {
 
 // src/github-cache/folder.ts
 import { lstat as lstat2, readdir as readdir3, readFile as readFile3, rm as rm5, writeFile as writeFile5 } from "node:fs/promises";
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 
 // node_modules/zod/v4/mini/schemas.js
 var ZodMiniType = /* @__PURE__ */ $constructor("ZodMiniType", (inst, def) => {
@@ -52047,13 +52153,13 @@ async function size(file2) {
 }
 async function readOne(dir, name, keys) {
   try {
-    if (await size(join8(dir, name)) === null) return null;
-    const text4 = await readFile3(join8(dir, name), "utf8");
+    if (await size(join9(dir, name)) === null) return null;
+    const text4 = await readFile3(join9(dir, name), "utf8");
     const info2 = parseNarInfo(text4);
     const nar = /^nar\/([0-9a-z]{52}\.nar(?:\.zst)?)$/.exec(info2.url)?.[1];
     if (!nar || !STORE_PATH.test(info2.storePath) || `${hashPart(info2.storePath)}.narinfo` !== name) return null;
     if (!info2.references.every((r) => STORE_PATH.test(r)) || !trusted(info2, keys)) return null;
-    const narBytes2 = await size(join8(dir, "nar", nar));
+    const narBytes2 = await size(join9(dir, "nar", nar));
     return narBytes2 === null ? null : { info: info2, nar, bytes: narBytes2 + Buffer.byteLength(text4) };
   } catch {
     return null;
@@ -52068,13 +52174,13 @@ async function readFolder(dir, keys) {
     if (entry) paths.set(entry.info.storePath, entry);
     else {
       rejected++;
-      await rm5(join8(dir, name), { force: true });
+      await rm5(join9(dir, name), { force: true });
     }
   }
   await removeStrays(dir, names, paths);
   const roots = /* @__PURE__ */ new Map();
   try {
-    const manifest = Manifest.parse(JSON.parse(await readFile3(join8(dir, MANIFEST), "utf8")));
+    const manifest = Manifest.parse(JSON.parse(await readFile3(join9(dir, MANIFEST), "utf8")));
     for (const [root, at] of Object.entries(manifest.roots)) if (paths.has(root)) roots.set(root, at);
   } catch {
   }
@@ -52085,10 +52191,10 @@ async function readFolder(dir, keys) {
 }
 async function removeStrays(dir, names, paths) {
   const named = /* @__PURE__ */ new Set(["nix-cache-info", MANIFEST, "nar", ...[...paths.keys()].map((p) => `${hashPart(p)}.narinfo`)]);
-  for (const name of names) if (!named.has(name)) await rm5(join8(dir, name), { recursive: true, force: true });
+  for (const name of names) if (!named.has(name)) await rm5(join9(dir, name), { recursive: true, force: true });
   const nars = new Set([...paths.values()].map((p) => p.nar));
-  for (const name of await readdir3(join8(dir, "nar")).catch(() => [])) {
-    if (!nars.has(name)) await rm5(join8(dir, "nar", name), { recursive: true, force: true });
+  for (const name of await readdir3(join9(dir, "nar")).catch(() => [])) {
+    if (!nars.has(name)) await rm5(join9(dir, "nar", name), { recursive: true, force: true });
   }
 }
 function closureIn(paths, root) {
@@ -52122,11 +52228,11 @@ async function prune(dir, index, keep) {
   const keptNars = new Set([...keep.paths].map((p) => index.paths.get(p)?.nar));
   for (const [path13, entry] of index.paths) {
     if (keep.paths.has(path13)) continue;
-    await rm5(join8(dir, `${hashPart(path13)}.narinfo`), { force: true });
-    if (!keptNars.has(entry.nar)) await rm5(join8(dir, "nar", entry.nar), { force: true });
+    await rm5(join9(dir, `${hashPart(path13)}.narinfo`), { force: true });
+    if (!keptNars.has(entry.nar)) await rm5(join9(dir, "nar", entry.nar), { force: true });
   }
   const roots = Object.fromEntries(keep.roots.map((r) => [r, index.roots.get(r) ?? 0]));
-  await writeFile5(join8(dir, MANIFEST), `${JSON.stringify({ version: 1, roots }, null, 1)}
+  await writeFile5(join9(dir, MANIFEST), `${JSON.stringify({ version: 1, roots }, null, 1)}
 `);
 }
 
@@ -52177,7 +52283,7 @@ import * as path9 from "path";
 import * as path5 from "path";
 import assert2 from "assert";
 var IS_WINDOWS3 = process.platform === "win32";
-function dirname5(p) {
+function dirname6(p) {
   p = safeTrimTrailingSeparator(p);
   if (IS_WINDOWS3 && /^\\\\[^\\]+(\\[^\\]+)?$/.test(p)) {
     return p;
@@ -52291,14 +52397,14 @@ function getSearchPaths(patterns) {
     }
     let foundAncestor = false;
     let tempKey = key;
-    let parent = dirname5(tempKey);
+    let parent = dirname6(tempKey);
     while (parent !== tempKey) {
       if (searchPathMap[parent]) {
         foundAncestor = true;
         break;
       }
       tempKey = parent;
-      parent = dirname5(tempKey);
+      parent = dirname6(tempKey);
     }
     if (!foundAncestor) {
       result.push(pattern.searchPath);
@@ -54309,12 +54415,12 @@ var Path = class {
         this.segments = itemPath.split(path7.sep);
       } else {
         let remaining = itemPath;
-        let dir = dirname5(remaining);
+        let dir = dirname6(remaining);
         while (dir !== remaining) {
           const basename5 = path7.basename(remaining);
           this.segments.unshift(basename5);
           remaining = dir;
-          dir = dirname5(remaining);
+          dir = dirname6(remaining);
         }
         this.segments.unshift(remaining);
       }
@@ -54326,7 +54432,7 @@ var Path = class {
         segment = normalizeSeparators2(itemPath[i]);
         if (i === 0 && hasRoot(segment)) {
           segment = safeTrimTrailingSeparator(segment);
-          assert3(segment === dirname5(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
+          assert3(segment === dirname6(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
           this.segments.push(segment);
         } else {
           assert3(!segment.includes(path7.sep), `Parameter 'itemPath' contains unexpected path separators`);
@@ -54417,7 +54523,7 @@ var Pattern = class _Pattern {
    */
   partialMatch(itemPath) {
     itemPath = safeTrimTrailingSeparator(itemPath);
-    if (dirname5(itemPath) === itemPath) {
+    if (dirname6(itemPath) === itemPath) {
       return this.rootRegExp.test(itemPath);
     }
     return this.minimatch.matchOne(itemPath.split(IS_WINDOWS6 ? /\\+/ : /\/+/), this.minimatch.set[0], true);
@@ -91877,7 +91983,7 @@ function gitHubCacheSaver(settings, state3, freshDir) {
   if (!settings.githubCache) return null;
   const signingKey = settings.signingKey;
   if (!signingKey) return { ready: false, reason: "saving needs signing-key" };
-  const where2 = state3 ?? { root: join13(freshDir(), "github-cache"), restoredKey: null };
+  const where2 = state3 ?? { root: join14(freshDir(), "github-cache"), restoredKey: null };
   return {
     ready: true,
     save: (plan, ctx) => saveGitHubCache(plan, { state: where2, signingKey, trustedKeys: settings.trustedPublicKeys, budget: settings.githubCacheSize, jobs: settings.jobs, ctx })
@@ -91905,7 +92011,7 @@ async function saveGitHubCache(plan, options) {
     const key = entryKey(nixSystem());
     if (!key) return report2({ status: "failed", reason: "GITHUB_RUN_ID is not set, so the entry has no key" });
     const { root } = options.state;
-    const folder = join13(root, FOLDER);
+    const folder = join14(root, FOLDER);
     await mkdir3(folder, { recursive: true });
     const keys = [...options.trustedKeys, options.signingKey.publicKey];
     const restored = new Set((await readFolder(folder, keys)).paths.keys());
@@ -92173,13 +92279,13 @@ function pinTarball(set2, fromStore) {
 // src/pins/publish.ts
 import { randomBytes } from "node:crypto";
 import { mkdir as mkdir4, rename as rename3, rm as rm6, writeFile as writeFile6 } from "node:fs/promises";
-import { join as join15 } from "node:path";
+import { join as join16 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/pins/git-branch.ts
 import { mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { join as join14 } from "node:path";
+import { join as join15 } from "node:path";
 var BRANCH_PREFIX = "branch:";
 function branchOf(folder) {
   if (!folder.startsWith(BRANCH_PREFIX)) return null;
@@ -92193,10 +92299,10 @@ async function git(cwd, args, input2) {
 }
 async function blob(cwd, content) {
   if (typeof content === "string") return git(cwd, ["hash-object", "-w", "--stdin"], content);
-  const dir = mkdtempSync2(join14(process.env.RUNNER_TEMP || tmpdir3(), "pins-blob-"));
+  const dir = mkdtempSync2(join15(process.env.RUNNER_TEMP || tmpdir3(), "pins-blob-"));
   try {
-    writeFileSync2(join14(dir, "blob"), content);
-    return await git(cwd, ["hash-object", "-w", join14(dir, "blob")]);
+    writeFileSync2(join15(dir, "blob"), content);
+    return await git(cwd, ["hash-object", "-w", join15(dir, "blob")]);
   } finally {
     rmSync2(dir, { recursive: true, force: true });
   }
@@ -92225,10 +92331,10 @@ function fileUrl(folder, name) {
   return u.toString();
 }
 async function replaceFile(dir, name, content) {
-  const temp = join15(dir, `.${name}.tmp-${randomBytes(6).toString("hex")}`);
+  const temp = join16(dir, `.${name}.tmp-${randomBytes(6).toString("hex")}`);
   try {
     await writeFile6(temp, content, { mode: 420 });
-    await rename3(temp, join15(dir, name));
+    await rename3(temp, join16(dir, name));
   } finally {
     await rm6(temp, { force: true });
   }
@@ -92306,13 +92412,13 @@ async function publishPins(settings, signal2, extra = {}) {
   }
   const { caches, keys } = await publishedCaches(settings);
   if (caches.length === 0) return report2("failed", "no cache to publish: set substituters, cachix, attic or push-to", pins);
-  const missing = [];
+  const missing2 = [];
   for (const [name, path13] of Object.entries(pins)) {
     let found = false;
     for (const c of caches) if (!found && await cacheHas(c.check, [path13])) found = true;
-    if (!found) missing.push(`${name} (${path13})`);
+    if (!found) missing2.push(`${name} (${path13})`);
   }
-  if (missing.length > 0) return report2("failed", `not published: no cache holds ${missing.join(", ")}`, pins);
+  if (missing2.length > 0) return report2("failed", `not published: no cache holds ${missing2.join(", ")}`, pins);
   let fromStore = null;
   const infos = await queryPathInfo(Object.values(pins)).catch(() => null);
   const inputAddressed = infos !== null && infos.every((i) => i.ca === null);
@@ -92331,7 +92437,7 @@ async function publishPins(settings, signal2, extra = {}) {
 
 // src/devshell/produce.ts
 import { realpathSync } from "node:fs";
-import { join as join16 } from "node:path";
+import { join as join17 } from "node:path";
 
 // src/devshell/enter.ts
 import { mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync3, readFileSync as readFileSync6, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
@@ -92411,7 +92517,7 @@ async function devShellPins(specs, dir) {
   const pins = [];
   for (const [i, spec] of specs.entries()) {
     try {
-      pins.push(await devShellPin(spec, join16(dir, `dev-shell-${i}`)));
+      pins.push(await devShellPin(spec, join17(dir, `dev-shell-${i}`)));
     } catch (error63) {
       throw new Error(`dev-shells: ${spec.name} (${spec.installable}): ${error63 instanceof Error ? error63.message : String(error63)}`);
     }

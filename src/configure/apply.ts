@@ -1,6 +1,7 @@
 // Applies the caches to Nix: resolves them (keys given or looked up), writes the read credentials
 // of private caches to a netrc, and hands the settings to Nix through NIX_CONFIG or, for a daemon
-// that does not trust the runner user, the system nix.conf with sudo.
+// that does not trust the runner user, the system nix.conf with sudo (the credentials then go to
+// the machine's shared netrc, shared-netrc.ts: Nix reads one netrc-file, however many jobs run).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../config.ts';
@@ -13,7 +14,9 @@ import { mergeNixConfig, renderNixConf } from './nix-conf.ts';
 import { substitutersDaemonDrops } from '../nix/daemon.ts';
 import { systemConfFile } from '../nix/system-conf-file.ts';
 import { readNixSettings } from './nix-settings.ts';
-import { addToSystemConf, canSudo } from './system-conf.ts';
+import { canSudo } from './root-files.ts';
+import { sharedNetrcFile } from './shared-netrc.ts';
+import { addToSystemConf, blockId } from './system-conf.ts';
 
 function untrustedMessage(access: Extract<NixAccess, { kind: 'untrusted-daemon' }>): string {
   return [
@@ -64,31 +67,31 @@ export async function applyCaches(settings: Settings, { sources }: ResolvedCache
   const nixSettings = () => (current ??= readNixSettings());
   const access = await detectAccess(nixSettings);
   const netrcEntries = sources.flatMap((s) => s.netrc);
-  const netrcFile = netrcEntries.length > 0 ? join(dir, 'netrc') : null;
-  if (netrcFile) {
-    // Recorded before it exists: whatever happens next, post (or main's own undo) removes it.
-    state.files.push(netrcFile);
-    writeNetrc(netrcFile, netrcEntries, (await nixSettings())['netrc-file']);
-  }
-  const conf = renderNixConf({
-    substituters: sources.flatMap((s) => s.urls),
-    keys: sources.flatMap((s) => s.keys),
-    fallback: settings.fallback,
-    netrcFile,
-  });
+  const render = (netrcFile: string | null) =>
+    renderNixConf({ substituters: sources.flatMap((s) => s.urls), keys: sources.flatMap((s) => s.keys), fallback: settings.fallback, netrcFile });
 
   let appliedVia: string;
   if (access.kind === 'untrusted-daemon') {
     if (!(await canSudo())) throw new Error(untrustedMessage(access));
+    const confFile = systemConfFile();
+    const netrc = netrcEntries.length > 0 ? { entries: netrcEntries, current: (await nixSettings())['netrc-file'] } : null;
+    const conf = render(netrc ? sharedNetrcFile(confFile) : null);
     // Recorded before the write: a write that half-worked or a failed daemon restart is undone too.
     state.systemConf = true;
-    const file = await addToSystemConf(conf);
+    const file = await addToSystemConf(conf, blockId(), confFile, netrc);
     appliedVia = `${file} with sudo (the daemon does not trust this user), daemon restarted`;
     core.info(`Nix settings added through ${appliedVia}:\n${conf}`);
     // What the daemon reads depends on its own NIX_CONF_DIR, the file's includes and the restart:
     // ask the daemon, and never report success while it would ignore the caches.
     await requireDaemonUses(sources.flatMap((s) => s.urls), file);
   } else {
+    const netrcFile = netrcEntries.length > 0 ? join(dir, 'netrc') : null;
+    if (netrcFile) {
+      // Recorded before it exists: whatever happens next, post (or main's own undo) removes it.
+      state.files.push(netrcFile);
+      writeNetrc(netrcFile, netrcEntries, (await nixSettings())['netrc-file']);
+    }
+    const conf = render(netrcFile);
     // NIX_CONFIG is read after every configuration file, so Nix sees exactly this text: no need to
     // start Nix to read it back (that alone would cost as much as the rest of the step).
     const merged = mergeNixConfig(process.env.NIX_CONFIG, conf);

@@ -4,25 +4,23 @@
 // The file is the machine's, so: it is read with sudo when the runner user cannot read it (it may
 // hold access-tokens) and never replaced by our block alone; it is written atomically (temp file +
 // rename) keeping its mode and owner; each job's block carries the job's id, so two jobs on one
-// machine add and remove only their own; a lock keeps their read-modify-write cycles apart; and
-// removing the block gives back exactly the bytes that were there (also a missing final newline,
-// also a file that did not exist).
-import { lstatSync, readFileSync } from 'node:fs';
+// machine add and remove only their own; a lock keeps their read-modify-write cycles apart (also of
+// the shared netrc, shared-netrc.ts); and removing the block gives back exactly the bytes that were
+// there (also a missing final newline, also a file that did not exist).
+import { lstatSync } from 'node:fs';
 import { platform } from 'node:os';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { run } from '../nix/command.ts';
 import { systemConfFile } from '../nix/system-conf-file.ts';
+import type { NetrcEntry } from './netrc.ts';
+import { denied, readAsRoot, removeAsRoot, writeAsRoot } from './root-files.ts';
+import { addNetrcPart, removeNetrcPart } from './shared-netrc.ts';
 
 const MARK = 'nix-substitute-action';
 const END = `# END ${MARK}`;
 /** What adding the block changed besides the block: undone with it. */
 type Added = 'none' | 'newline' | 'file';
-
-export async function canSudo(): Promise<boolean> {
-  const { code } = await run('sudo', ['-n', 'true'], { allowFailure: true }).catch(() => ({ code: 1 }));
-  return code === 0;
-}
 
 /**
  * This job's block id: the runner instance, run, attempt, job and step (the action may be used twice
@@ -73,26 +71,23 @@ export function hasBlock(conf: string, id: string): boolean {
 export async function readSystemConf(file = systemConfFile()): Promise<string | null> {
   try {
     if (!lstatSync(file).isFile()) throw new Error(`${file} is not a regular file (a symlink managed by NixOS, nix-darwin or home-manager?): add the caches to its source instead`);
-    return readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return null;
-    if (code !== 'EACCES' && code !== 'EPERM') throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (!denied(error)) throw error;
   }
-  const viaSudo = await run('sudo', ['-n', 'cat', '--', file], { allowFailure: true });
-  if (viaSudo.code === 0) return viaSudo.stdout;
-  throw new Error(`cannot read ${file}, not even with sudo (${viaSudo.stderr.trim()}): it is left unchanged`);
+  try {
+    return await readAsRoot(file);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}: it is left unchanged`);
+  }
 }
 
 /**
- * Replaces `file` with `text` atomically through sudo: a temp file beside it, given the original's
- * mode and owner (0644 root for a new file), renamed over it. `text` null removes the file.
+ * Replaces `file` with `text` atomically through sudo, keeping the original's mode and owner (0644
+ * root for a new file). `text` null removes the file.
  */
 async function writeSystemConf(file: string, text: string | null): Promise<void> {
-  if (text === null) {
-    await run('sudo', ['-n', 'rm', '-f', '--', file]);
-    return;
-  }
+  if (text === null) return removeAsRoot(file);
   let mode = '644';
   let owner = '0:0';
   try {
@@ -102,8 +97,7 @@ async function writeSystemConf(file: string, text: string | null): Promise<void>
   } catch {
     // a new file
   }
-  const script = 'set -e; tmp=$(mktemp "$1.XXXXXX"); trap \'rm -f "$tmp"\' EXIT; cat >"$tmp"; chmod "$2" "$tmp"; chown "$3" "$tmp"; mv -f "$tmp" "$1"; trap - EXIT';
-  await run('sudo', ['-n', 'sh', '-c', script, 'sh', file, mode, owner], { input: text });
+  await writeAsRoot(file, text, mode, owner);
 }
 
 const LOCK_WAIT_MS = 30_000;
@@ -154,17 +148,29 @@ export async function restartDaemon(): Promise<void> {
   throw new Error(`could not restart the Nix daemon so it reads ${systemConfFile()}: ${errors.join('; ')}`);
 }
 
+/** This job's read credentials for the shared netrc; `current` is Nix's `netrc-file` as the job sees it. */
+export interface JobNetrc {
+  entries: readonly NetrcEntry[];
+  current: unknown;
+}
+
 /**
- * Adds this job's block to the machine's nix.conf (nix/system-conf-file.ts says which file) and
- * restarts the daemon; returns that file. The caller records the change before calling.
+ * Adds this job's block to the machine's nix.conf (nix/system-conf-file.ts says which file) and,
+ * with `netrc`, its part of the shared netrc the block names; restarts the daemon; returns that
+ * file. The caller records the change before calling.
  */
-export async function addToSystemConf(block: string, id = blockId(), file = systemConfFile()): Promise<string> {
-  await withLock(file, async () => writeSystemConf(file, withBlock(await readSystemConf(file), block, id)));
+export async function addToSystemConf(block: string, id = blockId(), file = systemConfFile(), netrc: JobNetrc | null = null): Promise<string> {
+  await withLock(file, async () => {
+    // The block first: a netrc part never exists without the block whose removal takes it out.
+    await writeSystemConf(file, withBlock(await readSystemConf(file), block, id));
+    if (netrc) await addNetrcPart(file, id, netrc.entries, netrc.current);
+    else await removeNetrcPart(file, id);
+  });
   await restartDaemon();
   return file;
 }
 
-/** Takes this job's block out again and restarts the daemon; lines others added since stay. */
+/** Takes this job's block (and netrc part) out again and restarts the daemon; lines others added since stay. */
 export async function restoreSystemConf(id = blockId(), file = systemConfFile()): Promise<void> {
   // Most posts have nothing to remove (a trusted user, or main never got this far): a look without
   // the lock, which needs sudo, settles that; the look under the lock decides the write.
@@ -173,6 +179,8 @@ export async function restoreSystemConf(id = blockId(), file = systemConfFile())
   const changed = await withLock(file, async () => {
     const now = await readSystemConf(file);
     if (now === null || !hasBlock(now, id)) return false;
+    // The part first: should the block's removal fail, the block stays to take the part out later.
+    await removeNetrcPart(file, id);
     await writeSystemConf(file, withoutBlock(now, id));
     return true;
   });

@@ -5,9 +5,10 @@
 //
 // Each mode: a producer job pushes what it built; the paths leave the machine's store; a consumer
 // job on the same machine substitutes all of them through the action's configuration and builds
-// nothing; the machine's nix.conf is as before after each job.
+// nothing; the machine's nix.conf is as before after each job. Untrusted with sudo also runs two
+// overlapping jobs with private caches: the daemon reads both jobs' credentials from one netrc.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -28,6 +29,7 @@ const mode = machineMode();
 const skip = mode === null ? 'not a matrix machine (scripts/nix-matrix) and not root without a daemon' : false;
 const untrusted = mode === 'untrusted-sudo' || mode === 'untrusted-nosudo';
 const SYSTEM_CONF = '/etc/nix/nix.conf';
+const SHARED_NETRC = '/etc/nix/nix-substitute-action.netrc';
 const CUSTOM_CONF = '/etc/nix/nix.custom.conf';
 
 let nginx: Nginx;
@@ -41,7 +43,7 @@ after(async () => {
   await nginx?.stop();
 });
 
-function jobOptions(inputs: Record<string, string>): JobOptions {
+function jobOptions(inputs: Record<string, string>, env: Record<string, string> = {}): JobOptions {
   return {
     inputs,
     // The daemon reads the machine's nix.conf: an untrusted user's settings go there, so the job
@@ -49,7 +51,7 @@ function jobOptions(inputs: Record<string, string>): JobOptions {
     // trusted-users: the action must ask the daemon, not that file).
     ...(untrusted ? { nixConf: false as const } : {}),
     // A job env claiming trust changes the client's view only: the action must ask the daemon.
-    env: untrusted ? { NIX_CONFIG: `trusted-users = root ${userInfo().username}\n` } : {},
+    env: { ...(untrusted ? { NIX_CONFIG: `trusted-users = root ${userInfo().username}\n` } : {}), ...env },
   };
 }
 
@@ -144,5 +146,61 @@ test('untrusted-nosudo: the main step fails, saying what to change, and changes 
     assert.equal(await readConf(SYSTEM_CONF), before);
   } finally {
     job.dispose();
+  }
+});
+
+test('untrusted-sudo, two overlapping jobs with private caches: the daemon reads their credentials from one shared netrc; a job\'s token leaves with it, the file with the last job', { skip: skip || (mode !== 'untrusted-sudo' && 'untrusted-sudo mode only') }, async () => {
+  const confBefore = await readConf(SYSTEM_CONF);
+  // Two private caches on two hosts (netrc entries are per host); only P holds the paths.
+  const cacheP = await startNginx({ readAuth: { user: 'reader-p', password: 'secret-p' } });
+  const cacheE = await startNginx({ host: '127.0.0.2', readAuth: { user: 'reader-e', password: 'secret-e' } });
+  const withCredentials = (url: string, user: string, password: string) => url.replace('://', `://${user}:${password}@`);
+  const sharedNetrc = async () => (existsSync(SHARED_NETRC) ? (await runProcess('sudo', ['-n', 'cat', SHARED_NETRC], { env: process.env })).stdout : '');
+  const jobs: Job[] = [];
+  try {
+    const fixture = await buildFixture({ name: 'modes-shared-netrc', build: false });
+    const closure = [fixture.outPaths.tool!, fixture.outPaths.toolchain!];
+    const producer = new Job(jobOptions({ 'push-to': withCredentials(cacheP.url, 'reader-p', 'secret-p'), 'signing-key': key.secretKey }));
+    jobs.push(producer);
+    const produced = await producer.main();
+    assert.equal(produced.code, 0, produced.stdout + produced.stderr);
+    assert.equal((await producer.exec('nix-build', [fixture.nixFile, '-A', 'tool', '--no-out-link'])).code, 0);
+    const pushed = await producer.post();
+    assert.equal(pushed.outputs['push-status'], 'pushed', pushed.stdout);
+    await deletePaths(closure);
+
+    const e = new Job(jobOptions({ substituters: withCredentials(cacheE.url, 'reader-e', 'secret-e'), 'trusted-public-keys': key.publicKey }, { GITHUB_RUN_ID: '2' }));
+    const p = new Job(jobOptions({ substituters: withCredentials(cacheP.url, 'reader-p', 'secret-p'), 'trusted-public-keys': key.publicKey }));
+    jobs.push(e, p);
+    const mains = [await e.main(), await p.main()];
+    for (const main of mains) assert.equal(main.code, 0, main.stdout + main.stderr);
+    const whileBoth = await sharedNetrc();
+
+    // E ends while P runs: E's token is in no file any more, neither P's nor the machine's.
+    assert.equal((await e.post()).code, 0);
+    const holdingE = p.leftoverFiles().filter((f) => readFileSync(f, 'utf8').includes('secret-e'));
+    assert.deepEqual(holdingE, [], "the other job's token is in this job's files");
+    const afterE = await sharedNetrc();
+    assert.ok(!afterE.includes('secret-e'), afterE);
+    // The daemon reads P's credentials from the shared file: P's private cache serves everything.
+    const build = await p.exec('nix-build', [fixture.nixFile, '-A', 'tool', '--no-out-link', '--max-jobs', '0']);
+    assert.equal(build.code, 0, build.stderr);
+    assert.deepEqual([...parseNixLog(build.stderr).fetched].sort(), [...closure].sort());
+
+    for (const main of mains) assert.ok(main.stdout.includes(`netrc-file = ${SHARED_NETRC}`), main.stdout);
+    assert.match(whileBoth, /^machine 127\.0\.0\.1 login reader-p password secret-p$/m);
+    assert.match(whileBoth, /^machine 127\.0\.0\.2 login reader-e password secret-e$/m);
+    assert.match(afterE, /^machine 127\.0\.0\.1 login reader-p password secret-p$/m);
+    const st = statSync(SHARED_NETRC);
+    assert.equal(st.uid, 0);
+    assert.equal(st.mode & 0o777, 0o600);
+
+    assert.equal((await p.post()).code, 0);
+    assert.equal(existsSync(SHARED_NETRC), false, 'the shared netrc (tokens) outlived the last job');
+    assert.equal(await readConf(SYSTEM_CONF), confBefore);
+  } finally {
+    for (const job of jobs) job.dispose();
+    await cacheP.stop();
+    await cacheE.stop();
   }
 });

@@ -21,6 +21,8 @@ import { Job } from '../harness/runner.ts';
 
 const USER = 'nsa-untrusted-ci';
 const SYSTEM_CONF = '/etc/nix/nix.conf';
+/** The one netrc every job's block names for an untrusted daemon (root, 0600; docs/security.md item 9). */
+const SHARED_NETRC = '/etc/nix/nix-substitute-action.netrc';
 const SOCKET = '/nix/var/nix/daemon-socket/socket';
 const SUDOERS = `/etc/sudoers.d/${USER}`;
 const TOOLS = ['/usr/bin/nix-daemon', '/usr/sbin/useradd', '/usr/sbin/userdel', '/usr/bin/sudo', '/usr/bin/setpriv'];
@@ -107,6 +109,8 @@ function restoreMachine(lock: Lock): void {
   writeFileSync(SYSTEM_CONF, Buffer.from(lock.conf, 'base64'));
   chmodSync(SYSTEM_CONF, 0o644);
   rmSync(SUDOERS, { force: true });
+  rmSync(SHARED_NETRC, { force: true });
+  rmSync(`${SHARED_NETRC}.d`, { recursive: true, force: true });
   try {
     sh('/usr/sbin/userdel', [USER]);
   } catch {
@@ -240,7 +244,9 @@ test('untrusted runner user: sudo puts the cache into the daemon config, the bui
     try {
       const main = await cancelled.main();
       assert.equal(main.code, 0, main.stdout + main.stderr);
-      assert.match(readFileSync(SYSTEM_CONF, 'utf8'), /netrc-file/);
+      assert.match(readFileSync(SYSTEM_CONF, 'utf8'), new RegExp(`^netrc-file = ${SHARED_NETRC}$`, 'm'));
+      assert.ok(readFileSync(SHARED_NETRC, 'utf8').includes(password), 'the password is not in the shared netrc');
+      assert.equal(statSync(SHARED_NETRC).mode & 0o777, 0o600);
       const fresh = await buildFixture({ name: 'untrusted-cancel', build: false });
       // Built by the daemon for the runner user (the fixture's .drv is in the store; its file is not readable).
       const built = await cancelled.exec('nix-store', ['--realise', fresh.drvPaths.tool!]);
@@ -259,6 +265,7 @@ test('untrusted runner user: sudo puts the cache into the daemon config, the bui
       assert.notEqual(readPid(), pidBefore, 'the daemon was not restarted after the cancel');
       const withPassword = cancelled.leftoverFiles().filter((f) => readFileSync(f, 'utf8').includes(password));
       assert.deepEqual(withPassword, [], 'a file holding the password outlived the cancelled post step');
+      assert.ok(!existsSync(SHARED_NETRC) && !existsSync(`${SHARED_NETRC}.d`), 'the shared netrc (the password) outlived the cancelled post step');
     } finally {
       cancelled.dispose();
       hung.close();

@@ -57,7 +57,17 @@ export function freePort(): Promise<number> {
   });
 }
 
-function config(dir: string, root: string, port: number): string {
+/** Options of startNginx. */
+export interface NginxOptions {
+  /** Served directory (default: a temp dir removed by stop()). */
+  root?: string;
+  /** Loopback address to listen on (default 127.0.0.1; 127.0.0.2 is another netrc `machine`). */
+  host?: string;
+  /** A private cache: reads (not uploads) need HTTP Basic auth with these credentials. */
+  readAuth?: { user: string; password: string };
+}
+
+function config(dir: string, root: string, port: number, options: NginxOptions = {}): string {
   // As root the master would drop workers to `nobody`, who cannot write into a 0700 temp root:
   // keep workers as the current user instead.
   const user = process.getuid?.() === 0 ? 'user root root;' : '';
@@ -79,7 +89,7 @@ http {
   types { text/x-nix-narinfo narinfo; }
   default_type application/octet-stream;
   server {
-    listen 127.0.0.1:${port};
+    listen ${options.host ?? '127.0.0.1'}:${port};
     root ${root};
     client_max_body_size 0;
     location / {
@@ -87,7 +97,8 @@ http {
       if ($http_transfer_encoding ~* chunked) { return 411; }
       dav_methods PUT DELETE;
       create_full_put_path on;
-      dav_access user:rw group:r all:r;
+      dav_access user:rw group:r all:r;${options.readAuth ? `
+      limit_except PUT DELETE { auth_basic "cache"; auth_basic_user_file ${dir}/htpasswd; }` : ''}
     }
   }
 }
@@ -120,16 +131,17 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startNginx(options: { root?: string } = {}): Promise<Nginx> {
+export async function startNginx(options: NginxOptions = {}): Promise<Nginx> {
   const dir = mkdtempSync(path.join(tmpdir(), 'e2e-nginx-'));
   const root = options.root ?? path.join(dir, 'root');
   mkdirSync(root, { recursive: true });
   mkdirSync(path.join(dir, 'tmp'), { recursive: true });
+  if (options.readAuth) writeFileSync(path.join(dir, 'htpasswd'), `${options.readAuth.user}:{PLAIN}${options.readAuth.password}\n`);
   // The port is chosen then bound by nginx: retry if another process took it in between.
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    writeFileSync(path.join(dir, 'nginx.conf'), config(dir, root, port));
+    const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+    writeFileSync(path.join(dir, 'nginx.conf'), config(dir, root, port, options));
     writeFileSync(path.join(dir, 'access.log'), '');
     const child = spawn(NGINX, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', 'stderr'], {
       stdio: ['ignore', 'ignore', 'pipe'],
