@@ -48,6 +48,8 @@ export interface RecordedRequest {
 
 /** Which request kind an injected failure hits. */
 export type FailureTarget = 'cache-info' | 'part-url' | 'part-put' | 'complete' | 'narinfo';
+/** Which request kind an injected hang holds. */
+export type HangTarget = 'part-put' | 'abort';
 
 export interface CachixDouble {
   apiUrl: string;
@@ -67,6 +69,10 @@ export interface CachixDouble {
   requests: RecordedRequest[];
   /** The next `count` requests of this kind answer `status`, with a Retry-After when given. */
   failNext(target: FailureTarget, status: number, count?: number, retryAfter?: string): void;
+  /** The next `count` requests of this kind never get an answer: held until the client gives up or the double stops. */
+  hangNext(target: HangTarget, count?: number): void;
+  /** Requests of this kind held so far. */
+  hung(target: HangTarget): number;
   stop(): Promise<void>;
 }
 
@@ -167,6 +173,7 @@ export async function startCachixDouble(options: CachixDoubleOptions): Promise<C
   const upstream = new Set(options.upstream ?? []);
   const requests: RecordedRequest[] = [];
   const failures = new Map<FailureTarget, { status: number; count: number; retryAfter: string | undefined }>();
+  const hangs = new Map<HangTarget, { left: number; held: number }>();
   const minPart = options.minPartBytes ?? S3_MIN_PART_BYTES;
   let origin = '';
   let putsNow = 0;
@@ -177,6 +184,16 @@ export async function startCachixDouble(options: CachixDoubleOptions): Promise<C
     if (!f || f.count <= 0) return;
     f.count--;
     throw new Reply(f.status, `injected failure (${target})`, f.retryAfter ? { 'retry-after': f.retryAfter } : {});
+  };
+
+  /** A server that accepted the request and stops answering (a stalled S3 or API). */
+  const maybeHang = async (target: HangTarget, req: IncomingMessage): Promise<void> => {
+    const h = hangs.get(target);
+    if (!h || h.left <= 0) return;
+    h.left--;
+    h.held++;
+    await new Promise<void>((resolve) => (req.socket.destroyed ? resolve() : req.socket.once('close', () => resolve())));
+    throw new Reply(499, `held without an answer (${target})`);
   };
 
   const cacheOf = (name: string): Cache => {
@@ -267,6 +284,7 @@ export async function startCachixDouble(options: CachixDoubleOptions): Promise<C
       }
       case 'POST multipart-nar/:id/abort': {
         authorize(req, cache, 'write');
+        await maybeHang('abort', req);
         const narId = rest[1] ?? '';
         uploadFor(cache, narId, url);
         uploads.delete(narId);
@@ -361,6 +379,7 @@ export async function startCachixDouble(options: CachixDoubleOptions): Promise<C
     if (req.headers['content-md5'] !== md5) throw new Reply(403, 'SignatureDoesNotMatch: Content-MD5 header differs from the presigned one');
     if (req.headers['content-length'] === undefined) throw new Reply(411, 'MissingContentLength: You must provide the Content-Length HTTP header.');
     maybeFail('part-put');
+    await maybeHang('part-put', req);
     putsMax = Math.max(putsMax, ++putsNow);
     let body: Buffer;
     try {
@@ -463,6 +482,8 @@ export async function startCachixDouble(options: CachixDoubleOptions): Promise<C
     maxConcurrentPuts: () => putsMax,
     requests,
     failNext: (target, status, count = 1, retryAfter) => void failures.set(target, { status, count, retryAfter }),
+    hangNext: (target, count = 1) => void hangs.set(target, { left: count, held: hangs.get(target)?.held ?? 0 }),
+    hung: (target) => hangs.get(target)?.held ?? 0,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

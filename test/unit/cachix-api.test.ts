@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { zstdDecompressSync } from 'node:zlib';
-import { cacheInfo, createPin, missingHashes, narInfoCreate, uploadNar } from '../../src/caches/cachix-api.ts';
+import { CACHIX_ABORT_TIMEOUT_MS, cacheInfo, createPin, missingHashes, narInfoCreate, uploadNar } from '../../src/caches/cachix-api.ts';
 import type { CachixSettings } from '../../src/config.ts';
 import { Sha256 } from '../../src/nix/hash.ts';
 import { parsePublicKey, secretKeyFromBytes, verifySignature } from '../../src/nix/keys.ts';
@@ -233,6 +233,36 @@ describe('the double checks what Cachix checks', () => {
     assert.match(await wrongTag.text(), /ETag/);
     const ok = await api(`/multipart-nar/${narId}/complete?uploadId=${uploadId}`, { parts: [{ partNumber: 1, eTag }], narInfoCreate: good });
     assert.equal(ok.status, 200);
+  });
+});
+
+describe('bounded time (docs/security.md item 11)', () => {
+  // What the docs promise for a Cachix upload's abort, inside the post step's 5 s grace.
+  const ABORT_BOUND_MS = 3_000;
+
+  test('an upload stopped mid-part settles within the abort timeout even when the abort request hangs too', { timeout: 10_000 }, async () => {
+    assert.ok(CACHIX_ABORT_TIMEOUT_MS <= ABORT_BOUND_MS, `CACHIX_ABORT_TIMEOUT_MS is ${CACHIX_ABORT_TIMEOUT_MS}`);
+    const aborts = () => double.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/abort')).length;
+    const abortsBefore = aborts();
+    double.hangNext('part-put');
+    double.hangNext('abort');
+    const step = new AbortController();
+    const upload = uploadNar({ apiUrl: double.apiUrl, name: 'pub', token: 'w' }, fx.small, { signal: step.signal, chunkSize: 5 * MiB, signingKey: null });
+    const settled = upload.then(
+      () => assert.fail('the upload succeeded'),
+      (error: unknown) => error,
+    );
+    // Mid-upload: the part is at the object store, which holds it without an answer.
+    while (double.hung('part-put') === 0) await new Promise((r) => setTimeout(r, 10));
+    const stoppedAt = performance.now();
+    step.abort(); // push-timeout reached
+    assert.ok((await settled) instanceof PushError);
+    const took = performance.now() - stoppedAt;
+    assert.equal(aborts(), abortsBefore + 1, 'the multipart upload was aborted');
+    assert.equal(double.hung('abort'), 1, 'the abort request was held too');
+    // It waited for the abort (not the step's already aborted signal), then gave up on its own.
+    assert.ok(took >= ABORT_BOUND_MS - 250, `settled after ${Math.round(took)} ms: the abort request was not waited for`);
+    assert.ok(took < ABORT_BOUND_MS + 1_000, `settled after ${Math.round(took)} ms, past the ${ABORT_BOUND_MS} ms abort timeout`);
   });
 });
 
