@@ -7069,7 +7069,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert2 = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline: pipeline6 } = __require("node:stream");
+    var { pipeline: pipeline4 } = __require("node:stream");
     var util5 = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -7548,7 +7548,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body2, client2, request4, contentLength2) {
       assert2(contentLength2 !== 0 || client2[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe2 = pipeline6(
+      const pipe2 = pipeline4(
         body2,
         h2stream,
         (err) => {
@@ -9647,7 +9647,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports2, module) {
     "use strict";
     var assert2 = __require("node:assert");
-    var { Readable: Readable7 } = __require("node:stream");
+    var { Readable: Readable6 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError: AbortError3 } = require_errors();
     var util5 = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9659,7 +9659,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop = () => {
     };
-    var BodyReadable = class extends Readable7 {
+    var BodyReadable = class extends Readable6 {
       constructor({
         resume,
         abort,
@@ -10001,7 +10001,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports2, module) {
     "use strict";
     var assert2 = __require("node:assert");
-    var { Readable: Readable7 } = require_readable();
+    var { Readable: Readable6 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util5 = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -10096,7 +10096,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util5.parseHeaders(rawHeaders) : headers2;
         const contentType2 = parsedHeaders["content-type"];
         const contentLength2 = parsedHeaders["content-length"];
-        const res = new Readable7({
+        const res = new Readable6({
           resume,
           abort,
           contentType: contentType2,
@@ -10411,7 +10411,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports2, module) {
     "use strict";
     var {
-      Readable: Readable7,
+      Readable: Readable6,
       Duplex: Duplex2,
       PassThrough
     } = __require("node:stream");
@@ -10425,7 +10425,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert2 = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable7 {
+    var PipelineRequest = class extends Readable6 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10442,7 +10442,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable7 {
+    var PipelineResponse = class extends Readable6 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -10593,7 +10593,7 @@ var require_api_pipeline = __commonJS({
         util5.destroy(ret, err);
       }
     };
-    function pipeline6(opts, handler) {
+    function pipeline4(opts, handler) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10602,7 +10602,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough().destroy(err);
       }
     }
-    module.exports = pipeline6;
+    module.exports = pipeline4;
   }
 });
 
@@ -10969,7 +10969,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed: consumed2 }) => !consumed2).filter(({ path: path10 }) => matchValue(safeUrl(path10), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path10 }) => matchValue(safeUrl(path10), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -13767,7 +13767,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable7, pipeline: pipeline6, finished: finished2 } = __require("node:stream");
+    var { Readable: Readable6, pipeline: pipeline4, finished: finished2 } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14706,13 +14706,13 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable7({ read: resume });
+              this.body = new Readable6({ read: resume });
               const onError = this.onError.bind(this);
               resolve3({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline6(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline4(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -18818,10 +18818,10 @@ ${value}`;
       }
       dropConsumedChunks() {
         if (this.lineChunkIndex > 0) {
-          const consumed2 = this.lineChunkIndex;
-          this.chunks.splice(0, consumed2);
+          const consumed = this.lineChunkIndex;
+          this.chunks.splice(0, consumed);
           this.lineChunkIndex = 0;
-          this.chunkIndex -= consumed2;
+          this.chunkIndex -= consumed;
         }
         if (this.chunkIndex === this.chunks.length) {
           this.chunks.length = 0;
@@ -18913,7 +18913,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports2, module) {
     "use strict";
-    var { pipeline: pipeline6 } = __require("node:stream");
+    var { pipeline: pipeline4 } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -19073,7 +19073,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline6(
+          pipeline4(
             response.body.stream,
             eventSourceStream,
             (error63) => {
@@ -42277,7 +42277,7 @@ var init_mini = __esm({
 
 // src/github-cache/folder.ts
 import { lstat as lstat2, readdir as readdir2, readFile as readFile3, rm as rm4, writeFile as writeFile5 } from "node:fs/promises";
-import { join as join13 } from "node:path";
+import { join as join12 } from "node:path";
 function trusted(info2, keys) {
   const message = fingerprint({ path: info2.storePath, narHash: info2.narHash, narSize: info2.narSize, references: info2.references });
   return info2.sigs.some((sig) => keys.some((k) => verifySignature(k, message, sig)));
@@ -42290,13 +42290,13 @@ async function size(file2) {
 }
 async function readOne(dir, name, keys) {
   try {
-    if (await size(join13(dir, name)) === null) return null;
-    const text4 = await readFile3(join13(dir, name), "utf8");
+    if (await size(join12(dir, name)) === null) return null;
+    const text4 = await readFile3(join12(dir, name), "utf8");
     const info2 = parseNarInfo(text4);
     const nar = /^nar\/([0-9a-z]{52}\.nar(?:\.zst)?)$/.exec(info2.url)?.[1];
     if (!nar || !STORE_PATH2.test(info2.storePath) || `${hashPart(info2.storePath)}.narinfo` !== name) return null;
     if (!info2.references.every((r) => STORE_PATH2.test(r)) || !trusted(info2, keys)) return null;
-    const narBytes2 = await size(join13(dir, "nar", nar));
+    const narBytes2 = await size(join12(dir, "nar", nar));
     return narBytes2 === null ? null : { info: info2, nar, bytes: narBytes2 + Buffer.byteLength(text4) };
   } catch {
     return null;
@@ -42311,13 +42311,13 @@ async function readFolder(dir, keys) {
     if (entry) paths.set(entry.info.storePath, entry);
     else {
       rejected++;
-      await rm4(join13(dir, name), { force: true });
+      await rm4(join12(dir, name), { force: true });
     }
   }
   await removeStrays(dir, names, paths);
   const roots = /* @__PURE__ */ new Map();
   try {
-    const manifest = Manifest.parse(JSON.parse(await readFile3(join13(dir, MANIFEST), "utf8")));
+    const manifest = Manifest.parse(JSON.parse(await readFile3(join12(dir, MANIFEST), "utf8")));
     for (const [root, at] of Object.entries(manifest.roots)) if (paths.has(root)) roots.set(root, at);
   } catch {
   }
@@ -42328,10 +42328,10 @@ async function readFolder(dir, keys) {
 }
 async function removeStrays(dir, names, paths) {
   const named = /* @__PURE__ */ new Set(["nix-cache-info", MANIFEST, "nar", ...[...paths.keys()].map((p) => `${hashPart(p)}.narinfo`)]);
-  for (const name of names) if (!named.has(name)) await rm4(join13(dir, name), { recursive: true, force: true });
+  for (const name of names) if (!named.has(name)) await rm4(join12(dir, name), { recursive: true, force: true });
   const nars = new Set([...paths.values()].map((p) => p.nar));
-  for (const name of await readdir2(join13(dir, "nar")).catch(() => [])) {
-    if (!nars.has(name)) await rm4(join13(dir, "nar", name), { recursive: true, force: true });
+  for (const name of await readdir2(join12(dir, "nar")).catch(() => [])) {
+    if (!nars.has(name)) await rm4(join12(dir, "nar", name), { recursive: true, force: true });
   }
 }
 function closureIn(paths, root) {
@@ -43554,11 +43554,11 @@ var init_ast = __esm({
             continue;
           }
           if (c === "[") {
-            const [src, needUflag, consumed2, magic] = parseClass(glob, i);
-            if (consumed2) {
+            const [src, needUflag, consumed, magic] = parseClass(glob, i);
+            if (consumed) {
               re += src;
               uflag = uflag || needUflag;
-              i += consumed2 - 1;
+              i += consumed - 1;
               hasMagic = hasMagic || magic;
               continue;
             }
@@ -47347,12 +47347,12 @@ var init_pipeline = __esm({
       }
       sendRequest(httpClient, request4) {
         const policies = this.getOrderedPolicies();
-        const pipeline6 = policies.reduceRight((next, policy) => {
+        const pipeline4 = policies.reduceRight((next, policy) => {
           return (req) => {
             return policy.sendRequest(req, next);
           };
         }, (req) => httpClient.sendRequest(req));
-        return pipeline6(request4);
+        return pipeline4(request4);
       }
       getOrderedPolicies() {
         if (!this._orderedPolicies) {
@@ -50602,7 +50602,7 @@ var init_typeGuards = __esm({
 });
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/concat.js
-import { Readable as Readable3 } from "stream";
+import { Readable as Readable2 } from "stream";
 async function* streamAsyncIterator() {
   const reader = this.getReader();
   try {
@@ -50628,14 +50628,14 @@ function makeAsyncIterable(webStream) {
 function ensureNodeStream(stream2) {
   if (stream2 instanceof ReadableStream) {
     makeAsyncIterable(stream2);
-    return Readable3.fromWeb(stream2);
+    return Readable2.fromWeb(stream2);
   } else {
     return stream2;
   }
 }
 function toStream(source) {
   if (source instanceof Uint8Array) {
-    return Readable3.from(Buffer.from(source));
+    return Readable2.from(Buffer.from(source));
   } else if (isBlob(source)) {
     return ensureNodeStream(source.stream());
   } else {
@@ -50645,7 +50645,7 @@ function toStream(source) {
 async function concat(sources) {
   return function() {
     const streams = sources.map((x) => typeof x === "function" ? x() : x).map(toStream);
-    return Readable3.from((async function* () {
+    return Readable2.from((async function* () {
       for (const stream2 of streams) {
         for await (const chunk of stream2) {
           yield chunk;
@@ -51759,31 +51759,31 @@ var init_wrapAbortSignalLikePolicy = __esm({
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/createPipelineFromOptions.js
 function createPipelineFromOptions2(options) {
-  const pipeline6 = createEmptyPipeline2();
+  const pipeline4 = createEmptyPipeline2();
   if (isNodeLike2) {
     if (options.agent) {
-      pipeline6.addPolicy(agentPolicy2(options.agent));
+      pipeline4.addPolicy(agentPolicy2(options.agent));
     }
     if (options.tlsOptions) {
-      pipeline6.addPolicy(tlsPolicy2(options.tlsOptions));
+      pipeline4.addPolicy(tlsPolicy2(options.tlsOptions));
     }
-    pipeline6.addPolicy(proxyPolicy2(options.proxyOptions));
-    pipeline6.addPolicy(decompressResponsePolicy2());
+    pipeline4.addPolicy(proxyPolicy2(options.proxyOptions));
+    pipeline4.addPolicy(decompressResponsePolicy2());
   }
-  pipeline6.addPolicy(wrapAbortSignalLikePolicy());
-  pipeline6.addPolicy(formDataPolicy2(), { beforePolicies: [multipartPolicyName2] });
-  pipeline6.addPolicy(userAgentPolicy2(options.userAgentOptions));
-  pipeline6.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
-  pipeline6.addPolicy(multipartPolicy2(), { afterPhase: "Deserialize" });
-  pipeline6.addPolicy(defaultRetryPolicy2(options.retryOptions), { phase: "Retry" });
-  pipeline6.addPolicy(tracingPolicy({ ...options.userAgentOptions, ...options.loggingOptions }), {
+  pipeline4.addPolicy(wrapAbortSignalLikePolicy());
+  pipeline4.addPolicy(formDataPolicy2(), { beforePolicies: [multipartPolicyName2] });
+  pipeline4.addPolicy(userAgentPolicy2(options.userAgentOptions));
+  pipeline4.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
+  pipeline4.addPolicy(multipartPolicy2(), { afterPhase: "Deserialize" });
+  pipeline4.addPolicy(defaultRetryPolicy2(options.retryOptions), { phase: "Retry" });
+  pipeline4.addPolicy(tracingPolicy({ ...options.userAgentOptions, ...options.loggingOptions }), {
     afterPhase: "Retry"
   });
   if (isNodeLike2) {
-    pipeline6.addPolicy(redirectPolicy2(options.redirectOptions), { afterPhase: "Retry" });
+    pipeline4.addPolicy(redirectPolicy2(options.redirectOptions), { afterPhase: "Retry" });
   }
-  pipeline6.addPolicy(logPolicy2(options.loggingOptions), { afterPhase: "Sign" });
-  return pipeline6;
+  pipeline4.addPolicy(logPolicy2(options.loggingOptions), { afterPhase: "Sign" });
+  return pipeline4;
 }
 var init_createPipelineFromOptions2 = __esm({
   "node_modules/@azure/core-rest-pipeline/dist/esm/createPipelineFromOptions.js"() {
@@ -52272,8 +52272,8 @@ function createDisableKeepAlivePolicy() {
     }
   };
 }
-function pipelineContainsDisableKeepAlivePolicy(pipeline6) {
-  return pipeline6.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
+function pipelineContainsDisableKeepAlivePolicy(pipeline4) {
+  return pipeline4.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
 }
 var disableKeepAlivePolicyName;
 var init_disableKeepAlivePolicy = __esm({
@@ -53618,18 +53618,18 @@ var init_serializationPolicy = __esm({
 
 // node_modules/@azure/core-client/dist/esm/pipeline.js
 function createClientPipeline(options = {}) {
-  const pipeline6 = createPipelineFromOptions2(options ?? {});
+  const pipeline4 = createPipelineFromOptions2(options ?? {});
   if (options.credentialOptions) {
-    pipeline6.addPolicy(bearerTokenAuthenticationPolicy({
+    pipeline4.addPolicy(bearerTokenAuthenticationPolicy({
       credential: options.credentialOptions.credential,
       scopes: options.credentialOptions.credentialScopes
     }));
   }
-  pipeline6.addPolicy(serializationPolicy(options.serializationOptions), { phase: "Serialize" });
-  pipeline6.addPolicy(deserializationPolicy(options.deserializationOptions), {
+  pipeline4.addPolicy(serializationPolicy(options.serializationOptions), { phase: "Serialize" });
+  pipeline4.addPolicy(deserializationPolicy(options.deserializationOptions), {
     phase: "Deserialize"
   });
-  return pipeline6;
+  return pipeline4;
 }
 var init_pipeline3 = __esm({
   "node_modules/@azure/core-client/dist/esm/pipeline.js"() {
@@ -59838,11 +59838,11 @@ var init_log6 = __esm({
 });
 
 // node_modules/@azure/storage-common/dist/esm/BuffersStream.js
-import { Readable as Readable4 } from "node:stream";
+import { Readable as Readable3 } from "node:stream";
 var BuffersStream;
 var init_BuffersStream = __esm({
   "node_modules/@azure/storage-common/dist/esm/BuffersStream.js"() {
-    BuffersStream = class extends Readable4 {
+    BuffersStream = class extends Readable3 {
       buffers;
       byteLength;
       /**
@@ -64660,22 +64660,22 @@ var init_constants7 = __esm({
 });
 
 // node_modules/@azure/storage-blob/dist/esm/Pipeline.js
-function isPipelineLike(pipeline6) {
-  if (!pipeline6 || typeof pipeline6 !== "object") {
+function isPipelineLike(pipeline4) {
+  if (!pipeline4 || typeof pipeline4 !== "object") {
     return false;
   }
-  const castPipeline = pipeline6;
+  const castPipeline = pipeline4;
   return Array.isArray(castPipeline.factories) && typeof castPipeline.options === "object" && typeof castPipeline.toServiceClientOptions === "function";
 }
 function newPipeline(credential, pipelineOptions = {}) {
   if (!credential) {
     credential = new AnonymousCredential();
   }
-  const pipeline6 = new Pipeline([], pipelineOptions);
-  pipeline6._credential = credential;
-  return pipeline6;
+  const pipeline4 = new Pipeline([], pipelineOptions);
+  pipeline4._credential = credential;
+  return pipeline4;
 }
-function processDownlevelPipeline(pipeline6) {
+function processDownlevelPipeline(pipeline4) {
   const knownFactoryFunctions = [
     isAnonymousCredential,
     isStorageSharedKeyCredential,
@@ -64685,8 +64685,8 @@ function processDownlevelPipeline(pipeline6) {
     isStorageTelemetryPolicyFactory,
     isCoreHttpPolicyFactory
   ];
-  if (pipeline6.factories.length) {
-    const novelFactories = pipeline6.factories.filter((factory) => {
+  if (pipeline4.factories.length) {
+    const novelFactories = pipeline4.factories.filter((factory) => {
       return !knownFactoryFunctions.some((knownFactory) => knownFactory(factory));
     });
     if (novelFactories.length) {
@@ -64699,14 +64699,14 @@ function processDownlevelPipeline(pipeline6) {
   }
   return void 0;
 }
-function getCoreClientOptions(pipeline6) {
-  const { httpClient: v1Client, ...restOptions } = pipeline6.options;
-  let httpClient = pipeline6._coreHttpClient;
+function getCoreClientOptions(pipeline4) {
+  const { httpClient: v1Client, ...restOptions } = pipeline4.options;
+  let httpClient = pipeline4._coreHttpClient;
   if (!httpClient) {
     httpClient = v1Client ? convertHttpClient(v1Client) : getCachedDefaultHttpClient2();
-    pipeline6._coreHttpClient = httpClient;
+    pipeline4._coreHttpClient = httpClient;
   }
-  let corePipeline = pipeline6._corePipeline;
+  let corePipeline = pipeline4._corePipeline;
   if (!corePipeline) {
     const packageDetails = `azsdk-js-azure-storage-blob/${SDK_VERSION4}`;
     const userAgentPrefix = restOptions.userAgentOptions && restOptions.userAgentOptions.userAgentPrefix ? `${restOptions.userAgentOptions.userAgentPrefix} ${packageDetails}` : `${packageDetails}`;
@@ -64747,11 +64747,11 @@ function getCoreClientOptions(pipeline6) {
     corePipeline.addPolicy(storageRetryPolicy(restOptions.retryOptions), { phase: "Retry" });
     corePipeline.addPolicy(storageRequestFailureDetailsParserPolicy());
     corePipeline.addPolicy(storageBrowserPolicy());
-    const downlevelResults = processDownlevelPipeline(pipeline6);
+    const downlevelResults = processDownlevelPipeline(pipeline4);
     if (downlevelResults) {
       corePipeline.addPolicy(downlevelResults.wrappedPolicies, downlevelResults.afterRetry ? { afterPhase: "Retry" } : void 0);
     }
-    const credential = getCredentialFromPipeline(pipeline6);
+    const credential = getCredentialFromPipeline(pipeline4);
     if (isTokenCredential(credential)) {
       corePipeline.addPolicy(bearerTokenAuthenticationPolicy({
         credential,
@@ -64764,7 +64764,7 @@ function getCoreClientOptions(pipeline6) {
         accountKey: credential.accountKey
       }), { phase: "Sign" });
     }
-    pipeline6._corePipeline = corePipeline;
+    pipeline4._corePipeline = corePipeline;
   }
   return {
     ...restOptions,
@@ -64773,12 +64773,12 @@ function getCoreClientOptions(pipeline6) {
     pipeline: corePipeline
   };
 }
-function getCredentialFromPipeline(pipeline6) {
-  if (pipeline6._credential) {
-    return pipeline6._credential;
+function getCredentialFromPipeline(pipeline4) {
+  if (pipeline4._credential) {
+    return pipeline4._credential;
   }
   let credential = new AnonymousCredential();
-  for (const factory of pipeline6.factories) {
+  for (const factory of pipeline4.factories) {
     if (isTokenCredential(factory.credential)) {
       credential = factory.credential;
     } else if (isStorageSharedKeyCredential(factory)) {
@@ -78888,13 +78888,13 @@ var init_StorageClient = __esm({
        * @param url - url to resource
        * @param pipeline - request policy pipeline.
        */
-      constructor(url3, pipeline6) {
+      constructor(url3, pipeline4) {
         this.url = escapeURLPath(url3);
         this.accountName = getAccountNameFromUrl(url3);
-        this.pipeline = pipeline6;
-        this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline6));
+        this.pipeline = pipeline4;
+        this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline4));
         this.isHttps = iEqual(getURLScheme(this.url) || "", "https");
-        this.credential = getCredentialFromPipeline(pipeline6);
+        this.credential = getCredentialFromPipeline(pipeline4);
         const storageClientContext = this.storageClientContext;
         storageClientContext.requestContentType = void 0;
       }
@@ -80333,12 +80333,12 @@ var init_BlobLeaseClient = __esm({
 });
 
 // node_modules/@azure/storage-blob/dist/esm/utils/RetriableReadableStream.js
-import { Readable as Readable5 } from "node:stream";
+import { Readable as Readable4 } from "node:stream";
 var RetriableReadableStream;
 var init_RetriableReadableStream = __esm({
   "node_modules/@azure/storage-blob/dist/esm/utils/RetriableReadableStream.js"() {
     init_esm6();
-    RetriableReadableStream = class extends Readable5 {
+    RetriableReadableStream = class extends Readable4 {
       start;
       offset;
       end;
@@ -81453,12 +81453,12 @@ var init_internal_avro = __esm({
 });
 
 // node_modules/@azure/storage-blob/dist/esm/utils/BlobQuickQueryStream.js
-import { Readable as Readable6 } from "node:stream";
+import { Readable as Readable5 } from "node:stream";
 var BlobQuickQueryStream;
 var init_BlobQuickQueryStream = __esm({
   "node_modules/@azure/storage-blob/dist/esm/utils/BlobQuickQueryStream.js"() {
     init_internal_avro();
-    BlobQuickQueryStream = class extends Readable6 {
+    BlobQuickQueryStream = class extends Readable5 {
       source;
       avroReader;
       avroIter;
@@ -82758,21 +82758,21 @@ var init_Clients = __esm({
       }
       constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
         options = options || {};
-        let pipeline6;
+        let pipeline4;
         let url3;
         if (isPipelineLike(credentialOrPipelineOrContainerName)) {
           url3 = urlOrConnectionString;
-          pipeline6 = credentialOrPipelineOrContainerName;
+          pipeline4 = credentialOrPipelineOrContainerName;
         } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
           url3 = urlOrConnectionString;
           options = blobNameOrOptions;
-          pipeline6 = newPipeline(credentialOrPipelineOrContainerName, options);
+          pipeline4 = newPipeline(credentialOrPipelineOrContainerName, options);
         } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
           url3 = urlOrConnectionString;
           if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
             options = blobNameOrOptions;
           }
-          pipeline6 = newPipeline(new AnonymousCredential(), options);
+          pipeline4 = newPipeline(new AnonymousCredential(), options);
         } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
           const containerName = credentialOrPipelineOrContainerName;
           const blobName = blobNameOrOptions;
@@ -82784,20 +82784,20 @@ var init_Clients = __esm({
               if (!options.proxyOptions) {
                 options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
               }
-              pipeline6 = newPipeline(sharedKeyCredential, options);
+              pipeline4 = newPipeline(sharedKeyCredential, options);
             } else {
               throw new Error("Account connection string is only supported in Node.js environment");
             }
           } else if (extractedCreds.kind === "SASConnString") {
             url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-            pipeline6 = newPipeline(new AnonymousCredential(), options);
+            pipeline4 = newPipeline(new AnonymousCredential(), options);
           } else {
             throw new Error("Connection string must be either an Account connection string or a SAS connection string");
           }
         } else {
           throw new Error("Expecting non-empty strings for containerName and blobName parameters");
         }
-        super(url3, pipeline6);
+        super(url3, pipeline4);
         ({ blobName: this._name, containerName: this._containerName } = this.getBlobAndContainerNamesFromUrl());
         this.blobContext = this.storageClientContext.blob;
         this._snapshot = getURLParameter(this.url, URLConstants2.Parameters.SNAPSHOT);
@@ -83784,19 +83784,19 @@ var init_Clients = __esm({
        */
       appendBlobContext;
       constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-        let pipeline6;
+        let pipeline4;
         let url3;
         options = options || {};
         if (isPipelineLike(credentialOrPipelineOrContainerName)) {
           url3 = urlOrConnectionString;
-          pipeline6 = credentialOrPipelineOrContainerName;
+          pipeline4 = credentialOrPipelineOrContainerName;
         } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
           url3 = urlOrConnectionString;
           options = blobNameOrOptions;
-          pipeline6 = newPipeline(credentialOrPipelineOrContainerName, options);
+          pipeline4 = newPipeline(credentialOrPipelineOrContainerName, options);
         } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
           url3 = urlOrConnectionString;
-          pipeline6 = newPipeline(new AnonymousCredential(), options);
+          pipeline4 = newPipeline(new AnonymousCredential(), options);
         } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
           const containerName = credentialOrPipelineOrContainerName;
           const blobName = blobNameOrOptions;
@@ -83808,20 +83808,20 @@ var init_Clients = __esm({
               if (!options.proxyOptions) {
                 options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
               }
-              pipeline6 = newPipeline(sharedKeyCredential, options);
+              pipeline4 = newPipeline(sharedKeyCredential, options);
             } else {
               throw new Error("Account connection string is only supported in Node.js environment");
             }
           } else if (extractedCreds.kind === "SASConnString") {
             url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-            pipeline6 = newPipeline(new AnonymousCredential(), options);
+            pipeline4 = newPipeline(new AnonymousCredential(), options);
           } else {
             throw new Error("Connection string must be either an Account connection string or a SAS connection string");
           }
         } else {
           throw new Error("Expecting non-empty strings for containerName and blobName parameters");
         }
-        super(url3, pipeline6);
+        super(url3, pipeline4);
         this.appendBlobContext = this.storageClientContext.appendBlob;
       }
       /**
@@ -84056,22 +84056,22 @@ var init_Clients = __esm({
        */
       blockBlobContext;
       constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-        let pipeline6;
+        let pipeline4;
         let url3;
         options = options || {};
         if (isPipelineLike(credentialOrPipelineOrContainerName)) {
           url3 = urlOrConnectionString;
-          pipeline6 = credentialOrPipelineOrContainerName;
+          pipeline4 = credentialOrPipelineOrContainerName;
         } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
           url3 = urlOrConnectionString;
           options = blobNameOrOptions;
-          pipeline6 = newPipeline(credentialOrPipelineOrContainerName, options);
+          pipeline4 = newPipeline(credentialOrPipelineOrContainerName, options);
         } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
           url3 = urlOrConnectionString;
           if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
             options = blobNameOrOptions;
           }
-          pipeline6 = newPipeline(new AnonymousCredential(), options);
+          pipeline4 = newPipeline(new AnonymousCredential(), options);
         } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
           const containerName = credentialOrPipelineOrContainerName;
           const blobName = blobNameOrOptions;
@@ -84083,20 +84083,20 @@ var init_Clients = __esm({
               if (!options.proxyOptions) {
                 options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
               }
-              pipeline6 = newPipeline(sharedKeyCredential, options);
+              pipeline4 = newPipeline(sharedKeyCredential, options);
             } else {
               throw new Error("Account connection string is only supported in Node.js environment");
             }
           } else if (extractedCreds.kind === "SASConnString") {
             url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-            pipeline6 = newPipeline(new AnonymousCredential(), options);
+            pipeline4 = newPipeline(new AnonymousCredential(), options);
           } else {
             throw new Error("Connection string must be either an Account connection string or a SAS connection string");
           }
         } else {
           throw new Error("Expecting non-empty strings for containerName and blobName parameters");
         }
-        super(url3, pipeline6);
+        super(url3, pipeline4);
         this.blockBlobContext = this.storageClientContext.blockBlob;
         this._blobContext = this.storageClientContext.blob;
       }
@@ -84667,19 +84667,19 @@ var init_Clients = __esm({
        */
       pageBlobContext;
       constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-        let pipeline6;
+        let pipeline4;
         let url3;
         options = options || {};
         if (isPipelineLike(credentialOrPipelineOrContainerName)) {
           url3 = urlOrConnectionString;
-          pipeline6 = credentialOrPipelineOrContainerName;
+          pipeline4 = credentialOrPipelineOrContainerName;
         } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
           url3 = urlOrConnectionString;
           options = blobNameOrOptions;
-          pipeline6 = newPipeline(credentialOrPipelineOrContainerName, options);
+          pipeline4 = newPipeline(credentialOrPipelineOrContainerName, options);
         } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
           url3 = urlOrConnectionString;
-          pipeline6 = newPipeline(new AnonymousCredential(), options);
+          pipeline4 = newPipeline(new AnonymousCredential(), options);
         } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
           const containerName = credentialOrPipelineOrContainerName;
           const blobName = blobNameOrOptions;
@@ -84691,20 +84691,20 @@ var init_Clients = __esm({
               if (!options.proxyOptions) {
                 options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
               }
-              pipeline6 = newPipeline(sharedKeyCredential, options);
+              pipeline4 = newPipeline(sharedKeyCredential, options);
             } else {
               throw new Error("Account connection string is only supported in Node.js environment");
             }
           } else if (extractedCreds.kind === "SASConnString") {
             url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-            pipeline6 = newPipeline(new AnonymousCredential(), options);
+            pipeline4 = newPipeline(new AnonymousCredential(), options);
           } else {
             throw new Error("Connection string must be either an Account connection string or a SAS connection string");
           }
         } else {
           throw new Error("Expecting non-empty strings for containerName and blobName parameters");
         }
-        super(url3, pipeline6);
+        super(url3, pipeline4);
         this.pageBlobContext = this.storageClientContext.pageBlob;
       }
       /**
@@ -85763,8 +85763,8 @@ import * as stream from "stream";
 import * as util4 from "util";
 function pipeResponseToStream(response, output2) {
   return __awaiter10(this, void 0, void 0, function* () {
-    const pipeline6 = util4.promisify(stream.pipeline);
-    yield pipeline6(response.message, output2);
+    const pipeline4 = util4.promisify(stream.pipeline);
+    yield pipeline4(response.message, output2);
   });
 }
 function downloadCacheHttpClient(archiveLocation, archivePath) {
@@ -92026,9 +92026,9 @@ __export(restore_exports, {
   restoreGitHubCache: () => restoreGitHubCache
 });
 import { mkdir as mkdir4 } from "node:fs/promises";
-import { join as join17 } from "node:path";
+import { join as join16 } from "node:path";
 async function restoreGitHubCache(workDir, trustedKeys, log4) {
-  const root = join17(workDir, "github-cache");
+  const root = join16(workDir, "github-cache");
   try {
     return await restore(root, trustedKeys, log4);
   } catch (error63) {
@@ -92048,7 +92048,7 @@ async function restore(root, trustedKeys, log4) {
   const system = nixSystem();
   const key = await restoreEntry(root, entryKey(system) ?? `${entryPrefix(system)}0-0`, entryPrefix(system));
   if (!key) return empty(`no entry ${entryPrefix(system)}* readable by this run (or the service failed: see above)`);
-  const folder = join17(root, FOLDER);
+  const folder = join16(root, FOLDER);
   const index = await readFolder(folder, trustedKeys);
   if (index.paths.size === 0) {
     const reason = index.rejected > 0 ? `none of its ${index.rejected} path(s) is signed by a key in trusted-public-keys: add the public key of the signing-key that saves it` : "it holds no store paths";
@@ -92247,9 +92247,21 @@ var PLAIN_BRANCH = /^(?!.*\.\.)(?!.*\/\/)(?![/-])(?!.*\/$)(?!.*\.lock$)[A-Za-z0-
 // src/http.ts
 import * as nodeHttp from "node:http";
 import * as nodeHttps from "node:https";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
+
+// src/write-in-turn.ts
+function written(sink, chunk) {
+  return new Promise((resolve3, reject) => sink.write(chunk, (error63) => error63 ? reject(error63) : resolve3()));
+}
+async function writeInTurn(sink, chunks) {
+  let previous = Promise.resolve();
+  for await (const chunk of chunks) {
+    await previous;
+    previous = written(sink, chunk);
+    previous.catch(() => void 0);
+  }
+  await previous;
+}
 
 // src/retry.ts
 var HTTP_RETRY_POLICY = { baseMs: 1e3, capMs: 15e3, totalDelayMs: 9e4, maxRetryAfterMs: 12e4 };
@@ -92460,7 +92472,11 @@ function request3(url3, options) {
       response.on("error", (error63) => finish(networkError(url3, error63)));
     });
     if (body2 === void 0 || typeof body2 === "string" || body2 instanceof Uint8Array) req.end(body2);
-    else pipeline(Readable.from(body2), req).catch((error63) => finish(error63));
+    else
+      writeInTurn(req, body2).then(
+        () => req.end(),
+        (error63) => finish(error63)
+      );
   });
 }
 async function putStream(url3, headers2, body2, contentLength2, signal) {
@@ -93216,8 +93232,8 @@ function running(pid, dir) {
     if (error63.code !== "EPERM") return false;
   }
   try {
-    const stat4 = readFileSync3(`/proc/${pid}/stat`, "utf8");
-    if (/^\d+ \(.*\) Z/s.test(stat4)) return false;
+    const stat3 = readFileSync3(`/proc/${pid}/stat`, "utf8");
+    if (/^\d+ \(.*\) Z/s.test(stat3)) return false;
     return readFileSync3(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(dir);
   } catch {
     return true;
@@ -94140,7 +94156,7 @@ async function uploadPath(apiEndpoint, cache, token2, info2, narStream, signal, 
 init_zod();
 import { createHash as createHash2 } from "node:crypto";
 import { Transform } from "node:stream";
-import { pipeline as pipeline2 } from "node:stream/promises";
+import { pipeline } from "node:stream/promises";
 
 // src/caches/compress.ts
 import { spawn as spawn3, spawnSync } from "node:child_process";
@@ -94175,12 +94191,13 @@ init_hash();
 import { spawn as spawn4 } from "node:child_process";
 import { lstatSync as lstatSync2, readdirSync as readdirSync2, readFileSync as readFileSync6, readlinkSync } from "node:fs";
 import { open as open3 } from "node:fs/promises";
-import { Readable as Readable2 } from "node:stream";
+import { Readable } from "node:stream";
 var direct = process.platform === "linux";
 function dumpNar(path10, signal) {
   return direct ? dumpNarDirect(path10, signal) : dumpNarWithNix(path10, signal);
 }
 var CHUNK = 1024 * 1024;
+var GATHERED = 256 * 1024;
 function strings(...items) {
   const parts = [];
   for (const item of items) {
@@ -94252,21 +94269,37 @@ function narBytes(path10, limit) {
       continue;
     }
     if (size2 + part.size > limit) throw tooLarge(path10, limit);
-    const contents = readFileSync6(part.file);
-    if (contents.length !== part.size) throw changed(part.file);
+    const contents = readSmallFile(part.file, part.size);
     size2 += contents.length;
     parts.push(contents);
   }
   return Buffer.concat(parts, size2);
 }
+var SMALL_FILE = 64 * 1024;
+function readSmallFile(file2, size2) {
+  const contents = size2 === 0 ? Buffer.alloc(0) : readFileSync6(file2);
+  if (contents.length !== size2) throw changed(file2);
+  return contents;
+}
 async function* narChunks(path10, buffer3, signal) {
+  let gathered = [];
+  let gatheredSize = 0;
+  const flush = () => {
+    const chunk = Buffer.concat(gathered, gatheredSize);
+    gathered = [];
+    gatheredSize = 0;
+    return chunk;
+  };
   for (const part of narOf(path10)) {
     signal?.throwIfAborted();
-    if (Buffer.isBuffer(part)) {
-      yield part;
+    if (Buffer.isBuffer(part) || part.size <= SMALL_FILE) {
+      const bytes = Buffer.isBuffer(part) ? part : readSmallFile(part.file, part.size);
+      gathered.push(bytes);
+      gatheredSize += bytes.length;
+      if (gatheredSize >= GATHERED) yield flush();
       continue;
     }
-    if (part.size === 0) continue;
+    if (gatheredSize > 0) yield flush();
     const file2 = await open3(part.file, "r");
     try {
       let left = part.size;
@@ -94282,6 +94315,7 @@ async function* narChunks(path10, buffer3, signal) {
       await file2.close();
     }
   }
+  if (gatheredSize > 0) yield flush();
 }
 function readNarReusing(path10, signal) {
   if (!direct) return dumpNarWithNix(path10, signal);
@@ -94290,7 +94324,7 @@ function readNarReusing(path10, signal) {
   return narChunks(path10, () => buffers[next++ % 2] ??= Buffer.allocUnsafe(CHUNK), signal);
 }
 function dumpNarDirect(path10, signal) {
-  const stream2 = Readable2.from(narChunks(path10, () => Buffer.allocUnsafe(CHUNK), signal), { objectMode: false, highWaterMark: CHUNK });
+  const stream2 = Readable.from(narChunks(path10, () => Buffer.allocUnsafe(CHUNK), signal), { objectMode: false, highWaterMark: CHUNK });
   if (signal) {
     const abort = () => stream2.destroy(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
     if (signal.aborted) abort();
@@ -94305,7 +94339,7 @@ function dumpNarWithNix(path10, signal) {
   const child2 = spawn4("nix-store", ["--dump", path10], { stdio: ["ignore", "pipe", "pipe"], env: nixEnv(), ...signal ? { signal } : {} });
   const stderr = [];
   child2.stderr.on("data", (d) => stderr.push(d));
-  const out = new Readable2({ read() {
+  const out = new Readable({ read() {
   } });
   child2.stdout.on("data", (chunk) => {
     if (!out.push(chunk)) child2.stdout.pause();
@@ -94506,7 +94540,7 @@ async function streamParts(e, info2, options, narUrl, uploadQuery) {
     if (failure2) throw failure2.error;
   };
   let partNumber = 0;
-  await pipeline2(
+  await pipeline(
     dumpNar(info2.path, signal),
     narTap,
     compress2,
@@ -94784,7 +94818,7 @@ init_core();
 import { spawn as spawn5 } from "node:child_process";
 import { existsSync as existsSync5, openSync, closeSync } from "node:fs";
 import { mkdir as mkdir3, readFile as readFile2, writeFile as writeFile4 } from "node:fs/promises";
-import { dirname as dirname5, join as join11 } from "node:path";
+import { dirname as dirname5, join as join10 } from "node:path";
 import { setTimeout as sleep3 } from "node:timers/promises";
 
 // src/github.ts
@@ -94959,26 +94993,18 @@ var AtticTarget = class {
 init_base32();
 init_narinfo();
 init_path_info();
-import { createReadStream, createWriteStream } from "node:fs";
-import { access as access2, mkdir as mkdir2, mkdtemp, rename as rename2, rm as rm2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join9 } from "node:path";
-import { pipeline as pipeline4 } from "node:stream/promises";
+import { createWriteStream } from "node:fs";
+import { access as access2, mkdir as mkdir2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 
 // src/push/nar-stream.ts
 init_hash();
 import { createHash as createHash3 } from "node:crypto";
-import { pipeline as pipeline3, Transform as Transform2 } from "node:stream";
+import { pipeline as pipeline2, Transform as Transform2 } from "node:stream";
 import { constants as constants3, createZstdCompress as createZstdCompress2, zstdCompressSync } from "node:zlib";
 var Meter = class extends Transform2 {
   hash = createHash3("sha256");
   size = 0;
   digest = null;
-  check;
-  constructor(check3 = null) {
-    super();
-    this.check = check3;
-  }
   _transform(chunk, _enc, done) {
     this.hash.update(chunk);
     this.size += chunk.length;
@@ -94986,7 +95012,7 @@ var Meter = class extends Transform2 {
   }
   _flush(done) {
     this.digest = Sha256.fromBytes(this.hash.digest());
-    done(this.check?.(this) ?? null);
+    done();
   }
 };
 var SMALL_NAR = 64 * 1024;
@@ -95003,14 +95029,23 @@ async function smallNar(info2, compression, signal) {
   const nar = await readNarWhole(info2.path, info2.narSize, signal);
   if (!matches(info2, nar.length, Sha256.fromBytes(createHash3("sha256").update(nar).digest()))) throw corrupt(info2);
   const body2 = compression === "zstd" ? zstdCompressSync(nar, { pledgedSrcSize: nar.length, params: { [constants3.ZSTD_c_compressionLevel]: 3 } }) : nar;
+  return { nar, ...whole(body2) };
+}
+function whole(body2) {
   const file2 = { hash: Sha256.fromBytes(createHash3("sha256").update(body2).digest()), size: body2.length };
   return { body: body2, file: () => file2 };
 }
+function asIs(info2, nar) {
+  const file2 = { hash: info2.narHash, size: nar.length };
+  return { body: nar, file: () => file2 };
+}
 function streamedNar(info2, compression, signal) {
+  if (compression === "none") {
+    const file3 = { hash: info2.narHash, size: info2.narSize };
+    return { body: checkedNar(info2, signal), file: () => file3 };
+  }
   const file2 = new Meter();
-  const checked = () => new Meter((m) => matches(info2, m.size, m.digest) ? null : corrupt(info2));
-  const source = compression === "zstd" ? compressed(info2, signal) : pipeline3(dumpNar(info2.path, signal), checked(), () => void 0);
-  pipeline3(source, file2, () => void 0);
+  pipeline2(compressed(info2, signal), file2, () => void 0);
   return {
     body: file2,
     file: () => {
@@ -95019,30 +95054,50 @@ function streamedNar(info2, compression, signal) {
     }
   };
 }
+async function* checkedNar(info2, signal) {
+  const hash2 = createHash3("sha256");
+  let size2 = 0;
+  for await (const chunk of readNarReusing(info2.path, signal)) {
+    size2 += chunk.length;
+    if (size2 > info2.narSize) throw corrupt(info2);
+    hash2.update(chunk);
+    if (size2 === info2.narSize && !matches(info2, size2, Sha256.fromBytes(hash2.digest()))) throw corrupt(info2);
+    yield chunk;
+  }
+  if (size2 !== info2.narSize) throw corrupt(info2);
+}
+var KEPT_COMPRESSED = 4 * 1024 * 1024;
+async function sizedNarFor(info2, compression, signal) {
+  const sized = (nar, as, length) => ({ ...nar, compression: as, length });
+  if (info2.narSize <= SMALL_NAR) {
+    const small = await smallNar(info2, compression, signal);
+    const shrunk = small.body.length < small.nar.length;
+    return shrunk || compression === "none" ? sized(small, compression, small.body.length) : sized(asIs(info2, small.nar), "none", small.nar.length);
+  }
+  if (compression === "zstd") {
+    const measured = await measureCompressed(info2, signal);
+    if (measured.size < info2.narSize) return measured.kept ? sized(whole(measured.kept), "zstd", measured.size) : sized(streamedNar(info2, "zstd", signal), "zstd", measured.size);
+  }
+  return sized(streamedNar(info2, "none", signal), "none", info2.narSize);
+}
+async function measureCompressed(info2, signal) {
+  let kept = [];
+  let size2 = 0;
+  for await (const chunk of compressed(info2, signal)) {
+    size2 += chunk.length;
+    if (kept && size2 <= KEPT_COMPRESSED) kept.push(chunk);
+    else kept = null;
+  }
+  return { size: size2, kept: kept && Buffer.concat(kept, size2) };
+}
 function compressed(info2, signal) {
   const chunkSize2 = Math.min(1024 * 1024, Math.max(16 * 1024, 2 ** Math.ceil(Math.log2(info2.narSize + 1))));
-  const zstd = createZstdCompress2({ chunkSize: chunkSize2, params: { [constants3.ZSTD_c_compressionLevel]: 3 } });
-  const feed = async () => {
-    const hash2 = createHash3("sha256");
-    let size2 = 0;
-    let previous = Promise.resolve();
-    for await (const chunk of readNarReusing(info2.path, signal)) {
-      size2 += chunk.length;
-      if (size2 > info2.narSize) throw corrupt(info2);
-      hash2.update(chunk);
-      await previous;
-      previous = consumed(zstd, chunk);
-      previous.catch(() => void 0);
-    }
-    await previous;
-    if (!matches(info2, size2, Sha256.fromBytes(hash2.digest()))) throw corrupt(info2);
-    zstd.end();
-  };
-  feed().catch((error63) => zstd.destroy(error63 instanceof Error ? error63 : new Error(String(error63))));
+  const zstd = createZstdCompress2({ chunkSize: chunkSize2, pledgedSrcSize: info2.narSize, params: { [constants3.ZSTD_c_compressionLevel]: 3 } });
+  writeInTurn(zstd, checkedNar(info2, signal)).then(
+    () => zstd.end(),
+    (error63) => zstd.destroy(error63 instanceof Error ? error63 : new Error(String(error63)))
+  );
   return zstd;
-}
-function consumed(stream2, chunk) {
-  return new Promise((resolve3, reject) => stream2.write(chunk, (error63) => error63 ? reject(error63) : resolve3()));
 }
 function narExtension(compression) {
   return compression === "zstd" ? ".nar.zst" : ".nar";
@@ -95054,11 +95109,10 @@ WantMassQuery: 1
 Priority: 40
 `;
 var HttpSink = class {
+  needsLength = true;
   base;
   headers;
-  tempRoot;
-  constructor(url3, tempRoot) {
-    this.tempRoot = tempRoot;
+  constructor(url3) {
     const auth = url3.username || url3.password ? `Basic ${Buffer.from(`${decodeURIComponent(url3.username)}:${decodeURIComponent(url3.password)}`).toString("base64")}` : null;
     const clean2 = new URL(url3.href);
     clean2.username = "";
@@ -95088,31 +95142,25 @@ var HttpSink = class {
     }
   }
   async put(name, body2, contentType2, ctx, length) {
-    if (typeof body2 !== "string" && !Buffer.isBuffer(body2) && length === void 0) return this.putSpooled(name, body2, contentType2, ctx);
+    const whole2 = typeof body2 === "string" || Buffer.isBuffer(body2);
+    if (!whole2 && length === void 0) throw new Error(`${name}: a streamed body needs its length`);
     const url3 = `${this.base}/${name}`;
     const headers2 = { ...this.headers, "content-type": contentType2 };
-    const timeoutMs = typeof body2 === "string" || Buffer.isBuffer(body2) ? 6e4 : 6 * 36e5;
+    const timeoutMs = whole2 ? 6e4 : 6 * 36e5;
     const answer = await request3(url3, { method: "PUT", headers: headers2, body: body2, ...length === void 0 ? {} : { contentLength: length }, signal: ctx.signal, timeoutMs });
     if (answer.status < 200 || answer.status >= 300) throw rawHttpError(url3, answer);
   }
-  /**
-   * A compressed NAR's size is known only once it is compressed, and proxies refuse bodies without
-   * a Content-Length (411): compress it to a temporary file first, then send that with its size.
-   */
-  async putSpooled(name, body2, contentType2, ctx) {
-    await mkdir2(this.tempRoot, { recursive: true });
-    const dir = await mkdtemp(join9(this.tempRoot, "nar-"));
-    try {
-      const file2 = join9(dir, "body");
-      await pipeline4(body2, createWriteStream(file2), { signal: ctx.signal });
-      const { size: size2 } = await stat3(file2);
-      await this.put(name, createReadStream(file2), contentType2, ctx, size2);
-    } finally {
-      await rm2(dir, { recursive: true, force: true });
-    }
-  }
 };
+async function writeChunks(file2, chunks) {
+  const out = createWriteStream(file2);
+  try {
+    await writeInTurn(out, chunks);
+  } finally {
+    await new Promise((resolve3, reject) => out.end((error63) => error63 ? reject(error63) : resolve3()));
+  }
+}
 var FileSink = class {
+  needsLength = false;
   dir;
   constructor(url3) {
     this.dir = decodeURIComponent(url3.pathname).replace(/\/+$/, "");
@@ -95129,7 +95177,7 @@ var FileSink = class {
     await mkdir2(target.slice(0, target.lastIndexOf("/")), { recursive: true });
     try {
       if (typeof body2 === "string" || Buffer.isBuffer(body2)) await writeFile2(partial2, body2);
-      else await pipeline4(body2, createWriteStream(partial2));
+      else await writeChunks(partial2, body2);
       await rename2(partial2, target);
     } catch (error63) {
       await rm2(partial2, { force: true });
@@ -95152,7 +95200,7 @@ var BinaryCacheTarget = class {
   constructor(url3, options) {
     const u = new URL(url3);
     this.label = redactUrl(url3);
-    this.sink = u.protocol === "file:" ? new FileSink(u) : new HttpSink(u, options.tempRoot ?? tmpdir());
+    this.sink = u.protocol === "file:" ? new FileSink(u) : new HttpSink(u);
     this.options = options;
     this.perPathQueries = options.queryJobs ?? 16;
   }
@@ -95181,18 +95229,18 @@ var BinaryCacheTarget = class {
   async upload(info2, ctx) {
     await this.ensureCacheInfo(ctx);
     const { compression, signingKey } = this.options;
-    const url3 = `nar/${toNix32(info2.narHash.bytes)}${narExtension(compression)}`;
     const file2 = await this.retry(async () => {
-      const nar = await narFor(info2, compression, ctx.signal);
-      await this.sink.put(url3, nar.body, "application/x-nix-nar", ctx, compression === "none" && !Buffer.isBuffer(nar.body) ? info2.narSize : void 0);
-      return nar.file();
+      const nar = this.sink.needsLength ? await sizedNarFor(info2, compression, ctx.signal) : { ...await narFor(info2, compression, ctx.signal), compression, length: void 0 };
+      const url3 = `nar/${toNix32(info2.narHash.bytes)}${narExtension(nar.compression)}`;
+      await this.sink.put(url3, nar.body, "application/x-nix-nar", ctx, nar.length);
+      return { ...nar.file(), url: url3, compression: nar.compression };
     }, ctx, `upload of ${info2.path}`);
     const sigs = [...info2.sigs];
     if (signingKey && !sigs.some((s) => s.startsWith(`${signingKey.name}:`))) sigs.push(signingKey.sign(fingerprint(info2)));
     const narinfo = renderNarInfo({
       storePath: info2.path,
-      url: url3,
-      compression,
+      url: file2.url,
+      compression: file2.compression,
       fileHash: file2.hash,
       fileSize: file2.size,
       narHash: info2.narHash,
@@ -95344,8 +95392,8 @@ function signingKeyOnly(name, error63) {
 }
 
 // src/push/nix-copy.ts
-import { mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { mkdtemp, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join9 } from "node:path";
 var NixCopyTarget = class {
   label;
   /** The URL without credentials: what goes on `nix copy`'s command line (visible in `ps`, logs). */
@@ -95366,19 +95414,19 @@ var NixCopyTarget = class {
   }
   async dir() {
     if (this.keyDir) return this.keyDir;
-    const dir = await mkdtemp2(join10(this.tempRoot, "sign-"));
+    const dir = await mkdtemp(join9(this.tempRoot, "sign-"));
     this.keyDir = dir;
-    if (this.signingKey) await writeFile3(join10(dir, "key"), this.signingKey.text, { mode: 384 });
-    if (this.netrc.length > 0) await writeFile3(join10(dir, "netrc"), renderNetrc(this.netrc), { mode: 384 });
+    if (this.signingKey) await writeFile3(join9(dir, "key"), this.signingKey.text, { mode: 384 });
+    if (this.netrc.length > 0) await writeFile3(join9(dir, "netrc"), renderNetrc(this.netrc), { mode: 384 });
     return dir;
   }
   /** `--store`/`--to` URL (with the key file) and the options that point Nix at the netrc. */
   async storeArgs() {
     const dir = await this.dir();
-    const options = this.netrc.length > 0 ? ["--option", "netrc-file", join10(dir, "netrc")] : [];
+    const options = this.netrc.length > 0 ? ["--option", "netrc-file", join9(dir, "netrc")] : [];
     if (!this.signingKey) return { url: this.url, options };
     const u = new URL(this.url);
-    u.searchParams.set("secret-key", join10(dir, "key"));
+    u.searchParams.set("secret-key", join9(dir, "key"));
     return { url: u.href, options };
   }
   async missing(paths, ctx) {
@@ -95418,7 +95466,7 @@ function configuredTargets(settings, tempRoot) {
   for (const url3 of settings.pushTo) {
     slots.push({
       label: redactUrl(url3),
-      create: async () => supportsNative(url3) ? new BinaryCacheTarget(url3, { signingKey: settings.signingKey, compression: new URL(url3).searchParams.get("compression") ?? "zstd", tempRoot }) : new NixCopyTarget(url3, { signingKey: settings.signingKey, tempRoot })
+      create: async () => supportsNative(url3) ? new BinaryCacheTarget(url3, { signingKey: settings.signingKey, compression: new URL(url3).searchParams.get("compression") ?? "zstd" }) : new NixCopyTarget(url3, { signingKey: settings.signingKey, tempRoot })
     });
   }
   return slots;
@@ -95427,7 +95475,7 @@ function configuredTargets(settings, tempRoot) {
 // src/watch/launch.ts
 var READY_WAIT_MS = 5e3;
 function watcherScript() {
-  return join11(dirname5(process.argv[1] ?? ""), "watch.js");
+  return join10(dirname5(process.argv[1] ?? ""), "watch.js");
 }
 async function startWatcher(settings, snapshotAt, workDir, script = watcherScript()) {
   try {
@@ -95447,11 +95495,11 @@ async function launch(settings, snapshotAt, workDir, script) {
     warning(`push-while-building: ${script} is missing; the post step pushes everything`);
     return null;
   }
-  const dir = join11(workDir, "watch");
+  const dir = join10(workDir, "watch");
   await mkdir3(dir, { recursive: true, mode: 448 });
   const config2 = { storeDir: await storeDir(), snapshotAt, parentPid: process.ppid, ...watchTuning(process.env) };
-  await writeFile4(join11(dir, WatchFiles.config), JSON.stringify(config2), { mode: 384 });
-  const logFd = openSync(join11(dir, WatchFiles.log), "a", 384);
+  await writeFile4(join10(dir, WatchFiles.config), JSON.stringify(config2), { mode: 384 });
+  const logFd = openSync(join10(dir, WatchFiles.log), "a", 384);
   let child2;
   try {
     child2 = spawn5(process.execPath, [script, dir], { detached: true, stdio: ["ignore", logFd, logFd], env: process.env });
@@ -95467,9 +95515,9 @@ async function launch(settings, snapshotAt, workDir, script) {
   child2.on("exit", () => exited = true);
   child2.unref();
   const deadline = Date.now() + READY_WAIT_MS;
-  while (!existsSync5(join11(dir, WatchFiles.ready)) && !exited && Date.now() < deadline) await sleep3(20);
+  while (!existsSync5(join10(dir, WatchFiles.ready)) && !exited && Date.now() < deadline) await sleep3(20);
   if (exited) {
-    const why = await readFile2(join11(dir, WatchFiles.error), "utf8").catch(() => "it exited at once");
+    const why = await readFile2(join10(dir, WatchFiles.error), "utf8").catch(() => "it exited at once");
     warning(`push-while-building: the background uploader stopped (${why}); the post step pushes everything`);
     return null;
   }
@@ -95479,12 +95527,12 @@ async function launch(settings, snapshotAt, workDir, script) {
 
 // src/work-dir.ts
 import { mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-import { join as join12 } from "node:path";
+import { tmpdir } from "node:os";
+import { join as join11 } from "node:path";
 function workRoot() {
-  const base = process.env.RUNNER_TEMP || tmpdir2();
+  const base = process.env.RUNNER_TEMP || tmpdir();
   mkdirSync4(base, { recursive: true });
-  return mkdtempSync2(join12(base, "nix-substitute-action-"));
+  return mkdtempSync2(join11(base, "nix-substitute-action-"));
 }
 
 // src/main-phase.ts

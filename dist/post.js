@@ -6871,7 +6871,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert5 = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline: pipeline5 } = __require("node:stream");
+    var { pipeline: pipeline3 } = __require("node:stream");
     var util4 = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -7350,7 +7350,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body2, client2, request4, contentLength2) {
       assert5(contentLength2 !== 0 || client2[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe2 = pipeline5(
+      const pipe2 = pipeline3(
         body2,
         h2stream,
         (err) => {
@@ -9449,7 +9449,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports2, module) {
     "use strict";
     var assert5 = __require("node:assert");
-    var { Readable: Readable7 } = __require("node:stream");
+    var { Readable: Readable6 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError: AbortError3 } = require_errors();
     var util4 = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9461,7 +9461,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop = () => {
     };
-    var BodyReadable = class extends Readable7 {
+    var BodyReadable = class extends Readable6 {
       constructor({
         resume,
         abort,
@@ -9803,7 +9803,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports2, module) {
     "use strict";
     var assert5 = __require("node:assert");
-    var { Readable: Readable7 } = require_readable();
+    var { Readable: Readable6 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util4 = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -9898,7 +9898,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util4.parseHeaders(rawHeaders) : headers2;
         const contentType2 = parsedHeaders["content-type"];
         const contentLength2 = parsedHeaders["content-length"];
-        const res = new Readable7({
+        const res = new Readable6({
           resume,
           abort,
           contentType: contentType2,
@@ -10213,7 +10213,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports2, module) {
     "use strict";
     var {
-      Readable: Readable7,
+      Readable: Readable6,
       Duplex: Duplex2,
       PassThrough
     } = __require("node:stream");
@@ -10227,7 +10227,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert5 = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable7 {
+    var PipelineRequest = class extends Readable6 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10244,7 +10244,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable7 {
+    var PipelineResponse = class extends Readable6 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -10395,7 +10395,7 @@ var require_api_pipeline = __commonJS({
         util4.destroy(ret, err);
       }
     };
-    function pipeline5(opts, handler) {
+    function pipeline3(opts, handler) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10404,7 +10404,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough().destroy(err);
       }
     }
-    module.exports = pipeline5;
+    module.exports = pipeline3;
   }
 });
 
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed: consumed2 }) => !consumed2).filter(({ path: path13 }) => matchValue(safeUrl(path13), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl(path13), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -13569,7 +13569,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable7, pipeline: pipeline5, finished: finished2 } = __require("node:stream");
+    var { Readable: Readable6, pipeline: pipeline3, finished: finished2 } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14508,13 +14508,13 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable7({ read: resume });
+              this.body = new Readable6({ read: resume });
               const onError = this.onError.bind(this);
               resolve3({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline5(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline3(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -18620,10 +18620,10 @@ ${value}`;
       }
       dropConsumedChunks() {
         if (this.lineChunkIndex > 0) {
-          const consumed2 = this.lineChunkIndex;
-          this.chunks.splice(0, consumed2);
+          const consumed = this.lineChunkIndex;
+          this.chunks.splice(0, consumed);
           this.lineChunkIndex = 0;
-          this.chunkIndex -= consumed2;
+          this.chunkIndex -= consumed;
         }
         if (this.chunkIndex === this.chunks.length) {
           this.chunks.length = 0;
@@ -18715,7 +18715,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports2, module) {
     "use strict";
-    var { pipeline: pipeline5 } = __require("node:stream");
+    var { pipeline: pipeline3 } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -18875,7 +18875,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline5(
+          pipeline3(
             response.body.stream,
             eventSourceStream,
             (error63) => {
@@ -48931,9 +48931,21 @@ import { createHash, createHmac } from "node:crypto";
 // src/http.ts
 import * as nodeHttp from "node:http";
 import * as nodeHttps from "node:https";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
+
+// src/write-in-turn.ts
+function written(sink, chunk) {
+  return new Promise((resolve3, reject) => sink.write(chunk, (error63) => error63 ? reject(error63) : resolve3()));
+}
+async function writeInTurn(sink, chunks) {
+  let previous = Promise.resolve();
+  for await (const chunk of chunks) {
+    await previous;
+    previous = written(sink, chunk);
+    previous.catch(() => void 0);
+  }
+  await previous;
+}
 
 // src/retry.ts
 var HTTP_RETRY_POLICY = { baseMs: 1e3, capMs: 15e3, totalDelayMs: 9e4, maxRetryAfterMs: 12e4 };
@@ -49144,7 +49156,11 @@ function request3(url3, options) {
       response.on("error", (error63) => finish(networkError(url3, error63)));
     });
     if (body2 === void 0 || typeof body2 === "string" || body2 instanceof Uint8Array) req.end(body2);
-    else pipeline(Readable.from(body2), req).catch((error63) => finish(error63));
+    else
+      writeInTurn(req, body2).then(
+        () => req.end(),
+        (error63) => finish(error63)
+      );
   });
 }
 async function putStream(url3, headers2, body2, contentLength2, signal2) {
@@ -49926,8 +49942,8 @@ function running(pid, dir) {
     if (error63.code !== "EPERM") return false;
   }
   try {
-    const stat3 = readFileSync3(`/proc/${pid}/stat`, "utf8");
-    if (/^\d+ \(.*\) Z/s.test(stat3)) return false;
+    const stat2 = readFileSync3(`/proc/${pid}/stat`, "utf8");
+    if (/^\d+ \(.*\) Z/s.test(stat2)) return false;
     return readFileSync3(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(dir);
   } catch {
     return true;
@@ -50089,9 +50105,9 @@ function changeCutoff(since, storeDir2 = STORE_DIR) {
   return since - marginFor(statSync(storeDir2, { bigint: true }));
 }
 function entryState(storeDir2, name, cutoff) {
-  const stat3 = lstatSync2(`${storeDir2}/${name}`, { throwIfNoEntry: false });
-  if (stat3 === void 0) return "absent";
-  return stat3.ctimeMs >= cutoff ? "new" : "old";
+  const stat2 = lstatSync2(`${storeDir2}/${name}`, { throwIfNoEntry: false });
+  if (stat2 === void 0) return "absent";
+  return stat2.ctimeMs >= cutoff ? "new" : "old";
 }
 async function newEntries(since, storeDir2 = STORE_DIR) {
   const cutoff = changeCutoff(since, storeDir2);
@@ -50732,12 +50748,13 @@ async function uploadPath(apiEndpoint, cache, token2, info2, narStream, signal2,
 import { spawn as spawn3 } from "node:child_process";
 import { lstatSync as lstatSync3, readdirSync as readdirSync2, readFileSync as readFileSync5, readlinkSync } from "node:fs";
 import { open as open3 } from "node:fs/promises";
-import { Readable as Readable2 } from "node:stream";
+import { Readable } from "node:stream";
 var direct = process.platform === "linux";
 function dumpNar(path13, signal2) {
   return direct ? dumpNarDirect(path13, signal2) : dumpNarWithNix(path13, signal2);
 }
 var CHUNK = 1024 * 1024;
+var GATHERED = 256 * 1024;
 function strings(...items) {
   const parts = [];
   for (const item of items) {
@@ -50809,21 +50826,37 @@ function narBytes(path13, limit) {
       continue;
     }
     if (size2 + part.size > limit) throw tooLarge(path13, limit);
-    const contents = readFileSync5(part.file);
-    if (contents.length !== part.size) throw changed(part.file);
+    const contents = readSmallFile(part.file, part.size);
     size2 += contents.length;
     parts.push(contents);
   }
   return Buffer.concat(parts, size2);
 }
+var SMALL_FILE = 64 * 1024;
+function readSmallFile(file2, size2) {
+  const contents = size2 === 0 ? Buffer.alloc(0) : readFileSync5(file2);
+  if (contents.length !== size2) throw changed(file2);
+  return contents;
+}
 async function* narChunks(path13, buffer2, signal2) {
+  let gathered = [];
+  let gatheredSize = 0;
+  const flush = () => {
+    const chunk = Buffer.concat(gathered, gatheredSize);
+    gathered = [];
+    gatheredSize = 0;
+    return chunk;
+  };
   for (const part of narOf(path13)) {
     signal2?.throwIfAborted();
-    if (Buffer.isBuffer(part)) {
-      yield part;
+    if (Buffer.isBuffer(part) || part.size <= SMALL_FILE) {
+      const bytes = Buffer.isBuffer(part) ? part : readSmallFile(part.file, part.size);
+      gathered.push(bytes);
+      gatheredSize += bytes.length;
+      if (gatheredSize >= GATHERED) yield flush();
       continue;
     }
-    if (part.size === 0) continue;
+    if (gatheredSize > 0) yield flush();
     const file2 = await open3(part.file, "r");
     try {
       let left = part.size;
@@ -50839,6 +50872,7 @@ async function* narChunks(path13, buffer2, signal2) {
       await file2.close();
     }
   }
+  if (gatheredSize > 0) yield flush();
 }
 function readNarReusing(path13, signal2) {
   if (!direct) return dumpNarWithNix(path13, signal2);
@@ -50847,7 +50881,7 @@ function readNarReusing(path13, signal2) {
   return narChunks(path13, () => buffers[next++ % 2] ??= Buffer.allocUnsafe(CHUNK), signal2);
 }
 function dumpNarDirect(path13, signal2) {
-  const stream = Readable2.from(narChunks(path13, () => Buffer.allocUnsafe(CHUNK), signal2), { objectMode: false, highWaterMark: CHUNK });
+  const stream = Readable.from(narChunks(path13, () => Buffer.allocUnsafe(CHUNK), signal2), { objectMode: false, highWaterMark: CHUNK });
   if (signal2) {
     const abort = () => stream.destroy(signal2.reason instanceof Error ? signal2.reason : new Error("aborted"));
     if (signal2.aborted) abort();
@@ -50862,7 +50896,7 @@ function dumpNarWithNix(path13, signal2) {
   const child2 = spawn3("nix-store", ["--dump", path13], { stdio: ["ignore", "pipe", "pipe"], env: nixEnv(), ...signal2 ? { signal: signal2 } : {} });
   const stderr = [];
   child2.stderr.on("data", (d) => stderr.push(d));
-  const out = new Readable2({ read() {
+  const out = new Readable({ read() {
   } });
   child2.stdout.on("data", (chunk) => {
     if (!out.push(chunk)) child2.stdout.pause();
@@ -50960,11 +50994,8 @@ var AtticTarget = class {
 };
 
 // src/push/binary-cache.ts
-import { createReadStream, createWriteStream } from "node:fs";
-import { access as access2, mkdir as mkdir2, mkdtemp, rename as rename2, rm as rm3, stat as stat2, writeFile as writeFile3 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join6 } from "node:path";
-import { pipeline as pipeline3 } from "node:stream/promises";
+import { createWriteStream } from "node:fs";
+import { access as access2, mkdir as mkdir2, rename as rename2, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
 
 // src/nix/narinfo.ts
 function renderNarInfo(n) {
@@ -51014,17 +51045,12 @@ function parseNarInfo(text4, storeDir2 = "/nix/store") {
 
 // src/push/nar-stream.ts
 import { createHash as createHash3 } from "node:crypto";
-import { pipeline as pipeline2, Transform } from "node:stream";
+import { pipeline, Transform } from "node:stream";
 import { constants as constants3, createZstdCompress, zstdCompressSync } from "node:zlib";
 var Meter = class extends Transform {
   hash = createHash3("sha256");
   size = 0;
   digest = null;
-  check;
-  constructor(check3 = null) {
-    super();
-    this.check = check3;
-  }
   _transform(chunk, _enc, done) {
     this.hash.update(chunk);
     this.size += chunk.length;
@@ -51032,7 +51058,7 @@ var Meter = class extends Transform {
   }
   _flush(done) {
     this.digest = Sha256.fromBytes(this.hash.digest());
-    done(this.check?.(this) ?? null);
+    done();
   }
 };
 var SMALL_NAR = 64 * 1024;
@@ -51049,14 +51075,23 @@ async function smallNar(info2, compression, signal2) {
   const nar = await readNarWhole(info2.path, info2.narSize, signal2);
   if (!matches(info2, nar.length, Sha256.fromBytes(createHash3("sha256").update(nar).digest()))) throw corrupt(info2);
   const body2 = compression === "zstd" ? zstdCompressSync(nar, { pledgedSrcSize: nar.length, params: { [constants3.ZSTD_c_compressionLevel]: 3 } }) : nar;
+  return { nar, ...whole(body2) };
+}
+function whole(body2) {
   const file2 = { hash: Sha256.fromBytes(createHash3("sha256").update(body2).digest()), size: body2.length };
   return { body: body2, file: () => file2 };
 }
+function asIs(info2, nar) {
+  const file2 = { hash: info2.narHash, size: nar.length };
+  return { body: nar, file: () => file2 };
+}
 function streamedNar(info2, compression, signal2) {
+  if (compression === "none") {
+    const file3 = { hash: info2.narHash, size: info2.narSize };
+    return { body: checkedNar(info2, signal2), file: () => file3 };
+  }
   const file2 = new Meter();
-  const checked = () => new Meter((m) => matches(info2, m.size, m.digest) ? null : corrupt(info2));
-  const source = compression === "zstd" ? compressed(info2, signal2) : pipeline2(dumpNar(info2.path, signal2), checked(), () => void 0);
-  pipeline2(source, file2, () => void 0);
+  pipeline(compressed(info2, signal2), file2, () => void 0);
   return {
     body: file2,
     file: () => {
@@ -51065,30 +51100,50 @@ function streamedNar(info2, compression, signal2) {
     }
   };
 }
+async function* checkedNar(info2, signal2) {
+  const hash2 = createHash3("sha256");
+  let size2 = 0;
+  for await (const chunk of readNarReusing(info2.path, signal2)) {
+    size2 += chunk.length;
+    if (size2 > info2.narSize) throw corrupt(info2);
+    hash2.update(chunk);
+    if (size2 === info2.narSize && !matches(info2, size2, Sha256.fromBytes(hash2.digest()))) throw corrupt(info2);
+    yield chunk;
+  }
+  if (size2 !== info2.narSize) throw corrupt(info2);
+}
+var KEPT_COMPRESSED = 4 * 1024 * 1024;
+async function sizedNarFor(info2, compression, signal2) {
+  const sized = (nar, as, length) => ({ ...nar, compression: as, length });
+  if (info2.narSize <= SMALL_NAR) {
+    const small = await smallNar(info2, compression, signal2);
+    const shrunk = small.body.length < small.nar.length;
+    return shrunk || compression === "none" ? sized(small, compression, small.body.length) : sized(asIs(info2, small.nar), "none", small.nar.length);
+  }
+  if (compression === "zstd") {
+    const measured = await measureCompressed(info2, signal2);
+    if (measured.size < info2.narSize) return measured.kept ? sized(whole(measured.kept), "zstd", measured.size) : sized(streamedNar(info2, "zstd", signal2), "zstd", measured.size);
+  }
+  return sized(streamedNar(info2, "none", signal2), "none", info2.narSize);
+}
+async function measureCompressed(info2, signal2) {
+  let kept = [];
+  let size2 = 0;
+  for await (const chunk of compressed(info2, signal2)) {
+    size2 += chunk.length;
+    if (kept && size2 <= KEPT_COMPRESSED) kept.push(chunk);
+    else kept = null;
+  }
+  return { size: size2, kept: kept && Buffer.concat(kept, size2) };
+}
 function compressed(info2, signal2) {
   const chunkSize2 = Math.min(1024 * 1024, Math.max(16 * 1024, 2 ** Math.ceil(Math.log2(info2.narSize + 1))));
-  const zstd = createZstdCompress({ chunkSize: chunkSize2, params: { [constants3.ZSTD_c_compressionLevel]: 3 } });
-  const feed = async () => {
-    const hash2 = createHash3("sha256");
-    let size2 = 0;
-    let previous = Promise.resolve();
-    for await (const chunk of readNarReusing(info2.path, signal2)) {
-      size2 += chunk.length;
-      if (size2 > info2.narSize) throw corrupt(info2);
-      hash2.update(chunk);
-      await previous;
-      previous = consumed(zstd, chunk);
-      previous.catch(() => void 0);
-    }
-    await previous;
-    if (!matches(info2, size2, Sha256.fromBytes(hash2.digest()))) throw corrupt(info2);
-    zstd.end();
-  };
-  feed().catch((error63) => zstd.destroy(error63 instanceof Error ? error63 : new Error(String(error63))));
+  const zstd = createZstdCompress({ chunkSize: chunkSize2, pledgedSrcSize: info2.narSize, params: { [constants3.ZSTD_c_compressionLevel]: 3 } });
+  writeInTurn(zstd, checkedNar(info2, signal2)).then(
+    () => zstd.end(),
+    (error63) => zstd.destroy(error63 instanceof Error ? error63 : new Error(String(error63)))
+  );
   return zstd;
-}
-function consumed(stream, chunk) {
-  return new Promise((resolve3, reject) => stream.write(chunk, (error63) => error63 ? reject(error63) : resolve3()));
 }
 function narExtension(compression) {
   return compression === "zstd" ? ".nar.zst" : ".nar";
@@ -51100,11 +51155,10 @@ WantMassQuery: 1
 Priority: 40
 `;
 var HttpSink = class {
+  needsLength = true;
   base;
   headers;
-  tempRoot;
-  constructor(url3, tempRoot) {
-    this.tempRoot = tempRoot;
+  constructor(url3) {
     const auth = url3.username || url3.password ? `Basic ${Buffer.from(`${decodeURIComponent(url3.username)}:${decodeURIComponent(url3.password)}`).toString("base64")}` : null;
     const clean2 = new URL(url3.href);
     clean2.username = "";
@@ -51134,31 +51188,25 @@ var HttpSink = class {
     }
   }
   async put(name, body2, contentType2, ctx, length) {
-    if (typeof body2 !== "string" && !Buffer.isBuffer(body2) && length === void 0) return this.putSpooled(name, body2, contentType2, ctx);
+    const whole2 = typeof body2 === "string" || Buffer.isBuffer(body2);
+    if (!whole2 && length === void 0) throw new Error(`${name}: a streamed body needs its length`);
     const url3 = `${this.base}/${name}`;
     const headers2 = { ...this.headers, "content-type": contentType2 };
-    const timeoutMs = typeof body2 === "string" || Buffer.isBuffer(body2) ? 6e4 : 6 * 36e5;
+    const timeoutMs = whole2 ? 6e4 : 6 * 36e5;
     const answer = await request3(url3, { method: "PUT", headers: headers2, body: body2, ...length === void 0 ? {} : { contentLength: length }, signal: ctx.signal, timeoutMs });
     if (answer.status < 200 || answer.status >= 300) throw rawHttpError(url3, answer);
   }
-  /**
-   * A compressed NAR's size is known only once it is compressed, and proxies refuse bodies without
-   * a Content-Length (411): compress it to a temporary file first, then send that with its size.
-   */
-  async putSpooled(name, body2, contentType2, ctx) {
-    await mkdir2(this.tempRoot, { recursive: true });
-    const dir = await mkdtemp(join6(this.tempRoot, "nar-"));
-    try {
-      const file2 = join6(dir, "body");
-      await pipeline3(body2, createWriteStream(file2), { signal: ctx.signal });
-      const { size: size2 } = await stat2(file2);
-      await this.put(name, createReadStream(file2), contentType2, ctx, size2);
-    } finally {
-      await rm3(dir, { recursive: true, force: true });
-    }
-  }
 };
+async function writeChunks(file2, chunks) {
+  const out = createWriteStream(file2);
+  try {
+    await writeInTurn(out, chunks);
+  } finally {
+    await new Promise((resolve3, reject) => out.end((error63) => error63 ? reject(error63) : resolve3()));
+  }
+}
 var FileSink = class {
+  needsLength = false;
   dir;
   constructor(url3) {
     this.dir = decodeURIComponent(url3.pathname).replace(/\/+$/, "");
@@ -51175,7 +51223,7 @@ var FileSink = class {
     await mkdir2(target.slice(0, target.lastIndexOf("/")), { recursive: true });
     try {
       if (typeof body2 === "string" || Buffer.isBuffer(body2)) await writeFile3(partial2, body2);
-      else await pipeline3(body2, createWriteStream(partial2));
+      else await writeChunks(partial2, body2);
       await rename2(partial2, target);
     } catch (error63) {
       await rm3(partial2, { force: true });
@@ -51198,7 +51246,7 @@ var BinaryCacheTarget = class {
   constructor(url3, options) {
     const u = new URL(url3);
     this.label = redactUrl(url3);
-    this.sink = u.protocol === "file:" ? new FileSink(u) : new HttpSink(u, options.tempRoot ?? tmpdir());
+    this.sink = u.protocol === "file:" ? new FileSink(u) : new HttpSink(u);
     this.options = options;
     this.perPathQueries = options.queryJobs ?? 16;
   }
@@ -51227,18 +51275,18 @@ var BinaryCacheTarget = class {
   async upload(info2, ctx) {
     await this.ensureCacheInfo(ctx);
     const { compression, signingKey } = this.options;
-    const url3 = `nar/${toNix32(info2.narHash.bytes)}${narExtension(compression)}`;
     const file2 = await this.retry(async () => {
-      const nar = await narFor(info2, compression, ctx.signal);
-      await this.sink.put(url3, nar.body, "application/x-nix-nar", ctx, compression === "none" && !Buffer.isBuffer(nar.body) ? info2.narSize : void 0);
-      return nar.file();
+      const nar = this.sink.needsLength ? await sizedNarFor(info2, compression, ctx.signal) : { ...await narFor(info2, compression, ctx.signal), compression, length: void 0 };
+      const url3 = `nar/${toNix32(info2.narHash.bytes)}${narExtension(nar.compression)}`;
+      await this.sink.put(url3, nar.body, "application/x-nix-nar", ctx, nar.length);
+      return { ...nar.file(), url: url3, compression: nar.compression };
     }, ctx, `upload of ${info2.path}`);
     const sigs = [...info2.sigs];
     if (signingKey && !sigs.some((s) => s.startsWith(`${signingKey.name}:`))) sigs.push(signingKey.sign(fingerprint(info2)));
     const narinfo = renderNarInfo({
       storePath: info2.path,
-      url: url3,
-      compression,
+      url: file2.url,
+      compression: file2.compression,
       fileHash: file2.hash,
       fileSize: file2.size,
       narHash: info2.narHash,
@@ -51256,7 +51304,7 @@ var BinaryCacheTarget = class {
 // src/caches/cachix-api.ts
 import { createHash as createHash4 } from "node:crypto";
 import { Transform as Transform2 } from "node:stream";
-import { pipeline as pipeline4 } from "node:stream/promises";
+import { pipeline as pipeline2 } from "node:stream/promises";
 
 // src/caches/compress.ts
 import { spawn as spawn4, spawnSync } from "node:child_process";
@@ -51466,7 +51514,7 @@ async function streamParts(e, info2, options, narUrl, uploadQuery) {
     if (failure2) throw failure2.error;
   };
   let partNumber = 0;
-  await pipeline4(
+  await pipeline2(
     dumpNar(info2.path, signal2),
     narTap,
     compress2,
@@ -51680,8 +51728,8 @@ function signingKeyOnly(name, error63) {
 }
 
 // src/push/nix-copy.ts
-import { mkdtemp as mkdtemp2, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { mkdtemp, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
+import { join as join6 } from "node:path";
 var NixCopyTarget = class {
   label;
   /** The URL without credentials: what goes on `nix copy`'s command line (visible in `ps`, logs). */
@@ -51702,19 +51750,19 @@ var NixCopyTarget = class {
   }
   async dir() {
     if (this.keyDir) return this.keyDir;
-    const dir = await mkdtemp2(join7(this.tempRoot, "sign-"));
+    const dir = await mkdtemp(join6(this.tempRoot, "sign-"));
     this.keyDir = dir;
-    if (this.signingKey) await writeFile4(join7(dir, "key"), this.signingKey.text, { mode: 384 });
-    if (this.netrc.length > 0) await writeFile4(join7(dir, "netrc"), renderNetrc(this.netrc), { mode: 384 });
+    if (this.signingKey) await writeFile4(join6(dir, "key"), this.signingKey.text, { mode: 384 });
+    if (this.netrc.length > 0) await writeFile4(join6(dir, "netrc"), renderNetrc(this.netrc), { mode: 384 });
     return dir;
   }
   /** `--store`/`--to` URL (with the key file) and the options that point Nix at the netrc. */
   async storeArgs() {
     const dir = await this.dir();
-    const options = this.netrc.length > 0 ? ["--option", "netrc-file", join7(dir, "netrc")] : [];
+    const options = this.netrc.length > 0 ? ["--option", "netrc-file", join6(dir, "netrc")] : [];
     if (!this.signingKey) return { url: this.url, options };
     const u = new URL(this.url);
-    u.searchParams.set("secret-key", join7(dir, "key"));
+    u.searchParams.set("secret-key", join6(dir, "key"));
     return { url: u.href, options };
   }
   async missing(paths, ctx) {
@@ -51754,7 +51802,7 @@ function configuredTargets(settings, tempRoot) {
   for (const url3 of settings.pushTo) {
     slots.push({
       label: redactUrl(url3),
-      create: async () => supportsNative(url3) ? new BinaryCacheTarget(url3, { signingKey: settings.signingKey, compression: new URL(url3).searchParams.get("compression") ?? "zstd", tempRoot }) : new NixCopyTarget(url3, { signingKey: settings.signingKey, tempRoot })
+      create: async () => supportsNative(url3) ? new BinaryCacheTarget(url3, { signingKey: settings.signingKey, compression: new URL(url3).searchParams.get("compression") ?? "zstd" }) : new NixCopyTarget(url3, { signingKey: settings.signingKey, tempRoot })
     });
   }
   return slots;
@@ -51989,17 +52037,17 @@ function loadMainState() {
 
 // src/work-dir.ts
 import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-import { join as join8 } from "node:path";
+import { tmpdir } from "node:os";
+import { join as join7 } from "node:path";
 function workRoot() {
-  const base = process.env.RUNNER_TEMP || tmpdir2();
+  const base = process.env.RUNNER_TEMP || tmpdir();
   mkdirSync(base, { recursive: true });
-  return mkdtempSync(join8(base, "nix-substitute-action-"));
+  return mkdtempSync(join7(base, "nix-substitute-action-"));
 }
 
 // src/github-cache/save.ts
 import { mkdir as mkdir3 } from "node:fs/promises";
-import { join as join14 } from "node:path";
+import { join as join13 } from "node:path";
 
 // src/github-cache/entry.ts
 var KEY_PREFIX = "nix-binary-cache-v1-";
@@ -52021,7 +52069,7 @@ function entryKey(system, env = process.env) {
 
 // src/github-cache/folder.ts
 import { lstat as lstat2, readdir as readdir3, readFile as readFile3, rm as rm5, writeFile as writeFile5 } from "node:fs/promises";
-import { join as join9 } from "node:path";
+import { join as join8 } from "node:path";
 
 // node_modules/zod/v4/mini/schemas.js
 var ZodMiniType = /* @__PURE__ */ $constructor("ZodMiniType", (inst, def) => {
@@ -52153,13 +52201,13 @@ async function size(file2) {
 }
 async function readOne(dir, name, keys) {
   try {
-    if (await size(join9(dir, name)) === null) return null;
-    const text4 = await readFile3(join9(dir, name), "utf8");
+    if (await size(join8(dir, name)) === null) return null;
+    const text4 = await readFile3(join8(dir, name), "utf8");
     const info2 = parseNarInfo(text4);
     const nar = /^nar\/([0-9a-z]{52}\.nar(?:\.zst)?)$/.exec(info2.url)?.[1];
     if (!nar || !STORE_PATH.test(info2.storePath) || `${hashPart(info2.storePath)}.narinfo` !== name) return null;
     if (!info2.references.every((r) => STORE_PATH.test(r)) || !trusted(info2, keys)) return null;
-    const narBytes2 = await size(join9(dir, "nar", nar));
+    const narBytes2 = await size(join8(dir, "nar", nar));
     return narBytes2 === null ? null : { info: info2, nar, bytes: narBytes2 + Buffer.byteLength(text4) };
   } catch {
     return null;
@@ -52174,13 +52222,13 @@ async function readFolder(dir, keys) {
     if (entry) paths.set(entry.info.storePath, entry);
     else {
       rejected++;
-      await rm5(join9(dir, name), { force: true });
+      await rm5(join8(dir, name), { force: true });
     }
   }
   await removeStrays(dir, names, paths);
   const roots = /* @__PURE__ */ new Map();
   try {
-    const manifest = Manifest.parse(JSON.parse(await readFile3(join9(dir, MANIFEST), "utf8")));
+    const manifest = Manifest.parse(JSON.parse(await readFile3(join8(dir, MANIFEST), "utf8")));
     for (const [root, at] of Object.entries(manifest.roots)) if (paths.has(root)) roots.set(root, at);
   } catch {
   }
@@ -52191,10 +52239,10 @@ async function readFolder(dir, keys) {
 }
 async function removeStrays(dir, names, paths) {
   const named = /* @__PURE__ */ new Set(["nix-cache-info", MANIFEST, "nar", ...[...paths.keys()].map((p) => `${hashPart(p)}.narinfo`)]);
-  for (const name of names) if (!named.has(name)) await rm5(join9(dir, name), { recursive: true, force: true });
+  for (const name of names) if (!named.has(name)) await rm5(join8(dir, name), { recursive: true, force: true });
   const nars = new Set([...paths.values()].map((p) => p.nar));
-  for (const name of await readdir3(join9(dir, "nar")).catch(() => [])) {
-    if (!nars.has(name)) await rm5(join9(dir, "nar", name), { recursive: true, force: true });
+  for (const name of await readdir3(join8(dir, "nar")).catch(() => [])) {
+    if (!nars.has(name)) await rm5(join8(dir, "nar", name), { recursive: true, force: true });
   }
 }
 function closureIn(paths, root) {
@@ -52228,11 +52276,11 @@ async function prune(dir, index, keep) {
   const keptNars = new Set([...keep.paths].map((p) => index.paths.get(p)?.nar));
   for (const [path13, entry] of index.paths) {
     if (keep.paths.has(path13)) continue;
-    await rm5(join9(dir, `${hashPart(path13)}.narinfo`), { force: true });
-    if (!keptNars.has(entry.nar)) await rm5(join9(dir, "nar", entry.nar), { force: true });
+    await rm5(join8(dir, `${hashPart(path13)}.narinfo`), { force: true });
+    if (!keptNars.has(entry.nar)) await rm5(join8(dir, "nar", entry.nar), { force: true });
   }
   const roots = Object.fromEntries(keep.roots.map((r) => [r, index.roots.get(r) ?? 0]));
-  await writeFile5(join9(dir, MANIFEST), `${JSON.stringify({ version: 1, roots }, null, 1)}
+  await writeFile5(join8(dir, MANIFEST), `${JSON.stringify({ version: 1, roots }, null, 1)}
 `);
 }
 
@@ -53559,11 +53607,11 @@ var AST = class {
         continue;
       }
       if (c === "[") {
-        const [src, needUflag, consumed2, magic] = parseClass(glob, i);
-        if (consumed2) {
+        const [src, needUflag, consumed, magic] = parseClass(glob, i);
+        if (consumed) {
           re += src;
           uflag = uflag || needUflag;
-          i += consumed2 - 1;
+          i += consumed - 1;
           hasMagic = hasMagic || magic;
           continue;
         }
@@ -55565,12 +55613,12 @@ var HttpPipeline = class _HttpPipeline {
   }
   sendRequest(httpClient, request4) {
     const policies = this.getOrderedPolicies();
-    const pipeline5 = policies.reduceRight((next, policy) => {
+    const pipeline3 = policies.reduceRight((next, policy) => {
       return (req) => {
         return policy.sendRequest(req, next);
       };
     }, (req) => httpClient.sendRequest(req));
-    return pipeline5(request4);
+    return pipeline3(request4);
   }
   getOrderedPolicies() {
     if (!this._orderedPolicies) {
@@ -57362,7 +57410,7 @@ function isBlob(x) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/concat.js
-import { Readable as Readable3 } from "stream";
+import { Readable as Readable2 } from "stream";
 async function* streamAsyncIterator() {
   const reader = this.getReader();
   try {
@@ -57388,14 +57436,14 @@ function makeAsyncIterable(webStream) {
 function ensureNodeStream(stream) {
   if (stream instanceof ReadableStream) {
     makeAsyncIterable(stream);
-    return Readable3.fromWeb(stream);
+    return Readable2.fromWeb(stream);
   } else {
     return stream;
   }
 }
 function toStream(source) {
   if (source instanceof Uint8Array) {
-    return Readable3.from(Buffer.from(source));
+    return Readable2.from(Buffer.from(source));
   } else if (isBlob(source)) {
     return ensureNodeStream(source.stream());
   } else {
@@ -57405,7 +57453,7 @@ function toStream(source) {
 async function concat(sources) {
   return function() {
     const streams = sources.map((x) => typeof x === "function" ? x() : x).map(toStream);
-    return Readable3.from((async function* () {
+    return Readable2.from((async function* () {
       for (const stream of streams) {
         for await (const chunk of stream) {
           yield chunk;
@@ -58064,31 +58112,31 @@ function wrapAbortSignalLikePolicy() {
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/createPipelineFromOptions.js
 function createPipelineFromOptions2(options) {
-  const pipeline5 = createEmptyPipeline2();
+  const pipeline3 = createEmptyPipeline2();
   if (isNodeLike2) {
     if (options.agent) {
-      pipeline5.addPolicy(agentPolicy2(options.agent));
+      pipeline3.addPolicy(agentPolicy2(options.agent));
     }
     if (options.tlsOptions) {
-      pipeline5.addPolicy(tlsPolicy2(options.tlsOptions));
+      pipeline3.addPolicy(tlsPolicy2(options.tlsOptions));
     }
-    pipeline5.addPolicy(proxyPolicy2(options.proxyOptions));
-    pipeline5.addPolicy(decompressResponsePolicy2());
+    pipeline3.addPolicy(proxyPolicy2(options.proxyOptions));
+    pipeline3.addPolicy(decompressResponsePolicy2());
   }
-  pipeline5.addPolicy(wrapAbortSignalLikePolicy());
-  pipeline5.addPolicy(formDataPolicy2(), { beforePolicies: [multipartPolicyName2] });
-  pipeline5.addPolicy(userAgentPolicy2(options.userAgentOptions));
-  pipeline5.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
-  pipeline5.addPolicy(multipartPolicy2(), { afterPhase: "Deserialize" });
-  pipeline5.addPolicy(defaultRetryPolicy2(options.retryOptions), { phase: "Retry" });
-  pipeline5.addPolicy(tracingPolicy({ ...options.userAgentOptions, ...options.loggingOptions }), {
+  pipeline3.addPolicy(wrapAbortSignalLikePolicy());
+  pipeline3.addPolicy(formDataPolicy2(), { beforePolicies: [multipartPolicyName2] });
+  pipeline3.addPolicy(userAgentPolicy2(options.userAgentOptions));
+  pipeline3.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
+  pipeline3.addPolicy(multipartPolicy2(), { afterPhase: "Deserialize" });
+  pipeline3.addPolicy(defaultRetryPolicy2(options.retryOptions), { phase: "Retry" });
+  pipeline3.addPolicy(tracingPolicy({ ...options.userAgentOptions, ...options.loggingOptions }), {
     afterPhase: "Retry"
   });
   if (isNodeLike2) {
-    pipeline5.addPolicy(redirectPolicy2(options.redirectOptions), { afterPhase: "Retry" });
+    pipeline3.addPolicy(redirectPolicy2(options.redirectOptions), { afterPhase: "Retry" });
   }
-  pipeline5.addPolicy(logPolicy2(options.loggingOptions), { afterPhase: "Sign" });
-  return pipeline5;
+  pipeline3.addPolicy(logPolicy2(options.loggingOptions), { afterPhase: "Sign" });
+  return pipeline3;
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/defaultHttpClient.js
@@ -58412,8 +58460,8 @@ function createDisableKeepAlivePolicy() {
     }
   };
 }
-function pipelineContainsDisableKeepAlivePolicy(pipeline5) {
-  return pipeline5.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
+function pipelineContainsDisableKeepAlivePolicy(pipeline3) {
+  return pipeline3.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
 }
 
 // node_modules/@azure/core-client/dist/esm/base64.js
@@ -59683,18 +59731,18 @@ function prepareXMLRootList(obj, elementName, xmlNamespaceKey, xmlNamespace) {
 
 // node_modules/@azure/core-client/dist/esm/pipeline.js
 function createClientPipeline(options = {}) {
-  const pipeline5 = createPipelineFromOptions2(options ?? {});
+  const pipeline3 = createPipelineFromOptions2(options ?? {});
   if (options.credentialOptions) {
-    pipeline5.addPolicy(bearerTokenAuthenticationPolicy({
+    pipeline3.addPolicy(bearerTokenAuthenticationPolicy({
       credential: options.credentialOptions.credential,
       scopes: options.credentialOptions.credentialScopes
     }));
   }
-  pipeline5.addPolicy(serializationPolicy(options.serializationOptions), { phase: "Serialize" });
-  pipeline5.addPolicy(deserializationPolicy(options.deserializationOptions), {
+  pipeline3.addPolicy(serializationPolicy(options.serializationOptions), { phase: "Serialize" });
+  pipeline3.addPolicy(deserializationPolicy(options.deserializationOptions), {
     phase: "Deserialize"
   });
-  return pipeline5;
+  return pipeline3;
 }
 
 // node_modules/@azure/core-client/dist/esm/httpClientCache.js
@@ -65527,8 +65575,8 @@ var logger4 = createClientLogger2("storage-blob");
 import { EventEmitter as EventEmitter2 } from "events";
 
 // node_modules/@azure/storage-common/dist/esm/BuffersStream.js
-import { Readable as Readable4 } from "node:stream";
-var BuffersStream = class extends Readable4 {
+import { Readable as Readable3 } from "node:stream";
+var BuffersStream = class extends Readable3 {
   buffers;
   byteLength;
   /**
@@ -69784,11 +69832,11 @@ var PathStylePorts2 = [
 ];
 
 // node_modules/@azure/storage-blob/dist/esm/Pipeline.js
-function isPipelineLike(pipeline5) {
-  if (!pipeline5 || typeof pipeline5 !== "object") {
+function isPipelineLike(pipeline3) {
+  if (!pipeline3 || typeof pipeline3 !== "object") {
     return false;
   }
-  const castPipeline = pipeline5;
+  const castPipeline = pipeline3;
   return Array.isArray(castPipeline.factories) && typeof castPipeline.options === "object" && typeof castPipeline.toServiceClientOptions === "function";
 }
 var Pipeline = class {
@@ -69827,11 +69875,11 @@ function newPipeline(credential, pipelineOptions = {}) {
   if (!credential) {
     credential = new AnonymousCredential();
   }
-  const pipeline5 = new Pipeline([], pipelineOptions);
-  pipeline5._credential = credential;
-  return pipeline5;
+  const pipeline3 = new Pipeline([], pipelineOptions);
+  pipeline3._credential = credential;
+  return pipeline3;
 }
-function processDownlevelPipeline(pipeline5) {
+function processDownlevelPipeline(pipeline3) {
   const knownFactoryFunctions = [
     isAnonymousCredential,
     isStorageSharedKeyCredential,
@@ -69841,8 +69889,8 @@ function processDownlevelPipeline(pipeline5) {
     isStorageTelemetryPolicyFactory,
     isCoreHttpPolicyFactory
   ];
-  if (pipeline5.factories.length) {
-    const novelFactories = pipeline5.factories.filter((factory) => {
+  if (pipeline3.factories.length) {
+    const novelFactories = pipeline3.factories.filter((factory) => {
       return !knownFactoryFunctions.some((knownFactory) => knownFactory(factory));
     });
     if (novelFactories.length) {
@@ -69855,14 +69903,14 @@ function processDownlevelPipeline(pipeline5) {
   }
   return void 0;
 }
-function getCoreClientOptions(pipeline5) {
-  const { httpClient: v1Client, ...restOptions } = pipeline5.options;
-  let httpClient = pipeline5._coreHttpClient;
+function getCoreClientOptions(pipeline3) {
+  const { httpClient: v1Client, ...restOptions } = pipeline3.options;
+  let httpClient = pipeline3._coreHttpClient;
   if (!httpClient) {
     httpClient = v1Client ? convertHttpClient(v1Client) : getCachedDefaultHttpClient2();
-    pipeline5._coreHttpClient = httpClient;
+    pipeline3._coreHttpClient = httpClient;
   }
-  let corePipeline = pipeline5._corePipeline;
+  let corePipeline = pipeline3._corePipeline;
   if (!corePipeline) {
     const packageDetails = `azsdk-js-azure-storage-blob/${SDK_VERSION4}`;
     const userAgentPrefix = restOptions.userAgentOptions && restOptions.userAgentOptions.userAgentPrefix ? `${restOptions.userAgentOptions.userAgentPrefix} ${packageDetails}` : `${packageDetails}`;
@@ -69903,11 +69951,11 @@ function getCoreClientOptions(pipeline5) {
     corePipeline.addPolicy(storageRetryPolicy(restOptions.retryOptions), { phase: "Retry" });
     corePipeline.addPolicy(storageRequestFailureDetailsParserPolicy());
     corePipeline.addPolicy(storageBrowserPolicy());
-    const downlevelResults = processDownlevelPipeline(pipeline5);
+    const downlevelResults = processDownlevelPipeline(pipeline3);
     if (downlevelResults) {
       corePipeline.addPolicy(downlevelResults.wrappedPolicies, downlevelResults.afterRetry ? { afterPhase: "Retry" } : void 0);
     }
-    const credential = getCredentialFromPipeline(pipeline5);
+    const credential = getCredentialFromPipeline(pipeline3);
     if (isTokenCredential(credential)) {
       corePipeline.addPolicy(bearerTokenAuthenticationPolicy({
         credential,
@@ -69920,7 +69968,7 @@ function getCoreClientOptions(pipeline5) {
         accountKey: credential.accountKey
       }), { phase: "Sign" });
     }
-    pipeline5._corePipeline = corePipeline;
+    pipeline3._corePipeline = corePipeline;
   }
   return {
     ...restOptions,
@@ -69929,12 +69977,12 @@ function getCoreClientOptions(pipeline5) {
     pipeline: corePipeline
   };
 }
-function getCredentialFromPipeline(pipeline5) {
-  if (pipeline5._credential) {
-    return pipeline5._credential;
+function getCredentialFromPipeline(pipeline3) {
+  if (pipeline3._credential) {
+    return pipeline3._credential;
   }
   let credential = new AnonymousCredential();
-  for (const factory of pipeline5.factories) {
+  for (const factory of pipeline3.factories) {
     if (isTokenCredential(factory.credential)) {
       credential = factory.credential;
     } else if (isStorageSharedKeyCredential(factory)) {
@@ -83844,13 +83892,13 @@ var StorageClient2 = class {
    * @param url - url to resource
    * @param pipeline - request policy pipeline.
    */
-  constructor(url3, pipeline5) {
+  constructor(url3, pipeline3) {
     this.url = escapeURLPath(url3);
     this.accountName = getAccountNameFromUrl(url3);
-    this.pipeline = pipeline5;
-    this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline5));
+    this.pipeline = pipeline3;
+    this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline3));
     this.isHttps = iEqual(getURLScheme(this.url) || "", "https");
-    this.credential = getCredentialFromPipeline(pipeline5);
+    this.credential = getCredentialFromPipeline(pipeline3);
     const storageClientContext = this.storageClientContext;
     storageClientContext.requestContentType = void 0;
   }
@@ -85239,8 +85287,8 @@ var BlobLeaseClient = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/RetriableReadableStream.js
-import { Readable as Readable5 } from "node:stream";
-var RetriableReadableStream = class extends Readable5 {
+import { Readable as Readable4 } from "node:stream";
+var RetriableReadableStream = class extends Readable4 {
   start;
   offset;
   end;
@@ -85792,7 +85840,7 @@ var BlobDownloadResponse = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/BlobQuickQueryStream.js
-import { Readable as Readable6 } from "node:stream";
+import { Readable as Readable5 } from "node:stream";
 
 // node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroConstants.js
 var AVRO_SYNC_MARKER_SIZE = 16;
@@ -86308,7 +86356,7 @@ var AvroReadableFromStream = class extends AvroReadable {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/BlobQuickQueryStream.js
-var BlobQuickQueryStream = class extends Readable6 {
+var BlobQuickQueryStream = class extends Readable5 {
   source;
   avroReader;
   avroIter;
@@ -87456,21 +87504,21 @@ var BlobClient = class _BlobClient extends StorageClient2 {
   }
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
     options = options || {};
-    let pipeline5;
+    let pipeline3;
     let url3;
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
-      pipeline5 = credentialOrPipelineOrContainerName;
+      pipeline3 = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline5 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline3 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url3 = urlOrConnectionString;
       if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
         options = blobNameOrOptions;
       }
-      pipeline5 = newPipeline(new AnonymousCredential(), options);
+      pipeline3 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -87482,20 +87530,20 @@ var BlobClient = class _BlobClient extends StorageClient2 {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline5 = newPipeline(sharedKeyCredential, options);
+          pipeline3 = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline5 = newPipeline(new AnonymousCredential(), options);
+        pipeline3 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url3, pipeline5);
+    super(url3, pipeline3);
     ({ blobName: this._name, containerName: this._containerName } = this.getBlobAndContainerNamesFromUrl());
     this.blobContext = this.storageClientContext.blob;
     this._snapshot = getURLParameter(this.url, URLConstants2.Parameters.SNAPSHOT);
@@ -88482,19 +88530,19 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
    */
   appendBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline5;
+    let pipeline3;
     let url3;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
-      pipeline5 = credentialOrPipelineOrContainerName;
+      pipeline3 = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline5 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline3 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url3 = urlOrConnectionString;
-      pipeline5 = newPipeline(new AnonymousCredential(), options);
+      pipeline3 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -88506,20 +88554,20 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline5 = newPipeline(sharedKeyCredential, options);
+          pipeline3 = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline5 = newPipeline(new AnonymousCredential(), options);
+        pipeline3 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url3, pipeline5);
+    super(url3, pipeline3);
     this.appendBlobContext = this.storageClientContext.appendBlob;
   }
   /**
@@ -88754,22 +88802,22 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    */
   blockBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline5;
+    let pipeline3;
     let url3;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
-      pipeline5 = credentialOrPipelineOrContainerName;
+      pipeline3 = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline5 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline3 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url3 = urlOrConnectionString;
       if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
         options = blobNameOrOptions;
       }
-      pipeline5 = newPipeline(new AnonymousCredential(), options);
+      pipeline3 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -88781,20 +88829,20 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline5 = newPipeline(sharedKeyCredential, options);
+          pipeline3 = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline5 = newPipeline(new AnonymousCredential(), options);
+        pipeline3 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url3, pipeline5);
+    super(url3, pipeline3);
     this.blockBlobContext = this.storageClientContext.blockBlob;
     this._blobContext = this.storageClientContext.blob;
   }
@@ -89365,19 +89413,19 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    */
   pageBlobContext;
   constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline5;
+    let pipeline3;
     let url3;
     options = options || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
-      pipeline5 = credentialOrPipelineOrContainerName;
+      pipeline3 = credentialOrPipelineOrContainerName;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url3 = urlOrConnectionString;
       options = blobNameOrOptions;
-      pipeline5 = newPipeline(credentialOrPipelineOrContainerName, options);
+      pipeline3 = newPipeline(credentialOrPipelineOrContainerName, options);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url3 = urlOrConnectionString;
-      pipeline5 = newPipeline(new AnonymousCredential(), options);
+      pipeline3 = newPipeline(new AnonymousCredential(), options);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -89389,20 +89437,20 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           if (!options.proxyOptions) {
             options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline5 = newPipeline(sharedKeyCredential, options);
+          pipeline3 = newPipeline(sharedKeyCredential, options);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url3 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline5 = newPipeline(new AnonymousCredential(), options);
+        pipeline3 = newPipeline(new AnonymousCredential(), options);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url3, pipeline5);
+    super(url3, pipeline3);
     this.pageBlobContext = this.storageClientContext.pageBlob;
   }
   /**
@@ -91983,7 +92031,7 @@ function gitHubCacheSaver(settings, state3, freshDir) {
   if (!settings.githubCache) return null;
   const signingKey = settings.signingKey;
   if (!signingKey) return { ready: false, reason: "saving needs signing-key" };
-  const where2 = state3 ?? { root: join14(freshDir(), "github-cache"), restoredKey: null };
+  const where2 = state3 ?? { root: join13(freshDir(), "github-cache"), restoredKey: null };
   return {
     ready: true,
     save: (plan, ctx) => saveGitHubCache(plan, { state: where2, signingKey, trustedKeys: settings.trustedPublicKeys, budget: settings.githubCacheSize, jobs: settings.jobs, ctx })
@@ -92011,13 +92059,13 @@ async function saveGitHubCache(plan, options) {
     const key = entryKey(nixSystem());
     if (!key) return report2({ status: "failed", reason: "GITHUB_RUN_ID is not set, so the entry has no key" });
     const { root } = options.state;
-    const folder = join14(root, FOLDER);
+    const folder = join13(root, FOLDER);
     await mkdir3(folder, { recursive: true });
     const keys = [...options.trustedKeys, options.signingKey.publicKey];
     const restored = new Set((await readFolder(folder, keys)).paths.keys());
-    const written = await pushToTarget(new BinaryCacheTarget(`file://${folder}`, { signingKey: options.signingKey, compression: "zstd" }), plan, { jobs: options.jobs, ctx: options.ctx });
-    if (written.error || written.failed.length > 0 || written.blocked > 0) {
-      return report2({ status: "failed", reason: `writing the folder: ${written.error ?? written.failed[0]?.error ?? "a dependency failed"}` });
+    const written2 = await pushToTarget(new BinaryCacheTarget(`file://${folder}`, { signingKey: options.signingKey, compression: "zstd" }), plan, { jobs: options.jobs, ctx: options.ctx });
+    if (written2.error || written2.failed.length > 0 || written2.blocked > 0) {
+      return report2({ status: "failed", reason: `writing the folder: ${written2.error ?? written2.failed[0]?.error ?? "a dependency failed"}` });
     }
     const index = await readFolder(folder, keys);
     const now = Date.now();
@@ -92279,13 +92327,13 @@ function pinTarball(set2, fromStore) {
 // src/pins/publish.ts
 import { randomBytes } from "node:crypto";
 import { mkdir as mkdir4, rename as rename3, rm as rm6, writeFile as writeFile6 } from "node:fs/promises";
-import { join as join16 } from "node:path";
+import { join as join15 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/pins/git-branch.ts
 import { mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import { tmpdir as tmpdir3 } from "node:os";
-import { join as join15 } from "node:path";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join14 } from "node:path";
 var BRANCH_PREFIX = "branch:";
 function branchOf(folder) {
   if (!folder.startsWith(BRANCH_PREFIX)) return null;
@@ -92299,10 +92347,10 @@ async function git(cwd, args, input2) {
 }
 async function blob(cwd, content) {
   if (typeof content === "string") return git(cwd, ["hash-object", "-w", "--stdin"], content);
-  const dir = mkdtempSync2(join15(process.env.RUNNER_TEMP || tmpdir3(), "pins-blob-"));
+  const dir = mkdtempSync2(join14(process.env.RUNNER_TEMP || tmpdir2(), "pins-blob-"));
   try {
-    writeFileSync2(join15(dir, "blob"), content);
-    return await git(cwd, ["hash-object", "-w", join15(dir, "blob")]);
+    writeFileSync2(join14(dir, "blob"), content);
+    return await git(cwd, ["hash-object", "-w", join14(dir, "blob")]);
   } finally {
     rmSync2(dir, { recursive: true, force: true });
   }
@@ -92331,10 +92379,10 @@ function fileUrl(folder, name) {
   return u.toString();
 }
 async function replaceFile(dir, name, content) {
-  const temp = join16(dir, `.${name}.tmp-${randomBytes(6).toString("hex")}`);
+  const temp = join15(dir, `.${name}.tmp-${randomBytes(6).toString("hex")}`);
   try {
     await writeFile6(temp, content, { mode: 420 });
-    await rename3(temp, join16(dir, name));
+    await rename3(temp, join15(dir, name));
   } finally {
     await rm6(temp, { force: true });
   }
@@ -92437,7 +92485,7 @@ async function publishPins(settings, signal2, extra = {}) {
 
 // src/devshell/produce.ts
 import { realpathSync } from "node:fs";
-import { join as join17 } from "node:path";
+import { join as join16 } from "node:path";
 
 // src/devshell/enter.ts
 import { mkdirSync as mkdirSync2, mkdtempSync as mkdtempSync3, readFileSync as readFileSync6, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
@@ -92517,7 +92565,7 @@ async function devShellPins(specs, dir) {
   const pins = [];
   for (const [i, spec] of specs.entries()) {
     try {
-      pins.push(await devShellPin(spec, join17(dir, `dev-shell-${i}`)));
+      pins.push(await devShellPin(spec, join16(dir, `dev-shell-${i}`)));
     } catch (error63) {
       throw new Error(`dev-shells: ${spec.name} (${spec.installable}): ${error63 instanceof Error ? error63.message : String(error63)}`);
     }

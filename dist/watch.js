@@ -6871,7 +6871,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert2 = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline: pipeline5 } = __require("node:stream");
+    var { pipeline: pipeline3 } = __require("node:stream");
     var util = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -7350,7 +7350,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client2, request4, contentLength) {
       assert2(contentLength !== 0 || client2[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe2 = pipeline5(
+      const pipe2 = pipeline3(
         body,
         h2stream,
         (err) => {
@@ -9449,7 +9449,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     var assert2 = __require("node:assert");
-    var { Readable: Readable3 } = __require("node:stream");
+    var { Readable: Readable2 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors();
     var util = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9461,7 +9461,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop = () => {
     };
-    var BodyReadable = class extends Readable3 {
+    var BodyReadable = class extends Readable2 {
       constructor({
         resume,
         abort,
@@ -9803,7 +9803,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
     var assert2 = __require("node:assert");
-    var { Readable: Readable3 } = require_readable();
+    var { Readable: Readable2 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -9898,7 +9898,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers2;
         const contentType = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable3({
+        const res = new Readable2({
           resume,
           abort,
           contentType,
@@ -10213,7 +10213,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable: Readable3,
+      Readable: Readable2,
       Duplex: Duplex2,
       PassThrough
     } = __require("node:stream");
@@ -10227,7 +10227,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert2 = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable3 {
+    var PipelineRequest = class extends Readable2 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10244,7 +10244,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable3 {
+    var PipelineResponse = class extends Readable2 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -10395,7 +10395,7 @@ var require_api_pipeline = __commonJS({
         util.destroy(ret, err);
       }
     };
-    function pipeline5(opts, handler) {
+    function pipeline3(opts, handler) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10404,7 +10404,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough().destroy(err);
       }
     }
-    module.exports = pipeline5;
+    module.exports = pipeline3;
   }
 });
 
@@ -10771,7 +10771,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed: consumed2 }) => !consumed2).filter(({ path: path4 }) => matchValue(safeUrl(path4), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path4 }) => matchValue(safeUrl(path4), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -13569,7 +13569,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable3, pipeline: pipeline5, finished } = __require("node:stream");
+    var { Readable: Readable2, pipeline: pipeline3, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14508,13 +14508,13 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable3({ read: resume });
+              this.body = new Readable2({ read: resume });
               const onError = this.onError.bind(this);
               resolve2({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline5(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline3(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -18620,10 +18620,10 @@ ${value}`;
       }
       dropConsumedChunks() {
         if (this.lineChunkIndex > 0) {
-          const consumed2 = this.lineChunkIndex;
-          this.chunks.splice(0, consumed2);
+          const consumed = this.lineChunkIndex;
+          this.chunks.splice(0, consumed);
           this.lineChunkIndex = 0;
-          this.chunkIndex -= consumed2;
+          this.chunkIndex -= consumed;
         }
         if (this.chunkIndex === this.chunks.length) {
           this.chunks.length = 0;
@@ -18715,7 +18715,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline: pipeline5 } = __require("node:stream");
+    var { pipeline: pipeline3 } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -18875,7 +18875,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline5(
+          pipeline3(
             response.body.stream,
             eventSourceStream,
             (error2) => {
@@ -19155,9 +19155,9 @@ var require_undici = __commonJS({
 
 // src/watch/run.ts
 import { existsSync, readFileSync as readFileSync2 } from "node:fs";
-import { mkdtemp as mkdtemp3, rm as rm4 } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, rm as rm4 } from "node:fs/promises";
 import { setPriority } from "node:os";
-import { join as join6 } from "node:path";
+import { join as join5 } from "node:path";
 
 // node_modules/@actions/http-client/lib/index.js
 var tunnel = __toESM(require_tunnel2(), 1);
@@ -26684,9 +26684,21 @@ var PLAIN_BRANCH = /^(?!.*\.\.)(?!.*\/\/)(?![/-])(?!.*\/$)(?!.*\.lock$)[A-Za-z0-
 // src/http.ts
 import * as nodeHttp from "node:http";
 import * as nodeHttps from "node:https";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
+
+// src/write-in-turn.ts
+function written(sink, chunk) {
+  return new Promise((resolve2, reject) => sink.write(chunk, (error2) => error2 ? reject(error2) : resolve2()));
+}
+async function writeInTurn(sink, chunks) {
+  let previous = Promise.resolve();
+  for await (const chunk of chunks) {
+    await previous;
+    previous = written(sink, chunk);
+    previous.catch(() => void 0);
+  }
+  await previous;
+}
 
 // src/retry.ts
 var HTTP_RETRY_POLICY = { baseMs: 1e3, capMs: 15e3, totalDelayMs: 9e4, maxRetryAfterMs: 12e4 };
@@ -26897,7 +26909,11 @@ function request3(url, options) {
       response.on("error", (error2) => finish(networkError(url, error2)));
     });
     if (body === void 0 || typeof body === "string" || body instanceof Uint8Array) req.end(body);
-    else pipeline(Readable.from(body), req).catch((error2) => finish(error2));
+    else
+      writeInTurn(req, body).then(
+        () => req.end(),
+        (error2) => finish(error2)
+      );
   });
 }
 async function putStream(url, headers2, body, contentLength, signal) {
@@ -27230,9 +27246,9 @@ function changeCutoff(since, storeDir2 = STORE_DIR) {
   return since - marginFor(statSync(storeDir2, { bigint: true }));
 }
 function entryState(storeDir2, name, cutoff) {
-  const stat3 = lstatSync(`${storeDir2}/${name}`, { throwIfNoEntry: false });
-  if (stat3 === void 0) return "absent";
-  return stat3.ctimeMs >= cutoff ? "new" : "old";
+  const stat2 = lstatSync(`${storeDir2}/${name}`, { throwIfNoEntry: false });
+  if (stat2 === void 0) return "absent";
+  return stat2.ctimeMs >= cutoff ? "new" : "old";
 }
 
 // src/nix/command.ts
@@ -27870,12 +27886,13 @@ async function uploadPath(apiEndpoint, cache, token2, info, narStream, signal, o
 import { spawn as spawn3 } from "node:child_process";
 import { lstatSync as lstatSync2, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { open as open3 } from "node:fs/promises";
-import { Readable as Readable2 } from "node:stream";
+import { Readable } from "node:stream";
 var direct = process.platform === "linux";
 function dumpNar(path4, signal) {
   return direct ? dumpNarDirect(path4, signal) : dumpNarWithNix(path4, signal);
 }
 var CHUNK = 1024 * 1024;
+var GATHERED = 256 * 1024;
 function strings(...items) {
   const parts = [];
   for (const item of items) {
@@ -27947,21 +27964,37 @@ function narBytes(path4, limit) {
       continue;
     }
     if (size + part.size > limit) throw tooLarge(path4, limit);
-    const contents = readFileSync(part.file);
-    if (contents.length !== part.size) throw changed(part.file);
+    const contents = readSmallFile(part.file, part.size);
     size += contents.length;
     parts.push(contents);
   }
   return Buffer.concat(parts, size);
 }
+var SMALL_FILE = 64 * 1024;
+function readSmallFile(file, size) {
+  const contents = size === 0 ? Buffer.alloc(0) : readFileSync(file);
+  if (contents.length !== size) throw changed(file);
+  return contents;
+}
 async function* narChunks(path4, buffer, signal) {
+  let gathered = [];
+  let gatheredSize = 0;
+  const flush = () => {
+    const chunk = Buffer.concat(gathered, gatheredSize);
+    gathered = [];
+    gatheredSize = 0;
+    return chunk;
+  };
   for (const part of narOf(path4)) {
     signal?.throwIfAborted();
-    if (Buffer.isBuffer(part)) {
-      yield part;
+    if (Buffer.isBuffer(part) || part.size <= SMALL_FILE) {
+      const bytes = Buffer.isBuffer(part) ? part : readSmallFile(part.file, part.size);
+      gathered.push(bytes);
+      gatheredSize += bytes.length;
+      if (gatheredSize >= GATHERED) yield flush();
       continue;
     }
-    if (part.size === 0) continue;
+    if (gatheredSize > 0) yield flush();
     const file = await open3(part.file, "r");
     try {
       let left = part.size;
@@ -27977,6 +28010,7 @@ async function* narChunks(path4, buffer, signal) {
       await file.close();
     }
   }
+  if (gatheredSize > 0) yield flush();
 }
 function readNarReusing(path4, signal) {
   if (!direct) return dumpNarWithNix(path4, signal);
@@ -27985,7 +28019,7 @@ function readNarReusing(path4, signal) {
   return narChunks(path4, () => buffers[next++ % 2] ??= Buffer.allocUnsafe(CHUNK), signal);
 }
 function dumpNarDirect(path4, signal) {
-  const stream = Readable2.from(narChunks(path4, () => Buffer.allocUnsafe(CHUNK), signal), { objectMode: false, highWaterMark: CHUNK });
+  const stream = Readable.from(narChunks(path4, () => Buffer.allocUnsafe(CHUNK), signal), { objectMode: false, highWaterMark: CHUNK });
   if (signal) {
     const abort = () => stream.destroy(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
     if (signal.aborted) abort();
@@ -28000,7 +28034,7 @@ function dumpNarWithNix(path4, signal) {
   const child2 = spawn3("nix-store", ["--dump", path4], { stdio: ["ignore", "pipe", "pipe"], env: nixEnv(), ...signal ? { signal } : {} });
   const stderr = [];
   child2.stderr.on("data", (d) => stderr.push(d));
-  const out = new Readable2({ read() {
+  const out = new Readable({ read() {
   } });
   child2.stdout.on("data", (chunk) => {
     if (!out.push(chunk)) child2.stdout.pause();
@@ -28098,11 +28132,8 @@ var AtticTarget = class {
 };
 
 // src/push/binary-cache.ts
-import { createReadStream, createWriteStream } from "node:fs";
-import { access as access2, mkdir as mkdir2, mkdtemp, rename as rename2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join3 } from "node:path";
-import { pipeline as pipeline3 } from "node:stream/promises";
+import { createWriteStream } from "node:fs";
+import { access as access2, mkdir as mkdir2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 
 // src/nix/narinfo.ts
 function renderNarInfo(n) {
@@ -28132,17 +28163,12 @@ function storeDir() {
 
 // src/push/nar-stream.ts
 import { createHash as createHash2 } from "node:crypto";
-import { pipeline as pipeline2, Transform } from "node:stream";
+import { pipeline, Transform } from "node:stream";
 import { constants as constants3, createZstdCompress, zstdCompressSync } from "node:zlib";
 var Meter = class extends Transform {
   hash = createHash2("sha256");
   size = 0;
   digest = null;
-  check;
-  constructor(check2 = null) {
-    super();
-    this.check = check2;
-  }
   _transform(chunk, _enc, done) {
     this.hash.update(chunk);
     this.size += chunk.length;
@@ -28150,7 +28176,7 @@ var Meter = class extends Transform {
   }
   _flush(done) {
     this.digest = Sha256.fromBytes(this.hash.digest());
-    done(this.check?.(this) ?? null);
+    done();
   }
 };
 var SMALL_NAR = 64 * 1024;
@@ -28167,14 +28193,23 @@ async function smallNar(info, compression, signal) {
   const nar = await readNarWhole(info.path, info.narSize, signal);
   if (!matches(info, nar.length, Sha256.fromBytes(createHash2("sha256").update(nar).digest()))) throw corrupt(info);
   const body = compression === "zstd" ? zstdCompressSync(nar, { pledgedSrcSize: nar.length, params: { [constants3.ZSTD_c_compressionLevel]: 3 } }) : nar;
+  return { nar, ...whole(body) };
+}
+function whole(body) {
   const file = { hash: Sha256.fromBytes(createHash2("sha256").update(body).digest()), size: body.length };
   return { body, file: () => file };
 }
+function asIs(info, nar) {
+  const file = { hash: info.narHash, size: nar.length };
+  return { body: nar, file: () => file };
+}
 function streamedNar(info, compression, signal) {
+  if (compression === "none") {
+    const file2 = { hash: info.narHash, size: info.narSize };
+    return { body: checkedNar(info, signal), file: () => file2 };
+  }
   const file = new Meter();
-  const checked = () => new Meter((m) => matches(info, m.size, m.digest) ? null : corrupt(info));
-  const source = compression === "zstd" ? compressed(info, signal) : pipeline2(dumpNar(info.path, signal), checked(), () => void 0);
-  pipeline2(source, file, () => void 0);
+  pipeline(compressed(info, signal), file, () => void 0);
   return {
     body: file,
     file: () => {
@@ -28183,30 +28218,50 @@ function streamedNar(info, compression, signal) {
     }
   };
 }
+async function* checkedNar(info, signal) {
+  const hash = createHash2("sha256");
+  let size = 0;
+  for await (const chunk of readNarReusing(info.path, signal)) {
+    size += chunk.length;
+    if (size > info.narSize) throw corrupt(info);
+    hash.update(chunk);
+    if (size === info.narSize && !matches(info, size, Sha256.fromBytes(hash.digest()))) throw corrupt(info);
+    yield chunk;
+  }
+  if (size !== info.narSize) throw corrupt(info);
+}
+var KEPT_COMPRESSED = 4 * 1024 * 1024;
+async function sizedNarFor(info, compression, signal) {
+  const sized = (nar, as, length) => ({ ...nar, compression: as, length });
+  if (info.narSize <= SMALL_NAR) {
+    const small = await smallNar(info, compression, signal);
+    const shrunk = small.body.length < small.nar.length;
+    return shrunk || compression === "none" ? sized(small, compression, small.body.length) : sized(asIs(info, small.nar), "none", small.nar.length);
+  }
+  if (compression === "zstd") {
+    const measured = await measureCompressed(info, signal);
+    if (measured.size < info.narSize) return measured.kept ? sized(whole(measured.kept), "zstd", measured.size) : sized(streamedNar(info, "zstd", signal), "zstd", measured.size);
+  }
+  return sized(streamedNar(info, "none", signal), "none", info.narSize);
+}
+async function measureCompressed(info, signal) {
+  let kept = [];
+  let size = 0;
+  for await (const chunk of compressed(info, signal)) {
+    size += chunk.length;
+    if (kept && size <= KEPT_COMPRESSED) kept.push(chunk);
+    else kept = null;
+  }
+  return { size, kept: kept && Buffer.concat(kept, size) };
+}
 function compressed(info, signal) {
   const chunkSize2 = Math.min(1024 * 1024, Math.max(16 * 1024, 2 ** Math.ceil(Math.log2(info.narSize + 1))));
-  const zstd = createZstdCompress({ chunkSize: chunkSize2, params: { [constants3.ZSTD_c_compressionLevel]: 3 } });
-  const feed = async () => {
-    const hash = createHash2("sha256");
-    let size = 0;
-    let previous = Promise.resolve();
-    for await (const chunk of readNarReusing(info.path, signal)) {
-      size += chunk.length;
-      if (size > info.narSize) throw corrupt(info);
-      hash.update(chunk);
-      await previous;
-      previous = consumed(zstd, chunk);
-      previous.catch(() => void 0);
-    }
-    await previous;
-    if (!matches(info, size, Sha256.fromBytes(hash.digest()))) throw corrupt(info);
-    zstd.end();
-  };
-  feed().catch((error2) => zstd.destroy(error2 instanceof Error ? error2 : new Error(String(error2))));
+  const zstd = createZstdCompress({ chunkSize: chunkSize2, pledgedSrcSize: info.narSize, params: { [constants3.ZSTD_c_compressionLevel]: 3 } });
+  writeInTurn(zstd, checkedNar(info, signal)).then(
+    () => zstd.end(),
+    (error2) => zstd.destroy(error2 instanceof Error ? error2 : new Error(String(error2)))
+  );
   return zstd;
-}
-function consumed(stream, chunk) {
-  return new Promise((resolve2, reject) => stream.write(chunk, (error2) => error2 ? reject(error2) : resolve2()));
 }
 function narExtension(compression) {
   return compression === "zstd" ? ".nar.zst" : ".nar";
@@ -28218,11 +28273,10 @@ WantMassQuery: 1
 Priority: 40
 `;
 var HttpSink = class {
+  needsLength = true;
   base;
   headers;
-  tempRoot;
-  constructor(url, tempRoot) {
-    this.tempRoot = tempRoot;
+  constructor(url) {
     const auth = url.username || url.password ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString("base64")}` : null;
     const clean = new URL(url.href);
     clean.username = "";
@@ -28252,31 +28306,25 @@ var HttpSink = class {
     }
   }
   async put(name, body, contentType, ctx, length) {
-    if (typeof body !== "string" && !Buffer.isBuffer(body) && length === void 0) return this.putSpooled(name, body, contentType, ctx);
+    const whole2 = typeof body === "string" || Buffer.isBuffer(body);
+    if (!whole2 && length === void 0) throw new Error(`${name}: a streamed body needs its length`);
     const url = `${this.base}/${name}`;
     const headers2 = { ...this.headers, "content-type": contentType };
-    const timeoutMs = typeof body === "string" || Buffer.isBuffer(body) ? 6e4 : 6 * 36e5;
+    const timeoutMs = whole2 ? 6e4 : 6 * 36e5;
     const answer = await request3(url, { method: "PUT", headers: headers2, body, ...length === void 0 ? {} : { contentLength: length }, signal: ctx.signal, timeoutMs });
     if (answer.status < 200 || answer.status >= 300) throw rawHttpError(url, answer);
   }
-  /**
-   * A compressed NAR's size is known only once it is compressed, and proxies refuse bodies without
-   * a Content-Length (411): compress it to a temporary file first, then send that with its size.
-   */
-  async putSpooled(name, body, contentType, ctx) {
-    await mkdir2(this.tempRoot, { recursive: true });
-    const dir2 = await mkdtemp(join3(this.tempRoot, "nar-"));
-    try {
-      const file = join3(dir2, "body");
-      await pipeline3(body, createWriteStream(file), { signal: ctx.signal });
-      const { size } = await stat2(file);
-      await this.put(name, createReadStream(file), contentType, ctx, size);
-    } finally {
-      await rm2(dir2, { recursive: true, force: true });
-    }
-  }
 };
+async function writeChunks(file, chunks) {
+  const out = createWriteStream(file);
+  try {
+    await writeInTurn(out, chunks);
+  } finally {
+    await new Promise((resolve2, reject) => out.end((error2) => error2 ? reject(error2) : resolve2()));
+  }
+}
 var FileSink = class {
+  needsLength = false;
   dir;
   constructor(url) {
     this.dir = decodeURIComponent(url.pathname).replace(/\/+$/, "");
@@ -28293,7 +28341,7 @@ var FileSink = class {
     await mkdir2(target.slice(0, target.lastIndexOf("/")), { recursive: true });
     try {
       if (typeof body === "string" || Buffer.isBuffer(body)) await writeFile2(partial2, body);
-      else await pipeline3(body, createWriteStream(partial2));
+      else await writeChunks(partial2, body);
       await rename2(partial2, target);
     } catch (error2) {
       await rm2(partial2, { force: true });
@@ -28316,7 +28364,7 @@ var BinaryCacheTarget = class {
   constructor(url, options) {
     const u = new URL(url);
     this.label = redactUrl(url);
-    this.sink = u.protocol === "file:" ? new FileSink(u) : new HttpSink(u, options.tempRoot ?? tmpdir());
+    this.sink = u.protocol === "file:" ? new FileSink(u) : new HttpSink(u);
     this.options = options;
     this.perPathQueries = options.queryJobs ?? 16;
   }
@@ -28345,18 +28393,18 @@ var BinaryCacheTarget = class {
   async upload(info, ctx) {
     await this.ensureCacheInfo(ctx);
     const { compression, signingKey } = this.options;
-    const url = `nar/${toNix32(info.narHash.bytes)}${narExtension(compression)}`;
     const file = await this.retry(async () => {
-      const nar = await narFor(info, compression, ctx.signal);
-      await this.sink.put(url, nar.body, "application/x-nix-nar", ctx, compression === "none" && !Buffer.isBuffer(nar.body) ? info.narSize : void 0);
-      return nar.file();
+      const nar = this.sink.needsLength ? await sizedNarFor(info, compression, ctx.signal) : { ...await narFor(info, compression, ctx.signal), compression, length: void 0 };
+      const url = `nar/${toNix32(info.narHash.bytes)}${narExtension(nar.compression)}`;
+      await this.sink.put(url, nar.body, "application/x-nix-nar", ctx, nar.length);
+      return { ...nar.file(), url, compression: nar.compression };
     }, ctx, `upload of ${info.path}`);
     const sigs = [...info.sigs];
     if (signingKey && !sigs.some((s) => s.startsWith(`${signingKey.name}:`))) sigs.push(signingKey.sign(fingerprint(info)));
     const narinfo = renderNarInfo({
       storePath: info.path,
-      url,
-      compression,
+      url: file.url,
+      compression: file.compression,
       fileHash: file.hash,
       fileSize: file.size,
       narHash: info.narHash,
@@ -28374,7 +28422,7 @@ var BinaryCacheTarget = class {
 // src/caches/cachix-api.ts
 import { createHash as createHash3 } from "node:crypto";
 import { Transform as Transform2 } from "node:stream";
-import { pipeline as pipeline4 } from "node:stream/promises";
+import { pipeline as pipeline2 } from "node:stream/promises";
 
 // src/caches/compress.ts
 import { spawn as spawn4, spawnSync } from "node:child_process";
@@ -28584,7 +28632,7 @@ async function streamParts(e, info, options, narUrl, uploadQuery) {
     if (failure2) throw failure2.error;
   };
   let partNumber = 0;
-  await pipeline4(
+  await pipeline2(
     dumpNar(info.path, signal),
     narTap,
     compress,
@@ -28798,8 +28846,8 @@ function signingKeyOnly(name, error2) {
 }
 
 // src/push/nix-copy.ts
-import { mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { mkdtemp, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join3 } from "node:path";
 
 // src/configure/netrc.ts
 var DEFAULT_MACHINE = "";
@@ -28847,19 +28895,19 @@ var NixCopyTarget = class {
   }
   async dir() {
     if (this.keyDir) return this.keyDir;
-    const dir2 = await mkdtemp2(join4(this.tempRoot, "sign-"));
+    const dir2 = await mkdtemp(join3(this.tempRoot, "sign-"));
     this.keyDir = dir2;
-    if (this.signingKey) await writeFile3(join4(dir2, "key"), this.signingKey.text, { mode: 384 });
-    if (this.netrc.length > 0) await writeFile3(join4(dir2, "netrc"), renderNetrc(this.netrc), { mode: 384 });
+    if (this.signingKey) await writeFile3(join3(dir2, "key"), this.signingKey.text, { mode: 384 });
+    if (this.netrc.length > 0) await writeFile3(join3(dir2, "netrc"), renderNetrc(this.netrc), { mode: 384 });
     return dir2;
   }
   /** `--store`/`--to` URL (with the key file) and the options that point Nix at the netrc. */
   async storeArgs() {
     const dir2 = await this.dir();
-    const options = this.netrc.length > 0 ? ["--option", "netrc-file", join4(dir2, "netrc")] : [];
+    const options = this.netrc.length > 0 ? ["--option", "netrc-file", join3(dir2, "netrc")] : [];
     if (!this.signingKey) return { url: this.url, options };
     const u = new URL(this.url);
-    u.searchParams.set("secret-key", join4(dir2, "key"));
+    u.searchParams.set("secret-key", join3(dir2, "key"));
     return { url: u.href, options };
   }
   async missing(paths, ctx) {
@@ -28899,7 +28947,7 @@ function configuredTargets(settings, tempRoot) {
   for (const url of settings.pushTo) {
     slots.push({
       label: redactUrl(url),
-      create: async () => supportsNative(url) ? new BinaryCacheTarget(url, { signingKey: settings.signingKey, compression: new URL(url).searchParams.get("compression") ?? "zstd", tempRoot }) : new NixCopyTarget(url, { signingKey: settings.signingKey, tempRoot })
+      create: async () => supportsNative(url) ? new BinaryCacheTarget(url, { signingKey: settings.signingKey, compression: new URL(url).searchParams.get("compression") ?? "zstd" }) : new NixCopyTarget(url, { signingKey: settings.signingKey, tempRoot })
     });
   }
   return slots;
@@ -29088,7 +29136,7 @@ var Batcher = class {
 
 // src/watch/protocol.ts
 import { appendFile as appendFile2, readFile, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { join as join4 } from "node:path";
 var WatchFiles = {
   /** WatchConfig as JSON, written by main before the spawn. */
   config: "config.json",
@@ -29130,11 +29178,11 @@ var RecordLine = object({
   bytes: number2()
 });
 async function appendRecord(dir2, line) {
-  await appendFile2(join5(dir2, WatchFiles.record), `${JSON.stringify(line)}
+  await appendFile2(join4(dir2, WatchFiles.record), `${JSON.stringify(line)}
 `, { mode: 384 });
 }
 async function writeMarker(dir2, name, text2) {
-  await writeFile4(join5(dir2, name), text2, { mode: 384 });
+  await writeFile4(join4(dir2, name), text2, { mode: 384 });
 }
 
 // src/watch/store-events.ts
@@ -29216,7 +29264,7 @@ function uploadOnly(target) {
   };
 }
 async function runWatcher(dir2) {
-  const config2 = WatchConfig.parse(JSON.parse(readFileSync2(join6(dir2, WatchFiles.config), "utf8")));
+  const config2 = WatchConfig.parse(JSON.parse(readFileSync2(join5(dir2, WatchFiles.config), "utf8")));
   try {
     setPriority(19);
   } catch {
@@ -29225,7 +29273,7 @@ async function runWatcher(dir2) {
   const settings = parseSettings(readRawInputs());
   const controller = new AbortController();
   const ctx = { signal: controller.signal, log };
-  const tempRoot = await mkdtemp3(join6(dir2, "tmp-"));
+  const tempRoot = await mkdtemp2(join5(dir2, "tmp-"));
   const slots = configuredTargets(settings, tempRoot);
   const targets = /* @__PURE__ */ new Map();
   const confirmed = /* @__PURE__ */ new Map();

@@ -5,10 +5,9 @@
 import * as nodeHttp from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import * as nodeHttps from 'node:https';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PushError } from './errors.ts';
+import { writeInTurn } from './write-in-turn.ts';
 import { serverText } from './server-text.ts';
 import { backoffDelay, HTTP_RETRY_POLICY, retryAfterMs, scaled, testTimeScale, type RetryPolicy } from './retry.ts';
 
@@ -290,8 +289,13 @@ export function request(
       response.on('error', (error) => finish(networkError(url, error)));
     });
     if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) req.end(body);
-    // Errors while sending surface through the request's 'error' (or an early answer wins).
-    else pipeline(Readable.from(body), req).catch((error: unknown) => finish(error));
+    // Chunk by chunk, so chunks in reused buffers are never queued (src/write-in-turn.ts). Errors
+    // while sending surface through the request's 'error' (or an early answer wins).
+    else
+      writeInTurn(req, body).then(
+        () => req.end(),
+        (error: unknown) => finish(error),
+      );
   });
 }
 

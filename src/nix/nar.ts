@@ -24,6 +24,8 @@ export function dumpNar(path: string, signal?: AbortSignal): Readable {
 }
 
 const CHUNK = 1024 * 1024;
+/** Metadata and small files are handed on in chunks of about this size. */
+const GATHERED = 256 * 1024;
 
 /** NAR strings: 64-bit little-endian length, bytes, zero padding to a multiple of 8. */
 function strings(...items: Array<string | Buffer>): Buffer {
@@ -119,27 +121,48 @@ function narBytes(path: string, limit: number): Buffer {
       continue;
     }
     if (size + part.size > limit) throw tooLarge(path, limit);
-    const contents = readFileSync(part.file);
-    if (contents.length !== part.size) throw changed(part.file);
+    const contents = readSmallFile(part.file, part.size);
     size += contents.length;
     parts.push(contents);
   }
   return Buffer.concat(parts, size);
 }
 
+/** Files up to this size are read whole (one synchronous call) into a fresh buffer. */
+const SMALL_FILE = 64 * 1024;
+
+function readSmallFile(file: Buffer, size: number): Buffer {
+  const contents = size === 0 ? Buffer.alloc(0) : readFileSync(file);
+  if (contents.length !== size) throw changed(file);
+  return contents;
+}
+
 /**
- * The NAR of `path` in chunks of up to 1 MiB. File contents are read into `buffer()`'s answer: a
- * fresh buffer per chunk for consumers that keep chunks (a Readable), or the same one each time
- * for a consumer done with a chunk before it asks for the next (memory flat in the path's size).
+ * The NAR of `path` in chunks. Metadata and small files are gathered into fresh chunks of up to
+ * 256 KiB (a path of many small files is then a few large writes, not thousands of tiny ones); a
+ * large file's contents are read in chunks of up to 1 MiB into `buffer()`'s answer: a fresh buffer
+ * per chunk for consumers that keep chunks (a Readable), or the same two in turn for a consumer done
+ * with a chunk before it asks for the one after next (memory flat in the path's size).
  */
 async function* narChunks(path: string, buffer: () => Buffer, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  let gathered: Buffer[] = [];
+  let gatheredSize = 0;
+  const flush = (): Buffer => {
+    const chunk = Buffer.concat(gathered, gatheredSize);
+    gathered = [];
+    gatheredSize = 0;
+    return chunk;
+  };
   for (const part of narOf(path)) {
     signal?.throwIfAborted();
-    if (Buffer.isBuffer(part)) {
-      yield part;
+    if (Buffer.isBuffer(part) || part.size <= SMALL_FILE) {
+      const bytes = Buffer.isBuffer(part) ? part : readSmallFile(part.file, part.size);
+      gathered.push(bytes);
+      gatheredSize += bytes.length;
+      if (gatheredSize >= GATHERED) yield flush();
       continue;
     }
-    if (part.size === 0) continue;
+    if (gatheredSize > 0) yield flush();
     const file = await open(part.file, 'r');
     try {
       let left = part.size;
@@ -155,6 +178,7 @@ async function* narChunks(path: string, buffer: () => Buffer, signal?: AbortSign
       await file.close();
     }
   }
+  if (gatheredSize > 0) yield flush();
 }
 
 /**

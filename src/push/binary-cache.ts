@@ -1,35 +1,33 @@
 // A native writer for HTTP(S) and file:// binary caches: streams each NAR (never whole in memory),
 // names it by its NAR hash so it can be uploaded before its file hash is known, then writes the
 // signed narinfo — NAR first, so a narinfo is never visible before its NAR.
-import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { createWriteStream } from 'node:fs';
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { toNix32 } from '../nix/base32.ts';
 import type { SecretKey } from '../nix/keys.ts';
 import { renderNarInfo } from '../nix/narinfo.ts';
 import { fingerprint, hashPart, type PathInfo } from '../nix/path-info.ts';
 import { storeDir } from '../nix/store-dir.ts';
 import { http, HttpError, rawHttpError, redactUrl, request, withRetry, type RetryTiming } from '../http.ts';
-import { narExtension, narFor, type Compression } from './nar-stream.ts';
+import { narExtension, narFor, sizedNarFor, type Compression } from './nar-stream.ts';
 import type { PushContext, PushTarget, UploadResult } from './target.ts';
+import { writeInTurn } from '../write-in-turn.ts';
 
 const cacheInfo = (dir: string): string => `StoreDir: ${dir}\nWantMassQuery: 1\nPriority: 40\n`;
 
 interface Sink {
+  /** A streamed body must come with its length (HTTP PUT); a file is written as it streams. */
+  readonly needsLength: boolean;
   exists(name: string, ctx: PushContext): Promise<boolean>;
   /** `length`: the bytes a stream will give, when known beforehand. */
-  put(name: string, body: Readable | Buffer | string, contentType: string, ctx: PushContext, length?: number): Promise<void>;
+  put(name: string, body: AsyncIterable<Buffer> | Buffer | string, contentType: string, ctx: PushContext, length?: number): Promise<void>;
 }
 
 class HttpSink implements Sink {
+  readonly needsLength = true;
   private readonly base: string;
   private readonly headers: Record<string, string>;
-  private readonly tempRoot: string;
-  constructor(url: URL, tempRoot: string) {
-    this.tempRoot = tempRoot;
+  constructor(url: URL) {
     const auth = url.username || url.password ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}` : null;
     const clean = new URL(url.href);
     clean.username = '';
@@ -59,34 +57,31 @@ class HttpSink implements Sink {
       throw error;
     }
   }
-  async put(name: string, body: Readable | Buffer | string, contentType: string, ctx: PushContext, length?: number): Promise<void> {
-    if (typeof body !== 'string' && !Buffer.isBuffer(body) && length === undefined) return this.putSpooled(name, body, contentType, ctx);
+  async put(name: string, body: AsyncIterable<Buffer> | Buffer | string, contentType: string, ctx: PushContext, length?: number): Promise<void> {
+    const whole = typeof body === 'string' || Buffer.isBuffer(body);
+    // Proxies in front of caches (cloudflared) refuse bodies without a Content-Length (411).
+    if (!whole && length === undefined) throw new Error(`${name}: a streamed body needs its length`);
     const url = `${this.base}/${name}`;
     const headers = { ...this.headers, 'content-type': contentType };
     // Large NARs stream for as long as they need; the step's budget (ctx.signal) bounds them.
-    const timeoutMs = typeof body === 'string' || Buffer.isBuffer(body) ? 60_000 : 6 * 3600_000;
+    const timeoutMs = whole ? 60_000 : 6 * 3600_000;
     const answer = await request(url, { method: 'PUT', headers, body, ...(length === undefined ? {} : { contentLength: length }), signal: ctx.signal, timeoutMs });
     if (answer.status < 200 || answer.status >= 300) throw rawHttpError(url, answer);
   }
-  /**
-   * A compressed NAR's size is known only once it is compressed, and proxies refuse bodies without
-   * a Content-Length (411): compress it to a temporary file first, then send that with its size.
-   */
-  private async putSpooled(name: string, body: Readable, contentType: string, ctx: PushContext): Promise<void> {
-    await mkdir(this.tempRoot, { recursive: true });
-    const dir = await mkdtemp(join(this.tempRoot, 'nar-'));
-    try {
-      const file = join(dir, 'body');
-      await pipeline(body, createWriteStream(file), { signal: ctx.signal });
-      const { size } = await stat(file);
-      await this.put(name, createReadStream(file), contentType, ctx, size);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+}
+
+/** Writes chunks that may live in reused buffers (src/write-in-turn.ts) to a new file. */
+async function writeChunks(file: string, chunks: AsyncIterable<Buffer>): Promise<void> {
+  const out = createWriteStream(file);
+  try {
+    await writeInTurn(out, chunks);
+  } finally {
+    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
   }
 }
 
 class FileSink implements Sink {
+  readonly needsLength = false;
   private readonly dir: string;
   constructor(url: URL) {
     this.dir = decodeURIComponent(url.pathname).replace(/\/+$/, '');
@@ -97,13 +92,13 @@ class FileSink implements Sink {
       () => false,
     );
   }
-  async put(name: string, body: Readable | Buffer | string): Promise<void> {
+  async put(name: string, body: AsyncIterable<Buffer> | Buffer | string): Promise<void> {
     const target = `${this.dir}/${name}`;
     const partial = `${target}.${process.pid}.partial`;
     await mkdir(target.slice(0, target.lastIndexOf('/')), { recursive: true });
     try {
       if (typeof body === 'string' || Buffer.isBuffer(body)) await writeFile(partial, body);
-      else await pipeline(body, createWriteStream(partial));
+      else await writeChunks(partial, body);
       // rename is atomic: readers see the whole file or none.
       await rename(partial, target);
     } catch (error) {
@@ -118,8 +113,6 @@ export interface BinaryCacheOptions {
   compression: Compression;
   /** Parallel narinfo existence checks. */
   queryJobs?: number;
-  /** Where compressed NARs wait for their upload (they need a Content-Length); default the OS temp dir. */
-  tempRoot?: string;
   /** Tests: retry timing (waits recorded instead of slept). */
   timing?: RetryTiming;
 }
@@ -142,7 +135,7 @@ export class BinaryCacheTarget implements PushTarget {
   constructor(url: string, options: BinaryCacheOptions) {
     const u = new URL(url);
     this.label = redactUrl(url);
-    this.sink = u.protocol === 'file:' ? new FileSink(u) : new HttpSink(u, options.tempRoot ?? tmpdir());
+    this.sink = u.protocol === 'file:' ? new FileSink(u) : new HttpSink(u);
     this.options = options;
     this.perPathQueries = options.queryJobs ?? 16;
   }
@@ -175,19 +168,18 @@ export class BinaryCacheTarget implements PushTarget {
   async upload(info: PathInfo, ctx: PushContext): Promise<UploadResult> {
     await this.ensureCacheInfo(ctx);
     const { compression, signingKey } = this.options;
-    const url = `nar/${toNix32(info.narHash.bytes)}${narExtension(compression)}`;
     const file = await this.retry(async () => {
-      const nar = await narFor(info, compression, ctx.signal);
-      // Uncompressed, a streamed NAR's size is the NAR size (checked while it streams).
-      await this.sink.put(url, nar.body, 'application/x-nix-nar', ctx, compression === 'none' && !Buffer.isBuffer(nar.body) ? info.narSize : undefined);
-      return nar.file();
+      const nar = this.sink.needsLength ? await sizedNarFor(info, compression, ctx.signal) : { ...(await narFor(info, compression, ctx.signal)), compression, length: undefined };
+      const url = `nar/${toNix32(info.narHash.bytes)}${narExtension(nar.compression)}`;
+      await this.sink.put(url, nar.body, 'application/x-nix-nar', ctx, nar.length);
+      return { ...nar.file(), url, compression: nar.compression };
     }, ctx, `upload of ${info.path}`);
     const sigs = [...info.sigs];
     if (signingKey && !sigs.some((s) => s.startsWith(`${signingKey.name}:`))) sigs.push(signingKey.sign(fingerprint(info)));
     const narinfo = renderNarInfo({
       storePath: info.path,
-      url,
-      compression,
+      url: file.url,
+      compression: file.compression,
       fileHash: file.hash,
       fileSize: file.size,
       narHash: info.narHash,

@@ -31,7 +31,7 @@ export function configuredTargets(settings: Settings, tempRoot: string): TargetS
       label: redactUrl(url),
       create: async () =>
         supportsNative(url)
-          ? new BinaryCacheTarget(url, { signingKey: settings.signingKey, compression: (new URL(url).searchParams.get('compression') as 'zstd' | 'none' | null) ?? 'zstd', tempRoot })
+          ? new BinaryCacheTarget(url, { signingKey: settings.signingKey, compression: (new URL(url).searchParams.get('compression') as 'zstd' | 'none' | null) ?? 'zstd' })
           : new NixCopyTarget(url, { signingKey: settings.signingKey, tempRoot }),
     });
   }

@@ -385,3 +385,15 @@ export function coldStore(): ColdStore {
     },
   };
 }
+
+/**
+ * A Nix `let` binding `mk = name: script: …`: a derivation built by /bin/sh running `script`
+ * (tests cannot reach cache.nixos.org, so nothing from nixpkgs).
+ */
+export const SH_DERIVATION = `mk = name: script: derivation {
+    inherit name;
+    system = builtins.currentSystem;
+    builder = "/bin/sh";
+    args = [ "-c" script ];
+    PATH = "/usr/bin:/bin";
+  };`;

@@ -32,7 +32,8 @@ test('a streamed NAR goes up with its Content-Length, compressed or not (nginx r
   }
   const puts = (await nginx.requestsWhen((r) => r.filter((x) => x.method === 'PUT').length >= 6)).filter((r) => r.method === 'PUT');
   assert.ok(puts.every((r) => r.status === 201 || r.status === 204), puts.map((r) => `${r.path} ${r.status}`).join(', '));
-  assert.ok(puts.some((r) => r.path.endsWith('.nar.zst') && r.requestBytes > 10_000_000));
+  // Its 11 MB of random bytes do not shrink under zstd: sent as they are (test/unit/sized-nar.test.ts).
+  assert.ok(puts.filter((r) => r.path.endsWith('.nar') && r.requestBytes > 10_000_000).length === 2, puts.map((r) => `${r.path} ${r.requestBytes}`).join(', '));
 });
 
 test("a 503 with Retry-After is waited out as the server asks", async () => {

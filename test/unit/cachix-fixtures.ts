@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NIX_COMMAND, run } from '../../src/nix/command.ts';
 import { parsePathInfoJson, type PathInfo } from '../../src/nix/path-info.ts';
+import { SH_DERIVATION } from '../harness/nix.ts';
 
 export interface Fixture {
   small: PathInfo;
@@ -16,13 +17,7 @@ export interface Fixture {
 
 const EXPR = `
 let
-  mk = name: script: derivation {
-    inherit name;
-    system = builtins.currentSystem;
-    builder = "/bin/sh";
-    args = [ "-c" script ];
-    PATH = "/usr/bin:/bin";
-  };
+  ${SH_DERIVATION}
   small = mk "cachix-test-small" "echo small > $out";
   big = mk "cachix-test-big" ''
     mkdir $out

@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { zstdDecompressSync } from 'node:zlib';
 import { isTransient, request } from '../../src/http.ts';
@@ -20,10 +19,11 @@ import { BinaryCacheTarget } from '../../src/push/binary-cache.ts';
 import { narFor, SMALL_NAR } from '../../src/push/nar-stream.ts';
 import { freePort } from '../harness/nginx.ts';
 
-async function bytes(body: Readable | Buffer): Promise<Buffer> {
+async function bytes(body: AsyncIterable<Buffer> | Buffer): Promise<Buffer> {
   if (Buffer.isBuffer(body)) return body;
   const chunks: Buffer[] = [];
-  for await (const c of body) chunks.push(c as Buffer);
+  // Copied: an uncompressed NAR's chunks live in reused buffers.
+  for await (const c of body) chunks.push(Buffer.from(c));
   return Buffer.concat(chunks);
 }
 
