@@ -92603,14 +92603,17 @@ var GRACE_MS = 5e3;
 async function candidatePaths(settings, state3) {
   if (settings.paths.length > 0) return resolveInstallables(settings.paths);
   if (state3.snapshotAt === null) return [];
-  return validPaths(await newEntries(state3.snapshotAt, await storeDir()));
+  return newEntries(state3.snapshotAt, await storeDir());
 }
-async function closureOf(roots) {
+async function closureOf(candidates) {
+  let closure;
   try {
-    return await queryPathInfo(roots, { closure: true });
+    closure = await queryPathInfo(candidates, { closure: true });
   } catch {
-    return queryPathInfo(await validPaths(roots), { closure: true });
+    closure = await queryPathInfo(await validPaths(candidates), { closure: true });
   }
+  const valid = new Set(closure.map((info2) => info2.path));
+  return { roots: candidates.filter((p) => valid.has(p)), closure };
 }
 async function push(settings, state3, signal2, watched, shells) {
   const started = Date.now();
@@ -92637,10 +92640,11 @@ async function pushWith(settings, state3, signal2, watched, slots, summary2, she
   if (!gate.push) return summary2({ status: "skipped", reason: gate.reason, githubCache: githubNot("skipped", gate.reason) });
   const { roots, closure, plan } = await group("Plan the push", async () => {
     const shellRoots = await timed("dev-shell environments", () => produceDevShells(settings.devShells, shells.dir, shells.into));
-    const newPaths = selectRoots(await timed("new paths (store diff + validity)", () => candidatePaths(settings, state3)), settings);
-    const roots2 = [.../* @__PURE__ */ new Set([...newPaths, ...shellRoots])];
-    if (roots2.length === 0) return { roots: roots2, closure: [], plan: planPush([], settings.upstreamKeys) };
-    const closure2 = await timed("closure path-info", () => closureOf(roots2));
+    nixVersion().catch(() => void 0);
+    const newPaths = selectRoots(await timed("new paths (store diff)", () => candidatePaths(settings, state3)), settings);
+    const candidates = [.../* @__PURE__ */ new Set([...newPaths, ...shellRoots])];
+    if (candidates.length === 0) return { roots: candidates, closure: [], plan: planPush([], settings.upstreamKeys) };
+    const { roots: roots2, closure: closure2 } = await timed("valid paths and closure (path-info)", () => closureOf(candidates));
     const plan2 = planPush(closure2, settings.upstreamKeys);
     info(`${roots2.length} new path(s); closure ${closure2.length}; ${plan2.upstream.length} already upstream; ${plan2.toPush.length} to offer to ${slots.length} target(s)`);
     return { roots: roots2, closure: closure2, plan: plan2 };

@@ -10,7 +10,7 @@ import type { Logger } from './log.ts';
 import type { PathInfo } from './nix/path-info.ts';
 import { newEntries } from './nix/snapshot.ts';
 import { storeDir } from './nix/store-dir.ts';
-import { queryPathInfo, resolveInstallables, validPaths } from './nix/store.ts';
+import { nixVersion, queryPathInfo, resolveInstallables, validPaths } from './nix/store.ts';
 import { decidePush } from './push/gate.ts';
 import { planPush, selectRoots } from './push/plan.ts';
 import { configuredTargets } from './push/targets.ts';
@@ -56,19 +56,26 @@ const GRACE_MS = 5_000;
 async function candidatePaths(settings: Settings, state: MainState): Promise<string[]> {
   if (settings.paths.length > 0) return resolveInstallables(settings.paths);
   if (state.snapshotAt === null) return [];
-  return validPaths(await newEntries(state.snapshotAt, await storeDir()));
+  // Not checked for validity here: closureOf leaves invalid entries out.
+  return newEntries(state.snapshotAt, await storeDir());
 }
 
 /**
- * Path info of the roots' closures. A root can vanish between the diff and the query (a garbage
- * collection running beside the job): then check validity again and ask once more.
+ * The valid candidates and their closure, in one Nix call when it can be. New store entries are
+ * nearly always valid (outputs and .drv files a build registered), so path-info is asked at once;
+ * Nix up to 2.18 refuses the whole query for one invalid path (a failed or running build, a path
+ * a garbage collection took meanwhile), newer Nix leaves it out: either way the roots are the
+ * candidates that came back valid.
  */
-async function closureOf(roots: string[]): Promise<PathInfo[]> {
+async function closureOf(candidates: string[]): Promise<{ roots: string[]; closure: PathInfo[] }> {
+  let closure: PathInfo[];
   try {
-    return await queryPathInfo(roots, { closure: true });
+    closure = await queryPathInfo(candidates, { closure: true });
   } catch {
-    return queryPathInfo(await validPaths(roots), { closure: true });
+    closure = await queryPathInfo(await validPaths(candidates), { closure: true });
   }
+  const valid = new Set(closure.map((info) => info.path));
+  return { roots: candidates.filter((p) => valid.has(p)), closure };
 }
 
 async function push(settings: Settings, state: MainState, signal: AbortSignal, watched: WatchOutcome | null, shells: ProducedShells): Promise<PushSummary> {
@@ -103,10 +110,12 @@ async function pushWith(
   const { roots, closure, plan } = await core.group('Plan the push', async () => {
     // Dev-shell environments are pushed whether or not this job built them (include/exclude aside).
     const shellRoots = await timed('dev-shell environments', () => produceDevShells(settings.devShells, shells.dir, shells.into));
-    const newPaths = selectRoots(await timed('new paths (store diff + validity)', () => candidatePaths(settings, state)), settings);
-    const roots = [...new Set([...newPaths, ...shellRoots])];
-    if (roots.length === 0) return { roots, closure: [], plan: planPush([], settings.upstreamKeys) };
-    const closure = await timed('closure path-info', () => closureOf(roots));
+    // Asked now, answered while the store is read: path-info's flags depend on the Nix version.
+    nixVersion().catch(() => undefined);
+    const newPaths = selectRoots(await timed('new paths (store diff)', () => candidatePaths(settings, state)), settings);
+    const candidates = [...new Set([...newPaths, ...shellRoots])];
+    if (candidates.length === 0) return { roots: candidates, closure: [], plan: planPush([], settings.upstreamKeys) };
+    const { roots, closure } = await timed('valid paths and closure (path-info)', () => closureOf(candidates));
     const plan = planPush(closure, settings.upstreamKeys);
     core.info(`${roots.length} new path(s); closure ${closure.length}; ${plan.upstream.length} already upstream; ${plan.toPush.length} to offer to ${slots.length} target(s)`);
     return { roots, closure, plan };

@@ -2,7 +2,7 @@
 // nginx binary cache; a cold consumer substitutes all of it; the gate, the upstream filter, a dead
 // or hanging target and the verify gate behave as documented.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { freePort, startNginx, type Nginx } from '../harness/nginx.ts';
@@ -93,6 +93,28 @@ test('the snapshot: a path built before the main step is not pushed; one built a
     assert.ok(inCache(fixture.outPaths.later ?? ''), 'the path built after the snapshot is in the cache');
     assert.ok(!inCache(fixture.outPaths.earlier ?? ''), 'the path built before the snapshot was pushed');
   } finally {
+    job.dispose();
+  }
+});
+
+test('an entry in the store that is not a valid path (a build still writing it) is left out; the rest is pushed', async () => {
+  const fixture = await buildFixture({ name: 'partial', build: false, graph: { done: {} } });
+  const job = new Job({ inputs: producerInputs({ include: '^/nix/store/[a-z0-9]{32}-partial-' }) });
+  // A name Nix would give an output, written after the snapshot but never registered.
+  const unregistered = `/nix/store/${'0'.repeat(31)}1-partial-unfinished`;
+  try {
+    const main = await job.main();
+    assert.equal(main.code, 0, main.stderr + main.stdout);
+    mkdirSync(unregistered);
+    assert.equal((await job.exec('nix-build', [fixture.nixFile, '-A', 'done', '--no-out-link'])).code, 0);
+    const post = await job.post();
+    assert.equal(post.code, 0, post.stderr);
+    assert.equal(post.outputs['push-status'], 'pushed', post.stdout);
+    assert.equal(post.outputs.pushed, '1', post.stdout);
+    assert.ok(inCache(fixture.outPaths.done ?? ''));
+    assert.ok(!inCache(unregistered));
+  } finally {
+    rmSync(unregistered, { recursive: true, force: true });
     job.dispose();
   }
 });
