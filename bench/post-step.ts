@@ -8,6 +8,7 @@ import { Job, type StepResult } from '../test/harness/runner.ts';
 import type { BenchContext } from './context.ts';
 import { fmtMs, knob, log, median, run, rows } from './lib.ts';
 import { realPaths, removeRealPaths, type RealPathSpec } from './store-gen.ts';
+import { bareRequestsMs } from './request-floor.ts';
 import { withPeakTreeRss } from './tree-rss.ts';
 
 const NIX = ['--extra-experimental-features', 'nix-command', '--option', 'substituters', ''];
@@ -68,6 +69,7 @@ export async function benchPostSmall(ctx: BenchContext): Promise<void> {
   const zstd: Measured[] = [];
   const xz: Measured[] = [];
   const breakdown = new Map<string, number[]>();
+  const floor = { pathInfo: [] as number[], requests: [] as number[] };
   for (let i = 0; i < runs; i++) {
     const o = await postStep(ctx, (tag) => Array.from({ length: n }, (_, k) => ({ name: `${tag}-${k}`, bytes: 512 })), freshCache(ctx));
     try {
@@ -75,6 +77,8 @@ export async function benchPostSmall(ctx: BenchContext): Promise<void> {
       for (const [stage, ms] of stages(o.step)) breakdown.set(stage, [...(breakdown.get(stage) ?? []), ms]);
       zstd.push(await nixCopy(ctx, o.paths, freshCache(ctx), 'zstd'));
       xz.push(await nixCopy(ctx, o.paths, freshCache(ctx), 'xz'));
+      floor.pathInfo.push((await run('nix', [...NIX, 'path-info', '--json', '--recursive', ...o.paths])).ms);
+      floor.requests.push(await bareRequestsMs(ctx.nginx.url, n));
     } finally {
       await removeRealPaths(o.paths);
     }
@@ -92,6 +96,17 @@ export async function benchPostSmall(ctx: BenchContext): Promise<void> {
     const bc = median(baseline.map((m) => m.cpuMs));
     rows.push({ what: `${what}, CPU time (user + sys) of the process tree vs ${label}`, ours: fmtMs(oc), baseline: fmtMs(bc), ratio: `${(oc / bc).toFixed(2)}×`, target: '—', met: null });
   }
+  // The floor: what any implementation pays here before doing any work of its own (bench/request-floor.ts).
+  const least = bare + median(floor.pathInfo) + median(floor.requests);
+  const copyZstd = median(zstd.map((m) => m.ms));
+  rows.push({
+    what: `${what}: the floor on this machine (Node start ${fmtMs(bare)} + one nix path-info ${fmtMs(median(floor.pathInfo))} + ${(3 * n).toLocaleString('en')} bare requests, no NAR work, ${fmtMs(median(floor.requests))}) vs \`nix copy --to http://…?compression=zstd\``,
+    ours: fmtMs(least),
+    baseline: fmtMs(copyZstd),
+    ratio: `${(least / copyZstd).toFixed(2)}×`,
+    target: '—',
+    met: null,
+  });
   const parts = [...breakdown].map(([stage, ms]) => `${stage} ${fmtMs(median(ms))}`);
   rows.push({ what: `where the post step's time goes (medians of ${runs}): Node start ${fmtMs(bare)}; ${parts.join('; ')}`, ours: fmtMs(median(ours.map((m) => m.ms))), baseline: '—', ratio: '—', target: '—', met: null });
 }
