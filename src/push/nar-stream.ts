@@ -1,5 +1,6 @@
-// One pass over a NAR: checks its hash and size against the path info (a corrupt local store
-// must not poison a cache), optionally compresses it, and measures what goes over the wire.
+// A NAR ready to upload: checked against its hash and size in the path info (a corrupt local store
+// must not poison a cache), optionally compressed, and measured as it goes over the wire — for a
+// receiver that takes a stream as it comes (narFor) or one that needs its length first (sizedNarFor).
 import { createHash } from 'node:crypto';
 import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { constants, createZstdCompress, zstdCompressSync } from 'node:zlib';
@@ -48,6 +49,7 @@ function corrupt(info: PathInfo): Error {
   return new Error(`the NAR of ${info.path} does not match its registered hash/size: the local store may be corrupt (run nix-store --verify --check-contents)`);
 }
 
+/** The NAR as `compression` says, in one pass: its file hash and size are known once it has been read. */
 export async function narFor(info: PathInfo, compression: Compression, signal?: AbortSignal): Promise<MeasuredNar> {
   return info.narSize <= SMALL_NAR ? smallNar(info, compression, signal) : streamedNar(info, compression, signal);
 }
