@@ -51075,11 +51075,11 @@ async function smallNar(info2, compression, signal2) {
   const nar = await readNarWhole(info2.path, info2.narSize, signal2);
   if (!matches(info2, nar.length, Sha256.fromBytes(createHash3("sha256").update(nar).digest()))) throw corrupt(info2);
   const body2 = compression === "zstd" ? zstdCompressSync(nar, { pledgedSrcSize: nar.length, params: { [constants3.ZSTD_c_compressionLevel]: 3 } }) : nar;
-  return { nar, ...whole(body2) };
+  return { nar, ...compression === "zstd" ? whole(body2) : asIs(info2, nar), body: body2 };
 }
 function whole(body2) {
-  const file2 = { hash: Sha256.fromBytes(createHash3("sha256").update(body2).digest()), size: body2.length };
-  return { body: body2, file: () => file2 };
+  let file2 = null;
+  return { body: body2, file: () => file2 ??= { hash: Sha256.fromBytes(createHash3("sha256").update(body2).digest()), size: body2.length } };
 }
 function asIs(info2, nar) {
   const file2 = { hash: info2.narHash, size: nar.length };

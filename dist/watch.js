@@ -28193,11 +28193,11 @@ async function smallNar(info, compression, signal) {
   const nar = await readNarWhole(info.path, info.narSize, signal);
   if (!matches(info, nar.length, Sha256.fromBytes(createHash2("sha256").update(nar).digest()))) throw corrupt(info);
   const body = compression === "zstd" ? zstdCompressSync(nar, { pledgedSrcSize: nar.length, params: { [constants3.ZSTD_c_compressionLevel]: 3 } }) : nar;
-  return { nar, ...whole(body) };
+  return { nar, ...compression === "zstd" ? whole(body) : asIs(info, nar), body };
 }
 function whole(body) {
-  const file = { hash: Sha256.fromBytes(createHash2("sha256").update(body).digest()), size: body.length };
-  return { body, file: () => file };
+  let file = null;
+  return { body, file: () => file ??= { hash: Sha256.fromBytes(createHash2("sha256").update(body).digest()), size: body.length } };
 }
 function asIs(info, nar) {
   const file = { hash: info.narHash, size: nar.length };

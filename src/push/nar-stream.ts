@@ -64,12 +64,13 @@ async function smallNar(info: PathInfo, compression: Compression, signal?: Abort
   if (!matches(info, nar.length, Sha256.fromBytes(createHash('sha256').update(nar).digest()))) throw corrupt(info);
   // The size is known and checked, so zstd sizes its tables for it (pledgedSrcSize).
   const body = compression === 'zstd' ? zstdCompressSync(nar, { pledgedSrcSize: nar.length, params: { [constants.ZSTD_c_compressionLevel]: 3 } }) : nar;
-  return { nar, ...whole(body) };
+  return { nar, ...(compression === 'zstd' ? whole(body) : asIs(info, nar)), body };
 }
 
+/** Bytes sent whole; their hash is taken only when asked for (a compressed NAR sent as it is never is). */
 function whole<B extends Buffer>(body: B): MeasuredNar & { body: B } {
-  const file = { hash: Sha256.fromBytes(createHash('sha256').update(body).digest()), size: body.length };
-  return { body, file: () => file };
+  let file: { hash: Sha256; size: number } | null = null;
+  return { body, file: () => (file ??= { hash: Sha256.fromBytes(createHash('sha256').update(body).digest()), size: body.length }) };
 }
 
 /** A checked NAR sent as it is: its file hash is its NAR hash. */
